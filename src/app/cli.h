@@ -1,0 +1,24 @@
+/* Command-line helpers shared by the subcommands: number parsing, usage
+ * errors (one line on stderr, exit 2) and the output mode. */
+#ifndef APP_CLI_H
+#define APP_CLI_H
+
+#include <stdint.h>
+
+#define EXIT_USAGE 2
+#define TLSSTEP_VERSION "0.1.0"
+
+enum out_mode { OUT_AUTO, OUT_TUI, OUT_PLAIN, OUT_JSON };
+
+/* Prints "tlsstep: <msg>" and returns EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_u64(const char *s, uint64_t *out);
+/* Resolves OUT_AUTO: the TUI on a terminal, plain otherwise. */
+enum out_mode out_mode_resolve(enum out_mode m);
+
+int cmd_simulate(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);
+int cmd_connect(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+#endif

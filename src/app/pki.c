@@ -1,0 +1,87 @@
+#include "app/pki.h"
+
+#include "app/files.h"
+#include "tls/crypto.h"
+#include "tls/pem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE (1024 * 1024)
+
+int pki_add_chain(pki *p, const char *path, char *err, size_t errlen)
+{
+	tls_buf f = {0};
+	tls_x509 *certs = NULL;
+	size_t n = 0;
+	if (file_read(path, MAX_FILE, &f, err, errlen))
+		return -1;
+	tls_crypto_init();
+	int rc = tls_x509_load_all(f.p, f.len, &certs, &n);
+	if (rc || n == 0) {
+		snprintf(err, errlen, "%s: no readable certificate", path);
+		tls_buf_free(&f);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p->chain_n == TLS_MAX_CERTS) {
+			snprintf(err, errlen, "%s: too many certificates", path);
+			rc = -1;
+			break;
+		}
+		tls_buf *d = &p->der[p->chain_n];
+		tls_buf_put(d, certs[i].der, certs[i].der_len);
+		p->chain_der[p->chain_n] = d->p;
+		p->chain_len[p->chain_n] = d->len;
+		p->chain_n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		tls_x509_free(&certs[i]);
+	free(certs);
+	tls_buf_free(&f);
+	return rc ? -1 : 0;
+}
+
+int pki_load_key(pki *p, const char *path, char *err, size_t errlen)
+{
+	tls_buf f = {0};
+	if (file_read(path, MAX_FILE, &f, err, errlen))
+		return -1;
+	tls_crypto_init();
+	int rc = tls_rsa_private_import(f.p, f.len, &p->key);
+	tls_buf_free(&f);
+	if (rc) {
+		snprintf(err, errlen, "%s: not an RSA private key (PEM or DER, PKCS#1 or PKCS#8)", path);
+		return -1;
+	}
+	p->has_key = 1;
+	return 0;
+}
+
+int pki_load_anchors(pki *p, const char *path, char *err, size_t errlen)
+{
+	tls_buf f = {0};
+	if (file_read(path, 16 * MAX_FILE, &f, err, errlen))
+		return -1;
+	tls_crypto_init();
+	int rc = tls_x509_load_all(f.p, f.len, &p->anchors, &p->n_anchors);
+	tls_buf_free(&f);
+	if (rc || p->n_anchors == 0) {
+		snprintf(err, errlen, "%s: no readable CA certificate", path);
+		return -1;
+	}
+	return 0;
+}
+
+void pki_free(pki *p)
+{
+	for (size_t i = 0; i < TLS_MAX_CERTS; i++)
+		tls_buf_free(&p->der[i]);
+	if (p->has_key)
+		rsa_free(&p->key);
+	for (size_t i = 0; i < p->n_anchors; i++)
+		tls_x509_free(&p->anchors[i]);
+	free(p->anchors);
+	memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,59 @@
+/* tlsstep: the command line. Picks the subcommand; each lives in src/app/. */
+#include "app/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void help(void)
+{
+	puts("Usage: tlsstep [OPTIONS]                 step through a simulated TLS 1.2 handshake\n"
+	     "       tlsstep scenarios                 list the scenarios\n"
+	     "       tlsstep connect HOST:PORT [...]   handshake with a real TLS 1.2 server\n"
+	     "       tlsstep serve PORT [...]          handshake with a real TLS 1.2 client\n"
+	     "\n"
+	     "Options (simulation):\n"
+	     "  --scenario NAME        what the client and server do (default rsa)\n"
+	     "  --seed N               every random byte comes from N (default 1)\n"
+	     "  --time ISO8601         the simulated clock (default 2026-01-01T00:00:00Z)\n"
+	     "  --step N               stop at (plain/json) or open at (TUI) step N\n"
+	     "  --plain                annotated text (default when not on a terminal)\n"
+	     "  --json                 one JSON object\n"
+	     "  --record FILE.pcap     write the connection as a pcap for Wireshark\n"
+	     "  --keylog FILE          write the NSS key log line for that pcap\n"
+	     "  --tamper STEP:OFFSET[:XOR]  flip bits of a byte on the wire in STEP\n"
+	     "  --accept-untrusted     the client skips its certificate check\n"
+	     "  --autoplay SECONDS     TUI: advance by itself\n"
+	     "  --no-lessons           hide the lesson text\n"
+	     "  --ascii                TUI: ASCII line drawing\n"
+	     "  --data-dir DIR         where lessons/ and assets/ are\n"
+	     "  -h, --help             this help\n"
+	     "  --version              print the version\n"
+	     "\n"
+	     "Exit status: 0 handshake established, 1 failed handshake or unreadable input, 2 usage error.\n"
+	     "Run 'tlsstep COMMAND --help' for the options of a command.");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && argv[1][0] != '-') {
+		const char *cmd = argv[1];
+		if (!strcmp(cmd, "scenarios"))
+			return cmd_scenarios(argc - 1, argv + 1);
+		if (!strcmp(cmd, "connect"))
+			return cmd_connect(argc - 1, argv + 1);
+		if (!strcmp(cmd, "serve"))
+			return cmd_serve(argc - 1, argv + 1);
+		return usage_error("unknown command '%s'", cmd);
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			help();
+			return 0;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("tlsstep %s\n", TLSSTEP_VERSION);
+			return 0;
+		}
+	}
+	return cmd_simulate(argc, argv);
+}

@@ -1,0 +1,67 @@
+#include "sim/knowledge.h"
+
+#include "tls/alert.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void knowledge_snapshot(model_side *o, const tls_knowledge *k)
+{
+	memset(o, 0, sizeof *o);
+	const tls_keys *ks = &k->keys;
+	if (k->has_client_random)
+		model_value_set(&o->v[MS_CLIENT_RANDOM], k->client_random, 32);
+	if (k->has_server_random)
+		model_value_set(&o->v[MS_SERVER_RANDOM], k->server_random, 32);
+	if (k->has_premaster)
+		model_value_set(&o->v[MS_PREMASTER], k->premaster, k->premaster_len);
+	if (k->has_master)
+		model_value_set(&o->v[MS_MASTER], k->master, 48);
+	if (k->has_keys) {
+		if (ks->mac_len) {
+			model_value_set(&o->v[MS_CLIENT_MAC], ks->client_mac, ks->mac_len);
+			model_value_set(&o->v[MS_SERVER_MAC], ks->server_mac, ks->mac_len);
+		}
+		model_value_set(&o->v[MS_CLIENT_KEY], ks->client_key, ks->key_len);
+		model_value_set(&o->v[MS_SERVER_KEY], ks->server_key, ks->key_len);
+		model_value_set(&o->v[MS_CLIENT_IV], ks->client_iv, ks->iv_len);
+		model_value_set(&o->v[MS_SERVER_IV], ks->server_iv, ks->iv_len);
+	}
+	if (k->has_client_verify)
+		model_value_set(&o->v[MS_CLIENT_VERIFY], k->client_verify, 12);
+	if (k->has_server_verify)
+		model_value_set(&o->v[MS_SERVER_VERIFY], k->server_verify, 12);
+	if (k->transcript_len)
+		model_value_set(&o->transcript_hash, k->transcript_hash, k->transcript_hash_len);
+	o->transcript_len = k->transcript_len;
+	snprintf(o->cert_note, sizeof o->cert_note, "%s", k->cert_note);
+}
+
+void knowledge_merge_secrets(model *m, const tls_knowledge *k)
+{
+	model_side s;
+	knowledge_snapshot(&s, k);
+	for (int i = 0; i < MS_COUNT; i++)
+		if (s.v[i].known && !m->secrets[i].known)
+			m->secrets[i] = s.v[i];
+	if (k->has_keys && !m->key_block_len) {
+		memcpy(m->key_block, k->keys.block, k->keys.block_len);
+		m->key_block_len = k->keys.block_len;
+	}
+	memset(&s, 0, sizeof s);
+}
+
+int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
+{
+	int sent = tls_conn_alert_sent(c);
+	if (sent < 0 || m->alert.present)
+		return 0;
+	m->outcome = MODEL_ALERT;
+	m->alert.present = 1;
+	m->alert.by_server = by_server;
+	m->alert.level = TLS_ALERT_FATAL;
+	m->alert.desc = sent;
+	m->alert.step = step;
+	snprintf(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
+	return 1;
+}

@@ -1,0 +1,108 @@
+#include "sim/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <tomcrypt.h>
+
+static const char *const titles[] = {
+	"", "Client hello", "Server hello", "Server certificate", "Server hello done",
+	"Client response", "Server finished", "Secure channel",
+};
+
+static const char *const keys[MS_COUNT] = {
+	"client_random", "server_random", "premaster_secret", "master_secret",
+	"client_write_mac_key", "server_write_mac_key", "client_write_key", "server_write_key",
+	"client_write_iv", "server_write_iv", "client_verify_data", "server_verify_data",
+};
+
+static const char *const labels[MS_COUNT] = {
+	"client random", "server random", "premaster secret", "master secret",
+	"client write MAC key", "server write MAC key", "client write key", "server write key",
+	"client write IV", "server write IV", "client verify_data", "server verify_data",
+};
+
+void model_init(model *m, const char *source)
+{
+	memset(m, 0, sizeof *m);
+	strncpy(m->source, source, sizeof m->source - 1);
+	for (int i = 1; i <= MODEL_LAST_STEP; i++) {
+		m->steps[i].number = i;
+		m->steps[i].title = titles[i];
+	}
+}
+
+void model_free(model *m)
+{
+	for (int i = 1; i <= MODEL_LAST_STEP; i++) {
+		model_step *s = &m->steps[i];
+		for (size_t j = 0; j < s->n_rec; j++) {
+			tls_buf_free(&s->rec[j].wire);
+			tls_spans_free(&s->rec[j].fields);
+		}
+		for (size_t j = 0; j < s->n_msg; j++) {
+			tls_buf_free(&s->msg[j].bytes);
+			tls_spans_free(&s->msg[j].fields);
+		}
+		free(s->rec);
+		free(s->msg);
+	}
+	zeromem(m, sizeof *m);
+}
+
+const char *model_step_title(int n)
+{
+	return n >= 1 && n <= MODEL_LAST_STEP ? titles[n] : "";
+}
+
+const char *model_secret_key(enum model_secret s) { return keys[s]; }
+const char *model_secret_label(enum model_secret s) { return labels[s]; }
+
+model_record *model_add_record(model_step *s)
+{
+	if (s->n_rec == s->cap_rec) {
+		size_t cap = s->cap_rec ? 2 * s->cap_rec : 8;
+		model_record *v = realloc(s->rec, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		s->rec = v;
+		s->cap_rec = cap;
+	}
+	model_record *r = &s->rec[s->n_rec++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
+
+model_msg *model_add_msg(model_step *s)
+{
+	if (s->n_msg == s->cap_msg) {
+		size_t cap = s->cap_msg ? 2 * s->cap_msg : 8;
+		model_msg *v = realloc(s->msg, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		s->msg = v;
+		s->cap_msg = cap;
+	}
+	model_msg *g = &s->msg[s->n_msg++];
+	memset(g, 0, sizeof *g);
+	return g;
+}
+
+void model_value_set(model_value *v, const uint8_t *p, size_t n)
+{
+	if (n > sizeof v->v)
+		n = sizeof v->v;
+	memcpy(v->v, p, n);
+	v->len = n;
+	v->known = 1;
+}
+
+const char *model_outcome_name(enum model_outcome o)
+{
+	switch (o) {
+	case MODEL_ESTABLISHED: return "established";
+	case MODEL_ALERT: return "alert";
+	case MODEL_INCOMPLETE: return "incomplete";
+	default: return "running";
+	}
+}

@@ -1,0 +1,115 @@
+/* The model every view reads: steps -> records and messages -> field spans,
+ * and what each side knows after each step.
+ *
+ * Three producers fill it the same way (the simulator, a replayed capture and
+ * a live connection), through the observer (observe.h); the views (TUI, plain
+ * text, JSON) only read it. */
+#ifndef SIM_MODEL_H
+#define SIM_MODEL_H
+
+#include "tls/bytes.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MODEL_LAST_STEP 7 /* 1..6 the handshake, 7 the secure channel */
+
+typedef struct {
+	char name[48];        /* "ClientHello", "Finished", "ChangeCipherSpec", "Alert" ... */
+	int from_server;
+	int encrypted;        /* travelled under record protection */
+	int decrypted;        /* its plaintext is known (bytes holds it) */
+	size_t record;        /* index, in its step, of the record holding its first byte */
+	size_t record_offset; /* where it starts in that record's plaintext */
+	tls_buf bytes;        /* the message itself (plaintext when known) */
+	tls_spans fields;     /* offsets relative to bytes */
+	char note[256];       /* e.g. "verify_data matches" */
+} model_msg;
+
+typedef struct {
+	int from_server;
+	uint8_t type;     /* content type */
+	int encrypted;
+	tls_buf wire;     /* exactly as on the wire */
+	tls_spans fields; /* offsets relative to wire; together they cover every byte */
+} model_record;
+
+enum model_secret {
+	MS_CLIENT_RANDOM,
+	MS_SERVER_RANDOM,
+	MS_PREMASTER,
+	MS_MASTER,
+	MS_CLIENT_MAC,
+	MS_SERVER_MAC,
+	MS_CLIENT_KEY,
+	MS_SERVER_KEY,
+	MS_CLIENT_IV,
+	MS_SERVER_IV,
+	MS_CLIENT_VERIFY,
+	MS_SERVER_VERIFY,
+	MS_COUNT
+};
+
+typedef struct {
+	int known;
+	size_t len;
+	uint8_t v[48];
+} model_value;
+
+/* One side's knowledge at the end of a step. */
+typedef struct {
+	model_value v[MS_COUNT];
+	model_value transcript_hash;
+	size_t transcript_len;
+	char cert_note[320];
+} model_side;
+
+typedef struct {
+	int number;
+	const char *title;
+	model_record *rec;
+	size_t n_rec, cap_rec;
+	model_msg *msg;
+	size_t n_msg, cap_msg;
+	model_side client, server;
+	int reached;
+} model_step;
+
+enum model_outcome { MODEL_RUNNING, MODEL_ESTABLISHED, MODEL_ALERT, MODEL_INCOMPLETE };
+
+typedef struct {
+	char source[16];   /* simulation, replay, connect, serve */
+	char scenario[32];
+	uint64_t seed;
+	int has_seed;
+	uint16_t version;
+	uint16_t suite_id;
+	char suite[64];
+	char server_name[256];
+	char cert_subject[256];
+	enum model_outcome outcome;
+	struct {
+		int present, by_server, level, desc, step;
+		char reason[320];
+	} alert;
+	model_step steps[MODEL_LAST_STEP + 1]; /* [1..7] */
+	int current;                           /* last step reached */
+	model_value secrets[MS_COUNT];         /* final, for JSON */
+	size_t key_block_len;
+	uint8_t key_block[192];
+	int prf_sha384;
+} model;
+
+void model_init(model *m, const char *source);
+void model_free(model *m); /* zeroes secrets */
+const char *model_step_title(int number);
+/* JSON key of a secret: "client_random", "master_secret" ... */
+const char *model_secret_key(enum model_secret s);
+/* Human label: "client random", "master secret" ... */
+const char *model_secret_label(enum model_secret s);
+model_record *model_add_record(model_step *s);
+model_msg *model_add_msg(model_step *s);
+void model_value_set(model_value *v, const uint8_t *p, size_t n);
+const char *model_outcome_name(enum model_outcome o);
+
+#endif

@@ -1,0 +1,357 @@
+#include "sim/observe.h"
+
+#include "tls/alert.h"
+#include "tls/crypto.h"
+#include "tls/msg.h"
+#include "tls/x509.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void obs_init(observer *o, model *m)
+{
+	memset(o, 0, sizeof *o);
+	o->m = m;
+	o->last_step = 1;
+	tls_crypto_init();
+	sha256_init(&o->th256);
+	sha384_init(&o->th384);
+}
+
+void obs_free(observer *o)
+{
+	tls_buf_free(&o->hs[0]);
+	tls_buf_free(&o->hs[1]);
+	tls_protect_free(&o->rd[0]);
+	tls_protect_free(&o->rd[1]);
+	zeromem(o, sizeof *o);
+}
+
+static void try_keys(observer *o)
+{
+	if (o->have_keys || !o->have_master || !o->have_cr || !o->have_sr || !o->suite)
+		return;
+	if (tls_derive_keys(o->suite, o->master, o->cr, o->sr, &o->keys) == 0)
+		o->have_keys = 1;
+}
+
+void obs_set_master(observer *o, const uint8_t ms[48])
+{
+	memcpy(o->master, ms, 48);
+	o->have_master = 1;
+	try_keys(o);
+}
+
+static int hs_step(int type, int from_server)
+{
+	switch (type) {
+	case TLS_HS_CLIENT_HELLO: return 1;
+	case TLS_HS_SERVER_HELLO: return 2;
+	case TLS_HS_CERTIFICATE: return from_server ? 3 : 5;
+	case TLS_HS_SERVER_KEY_EXCHANGE:
+	case TLS_HS_CERTIFICATE_REQUEST:
+	case TLS_HS_SERVER_HELLO_DONE: return 4;
+	case TLS_HS_NEW_SESSION_TICKET: return 6;
+	default: return from_server ? 6 : 5;
+	}
+}
+
+int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
+{
+	int dir = from_server ? 1 : 0;
+	if (n < 5)
+		return o->last_step;
+	switch (wire[0]) {
+	case TLS_CT_HANDSHAKE:
+		if (o->ccs[dir])
+			return from_server ? 6 : 5;
+		if (o->hs[dir].len)
+			return o->hs_step[dir];
+		return n > 5 ? hs_step(wire[5], from_server) : o->last_step;
+	case TLS_CT_CHANGE_CIPHER_SPEC: return from_server ? 6 : 5;
+	case TLS_CT_APPLICATION_DATA: return 7;
+	default: return o->last_step;
+	}
+}
+
+/* ---- spans on the record ------------------------------------------- */
+
+static void header_spans(model_record *r)
+{
+	const uint8_t *w = r->wire.p;
+	unsigned ver = (unsigned)((w[1] << 8) | w[2]);
+	tls_spans_add(&r->fields, "record.content_type", 0, 1, "content type: %s (%u)",
+		      tls_content_type_name(w[0]), w[0]);
+	tls_spans_add(&r->fields, "record.version", 1, 2, "record version: %s (0x%04x)",
+		      ver == 0x0303 ? "TLS 1.2" : ver == 0x0301 ? "TLS 1.0" : ver == 0x0302 ? "TLS 1.1" : "other",
+		      ver);
+	tls_spans_add(&r->fields, "record.length", 3, 2, "length of the record body: %u bytes",
+		      (unsigned)((w[3] << 8) | w[4]));
+}
+
+static void protected_spans(observer *o, model_record *r)
+{
+	size_t body = r->wire.len - 5;
+	const tls_suite *s = o->suite;
+	if (s && s->bulk == TLS_BULK_AES_GCM && body >= 24) {
+		tls_spans_add(&r->fields, "record.nonce_explicit", 5, 8,
+			      "explicit nonce: 8 bytes sent with the record; with the 4-byte salt from the key "
+			      "block it forms the GCM nonce");
+		tls_spans_add(&r->fields, "record.ciphertext", 13, body - 24,
+			      "AES-GCM ciphertext: the encrypted message");
+		tls_spans_add(&r->fields, "record.tag", 5 + body - 16, 16,
+			      "authentication tag: proves the record was not changed");
+	} else if (s && s->bulk == TLS_BULK_AES_CBC && body >= 32) {
+		tls_spans_add(&r->fields, "record.iv", 5, 16,
+			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
+		tls_spans_add(&r->fields, "record.ciphertext", 21, body - 16,
+			      "AES-CBC ciphertext of message + HMAC + padding");
+	} else if (body) {
+		tls_spans_add(&r->fields, "record.ciphertext", 5, body, "encrypted record body");
+	}
+}
+
+/* ---- messages ------------------------------------------------------- */
+
+static model_msg *new_msg(observer *o, int step, int from_server, const char *name, int enc)
+{
+	model_step *s = &o->m->steps[step];
+	model_msg *g = model_add_msg(s);
+	if (!g)
+		return NULL;
+	snprintf(g->name, sizeof g->name, "%s", name);
+	g->from_server = from_server;
+	g->encrypted = enc;
+	g->decrypted = 1;
+	g->record = s->n_rec ? s->n_rec - 1 : 0;
+	return g;
+}
+
+static void cert_spans(observer *o, model_msg *g)
+{
+	tls_certificate_msg cm;
+	if (tls_certificate_decode(g->bytes.p + 4, g->bytes.len - 4, &cm, NULL))
+		return;
+	for (size_t i = 0; i < cm.n; i++) {
+		tls_x509 x;
+		char prefix[32];
+		memset(&x, 0, sizeof x);
+		snprintf(prefix, sizeof prefix, "certificate[%zu]", i);
+		size_t base = (size_t)(cm.der[i] - g->bytes.p);
+		if (tls_x509_parse(cm.der[i], cm.len[i], &x, &g->fields, base, prefix) == 0 && i == 0 &&
+		    g->from_server)
+			snprintf(o->m->cert_subject, sizeof o->m->cert_subject, "%s", x.subject);
+		tls_x509_free(&x);
+	}
+}
+
+static void learn_hello(observer *o, model_msg *g, int type)
+{
+	const uint8_t *b = g->bytes.p + 4;
+	size_t n = g->bytes.len - 4;
+	if (type == TLS_HS_CLIENT_HELLO) {
+		tls_client_hello ch;
+		if (tls_client_hello_decode(b, n, &ch, NULL) == 0) {
+			memcpy(o->cr, ch.random, 32);
+			o->have_cr = 1;
+			snprintf(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
+		}
+	} else {
+		tls_server_hello sh;
+		if (tls_server_hello_decode(b, n, &sh, NULL) == 0) {
+			memcpy(o->sr, sh.random, 32);
+			o->have_sr = 1;
+			o->suite = tls_suite_by_id(sh.suite);
+			o->m->suite_id = sh.suite;
+			o->m->version = sh.version;
+			const char *nm = tls_suite_iana_name(sh.suite);
+			snprintf(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
+			o->m->prf_sha384 = o->suite && o->suite->prf == TLS_PRF_SHA384;
+		}
+	}
+	try_keys(o);
+}
+
+static void check_finished(observer *o, model_msg *g)
+{
+	uint8_t h[48], want[12];
+	hash_state st;
+	size_t hl = 32;
+	if (!o->have_master || !o->suite || g->bytes.len != 16) {
+		snprintf(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
+		return;
+	}
+	if (o->suite->prf == TLS_PRF_SHA384) {
+		st = o->th384;
+		sha384_done(&st, h);
+		hl = 48;
+	} else {
+		st = o->th256;
+		sha256_done(&st, h);
+	}
+	tls_verify_data(o->suite, o->master, g->from_server, h, hl, want);
+	snprintf(g->note, sizeof g->note, "verify_data %s",
+		 mem_neq(want, g->bytes.p + 4, 12) ? "does NOT match" : "matches");
+}
+
+static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p, size_t n,
+			size_t rec_off, int rec_step)
+{
+	int type = p[0];
+	int step = enc ? (from_server ? 6 : 5) : hs_step(type, from_server);
+	if (step != rec_step)
+		step = rec_step; /* a message lives with the record that started it */
+	model_msg *g = new_msg(o, step, from_server, tls_hs_name((uint8_t)type), enc);
+	if (!g)
+		return;
+	g->record_offset = rec_off;
+	tls_buf_put(&g->bytes, p, n);
+	tls_hs_describe(p, n, from_server, &g->fields);
+	if (type == TLS_HS_CERTIFICATE)
+		cert_spans(o, g);
+	if (type == TLS_HS_CLIENT_HELLO || type == TLS_HS_SERVER_HELLO)
+		learn_hello(o, g, type);
+	if (type == TLS_HS_FINISHED)
+		check_finished(o, g);
+	sha256_process(&o->th256, p, (unsigned long)n);
+	sha384_process(&o->th384, p, (unsigned long)n);
+}
+
+/* Adds a cleartext message's spans to its record, shifted to wire offsets. */
+static void lift_spans(model_record *r, const model_msg *g, size_t at)
+{
+	for (size_t i = 0; i < g->fields.n; i++) {
+		const tls_span *s = &g->fields.v[i];
+		tls_spans_add(&r->fields, s->path, at + s->offset, s->length, "%s", s->meaning);
+	}
+}
+
+static void handshake(observer *o, model_record *r, int dir, int enc, const uint8_t *p, size_t n,
+		      int step)
+{
+	tls_buf *hb = &o->hs[dir];
+	size_t consumed_from_prev = hb->len ? 1 : 0;
+	size_t off = 0;
+	tls_buf_put(hb, p, n);
+	if (!enc && consumed_from_prev)
+		tls_spans_add(&r->fields, "handshake.fragment", 5, n,
+			      "continuation of a handshake message split over records");
+	while (hb->len >= 4) {
+		size_t len = ((size_t)hb->p[1] << 16) | ((size_t)hb->p[2] << 8) | hb->p[3];
+		if (len > TLS_MAX_HS_MSG) {
+			tls_buf_clear(hb);
+			return;
+		}
+		if (hb->len < 4 + len)
+			break;
+		model_step *s = &o->m->steps[step];
+		size_t before = s->n_msg;
+		size_t start_in_rec = n >= hb->len ? n - hb->len : 0;
+		file_hs_msg(o, dir, enc, hb->p, 4 + len, start_in_rec, step);
+		if (!enc && s->n_msg > before && n >= hb->len)
+			lift_spans(r, &s->msg[s->n_msg - 1], 5 + start_in_rec);
+		off += 4 + len;
+		tls_buf_consume(hb, 4 + len);
+	}
+	if (hb->len) {
+		o->hs_step[dir] = step;
+		if (!enc)
+			tls_spans_add(&r->fields, "handshake.fragment", 5 + n - hb->len, hb->len,
+				      "start of a handshake message that continues in the next record");
+	}
+	(void)off;
+}
+
+static void simple_msg(observer *o, model_record *r, int dir, int enc, const uint8_t *p, size_t n,
+		       int step)
+{
+	uint8_t type = r->wire.p[0];
+	const char *name = type == TLS_CT_CHANGE_CIPHER_SPEC ? "ChangeCipherSpec"
+			 : type == TLS_CT_ALERT		    ? "Alert"
+							    : "ApplicationData";
+	model_msg *g = new_msg(o, step, dir, name, enc);
+	if (!g)
+		return;
+	tls_buf_put(&g->bytes, p, n);
+	if (type == TLS_CT_CHANGE_CIPHER_SPEC)
+		tls_ccs_decode(p, n, &g->fields);
+	else if (type == TLS_CT_ALERT) {
+		unsigned lv, ds;
+		tls_alert_decode(p, n, &lv, &ds, &g->fields);
+	} else if (n)
+		tls_spans_add(&g->fields, "application_data", 0, n, "application data (%zu bytes)", n);
+	if (!enc)
+		lift_spans(r, g, 5);
+}
+
+static void opaque_msg(observer *o, model_record *r, int dir, int step)
+{
+	const char *name = r->type == TLS_CT_HANDSHAKE ? "Encrypted handshake message"
+			 : r->type == TLS_CT_ALERT     ? "Encrypted alert"
+						       : "Encrypted application data";
+	model_msg *g = new_msg(o, step, dir, name, 1);
+	if (!g)
+		return;
+	g->decrypted = 0;
+	tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5);
+	snprintf(g->note, sizeof g->note, "%s",
+		 o->have_master ? "could not be decrypted with the known keys"
+				: "encrypted: the master secret is needed to read it");
+}
+
+static void start_protection(observer *o, int dir)
+{
+	o->ccs[dir] = 1;
+	try_keys(o);
+	if (!o->have_keys)
+		return;
+	const tls_keys *k = &o->keys;
+	if (tls_protect_init(&o->rd[dir], o->suite, dir ? k->server_mac : k->client_mac,
+			     dir ? k->server_key : k->client_key, dir ? k->server_iv : k->client_iv) == 0)
+		o->rd_on[dir] = 1;
+}
+
+int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int step)
+{
+	int dir = from_server ? 1 : 0;
+	if (n < 5 || (size_t)((wire[3] << 8) | wire[4]) + 5 != n)
+		return -1;
+	if (step <= 0)
+		step = obs_classify(o, from_server, wire, n);
+	if (step < 1 || step > MODEL_LAST_STEP)
+		step = MODEL_LAST_STEP;
+	model_step *s = &o->m->steps[step];
+	model_record *r = model_add_record(s);
+	if (!r)
+		return -1;
+	r->from_server = dir;
+	r->type = wire[0];
+	tls_buf_put(&r->wire, wire, n);
+	header_spans(r);
+	if (step > o->m->current)
+		o->m->current = step;
+	o->last_step = step;
+	int enc = o->ccs[dir];
+	r->encrypted = enc;
+	tls_buf plain = {0};
+	if (enc) {
+		protected_spans(o, r);
+		if (!o->rd_on[dir] ||
+		    tls_protect_open(&o->rd[dir], wire[0], (uint16_t)((wire[1] << 8) | wire[2]), wire + 5,
+				     n - 5, &plain)) {
+			opaque_msg(o, r, dir, step);
+			tls_buf_free(&plain);
+			return step;
+		}
+	} else {
+		tls_buf_put(&plain, wire + 5, n - 5);
+	}
+	if (wire[0] == TLS_CT_HANDSHAKE)
+		handshake(o, r, dir, enc, plain.p, plain.len, step);
+	else
+		simple_msg(o, r, dir, enc, plain.p, plain.len, step);
+	if (wire[0] == TLS_CT_CHANGE_CIPHER_SPEC)
+		start_protection(o, dir);
+	tls_buf_free(&plain);
+	return step;
+}

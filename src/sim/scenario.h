@@ -1,0 +1,28 @@
+/* Named scenarios: what the simulated client and server are configured to
+ * do. Each is a row of data; the simulator has no per-scenario code. */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	const char *name;
+	const char *summary;
+	const uint16_t *client_suites; /* offered, in order */
+	size_t n_client;
+	const uint16_t *server_suites; /* accepted, in preference order */
+	size_t n_server;
+	const char *server_cert; /* file names under assets/ */
+	const char *server_key;
+	const char *chain_extra; /* another certificate the server sends, or NULL */
+	const char *server_name; /* the name the client expects */
+	const char *lesson;      /* lesson file for this scenario, or NULL */
+} sim_scenario;
+
+const sim_scenario *scenario_find(const char *name);
+size_t scenario_count(void);
+const sim_scenario *scenario_at(size_t i);
+#define SCENARIO_DEFAULT "rsa"
+
+#endif

@@ -1,0 +1,252 @@
+#include "sim/sim.h"
+
+#include "app/files.h"
+#include "app/pki.h"
+#include "sim/knowledge.h"
+#include "sim/observe.h"
+#include "sim/pipe.h"
+#include "tls/alert.h"
+#include "tls/conn.h"
+#include "tls/msg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sim {
+	sim_options opt;
+	const sim_scenario *sc;
+	model *m;
+	observer obs;
+	sim_pipe pipe;
+	tls_rng rng[2];
+	pki server_pki, client_pki;
+	tls_conn *side[2]; /* 0 client, 1 server */
+	int next;          /* next step to run */
+	int done;
+	size_t tamper_seen;
+};
+
+static int load_pki(sim *s, char *err, size_t errlen)
+{
+	char path[1024];
+	data_path(path, sizeof path, "assets/");
+	size_t base = strlen(path);
+	snprintf(path + base, sizeof path - base, "%s", s->sc->server_cert);
+	if (pki_add_chain(&s->server_pki, path, err, errlen))
+		return -1;
+	if (s->sc->chain_extra) {
+		snprintf(path + base, sizeof path - base, "%s", s->sc->chain_extra);
+		if (pki_add_chain(&s->server_pki, path, err, errlen))
+			return -1;
+	}
+	snprintf(path + base, sizeof path - base, "%s", s->sc->server_key);
+	if (pki_load_key(&s->server_pki, path, err, errlen))
+		return -1;
+	snprintf(path + base, sizeof path - base, "ca.crt");
+	return pki_load_anchors(&s->client_pki, path, err, errlen);
+}
+
+static int make_sides(sim *s, char *err, size_t errlen)
+{
+	tls_config cc = {0}, sc = {0};
+	if (tls_rng_seed(&s->rng[0], s->opt.seed, "client") ||
+	    tls_rng_seed(&s->rng[1], s->opt.seed, "server")) {
+		snprintf(err, errlen, "cannot start the random generator");
+		return -1;
+	}
+	cc.rng = &s->rng[0];
+	cc.now = s->opt.now;
+	cc.suites = s->sc->client_suites;
+	cc.n_suites = s->sc->n_client;
+	cc.max_fragment = s->opt.max_fragment;
+	cc.server_name = s->sc->server_name;
+	cc.anchors = s->client_pki.anchors;
+	cc.n_anchors = s->client_pki.n_anchors;
+	cc.insecure = s->opt.accept_untrusted;
+	sc.is_server = 1;
+	sc.rng = &s->rng[1];
+	sc.now = s->opt.now;
+	sc.suites = s->sc->server_suites;
+	sc.n_suites = s->sc->n_server;
+	sc.max_fragment = s->opt.max_fragment;
+	sc.chain_der = s->server_pki.chain_der;
+	sc.chain_len = s->server_pki.chain_len;
+	sc.chain_n = s->server_pki.chain_n;
+	sc.key = &s->server_pki.key;
+	if (tls_conn_new(&s->side[0], &cc) || tls_conn_new(&s->side[1], &sc)) {
+		snprintf(err, errlen, "cannot create the client and server");
+		return -1;
+	}
+	return 0;
+}
+
+int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen)
+{
+	sim *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->opt = *opt;
+	if (!s->opt.now)
+		s->opt.now = SIM_DEFAULT_TIME;
+	s->sc = scenario_find(opt->scenario ? opt->scenario : SCENARIO_DEFAULT);
+	if (!s->sc) {
+		snprintf(err, errlen, "unknown scenario '%s' (tlsstep scenarios lists them)", opt->scenario);
+		free(s);
+		return -1;
+	}
+	s->m = m;
+	model_init(m, "simulation");
+	snprintf(m->scenario, sizeof m->scenario, "%s", s->sc->name);
+	m->seed = opt->seed;
+	m->has_seed = 1;
+	obs_init(&s->obs, m);
+	s->next = 1;
+	if (load_pki(s, err, errlen) || make_sides(s, err, errlen)) {
+		sim_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void sim_free(sim *s)
+{
+	if (!s)
+		return;
+	tls_conn_free(s->side[0]);
+	tls_conn_free(s->side[1]);
+	tls_rng_free(&s->rng[0]);
+	tls_rng_free(&s->rng[1]);
+	pki_free(&s->server_pki);
+	pki_free(&s->client_pki);
+	pipe_free(&s->pipe);
+	obs_free(&s->obs);
+	free(s);
+}
+
+int sim_finished(const sim *s)
+{
+	return s->done;
+}
+
+/* Moves every whole record each engine has written onto the pipe. */
+static void collect(sim *s)
+{
+	for (int i = 0; i < 2; i++) {
+		size_t n;
+		const uint8_t *p;
+		while ((n = tls_conn_next_record(s->side[i])) > 0) {
+			tls_conn_output(s->side[i], &p);
+			pipe_push(&s->pipe, i, p, n);
+			tls_conn_consume(s->side[i], n);
+		}
+		if (!s->obs.have_master && tls_conn_knowledge(s->side[i])->has_master)
+			obs_set_master(&s->obs, tls_conn_knowledge(s->side[i])->master);
+	}
+}
+
+static void tamper(sim *s, int step, uint8_t *rec, size_t n)
+{
+	if (!s->opt.tamper || s->opt.tamper_step != step)
+		return;
+	if (s->opt.tamper_offset >= s->tamper_seen && s->opt.tamper_offset < s->tamper_seen + n)
+		rec[s->opt.tamper_offset - s->tamper_seen] ^= s->opt.tamper_xor;
+	s->tamper_seen += n;
+}
+
+/* Delivers the head record of one direction if it belongs to this step. */
+static int deliver_one(sim *s, int dir, int step)
+{
+	uint8_t *rec;
+	size_t n = pipe_peek(&s->pipe, dir, &rec);
+	if (!n)
+		return 0;
+	int is_alert = rec[0] == TLS_CT_ALERT;
+	if (!is_alert && obs_classify(&s->obs, dir, rec, n) != step)
+		return 0;
+	tamper(s, step, rec, n);
+	obs_record(&s->obs, dir, rec, n, step);
+	tls_conn_recv(s->side[!dir], rec, n);
+	pipe_pop(&s->pipe, dir);
+	collect(s);
+	return 1;
+}
+
+static void secure_channel(sim *s)
+{
+	static const char req[] = "GET / HTTP/1.0\r\nHost: server.tlsstep.test\r\n\r\n";
+	static const char resp[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nHello from the tlsstep server.\n";
+	tls_conn_send_app(s->side[0], (const uint8_t *)req, sizeof req - 1);
+	collect(s);
+	while (deliver_one(s, PIPE_C2S, 7))
+		;
+	uint8_t buf[256];
+	if (tls_conn_take_app(s->side[1], buf, sizeof buf) > 0)
+		tls_conn_send_app(s->side[1], (const uint8_t *)resp, sizeof resp - 1);
+	tls_conn_close(s->side[1]);
+	collect(s);
+	while (deliver_one(s, PIPE_S2C, 7))
+		;
+	tls_conn_take_app(s->side[0], buf, sizeof buf);
+	tls_conn_close(s->side[0]);
+	collect(s);
+	while (deliver_one(s, PIPE_C2S, 7))
+		;
+}
+
+static void finish_step(sim *s, int step)
+{
+	model *m = s->m;
+	model_step *st = &m->steps[step];
+	knowledge_snapshot(&st->client, tls_conn_knowledge(s->side[0]));
+	knowledge_snapshot(&st->server, tls_conn_knowledge(s->side[1]));
+	st->reached = 1;
+	m->current = step;
+	knowledge_merge_secrets(m, tls_conn_knowledge(s->side[0]));
+	knowledge_merge_secrets(m, tls_conn_knowledge(s->side[1]));
+	if (knowledge_outcome(m, s->side[0], 0, step) || knowledge_outcome(m, s->side[1], 1, step)) {
+		s->done = 1;
+		return;
+	}
+	int est = tls_conn_status(s->side[0]) == TLS_ESTABLISHED &&
+		  tls_conn_status(s->side[1]) == TLS_ESTABLISHED;
+	if (est || (step == MODEL_LAST_STEP && m->outcome == MODEL_ESTABLISHED)) {
+		m->outcome = MODEL_ESTABLISHED;
+		if (step >= 6 && (!s->opt.secure_channel || step == MODEL_LAST_STEP))
+			s->done = 1;
+	}
+}
+
+int sim_step(sim *s)
+{
+	if (s->done)
+		return 0;
+	int step = s->next++;
+	s->tamper_seen = 0;
+	if (step == 1) {
+		tls_conn_start(s->side[0]);
+		collect(s);
+	}
+	if (step == MODEL_LAST_STEP)
+		secure_channel(s);
+	else
+		while (deliver_one(s, PIPE_C2S, step) || deliver_one(s, PIPE_S2C, step))
+			;
+	finish_step(s, step);
+	if (!s->done && step >= 6 && s->m->outcome != MODEL_ESTABLISHED) {
+		s->m->outcome = MODEL_INCOMPLETE;
+		s->done = 1;
+	}
+	return step;
+}
+
+int sim_run(sim *s)
+{
+	int rc;
+	while ((rc = sim_step(s)) > 0)
+		;
+	return rc;
+}

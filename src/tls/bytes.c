@@ -1,0 +1,266 @@
+#include "tls/bytes.h"
+
+#include "tls/alert.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tomcrypt.h>
+
+int tls_buf_reserve(tls_buf *b, size_t extra)
+{
+	if (b->len + extra <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + extra)
+		cap *= 2;
+	/* Grow by copy so the old block can be wiped: buffers carry secrets. */
+	uint8_t *p = malloc(cap);
+	if (!p)
+		return TLS_ERR_INTERNAL;
+	if (b->p) {
+		memcpy(p, b->p, b->len);
+		zeromem(b->p, b->cap);
+		free(b->p);
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int tls_buf_put(tls_buf *b, const void *data, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (tls_buf_reserve(b, n))
+		return TLS_ERR_INTERNAL;
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	return 0;
+}
+
+int tls_buf_u8(tls_buf *b, unsigned v)
+{
+	uint8_t x = (uint8_t)v;
+	return tls_buf_put(b, &x, 1);
+}
+
+int tls_buf_u16(tls_buf *b, unsigned v)
+{
+	uint8_t x[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	return tls_buf_put(b, x, 2);
+}
+
+int tls_buf_u24(tls_buf *b, uint32_t v)
+{
+	uint8_t x[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	return tls_buf_put(b, x, 3);
+}
+
+size_t tls_buf_len_begin(tls_buf *b, int n)
+{
+	size_t pos = b->len;
+	uint8_t z[3] = {0, 0, 0};
+	tls_buf_put(b, z, (size_t)n);
+	return pos;
+}
+
+int tls_buf_len_end(tls_buf *b, size_t pos, int n)
+{
+	if (pos + (size_t)n > b->len)
+		return TLS_ERR_INTERNAL;
+	size_t len = b->len - pos - (size_t)n;
+	if (len >> (8 * n))
+		return TLS_ERR_INTERNAL;
+	for (int i = 0; i < n; i++)
+		b->p[pos + i] = (uint8_t)(len >> (8 * (n - 1 - i)));
+	return 0;
+}
+
+void tls_buf_consume(tls_buf *b, size_t n)
+{
+	if (n >= b->len) {
+		tls_buf_clear(b);
+		return;
+	}
+	memmove(b->p, b->p + n, b->len - n);
+	zeromem(b->p + b->len - n, n);
+	b->len -= n;
+}
+
+void tls_buf_clear(tls_buf *b)
+{
+	if (b->p)
+		zeromem(b->p, b->cap);
+	b->len = 0;
+}
+
+void tls_buf_free(tls_buf *b)
+{
+	if (b->p) {
+		zeromem(b->p, b->cap);
+		free(b->p);
+	}
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
+{
+	if (!s)
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		tls_span *v = realloc(s->v, cap * sizeof *v);
+		if (!v)
+			return TLS_ERR_INTERNAL;
+		s->v = v;
+		s->cap = cap;
+	}
+	tls_span *sp = &s->v[s->n++];
+	snprintf(sp->path, sizeof sp->path, "%s", path);
+	sp->offset = (uint32_t)off;
+	sp->length = (uint32_t)len;
+	sp->meaning[0] = 0;
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(sp->meaning, sizeof sp->meaning, fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+void tls_spans_free(tls_spans *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+void tls_rd_init(tls_rd *r, const uint8_t *p, size_t len, tls_spans *spans, size_t base,
+		 const char *prefix)
+{
+	r->p = p;
+	r->len = len;
+	r->pos = 0;
+	r->base = base;
+	r->spans = spans;
+	r->prefix = prefix;
+	r->err = 0;
+}
+
+size_t tls_rd_left(const tls_rd *r)
+{
+	return r->len - r->pos;
+}
+
+static int rd_fail(tls_rd *r)
+{
+	if (!r->err)
+		r->err = TLS_FAIL(TLS_ALERT_DECODE_ERROR);
+	return r->err;
+}
+
+static void rd_span(tls_rd *r, const char *path, size_t n, const char *meaning)
+{
+	if (!r->spans || !path)
+		return;
+	char full[TLS_SPAN_PATH];
+	if (r->prefix && r->prefix[0])
+		snprintf(full, sizeof full, "%s.%s", r->prefix, path);
+	else
+		snprintf(full, sizeof full, "%s", path);
+	tls_spans_add(r->spans, full, r->base + r->pos, n, "%s", meaning ? meaning : "");
+}
+
+int tls_rd_bytes(tls_rd *r, const uint8_t **p, size_t n, const char *path, const char *meaning)
+{
+	if (r->err || tls_rd_left(r) < n)
+		return rd_fail(r);
+	rd_span(r, path, n, meaning);
+	if (p)
+		*p = r->p + r->pos;
+	r->pos += n;
+	return 0;
+}
+
+static int rd_uint(tls_rd *r, int n, uint32_t *v, const char *path, const char *meaning)
+{
+	const uint8_t *p = NULL;
+	if (tls_rd_bytes(r, &p, (size_t)n, path, meaning))
+		return r->err;
+	uint32_t x = 0;
+	for (int i = 0; i < n; i++)
+		x = (x << 8) | p[i];
+	*v = x;
+	return 0;
+}
+
+int tls_rd_u8(tls_rd *r, unsigned *v, const char *path, const char *meaning)
+{
+	uint32_t x = 0;
+	int rc = rd_uint(r, 1, &x, path, meaning);
+	*v = x;
+	return rc;
+}
+
+int tls_rd_u16(tls_rd *r, unsigned *v, const char *path, const char *meaning)
+{
+	uint32_t x = 0;
+	int rc = rd_uint(r, 2, &x, path, meaning);
+	*v = x;
+	return rc;
+}
+
+int tls_rd_u24(tls_rd *r, uint32_t *v, const char *path, const char *meaning)
+{
+	return rd_uint(r, 3, v, path, meaning);
+}
+
+int tls_rd_vec(tls_rd *r, int n, size_t min, size_t max, tls_rd *sub, const char *path,
+	       const char *meaning)
+{
+	char lpath[TLS_SPAN_PATH];
+	uint32_t len = 0;
+	snprintf(lpath, sizeof lpath, "%s.length", path ? path : "vector");
+	if (rd_uint(r, n, &len, path ? lpath : NULL, "length of the following vector in bytes"))
+		return r->err;
+	if (len < min || len > max || len > tls_rd_left(r))
+		return rd_fail(r);
+	const uint8_t *p = r->p + r->pos;
+	size_t base = r->base + r->pos;
+	if (path && meaning)
+		rd_span(r, path, len, meaning);
+	r->pos += len;
+	tls_rd_init(sub, p, len, r->spans, base, r->prefix);
+	return 0;
+}
+
+int tls_rd_done(tls_rd *r)
+{
+	if (r->err)
+		return r->err;
+	if (tls_rd_left(r) != 0)
+		return rd_fail(r);
+	return 0;
+}
+
+tls_span *tls_rd_last(tls_rd *r)
+{
+	if (!r->spans || r->spans->n == 0)
+		return NULL;
+	return &r->spans->v[r->spans->n - 1];
+}
+
+void tls_hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[p[i] >> 4];
+		out[2 * i + 1] = d[p[i] & 15];
+	}
+	out[2 * n] = 0;
+}

@@ -1,0 +1,82 @@
+/* Byte buffers, the reading cursor and field spans shared by every codec.
+ *
+ * tls_buf is a growable byte string that is zeroed when freed (it often holds
+ * secrets). tls_rd is one cursor type for all parsing: every read checks the
+ * remaining length first and, when a span list is attached, records
+ * {path, offset, length, meaning} for the bytes it consumed, so each byte
+ * shown to a learner has a name. */
+#ifndef TLS_BYTES_H
+#define TLS_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	uint8_t *p;
+	size_t len, cap;
+} tls_buf;
+
+int tls_buf_reserve(tls_buf *b, size_t extra);
+int tls_buf_put(tls_buf *b, const void *data, size_t n);
+int tls_buf_u8(tls_buf *b, unsigned v);
+int tls_buf_u16(tls_buf *b, unsigned v);
+int tls_buf_u24(tls_buf *b, uint32_t v);
+/* Reserve an n-byte length prefix; returns its position for tls_buf_fill_len. */
+size_t tls_buf_len_begin(tls_buf *b, int n);
+int tls_buf_len_end(tls_buf *b, size_t pos, int n);
+void tls_buf_consume(tls_buf *b, size_t n); /* drop n bytes from the front */
+void tls_buf_clear(tls_buf *b);             /* zero, keep capacity */
+void tls_buf_free(tls_buf *b);              /* zero and release */
+
+#define TLS_SPAN_PATH 96
+#define TLS_SPAN_MEANING 192
+
+typedef struct {
+	char path[TLS_SPAN_PATH];
+	uint32_t offset, length;
+	char meaning[TLS_SPAN_MEANING];
+} tls_span;
+
+typedef struct {
+	tls_span *v;
+	size_t n, cap;
+} tls_spans;
+
+int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void tls_spans_free(tls_spans *s);
+
+/* Parsing cursor. base is the offset of p[0] within whatever the spans
+ * describe (a record, a message), prefix is prepended to every path. */
+typedef struct {
+	const uint8_t *p;
+	size_t len, pos;
+	size_t base;
+	tls_spans *spans;
+	const char *prefix;
+	int err; /* sticky: first failure, TLS_FAIL(decode_error) */
+} tls_rd;
+
+void tls_rd_init(tls_rd *r, const uint8_t *p, size_t len, tls_spans *spans, size_t base,
+		 const char *prefix);
+size_t tls_rd_left(const tls_rd *r);
+/* Each reader fails (returns negative, sets r->err) when too few bytes are
+ * left. path/meaning may be NULL to record no span. */
+int tls_rd_u8(tls_rd *r, unsigned *v, const char *path, const char *meaning);
+int tls_rd_u16(tls_rd *r, unsigned *v, const char *path, const char *meaning);
+int tls_rd_u24(tls_rd *r, uint32_t *v, const char *path, const char *meaning);
+int tls_rd_bytes(tls_rd *r, const uint8_t **p, size_t n, const char *path, const char *meaning);
+/* Reads an n-byte length prefix (span "<path>.length") and gives a sub-cursor
+ * over the vector; fails when the vector overruns its parent or its length is
+ * outside [min, max]. */
+int tls_rd_vec(tls_rd *r, int n, size_t min, size_t max, tls_rd *sub, const char *path,
+	       const char *meaning);
+/* Fails with decode_error unless every byte was consumed. */
+int tls_rd_done(tls_rd *r);
+/* Adds a span at the cursor without reading (for meanings decided later). */
+tls_span *tls_rd_last(tls_rd *r);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void tls_hex(char *out, const uint8_t *p, size_t n);
+
+#endif

@@ -1,0 +1,91 @@
+/* A TLS 1.2 connection endpoint with no I/O (the engine's public face).
+ *
+ * Bytes from the peer go in with tls_conn_recv; bytes for the peer come out
+ * of tls_conn_output / tls_conn_consume. The caller moves them (an in-memory
+ * pipe, a socket, a test). A failure is sticky: the engine queues the fatal
+ * alert it owes the peer, records why, and refuses further input. What each
+ * side has learned so far is readable through tls_conn_knowledge, which is
+ * how the simulator shows "who knows what" without reaching into the state. */
+#ifndef TLS_CONN_H
+#define TLS_CONN_H
+
+#include "tls/keys.h"
+#include "tls/rng.h"
+#include "tls/suites.h"
+#include "tls/x509.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	int is_server;
+	tls_rng *rng;       /* every random byte comes from here */
+	int64_t now;        /* Unix seconds: gmt_unix_time and certificate validity */
+	const uint16_t *suites; /* client: offered, in order; server: accepted, in preference order */
+	size_t n_suites;
+	size_t max_fragment; /* largest plaintext per record we send; 0 = 16384 */
+	/* client */
+	const char *server_name;  /* checked against the certificate; sent as SNI unless an IP */
+	const tls_x509 *anchors;  /* trusted roots */
+	size_t n_anchors;
+	int insecure;             /* skip the chain check (connect --insecure) */
+	/* server */
+	const uint8_t *const *chain_der; /* leaf first */
+	const size_t *chain_len;
+	size_t chain_n;
+	const rsa_key *key;
+} tls_config;
+
+enum tls_status { TLS_HANDSHAKING, TLS_ESTABLISHED, TLS_FAILED, TLS_CLOSED };
+
+/* What one side knows. Flags say which values are known yet. */
+typedef struct {
+	int has_client_random, has_server_random, has_premaster, has_master, has_keys;
+	int has_client_verify, has_server_verify;
+	uint8_t client_random[32], server_random[32];
+	uint8_t premaster[48];
+	size_t premaster_len;
+	uint8_t master[48];
+	tls_keys keys;
+	uint8_t transcript_hash[48]; /* over every handshake message so far */
+	size_t transcript_hash_len;
+	size_t transcript_len;       /* bytes hashed */
+	uint8_t client_verify[12], server_verify[12];
+	const tls_suite *suite;      /* once chosen */
+	uint16_t version;
+	char server_name[256];
+	/* client: the certificate check */
+	int cert_checked, cert_status;
+	char cert_note[320];
+	char cert_subject[256];
+	char peer_name[256];
+} tls_knowledge;
+
+typedef struct tls_conn tls_conn;
+
+int tls_conn_new(tls_conn **out, const tls_config *cfg);
+void tls_conn_free(tls_conn *c); /* zeroes every secret */
+/* Client: queues the ClientHello. Server: nothing to do. */
+int tls_conn_start(tls_conn *c);
+/* Feeds bytes from the peer; processes every complete record. */
+int tls_conn_recv(tls_conn *c, const uint8_t *in, size_t n);
+/* Bytes waiting to be sent, and how many were sent. */
+size_t tls_conn_output(tls_conn *c, const uint8_t **p);
+void tls_conn_consume(tls_conn *c, size_t n);
+/* Size of the next whole record in the output (0 if none): lets a driver
+ * move one record at a time. */
+size_t tls_conn_next_record(tls_conn *c);
+int tls_conn_send_app(tls_conn *c, const uint8_t *data, size_t n);
+/* Application data received so far (drained by tls_conn_take_app). */
+size_t tls_conn_take_app(tls_conn *c, uint8_t *out, size_t cap);
+int tls_conn_close(tls_conn *c); /* queues close_notify */
+
+enum tls_status tls_conn_status(const tls_conn *c);
+const tls_knowledge *tls_conn_knowledge(const tls_conn *c);
+/* The alert this side sent (-1 if none) and the one it received. */
+int tls_conn_alert_sent(const tls_conn *c);
+int tls_conn_alert_received(const tls_conn *c, int *level);
+/* One line saying why the connection failed, "" if it did not. */
+const char *tls_conn_error(const tls_conn *c);
+
+#endif

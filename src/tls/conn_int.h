@@ -1,0 +1,63 @@
+/* Connection internals shared by conn.c (records), client.c and server.c.
+ * Nothing outside src/tls/ includes this. */
+#ifndef TLS_CONN_INT_H
+#define TLS_CONN_INT_H
+
+#include "tls/alert.h"
+#include "tls/bytes.h"
+#include "tls/conn.h"
+#include "tls/msg.h"
+#include "tls/protect.h"
+
+#include <tomcrypt.h>
+
+/* Where the handshake is: the message or record this side expects next. */
+enum tls_hs_state {
+	ST_START,
+	ST_WAIT_CLIENT_HELLO,
+	ST_WAIT_SERVER_HELLO,
+	ST_WAIT_CERTIFICATE,
+	ST_WAIT_SERVER_HELLO_DONE,
+	ST_WAIT_CLIENT_KEY_EXCHANGE,
+	ST_WAIT_CCS,
+	ST_WAIT_FINISHED,
+	ST_DONE,
+};
+
+struct tls_conn {
+	tls_config cfg;
+	enum tls_hs_state st;
+	enum tls_status status;
+	tls_buf in, out, hs_in, app_in;
+	hash_state th256, th384; /* running transcript hashes */
+	tls_protect rd, wr;
+	int rd_on, wr_on;
+	tls_knowledge k;
+	int alert_sent, alert_recv, alert_recv_level;
+	char error[320];
+	uint16_t offered_version;
+	int secure_renegotiation;
+	tls_x509 peer[TLS_MAX_CERTS];
+	size_t n_peer;
+};
+
+/* Appends a handshake message to the transcript and updates the knowledge. */
+void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t n);
+/* The transcript hash with the negotiated PRF hash (SHA-256 before that). */
+size_t tls_transcript_hash(tls_conn *c, uint8_t out[48]);
+/* Wraps body as a handshake message, adds it to the transcript, sends it in
+ * one or more records of its own. */
+int tls_send_hs(tls_conn *c, uint8_t type, const tls_buf *body);
+int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n);
+int tls_send_ccs(tls_conn *c); /* and switch on write protection */
+int tls_start_read_protection(tls_conn *c);
+int tls_fail(tls_conn *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tls_gmt_random(tls_conn *c, uint8_t random[32]);
+int tls_derive_all(tls_conn *c);
+int tls_finished_make(tls_conn *c, int from_server, uint8_t vd[12]);
+
+int tls_client_start(tls_conn *c);
+int tls_client_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n);
+int tls_server_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n);
+
+#endif

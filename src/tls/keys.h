@@ -1,0 +1,39 @@
+/* From the premaster secret to the session keys (RFC 5246 sections 6.3, 7.4.9, 8.1).
+ *
+ * Three PRF calls make every secret a TLS 1.2 connection uses: the 48-byte
+ * master secret, the key block that is cut into the six write keys, and the
+ * 12-byte verify_data carried by each Finished message. The whole key block
+ * is kept so the lesson can show where each key was cut from. */
+#ifndef TLS_KEYS_H
+#define TLS_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tls/suites.h"
+
+typedef struct {
+	uint8_t client_mac[48], server_mac[48];
+	uint8_t client_key[32], server_key[32];
+	uint8_t client_iv[16], server_iv[16];
+	size_t mac_len, key_len, iv_len; /* from the suite: mac_key_len, key_len, fixed_iv_len */
+	uint8_t block[2 * (48 + 32 + 16)];
+	size_t block_len; /* the whole key_block, for teaching */
+} tls_keys;
+
+/* master_secret = PRF(pms, "master secret", client_random + server_random)[0..47] */
+int tls_derive_master(const tls_suite *s, const uint8_t *pms, size_t pms_len,
+		      const uint8_t client_random[32], const uint8_t server_random[32],
+		      uint8_t ms[48]);
+/* key_block = PRF(ms, "key expansion", server_random + client_random), cut in the order
+ * client MAC, server MAC, client key, server key, client IV, server IV (RFC 5246 6.3).
+ * On failure *k is wiped. */
+int tls_derive_keys(const tls_suite *s, const uint8_t ms[48], const uint8_t client_random[32],
+		    const uint8_t server_random[32], tls_keys *k);
+/* verify_data = PRF(ms, from_server ? "server finished" : "client finished", hash)[0..11],
+ * hash being the PRF hash of all handshake messages so far. */
+int tls_verify_data(const tls_suite *s, const uint8_t ms[48], int from_server,
+		    const uint8_t *hash, size_t hash_len, uint8_t out[12]);
+void tls_keys_wipe(tls_keys *k);
+
+#endif

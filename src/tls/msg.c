@@ -1,0 +1,572 @@
+#include "tls/msg.h"
+
+#include "tls/alert.h"
+#include "tls/suites.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DECODE_ERROR TLS_FAIL(TLS_ALERT_DECODE_ERROR)
+#define HDR 4 /* body offsets are shown relative to the handshake header */
+
+int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len)
+{
+	if (len > 0xffffff)
+		return TLS_ERR_INTERNAL;
+	if (tls_buf_u8(out, type) || tls_buf_u24(out, (uint32_t)len) || tls_buf_put(out, body, len))
+		return TLS_ERR_INTERNAL;
+	return 0;
+}
+
+const char *tls_hs_name(uint8_t type)
+{
+	switch (type) {
+	case TLS_HS_HELLO_REQUEST: return "HelloRequest";
+	case TLS_HS_CLIENT_HELLO: return "ClientHello";
+	case TLS_HS_SERVER_HELLO: return "ServerHello";
+	case TLS_HS_NEW_SESSION_TICKET: return "NewSessionTicket";
+	case TLS_HS_CERTIFICATE: return "Certificate";
+	case TLS_HS_SERVER_KEY_EXCHANGE: return "ServerKeyExchange";
+	case TLS_HS_CERTIFICATE_REQUEST: return "CertificateRequest";
+	case TLS_HS_SERVER_HELLO_DONE: return "ServerHelloDone";
+	case TLS_HS_CERTIFICATE_VERIFY: return "CertificateVerify";
+	case TLS_HS_CLIENT_KEY_EXCHANGE: return "ClientKeyExchange";
+	case TLS_HS_FINISHED: return "Finished";
+	default: return "UnknownHandshake";
+	}
+}
+
+const char *tls_ext_name(uint16_t type)
+{
+	switch (type) {
+	case 0: return "server_name";
+	case 5: return "status_request";
+	case 10: return "supported_groups";
+	case 11: return "ec_point_formats";
+	case 13: return "signature_algorithms";
+	case 16: return "application_layer_protocol_negotiation";
+	case 18: return "signed_certificate_timestamp";
+	case 21: return "padding";
+	case 22: return "encrypt_then_mac";
+	case 23: return "extended_master_secret";
+	case 35: return "session_ticket";
+	case 43: return "supported_versions";
+	case 45: return "psk_key_exchange_modes";
+	case 51: return "key_share";
+	case 0xff01: return "renegotiation_info";
+	default: return NULL;
+	}
+}
+
+const char *tls_content_type_name(uint8_t type)
+{
+	switch (type) {
+	case TLS_CT_CHANGE_CIPHER_SPEC: return "change_cipher_spec";
+	case TLS_CT_ALERT: return "alert";
+	case TLS_CT_HANDSHAKE: return "handshake";
+	case TLS_CT_APPLICATION_DATA: return "application_data";
+	default: return "unknown";
+	}
+}
+
+static const char *sig_alg_name(unsigned v)
+{
+	switch (v) {
+	case 0x0401: return "rsa_pkcs1_sha256";
+	case 0x0501: return "rsa_pkcs1_sha384";
+	case 0x0601: return "rsa_pkcs1_sha512";
+	case 0x0201: return "rsa_pkcs1_sha1";
+	case 0x0403: return "ecdsa_secp256r1_sha256";
+	case 0x0503: return "ecdsa_secp384r1_sha384";
+	case 0x0603: return "ecdsa_secp521r1_sha512";
+	case 0x0203: return "ecdsa_sha1";
+	case 0x0804: return "rsa_pss_rsae_sha256";
+	case 0x0805: return "rsa_pss_rsae_sha384";
+	case 0x0806: return "rsa_pss_rsae_sha512";
+	case 0x0807: return "ed25519";
+	case 0x0808: return "ed448";
+	case 0x0809: return "rsa_pss_pss_sha256";
+	case 0x080a: return "rsa_pss_pss_sha384";
+	case 0x080b: return "rsa_pss_pss_sha512";
+	default: return "unknown";
+	}
+}
+
+static const char *group_name(unsigned v)
+{
+	switch (v) {
+	case 23: return "secp256r1";
+	case 24: return "secp384r1";
+	case 25: return "secp521r1";
+	case 29: return "x25519";
+	case 30: return "x448";
+	case 256: return "ffdhe2048";
+	case 257: return "ffdhe3072";
+	default: return "unknown";
+	}
+}
+
+/* ---- extensions ---------------------------------------------------- */
+
+int tls_ext_encode(tls_buf *out, uint16_t type, const uint8_t *data, size_t len);
+
+int tls_ext_encode(tls_buf *out, uint16_t type, const uint8_t *data, size_t len)
+{
+	if (tls_buf_u16(out, type) || tls_buf_u16(out, (unsigned)len) || tls_buf_put(out, data, len))
+		return TLS_ERR_INTERNAL;
+	return 0;
+}
+
+static int exts_encode(tls_buf *out, const tls_ext *exts, size_t n)
+{
+	if (n == 0)
+		return 0; /* an absent extensions block, not an empty one */
+	size_t at = tls_buf_len_begin(out, 2);
+	for (size_t i = 0; i < n; i++)
+		if (tls_ext_encode(out, exts[i].type, exts[i].data, exts[i].len))
+			return TLS_ERR_INTERNAL;
+	return tls_buf_len_end(out, at, 2);
+}
+
+static void describe_sni(tls_rd *r, char *name, size_t name_n)
+{
+	tls_rd list, host;
+	unsigned type;
+	if (tls_rd_vec(r, 2, 1, 0xffff, &list, "server_name_list", NULL))
+		return;
+	while (tls_rd_left(&list) && !list.err) {
+		if (tls_rd_u8(&list, &type, "name_type", "name type: host_name (0)"))
+			return;
+		if (tls_rd_vec(&list, 2, 1, 0xffff, &host, "host_name", NULL))
+			return;
+		const uint8_t *p;
+		size_t n = tls_rd_left(&host);
+		char shown[256];
+		snprintf(shown, sizeof shown, "%.*s", (int)(n < 255 ? n : 255), (const char *)host.p);
+		for (char *c = shown; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				*c = '?';
+		if (tls_rd_bytes(&host, &p, n, "host_name", NULL))
+			return;
+		tls_span *s = tls_rd_last(&host);
+		if (s)
+			snprintf(s->meaning, sizeof s->meaning, "the host name the client wants: %s", shown);
+		if (type == 0 && name && !name[0])
+			snprintf(name, name_n, "%s", shown);
+	}
+	r->err = list.err;
+}
+
+static void describe_u16_list(tls_rd *r, const char *path, const char *(*namer)(unsigned),
+			      uint16_t *out, size_t *n_out, size_t cap)
+{
+	tls_rd list;
+	char p[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
+	if (tls_rd_vec(r, 2, 2, 0xfffe, &list, path, NULL))
+		return;
+	if (tls_rd_left(&list) % 2) {
+		r->err = DECODE_ERROR;
+		return;
+	}
+	for (size_t i = 0; tls_rd_left(&list); i++) {
+		unsigned v = (unsigned)((list.p[list.pos] << 8) | list.p[list.pos + 1]);
+		snprintf(p, sizeof p, "%s[%zu]", path, i);
+		snprintf(m, sizeof m, "%s (0x%04x)", namer(v), v);
+		tls_rd_u16(&list, &v, p, m);
+		if (out && *n_out < cap)
+			out[(*n_out)++] = (uint16_t)v;
+	}
+}
+
+/* Body of one extension, for display and for the few the engine reads. */
+static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
+{
+	switch (type) {
+	case TLS_EXT_SERVER_NAME:
+		if (tls_rd_left(r))
+			describe_sni(r, ch ? ch->server_name : NULL, ch ? sizeof ch->server_name : 0);
+		break;
+	case TLS_EXT_SIGNATURE_ALGORITHMS:
+		describe_u16_list(r, "supported_signature_algorithms", sig_alg_name,
+				  ch ? ch->sig_algs : NULL, ch ? &ch->n_sig_algs : NULL, 32);
+		break;
+	case TLS_EXT_SUPPORTED_GROUPS:
+		describe_u16_list(r, "named_group_list", group_name, NULL, NULL, 0);
+		break;
+	case TLS_EXT_RENEGOTIATION_INFO: {
+		tls_rd sub;
+		tls_rd_vec(r, 1, 0, 255, &sub, "renegotiated_connection",
+			   "verify_data of the previous handshake (empty: this is the first)");
+		break;
+	}
+	default:
+		if (tls_rd_left(r))
+			tls_rd_bytes(r, NULL, tls_rd_left(r), "extension_data",
+				     "extension contents (not interpreted by tlsstep)");
+	}
+	if (r->err)
+		return r->err;
+	return tls_rd_done(r);
+}
+
+static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls_client_hello *ch)
+{
+	tls_rd all;
+	char path[TLS_SPAN_PATH];
+	*n = 0;
+	if (tls_rd_left(r) == 0)
+		return 0; /* extensions are optional */
+	snprintf(path, sizeof path, "%s.extensions", who);
+	if (tls_rd_vec(r, 2, 0, 0xffff, &all, path, NULL))
+		return r->err;
+	for (size_t i = 0; tls_rd_left(&all); i++) {
+		unsigned type;
+		tls_rd body;
+		snprintf(path, sizeof path, "%s.extensions[%zu]", who, i);
+		const char *nm = tls_rd_left(&all) >= 2 ? tls_ext_name((uint16_t)((all.p[all.pos] << 8) |
+										all.p[all.pos + 1]))
+						       : NULL;
+		char tpath[TLS_SPAN_PATH + 8];
+		snprintf(tpath, sizeof tpath, "%s.type", path);
+		if (tls_rd_u16(&all, &type, tpath, NULL))
+			return all.err;
+		tls_span *ts = tls_rd_last(&all);
+		if (ts)
+			snprintf(ts->meaning, sizeof ts->meaning, "extension type %s (%u)",
+				 nm ? nm : "unknown to tlsstep", type);
+		if (tls_rd_vec(&all, 2, 0, 0xffff, &body, path, NULL))
+			return all.err;
+		for (size_t j = 0; j < *n; j++)
+			if (exts[j].type == type)
+				return DECODE_ERROR; /* RFC 5246 7.4.1.4: at most one of each */
+		if (*n < TLS_MAX_EXTS) {
+			exts[*n].type = (uint16_t)type;
+			exts[*n].data = body.p;
+			exts[*n].len = body.len;
+			(*n)++;
+		}
+		char bprefix[TLS_SPAN_PATH];
+		snprintf(bprefix, sizeof bprefix, "%s", path);
+		body.prefix = bprefix;
+		if (ext_body((uint16_t)type, &body, ch))
+			return DECODE_ERROR;
+	}
+	return tls_rd_done(r);
+}
+
+const tls_ext *tls_ext_find(const tls_ext *exts, size_t n, uint16_t type)
+{
+	for (size_t i = 0; i < n; i++)
+		if (exts[i].type == type)
+			return &exts[i];
+	return NULL;
+}
+
+/* ---- shared hello fields ------------------------------------------- */
+
+static void version_meaning(char *m, size_t n, unsigned v, const char *what)
+{
+	const char *name = v == 0x0303 ? "TLS 1.2" : v == 0x0302 ? "TLS 1.1" : v == 0x0301 ? "TLS 1.0"
+			 : v == 0x0300 ? "SSL 3.0" : "unknown version";
+	snprintf(m, n, "%s: %s (0x%04x)", what, name, v);
+}
+
+static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t random[32],
+			uint8_t *sid, size_t *sid_len)
+{
+	char path[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
+	const uint8_t *p;
+	tls_rd s;
+	snprintf(path, sizeof path, "%s.%s_version", who, who[0] == 'c' ? "client" : "server");
+	if (tls_rd_left(r) >= 2)
+		version_meaning(m, sizeof m, (unsigned)((r->p[r->pos] << 8) | r->p[r->pos + 1]),
+				who[0] == 'c' ? "highest version the client supports"
+					      : "version the server chose");
+	if (tls_rd_u16(r, version, path, m))
+		return r->err;
+	snprintf(path, sizeof path, "%s.random", who);
+	if (tls_rd_bytes(r, &p, 32, path, who[0] == 'c' ? "client random: 32 bytes, fresh for this handshake"
+							: "server random: 32 bytes, fresh for this handshake"))
+		return r->err;
+	memcpy(random, p, 32);
+	r->pos -= 32;
+	snprintf(path, sizeof path, "%s.random.gmt_unix_time", who);
+	tls_rd_bytes(r, NULL, 4, path, "first 4 bytes: the sender's clock (RFC 5246), or random");
+	snprintf(path, sizeof path, "%s.random.random_bytes", who);
+	tls_rd_bytes(r, NULL, 28, path, "28 bytes from the sender's random generator");
+	snprintf(path, sizeof path, "%s.session_id", who);
+	if (tls_rd_vec(r, 1, 0, 32, &s, path,
+		       who[0] == 'c' ? "session to resume (empty: a new session)"
+				     : "identifier of this session, for later resumption"))
+		return r->err;
+	memcpy(sid, s.p, s.len);
+	*sid_len = s.len;
+	return 0;
+}
+
+/* ---- ClientHello --------------------------------------------------- */
+
+int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m)
+{
+	size_t at;
+	tls_buf_u16(out, m->version);
+	tls_buf_put(out, m->random, 32);
+	tls_buf_u8(out, (unsigned)m->session_id_len);
+	tls_buf_put(out, m->session_id, m->session_id_len);
+	at = tls_buf_len_begin(out, 2);
+	for (size_t i = 0; i < m->n_suites; i++)
+		tls_buf_u16(out, m->suites[i]);
+	tls_buf_len_end(out, at, 2);
+	tls_buf_u8(out, 1); /* one compression method: null */
+	tls_buf_u8(out, 0);
+	return exts_encode(out, m->exts, m->n_exts);
+}
+
+static int suites_decode(tls_rd *r, tls_client_hello *m)
+{
+	tls_rd s;
+	char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
+	if (tls_rd_vec(r, 2, 2, 0xfffe, &s, "client_hello.cipher_suites", NULL))
+		return r->err;
+	if (s.len % 2)
+		return DECODE_ERROR;
+	m->n_suites = 0;
+	for (size_t i = 0; tls_rd_left(&s); i++) {
+		unsigned v = (unsigned)((s.p[s.pos] << 8) | s.p[s.pos + 1]);
+		const char *nm = tls_suite_iana_name((uint16_t)v);
+		snprintf(path, sizeof path, "client_hello.cipher_suites[%zu]", i);
+		snprintf(mean, sizeof mean, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:",
+			 nm ? nm : "unknown suite", v);
+		tls_rd_u16(&s, &v, path, mean);
+		if (m->n_suites < TLS_MAX_SUITES)
+			m->suites[m->n_suites++] = (uint16_t)v;
+	}
+	return 0;
+}
+
+int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls_spans *sp)
+{
+	tls_rd r, comp;
+	unsigned v;
+	memset(m, 0, sizeof *m);
+	tls_rd_init(&r, p, n, sp, HDR, NULL);
+	if (hello_common(&r, "client_hello", &v, m->random, m->session_id, &m->session_id_len))
+		return DECODE_ERROR;
+	m->version = (uint16_t)v;
+	if (suites_decode(&r, m))
+		return DECODE_ERROR;
+	if (tls_rd_vec(&r, 1, 1, 255, &comp, "client_hello.compression_methods", NULL))
+		return DECODE_ERROR;
+	for (size_t i = 0; tls_rd_left(&comp); i++) {
+		char path[TLS_SPAN_PATH];
+		snprintf(path, sizeof path, "client_hello.compression_methods[%zu]", i);
+		tls_rd_u8(&comp, &v, path, v == 0 ? "null compression" : "a compression method");
+		if (v == 0)
+			m->null_compression = 1;
+		tls_span *s = tls_rd_last(&comp);
+		if (s)
+			snprintf(s->meaning, sizeof s->meaning, "%s (%u)",
+				 v == 0 ? "null: no compression" : v == 1 ? "DEFLATE" : "unknown method", v);
+	}
+	if (exts_decode(&r, "client_hello", m->exts, &m->n_exts, m))
+		return DECODE_ERROR;
+	return tls_rd_done(&r);
+}
+
+/* ---- ServerHello --------------------------------------------------- */
+
+int tls_server_hello_encode(tls_buf *out, const tls_server_hello *m)
+{
+	tls_buf_u16(out, m->version);
+	tls_buf_put(out, m->random, 32);
+	tls_buf_u8(out, (unsigned)m->session_id_len);
+	tls_buf_put(out, m->session_id, m->session_id_len);
+	tls_buf_u16(out, m->suite);
+	tls_buf_u8(out, m->compression);
+	return exts_encode(out, m->exts, m->n_exts);
+}
+
+int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls_spans *sp)
+{
+	tls_rd r;
+	unsigned v;
+	char mean[TLS_SPAN_MEANING];
+	memset(m, 0, sizeof *m);
+	tls_rd_init(&r, p, n, sp, HDR, NULL);
+	if (hello_common(&r, "server_hello", &v, m->random, m->session_id, &m->session_id_len))
+		return DECODE_ERROR;
+	m->version = (uint16_t)v;
+	if (tls_rd_left(&r) >= 2) {
+		unsigned id = (unsigned)((r.p[r.pos] << 8) | r.p[r.pos + 1]);
+		const char *nm = tls_suite_iana_name((uint16_t)id);
+		snprintf(mean, sizeof mean, "the server's choice: %s (0x%04X)", nm ? nm : "unknown suite", id);
+	}
+	if (tls_rd_u16(&r, &v, "server_hello.cipher_suite", mean))
+		return DECODE_ERROR;
+	m->suite = (uint16_t)v;
+	if (tls_rd_u8(&r, &v, "server_hello.compression_method", "compression: null (0)"))
+		return DECODE_ERROR;
+	m->compression = (uint8_t)v;
+	if (exts_decode(&r, "server_hello", m->exts, &m->n_exts, NULL))
+		return DECODE_ERROR;
+	return tls_rd_done(&r);
+}
+
+/* ---- Certificate --------------------------------------------------- */
+
+int tls_certificate_encode(tls_buf *out, const tls_certificate_msg *m)
+{
+	size_t at = tls_buf_len_begin(out, 3);
+	for (size_t i = 0; i < m->n; i++) {
+		tls_buf_u24(out, (uint32_t)m->len[i]);
+		tls_buf_put(out, m->der[i], m->len[i]);
+	}
+	return tls_buf_len_end(out, at, 3);
+}
+
+int tls_certificate_decode(const uint8_t *p, size_t n, tls_certificate_msg *m, tls_spans *sp)
+{
+	tls_rd r, list, cert;
+	char path[TLS_SPAN_PATH];
+	memset(m, 0, sizeof *m);
+	tls_rd_init(&r, p, n, sp, HDR, NULL);
+	if (tls_rd_vec(&r, 3, 0, 0xffffff, &list, "certificate.certificate_list", NULL))
+		return DECODE_ERROR;
+	for (size_t i = 0; tls_rd_left(&list); i++) {
+		snprintf(path, sizeof path, "certificate.certificate_list[%zu]", i);
+		if (tls_rd_vec(&list, 3, 1, 0xffffff, &cert, path,
+			       i == 0 ? "the server's own certificate (DER)"
+				      : "a certificate of the chain, towards a root (DER)"))
+			return DECODE_ERROR;
+		if (m->n == TLS_MAX_CERTS)
+			return DECODE_ERROR; /* a chain longer than any we accept */
+		m->der[m->n] = cert.p;
+		m->len[m->n] = cert.len;
+		m->n++;
+	}
+	return tls_rd_done(&r);
+}
+
+int tls_server_hello_done_decode(const uint8_t *p, size_t n, tls_spans *sp)
+{
+	(void)p;
+	(void)sp;
+	return n == 0 ? 0 : DECODE_ERROR;
+}
+
+/* ---- ClientKeyExchange, Finished, Alert, ChangeCipherSpec ---------- */
+
+int tls_cke_rsa_encode(tls_buf *out, const uint8_t *enc, size_t len)
+{
+	if (tls_buf_u16(out, (unsigned)len) || tls_buf_put(out, enc, len))
+		return TLS_ERR_INTERNAL;
+	return 0;
+}
+
+int tls_cke_rsa_decode(const uint8_t *p, size_t n, const uint8_t **enc, size_t *len,
+		       tls_spans *sp)
+{
+	tls_rd r, v;
+	tls_rd_init(&r, p, n, sp, HDR, NULL);
+	if (tls_rd_vec(&r, 2, 1, 0xffff, &v, "client_key_exchange.encrypted_pre_master_secret",
+		       "the premaster secret, RSA-encrypted (PKCS#1 v1.5) to the server's public key"))
+		return DECODE_ERROR;
+	*enc = v.p;
+	*len = v.len;
+	return tls_rd_done(&r);
+}
+
+int tls_finished_encode(tls_buf *out, const uint8_t vd[12])
+{
+	return tls_buf_put(out, vd, 12);
+}
+
+int tls_finished_decode(const uint8_t *p, size_t n, uint8_t vd[12], tls_spans *sp)
+{
+	tls_rd r;
+	const uint8_t *q;
+	tls_rd_init(&r, p, n, sp, HDR, NULL);
+	if (tls_rd_bytes(&r, &q, 12, "finished.verify_data",
+			 "verify_data: PRF(master_secret, finished_label, hash of the handshake messages)[0..11]"))
+		return DECODE_ERROR;
+	memcpy(vd, q, 12);
+	return tls_rd_done(&r);
+}
+
+int tls_alert_decode(const uint8_t *p, size_t n, unsigned *level, unsigned *desc, tls_spans *sp)
+{
+	tls_rd r;
+	char m[TLS_SPAN_MEANING];
+	tls_rd_init(&r, p, n, sp, 0, NULL);
+	if (n >= 1)
+		snprintf(m, sizeof m, "level: %s (%u)", p[0] == 2 ? "fatal" : p[0] == 1 ? "warning" : "unknown",
+			 p[0]);
+	if (tls_rd_u8(&r, level, "alert.level", m))
+		return DECODE_ERROR;
+	if (n >= 2) {
+		const char *nm = tls_alert_name(p[1]);
+		snprintf(m, sizeof m, "description: %s (%u)", nm ? nm : "unknown", p[1]);
+	}
+	if (tls_rd_u8(&r, desc, "alert.description", m))
+		return DECODE_ERROR;
+	return tls_rd_done(&r);
+}
+
+int tls_ccs_decode(const uint8_t *p, size_t n, tls_spans *sp)
+{
+	tls_rd r;
+	unsigned v;
+	tls_rd_init(&r, p, n, sp, 0, NULL);
+	if (tls_rd_u8(&r, &v, "change_cipher_spec.type",
+		      "change_cipher_spec (1): from the next record on, this side encrypts"))
+		return DECODE_ERROR;
+	if (v != 1)
+		return DECODE_ERROR;
+	return tls_rd_done(&r);
+}
+
+int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp)
+{
+	tls_rd r;
+	unsigned type;
+	uint32_t len;
+	char m[TLS_SPAN_MEANING];
+	tls_rd_init(&r, msg, n, sp, 0, NULL);
+	snprintf(m, sizeof m, "handshake type: %s (%u)", n ? tls_hs_name(msg[0]) : "?", n ? msg[0] : 0);
+	if (tls_rd_u8(&r, &type, "handshake.msg_type", m) ||
+	    tls_rd_u24(&r, &len, "handshake.length", "length of the message body in bytes"))
+		return DECODE_ERROR;
+	if (len != tls_rd_left(&r))
+		return DECODE_ERROR;
+	const uint8_t *b = msg + 4;
+	switch (type) {
+	case TLS_HS_CLIENT_HELLO: {
+		tls_client_hello ch;
+		return tls_client_hello_decode(b, len, &ch, sp);
+	}
+	case TLS_HS_SERVER_HELLO: {
+		tls_server_hello sh;
+		return tls_server_hello_decode(b, len, &sh, sp);
+	}
+	case TLS_HS_CERTIFICATE: {
+		tls_certificate_msg c;
+		(void)from_server;
+		return tls_certificate_decode(b, len, &c, sp);
+	}
+	case TLS_HS_SERVER_HELLO_DONE:
+		return tls_server_hello_done_decode(b, len, sp);
+	case TLS_HS_CLIENT_KEY_EXCHANGE: {
+		const uint8_t *e;
+		size_t el;
+		return tls_cke_rsa_decode(b, len, &e, &el, sp);
+	}
+	case TLS_HS_FINISHED: {
+		uint8_t vd[12];
+		return tls_finished_decode(b, len, vd, sp);
+	}
+	default:
+		if (len)
+			tls_spans_add(sp, "handshake.body", 4, len, "message body (not interpreted by tlsstep)");
+		return 0;
+	}
+}

@@ -1,0 +1,126 @@
+/* Handshake message codec (RFC 5246 7.4): one encode/decode pair per message.
+ *
+ * Encoders append the message body (without the 4-byte handshake header) to a
+ * tls_buf; tls_hs_wrap adds the header. Decoders take the body, check every
+ * length against its parent, reject trailing bytes and record a span for each
+ * field when given a span list (paths like "client_hello.cipher_suites[0]",
+ * offsets relative to the start of the handshake header). */
+#ifndef TLS_MSG_H
+#define TLS_MSG_H
+
+#include "tls/bytes.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tls_content_type {
+	TLS_CT_CHANGE_CIPHER_SPEC = 20,
+	TLS_CT_ALERT = 21,
+	TLS_CT_HANDSHAKE = 22,
+	TLS_CT_APPLICATION_DATA = 23,
+};
+
+enum tls_hs_type {
+	TLS_HS_HELLO_REQUEST = 0,
+	TLS_HS_CLIENT_HELLO = 1,
+	TLS_HS_SERVER_HELLO = 2,
+	TLS_HS_NEW_SESSION_TICKET = 4,
+	TLS_HS_CERTIFICATE = 11,
+	TLS_HS_SERVER_KEY_EXCHANGE = 12,
+	TLS_HS_CERTIFICATE_REQUEST = 13,
+	TLS_HS_SERVER_HELLO_DONE = 14,
+	TLS_HS_CERTIFICATE_VERIFY = 15,
+	TLS_HS_CLIENT_KEY_EXCHANGE = 16,
+	TLS_HS_FINISHED = 20,
+};
+
+enum tls_ext_type {
+	TLS_EXT_SERVER_NAME = 0,
+	TLS_EXT_SUPPORTED_GROUPS = 10,
+	TLS_EXT_EC_POINT_FORMATS = 11,
+	TLS_EXT_SIGNATURE_ALGORITHMS = 13,
+	TLS_EXT_ALPN = 16,
+	TLS_EXT_ENCRYPT_THEN_MAC = 22,
+	TLS_EXT_EXTENDED_MASTER_SECRET = 23,
+	TLS_EXT_SESSION_TICKET = 35,
+	TLS_EXT_SUPPORTED_VERSIONS = 43,
+	TLS_EXT_RENEGOTIATION_INFO = 0xff01,
+};
+
+#define TLS_VERSION_12 0x0303
+#define TLS_SCSV_RENEGOTIATION 0x00ff
+#define TLS_MAX_HS_MSG (64 * 1024) /* cap on any handshake message we accept */
+#define TLS_MAX_SUITES 128
+#define TLS_MAX_EXTS 32
+#define TLS_MAX_CERTS 10
+
+typedef struct {
+	uint16_t type;
+	const uint8_t *data; /* points into the decoded message */
+	size_t len;
+} tls_ext;
+
+typedef struct {
+	uint16_t version;
+	uint8_t random[32];
+	uint8_t session_id[32];
+	size_t session_id_len;
+	uint16_t suites[TLS_MAX_SUITES];
+	size_t n_suites; /* suites beyond TLS_MAX_SUITES are checked and dropped */
+	int null_compression;
+	tls_ext exts[TLS_MAX_EXTS];
+	size_t n_exts;
+	char server_name[256]; /* from server_name, "" if absent */
+	uint16_t sig_algs[32];
+	size_t n_sig_algs;
+} tls_client_hello;
+
+typedef struct {
+	uint16_t version;
+	uint8_t random[32];
+	uint8_t session_id[32];
+	size_t session_id_len;
+	uint16_t suite;
+	uint8_t compression;
+	tls_ext exts[TLS_MAX_EXTS];
+	size_t n_exts;
+} tls_server_hello;
+
+typedef struct {
+	const uint8_t *der[TLS_MAX_CERTS];
+	size_t len[TLS_MAX_CERTS];
+	size_t n;
+} tls_certificate_msg;
+
+/* Header: msg_type(1) + uint24 length, then the body. */
+int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len);
+/* "ClientHello", or "Handshake(<n>)" in buf for unknown types. */
+const char *tls_hs_name(uint8_t type);
+const char *tls_ext_name(uint16_t type); /* NULL when unknown */
+const char *tls_content_type_name(uint8_t type);
+
+int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m);
+int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls_spans *sp);
+int tls_server_hello_encode(tls_buf *out, const tls_server_hello *m);
+int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls_spans *sp);
+int tls_certificate_encode(tls_buf *out, const tls_certificate_msg *m);
+int tls_certificate_decode(const uint8_t *p, size_t n, tls_certificate_msg *m, tls_spans *sp);
+int tls_server_hello_done_decode(const uint8_t *p, size_t n, tls_spans *sp);
+/* RSA ClientKeyExchange: EncryptedPreMasterSecret with its uint16 length. */
+int tls_cke_rsa_encode(tls_buf *out, const uint8_t *enc, size_t len);
+int tls_cke_rsa_decode(const uint8_t *p, size_t n, const uint8_t **enc, size_t *len,
+		       tls_spans *sp);
+int tls_finished_encode(tls_buf *out, const uint8_t vd[12]);
+int tls_finished_decode(const uint8_t *p, size_t n, uint8_t vd[12], tls_spans *sp);
+int tls_alert_decode(const uint8_t *p, size_t n, unsigned *level, unsigned *desc,
+		     tls_spans *sp);
+int tls_ccs_decode(const uint8_t *p, size_t n, tls_spans *sp);
+
+/* Decodes any whole handshake message (header + body) for display: records
+ * the header spans and the body's spans. Returns the decoder's status. */
+int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp);
+
+/* Finds an extension by type; NULL when absent. */
+const tls_ext *tls_ext_find(const tls_ext *exts, size_t n, uint16_t type);
+
+#endif

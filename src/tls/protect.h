@@ -1,0 +1,57 @@
+/* Record protection: one direction of a connection's encryption (RFC 5246 6.2.3).
+ *
+ * A tls_protect holds one side's write keys and sequence number, and turns a
+ * plaintext fragment into the protected record body (seal) or back (open).
+ * Two shapes are taught: AES-CBC with HMAC, MAC-then-encrypt with an
+ * explicit random IV per record (6.2.3.2), and AES-GCM, an AEAD whose nonce
+ * is a 4-byte salt from the key block plus an 8-byte explicit part carried in
+ * the record (RFC 5288). Every way an incoming record can be wrong gives the
+ * same alert, bad_record_mac, so a peer learns nothing about which check
+ * failed (the padding oracle lesson). */
+#ifndef TLS_PROTECT_H
+#define TLS_PROTECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tomcrypt.h>
+
+#include "tls/bytes.h"
+#include "tls/rng.h"
+#include "tls/suites.h"
+
+#define TLS_MAX_PLAINTEXT 16384u             /* 2^14 */
+#define TLS_MAX_CIPHERTEXT (16384u + 2048u) /* 2^14 + 2048 */
+
+typedef struct {
+	const tls_suite *suite;
+	uint64_t seq;
+	uint8_t mac_key[48];
+	uint8_t key[32];
+	uint8_t salt[4];   /* GCM implicit nonce part (fixed IV) */
+	symmetric_key aes; /* scheduled AES key for CBC */
+	int ready;
+} tls_protect;
+
+/* mac_key (suite->mac_key_len bytes, may be NULL for GCM), key (key_len) and
+ * iv (fixed_iv_len; only GCM uses it, CBC records carry their own IV). */
+int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
+		     const uint8_t *key, const uint8_t *iv);
+/* Appends to out the protected fragment (the record body, without the 5-byte
+ * header) for a record of content type `type` and version `version` carrying
+ * pt. CBC: explicit IV from rng, HMAC over seq_num + type + version + length +
+ * plaintext, minimal padding. GCM: explicit nonce = seq (big endian), AAD =
+ * seq + type + version + plaintext length, 16-byte tag appended (rng unused,
+ * may be NULL). seq += 1 on success. pt_len > 2^14: TLS_FAIL(RECORD_OVERFLOW).
+ * pt must not point into out. */
+int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t version,
+		     const uint8_t *pt, size_t pt_len, tls_buf *out);
+/* Opens a protected fragment into out (cleared first). Any malformed or
+ * forged record: TLS_FAIL(TLS_ALERT_BAD_RECORD_MAC), out left empty. Fragment
+ * over 2^14 + 2048 or plaintext over 2^14: TLS_FAIL(TLS_ALERT_RECORD_OVERFLOW).
+ * seq += 1 on success only. */
+int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+		     size_t frag_len, tls_buf *out);
+void tls_protect_free(tls_protect *p); /* zero everything */
+
+#endif

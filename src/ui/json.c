@@ -1,0 +1,163 @@
+/* --json: one object per handshake, on one line, with the contract's keys
+ * (see DESIGN.md "JSON contract"). */
+#include "ui/views.h"
+
+#include "tls/alert.h"
+
+#include <string.h>
+
+static void str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void hex(FILE *f, const uint8_t *p, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+	fputc('"', f);
+}
+
+static void value(FILE *f, const model_value *v)
+{
+	if (v->known)
+		hex(f, v->v, v->len);
+	else
+		fputs("null", f);
+}
+
+static void spans(FILE *f, const tls_spans *sp)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < sp->n; i++) {
+		const tls_span *s = &sp->v[i];
+		fprintf(f, "%s{\"path\":", i ? "," : "");
+		str(f, s->path);
+		fprintf(f, ",\"offset\":%u,\"length\":%u,\"meaning\":", s->offset, s->length);
+		str(f, s->meaning);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+static void side(FILE *f, const model_side *s)
+{
+	fputc('{', f);
+	for (int i = 0; i < MS_COUNT; i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", model_secret_key(i));
+		value(f, &s->v[i]);
+	}
+	fputs(",\"transcript_hash\":", f);
+	value(f, &s->transcript_hash);
+	if (s->cert_note[0]) {
+		fputs(",\"certificate_check\":", f);
+		str(f, s->cert_note);
+	}
+	fputc('}', f);
+}
+
+static void message(FILE *f, const model_msg *g)
+{
+	fputs("{\"name\":", f);
+	str(f, g->name);
+	fprintf(f, ",\"from\":\"%s\",\"encrypted\":%s,\"decrypted\":%s,\"record\":%zu,\"record_offset\":%zu",
+		g->from_server ? "server" : "client", g->encrypted ? "true" : "false",
+		g->decrypted ? "true" : "false", g->record, g->record_offset);
+	fputs(",\"bytes\":", f);
+	hex(f, g->bytes.p, g->bytes.len);
+	if (g->note[0]) {
+		fputs(",\"note\":", f);
+		str(f, g->note);
+	}
+	fputs(",\"fields\":", f);
+	spans(f, &g->fields);
+	fputc('}', f);
+}
+
+static void step(FILE *f, const model_step *st)
+{
+	fprintf(f, "{\"number\":%d,\"title\":", st->number);
+	str(f, st->title);
+	fputs(",\"records\":[", f);
+	for (size_t i = 0; i < st->n_rec; i++) {
+		fputs(i ? "," : "", f);
+		hex(f, st->rec[i].wire.p, st->rec[i].wire.len);
+	}
+	fputs("],\"record_fields\":[", f);
+	for (size_t i = 0; i < st->n_rec; i++) {
+		fputs(i ? "," : "", f);
+		spans(f, &st->rec[i].fields);
+	}
+	fputs("],\"messages\":[", f);
+	for (size_t i = 0; i < st->n_msg; i++) {
+		fputs(i ? "," : "", f);
+		message(f, &st->msg[i]);
+	}
+	fputs("],\"client_knows\":", f);
+	side(f, &st->client);
+	fputs(",\"server_knows\":", f);
+	side(f, &st->server);
+	fputc('}', f);
+}
+
+void json_model(FILE *f, const model *m)
+{
+	fputs("{\"source\":", f);
+	str(f, m->source);
+	if (m->scenario[0]) {
+		fputs(",\"scenario\":", f);
+		str(f, m->scenario);
+	}
+	if (m->has_seed)
+		fprintf(f, ",\"seed\":%llu", (unsigned long long)m->seed);
+	fprintf(f, ",\"version\":\"%s\"", m->version == 0x0303 ? "TLS 1.2" : m->version ? "other" : "unknown");
+	fputs(",\"cipher_suite\":", f);
+	str(f, m->suite[0] ? m->suite : "none");
+	fprintf(f, ",\"cipher_suite_id\":%u", m->suite_id);
+	fputs(",\"server_name\":", f);
+	str(f, m->server_name);
+	fputs(",\"certificate_subject\":", f);
+	str(f, m->cert_subject);
+	fprintf(f, ",\"outcome\":\"%s\"", model_outcome_name(m->outcome));
+	if (m->alert.present) {
+		const char *nm = tls_alert_name(m->alert.desc);
+		fprintf(f, ",\"alert\":{\"sent_by\":\"%s\",\"level\":\"%s\",\"description\":\"%s\",\"step\":%d,\"reason\":",
+			m->alert.by_server ? "server" : "client", m->alert.level == 1 ? "warning" : "fatal",
+			nm ? nm : "unknown", m->alert.step);
+		str(f, m->alert.reason);
+		fputc('}', f);
+	} else {
+		fputs(",\"alert\":null", f);
+	}
+	fputs(",\"steps\":[", f);
+	int first = 1;
+	for (int i = 1; i <= MODEL_LAST_STEP; i++) {
+		if (!m->steps[i].reached)
+			continue;
+		fputs(first ? "" : ",", f);
+		first = 0;
+		step(f, &m->steps[i]);
+	}
+	fputs("],\"secrets\":{", f);
+	for (int i = 0; i < MS_COUNT; i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", model_secret_key(i));
+		value(f, &m->secrets[i]);
+	}
+	fputs(",\"key_block\":", f);
+	if (m->key_block_len)
+		hex(f, m->key_block, m->key_block_len);
+	else
+		fputs("null", f);
+	fputs("}}\n", f);
+}

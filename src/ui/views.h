@@ -1,0 +1,21 @@
+/* The non-interactive views of a model: annotated plain text and JSON.
+ * Both only read the model. */
+#ifndef UI_VIEWS_H
+#define UI_VIEWS_H
+
+#include "sim/model.h"
+
+#include <stdio.h>
+
+/* Prints one step (records, fields, knowledge, derivations). */
+void text_step(FILE *f, const model *m, int step);
+/* Header line and closing summary of a whole run. */
+void text_header(FILE *f, const model *m);
+void text_summary(FILE *f, const model *m);
+/* One JSON object on one line. */
+void json_model(FILE *f, const model *m);
+
+/* Direction and protection of a step, for titles: "client -> server". */
+const char *step_direction(int step);
+
+#endif
