@@ -1,0 +1,48 @@
+/* Lessons: the teaching text of each step, from lessons/, with live values.
+ *
+ * A lesson is plain text in a small Markdown subset (# headings, **bold**,
+ * *emphasis*, `code`, "- " list items, blank-line paragraphs). Placeholders
+ * such as {{client_random}} are filled from the model as it stands at that
+ * step; a placeholder that is unknown, or whose value nobody knows yet at
+ * that step, is an error (the lesson must not use it there). */
+#ifndef UI_LESSON_H
+#define UI_LESSON_H
+
+#include "sim/model.h"
+#include "tls/bytes.h"
+
+#include <stdio.h>
+
+/* File name (without directory) of the lesson for a step: 0 introduction,
+ * 1..6 the steps, 7 secure channel. */
+const char *lesson_file(int step);
+
+/* Loads lessons/<file> from the data directory and fills its placeholders
+ * from m at step `step`. out gets NUL-terminated Markdown. Returns 0, or -1
+ * with a one-line reason in err (missing file, unknown placeholder, value
+ * not known yet at that step). */
+int lesson_load(const model *m, int step, const char *file, tls_buf *out, char *err, size_t errlen);
+/* Same, from text already in memory (for tests). */
+int lesson_fill(const model *m, int step, const char *text, tls_buf *out, char *err, size_t errlen);
+
+enum lesson_attr { LA_NORMAL = 0, LA_HEADING = 1, LA_BOLD = 2, LA_EMPH = 3, LA_CODE = 4, LA_BULLET = 5 };
+
+typedef struct {
+	char *text;          /* one display line, UTF-8, no newline */
+	unsigned char *attr; /* one enum lesson_attr per byte of text */
+	size_t len;
+} lesson_line;
+
+typedef struct {
+	lesson_line *v;
+	size_t n, cap;
+} lesson_lines;
+
+/* Lays Markdown out in lines of at most width columns, markers removed and
+ * turned into attributes, list items indented. */
+int lesson_wrap(const char *md, int width, lesson_lines *out);
+void lesson_lines_free(lesson_lines *l);
+/* For --plain: the wrapped lesson as text (headings underlined). */
+void lesson_print(FILE *f, const char *md, int width);
+
+#endif
