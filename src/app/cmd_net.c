@@ -1,15 +1,328 @@
+/* tlsstep connect / serve: the engine against a real peer over TCP. */
 #include "app/cli.h"
+#include "app/files.h"
+#include "app/pki.h"
+#include "net/net.h"
+#include "tls/conn.h"
+#include "tls/suites.h"
+#include "ui/views.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+enum {
+	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
+	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP,
+};
+
+static const struct option opts[] = {
+	{"ca", required_argument, 0, O_CA}, {"insecure", no_argument, 0, O_INSECURE},
+	{"servername", required_argument, 0, O_SERVERNAME}, {"timeout", required_argument, 0, O_TIMEOUT},
+	{"plain", no_argument, 0, O_PLAIN}, {"json", no_argument, 0, O_JSON},
+	{"seed", required_argument, 0, O_SEED}, {"time", required_argument, 0, O_TIME},
+	{"cert", required_argument, 0, O_CERT}, {"key", required_argument, 0, O_KEY},
+	{"cipher", required_argument, 0, O_CIPHER}, {"keep-serving", no_argument, 0, O_KEEP},
+	{"bind", required_argument, 0, O_BIND}, {"data-dir", required_argument, 0, O_DATA_DIR},
+	{"help", no_argument, 0, O_HELP}, {0, 0, 0, 0},
+};
+
+typedef struct {
+	const char *ca, *servername, *cert, *key, *bind;
+	int insecure, timeout, keep, has_seed;
+	uint64_t seed;
+	int64_t now;
+	enum out_mode mode;
+	uint16_t suites[16];
+	size_t n_suites;
+	const char *target; /* HOST:PORT or PORT */
+} net_cli;
+
+static const char connect_help[] =
+	"Usage: tlsstep connect HOST:PORT [OPTIONS]\n"
+	"Runs tlsstep's client against a real TLS 1.2 server and shows the handshake.\n"
+	"  --ca FILE            trusted CA certificates (PEM); default: the classroom CA\n"
+	"  --insecure           do not verify the server's certificate (said loudly)\n"
+	"  --servername NAME    name to check and send as SNI (default: HOST)\n"
+	"  --cipher NAME        offer only this suite (IANA or OpenSSL name)\n"
+	"  --timeout SECONDS    give up on a silent server (default 10)\n"
+	"  --seed N             deterministic randomness (for tests)\n"
+	"  --time ISO8601       clock for certificate validity (default: now)\n"
+	"  --plain | --json     output format\n";
+
+static const char serve_help[] =
+	"Usage: tlsstep serve PORT [OPTIONS]\n"
+	"Runs tlsstep's server for a real TLS 1.2 client (curl, openssl s_client, a browser).\n"
+	"  --cert FILE --key FILE   certificate chain and RSA key (default: the classroom server)\n"
+	"  --cipher NAME        accept only this suite\n"
+	"  --bind ADDR          address to listen on (default 127.0.0.1)\n"
+	"  --keep-serving       accept connections one after another until interrupted\n"
+	"  --timeout SECONDS    give up on a silent client (default 10)\n"
+	"  --seed N             deterministic randomness (for tests)\n"
+	"  --plain | --json     output format\n"
+	"PORT 0 picks a free port; the port is printed on stderr.\n";
+
+static int add_cipher(net_cli *c, const char *name)
+{
+	const tls_suite *s = tls_suite_by_name(name);
+	if (!s)
+		return usage_error("unknown or unsupported cipher suite '%s'", name);
+	if (c->n_suites < 16)
+		c->suites[c->n_suites++] = s->id;
+	return 0;
+}
+
+static int parse(int argc, char **argv, net_cli *c, const char *help)
+{
+	int o;
+	uint64_t v;
+	memset(c, 0, sizeof *c);
+	c->timeout = 10;
+	c->bind = "127.0.0.1";
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case O_CA: c->ca = optarg; break;
+		case O_INSECURE: c->insecure = 1; break;
+		case O_SERVERNAME: c->servername = optarg; break;
+		case O_TIMEOUT:
+			if (parse_u64(optarg, &v) || v < 1 || v > 3600)
+				return usage_error("--timeout needs seconds from 1 to 3600, not '%s'", optarg);
+			c->timeout = (int)v;
+			break;
+		case O_PLAIN: c->mode = OUT_PLAIN; break;
+		case O_JSON: c->mode = OUT_JSON; break;
+		case O_SEED:
+			if (parse_u64(optarg, &v))
+				return usage_error("--seed needs a non-negative number, not '%s'", optarg);
+			c->seed = v;
+			c->has_seed = 1;
+			break;
+		case O_TIME:
+			if (tls_parse_iso8601(optarg, &c->now) || c->now <= 0)
+				return usage_error("--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
+			break;
+		case O_CERT: c->cert = optarg; break;
+		case O_KEY: c->key = optarg; break;
+		case O_CIPHER:
+			if (add_cipher(c, optarg))
+				return EXIT_USAGE;
+			break;
+		case O_KEEP: c->keep = 1; break;
+		case O_BIND: c->bind = optarg; break;
+		case O_DATA_DIR: data_dir_set(optarg); break;
+		case 'h':
+		case O_HELP: fputs(help, stdout); exit(0);
+		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
+				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
+	c->target = argv[optind];
+	c->mode = c->mode == OUT_JSON ? OUT_JSON : OUT_PLAIN; /* the live TUI is not there yet */
+	return 0;
+}
+
+static int make_rng(tls_rng *r, const net_cli *c, const char *label)
+{
+	if (c->has_seed)
+		return tls_rng_seed(r, c->seed, label);
+	uint8_t e[32];
+	if (getrandom(e, sizeof e, 0) != (ssize_t)sizeof e)
+		return -1;
+	return tls_rng_from_entropy(r, e, sizeof e);
+}
+
+static void show(const model *m, enum out_mode mode)
+{
+	if (mode == OUT_JSON) {
+		json_model(stdout, m);
+	} else {
+		text_header(stdout, m);
+		for (int i = 1; i <= MODEL_LAST_STEP; i++)
+			if (m->steps[i].reached)
+				text_step(stdout, m, i);
+		text_summary(stdout, m);
+	}
+	fflush(stdout);
+}
+
+static const uint16_t default_suites[] = {0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F};
+
+static int split_target(const char *t, char *host, size_t hn, char *port, size_t pn)
+{
+	const char *colon = strrchr(t, ':');
+	if (!colon || colon == t || !colon[1])
+		return -1;
+	const char *h = t;
+	size_t len = (size_t)(colon - t);
+	if (t[0] == '[' && colon[-1] == ']') {
+		h = t + 1;
+		len -= 2;
+	}
+	if (len >= hn)
+		return -1;
+	memcpy(host, h, len);
+	host[len] = 0;
+	snprintf(port, pn, "%s", colon + 1);
+	return 0;
+}
 
 int cmd_connect(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return usage_error("connect: not built yet");
+	net_cli c;
+	char host[256], port[16], err[512], path[1024];
+	int rc = parse(argc, argv, &c, connect_help);
+	if (rc)
+		return rc;
+	if (split_target(c.target, host, sizeof host, port, sizeof port))
+		return usage_error("connect needs HOST:PORT, not '%s'", c.target);
+	pki p = {0};
+	if (!c.insecure) {
+		if (!c.ca)
+			data_path(path, sizeof path, "assets/ca.crt");
+		if (pki_load_anchors(&p, c.ca ? c.ca : path, err, sizeof err)) {
+			fprintf(stderr, "tlsstep: %s\n", err);
+			return 1;
+		}
+	}
+	tls_rng rng;
+	if (make_rng(&rng, &c, "client")) {
+		fprintf(stderr, "tlsstep: cannot seed the random generator\n");
+		pki_free(&p);
+		return 1;
+	}
+	uint8_t ip[16];
+	int is_ip = inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1;
+	tls_config cfg = {0};
+	cfg.rng = &rng;
+	cfg.now = c.now ? c.now : (int64_t)time(NULL);
+	cfg.suites = c.n_suites ? c.suites : default_suites;
+	cfg.n_suites = c.n_suites ? c.n_suites : sizeof default_suites / sizeof default_suites[0];
+	cfg.server_name = c.servername ? c.servername : host;
+	(void)is_ip;
+	cfg.anchors = p.anchors;
+	cfg.n_anchors = p.n_anchors;
+	cfg.insecure = c.insecure;
+	if (c.insecure)
+		fprintf(stderr, "tlsstep: WARNING: --insecure: the server's certificate will NOT be verified\n");
+	model m;
+	model_init(&m, "connect");
+	m.seed = c.seed;
+	m.has_seed = c.has_seed;
+	int fd = net_dial(host, port, c.timeout, err, sizeof err);
+	rc = 1;
+	if (fd < 0) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+	} else {
+		tls_conn *conn = NULL;
+		net_options no = {c.timeout, cfg.server_name, 0, 0};
+		if (tls_conn_new(&conn, &cfg) == 0) {
+			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
+			show(&m, c.mode);
+			if (rc)
+				fprintf(stderr, "tlsstep: handshake failed: %s\n", err);
+		}
+		tls_conn_free(conn);
+		close(fd);
+	}
+	model_free(&m);
+	tls_rng_free(&rng);
+	pki_free(&p);
+	return rc;
+}
+
+static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
+{
+	char err[512], peer[64];
+	int fd = net_accept(lfd, c->keep ? 0 : c->timeout * 6, peer, sizeof peer, err, sizeof err);
+	if (fd < 0) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return 1;
+	}
+	tls_rng rng;
+	net_cli cc = *c;
+	cc.seed = c->seed + n;
+	if (make_rng(&rng, &cc, "server")) {
+		close(fd);
+		return 1;
+	}
+	tls_config cfg = {0};
+	cfg.is_server = 1;
+	cfg.rng = &rng;
+	cfg.now = c->now ? c->now : (int64_t)time(NULL);
+	cfg.suites = c->n_suites ? c->suites : default_suites;
+	cfg.n_suites = c->n_suites ? c->n_suites : sizeof default_suites / sizeof default_suites[0];
+	cfg.chain_der = p->chain_der;
+	cfg.chain_len = p->chain_len;
+	cfg.chain_n = p->chain_n;
+	cfg.key = &p->key;
+	model m;
+	model_init(&m, "serve");
+	m.seed = cc.seed;
+	m.has_seed = c->has_seed;
+	tls_conn *conn = NULL;
+	int rc = 1;
+	net_options no = {c->timeout, NULL, 1, 1};
+	if (tls_conn_new(&conn, &cfg) == 0) {
+		rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
+		show(&m, c->mode);
+		if (rc)
+			fprintf(stderr, "tlsstep: handshake with %s failed: %s\n", peer, err);
+	}
+	tls_conn_free(conn);
+	close(fd);
+	model_free(&m);
+	tls_rng_free(&rng);
+	return rc;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return usage_error("serve: not built yet");
+	net_cli c;
+	char err[512], path[1024];
+	uint64_t portnum;
+	int rc = parse(argc, argv, &c, serve_help);
+	if (rc)
+		return rc;
+	if (parse_u64(c.target, &portnum) || portnum > 65535)
+		return usage_error("serve needs a port number, not '%s'", c.target);
+	if ((c.cert == NULL) != (c.key == NULL))
+		return usage_error("--cert and --key go together");
+	pki p = {0};
+	char cert[1024], key[1024];
+	data_path(cert, sizeof cert, "assets/server.crt");
+	data_path(key, sizeof key, "assets/server.key");
+	if (pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
+	    pki_load_key(&p, c.key ? c.key : key, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		pki_free(&p);
+		return 1;
+	}
+	(void)path;
+	int bound;
+	int lfd = net_listen(c.bind, c.target, &bound, err, sizeof err);
+	if (lfd < 0) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		pki_free(&p);
+		return 1;
+	}
+	fprintf(stderr, "tlsstep: listening on %s port %d\n", c.bind, bound);
+	fflush(stderr);
+	uint64_t n = 0;
+	do
+		rc = serve_one(lfd, &c, &p, n++);
+	while (c.keep);
+	close(lfd);
+	pki_free(&p);
+	return rc;
 }

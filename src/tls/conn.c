@@ -58,6 +58,7 @@ int tls_conn_start(tls_conn *c)
 }
 
 enum tls_status tls_conn_status(const tls_conn *c) { return c->status; }
+int tls_conn_handshake_done(const tls_conn *c) { return c->st == ST_DONE; }
 const tls_knowledge *tls_conn_knowledge(const tls_conn *c) { return &c->k; }
 int tls_conn_alert_sent(const tls_conn *c) { return c->alert_sent; }
 const char *tls_conn_error(const tls_conn *c) { return c->error; }
@@ -188,8 +189,10 @@ int tls_conn_send_app(tls_conn *c, const uint8_t *data, size_t n)
 
 int tls_conn_close(tls_conn *c)
 {
-	if (c->status != TLS_ESTABLISHED && c->status != TLS_HANDSHAKING)
+	/* Also in answer to the peer's close_notify (RFC 5246 7.2.1). */
+	if (c->status == TLS_FAILED || c->close_sent)
 		return 0;
+	c->close_sent = 1;
 	send_alert(c, TLS_ALERT_WARNING, TLS_ALERT_CLOSE_NOTIFY);
 	c->status = TLS_CLOSED;
 	return 0;

@@ -32,6 +32,7 @@ struct tls_conn {
 	hash_state th256, th384; /* running transcript hashes */
 	tls_protect rd, wr;
 	int rd_on, wr_on;
+	int close_sent;
 	tls_knowledge k;
 	int alert_sent, alert_recv, alert_recv_level;
 	char error[320];

@@ -1,0 +1,140 @@
+/* The TUI's view model: pure functions that turn a model step into lines,
+ * rows and rectangles, with no ncurses in sight, so each can be unit-tested
+ * and the drawing code (tui_*.c) only has to copy text to the screen.
+ *
+ * Column counts are display columns: the only non-ASCII text produced here
+ * is single-width (arrows, triangles), see layout_cols(). */
+#ifndef UI_LAYOUT_H
+#define UI_LAYOUT_H
+
+#include "sim/model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Display columns of a UTF-8 string (every code point counted as one). */
+int layout_cols(const char *s);
+/* Byte length of the longest prefix of s that fits in cols columns. */
+size_t layout_fit(const char *s, int cols);
+
+/* ---- timeline ---- */
+
+/* 1 when the step carries (or, not reached yet, will carry) encrypted data. */
+int layout_step_encrypted(const model *m, int step);
+/* "C→S" / "C←S" / "C⇄S" (or ASCII "C->S" ...). */
+const char *layout_arrow(int step, int ascii);
+
+typedef struct {
+	char text[512];    /* the whole line */
+	int cur_col;       /* where the current step's entry starts (columns) */
+	int cur_width;     /* and how wide it is */
+	int level;         /* 0 full titles, 1 short, 2 numbers only */
+} layout_timeline;
+
+/* Lays out steps 1..last with cur marked, within width columns. */
+void layout_timeline_make(const model *m, int cur, int last, int width, int ascii, layout_timeline *t);
+
+/* ---- field tree ---- */
+
+enum lt_kind { LT_RECORD, LT_MSG, LT_FIELD };
+
+typedef struct {
+	enum lt_kind kind;
+	int depth;       /* indentation level */
+	int parent;      /* row index, -1 for records */
+	int rec;         /* record index in the step */
+	int msg;         /* message index, -1 when none */
+	int in_msg;      /* the bytes are the message's own (decrypted) bytes, not the wire */
+	size_t off, len; /* the bytes this row covers, in its buffer */
+	const tls_span *span; /* fields only */
+	int collapsed;
+	char label[160];
+} lt_row;
+
+typedef struct {
+	lt_row *v;
+	int n, cap;
+} lt_tree;
+
+/* Builds record -> message -> field rows for a step, everything expanded. */
+int layout_tree_build(const model *m, int step, lt_tree *t);
+void layout_tree_free(lt_tree *t);
+/* Visible rows (ancestors all expanded), in order, into idx; returns count. */
+int layout_tree_visible(const lt_tree *t, int *idx, int max);
+/* The bytes a row points into. */
+void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t **p, size_t *n);
+/* 1 when rows a and b show the same buffer. */
+int layout_same_buffer(const lt_row *a, const lt_row *b);
+/* The narrowest row over byte off of the same buffer as row `like`
+ * (fields preferred over messages over records); -1 when none. */
+int layout_tree_at(const lt_tree *t, int like, size_t off);
+
+/* ---- hex dump ---- */
+
+/* Bytes per dump line that fit in width columns (8, 16, 24 or 32; min 4). */
+int layout_hex_per_line(int width);
+/* Columns taken by one dump line of per bytes. */
+int layout_hex_width(int per);
+/* "0010  f0 34 2d .. |ascii" for bytes [start, start+per) of p (n total). */
+void layout_hex_line(const uint8_t *p, size_t n, size_t start, int per, char *out, size_t outn);
+/* Columns, within a dump line, of byte j of the line: hex and ASCII parts. */
+int layout_hex_col(int j);
+int layout_ascii_col(int j, int per);
+/* Byte under column col of the line starting at start, or -1. */
+long layout_hex_byte_at(int col, size_t start, int per, size_t n);
+
+/* ---- who knows what ---- */
+
+typedef struct {
+	char label[40];
+	char client[256];
+	char server[256];
+} lt_know;
+
+/* Rows for the knowledge pane at a step: every secret, the transcript hash,
+ * the certificate check. Unknown values read "not yet". Returns count. */
+int layout_knowledge(const model *m, int step, lt_know *rows, int max);
+
+/* ---- text lines (derivation, help, alert) ---- */
+
+typedef struct {
+	char **v;
+	int n, cap;
+} lt_lines;
+
+int lt_lines_add(lt_lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lt_lines_free(lt_lines *l);
+
+/* 1 when step has a derivation view (master secret known at that step). */
+int layout_has_derivation(const model *m, int step);
+/* master_secret and key_block derivation with real values, hex wrapped to width. */
+int layout_derivation(const model *m, int step, int width, lt_lines *out);
+/* The alert sent at this step, one line, or "" when none. */
+void layout_alert(const model *m, int step, char *out, size_t n);
+/* "rsa  seed 1  TLS_RSA_..." */
+void layout_status(const model *m, char *out, size_t n);
+/* Every key and what it does. */
+int layout_help(lt_lines *out);
+
+/* ---- screen ---- */
+
+enum lt_pane { P_TREE, P_DUMP, P_KNOW, P_DERIV, P_LESSON, P_COUNT };
+
+typedef struct {
+	int y, x, h, w; /* h == 0: not shown */
+} lt_rect;
+
+typedef struct {
+	int too_small;
+	lt_rect timeline, header, detail, status;
+	lt_rect pane[P_COUNT];
+} lt_screen;
+
+#define LAYOUT_MIN_W 80
+#define LAYOUT_MIN_H 24
+
+/* Places the panes on a w x h screen. avail[p] says which bottom panes exist
+ * now; bottom is the one to show first when not all fit. */
+void layout_screen(int w, int h, const int avail[P_COUNT], int bottom, lt_screen *s);
+
+#endif
