@@ -151,7 +151,7 @@ static int run_batch(sim_cli *c)
 	char err[512];
 	if (sim_new(&s, &c->sim, &m, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		return 1;
+		return EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
 	}
 	int step;
 	if (c->mode == OUT_PLAIN)

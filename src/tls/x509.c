@@ -83,6 +83,7 @@ static void inside(const parser *ps, size_t off, size_t len, tls_der *d)
 {
 	tls_der_init(d, ps->c->der, off + len);
 	d->pos = off;
+	/* Nominal: these contents sit a few levels down in the certificate. */
 	d->depth = 4;
 }
 

@@ -42,7 +42,7 @@ typedef struct {
 	rsa_key key;
 	int has_key; /* RSA public key from SubjectPublicKeyInfo */
 	unsigned key_bits;
-	/* Beyond the lead's API: */
+	/* Added to the agreed API (existing callers are unaffected): */
 	int names_dropped;           /* subjectAltName had more than TLS_X509_MAX_NAMES of a kind */
 	char unknown_critical[64];   /* OID of a critical extension tlsstep does not understand, or "" */
 } tls_x509;
@@ -53,7 +53,8 @@ typedef struct {
  * Returns 0, TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE) for malformed DER or an
  * unsupported structure, TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE) for a
  * non-RSA key or an RSA key with e=1, even e, or a modulus under 1024 (or over
- * 8192) bits. On failure *out is left zeroed (tls_x509_free is harmless). */
+ * 8192) bits. On failure *out is left zeroed (tls_x509_free is harmless)
+ * and the spans recorded so far stay, showing how far the parse got. */
 int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
 		   const char *prefix);
 void tls_x509_free(tls_x509 *c);

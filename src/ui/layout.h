@@ -111,6 +111,8 @@ int layout_has_derivation(const model *m, int step);
 int layout_derivation(const model *m, int step, int width, lt_lines *out);
 /* The alert sent at this step, one line, or "" when none. */
 void layout_alert(const model *m, int step, char *out, size_t n);
+/* "Step 1 of 6: Client hello — client -> server, cleartext" */
+void layout_header(const model *m, int step, int ascii, char *out, size_t n);
 /* "rsa  seed 1  TLS_RSA_..." */
 void layout_status(const model *m, char *out, size_t n);
 /* Every key and what it does. */

@@ -1,0 +1,677 @@
+/* Pure view-model functions of the TUI: text for the timeline, hex dump,
+ * knowledge pane and help, and the screen's rectangles. */
+#include "ui/layout.h"
+
+#include "ui/views.h"
+
+#include "tls/alert.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int layout_cols(const char *s)
+{
+	int c = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+size_t layout_fit(const char *s, int cols)
+{
+	size_t i = 0;
+	int c = 0;
+	while (s[i]) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (c == cols)
+				break;
+			c++;
+		}
+		i++;
+	}
+	return i;
+}
+
+/* ---- timeline ---- */
+
+int layout_step_encrypted(const model *m, int step)
+{
+	const model_step *st = &m->steps[step];
+	if (!st->reached)
+		return step >= 5;
+	for (size_t i = 0; i < st->n_rec; i++)
+		if (st->rec[i].encrypted)
+			return 1;
+	return 0;
+}
+
+const char *layout_arrow(int step, int ascii)
+{
+	const char *d = step_direction(step);
+	if (!strncmp(d, "client", 6))
+		return ascii ? "C->S" : "C→S";
+	if (!strncmp(d, "server", 6))
+		return ascii ? "C<-S" : "C←S";
+	return ascii ? "C<>S" : "C⇄S";
+}
+
+static const char *const short_titles[] = {"", "ClientHello", "ServerHello", "Certificate", "HelloDone",
+					   "Response", "Finished", "Secure"};
+
+static int step_alert(const model *m, int step)
+{
+	return m->alert.present && m->alert.step == step;
+}
+
+static void entry(const model *m, int step, int cur, int level, int ascii, char *out, size_t n)
+{
+	const char *mark = step_alert(m, step) ? "ALERT" : layout_step_encrypted(m, step) ? "enc" : "clear";
+	const char *arrow = layout_arrow(step, ascii);
+	const char *pre = step == cur ? (ascii ? ">" : "▶") : " ";
+	if (step == cur || level == 0)
+		snprintf(out, n, "%s%d %s %s %s ", pre, step, model_step_title(step), arrow, mark);
+	else if (level == 1)
+		snprintf(out, n, "%s%d %s %s ", pre, step, short_titles[step], arrow);
+	else if (level == 2)
+		snprintf(out, n, "%s%d %s %s ", pre, step, arrow, mark);
+	else if (level == 3)
+		snprintf(out, n, "%s%d %s ", pre, step, arrow);
+	else
+		snprintf(out, n, "%s%d ", pre, step);
+}
+
+static int timeline_level(const model *m, int cur, int last, int level, int ascii, layout_timeline *t)
+{
+	char e[160];
+	int col = 0;
+	t->text[0] = 0;
+	t->level = level;
+	for (int s = 1; s <= last; s++) {
+		entry(m, s, cur, level, ascii, e, sizeof e);
+		if (s == cur) {
+			t->cur_col = col;
+			t->cur_width = layout_cols(e);
+		}
+		col += layout_cols(e) + (s < last);
+		strncat(t->text, e, sizeof t->text - strlen(t->text) - 1);
+		if (s < last)
+			strncat(t->text, " ", sizeof t->text - strlen(t->text) - 1);
+	}
+	return col;
+}
+
+void layout_timeline_make(const model *m, int cur, int last, int width, int ascii, layout_timeline *t)
+{
+	for (int level = 0; level < 4; level++)
+		if (timeline_level(m, cur, last, level, ascii, t) <= width)
+			return;
+	timeline_level(m, cur, last, 4, ascii, t);
+}
+
+/* ---- field tree ---- */
+
+static int tree_add(lt_tree *t, const lt_row *r)
+{
+	if (t->n == t->cap) {
+		int cap = t->cap ? t->cap * 2 : 64;
+		lt_row *v = realloc(t->v, (size_t)cap * sizeof *v);
+		if (!v)
+			return -1;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n] = *r;
+	return t->n++;
+}
+
+void layout_tree_free(lt_tree *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+#define MAX_COMPS 12
+typedef char comp_t[TLS_SPAN_PATH];
+
+/* "client_hello.extensions[0].type" -> "extensions", "[0]", "type": the
+ * first component names the message and is dropped. */
+static int split_path(const char *path, comp_t *c, int max)
+{
+	const char *p = strchr(path, '.');
+	int n = 0;
+	p = p ? p + 1 : path;
+	while (*p && n < max) {
+		size_t k = 1;
+		while (p[k] && p[k] != '.' && p[k] != '[')
+			k++;
+		memcpy(c[n], p, k);
+		c[n++][k] = 0;
+		p += k;
+		if (*p == '.')
+			p++;
+	}
+	return n;
+}
+
+static void value_preview(const uint8_t *p, size_t len, char *out, size_t n)
+{
+	if (!p || len > 8) {
+		snprintf(out, n, " (%zu bytes)", len);
+		return;
+	}
+	if (len == 0) {
+		snprintf(out, n, " (empty)");
+		return;
+	}
+	out[0] = ' ';
+	for (size_t i = 0; i < len && 2 * i + 3 < n; i++)
+		snprintf(out + 1 + 2 * i, n - 1 - 2 * i, "%02x", p[i]);
+}
+
+typedef struct {
+	lt_tree *t;
+	int parent, depth, rec, msg, in_msg;
+	size_t base, limit; /* offset added to spans; bytes available */
+	const uint8_t *bytes;
+	int stack[MAX_COMPS];
+	comp_t comps[MAX_COMPS];
+	int sp;
+} field_ctx;
+
+static void grow_groups(field_ctx *c, size_t off, size_t len)
+{
+	for (int i = 0; i < c->sp; i++) {
+		lt_row *g = &c->t->v[c->stack[i]];
+		if (g->span)
+			continue;
+		size_t end = g->off + g->len > off + len ? g->off + g->len : off + len;
+		if (g->len == 0)
+			g->off = off;
+		else if (off < g->off)
+			g->off = off;
+		g->len = end - g->off;
+	}
+}
+
+static int add_field(field_ctx *c, const tls_span *s)
+{
+	comp_t comp[MAX_COMPS];
+	int k = split_path(s->path, comp, MAX_COMPS);
+	if (k == 0)
+		return 0;
+	size_t off = c->base + s->offset;
+	int in_msg = c->in_msg;
+	if (off + s->length > c->limit)
+		return 0;
+	int keep = 0;
+	while (keep < c->sp && keep < k && !strcmp(c->comps[keep], comp[keep]))
+		keep++;
+	c->sp = keep;
+	if (c->sp == k && !c->t->v[c->stack[k - 1]].span) {
+		lt_row *g = &c->t->v[c->stack[k - 1]];
+		g->span = s; /* a group whose own bytes come after its parts */
+		char pv[40];
+		value_preview(c->bytes + off, s->length, pv, sizeof pv);
+		strncat(g->label, pv, sizeof g->label - strlen(g->label) - 1);
+		grow_groups(c, off, s->length);
+		return 0;
+	}
+	while (c->sp < k) {
+		lt_row r = {.kind = LT_FIELD, .depth = c->depth + c->sp, .rec = c->rec, .msg = c->msg,
+			    .in_msg = in_msg, .off = off, .len = 0};
+		r.parent = c->sp ? c->stack[c->sp - 1] : c->parent;
+		snprintf(r.label, sizeof r.label, "%s", comp[c->sp]);
+		if (c->sp == k - 1) {
+			r.span = s;
+			r.len = s->length;
+			char pv[40];
+			value_preview(c->bytes + off, s->length, pv, sizeof pv);
+			strncat(r.label, pv, sizeof r.label - strlen(r.label) - 1);
+		}
+		int at = tree_add(c->t, &r);
+		if (at < 0)
+			return -1;
+		strcpy(c->comps[c->sp], comp[c->sp]);
+		c->stack[c->sp++] = at;
+	}
+	grow_groups(c, off, s->length);
+	return 0;
+}
+
+/* filter: 1 only "record." paths, 2 all but them, 0 everything. */
+static int add_fields(field_ctx *c, const tls_spans *sp, int filter)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		int hdr = !strncmp(sp->v[i].path, "record.", 7);
+		if ((filter == 1 && !hdr) || (filter == 2 && hdr))
+			continue;
+		if (add_field(c, &sp->v[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static const char *content_name(uint8_t type)
+{
+	switch (type) {
+	case 20: return "change_cipher_spec";
+	case 21: return "alert";
+	case 22: return "handshake";
+	case 23: return "application_data";
+	default: return "unknown";
+	}
+}
+
+static int add_message(lt_tree *t, const model_step *st, int ri, int rrow, int mi)
+{
+	const model_msg *g = &st->msg[mi];
+	const model_record *rec = &st->rec[ri];
+	lt_row r = {.kind = LT_MSG, .depth = 1, .parent = rrow, .rec = ri, .msg = mi};
+	size_t woff = 5 + g->record_offset;
+	r.in_msg = g->encrypted && g->decrypted;
+	if (r.in_msg)
+		r.len = g->bytes.len;
+	else if (g->encrypted) {
+		r.off = 5;
+		r.len = rec->wire.len > 5 ? rec->wire.len - 5 : 0;
+	} else {
+		r.off = woff < rec->wire.len ? woff : rec->wire.len;
+		r.len = g->bytes.len < rec->wire.len - r.off ? g->bytes.len : rec->wire.len - r.off;
+	}
+	snprintf(r.label, sizeof r.label, "%s%s", g->name,
+		 !g->encrypted ? "" : g->decrypted ? " (decrypted)" : " (encrypted)");
+	int at = tree_add(t, &r);
+	if (at < 0 || (g->encrypted && !g->decrypted))
+		return at < 0 ? -1 : 0;
+	field_ctx c = {.t = t, .parent = at, .depth = 2, .rec = ri, .msg = mi, .in_msg = r.in_msg};
+	c.base = r.in_msg ? 0 : woff;
+	c.bytes = r.in_msg ? g->bytes.p : rec->wire.p;
+	c.limit = r.in_msg ? g->bytes.len : rec->wire.len;
+	return add_fields(&c, &g->fields, 0);
+}
+
+static int add_record(lt_tree *t, const model_step *st, int ri)
+{
+	const model_record *rec = &st->rec[ri];
+	lt_row r = {.kind = LT_RECORD, .parent = -1, .rec = ri, .msg = -1, .len = rec->wire.len};
+	snprintf(r.label, sizeof r.label, "Record %d: %s, %zu bytes%s", ri + 1, content_name(rec->type),
+		 rec->wire.len, rec->encrypted ? ", encrypted" : "");
+	int at = tree_add(t, &r), msgs = 0;
+	if (at < 0)
+		return -1;
+	field_ctx c = {.t = t, .parent = at, .depth = 1, .rec = ri, .msg = -1, .bytes = rec->wire.p,
+		       .limit = rec->wire.len};
+	if (add_fields(&c, &rec->fields, 1))
+		return -1;
+	for (size_t i = 0; i < st->n_msg; i++)
+		if (st->msg[i].record == (size_t)ri) {
+			msgs++;
+			if (add_message(t, st, ri, at, (int)i))
+				return -1;
+		}
+	if (!msgs && !rec->encrypted) {
+		c.sp = 0;
+		return add_fields(&c, &rec->fields, 2);
+	}
+	return 0;
+}
+
+int layout_tree_build(const model *m, int step, lt_tree *t)
+{
+	memset(t, 0, sizeof *t);
+	if (step < 1 || step > MODEL_LAST_STEP)
+		return -1;
+	const model_step *st = &m->steps[step];
+	for (size_t i = 0; i < st->n_rec; i++)
+		if (add_record(t, st, (int)i))
+			return -1;
+	return 0;
+}
+
+int layout_tree_visible(const lt_tree *t, int *idx, int max)
+{
+	int n = 0;
+	for (int i = 0; i < t->n && n < max; i++) {
+		int p = t->v[i].parent, hidden = 0;
+		for (; p >= 0 && !hidden; p = t->v[p].parent)
+			hidden = t->v[p].collapsed;
+		if (!hidden)
+			idx[n++] = i;
+	}
+	return n;
+}
+
+void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t **p, size_t *n)
+{
+	const model_step *st = &m->steps[step];
+	if (r->in_msg) {
+		*p = st->msg[r->msg].bytes.p;
+		*n = st->msg[r->msg].bytes.len;
+	} else {
+		*p = st->rec[r->rec].wire.p;
+		*n = st->rec[r->rec].wire.len;
+	}
+}
+
+int layout_same_buffer(const lt_row *a, const lt_row *b)
+{
+	if (a->in_msg != b->in_msg)
+		return 0;
+	return a->in_msg ? a->msg == b->msg : a->rec == b->rec;
+}
+
+int layout_tree_at(const lt_tree *t, int like, size_t off)
+{
+	int best = -1;
+	if (like < 0 || like >= t->n)
+		return -1;
+	for (int i = 0; i < t->n; i++) {
+		const lt_row *r = &t->v[i];
+		if (!layout_same_buffer(r, &t->v[like]) || off < r->off || off >= r->off + r->len)
+			continue;
+		if (best < 0 || r->len < t->v[best].len ||
+		    (r->len == t->v[best].len && r->depth > t->v[best].depth))
+			best = i;
+	}
+	return best;
+}
+
+/* ---- hex dump ---- */
+
+int layout_hex_per_line(int width)
+{
+	static const int per[] = {32, 16, 8};
+	for (size_t i = 0; i < sizeof per / sizeof per[0]; i++)
+		if (layout_hex_width(per[i]) <= width)
+			return per[i];
+	return 4;
+}
+
+int layout_hex_width(int per) { return 7 + 4 * per; }
+int layout_hex_col(int j) { return 6 + 3 * j; }
+int layout_ascii_col(int j, int per) { return 7 + 3 * per + j; }
+
+void layout_hex_line(const uint8_t *p, size_t n, size_t start, int per, char *out, size_t outn)
+{
+	size_t w = 0;
+	w += (size_t)snprintf(out, outn, "%04zx  ", start);
+	for (int j = 0; j < per && w < outn; j++)
+		w += (size_t)snprintf(out + w, outn - w, start + j < n ? "%02x " : "   ",
+				     start + j < n ? p[start + j] : 0);
+	if (w < outn)
+		w += (size_t)snprintf(out + w, outn - w, " ");
+	for (int j = 0; j < per && start + j < n && w + 1 < outn; j++) {
+		uint8_t b = p[start + j];
+		out[w++] = b >= 0x20 && b < 0x7f ? (char)b : '.';
+		out[w] = 0;
+	}
+}
+
+long layout_hex_byte_at(int col, size_t start, int per, size_t n)
+{
+	int j = -1;
+	if (col >= layout_hex_col(0) && col < layout_hex_col(per) - 1)
+		j = (col - layout_hex_col(0)) / 3;
+	else if (col >= layout_ascii_col(0, per) && col < layout_ascii_col(per, per))
+		j = col - layout_ascii_col(0, per);
+	if (j < 0 || start + (size_t)j >= n)
+		return -1;
+	return (long)(start + (size_t)j);
+}
+
+/* ---- who knows what ---- */
+
+static void hex_or(const model_value *v, const model_value *key, char *out, size_t n)
+{
+	if (v->known && v->len) {
+		size_t i;
+		for (i = 0; i < v->len && 2 * i + 2 < n; i++)
+			snprintf(out + 2 * i, n - 2 * i, "%02x", v->v[i]);
+		out[2 * i] = 0;
+	} else if ((v->known && !v->len) || (key && key->known))
+		snprintf(out, n, "none (AEAD suite)");
+	else
+		snprintf(out, n, "not yet");
+}
+
+static const model_value *mac_key_of(const model_side *s, int i)
+{
+	if (i == MS_CLIENT_MAC)
+		return &s->v[MS_CLIENT_KEY];
+	if (i == MS_SERVER_MAC)
+		return &s->v[MS_SERVER_KEY];
+	return NULL;
+}
+
+int layout_knowledge(const model *m, int step, lt_know *rows, int max)
+{
+	const model_step *st = &m->steps[step];
+	int n = 0;
+	for (int i = 0; i < MS_COUNT && n < max; i++, n++) {
+		snprintf(rows[n].label, sizeof rows[n].label, "%s", model_secret_label(i));
+		hex_or(&st->client.v[i], mac_key_of(&st->client, i), rows[n].client, sizeof rows[n].client);
+		hex_or(&st->server.v[i], mac_key_of(&st->server, i), rows[n].server, sizeof rows[n].server);
+	}
+	if (n < max) {
+		snprintf(rows[n].label, sizeof rows[n].label, "transcript hash");
+		hex_or(&st->client.transcript_hash, NULL, rows[n].client, sizeof rows[n].client);
+		hex_or(&st->server.transcript_hash, NULL, rows[n].server, sizeof rows[n].server);
+		n++;
+	}
+	if (n < max) {
+		snprintf(rows[n].label, sizeof rows[n].label, "hashed so far");
+		snprintf(rows[n].client, sizeof rows[n].client, "%zu bytes", st->client.transcript_len);
+		snprintf(rows[n].server, sizeof rows[n].server, "%zu bytes", st->server.transcript_len);
+		n++;
+	}
+	if (n < max && (st->client.cert_note[0] || st->server.cert_note[0])) {
+		snprintf(rows[n].label, sizeof rows[n].label, "certificate check");
+		snprintf(rows[n].client, sizeof rows[n].client, "%s", st->client.cert_note[0] ? st->client.cert_note : "-");
+		snprintf(rows[n].server, sizeof rows[n].server, "%s", st->server.cert_note[0] ? st->server.cert_note : "-");
+		n++;
+	}
+	return n;
+}
+
+/* ---- text lines ---- */
+
+int lt_lines_add(lt_lines *l, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 32;
+		char **v = realloc(l->v, (size_t)cap * sizeof *v);
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	if (!(l->v[l->n] = strdup(buf)))
+		return -1;
+	l->n++;
+	return 0;
+}
+
+void lt_lines_free(lt_lines *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+int layout_has_derivation(const model *m, int step)
+{
+	return step >= 5 && step <= MODEL_LAST_STEP && m->steps[step].reached &&
+	       m->steps[step].client.v[MS_MASTER].known;
+}
+
+/* "label = " then the hex, wrapped under itself to width. */
+static void add_hex(lt_lines *l, int indent, const char *label, const uint8_t *p, size_t n, int width)
+{
+	int chunk = (width - indent - 2) / 2;
+	if (chunk < 4)
+		chunk = 4;
+	lt_lines_add(l, "%*s%s (%zu bytes)", indent, "", label, n);
+	for (size_t at = 0; at < n; at += (size_t)chunk) {
+		char h[512];
+		size_t k = n - at < (size_t)chunk ? n - at : (size_t)chunk;
+		for (size_t i = 0; i < k && 2 * i + 2 < sizeof h; i++)
+			snprintf(h + 2 * i, sizeof h - 2 * i, "%02x", p[at + i]);
+		lt_lines_add(l, "%*s%s", indent + 2, "", h);
+	}
+}
+
+static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, size_t len)
+{
+	char h[200];
+	if (!len) {
+		lt_lines_add(l, "  %-20s none: an AEAD suite has no MAC key", name);
+		return;
+	}
+	if (*at + len > m->key_block_len)
+		return;
+	for (size_t i = 0; i < len && 2 * i + 2 < sizeof h; i++)
+		snprintf(h + 2 * i, sizeof h - 2 * i, "%02x", m->key_block[*at + i]);
+	lt_lines_add(l, "  %-20s [%3zu..%3zu] %s", name, *at, *at + len - 1, h);
+	*at += len;
+}
+
+int layout_derivation(const model *m, int step, int width, lt_lines *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!layout_has_derivation(m, step))
+		return 0;
+	const model_value *v = m->steps[step].client.v;
+	lt_lines_add(out, "TLS 1.2 PRF with HMAC-%s (RFC 5246 5, 8.1, 6.3)", m->prf_sha384 ? "SHA384" : "SHA256");
+	lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"master secret\",");
+	lt_lines_add(out, "                    client_random + server_random)[0..47]");
+	add_hex(out, 2, "pre_master_secret", v[MS_PREMASTER].v, v[MS_PREMASTER].len, width);
+	add_hex(out, 2, "client_random", v[MS_CLIENT_RANDOM].v, v[MS_CLIENT_RANDOM].len, width);
+	add_hex(out, 2, "server_random", v[MS_SERVER_RANDOM].v, v[MS_SERVER_RANDOM].len, width);
+	add_hex(out, 2, "= master_secret", v[MS_MASTER].v, v[MS_MASTER].len, width);
+	lt_lines_add(out, "%s", "");
+	lt_lines_add(out, "key_block = PRF(master_secret, \"key expansion\",");
+	lt_lines_add(out, "                server_random + client_random)[0..%zu]",
+		     m->key_block_len ? m->key_block_len - 1 : 0);
+	add_hex(out, 2, "= key_block", m->key_block, m->key_block_len, width);
+	size_t mac = v[MS_CLIENT_MAC].known ? v[MS_CLIENT_MAC].len : 0, at = 0;
+	lt_lines_add(out, "cut in order (MAC key %zu, key %zu, IV %zu bytes):", mac, v[MS_CLIENT_KEY].len,
+		     v[MS_CLIENT_IV].len);
+	add_cut(out, m, "client_write_MAC_key", &at, mac);
+	add_cut(out, m, "server_write_MAC_key", &at, mac);
+	add_cut(out, m, "client_write_key", &at, v[MS_CLIENT_KEY].len);
+	add_cut(out, m, "server_write_key", &at, v[MS_SERVER_KEY].len);
+	add_cut(out, m, "client_write_IV", &at, v[MS_CLIENT_IV].len);
+	add_cut(out, m, "server_write_IV", &at, v[MS_SERVER_IV].len);
+	return out->n;
+}
+
+void layout_alert(const model *m, int step, char *out, size_t n)
+{
+	out[0] = 0;
+	if (!m->alert.present || m->alert.step != step)
+		return;
+	const char *nm = tls_alert_name(m->alert.desc);
+	snprintf(out, n, "ALERT: the %s sent a %s alert %s (%d): %s", m->alert.by_server ? "server" : "client",
+		 m->alert.level == 1 ? "warning" : "fatal", nm ? nm : "unknown", m->alert.desc, m->alert.reason);
+}
+
+void layout_header(const model *m, int step, int ascii, char *out, size_t n)
+{
+	const char *dir = step_direction(step);
+	const model_step *st = &m->steps[step];
+	int enc = 0, clear = 0;
+	for (size_t i = 0; i < st->n_msg; i++)
+		*(st->msg[i].encrypted ? &enc : &clear) += 1;
+	snprintf(out, n, "Step %d of %d: %s %s %s, %s", step, m->steps[7].reached ? 7 : 6, model_step_title(step),
+		 ascii ? "--" : "—", dir, enc && clear ? "partly encrypted" : enc ? "encrypted" : "cleartext");
+}
+
+void layout_status(const model *m, char *out, size_t n)
+{
+	snprintf(out, n, "%s  seed %llu  %s", m->scenario[0] ? m->scenario : m->source,
+		 (unsigned long long)m->seed, m->suite[0] ? m->suite : "suite not chosen yet");
+}
+
+static const char *const help_text[] = {
+	"Keys",
+	"  Right  n  Space  PgDn   next step (runs it the first time)",
+	"  Left   p  PgUp   Bksp   previous step (instant)",
+	"  1 .. 7                  jump to a step (runs the steps between)",
+	"  Tab / Shift-Tab         next / previous pane",
+	"  Up Down  j k            move in the pane (field, byte line, scroll)",
+	"  h l                     in the hex dump: previous / next byte",
+	"  Home End  g G           first / last line of the pane",
+	"  Enter                   expand or collapse a record or message",
+	"  Space (autoplay)        pause or resume autoplay",
+	"  w                       write the capture (.pcap) and key log (.keys)",
+	"  r                       restart the handshake from step 1",
+	"  ?                       this help (any key closes it)",
+	"  q  Ctrl-C               quit",
+	"  mouse click             select a field, a byte, a pane or a step",
+	"",
+	"Reverse video marks the selected field and its bytes; '>' marks",
+	"the current step and the focused pane.",
+};
+
+int layout_help(lt_lines *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
+		lt_lines_add(out, "%s", help_text[i]);
+	return out->n;
+}
+
+/* ---- screen ---- */
+
+static void bottom_panes(int w, int y, int h, const int avail[P_COUNT], int bottom, lt_screen *s)
+{
+	int list[3], n = 0, show[3], k = 0;
+	for (int p = P_KNOW; p <= P_LESSON; p++)
+		if (avail[p])
+			list[n++] = p;
+	if (!n)
+		return;
+	int cols = w / 60 < 1 ? 1 : w / 60;
+	int first = 0;
+	for (int i = 0; i < n; i++)
+		if (list[i] == bottom)
+			first = i;
+	if (cols >= n)
+		first = 0;
+	for (int i = 0; i < n && k < cols; i++)
+		show[k++] = list[(first + i) % n];
+	int x = 0;
+	for (int i = 0; i < k; i++) {
+		int pw = i == k - 1 ? w - x : (w - (k - 1)) / k;
+		s->pane[show[i]] = (lt_rect){y, x, h, pw};
+		x += pw + 1;
+	}
+}
+
+void layout_screen(int w, int h, const int avail[P_COUNT], int bottom, lt_screen *s)
+{
+	memset(s, 0, sizeof *s);
+	if (w < LAYOUT_MIN_W || h < LAYOUT_MIN_H) {
+		s->too_small = 1;
+		return;
+	}
+	s->timeline = (lt_rect){0, 0, 1, w};
+	s->header = (lt_rect){1, 0, 1, w};
+	s->status = (lt_rect){h - 1, 0, 1, w};
+	int ch = h - 3, top = (ch - 1) / 2;
+	int lim = w - 41 < w * 6 / 10 ? w - 41 : w * 6 / 10;
+	int dw = layout_hex_width(layout_hex_per_line(lim));
+	s->pane[P_TREE] = (lt_rect){2, 0, top, w - dw - 1};
+	s->pane[P_DUMP] = (lt_rect){2, w - dw, top, dw};
+	s->detail = (lt_rect){2 + top, 0, 2, w};
+	bottom_panes(w, 4 + top, ch - top - 2, avail, bottom, s);
+}
