@@ -23,7 +23,8 @@ all: $(B)/tlsstep
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/libtlsstep.a: $(LIB_OBJ)
 	@rm -f $@
@@ -69,3 +70,5 @@ clean:
 	rm -rf $(B)
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/main.d
+# Extra targets (fuzzing, benchmarks, install) live in mk/, one file per concern.
+-include $(wildcard mk/*.mk)

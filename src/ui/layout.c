@@ -91,6 +91,7 @@ static int timeline_level(const model *m, int cur, int last, int level, int asci
 	t->level = level;
 	for (int s = 1; s <= last; s++) {
 		entry(m, s, cur, level, ascii, e, sizeof e);
+		t->col[s] = col;
 		if (s == cur) {
 			t->cur_col = col;
 			t->cur_width = layout_cols(e);
@@ -505,6 +506,28 @@ void lt_lines_free(lt_lines *l)
 		free(l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
+}
+
+int layout_wrap(const char *s, int width, lt_lines *out)
+{
+	memset(out, 0, sizeof *out);
+	if (width < 8)
+		width = 8;
+	while (*s) {
+		size_t fit = layout_fit(s, width), cut = fit;
+		if (s[fit]) {
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = fit;
+		}
+		if (lt_lines_add(out, "%.*s", (int)cut, s))
+			return -1;
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return out->n;
 }
 
 int layout_has_derivation(const model *m, int step)

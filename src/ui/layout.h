@@ -28,7 +28,8 @@ typedef struct {
 	char text[512];    /* the whole line */
 	int cur_col;       /* where the current step's entry starts (columns) */
 	int cur_width;     /* and how wide it is */
-	int level;         /* 0 full titles, 1 short, 2 numbers only */
+	int level;         /* 0 full titles .. 4 numbers only */
+	int col[MODEL_LAST_STEP + 2]; /* where each step's entry starts */
 } layout_timeline;
 
 /* Lays out steps 1..last with cur marked, within width columns. */
@@ -105,6 +106,8 @@ typedef struct {
 int lt_lines_add(lt_lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lt_lines_free(lt_lines *l);
 
+/* Word-wraps s to width columns. */
+int layout_wrap(const char *s, int width, lt_lines *out);
 /* 1 when step has a derivation view (master secret known at that step). */
 int layout_has_derivation(const model *m, int step);
 /* master_secret and key_block derivation with real values, hex wrapped to width. */

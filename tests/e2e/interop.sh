@@ -1,0 +1,103 @@
+#!/bin/bash
+# tlsstep against peers nobody here wrote: openssl s_server / s_client and
+# curl, on 127.0.0.1 with ephemeral ports and bounded waits.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+A=assets
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+# Starts openssl s_server in the background; sets PORT. Its stdin stays open
+# (a sleep) so it does not quit before the handshake.
+s_server() {
+	local log=$1
+	shift
+	(sleep 8 | timeout 15 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 -msg \
+		-cert $A/server.crt -key $A/server.key "$@" >"$log" 2>&1) &
+	PIDS+=($!)
+	wait_for "$log" '^ACCEPT' || return 1
+	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
+}
+
+# The verify_data of each Finished in an openssl -msg log, in order.
+msg_verify_data() {
+	grep -A1 'Handshake \[length 0010\], Finished' "$1" | grep '^    14 00 00 0c' |
+		sed 's/^    14 00 00 0c //; s/ //g'
+}
+
+for pair in AES128-SHA:47 AES128-GCM-SHA256:156 AES256-SHA256:61; do
+	suite=${pair%:*} id=${pair#*:}
+	s_server "$TMP/srv.log" -cipher "$suite" -keylogfile "$TMP/srv.keys" || bad "s_server $suite started"
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+	rc=$?
+	check "connect to s_server ($suite): established, exit 0" test "$rc" = 0
+	check "connect ($suite): suite as asked" jq -e --argjson id "$id" '.source == "connect" and .outcome == "established" and .cipher_suite_id == $id' "$TMP/c.json"
+	ms=$(jq -r .secrets.master_secret "$TMP/c.json")
+	check "connect ($suite): openssl's key log has our master secret" grep -q " $ms\$" "$TMP/srv.keys"
+	sleep 0.2
+	want=$(jq -r '.secrets.client_verify_data, .secrets.server_verify_data' "$TMP/c.json")
+	check "connect ($suite): both verify_data agree with openssl -msg" test "$(msg_verify_data "$TMP/srv.log")" = "$want"
+	rm -f "$TMP/srv.keys"
+
+	("$BIN" serve 0 --json --timeout 5 >"$TMP/s.json" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
+	PIDS+=($!)
+	wait_for "$TMP/s.err" 'listening on' || bad "serve started"
+	SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+	timeout 15 openssl s_client -tls1_2 -cipher "$suite" -connect "127.0.0.1:$SPORT" -servername localhost \
+		-CAfile $A/ca.crt -verify_return_error -keylogfile "$TMP/cli.keys" </dev/null >"$TMP/cli.log" 2>&1
+	wait_for "$TMP/s.err" '^rc=' 60
+	check "s_client to serve ($suite): verified, established" grep -q 'Verify return code: 0 (ok)' "$TMP/cli.log"
+	check "serve ($suite): exit 0" grep -q '^rc=0' "$TMP/s.err"
+	ms=$(jq -r .secrets.master_secret "$TMP/s.json")
+	check "serve ($suite): s_client's key log has our master secret" grep -q " $ms\$" "$TMP/cli.keys"
+	check "serve ($suite): saw the SNI" jq -e '.source == "serve" and .server_name == "localhost"' "$TMP/s.json"
+	rm -f "$TMP/cli.keys" "$TMP/s.err"
+done
+
+# A server that only speaks a suite tlsstep lacks.
+s_server "$TMP/srv.log" -cipher ECDHE-RSA-CHACHA20-POLY1305
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "no common suite: exit 1" test $? = 1
+check "no common suite: handshake_failure from the server" jq -e '.alert.description == "handshake_failure" and .alert.sent_by == "server"' "$TMP/c.json"
+check "no common suite: one line on stderr" test "$(wc -l <"$TMP/c.err")" = 1
+
+# A server that reads the ClientHello and hangs up.
+cat >"$TMP/hangup.py" <<'PY'
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+s.settimeout(10)
+c, _ = s.accept(); c.recv(4096); c.close()
+PY
+python3 "$TMP/hangup.py" >"$TMP/port" &
+PIDS+=($!)
+wait_for "$TMP/port" '[0-9]'
+timeout 20 "$BIN" connect "127.0.0.1:$(cat "$TMP/port")" --plain >/dev/null 2>"$TMP/c.err"
+check "server hangs up: exit 1" test $? = 1
+check "server hangs up: says so in one line" bash -c "test \$(wc -l <'$TMP/c.err') = 1 && grep -q 'closed the connection in the middle of the handshake' '$TMP/c.err'"
+
+# A server that never answers.
+sed 's/c.recv(4096); c.close()/import time; time.sleep(8)/' "$TMP/hangup.py" >"$TMP/silent.py"
+python3 "$TMP/silent.py" >"$TMP/port2" &
+PIDS+=($!)
+wait_for "$TMP/port2" '[0-9]'
+timeout 20 "$BIN" connect "127.0.0.1:$(cat "$TMP/port2")" --timeout 1 --plain >/dev/null 2>"$TMP/c.err"
+check "silent server: exit 1 after the timeout" test $? = 1
+check "silent server: names the timeout" grep -q 'timeout' "$TMP/c.err"
+
+# Nobody listening.
+timeout 20 "$BIN" connect 127.0.0.1:1 --plain >/dev/null 2>"$TMP/c.err"
+check "connection refused: exit 1" test $? = 1
+check "connection refused: one line naming it" bash -c "test \$(wc -l <'$TMP/c.err') = 1 && grep -q 'cannot connect' '$TMP/c.err'"
+
+# curl gets the page about its own handshake.
+("$BIN" serve 0 --plain --timeout 5 >"$TMP/s.txt" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
+PIDS+=($!)
+wait_for "$TMP/s.err" 'listening on'
+SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+timeout 15 curl -sS --cacert $A/ca.crt --tlsv1.2 --tls-max 1.2 "https://localhost:$SPORT/" >"$TMP/page" 2>&1
+check "curl gets the handshake page" grep -q 'master secret: [0-9a-f]\{96\}' "$TMP/page"
+wait_for "$TMP/s.err" '^rc=' 60
+check "serve after curl: exit 0" grep -q '^rc=0' "$TMP/s.err"
+finish

@@ -1,0 +1,374 @@
+/* Unit tests for the lessons: every lesson of every scenario loads at every
+ * step the simulation reaches (so no placeholder is unresolved or used too
+ * early), placeholder errors, and the Markdown layout. Run from the
+ * repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "app/files.h"
+#include "sim/model.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+#include "ui/lesson.h"
+
+static int run_scenario(const char *name, model *m)
+{
+	sim_options o;
+	memset(&o, 0, sizeof o);
+	o.scenario = name;
+	o.seed = 1;
+	o.now = SIM_DEFAULT_TIME;
+	o.secure_channel = 1;
+	sim *s = NULL;
+	char err[256] = "";
+	model_init(m, "simulation");
+	if (sim_new(&s, &o, m, err, sizeof err) < 0) {
+		print_error("sim_new(%s): %s\n", name, err);
+		return -1;
+	}
+	int r = sim_run(s);
+	sim_free(s);
+	return r;
+}
+
+/* The scenario's lesson: from the scenario table, else scenario-NAME.md
+ * when that file exists. */
+static const char *scenario_lesson(const sim_scenario *sc, char *buf, size_t n)
+{
+	if (sc->lesson)
+		return sc->lesson;
+	char sub[128], path[4096];
+	struct stat st;
+	snprintf(buf, n, "scenario-%s.md", sc->name);
+	snprintf(sub, sizeof sub, "lessons/%s", buf);
+	data_path(path, sizeof path, sub);
+	return stat(path, &st) == 0 ? buf : NULL;
+}
+
+static int cols(const char *p, size_t n)
+{
+	int c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)p[i] & 0xC0) != 0x80;
+	return c;
+}
+
+static void check_lines(const lesson_lines *l, int width)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const lesson_line *ln = &l->v[i];
+		assert_int_equal(strlen(ln->text), ln->len);
+		if (cols(ln->text, ln->len) > width)
+			fail_msg("width %d: line %zu has %d columns: %s", width, i,
+				 cols(ln->text, ln->len), ln->text);
+		/* no UTF-8 sequence cut: a line never starts or ends mid-character */
+		if (ln->len) {
+			assert_false(((unsigned char)ln->text[0] & 0xC0) == 0x80);
+			unsigned char last = (unsigned char)ln->text[ln->len - 1];
+			assert_false(last >= 0xC0);
+			size_t k = ln->len;
+			while (k > 0 && ((unsigned char)ln->text[k - 1] & 0xC0) == 0x80)
+				k--;
+			if (k > 0 && k < ln->len) {
+				unsigned char lead = (unsigned char)ln->text[k - 1];
+				size_t need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+				assert_int_equal(ln->len - k, need);
+			}
+		}
+		for (size_t b = 0; b < ln->len; b++)
+			assert_true(ln->attr[b] <= LA_BULLET);
+	}
+}
+
+/* Every step lesson at every reached step, every scenario lesson at the
+ * last step, laid out at 76 columns and printed without a placeholder. */
+static void test_all_scenarios(void **state)
+{
+	(void)state;
+	size_t loaded = 0;
+	for (size_t i = 0; i < scenario_count(); i++) {
+		const sim_scenario *sc = scenario_at(i);
+		model *m = calloc(1, sizeof *m);
+		assert_non_null(m);
+		assert_int_equal(run_scenario(sc->name, m), 0);
+		assert_true(m->current >= 1);
+		for (int step = 0; step <= m->current; step++) {
+			const char *files[2] = {lesson_file(step), NULL};
+			char buf[64];
+			if (step == m->current)
+				files[1] = scenario_lesson(sc, buf, sizeof buf);
+			for (int f = 0; f < 2; f++) {
+				if (!files[f])
+					continue;
+				tls_buf out = {0};
+				char err[512] = "";
+				if (lesson_load(m, step, files[f], &out, err, sizeof err) != 0)
+					fail_msg("scenario %s step %d: %s", sc->name, step, err);
+				assert_non_null(out.p);
+				assert_int_equal(strlen((char *)out.p), out.len);
+				assert_null(strstr((char *)out.p, "{{"));
+				lesson_lines l;
+				assert_int_equal(lesson_wrap((char *)out.p, 76, &l), 0);
+				assert_true(l.n > 5);
+				check_lines(&l, 76);
+				lesson_lines_free(&l);
+				char *pb = NULL;
+				size_t pn = 0;
+				FILE *pf = open_memstream(&pb, &pn);
+				assert_non_null(pf);
+				lesson_print(pf, (char *)out.p, 76);
+				fclose(pf);
+				assert_null(strstr(pb, "{{"));
+				assert_null(strstr(pb, "**"));
+				assert_null(strchr(pb, '`'));
+				free(pb);
+				tls_buf_free(&out);
+				loaded++;
+			}
+		}
+		/* the scenarios the issue names each have a lesson */
+		char buf[64];
+		if (strcmp(sc->name, "rsa") && strcmp(sc->name, "rsa-sha256"))
+			assert_non_null(scenario_lesson(sc, buf, sizeof buf));
+		model_free(m);
+		free(m);
+	}
+	assert_true(loaded > 40);
+}
+
+static model *rsa_model(void)
+{
+	model *m = calloc(1, sizeof *m);
+	assert_non_null(m);
+	assert_int_equal(run_scenario("rsa", m), 0);
+	return m;
+}
+
+static void test_not_known_yet(void **state)
+{
+	(void)state;
+	model *m = rsa_model();
+	tls_buf out = {0};
+	char err[512] = "";
+	assert_int_equal(lesson_fill(m, 2, "x {{master_secret}} y", &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "{{master_secret}}, which nobody knows at step 2"));
+	/* the same text is fine once the client has computed it */
+	assert_int_equal(lesson_fill(m, 4, "x {{master_secret}} y", &out, err, sizeof err), 0);
+	/* the server random is known to the server already at step 1 */
+	assert_int_equal(lesson_fill(m, 1, "{{server_random}}", &out, err, sizeof err), 0);
+	assert_int_equal(lesson_fill(m, 0, "{{client_random}}", &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "nobody knows at step 0"));
+	assert_int_equal(lesson_fill(m, 1, "{{cipher_suite}}", &out, err, sizeof err), -1);
+	/* a file name appears in the message of lesson_load */
+	assert_int_equal(lesson_load(m, 2, "no-such-lesson.md", &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no-such-lesson.md"));
+	tls_buf_free(&out);
+	model_free(m);
+	free(m);
+}
+
+static void test_unknown_and_malformed(void **state)
+{
+	(void)state;
+	model *m = rsa_model();
+	tls_buf out = {0};
+	char err[512] = "";
+	assert_int_equal(lesson_fill(m, 6, "a {{no_such_value}} b", &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "{{no_such_value}}"));
+	assert_non_null(strstr(err, "not a placeholder"));
+	assert_int_equal(lesson_fill(m, 6, "a {{client_random", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 6, "{{if aead}}x", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 6, "x{{end}}", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 6, "{{if bogus}}x{{end}}", &out, err, sizeof err), -1);
+	/* an unknown name is an error even inside a false block */
+	assert_int_equal(lesson_fill(m, 6, "{{if aead}}{{bogus}}{{end}}", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 9, "x", &out, err, sizeof err), -1);
+	tls_buf_free(&out);
+	model_free(m);
+	free(m);
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	model *m = rsa_model();
+	tls_buf out = {0};
+	char err[512] = "", want[128];
+	assert_int_equal(lesson_fill(m, 2, "{{cipher_suite}} {{cipher_suite_id}}", &out, err, sizeof err), 0);
+	assert_string_equal((char *)out.p, "TLS_RSA_WITH_AES_128_CBC_SHA 0x002F");
+	/* 32-byte values are shortened to 8 bytes and an ellipsis */
+	assert_int_equal(lesson_fill(m, 1, "{{client_random}}", &out, err, sizeof err), 0);
+	char hex[17];
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", m->secrets[MS_CLIENT_RANDOM].v[i]);
+	snprintf(want, sizeof want, "%s\u2026", hex);
+	assert_string_equal((char *)out.p, want);
+	/* 16 bytes and less in full */
+	assert_int_equal(lesson_fill(m, 5, "{{client_write_key}}|{{client_verify_data}}", &out, err,
+				     sizeof err),
+			 0);
+	assert_int_equal(strlen((char *)out.p), 32 + 1 + 24);
+	assert_int_equal(lesson_fill(m, 4, "{{premaster_version}} {{premaster_secret_length}}", &out,
+				     err, sizeof err),
+			 0);
+	assert_string_equal((char *)out.p, "0303 48");
+	assert_int_equal(lesson_fill(m, 6, "{{server_verify_data}} {{transcript_hash}} {{seed}} "
+					   "{{scenario}} {{server_name}} {{certificate_subject}} "
+					   "{{client_write_mac_key}} {{key_block_length}}",
+				     &out, err, sizeof err),
+			 0);
+	assert_non_null(strstr((char *)out.p, " 1 rsa server.tlsstep.test "));
+	assert_non_null(strstr((char *)out.p, " 104"));
+	/* conditional blocks; a tag alone on its line leaves no blank line */
+	assert_int_equal(lesson_fill(m, 6, "a\n{{if aead}}\nG\n{{else}}\nC\n{{end}}\nb", &out, err,
+				     sizeof err),
+			 0);
+	assert_string_equal((char *)out.p, "a\nC\nb");
+	/* a value not known yet may appear inside a false block */
+	assert_int_equal(lesson_fill(m, 2, "{{if master_secret}}{{master_secret}}{{else}}none{{end}}",
+				     &out, err, sizeof err),
+			 0);
+	assert_string_equal((char *)out.p, "none");
+	assert_int_equal(lesson_fill(m, 3, "{{if alert}}A{{end}}{{if established}}E{{end}}", &out, err,
+				     sizeof err),
+			 0);
+	assert_string_equal((char *)out.p, "");
+	assert_int_equal(lesson_fill(m, 6, "{{if established}}E{{end}}", &out, err, sizeof err), 0);
+	assert_string_equal((char *)out.p, "E");
+	tls_buf_free(&out);
+	model_free(m);
+	free(m);
+}
+
+static void test_alert_values(void **state)
+{
+	(void)state;
+	model *m = calloc(1, sizeof *m);
+	assert_non_null(m);
+	assert_int_equal(run_scenario("untrusted-ca", m), 0);
+	tls_buf out = {0};
+	char err[512] = "";
+	assert_int_equal(lesson_fill(m, 2, "{{alert}}", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 3, "{{alert_sender}}: {{alert}}", &out, err, sizeof err), 0);
+	assert_string_equal((char *)out.p, "client: unknown_ca (48)");
+	tls_buf_free(&out);
+	model_free(m);
+	free(m);
+}
+
+static const char sample[] =
+	"# A heading with `code` inside\n"
+	"\n"
+	"Plain words, **bold words**, *emphasised words* and `a code span` in one\n"
+	"paragraph that goes on long enough to need wrapping at every width: "
+	"verify_data = PRF(master_secret, label, hash)[0..11]. Ünïcödé wörds — "
+	"π ≈ 3.14159 … 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefπ\n"
+	"\n"
+	"- a list item that is long enough to wrap onto a second line with a "
+	"hanging indent under the text\n"
+	"- ‘another’ item with an éèê accented tail ééééééééééééééééééééééééééééééééééééééééééé\n"
+	"\n"
+	"## Second heading\n"
+	"Last paragraph.\n";
+
+static void test_wrap_widths(void **state)
+{
+	(void)state;
+	for (int w = 20; w <= 120; w++) {
+		lesson_lines l;
+		assert_int_equal(lesson_wrap(sample, w, &l), 0);
+		check_lines(&l, w);
+		/* no markers left */
+		for (size_t i = 0; i < l.n; i++) {
+			assert_null(strstr(l.v[i].text, "**"));
+			assert_null(strchr(l.v[i].text, '`'));
+			assert_null(strchr(l.v[i].text, '#'));
+		}
+		lesson_lines_free(&l);
+	}
+}
+
+/* The attribute of the first byte of needle in the wrapped lines. */
+static int attr_of(const lesson_lines *l, const char *needle)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *p = strstr(l->v[i].text, needle);
+		if (p)
+			return l->v[i].attr[p - l->v[i].text];
+	}
+	return -1;
+}
+
+static void test_wrap_attributes(void **state)
+{
+	(void)state;
+	lesson_lines l;
+	assert_int_equal(lesson_wrap(sample, 120, &l), 0);
+	assert_string_equal(l.v[0].text, "A heading with code inside");
+	for (size_t b = 0; b < l.v[0].len; b++)
+		assert_int_equal(l.v[0].attr[b], LA_HEADING);
+	assert_int_equal(l.v[1].len, 0); /* blank line between blocks */
+	assert_int_equal(attr_of(&l, "Plain"), LA_NORMAL);
+	assert_int_equal(attr_of(&l, "bold words"), LA_BOLD);
+	assert_int_equal(attr_of(&l, "words*"), -1);
+	assert_int_equal(attr_of(&l, "emphasised"), LA_EMPH);
+	assert_int_equal(attr_of(&l, "a code span"), LA_CODE);
+	assert_int_equal(attr_of(&l, "code span") , LA_CODE); /* the inner space too */
+	assert_int_equal(attr_of(&l, " in one"), LA_NORMAL);
+	assert_int_equal(attr_of(&l, "Second heading"), LA_HEADING);
+	/* list items: bullet marked, text after it, hanging indent */
+	int item = -1;
+	for (size_t i = 0; i < l.n; i++)
+		if (strstr(l.v[i].text, "a list item") == l.v[i].text + 2) {
+			item = (int)i;
+			break;
+		}
+	assert_true(item >= 0);
+	assert_int_equal(l.v[item].attr[0], LA_BULLET);
+	lesson_lines_free(&l);
+
+	assert_int_equal(lesson_wrap(sample, 40, &l), 0);
+	for (size_t i = 0; i + 1 < l.n; i++)
+		if (strstr(l.v[i].text, "a list item") == l.v[i].text + 2) {
+			assert_memory_equal(l.v[i + 1].text, "  ", 2);
+			assert_true(l.v[i + 1].text[2] != ' ');
+		}
+	lesson_lines_free(&l);
+
+	/* a lone asterisk stays */
+	assert_int_equal(lesson_wrap("2 * 3 is six", 40, &l), 0);
+	assert_string_equal(l.v[0].text, "2 * 3 is six");
+	lesson_lines_free(&l);
+}
+
+static void test_print(void **state)
+{
+	(void)state;
+	char *pb = NULL;
+	size_t pn = 0;
+	FILE *f = open_memstream(&pb, &pn);
+	assert_non_null(f);
+	lesson_print(f, "# Title\n\nSome **bold** text.\n", 40);
+	fclose(f);
+	assert_string_equal(pb, "Title\n-----\n\nSome bold text.\n");
+	free(pb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_scenarios),  cmocka_unit_test(test_not_known_yet),
+		cmocka_unit_test(test_unknown_and_malformed), cmocka_unit_test(test_values),
+		cmocka_unit_test(test_alert_values),   cmocka_unit_test(test_wrap_widths),
+		cmocka_unit_test(test_wrap_attributes), cmocka_unit_test(test_print),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
