@@ -20,5 +20,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

@@ -73,7 +73,7 @@ static int dump_per(const tui *t)
 	return layout_hex_per_line(w > 0 ? w : 39);
 }
 
-static void move(tui *t, int by)
+static void pane_move(tui *t, int by)
 {
 	if (t->focus == P_TREE)
 		tree_move(t, by);
@@ -145,10 +145,10 @@ int tui_key(tui *t, int ch)
 		return step_key(t, ch);
 	case '\t': focus_next(t, 1); return 0;
 	case KEY_BTAB: focus_next(t, -1); return 0;
-	case KEY_UP: case 'k': move(t, -1); return 0;
-	case KEY_DOWN: case 'j': move(t, 1); return 0;
-	case KEY_HOME: case 'g': move(t, -100000); return 0;
-	case KEY_END: case 'G': move(t, 100000); return 0;
+	case KEY_UP: case 'k': pane_move(t, -1); return 0;
+	case KEY_DOWN: case 'j': pane_move(t, 1); return 0;
+	case KEY_HOME: case 'g': pane_move(t, -100000); return 0;
+	case KEY_END: case 'G': pane_move(t, 100000); return 0;
 	case 'h': if (t->focus == P_DUMP) dump_move(t, -1); return 0;
 	case 'l': if (t->focus == P_DUMP) dump_move(t, 1); return 0;
 	case '\n': case '\r': case KEY_ENTER: toggle(t); return 0;

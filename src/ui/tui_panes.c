@@ -87,8 +87,8 @@ static void draw_know(tui *t)
 	for (int i = top; i < n && y < r->y + r->h; i++, y++) {
 		int cn = !strcmp(rows[i].client, "not yet"), sn = !strcmp(rows[i].server, "not yet");
 		cell(t, y, r->x, lw, rows[i].label, A_BOLD);
-		cell(t, y, r->x + lw + 1, vw, rows[i].client, cn ? A_DIM : tui_attr(t, C_CLIENT, 0));
-		cell(t, y, r->x + lw + 2 + vw, vw, rows[i].server, sn ? A_DIM : tui_attr(t, C_SERVER, 0));
+		cell(t, y, r->x + lw + 1, vw, rows[i].client, cn ? (int)A_DIM : tui_attr(t, C_CLIENT, 0));
+		cell(t, y, r->x + lw + 2 + vw, vw, rows[i].server, sn ? (int)A_DIM : tui_attr(t, C_SERVER, 0));
 	}
 }
 
