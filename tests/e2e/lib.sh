@@ -1,7 +1,7 @@
 # Helpers for the end-to-end scripts: check NAME COMMAND... counts a pass
 # or a failure and prints one line per check.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN="$ROOT/build/tlsstep"
+BIN="${TLSSTEP_BIN:-$ROOT/build/tlsstep}"
 PASS=0
 FAIL=0
 TMP=$(mktemp -d)
