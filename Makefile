@@ -15,7 +15,8 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 DEB_PKGS := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev \
-            libncurses-dev libcmocka-dev libpcap-dev tmux tshark openssl jq curl
+            libncurses-dev libcmocka-dev libpcap-dev libssl-dev tmux tshark openssl jq curl \
+            python3 aspell aspell-en valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps run test unit e2e clean assets

@@ -5,6 +5,7 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "tls/x509.h"
+#include "ui/lesson.h"
 #include "ui/tui.h"
 #include "ui/views.h"
 
@@ -153,12 +154,20 @@ static int run_batch(sim_cli *c)
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
 	}
-	int step;
+	int step, lessons = c->mode == OUT_PLAIN && !c->tui.no_lessons;
 	if (c->mode == OUT_PLAIN)
 		text_header(stdout, &m);
+	if (lessons)
+		text_lesson(stdout, &m, 0, lesson_file(0));
 	while (m.current < c->stop_step && (step = sim_step(s)) > 0)
-		if (c->mode == OUT_PLAIN)
+		if (c->mode == OUT_PLAIN) {
 			text_step(stdout, &m, step);
+			if (lessons)
+				text_lesson(stdout, &m, step, lesson_file(step));
+		}
+	const sim_scenario *sc = scenario_find(m.scenario);
+	if (lessons && sc && sc->lesson)
+		text_lesson(stdout, &m, m.current, sc->lesson);
 	if (c->mode == OUT_PLAIN)
 		text_summary(stdout, &m);
 	else

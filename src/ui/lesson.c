@@ -7,6 +7,14 @@
  * text can serve a CBC and an AEAD suite, or a run that ended in an alert.
  * NAME is aead, cbc, established, or any placeholder (true when known).
  *
+ * Placeholders: every secret by its JSON key (client_random, server_random,
+ * premaster_secret, master_secret, client_write_mac_key, ...,
+ * server_verify_data) and NAME_length for its size in bytes; premaster_version
+ * (its first two bytes); cipher_suite, cipher_suite_id (0x002F), prf_hash and
+ * key_block_length; server_name, certificate_subject, certificate_check (the
+ * client's verdict); transcript_hash, transcript_length; seed, scenario;
+ * alert, alert_sender, alert_receiver, alert_reason, alert_step.
+ *
  * Hex values longer than 16 bytes are shown as their first 8 bytes and an
  * ellipsis; the full values are in the knowledge view beside the lesson. */
 #include "ui/lesson.h"
@@ -570,13 +578,9 @@ static int wrap_block(const styled *b, int width, const styled *first, const sty
 			size_t room = w > used ? w - used : 0;
 			size_t take = wc;
 			if (wc > room) {
-				/* a word longer than a whole line is cut at a code point */
-				if (!words && room == 0) {
-					room = 1;
-				}
-				if (words && !room)
-					room = 1;
-				take = room;
+				/* Only a word longer than a whole line gets here (a shorter
+				 * one went to a fresh line above): cut it at a code point. */
+				take = room ? room : 1;
 			}
 			size_t bytes = cp_prefix(wp, wn, take);
 			size_t at = line.n;

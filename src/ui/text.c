@@ -2,6 +2,7 @@
 #include "ui/views.h"
 
 #include "tls/alert.h"
+#include "ui/lesson.h"
 
 #include <string.h>
 
@@ -194,4 +195,17 @@ void text_summary(FILE *f, const model *m)
 	if (m->suite[0])
 		fprintf(f, ", cipher suite %s (0x%04X)", m->suite, m->suite_id);
 	fputc('\n', f);
+}
+
+void text_lesson(FILE *f, const model *m, int step, const char *file)
+{
+	tls_buf md = {0};
+	char err[512];
+	if (lesson_load(m, step, file, &md, err, sizeof err) == 0) {
+		fputc('\n', f);
+		lesson_print(f, (const char *)md.p, 76);
+	} else {
+		fprintf(f, "\n(lesson unavailable: %s)\n", err);
+	}
+	tls_buf_free(&md);
 }

@@ -12,6 +12,9 @@ void text_step(FILE *f, const model *m, int step);
 /* Header line and closing summary of a whole run. */
 void text_header(FILE *f, const model *m);
 void text_summary(FILE *f, const model *m);
+/* The lesson in lessons/<file>, filled for this step, as text; a lesson
+ * that cannot be loaded prints one line saying why. */
+void text_lesson(FILE *f, const model *m, int step, const char *file);
 /* One JSON object on one line. */
 void json_model(FILE *f, const model *m);
 

@@ -88,6 +88,17 @@ static void check_lines(const lesson_lines *l, int width)
 	}
 }
 
+static int count_words(const char *p)
+{
+	int n = 0, in = 0;
+	for (; *p; p++) {
+		int sp = *p == ' ' || *p == '\n' || *p == '\t';
+		n += !sp && !in;
+		in = !sp;
+	}
+	return n;
+}
+
 /* Every step lesson at every reached step, every scenario lesson at the
  * last step, laid out at 76 columns and printed without a placeholder. */
 static void test_all_scenarios(void **state)
@@ -115,6 +126,10 @@ static void test_all_scenarios(void **state)
 				assert_non_null(out.p);
 				assert_int_equal(strlen((char *)out.p), out.len);
 				assert_null(strstr((char *)out.p, "{{"));
+				/* read aloud in one or two minutes */
+				int words = count_words((char *)out.p);
+				if (words > 330 || words < 100)
+					fail_msg("%s at step %d has %d words", files[f], step, words);
 				lesson_lines l;
 				assert_int_equal(lesson_wrap((char *)out.p, 76, &l), 0);
 				assert_true(l.n > 5);
@@ -142,6 +157,54 @@ static void test_all_scenarios(void **state)
 		free(m);
 	}
 	assert_true(loaded > 40);
+}
+
+/* Runs that end early or oddly still have a lesson at every reached step. */
+static void test_tampered_runs(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *scenario;
+		int step;
+		size_t offset;
+		int untrusted;
+	} runs[] = {
+		{"rsa", 5, 100, 0},     {"rsa", 6, 30, 0}, {"rsa-gcm", 5, 300, 0},
+		{"rsa", 1, 20, 0},      {"rsa", 2, 40, 0}, {"untrusted-ca", 0, 0, 1},
+		{"wrong-name", 0, 0, 1}, {"rsa", 7, 30, 0},
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		sim_options o;
+		memset(&o, 0, sizeof o);
+		o.scenario = runs[i].scenario;
+		o.seed = 1;
+		o.now = SIM_DEFAULT_TIME;
+		o.secure_channel = 1;
+		o.accept_untrusted = runs[i].untrusted;
+		if (runs[i].step) {
+			o.tamper = 1;
+			o.tamper_step = runs[i].step;
+			o.tamper_offset = runs[i].offset;
+			o.tamper_xor = 0x01;
+		}
+		model *m = calloc(1, sizeof *m);
+		assert_non_null(m);
+		model_init(m, "simulation");
+		sim *s = NULL;
+		char err[512] = "";
+		assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
+		sim_run(s);
+		sim_free(s);
+		for (int step = 0; step <= m->current; step++) {
+			tls_buf out = {0};
+			if (lesson_load(m, step, lesson_file(step), &out, err, sizeof err) != 0)
+				fail_msg("%s tamper %d:%zu step %d: %s", runs[i].scenario, runs[i].step,
+					 runs[i].offset, step, err);
+			tls_buf_free(&out);
+		}
+		model_free(m);
+		free(m);
+	}
 }
 
 static model *rsa_model(void)
@@ -368,7 +431,7 @@ int main(void)
 		cmocka_unit_test(test_all_scenarios),  cmocka_unit_test(test_not_known_yet),
 		cmocka_unit_test(test_unknown_and_malformed), cmocka_unit_test(test_values),
 		cmocka_unit_test(test_alert_values),   cmocka_unit_test(test_wrap_widths),
-		cmocka_unit_test(test_wrap_attributes), cmocka_unit_test(test_print),
+		cmocka_unit_test(test_wrap_attributes), cmocka_unit_test(test_print), cmocka_unit_test(test_tampered_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
