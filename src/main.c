@@ -11,6 +11,7 @@ static void help(void)
 	     "       tlsstep connect HOST:PORT [...]   handshake with a real TLS 1.2 server\n"
 	     "       tlsstep serve PORT [...]          handshake with a real TLS 1.2 client\n"
 	     "       tlsstep replay FILE [...]         step through a recorded capture\n"
+	     "       tlsstep bench [...]               handshakes per second\n"
 	     "\n"
 	     "Options (simulation):\n"
 	     "  --scenario NAME        what the client and server do (default rsa)\n"
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 			return cmd_connect(argc - 1, argv + 1);
 		if (!strcmp(cmd, "serve"))
 			return cmd_serve(argc - 1, argv + 1);
+		if (!strcmp(cmd, "bench"))
+			return cmd_bench(argc - 1, argv + 1);
 		if (!strcmp(cmd, "replay"))
 			return cmd_replay(argc - 1, argv + 1);
 		return usage_error("unknown command '%s'", cmd);

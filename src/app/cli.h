@@ -21,5 +21,6 @@ int cmd_scenarios(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

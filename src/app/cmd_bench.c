@@ -1,0 +1,162 @@
+/* tlsstep bench: full in-process handshakes (client + server, all crypto,
+ * no observer, no output) per second, median of several rounds. */
+#include "app/cli.h"
+#include "app/files.h"
+#include "app/pki.h"
+#include "sim/scenario.h"
+#include "tls/conn.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+typedef struct {
+	const sim_scenario *sc;
+	pki server, client;
+} bench_env;
+
+static int load(bench_env *e, char *err, size_t n)
+{
+	char p[1024];
+	data_path(p, sizeof p, "assets/");
+	size_t b = strlen(p);
+	snprintf(p + b, sizeof p - b, "%s", e->sc->server_cert);
+	if (pki_add_chain(&e->server, p, err, n))
+		return -1;
+	snprintf(p + b, sizeof p - b, "%s", e->sc->server_key);
+	if (pki_load_key(&e->server, p, err, n))
+		return -1;
+	snprintf(p + b, sizeof p - b, "ca.crt");
+	return pki_load_anchors(&e->client, p, err, n);
+}
+
+/* Moves every byte one side wrote to the other. */
+static int pass(tls_conn *from, tls_conn *to)
+{
+	const uint8_t *p;
+	size_t n = tls_conn_output(from, &p);
+	if (!n)
+		return 0;
+	tls_conn_recv(to, p, n);
+	tls_conn_consume(from, n);
+	return 1;
+}
+
+static int one_handshake(bench_env *e, uint64_t seed)
+{
+	tls_rng rc, rs;
+	tls_config cc = {0}, sc = {0};
+	tls_conn *c = NULL, *s = NULL;
+	tls_rng_seed(&rc, seed, "client");
+	tls_rng_seed(&rs, seed, "server");
+	cc.rng = &rc;
+	cc.now = 1767225600;
+	cc.suites = e->sc->client_suites;
+	cc.n_suites = e->sc->n_client;
+	cc.server_name = e->sc->server_name;
+	cc.anchors = e->client.anchors;
+	cc.n_anchors = e->client.n_anchors;
+	sc.is_server = 1;
+	sc.rng = &rs;
+	sc.now = cc.now;
+	sc.suites = e->sc->server_suites;
+	sc.n_suites = e->sc->n_server;
+	sc.chain_der = e->server.chain_der;
+	sc.chain_len = e->server.chain_len;
+	sc.chain_n = e->server.chain_n;
+	sc.key = &e->server.key;
+	int rc_ = -1;
+	if (tls_conn_new(&c, &cc) == 0 && tls_conn_new(&s, &sc) == 0 && tls_conn_start(c) == 0) {
+		while (pass(c, s) | pass(s, c))
+			;
+		rc_ = tls_conn_handshake_done(c) && tls_conn_handshake_done(s) ? 0 : -1;
+	}
+	tls_conn_free(c);
+	tls_conn_free(s);
+	tls_rng_free(&rc);
+	tls_rng_free(&rs);
+	return rc_;
+}
+
+static int cmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	static const struct option opts[] = {{"scenario", required_argument, 0, 's'},
+					     {"json", no_argument, 0, 'j'},
+					     {"rounds", required_argument, 0, 'r'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *name = SCENARIO_DEFAULT;
+	uint64_t n = 200, rounds = 5;
+	int json = 0, o;
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 's': name = optarg; break;
+		case 'j': json = 1; break;
+		case 'n':
+			if (parse_u64(optarg, &n) || n < 1 || n > 1000000)
+				return usage_error("-n needs a number of handshakes, not '%s'", optarg);
+			break;
+		case 'r':
+			if (parse_u64(optarg, &rounds) || rounds < 1 || rounds > 64)
+				return usage_error("--rounds needs 1 to 64, not '%s'", optarg);
+			break;
+		case 'h':
+			puts("Usage: tlsstep bench [--scenario NAME] [-n HANDSHAKES] [--rounds R] [--json]\n"
+			     "Full in-process handshakes per second (median of R rounds of N).");
+			return 0;
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	bench_env e = {0};
+	char err[512];
+	e.sc = scenario_find(name);
+	if (!e.sc)
+		return usage_error("unknown scenario '%s'", name);
+	if (load(&e, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return 1;
+	}
+	double per[64];
+	int rc = one_handshake(&e, 0);
+	for (uint64_t r = 0; !rc && r < rounds; r++) {
+		double t0 = now();
+		for (uint64_t i = 0; i < n && !rc; i++)
+			rc = one_handshake(&e, i + 1);
+		per[r] = (now() - t0) / (double)n;
+	}
+	if (rc) {
+		fprintf(stderr, "tlsstep: scenario %s does not complete a handshake\n", name);
+		pki_free(&e.server);
+		pki_free(&e.client);
+		return 1;
+	}
+	qsort(per, (size_t)rounds, sizeof per[0], cmp);
+	double med = per[rounds / 2];
+	if (json)
+		printf("{\"scenario\":\"%s\",\"handshakes\":%llu,\"rounds\":%llu,\"seconds_per_handshake\":%.6f,"
+		       "\"handshakes_per_second\":%.1f}\n",
+		       name, (unsigned long long)n, (unsigned long long)rounds, med, 1.0 / med);
+	else
+		printf("%s: %.1f handshakes/s (%.3f ms each, median of %llu rounds of %llu)\n", name, 1.0 / med,
+		       med * 1000, (unsigned long long)rounds, (unsigned long long)n);
+	pki_free(&e.server);
+	pki_free(&e.client);
+	return 0;
+}

@@ -1,0 +1,19 @@
+#!/bin/bash
+# make bench: tlsstep's handshakes against OpenSSL's in the same run, same
+# suite and key; prints medians and the ratio tlsstep / OpenSSL.
+cd "$(dirname "$0")/../.." || exit 1
+N=${BENCH_N:-300}
+ROUNDS=${BENCH_ROUNDS:-5}
+OSSL=build/bench/ossl_hs
+printf '%-10s %-28s %12s %12s %8s\n' scenario "openssl cipher" "tlsstep ms" "openssl ms" ratio
+for pair in rsa:AES128-SHA ecdhe:ECDHE-RSA-AES128-GCM-SHA256 dhe:DHE-RSA-AES128-SHA; do
+	sc=${pair%%:*} cipher=${pair#*:}
+	if ! build/tlsstep scenarios | grep -q "^$sc "; then
+		printf '%-10s %-28s %12s\n' "$sc" "$cipher" "(no such scenario yet)"
+		continue
+	fi
+	t=$(build/tlsstep bench --scenario "$sc" -n "$N" --rounds "$ROUNDS" --json | jq -r .seconds_per_handshake)
+	o=$("$OSSL" "$cipher" "$N" assets "$ROUNDS" | jq -r .seconds_per_handshake)
+	awk -v s="$sc" -v c="$cipher" -v t="$t" -v o="$o" \
+		'BEGIN { printf "%-10s %-28s %12.3f %12.3f %7.2fx\n", s, c, t * 1000, o * 1000, t / o }'
+done
