@@ -198,7 +198,10 @@ int cmd_simulate(int argc, char **argv)
 
 int cmd_scenarios(int argc, char **argv)
 {
-	(void)argv;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		puts("Usage: tlsstep scenarios\nLists the scenarios: tlsstep --scenario NAME runs one.");
+		return 0;
+	}
 	if (argc > 1)
 		return usage_error("'scenarios' takes no arguments");
 	for (size_t i = 0; i < scenario_count(); i++)

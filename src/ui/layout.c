@@ -68,19 +68,20 @@ static int step_alert(const model *m, int step)
 
 static void entry(const model *m, int step, int cur, int level, int ascii, char *out, size_t n)
 {
-	const char *mark = step_alert(m, step) ? "ALERT" : layout_step_encrypted(m, step) ? "enc" : "clear";
+	int enc = layout_step_encrypted(m, step);
+	const char *mark = step_alert(m, step) ? "ALERT" : enc ? "enc" : "clear";
 	const char *arrow = layout_arrow(step, ascii);
 	const char *pre = step == cur ? (ascii ? ">" : "▶") : " ";
 	if (step == cur || level == 0)
-		snprintf(out, n, "%s%d %s %s %s ", pre, step, model_step_title(step), arrow, mark);
+		snprintf(out, n, "%s%d %s %s %s", pre, step, model_step_title(step), arrow, mark);
 	else if (level == 1)
-		snprintf(out, n, "%s%d %s %s ", pre, step, short_titles[step], arrow);
+		snprintf(out, n, "%s%d %s %s %s", pre, step, short_titles[step], arrow, mark);
 	else if (level == 2)
-		snprintf(out, n, "%s%d %s %s ", pre, step, arrow, mark);
-	else if (level == 3)
-		snprintf(out, n, "%s%d %s ", pre, step, arrow);
+		snprintf(out, n, "%s%d %s %s", pre, step, arrow, mark);
+	else if (level == 3) /* cleartext is the default; only the rest is marked */
+		snprintf(out, n, "%s%d %s%s", pre, step, arrow, step_alert(m, step) ? " ALERT" : enc ? " enc" : "");
 	else
-		snprintf(out, n, "%s%d ", pre, step);
+		snprintf(out, n, "%s%d%s", pre, step, step_alert(m, step) ? "!" : enc ? "e" : "");
 }
 
 static int timeline_level(const model *m, int cur, int last, int level, int ascii, layout_timeline *t)
@@ -96,10 +97,10 @@ static int timeline_level(const model *m, int cur, int last, int level, int asci
 			t->cur_col = col;
 			t->cur_width = layout_cols(e);
 		}
-		col += layout_cols(e) + (s < last);
+		col += layout_cols(e) + (s < last ? 2 - (level > 2) : 0);
 		strncat(t->text, e, sizeof t->text - strlen(t->text) - 1);
 		if (s < last)
-			strncat(t->text, " ", sizeof t->text - strlen(t->text) - 1);
+			strncat(t->text, level > 2 ? " " : "  ", sizeof t->text - strlen(t->text) - 1);
 	}
 	return col;
 }
@@ -141,9 +142,18 @@ typedef char comp_t[TLS_SPAN_PATH];
  * first component names the message and is dropped. */
 static int split_path(const char *path, comp_t *c, int max)
 {
-	const char *p = strchr(path, '.');
+	size_t first = strcspn(path, ".[");
+	const char *p = path + first;
 	int n = 0;
-	p = p ? p + 1 : path;
+	if (*p == '[') { /* "certificate[0].version": keep "certificate[0]" whole */
+		size_t k = strcspn(path, ".");
+		snprintf(c[n++], sizeof c[0], "%.*s", (int)k, path);
+		p = path + k;
+	}
+	if (*p == '.')
+		p++;
+	else if (!*p && !n)
+		p = path;
 	while (*p && n < max) {
 		size_t k = 1;
 		while (p[k] && p[k] != '.' && p[k] != '[')
@@ -298,7 +308,7 @@ static int add_record(lt_tree *t, const model_step *st, int ri)
 {
 	const model_record *rec = &st->rec[ri];
 	lt_row r = {.kind = LT_RECORD, .parent = -1, .rec = ri, .msg = -1, .len = rec->wire.len};
-	snprintf(r.label, sizeof r.label, "Record %d: %s, %zu bytes%s", ri + 1, content_name(rec->type),
+	snprintf(r.label, sizeof r.label, "Record %d: %s, %zu B%s", ri + 1, content_name(rec->type),
 		 rec->wire.len, rec->encrypted ? ", encrypted" : "");
 	int at = tree_add(t, &r), msgs = 0;
 	if (at < 0)
@@ -536,23 +546,31 @@ int layout_has_derivation(const model *m, int step)
 	       m->steps[step].client.v[MS_MASTER].known;
 }
 
-/* "label = " then the hex, wrapped under itself to width. */
-static void add_hex(lt_lines *l, int indent, const char *label, const uint8_t *p, size_t n, int width)
+/* Hex lines of n bytes indented by indent, wrapped to width. */
+static void add_hex_only(lt_lines *l, int indent, const uint8_t *p, size_t n, int width)
 {
-	int chunk = (width - indent - 2) / 2;
+	int chunk = (width - indent) / 2;
 	if (chunk < 4)
 		chunk = 4;
-	lt_lines_add(l, "%*s%s (%zu bytes)", indent, "", label, n);
+	if (chunk > 200)
+		chunk = 200;
 	for (size_t at = 0; at < n; at += (size_t)chunk) {
 		char h[512];
 		size_t k = n - at < (size_t)chunk ? n - at : (size_t)chunk;
-		for (size_t i = 0; i < k && 2 * i + 2 < sizeof h; i++)
+		for (size_t i = 0; i < k; i++)
 			snprintf(h + 2 * i, sizeof h - 2 * i, "%02x", p[at + i]);
-		lt_lines_add(l, "%*s%s", indent + 2, "", h);
+		lt_lines_add(l, "%*s%s", indent, "", h);
 	}
 }
 
-static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, size_t len)
+/* "label (n bytes)" then the hex under it. */
+static void add_hex(lt_lines *l, int indent, const char *label, const uint8_t *p, size_t n, int width)
+{
+	lt_lines_add(l, "%*s%s (%zu bytes)", indent, "", label, n);
+	add_hex_only(l, indent + 2, p, n, width);
+}
+
+static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, size_t len, int width)
 {
 	char h[200];
 	if (!len) {
@@ -563,7 +581,12 @@ static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, s
 		return;
 	for (size_t i = 0; i < len && 2 * i + 2 < sizeof h; i++)
 		snprintf(h + 2 * i, sizeof h - 2 * i, "%02x", m->key_block[*at + i]);
-	lt_lines_add(l, "  %-20s [%3zu..%3zu] %s", name, *at, *at + len - 1, h);
+	if (33 + (int)(2 * len) <= width)
+		lt_lines_add(l, "  %-20s [%3zu..%3zu] %s", name, *at, *at + len - 1, h);
+	else {
+		lt_lines_add(l, "  %-20s [%3zu..%3zu]", name, *at, *at + len - 1);
+		add_hex_only(l, 4, m->key_block + *at, len, width);
+	}
 	*at += len;
 }
 
@@ -588,12 +611,12 @@ int layout_derivation(const model *m, int step, int width, lt_lines *out)
 	size_t mac = v[MS_CLIENT_MAC].known ? v[MS_CLIENT_MAC].len : 0, at = 0;
 	lt_lines_add(out, "cut in order (MAC key %zu, key %zu, IV %zu bytes):", mac, v[MS_CLIENT_KEY].len,
 		     v[MS_CLIENT_IV].len);
-	add_cut(out, m, "client_write_MAC_key", &at, mac);
-	add_cut(out, m, "server_write_MAC_key", &at, mac);
-	add_cut(out, m, "client_write_key", &at, v[MS_CLIENT_KEY].len);
-	add_cut(out, m, "server_write_key", &at, v[MS_SERVER_KEY].len);
-	add_cut(out, m, "client_write_IV", &at, v[MS_CLIENT_IV].len);
-	add_cut(out, m, "server_write_IV", &at, v[MS_SERVER_IV].len);
+	add_cut(out, m, "client_write_MAC_key", &at, mac, width);
+	add_cut(out, m, "server_write_MAC_key", &at, mac, width);
+	add_cut(out, m, "client_write_key", &at, v[MS_CLIENT_KEY].len, width);
+	add_cut(out, m, "server_write_key", &at, v[MS_SERVER_KEY].len, width);
+	add_cut(out, m, "client_write_IV", &at, v[MS_CLIENT_IV].len, width);
+	add_cut(out, m, "server_write_IV", &at, v[MS_SERVER_IV].len, width);
 	return out->n;
 }
 

@@ -180,8 +180,8 @@ static void draw_detail(tui *t)
 		const lt_row *s = &t->tree.v[t->sel];
 		const model_step *st = &t->m.steps[t->step];
 		const char *what = s->span ? s->span->path : s->label;
-		snprintf(a, sizeof a, "selected: %s  bytes %zu..%zu (%zu)%s", what, s->off,
-			 s->len ? s->off + s->len - 1 : s->off, s->len, t->focus == P_DUMP ? "" : "");
+		snprintf(a, sizeof a, "selected: %s  bytes %zu..%zu (%zu)", what, s->off,
+			 s->len ? s->off + s->len - 1 : s->off, s->len);
 		if (t->focus == P_DUMP)
 			snprintf(a + strlen(a), sizeof a - strlen(a), "  cursor 0x%04zx", t->cur);
 		if (s->span)

@@ -74,7 +74,7 @@ static void draw_know(tui *t)
 		layout_wrap(a, r->w - 1, &al);
 	snprintf(ttl, sizeof ttl, "Who knows what after step %d", t->step);
 	title_with_others(t, P_KNOW, ttl);
-	int y = r->y + 1, lw = r->w / 4 < 20 ? r->w / 4 : 20, vw = (r->w - lw - 2) / 2;
+	int y = r->y + 1, lw = r->w < 70 ? 17 : 20, vw = (r->w - lw - 2) / 2;
 	for (int i = 0; i < al.n && y < r->y + r->h; i++)
 		tui_put(t, y++, r->x, r->w, al.v[i], tui_attr(t, C_ALERT, A_BOLD));
 	lt_lines_free(&al);

@@ -1,0 +1,39 @@
+# bash completion for tlsstep: subcommands, options and scenario names.
+_tlsstep()
+{
+	local cur prev cmd i
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		scenarios | connect | serve | replay | bench) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+	case $prev in
+	--scenario)
+		COMPREPLY=($(compgen -W "$(tlsstep scenarios 2>/dev/null | awk '{print $1}')" -- "$cur"))
+		return ;;
+	--record | --keylog | --ca | --cert | --key | --client-ca | --data-dir)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--cipher)
+		COMPREPLY=($(compgen -W "AES128-SHA AES256-SHA AES128-SHA256 AES256-SHA256 AES128-GCM-SHA256 AES256-GCM-SHA384 ECDHE-RSA-AES128-GCM-SHA256 ECDHE-RSA-AES256-GCM-SHA384 DHE-RSA-AES128-SHA" -- "$cur"))
+		return ;;
+	esac
+	local opts
+	case $cmd in
+	"") opts="scenarios connect serve replay bench --scenario --seed --time --step --plain --json --record --keylog --tamper --accept-untrusted --autoplay --no-lessons --ascii --data-dir --help --version" ;;
+	connect) opts="--ca --insecure --servername --cipher --cert --key --timeout --seed --time --plain --json --help" ;;
+	serve) opts="--cert --key --client-ca --cipher --bind --keep-serving --timeout --seed --time --plain --json --help" ;;
+	replay) opts="--keylog --key --list --conn --plain --json --help" ;;
+	bench) opts="--scenario -n --rounds --json --help" ;;
+	scenarios) opts="" ;;
+	esac
+	if [[ $cur == -* || -z $cmd ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+	else
+		COMPREPLY=($(compgen -f -- "$cur"))
+	fi
+}
+complete -F _tlsstep tlsstep

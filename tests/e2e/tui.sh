@@ -1,0 +1,133 @@
+#!/bin/bash
+# The ncurses TUI in a real terminal: a private tmux server runs
+# build/tlsstep in detached sessions (80x24 and 120x40), send-keys drives
+# it and capture-pane reads it. Every wait is bounded.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+
+command -v tmux >/dev/null || { bad "tmux is installed (make deps)"; finish; exit 1; }
+TM="tmux -u -L tlsstep-test-$$"
+trap '$TM kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+SEQ=0
+
+screen() { $TM capture-pane -p -t tui 2>/dev/null; }
+# shows TEXT [TRIES]: polls the screen until TEXT appears (fixed string).
+shows() {
+	for _ in $(seq "${2:-50}"); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+expect() { # NAME TEXT [TRIES]
+	if shows "$2" "${3:-50}"; then ok "$1"; else bad "$1" "no '$2' on screen: $(screen | head -c 900)"; fi
+}
+# start W H [ENV...] -- [ARGS...]: a fresh session running the TUI.
+start() {
+	local w=$1 h=$2 envs=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	SEQ=$((SEQ + 1))
+	EXITF="$TMP/exit.$SEQ"
+	$TM kill-session -t tui 2>/dev/null
+	$TM -f /dev/null new-session -d -s tui -x "$w" -y "$h" \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 ${envs[*]} '$BIN' $*; echo EXIT=\$? > '$EXITF'; sleep 60"
+	$TM set -g window-size manual 2>/dev/null
+}
+keys() { $TM send-keys -t tui "$@"; }
+exited() { # NAME: the program left with status 0
+	if wait_for "$EXITF" "EXIT=0" 50; then ok "$1"; else bad "$1" "$(cat "$EXITF" 2>/dev/null)"; fi
+}
+dump_line() { $TM capture-pane -p -e -t tui | grep -a '0000 ' | head -1; }
+
+MASTER=$("$BIN" --json --seed 1 | jq -r .secrets.master_secret)
+
+walk() { # W H: the main tour at one size
+	local w=$1 h=$2 s="${1}x${2}:"
+	start "$w" "$h" --
+	expect "$s step 1 shows Client hello" "Client hello"
+	expect "$s step 1 shows ClientHello" "ClientHello"
+	expect "$s step 1 shows a field" "client_version 0303"
+	local before after
+	before=$(dump_line)
+	keys j
+	expect "$s moving the selection selects record.content_type" "selected: record.content_type"
+	after=$(dump_line)
+	if [ -n "$before" ] && [ "$before" != "$after" ]; then ok "$s the highlighted bytes change"
+	else bad "$s the highlighted bytes change" "before=$before after=$after"; fi
+	keys Tab l l l l l l l l l l l l
+	expect "$s moving in the dump selects the field under the cursor" "selected: client_hello.random.gmt_unix_time"
+	keys n n n n n
+	expect "$s five steps forward show Server finished" "Step 6 of 6: Server finished"
+	expect "$s the master secret shown equals --json" "${MASTER:0:24}"
+	keys p
+	expect "$s back goes to step 5" "Step 5 of 6: Client response"
+	keys Tab Tab
+	expect "$s step 5 has the derivation" "master_secret = PRF(pre_master_secret"
+	keys 3
+	expect "$s 3 jumps to step 3" "Step 3 of 6: Server certificate"
+	$TM resize-window -t tui -x 60 -y 20
+	expect "$s 60x20 shows terminal too small" "terminal too small (need 80x24)"
+	$TM resize-window -t tui -x "$w" -y "$h"
+	expect "$s growing again recovers" "Step 3 of 6: Server certificate"
+	keys '?'
+	expect "$s ? shows the help" "Help: any key closes"
+	expect "$s the help lists w" "write the capture"
+	keys x
+	keys q
+	exited "$s q exits with status 0"
+}
+
+walk 80 24
+walk 120 40
+
+start 80 24 NO_COLOR=1 --
+expect "NO_COLOR=1 starts" "Client hello"
+if $TM capture-pane -p -e -t tui | grep -aq $'\e\\[3[0-7]m'; then bad "NO_COLOR=1 draws no colour"
+else ok "NO_COLOR=1 draws no colour"; fi
+keys C-c
+exited "Ctrl-C quits with status 0"
+
+start 80 24 -- --ascii
+expect "--ascii starts" "Client hello C->S"
+if screen | grep -q '[▶│→←]'; then bad "--ascii draws only ASCII"; else ok "--ascii draws only ASCII"; fi
+keys q
+exited "--ascii quits"
+
+start 80 24 LANG=C LC_ALL=C --
+expect "a non-UTF-8 locale falls back to ASCII" "Client hello C->S"
+keys q
+
+start 80 24 -- --seed 7 --step 4 --record "$TMP/t.pcap" --keylog "$TMP/t.keys"
+expect "--step 4 opens at step 4" "Step 4 of 6: Server hello done"
+expect "the status line names the seed" "seed 7"
+keys w
+expect "w writes the capture and key log" "wrote $TMP/t.pcap"
+if [ -s "$TMP/t.pcap" ] && [ -s "$TMP/t.keys" ]; then ok "w: both files are there"; else bad "w: both files are there"; fi
+keys r
+expect "r restarts at step 1" "Step 1 of 6: Client hello"
+keys 7
+expect "7 runs every step to the secure channel" "Step 7 of 7: Secure channel"
+keys q
+
+start 80 24 -- --autoplay 0.2
+expect "--autoplay steps by itself" "Step 6 of" 80
+keys q
+
+start 80 24 -- --scenario untrusted-ca --step 6
+expect "a failed handshake stops at its alert step" "ALERT: the client sent a fatal alert unknown_ca"
+keys q
+
+start 80 24 -- --no-lessons
+expect "--no-lessons starts" "Client hello"
+if screen | grep -q "Lesson"; then bad "--no-lessons hides the lesson"; else ok "--no-lessons hides the lesson"; fi
+keys q
+exited "--no-lessons quits"
+
+if [ -x "$BIN" ]; then
+	out=$(TLSSTEP_TUI_BENCH=1 script -qec "'$BIN'" /dev/null 2>&1 </dev/null | tr -d '\r' | grep -ao 'first_frame_ms=[0-9.]* redraw_ms=[0-9.]*')
+	if [ -n "$out" ]; then ok "TLSSTEP_TUI_BENCH=1: $out"; else bad "TLSSTEP_TUI_BENCH=1 prints timings"; fi
+fi
+
+finish
