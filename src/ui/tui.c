@@ -5,6 +5,8 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/tui_int.h"
 
+#include "tls/alert.h"
+
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -70,6 +72,9 @@ int tui_goto(tui *t, int n)
 		else
 			snprintf(t->status, sizeof t->status, "the handshake has no step after %d", n);
 	}
+	if (!t->decided && t->m.alert.present && !t->m.alert.by_server &&
+	    t->m.alert.desc == TLS_ALERT_UNKNOWN_CA && n == t->m.alert.step)
+		t->prompt = 1;
 	return n < 1 ? -1 : show_step(t, n);
 }
 
@@ -221,6 +226,7 @@ int tui_run(const tui_options *o)
 	if (!t)
 		return 1;
 	t->opt = *o;
+	t->accept_orig = o->sim.accept_untrusted;
 	t->opt.sim.secure_channel = 1;
 	setlocale(LC_ALL, "");
 	t->ascii = o->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;

@@ -252,6 +252,8 @@ void tui_draw(tui *t)
 		draw_status(t);
 		if (t->help)
 			tui_draw_help(t);
+		else if (t->prompt)
+			tui_draw_prompt(t);
 	}
 	refresh();
 }

@@ -28,6 +28,9 @@ typedef struct {
 	int bottom;      /* bottom pane to show first */
 	int scroll[P_COUNT];
 	int help;
+	int prompt;      /* asking "accept anyway or sever?" for an untrusted certificate */
+	int decided;     /* the user answered it for this run */
+	int accept_orig; /* --accept-untrusted as given, restored by r */
 	int autoplay_on;
 	double next_at;  /* when autoplay steps next (monotonic seconds) */
 	char status[256];
@@ -58,6 +61,8 @@ void tui_put(const tui *t, int y, int x, int w, const char *s, int attr);
 /* tui_panes.c */
 void tui_draw_bottom(tui *t);
 void tui_draw_help(tui *t);
+void tui_draw_prompt(tui *t);
+int tui_prompt_key(tui *t, int ch);
 int tui_pane_lines(tui *t, int pane); /* lines of content, for scrolling */
 
 #endif

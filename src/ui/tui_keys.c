@@ -130,6 +130,8 @@ int tui_key(tui *t, int ch)
 		return 0;
 	}
 	t->status[0] = 0;
+	if (t->prompt && ch != 'q' && ch != 'Q' && ch != 3 && ch != KEY_MOUSE)
+		return tui_prompt_key(t, ch);
 	switch (ch) {
 	case 'q': case 'Q': case 3: t->quit = 1; return 0;
 	case ' ':
@@ -154,10 +156,36 @@ int tui_key(tui *t, int ch)
 	case '\n': case '\r': case KEY_ENTER: toggle(t); return 0;
 	case '?': t->help = 1; return 0;
 	case 'w': write_files(t); return 0;
-	case 'r': return tui_restart(t);
+	case 'r':
+		t->opt.sim.accept_untrusted = t->accept_orig;
+		t->decided = 0;
+		return tui_restart(t);
 	case KEY_MOUSE: tui_mouse(t); return 0;
 	default: return 0;
 	}
+}
+
+int tui_prompt_key(tui *t, int ch)
+{
+	if (ch == 's' || ch == 'S') {
+		t->prompt = 0;
+		t->decided = 1;
+		snprintf(t->status, sizeof t->status, "severed");
+		return 0;
+	}
+	if (ch != 'a' && ch != 'A')
+		return 0;
+	/* Same seed, same bytes: rerun with the client told to accept. */
+	int keep = t->accept_orig;
+	t->opt.sim.accept_untrusted = 1;
+	int r = tui_restart(t);
+	t->accept_orig = keep;
+	t->prompt = 0;
+	t->decided = 1;
+	if (!r)
+		r = tui_goto(t, 3);
+	snprintf(t->status, sizeof t->status, "accepted anyway");
+	return r;
 }
 
 static int inside(const lt_rect *r, int y, int x)

@@ -195,12 +195,35 @@ void tui_draw_bottom(tui *t)
 		draw_lesson(t);
 }
 
+static void draw_box(tui *t, lt_lines *lp, const char *title);
+
 void tui_draw_help(tui *t)
 {
 	lt_lines l;
+	layout_help(&l);
+	draw_box(t, &l, " Help: any key closes ");
+}
+
+/* Browsers stop here and ask; so does the classroom client. */
+void tui_draw_prompt(tui *t)
+{
+	lt_lines l;
+	memset(&l, 0, sizeof l);
+	lt_lines_add(&l, "%s", "The server's certificate was signed by a CA that");
+	lt_lines_add(&l, "%s", "this client does not trust. Anyone can make such a");
+	lt_lines_add(&l, "%s", "certificate for any name. A browser would stop here.");
+	lt_lines_add(&l, "%s", "");
+	lt_lines_add(&l, "%s", "  a  accept anyway: the channel will be encrypted,");
+	lt_lines_add(&l, "%s", "     but the client cannot know who is at the other end");
+	lt_lines_add(&l, "%s", "  s  sever the connection: send the unknown_ca alert");
+	draw_box(t, &l, " Untrusted certificate ");
+}
+
+static void draw_box(tui *t, lt_lines *lp, const char *title)
+{
+	lt_lines l = *lp;
 	int h, w, bw = 0;
 	getmaxyx(stdscr, h, w);
-	layout_help(&l);
 	for (int i = 0; i < l.n; i++)
 		bw = layout_cols(l.v[i]) > bw ? layout_cols(l.v[i]) : bw;
 	bw += 4;
@@ -211,7 +234,7 @@ void tui_draw_help(tui *t)
 			wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
 		else
 			box(win, 0, 0);
-		mvwaddstr(win, 0, 2, " Help: any key closes ");
+		mvwaddstr(win, 0, 2, title);
 		for (int i = 0; i < l.n && i + 1 < bh - 1; i++)
 			mvwaddnstr(win, i + 1, 2, l.v[i], (int)layout_fit(l.v[i], bw - 4));
 		wnoutrefresh(stdscr);

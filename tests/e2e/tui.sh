@@ -116,7 +116,18 @@ expect "--autoplay steps by itself" "Step 6 of" 80
 keys q
 
 start 80 24 -- --scenario untrusted-ca --step 6
-expect "a failed handshake stops at its alert step" "ALERT: the client sent a fatal alert unknown_ca"
+expect "untrusted CA: the client asks, as browsers do" "accept anyway"
+keys s
+expect "severing: the handshake stops at its alert step" "ALERT: the client sent a fatal alert unknown_ca"
+keys q
+
+start 80 24 -- --scenario untrusted-ca
+keys 3
+expect "untrusted CA at step 3: the prompt" "sever the connection"
+keys a
+expect "accepting anyway: the client goes on" "accepted anyway"
+keys 6
+expect "accepting anyway: the handshake completes" "Step 6 of 6: Server finished"
 keys q
 
 start 80 24 -- --no-lessons
