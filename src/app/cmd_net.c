@@ -5,6 +5,7 @@
 #include "net/net.h"
 #include "tls/conn.h"
 #include "tls/suites.h"
+#include "ui/tui.h"
 #include "ui/views.h"
 
 #include <getopt.h>
@@ -19,7 +20,7 @@
 
 enum {
 	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
-	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP,
+	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA,
 };
 
 static const struct option opts[] = {
@@ -30,11 +31,11 @@ static const struct option opts[] = {
 	{"cert", required_argument, 0, O_CERT}, {"key", required_argument, 0, O_KEY},
 	{"cipher", required_argument, 0, O_CIPHER}, {"keep-serving", no_argument, 0, O_KEEP},
 	{"bind", required_argument, 0, O_BIND}, {"data-dir", required_argument, 0, O_DATA_DIR},
-	{"help", no_argument, 0, O_HELP}, {0, 0, 0, 0},
+	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA}, {0, 0, 0, 0},
 };
 
 typedef struct {
-	const char *ca, *servername, *cert, *key, *bind;
+	const char *ca, *servername, *cert, *key, *bind, *client_ca;
 	int insecure, timeout, keep, has_seed;
 	uint64_t seed;
 	int64_t now;
@@ -51,6 +52,7 @@ static const char connect_help[] =
 	"  --insecure           do not verify the server's certificate (said loudly)\n"
 	"  --servername NAME    name to check and send as SNI (default: HOST)\n"
 	"  --cipher NAME        offer only this suite (IANA or OpenSSL name)\n"
+	"  --cert FILE --key FILE   a client certificate, for a server that asks for one\n"
 	"  --timeout SECONDS    give up on a silent server (default 10)\n"
 	"  --seed N             deterministic randomness (for tests)\n"
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
@@ -61,6 +63,7 @@ static const char serve_help[] =
 	"Runs tlsstep's server for a real TLS 1.2 client (curl, openssl s_client, a browser).\n"
 	"  --cert FILE --key FILE   certificate chain and RSA key (default: the classroom server)\n"
 	"  --cipher NAME        accept only this suite\n"
+	"  --client-ca FILE     ask the client for a certificate issued by these CAs (PEM)\n"
 	"  --bind ADDR          address to listen on (default 127.0.0.1)\n"
 	"  --keep-serving       accept connections one after another until interrupted\n"
 	"  --timeout SECONDS    give up on a silent client (default 10)\n"
@@ -111,6 +114,7 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 			break;
 		case O_CERT: c->cert = optarg; break;
 		case O_KEY: c->key = optarg; break;
+		case O_CLIENT_CA: c->client_ca = optarg; break;
 		case O_CIPHER:
 			if (add_cipher(c, optarg))
 				return EXIT_USAGE;
@@ -128,7 +132,9 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		return usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
 				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
 	c->target = argv[optind];
-	c->mode = c->mode == OUT_JSON ? OUT_JSON : OUT_PLAIN; /* the live TUI is not there yet */
+	c->mode = out_mode_resolve(c->mode);
+	if (c->mode == OUT_TUI && c->keep)
+		c->mode = OUT_PLAIN; /* one connection after another: a log, not a browser */
 	return 0;
 }
 
@@ -144,6 +150,12 @@ static int make_rng(tls_rng *r, const net_cli *c, const char *label)
 
 static void show(const model *m, enum out_mode mode)
 {
+	if (mode == OUT_TUI) {
+		tui_options t = {0};
+		t.view = m;
+		tui_run(&t);
+		return;
+	}
 	if (mode == OUT_JSON) {
 		json_model(stdout, m);
 	} else {
@@ -156,7 +168,9 @@ static void show(const model *m, enum out_mode mode)
 	fflush(stdout);
 }
 
-static const uint16_t default_suites[] = {0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F};
+/* Forward secrecy first (ECDHE, then DHE), RSA key exchange last. */
+static const uint16_t default_suites[] = {0xC02F, 0xC030, 0x0033, 0x009C, 0x009D,
+					  0x003D, 0x003C, 0x0035, 0x002F};
 
 static int split_target(const char *t, char *host, size_t hn, char *port, size_t pn)
 {
@@ -187,6 +201,13 @@ int cmd_connect(int argc, char **argv)
 	if (split_target(c.target, host, sizeof host, port, sizeof port))
 		return usage_error("connect needs HOST:PORT, not '%s'", c.target);
 	pki p = {0};
+	if ((c.cert == NULL) != (c.key == NULL))
+		return usage_error("--cert and --key go together");
+	if (c.cert && (pki_add_chain(&p, c.cert, err, sizeof err) || pki_load_key(&p, c.key, err, sizeof err))) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		pki_free(&p);
+		return 1;
+	}
 	if (!c.insecure) {
 		if (!c.ca)
 			data_path(path, sizeof path, "assets/ca.crt");
@@ -213,6 +234,10 @@ int cmd_connect(int argc, char **argv)
 	cfg.anchors = p.anchors;
 	cfg.n_anchors = p.n_anchors;
 	cfg.insecure = c.insecure;
+	cfg.chain_der = p.chain_der;
+	cfg.chain_len = p.chain_len;
+	cfg.chain_n = p.chain_n;
+	cfg.key = p.has_key ? &p.key : NULL;
 	if (c.insecure)
 		fprintf(stderr, "tlsstep: WARNING: --insecure: the server's certificate will NOT be verified\n");
 	model m;
@@ -266,6 +291,9 @@ static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
 	cfg.chain_len = p->chain_len;
 	cfg.chain_n = p->chain_n;
 	cfg.key = &p->key;
+	cfg.request_client_cert = c->client_ca != NULL;
+	cfg.client_anchors = p->anchors;
+	cfg.n_client_anchors = p->n_anchors;
 	model m;
 	model_init(&m, "serve");
 	m.seed = cc.seed;
@@ -303,7 +331,8 @@ int cmd_serve(int argc, char **argv)
 	data_path(cert, sizeof cert, "assets/server.crt");
 	data_path(key, sizeof key, "assets/server.key");
 	if (pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
-	    pki_load_key(&p, c.key ? c.key : key, err, sizeof err)) {
+	    pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
+	    (c.client_ca && pki_load_anchors(&p, c.client_ca, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		pki_free(&p);
 		return 1;

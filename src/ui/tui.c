@@ -57,7 +57,7 @@ int tui_goto(tui *t, int n)
 		n = 1;
 	if (n > MODEL_LAST_STEP)
 		n = MODEL_LAST_STEP;
-	while (t->m.current < n) {
+	while (t->s && t->m.current < n) {
 		int r = sim_step(t->s);
 		if (r < 0)
 			return r;
@@ -72,7 +72,7 @@ int tui_goto(tui *t, int n)
 		else
 			snprintf(t->status, sizeof t->status, "the handshake has no step after %d", n);
 	}
-	if (!t->decided && t->m.alert.present && !t->m.alert.by_server &&
+	if (t->s && !t->decided && t->m.alert.present && !t->m.alert.by_server &&
 	    t->m.alert.desc == TLS_ALERT_UNKNOWN_CA && n == t->m.alert.step)
 		t->prompt = 1;
 	return n < 1 ? -1 : show_step(t, n);
@@ -80,6 +80,16 @@ int tui_goto(tui *t, int n)
 
 static int start_sim(tui *t, char *err, size_t n)
 {
+	if (t->opt.view) {
+		/* A shallow copy: the caller owns the model's arrays. */
+		t->m = *t->opt.view;
+		t->tree_step = 0;
+		if (t->m.current < 1) {
+			snprintf(err, n, "nothing to show: no TLS record was seen");
+			return -1;
+		}
+		return tui_goto(t, t->opt.start_step > 0 ? t->opt.start_step : 1);
+	}
 	if (sim_new(&t->s, &t->opt.sim, &t->m, err, n))
 		return -1;
 	t->tree_step = 0;
@@ -94,7 +104,10 @@ static void stop_sim(tui *t)
 	if (t->s)
 		sim_free(t->s);
 	t->s = NULL;
-	model_free(&t->m);
+	if (t->opt.view)
+		memset(&t->m, 0, sizeof t->m);
+	else
+		model_free(&t->m);
 	layout_tree_free(&t->tree);
 	lesson_lines_free(&t->lesson);
 	t->lesson_step = 0;
@@ -103,6 +116,10 @@ static void stop_sim(tui *t)
 int tui_restart(tui *t)
 {
 	char err[512];
+	if (t->opt.view) {
+		snprintf(t->status, sizeof t->status, "a recorded handshake cannot be rerun");
+		return 0;
+	}
 	int start = t->opt.start_step;
 	stop_sim(t);
 	t->opt.start_step = 1;

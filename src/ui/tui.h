@@ -13,6 +13,8 @@ typedef struct {
 	int ascii;           /* force ASCII line drawing */
 	const char *record;  /* where w writes the pcap (default tlsstep-<seed>.pcap) */
 	const char *keylog;  /* and the key log (default tlsstep-<seed>.keys) */
+	const model *view;   /* show this finished model (replay, connect, serve)
+			      * instead of simulating; the caller keeps it */
 } tui_options;
 
 /* Runs until the user quits; restores the terminal. Returns the exit status. */

@@ -141,4 +141,19 @@ if [ -x "$BIN" ]; then
 	if [ -n "$out" ]; then ok "TLSSTEP_TUI_BENCH=1: $out"; else bad "TLSSTEP_TUI_BENCH=1 prints timings"; fi
 fi
 
+# A live handshake is browsed the same way: connect to openssl s_server.
+(sleep 8 | timeout 12 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 \
+	-cert assets/server.crt -key assets/server.key >"$TMP/ss.log" 2>&1) &
+if wait_for "$TMP/ss.log" '^ACCEPT'; then
+	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/ss.log")
+	start 80 24 -- connect "127.0.0.1:$PORT" --servername localhost
+	expect "connect opens the same view" "Step 1 of"
+	keys 5
+	expect "connect: step 5 of the live handshake" "Client response"
+	keys q
+	exited "connect view quits with status 0"
+else
+	bad "openssl s_server started"
+fi
+
 finish
