@@ -13,8 +13,12 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 		model_value_set(&o->v[MS_CLIENT_RANDOM], k->client_random, 32);
 	if (k->has_server_random)
 		model_value_set(&o->v[MS_SERVER_RANDOM], k->server_random, 32);
-	if (k->has_premaster)
+	if (k->has_premaster) {
 		model_value_set(&o->v[MS_PREMASTER], k->premaster, k->premaster_len);
+		o->premaster_full.len = k->premaster_len < sizeof o->premaster_full.v ? k->premaster_len
+										: sizeof o->premaster_full.v;
+		memcpy(o->premaster_full.v, k->premaster, o->premaster_full.len);
+	}
 	if (k->has_master)
 		model_value_set(&o->v[MS_MASTER], k->master, 48);
 	if (k->has_keys) {
@@ -34,7 +38,8 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 	if (k->transcript_len)
 		model_value_set(&o->transcript_hash, k->transcript_hash, k->transcript_hash_len);
 	o->transcript_len = k->transcript_len;
-	snprintf(o->cert_note, sizeof o->cert_note, "%s", k->cert_note);
+	/* A server's certificate check is of the client's certificate (mutual). */
+	snprintf(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
 }
 
 void knowledge_merge_secrets(model *m, const tls_knowledge *k)
@@ -44,6 +49,8 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k)
 	for (int i = 0; i < MS_COUNT; i++)
 		if (s.v[i].known && !m->secrets[i].known)
 			m->secrets[i] = s.v[i];
+	if (s.premaster_full.len && !m->premaster_full.len)
+		m->premaster_full = s.premaster_full;
 	if (k->has_keys && !m->key_block_len) {
 		memcpy(m->key_block, k->keys.block, k->keys.block_len);
 		m->key_block_len = k->keys.block_len;

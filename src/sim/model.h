@@ -56,12 +56,21 @@ typedef struct {
 	uint8_t v[48];
 } model_value;
 
+/* Added for issue 6: a DHE premaster secret is as long as p (256 bytes
+ * with ffdhe2048), more than a model_value holds. v[MS_PREMASTER] keeps its
+ * first 48 bytes; the whole value is here (len 0 when unknown). */
+typedef struct {
+	size_t len;
+	uint8_t v[1024];
+} model_long_value;
+
 /* One side's knowledge at the end of a step. */
 typedef struct {
 	model_value v[MS_COUNT];
 	model_value transcript_hash;
 	size_t transcript_len;
 	char cert_note[320];
+	model_long_value premaster_full; /* added for issue 6, see above */
 } model_side;
 
 typedef struct {
@@ -73,6 +82,10 @@ typedef struct {
 	size_t n_msg, cap_msg;
 	model_side client, server;
 	int reached;
+	/* Added for issue 6: why a step is empty or out of time order (a resumed
+	 * handshake skips steps 3-4 and the server's step 6 comes before step 5);
+	 * "" when there is nothing to say. */
+	char note[256];
 } model_step;
 
 enum model_outcome { MODEL_RUNNING, MODEL_ESTABLISHED, MODEL_ALERT, MODEL_INCOMPLETE };
@@ -98,6 +111,7 @@ typedef struct {
 	size_t key_block_len;
 	uint8_t key_block[192];
 	int prf_sha384;
+	model_long_value premaster_full; /* added for issue 6: the whole premaster, final */
 } model;
 
 void model_init(model *m, const char *source);

@@ -3,38 +3,73 @@
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+#define LIST(a) a, N(a)
 
 static const uint16_t rsa_cbc[] = {0x002F};
 static const uint16_t rsa_gcm[] = {0x009C};
 static const uint16_t rsa_sha256[] = {0x003D};
-/* The client's usual list: it offers several, the server picks. */
+static const uint16_t ecdhe_gcm[] = {0xC02F};
+static const uint16_t ecdhe_sha384[] = {0xC030};
+static const uint16_t dhe_cbc[] = {0x0033};
+/* The client's usual list: it offers several, the server picks. The RSA
+ * scenarios keep the list of RSA suites they always had (their bytes are the
+ * reference of the lessons and the golden test). */
 static const uint16_t client_all[] = {0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F};
+/* A client that also does forward secrecy, and prefers it. */
+static const uint16_t client_fs[] = {0xC02F, 0xC030, 0x0033, 0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F};
+/* What a TLS 1.0 client can offer: no GCM, no SHA-256 MAC. */
+static const uint16_t client_tls10[] = {0x0035, 0x002F};
+/* tampered: the client prefers ECDHE, so does the server; the attacker
+ * breaks the client's first choice and the server falls back to RSA. */
+static const uint16_t tamper_offer[] = {0xC02F, 0x002F};
+
+#define SERVER "server.crt", "server.key", NULL
+#define HOST "server.tlsstep.test"
 
 /* clang-format off */
 static const sim_scenario scenarios[] = {
 	{"rsa", "RSA key exchange, AES-128-CBC with HMAC-SHA1 (TLS_RSA_WITH_AES_128_CBC_SHA)",
-	 client_all, N(client_all), rsa_cbc, N(rsa_cbc), "server.crt", "server.key", NULL,
-	 "server.tlsstep.test", NULL},
+	 LIST(client_all), LIST(rsa_cbc), SERVER, HOST, .lesson = NULL},
 	{"rsa-gcm", "RSA key exchange, AES-128-GCM (TLS_RSA_WITH_AES_128_GCM_SHA256): an AEAD suite",
-	 client_all, N(client_all), rsa_gcm, N(rsa_gcm), "server.crt", "server.key", NULL,
-	 "server.tlsstep.test", NULL},
+	 LIST(client_all), LIST(rsa_gcm), SERVER, HOST, .lesson = NULL},
 	{"rsa-sha256", "RSA key exchange, AES-256-CBC with HMAC-SHA256 (TLS_RSA_WITH_AES_256_CBC_SHA256)",
-	 client_all, N(client_all), rsa_sha256, N(rsa_sha256), "server.crt", "server.key", NULL,
-	 "server.tlsstep.test", NULL},
+	 LIST(client_all), LIST(rsa_sha256), SERVER, HOST, .lesson = NULL},
+	{"ecdhe", "ECDHE over P-256, AES-128-GCM (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256): forward secrecy",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = NULL},
+	{"ecdhe-sha384", "ECDHE over P-256, AES-256-GCM, PRF with SHA-384 (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)",
+	 LIST(client_fs), LIST(ecdhe_sha384), SERVER, HOST, .lesson = NULL},
+	{"dhe", "finite-field DHE with ffdhe2048, AES-128-CBC (TLS_DHE_RSA_WITH_AES_128_CBC_SHA)",
+	 LIST(client_fs), LIST(dhe_cbc), SERVER, HOST, .lesson = NULL},
+	{"mutual", "the server asks for a certificate too: the client proves who it is (CertificateVerify)",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = NULL,
+	 .request_client_cert = 1, .client_cert = "client.crt", .client_key = "client.key"},
+	{"resume", "a second connection resumes the first by session ID: no certificate, no key exchange",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, NULL, .resume = 1},
 	{"untrusted-ca", "the server's certificate is signed by a CA the client does not trust: unknown_ca",
-	 client_all, N(client_all), rsa_cbc, N(rsa_cbc), "untrusted.crt", "untrusted.key", "rogue-ca.crt",
-	 "server.tlsstep.test", NULL},
+	 LIST(client_all), LIST(rsa_cbc), "untrusted.crt", "untrusted.key", "rogue-ca.crt", HOST, .lesson = NULL},
 	{"expired", "the server's certificate expired in 2021: certificate_expired",
-	 client_all, N(client_all), rsa_cbc, N(rsa_cbc), "expired.crt", "expired.key", NULL,
-	 "server.tlsstep.test", NULL},
-	{"wrong-name", "the certificate names another host than the one the client asked for: bad_certificate",
-	 client_all, N(client_all), rsa_cbc, N(rsa_cbc), "wrong-name.crt", "wrong-name.key", NULL,
-	 "server.tlsstep.test", NULL},
-	{"no-common-suite", "the client offers only AES-GCM, the server accepts only AES-CBC: handshake_failure",
-	 rsa_gcm, N(rsa_gcm), rsa_cbc, N(rsa_cbc), "server.crt", "server.key", NULL,
-	 "server.tlsstep.test", NULL},
+	 LIST(client_all), LIST(rsa_cbc), "expired.crt", "expired.key", NULL, HOST, .lesson = NULL},
+	{"wrong-host", "the certificate names another host than the one the client asked for: bad_certificate",
+	 LIST(client_all), LIST(rsa_cbc), "wrong-name.crt", "wrong-name.key", NULL, HOST, .lesson = NULL},
+	{"no-shared-cipher", "the client offers only AES-GCM, the server accepts only AES-CBC: handshake_failure",
+	 LIST(rsa_gcm), LIST(rsa_cbc), SERVER, HOST, .lesson = NULL},
+	{"old-version", "the client offers only TLS 1.0, the server requires TLS 1.2: protocol_version",
+	 LIST(client_tls10), LIST(rsa_cbc), SERVER, HOST, NULL, .client_version = 0x0301},
+	{"tampered", "an attacker changes the client's first cipher suite (a downgrade); Finished catches it",
+	 LIST(tamper_offer), LIST(tamper_offer), SERVER, HOST, .lesson = NULL,
+	 /* record header 5 + handshake header 4 + version 2 + random 32 + empty
+	  * session_id 1 + suites length 2: byte 46 starts the first suite */
+	 .tamper_step = 1, .tamper_offset = 47, .tamper_xor = 0x80},
 };
 /* clang-format on */
+
+/* Names used before issue 6, still accepted (not listed). */
+static const struct {
+	const char *old, *now;
+} aliases[] = {
+	{"wrong-name", "wrong-host"},
+	{"no-common-suite", "no-shared-cipher"},
+};
 
 size_t scenario_count(void)
 {
@@ -48,6 +83,11 @@ const sim_scenario *scenario_at(size_t i)
 
 const sim_scenario *scenario_find(const char *name)
 {
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < N(aliases); i++)
+		if (!strcmp(aliases[i].old, name))
+			name = aliases[i].now;
 	for (size_t i = 0; i < N(scenarios); i++)
 		if (!strcmp(scenarios[i].name, name))
 			return &scenarios[i];

@@ -18,6 +18,14 @@ typedef struct {
 	const char *chain_extra; /* another certificate the server sends, or NULL */
 	const char *server_name; /* the name the client expects */
 	const char *lesson;      /* lesson file for this scenario, or NULL */
+	/* mutual authentication */
+	int request_client_cert;              /* the server sends CertificateRequest */
+	const char *client_cert, *client_key; /* what the client presents, or NULL */
+	uint16_t client_version; /* highest version the client offers; 0 = TLS 1.2 */
+	int resume;              /* a full handshake first; the model shows the resumed one */
+	int tamper_step;         /* an attacker on the wire by default (as --tamper), 0 = none */
+	size_t tamper_offset;
+	uint8_t tamper_xor;
 } sim_scenario;
 
 const sim_scenario *scenario_find(const char *name);

@@ -25,6 +25,7 @@ struct sim {
 	int next;          /* next step to run */
 	int done;
 	size_t tamper_seen;
+	tls_session session, cache; /* resume: the client's saved session, the server's cache */
 };
 
 static int load_pki(sim *s, char *err, size_t errlen)
@@ -43,18 +44,23 @@ static int load_pki(sim *s, char *err, size_t errlen)
 	snprintf(path + base, sizeof path - base, "%s", s->sc->server_key);
 	if (pki_load_key(&s->server_pki, path, err, errlen))
 		return -1;
+	if (s->sc->client_cert) {
+		snprintf(path + base, sizeof path - base, "%s", s->sc->client_cert);
+		if (pki_add_chain(&s->client_pki, path, err, errlen))
+			return -1;
+		snprintf(path + base, sizeof path - base, "%s", s->sc->client_key);
+		if (pki_load_key(&s->client_pki, path, err, errlen))
+			return -1;
+	}
 	snprintf(path + base, sizeof path - base, "ca.crt");
+	if (s->sc->request_client_cert && pki_load_anchors(&s->server_pki, path, err, errlen))
+		return -1;
 	return pki_load_anchors(&s->client_pki, path, err, errlen);
 }
 
 static int make_sides(sim *s, char *err, size_t errlen)
 {
 	tls_config cc = {0}, sc = {0};
-	if (tls_rng_seed(&s->rng[0], s->opt.seed, "client") ||
-	    tls_rng_seed(&s->rng[1], s->opt.seed, "server")) {
-		snprintf(err, errlen, "cannot start the random generator");
-		return -1;
-	}
 	cc.rng = &s->rng[0];
 	cc.now = s->opt.now;
 	cc.suites = s->sc->client_suites;
@@ -64,6 +70,12 @@ static int make_sides(sim *s, char *err, size_t errlen)
 	cc.anchors = s->client_pki.anchors;
 	cc.n_anchors = s->client_pki.n_anchors;
 	cc.insecure = s->opt.accept_untrusted;
+	cc.max_version = s->sc->client_version;
+	cc.chain_der = s->client_pki.chain_der;
+	cc.chain_len = s->client_pki.chain_len;
+	cc.chain_n = s->client_pki.chain_n;
+	cc.key = s->client_pki.has_key ? &s->client_pki.key : NULL;
+	cc.resume = s->session.valid ? &s->session : NULL;
 	sc.is_server = 1;
 	sc.rng = &s->rng[1];
 	sc.now = s->opt.now;
@@ -74,11 +86,76 @@ static int make_sides(sim *s, char *err, size_t errlen)
 	sc.chain_len = s->server_pki.chain_len;
 	sc.chain_n = s->server_pki.chain_n;
 	sc.key = &s->server_pki.key;
+	sc.request_client_cert = s->sc->request_client_cert;
+	sc.client_anchors = s->server_pki.anchors;
+	sc.n_client_anchors = s->server_pki.n_anchors;
+	sc.session_cache = s->sc->resume ? &s->cache : NULL;
 	if (tls_conn_new(&s->side[0], &cc) || tls_conn_new(&s->side[1], &sc)) {
 		snprintf(err, errlen, "cannot create the client and server");
 		return -1;
 	}
 	return 0;
+}
+
+/* Runs a whole handshake with nobody watching (the first connection of a
+ * resume scenario), keeping the client's session. */
+static int first_connection(sim *s, char *err, size_t errlen)
+{
+	if (make_sides(s, err, errlen))
+		return -1;
+	tls_conn_start(s->side[0]);
+	for (int moved = 1; moved;) {
+		moved = 0;
+		for (int i = 0; i < 2; i++) {
+			const uint8_t *p;
+			size_t n = tls_conn_output(s->side[i], &p);
+			if (n) {
+				tls_conn_recv(s->side[!i], p, n);
+				tls_conn_consume(s->side[i], n);
+				moved = 1;
+			}
+		}
+	}
+	int ok = tls_conn_session(s->side[0], &s->session) == 0 && s->cache.valid;
+	tls_conn_free(s->side[0]);
+	tls_conn_free(s->side[1]);
+	s->side[0] = s->side[1] = NULL;
+	if (!ok)
+		snprintf(err, errlen, "the first connection of the resume scenario failed");
+	return ok ? 0 : -1;
+}
+
+static void resume_notes(model *m)
+{
+	static const char skipped[] =
+		"skipped: the client offered the session ID of an earlier handshake and the server still "
+		"had it; both sides hold that session's master secret, so no certificate and no key "
+		"exchange are needed";
+	snprintf(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
+	snprintf(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
+	snprintf(m->steps[5].note, sizeof m->steps[5].note,
+		 "in a resumed handshake the server finishes first: step 6 was sent before this "
+		 "step, and the client answers it here with its ChangeCipherSpec and Finished");
+	snprintf(m->steps[6].note, sizeof m->steps[6].note,
+		 "sent right after the ServerHello, before the client's step 5: the keys come from "
+		 "the resumed master secret and the two new randoms");
+}
+
+static int start(sim *s, char *err, size_t errlen)
+{
+	if (tls_rng_seed(&s->rng[0], s->opt.seed, "client") ||
+	    tls_rng_seed(&s->rng[1], s->opt.seed, "server")) {
+		snprintf(err, errlen, "cannot start the random generator");
+		return -1;
+	}
+	if (load_pki(s, err, errlen))
+		return -1;
+	if (s->sc->resume) {
+		if (first_connection(s, err, errlen))
+			return -1;
+		resume_notes(s->m);
+	}
+	return make_sides(s, err, errlen);
 }
 
 int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen)
@@ -97,6 +174,12 @@ int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errle
 		free(s);
 		return -1;
 	}
+	if (!s->opt.tamper && s->sc->tamper_step) {
+		s->opt.tamper = 1;
+		s->opt.tamper_step = s->sc->tamper_step;
+		s->opt.tamper_offset = s->sc->tamper_offset;
+		s->opt.tamper_xor = s->sc->tamper_xor;
+	}
 	s->m = m;
 	model_init(m, "simulation");
 	snprintf(m->scenario, sizeof m->scenario, "%s", s->sc->name);
@@ -104,7 +187,7 @@ int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errle
 	m->has_seed = 1;
 	obs_init(&s->obs, m);
 	s->next = 1;
-	if (load_pki(s, err, errlen) || make_sides(s, err, errlen)) {
+	if (start(s, err, errlen)) {
 		sim_free(s);
 		return -1;
 	}
@@ -122,6 +205,8 @@ void sim_free(sim *s)
 	tls_rng_free(&s->rng[1]);
 	pki_free(&s->server_pki);
 	pki_free(&s->client_pki);
+	tls_session_wipe(&s->session);
+	tls_session_wipe(&s->cache);
 	pipe_free(&s->pipe);
 	obs_free(&s->obs);
 	free(s);
@@ -230,6 +315,11 @@ int sim_step(sim *s)
 		tls_conn_start(s->side[0]);
 		collect(s);
 	}
+	/* Resumed: the client cannot answer before the server's Finished,
+	 * which is filed under step 6 where it belongs. */
+	if (s->sc->resume && step == 5)
+		while (deliver_one(s, PIPE_S2C, 6))
+			;
 	if (step == MODEL_LAST_STEP)
 		secure_channel(s);
 	else

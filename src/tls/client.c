@@ -1,9 +1,14 @@
-/* The client's state machine: ClientHello out; ServerHello, Certificate,
- * ServerHelloDone in; ClientKeyExchange, ChangeCipherSpec, Finished out;
- * ChangeCipherSpec, Finished in. */
+/* The client's state machine. Full handshake: ClientHello out; ServerHello,
+ * Certificate, [ServerKeyExchange], [CertificateRequest], ServerHelloDone
+ * in; [Certificate], ClientKeyExchange, [CertificateVerify],
+ * ChangeCipherSpec, Finished out; ChangeCipherSpec, Finished in.
+ * Abbreviated (resumed) handshake: after the ServerHello the server's
+ * ChangeCipherSpec and Finished come first, then the client's. */
 #include "tls/conn_int.h"
 
 #include "tls/crypto.h"
+#include "tls/kx.h"
+#include "tls/sig.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -13,6 +18,7 @@ static const uint8_t sig_algs_ext[] = {
 	0x00, 0x08, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x02, 0x01,
 };
 static const uint8_t empty_reneg[] = {0x00};
+static const uint8_t point_formats_ext[] = {0x01, 0x00}; /* uncompressed only */
 
 static int is_ip_literal(const char *s)
 {
@@ -34,21 +40,48 @@ static size_t sni_ext(const char *host, uint8_t *out, size_t cap)
 	return n + 5;
 }
 
+static int offers_ecdhe(const tls_conn *c)
+{
+	for (size_t i = 0; i < c->cfg.n_suites; i++) {
+		const tls_suite *s = tls_suite_by_id(c->cfg.suites[i]);
+		if (s && s->kx == TLS_KX_ECDHE_RSA)
+			return 1;
+	}
+	return 0;
+}
+
+static void hello_session(tls_conn *c, tls_client_hello *ch)
+{
+	const tls_session *s = c->cfg.resume;
+	if (!s || !s->valid || s->id_len == 0 || s->id_len > 32)
+		return;
+	memcpy(ch->session_id, s->id, s->id_len);
+	ch->session_id_len = s->id_len;
+}
+
 int tls_client_start(tls_conn *c)
 {
 	tls_client_hello ch;
-	uint8_t sni[300];
+	uint8_t sni[300], groups[16];
 	memset(&ch, 0, sizeof ch);
-	ch.version = TLS_VERSION_12;
-	c->offered_version = TLS_VERSION_12;
+	c->offered_version = c->cfg.max_version ? c->cfg.max_version : TLS_VERSION_12;
+	/* An old client says its version in the record header too. */
+	c->rec_version = c->offered_version < TLS_VERSION_12 ? c->offered_version : TLS_VERSION_12;
+	ch.version = c->offered_version;
 	tls_gmt_random(c, ch.random);
 	memcpy(c->k.client_random, ch.random, 32);
 	c->k.has_client_random = 1;
+	hello_session(c, &ch);
 	for (size_t i = 0; i < c->cfg.n_suites && i < TLS_MAX_SUITES; i++)
 		ch.suites[ch.n_suites++] = c->cfg.suites[i];
 	size_t sn = c->cfg.server_name ? sni_ext(c->cfg.server_name, sni, sizeof sni) : 0;
 	if (sn)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SERVER_NAME, sni, sn};
+	if (offers_ecdhe(c)) {
+		size_t gn = tls_kx_groups_ext(groups, sizeof groups);
+		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SUPPORTED_GROUPS, groups, gn};
+		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EC_POINT_FORMATS, point_formats_ext, 2};
+	}
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SIGNATURE_ALGORITHMS, sig_algs_ext, sizeof sig_algs_ext};
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
 	tls_buf body = {0};
@@ -68,43 +101,79 @@ static int offered(const tls_conn *c, uint16_t id)
 	return 0;
 }
 
-static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
+static int check_extensions(tls_conn *c, const tls_server_hello *sh)
 {
-	tls_server_hello sh;
-	if (tls_server_hello_decode(msg + 4, n - 4, &sh, NULL))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ServerHello");
-	if (sh.version != TLS_VERSION_12)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_PROTOCOL_VERSION),
-				"the server chose version 0x%04x; tlsstep speaks TLS 1.2 only", sh.version);
-	const tls_suite *s = tls_suite_by_id(sh.suite);
-	if (!offered(c, sh.suite) || !s) {
-		const char *nm = tls_suite_iana_name(sh.suite);
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-				"the server chose cipher suite %s (0x%04X), which the client did not offer",
-				nm ? nm : "unknown", sh.suite);
-	}
-	if (sh.compression != 0)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-				"the server chose compression method %u", sh.compression);
-	for (size_t i = 0; i < sh.n_exts; i++) {
-		uint16_t t = sh.exts[i].type;
+	for (size_t i = 0; i < sh->n_exts; i++) {
+		uint16_t t = sh->exts[i].type;
 		if (t == TLS_EXT_RENEGOTIATION_INFO) {
-			if (sh.exts[i].len != 1 || sh.exts[i].data[0] != 0)
+			if (sh->exts[i].len != 1 || sh->exts[i].data[0] != 0)
 				return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
 						"renegotiation_info is not empty on a first handshake");
 			c->secure_renegotiation = 1;
+		} else if (t == TLS_EXT_EC_POINT_FORMATS && offers_ecdhe(c)) {
+			continue; /* RFC 8422 5.2: the server's formats; uncompressed is always among them */
 		} else if (t != TLS_EXT_SERVER_NAME) {
 			return tls_fail(c, TLS_FAIL(TLS_ALERT_UNSUPPORTED_EXTENSION),
 					"the server sent extension %u, which the client did not offer", t);
 		}
 	}
+	return 0;
+}
+
+static int check_server_hello(tls_conn *c, const tls_server_hello *sh, const tls_suite **s)
+{
+	if (sh->version != TLS_VERSION_12)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_PROTOCOL_VERSION),
+				"the server chose version 0x%04x; tlsstep speaks TLS 1.2 only", sh->version);
+	*s = tls_suite_by_id(sh->suite);
+	if (!offered(c, sh->suite) || !*s) {
+		const char *nm = tls_suite_iana_name(sh->suite);
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
+				"the server chose cipher suite %s (0x%04X), which the client did not offer",
+				nm ? nm : "unknown", sh->suite);
+	}
+	if (sh->compression != 0)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
+				"the server chose compression method %u", sh->compression);
+	return check_extensions(c, sh);
+}
+
+/* The server accepted the offered session: both sides still hold its
+ * master secret, so certificate and key exchange are skipped. */
+static int resuming(const tls_conn *c, const tls_server_hello *sh)
+{
+	const tls_session *s = c->cfg.resume;
+	return s && s->valid && s->id_len && s->id_len == sh->session_id_len &&
+	       !memcmp(s->id, sh->session_id, s->id_len);
+}
+
+static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
+{
+	tls_server_hello sh;
+	const tls_suite *s = NULL;
+	if (tls_server_hello_decode(msg + 4, n - 4, &sh, NULL))
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ServerHello");
+	int rc = check_server_hello(c, &sh, &s);
+	if (rc)
+		return rc;
 	tls_transcript_add(c, msg, n);
 	c->k.suite = s;
 	c->k.version = sh.version;
 	memcpy(c->k.server_random, sh.random, 32);
 	c->k.has_server_random = 1;
+	memcpy(c->k.session_id, sh.session_id, sh.session_id_len);
+	c->k.session_id_len = sh.session_id_len;
 	c->k.transcript_hash_len = tls_transcript_hash(c, c->k.transcript_hash);
-	c->st = ST_WAIT_CERTIFICATE;
+	if (!resuming(c, &sh)) {
+		c->st = ST_WAIT_CERTIFICATE;
+		return 0;
+	}
+	if (c->cfg.resume->suite != sh.suite)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
+				"the server resumed the session with another cipher suite");
+	if (tls_resume_keys(c, c->cfg.resume))
+		return tls_fail(c, TLS_ERR_INTERNAL, "key derivation failed");
+	c->st = ST_WAIT_CCS;
 	return 0;
 }
 
@@ -134,49 +203,99 @@ static int check_chain(tls_conn *c)
 
 static int on_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 {
-	tls_certificate_msg cm;
-	if (tls_certificate_decode(msg + 4, n - 4, &cm, NULL))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed Certificate message");
-	if (cm.n == 0)
+	size_t count = 0;
+	int rc = tls_read_peer_chain(c, msg, n, &count);
+	if (rc)
+		return rc;
+	if (count == 0)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE),
 				"the server sent an empty certificate list");
-	tls_transcript_add(c, msg, n);
-	for (size_t i = 0; i < cm.n; i++) {
-		int rc = tls_x509_parse(cm.der[i], cm.len[i], &c->peer[i], NULL, 0, NULL);
-		if (rc)
-			return tls_fail(c, rc, "certificate %zu of the chain could not be parsed", i);
-		c->n_peer = i + 1;
-	}
-	if (!c->peer[0].has_key)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE),
-				"the server certificate has no RSA key");
-	c->st = ST_WAIT_SERVER_HELLO_DONE;
+	c->st = tls_kx_ops_for(c->k.suite)->server_params ? ST_WAIT_SERVER_KEY_EXCHANGE
+							   : ST_WAIT_SERVER_HELLO_DONE;
 	return check_chain(c);
 }
 
-static int send_client_key_exchange(tls_conn *c)
+static int offered_sig_alg(uint16_t alg)
 {
-	tls_knowledge *k = &c->k;
-	uint8_t enc[1024];
-	unsigned long enc_len = sizeof enc;
-	/* The premaster starts with the version the client offered, so a
-	 * downgrade of the ClientHello is caught (RFC 5246 7.4.7.1). */
-	k->premaster[0] = (uint8_t)(c->offered_version >> 8);
-	k->premaster[1] = (uint8_t)c->offered_version;
-	if (tls_rng_read(c->cfg.rng, k->premaster + 2, 46))
-		return TLS_ERR_INTERNAL;
-	k->premaster_len = 48;
-	k->has_premaster = 1;
-	rsa_key *key = &c->peer[0].key;
-	if (rsa_encrypt_key_ex(k->premaster, 48, enc, &enc_len, NULL, 0, &c->cfg.rng->state,
-			       c->cfg.rng->idx, tls_hash_sha256(), LTC_PKCS_1_V1_5, key) != CRYPT_OK)
-		return TLS_ERR_INTERNAL;
-	tls_buf body = {0};
-	int rc = tls_cke_rsa_encode(&body, enc, enc_len);
+	for (size_t i = 2; i + 1 < sizeof sig_algs_ext; i += 2)
+		if (((sig_algs_ext[i] << 8) | sig_algs_ext[i + 1]) == alg)
+			return 1;
+	return 0;
+}
+
+/* The signature binds the parameters to this handshake (both randoms) and
+ * to the certificate's owner. */
+static int verify_ske(tls_conn *c, const tls_ske *m)
+{
+	uint8_t d[64];
+	size_t dl;
+	const uint8_t *parts[] = {c->k.client_random, c->k.server_random, m->params};
+	const size_t lens[] = {32, 32, m->params_len};
+	if (!offered_sig_alg(m->sig_alg))
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
+				"the server signed with algorithm 0x%04x, which the client did not offer",
+				m->sig_alg);
+	if (tls_sig_digest(m->sig_alg, parts, lens, 3, d, &dl))
+		return tls_fail(c, TLS_ERR_INTERNAL, "could not hash the ServerKeyExchange");
+	if (tls_sig_verify(m->sig_alg, d, dl, m->sig, m->sig_len, &c->peer[0].key))
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
+				"the ServerKeyExchange signature does not verify with the certificate's key: "
+				"the parameters were changed or not made by the certificate's owner");
+	c->k.ske_sig_alg = m->sig_alg;
+	return 0;
+}
+
+static int on_server_key_exchange(tls_conn *c, const uint8_t *msg, size_t n)
+{
+	tls_ske m;
+	const tls_kx_ops *kx = tls_kx_ops_for(c->k.suite);
+	int rc = tls_ske_decode(msg + 4, n - 4, kx->kx == TLS_KX_ECDHE_RSA, &m, NULL);
+	if (rc == TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE))
+		return tls_fail(c, rc, "the server sent explicit curve parameters; only named curves are supported");
+	if (rc)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ServerKeyExchange");
+	tls_transcript_add(c, msg, n);
+	rc = verify_ske(c, &m);
 	if (!rc)
-		rc = tls_send_hs(c, TLS_HS_CLIENT_KEY_EXCHANGE, &body);
-	tls_buf_free(&body);
+		rc = kx->client_params(c, &m);
+	c->st = ST_WAIT_SERVER_HELLO_DONE;
 	return rc;
+}
+
+static int on_certificate_request(tls_conn *c, const uint8_t *msg, size_t n)
+{
+	tls_cert_request cr;
+	if (tls_cert_request_decode(msg + 4, n - 4, &cr, NULL))
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed CertificateRequest");
+	tls_transcript_add(c, msg, n);
+	c->cert_requested = 1;
+	/* Only an RSA certificate signed with rsa_pkcs1_sha256 can be sent;
+	 * otherwise the client answers with an empty Certificate. */
+	int sha256 = 0, rsa = 0;
+	for (size_t i = 0; i < cr.n_sig_algs; i++)
+		sha256 |= cr.sig_algs[i] == TLS_SIG_RSA_SHA256;
+	for (size_t i = 0; i < cr.n_types; i++)
+		rsa |= cr.types[i] == 1;
+	c->sent_client_cert = sha256 && rsa && c->cfg.chain_n && c->cfg.key;
+	return 0;
+}
+
+/* CertificateVerify: proves the client holds its certificate's key by
+ * signing every handshake message so far. */
+static int send_certificate_verify(tls_conn *c)
+{
+	uint8_t d[32], sig[TLS_SIG_MAX];
+	size_t sl = sizeof sig;
+	hash_state h = c->th256;
+	sha256_done(&h, d);
+	tls_buf body = {0};
+	int rc = tls_sig_sign(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl);
+	if (!rc)
+		rc = tls_signed_encode(&body, TLS_SIG_RSA_SHA256, sig, sl);
+	if (!rc)
+		rc = tls_send_hs(c, TLS_HS_CERTIFICATE_VERIFY, &body);
+	tls_buf_free(&body);
+	return rc ? tls_fail(c, rc, "could not sign the CertificateVerify") : 0;
 }
 
 static int on_server_hello_done(tls_conn *c, const uint8_t *msg, size_t n)
@@ -184,40 +303,33 @@ static int on_server_hello_done(tls_conn *c, const uint8_t *msg, size_t n)
 	if (tls_server_hello_done_decode(msg + 4, n - 4, NULL))
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "ServerHelloDone is not empty");
 	tls_transcript_add(c, msg, n);
-	int rc = send_client_key_exchange(c);
-	if (!rc)
-		rc = tls_derive_all(c);
-	if (!rc)
-		rc = tls_send_ccs(c);
-	if (!rc)
-		rc = tls_finished_make(c, 0, c->k.client_verify);
-	if (rc)
-		return tls_fail(c, rc, "could not build the client's response");
-	c->k.has_client_verify = 1;
+	/* RFC 5246 7.4.6: without a usable certificate, an empty list and no
+	 * CertificateVerify; the server decides whether to go on. */
+	if (c->cert_requested && tls_send_certificate(c, c->sent_client_cert ? c->cfg.chain_n : 0))
+		return tls_fail(c, TLS_ERR_INTERNAL, "could not send the client's Certificate");
 	tls_buf body = {0};
-	tls_finished_encode(&body, c->k.client_verify);
-	rc = tls_send_hs(c, TLS_HS_FINISHED, &body);
+	int rc = tls_kx_ops_for(c->k.suite)->client_exchange(c, &body);
+	if (!rc && tls_send_hs(c, TLS_HS_CLIENT_KEY_EXCHANGE, &body))
+		rc = tls_fail(c, TLS_ERR_INTERNAL, "could not send the ClientKeyExchange");
 	tls_buf_free(&body);
+	if (rc)
+		return rc;
+	if (tls_derive_all(c))
+		return tls_fail(c, TLS_ERR_INTERNAL, "key derivation failed");
+	if (c->sent_client_cert && (rc = send_certificate_verify(c)))
+		return rc;
 	c->st = ST_WAIT_CCS;
-	return rc ? tls_fail(c, rc, "could not send Finished") : 0;
+	return tls_send_finished(c);
 }
 
 static int on_finished(tls_conn *c, const uint8_t *msg, size_t n)
 {
-	uint8_t got[12], want[12];
-	if (tls_finished_decode(msg + 4, n - 4, got, NULL))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "Finished of the wrong size");
-	if (tls_finished_make(c, 1, want))
-		return tls_fail(c, TLS_ERR_INTERNAL, "could not compute verify_data");
-	if (mem_neq(got, want, 12))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
-				"the server's Finished does not match: the handshake was altered "
-				"or the keys differ");
-	tls_transcript_add(c, msg, n);
-	memcpy(c->k.server_verify, got, 12);
-	c->k.has_server_verify = 1;
-	c->st = ST_DONE;
-	c->status = TLS_ESTABLISHED;
+	int rc = tls_check_finished(c, msg, n);
+	if (rc)
+		return rc;
+	if (c->k.resumed && (rc = tls_send_finished(c)))
+		return rc;
+	tls_established(c);
 	return 0;
 }
 
@@ -234,7 +346,13 @@ int tls_client_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n)
 		if (type == TLS_HS_CERTIFICATE)
 			return on_certificate(c, msg, n);
 		break;
+	case ST_WAIT_SERVER_KEY_EXCHANGE:
+		if (type == TLS_HS_SERVER_KEY_EXCHANGE)
+			return on_server_key_exchange(c, msg, n);
+		break;
 	case ST_WAIT_SERVER_HELLO_DONE:
+		if (type == TLS_HS_CERTIFICATE_REQUEST && !c->cert_requested)
+			return on_certificate_request(c, msg, n);
 		if (type == TLS_HS_SERVER_HELLO_DONE)
 			return on_server_hello_done(c, msg, n);
 		break;

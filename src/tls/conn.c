@@ -4,6 +4,7 @@
 
 #include "tls/crypto.h"
 #include "tls/keys.h"
+#include "tls/kx.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ int tls_conn_new(tls_conn **out, const tls_config *cfg)
 	c->status = TLS_HANDSHAKING;
 	c->alert_sent = -1;
 	c->alert_recv = -1;
+	c->rec_version = TLS_VERSION_12;
 	sha256_init(&c->th256);
 	sha384_init(&c->th384);
 	if (cfg->server_name)
@@ -45,6 +47,7 @@ void tls_conn_free(tls_conn *c)
 	tls_protect_free(&c->wr);
 	for (size_t i = 0; i < c->n_peer; i++)
 		tls_x509_free(&c->peer[i]);
+	tls_kx_free(&c->kx);
 	zeromem(c, sizeof *c);
 	free(c);
 }
@@ -96,10 +99,10 @@ int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
 	size_t at;
 	int rc;
 	tls_buf_u8(&c->out, type);
-	tls_buf_u16(&c->out, TLS_VERSION_12);
+	tls_buf_u16(&c->out, c->rec_version);
 	at = tls_buf_len_begin(&c->out, 2);
 	if (c->wr_on)
-		rc = tls_protect_seal(&c->wr, c->cfg.rng, type, TLS_VERSION_12, p, n, &c->out);
+		rc = tls_protect_seal(&c->wr, c->cfg.rng, type, c->rec_version, p, n, &c->out);
 	else
 		rc = tls_buf_put(&c->out, p, n);
 	if (rc)

@@ -17,6 +17,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a session leaves behind for resumption (RFC 5246 7.3): its ID, the
+ * suite and the master secret. Zero it when done (tls_session_wipe). */
+typedef struct {
+	int valid;
+	uint8_t id[32];
+	size_t id_len;
+	uint16_t suite;
+	uint8_t master[48];
+} tls_session;
+
+void tls_session_wipe(tls_session *s);
+
+#define TLS_MAX_PREMASTER 1024 /* a DHE premaster is as long as p (8192 bits at most) */
+
 typedef struct {
 	int is_server;
 	tls_rng *rng;       /* every random byte comes from here */
@@ -29,11 +43,18 @@ typedef struct {
 	const tls_x509 *anchors;  /* trusted roots */
 	size_t n_anchors;
 	int insecure;             /* skip the chain check (connect --insecure) */
-	/* server */
+	uint16_t max_version;     /* highest version offered; 0 = TLS 1.2 */
+	const tls_session *resume; /* offer to resume this session (its ID in the ClientHello) */
+	/* both: own certificate chain and key (the client's only for mutual authentication) */
 	const uint8_t *const *chain_der; /* leaf first */
 	const size_t *chain_len;
 	size_t chain_n;
 	const rsa_key *key;
+	/* server */
+	int request_client_cert;        /* send CertificateRequest; a client must answer with one */
+	const tls_x509 *client_anchors; /* roots a client certificate must chain to */
+	size_t n_client_anchors;
+	tls_session *session_cache;     /* one entry: filled after a full handshake, offered back */
 } tls_config;
 
 enum tls_status { TLS_HANDSHAKING, TLS_ESTABLISHED, TLS_FAILED, TLS_CLOSED };
@@ -43,7 +64,7 @@ typedef struct {
 	int has_client_random, has_server_random, has_premaster, has_master, has_keys;
 	int has_client_verify, has_server_verify;
 	uint8_t client_random[32], server_random[32];
-	uint8_t premaster[48];
+	uint8_t premaster[TLS_MAX_PREMASTER];
 	size_t premaster_len;
 	uint8_t master[48];
 	tls_keys keys;
@@ -59,6 +80,15 @@ typedef struct {
 	char cert_note[320];
 	char cert_subject[256];
 	char peer_name[256];
+	/* server: the client's certificate check (mutual authentication) */
+	int client_cert_checked, client_cert_status;
+	char client_cert_note[320];
+	/* the session and how this handshake went */
+	uint8_t session_id[32];
+	size_t session_id_len;
+	int resumed;            /* abbreviated handshake: the master secret came from a session */
+	uint16_t named_group;   /* ECDHE curve or 256 (ffdhe2048) for DHE; 0 for RSA */
+	uint16_t ske_sig_alg;   /* signature algorithm of the ServerKeyExchange */
 } tls_knowledge;
 
 typedef struct tls_conn tls_conn;
@@ -87,6 +117,8 @@ const tls_knowledge *tls_conn_knowledge(const tls_conn *c);
 /* The alert this side sent (-1 if none) and the one it received. */
 int tls_conn_alert_sent(const tls_conn *c);
 int tls_conn_alert_received(const tls_conn *c, int *level);
+/* Client, after the handshake: the session to offer next time. 0 or -1. */
+int tls_conn_session(const tls_conn *c, tls_session *out);
 /* One line saying why the connection failed, "" if it did not. */
 const char *tls_conn_error(const tls_conn *c);
 

@@ -17,12 +17,25 @@ enum tls_hs_state {
 	ST_WAIT_CLIENT_HELLO,
 	ST_WAIT_SERVER_HELLO,
 	ST_WAIT_CERTIFICATE,
-	ST_WAIT_SERVER_HELLO_DONE,
+	ST_WAIT_SERVER_KEY_EXCHANGE,
+	ST_WAIT_SERVER_HELLO_DONE, /* or a CertificateRequest first */
+	ST_WAIT_CLIENT_CERTIFICATE,
 	ST_WAIT_CLIENT_KEY_EXCHANGE,
+	ST_WAIT_CERTIFICATE_VERIFY,
 	ST_WAIT_CCS,
 	ST_WAIT_FINISHED,
 	ST_DONE,
 };
+
+/* Ephemeral keys of a DHE or ECDHE exchange (ours and the peer's public
+ * value); wiped and freed with the connection. */
+typedef struct {
+	ecc_key ec, ec_peer;
+	dh_key dh, dh_peer;
+	int has_ec, has_ec_peer, has_dh, has_dh_peer;
+	const void *curve; /* the tls_curve in use (kx_ecdhe.c) */
+	tls_buf dh_params; /* client: the server's p, g, Ys, until the ClientKeyExchange */
+} tls_kx_state;
 
 struct tls_conn {
 	tls_config cfg;
@@ -40,6 +53,16 @@ struct tls_conn {
 	int secure_renegotiation;
 	tls_x509 peer[TLS_MAX_CERTS];
 	size_t n_peer;
+	uint16_t rec_version;   /* version in our record headers: 0x0303, or lower for an old client */
+	tls_kx_state kx;
+	uint16_t peer_sig_algs[32]; /* server: the client's signature_algorithms */
+	size_t n_peer_sig_algs;
+	uint16_t peer_groups[32];   /* server: the client's supported_groups */
+	size_t n_peer_groups;
+	int peer_sent_groups, peer_sent_point_formats, peer_uncompressed_ok;
+	int cert_requested;      /* client: the server asked for a certificate */
+	int sent_client_cert;    /* client: and we had one to send */
+	int client_cert_ok;      /* server: the client sent a certificate we must see verified */
 };
 
 /* Appends a handshake message to the transcript and updates the knowledge. */
@@ -56,6 +79,16 @@ int tls_fail(tls_conn *c, int status, const char *fmt, ...) __attribute__((forma
 void tls_gmt_random(tls_conn *c, uint8_t random[32]);
 int tls_derive_all(tls_conn *c);
 int tls_finished_make(tls_conn *c, int from_server, uint8_t vd[12]);
+
+/* Sends a Certificate message with the first n certificates of this side's chain. */
+int tls_send_certificate(tls_conn *c, size_t n);
+/* Both Finished directions, shared by full and abbreviated handshakes. */
+int tls_send_finished(tls_conn *c);
+int tls_check_finished(tls_conn *c, const uint8_t *msg, size_t n);
+/* Parses the peer's Certificate into c->peer (adds it to the transcript). */
+int tls_read_peer_chain(tls_conn *c, const uint8_t *msg, size_t n, size_t *count);
+int tls_resume_keys(tls_conn *c, const tls_session *s);
+void tls_established(tls_conn *c);
 
 int tls_client_start(tls_conn *c);
 int tls_client_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n);

@@ -209,8 +209,19 @@ static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 	return tls_rd_done(r);
 }
 
+/* Extensions the engine acts on: kept even behind many others, so a peer
+ * cannot hide one (say a non-empty renegotiation_info) past the table. */
+#define ENGINE_EXTS 5
+static int engine_reads(unsigned type)
+{
+	return type == TLS_EXT_SERVER_NAME || type == TLS_EXT_SUPPORTED_GROUPS ||
+	       type == TLS_EXT_EC_POINT_FORMATS || type == TLS_EXT_SIGNATURE_ALGORITHMS ||
+	       type == TLS_EXT_RENEGOTIATION_INFO;
+}
+
 static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls_client_hello *ch)
 {
+	uint8_t seen[65536 / 8] = {0}; /* every type so far, for the duplicate check */
 	tls_rd all;
 	char path[TLS_SPAN_PATH];
 	*n = 0;
@@ -236,10 +247,10 @@ static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls
 				 nm ? nm : "unknown to tlsstep", type);
 		if (tls_rd_vec(&all, 2, 0, 0xffff, &body, path, NULL))
 			return all.err;
-		for (size_t j = 0; j < *n; j++)
-			if (exts[j].type == type)
-				return DECODE_ERROR; /* RFC 5246 7.4.1.4: at most one of each */
-		if (*n < TLS_MAX_EXTS) {
+		if (seen[type >> 3] & (1u << (type & 7)))
+			return DECODE_ERROR; /* RFC 5246 7.4.1.4: at most one of each */
+		seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+		if (*n < TLS_MAX_EXTS - ENGINE_EXTS || (*n < TLS_MAX_EXTS && engine_reads(type))) {
 			exts[*n].type = (uint16_t)type;
 			exts[*n].data = body.p;
 			exts[*n].len = body.len;
@@ -322,6 +333,8 @@ int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m)
 	return exts_encode(out, m->exts, m->n_exts);
 }
 
+#define KEEP_USABLE 24 /* room for every suite tlsstep implements, and the SCSV */
+
 static int suites_decode(tls_rd *r, tls_client_hello *m)
 {
 	tls_rd s;
@@ -338,7 +351,10 @@ static int suites_decode(tls_rd *r, tls_client_hello *m)
 		snprintf(mean, sizeof mean, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:",
 			 nm ? nm : "unknown suite", v);
 		tls_rd_u16(&s, &v, path, mean);
-		if (m->n_suites < TLS_MAX_SUITES)
+		/* Past the table's end only suites the server could pick are kept:
+		 * a long list must not hide the one acceptable suite. */
+		int usable = tls_suite_by_id((uint16_t)v) || v == TLS_SCSV_RENEGOTIATION;
+		if (m->n_suites < TLS_MAX_SUITES - KEEP_USABLE || (m->n_suites < TLS_MAX_SUITES && usable))
 			m->suites[m->n_suites++] = (uint16_t)v;
 	}
 	return 0;
@@ -525,7 +541,20 @@ int tls_ccs_decode(const uint8_t *p, size_t n, tls_spans *sp)
 	return tls_rd_done(&r);
 }
 
+static void client_cert_meanings(tls_spans *sp, size_t from)
+{
+	for (size_t i = from; sp && i < sp->n; i++)
+		if (!strcmp(sp->v[i].path, "certificate.certificate_list[0]"))
+			snprintf(sp->v[i].meaning, sizeof sp->v[i].meaning, "%s",
+				 "the client's own certificate (DER): who the client is");
+}
+
 int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp)
+{
+	return tls_hs_describe_kx(msg, n, from_server, -1, sp);
+}
+
+int tls_hs_describe_kx(const uint8_t *msg, size_t n, int from_server, int kx, tls_spans *sp)
 {
 	tls_rd r;
 	unsigned type;
@@ -550,16 +579,19 @@ int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp
 	}
 	case TLS_HS_CERTIFICATE: {
 		tls_certificate_msg c;
-		(void)from_server;
-		return tls_certificate_decode(b, len, &c, sp);
+		size_t before = sp ? sp->n : 0;
+		int rc = tls_certificate_decode(b, len, &c, sp);
+		if (!from_server)
+			client_cert_meanings(sp, before);
+		return rc;
 	}
 	case TLS_HS_SERVER_HELLO_DONE:
 		return tls_server_hello_done_decode(b, len, sp);
-	case TLS_HS_CLIENT_KEY_EXCHANGE: {
-		const uint8_t *e;
-		size_t el;
-		return tls_cke_rsa_decode(b, len, &e, &el, sp);
-	}
+	case TLS_HS_SERVER_KEY_EXCHANGE:
+	case TLS_HS_CLIENT_KEY_EXCHANGE:
+	case TLS_HS_CERTIFICATE_REQUEST:
+	case TLS_HS_CERTIFICATE_VERIFY:
+		return tls_hs_describe_kx_body((uint8_t)type, b, len, from_server, kx, sp);
 	case TLS_HS_FINISHED: {
 		uint8_t vd[12];
 		return tls_finished_decode(b, len, vd, sp);

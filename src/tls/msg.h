@@ -116,9 +116,60 @@ int tls_alert_decode(const uint8_t *p, size_t n, unsigned *level, unsigned *desc
 		     tls_spans *sp);
 int tls_ccs_decode(const uint8_t *p, size_t n, tls_spans *sp);
 
+/* ---- kx_msg.c: messages of DHE/ECDHE suites and mutual authentication -- */
+
+typedef struct {
+	unsigned curve_type, named_curve; /* ECDHE: ECParameters */
+	const uint8_t *point;             /* ECDHE: the server's ECPoint */
+	size_t point_len;
+	const uint8_t *dh_p, *dh_g, *dh_ys; /* DHE: ServerDHParams */
+	size_t dh_p_len, dh_g_len, dh_ys_len;
+	const uint8_t *params; /* the ServerParams bytes, as signed */
+	size_t params_len;
+	uint16_t sig_alg;
+	const uint8_t *sig;
+	size_t sig_len;
+} tls_ske;
+
+typedef struct {
+	uint8_t types[16];
+	size_t n_types;
+	uint16_t sig_algs[32];
+	size_t n_sig_algs;
+	const uint8_t *cas[16]; /* DER Names */
+	size_t ca_len[16];
+	size_t n_cas;
+} tls_cert_request;
+
+/* ecdhe: 1 for ECDHE, 0 for DHE. A curve_type other than named_curve gives
+ * TLS_FAIL(handshake_failure); any other malformation decode_error. */
+int tls_ske_decode(const uint8_t *p, size_t n, int ecdhe, tls_ske *m, tls_spans *sp);
+int tls_ecdhe_params_encode(tls_buf *out, unsigned curve, const uint8_t *pt, size_t n);
+int tls_dhe_params_encode(tls_buf *out, const uint8_t *p, size_t pl, const uint8_t *g, size_t gl,
+			  const uint8_t *ys, size_t yl);
+/* digitally-signed: SignatureAndHashAlgorithm + signature<0..2^16-1>. */
+int tls_signed_encode(tls_buf *out, uint16_t alg, const uint8_t *sig, size_t n);
+int tls_cke_ecdhe_encode(tls_buf *out, const uint8_t *pt, size_t n);
+int tls_cke_ecdhe_decode(const uint8_t *p, size_t n, const uint8_t **pt, size_t *len, tls_spans *sp);
+/* DHE's ClientKeyExchange has the RSA one's shape: use tls_cke_rsa_encode. */
+int tls_cke_dhe_decode(const uint8_t *p, size_t n, const uint8_t **y, size_t *len, tls_spans *sp);
+int tls_cert_request_encode(tls_buf *out, const tls_cert_request *m);
+int tls_cert_request_decode(const uint8_t *p, size_t n, tls_cert_request *m, tls_spans *sp);
+int tls_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const uint8_t **sig,
+			   size_t *len, tls_spans *sp);
+/* Body spans of ServerKeyExchange, ClientKeyExchange, CertificateRequest and
+ * CertificateVerify; kx is the suite's enum tls_kx, or -1 when unknown (then
+ * the shape decides). Returns 1 for other message types. */
+int tls_hs_describe_kx_body(uint8_t type, const uint8_t *b, size_t len, int from_server, int kx,
+			    tls_spans *sp);
+
 /* Decodes any whole handshake message (header + body) for display: records
- * the header spans and the body's spans. Returns the decoder's status. */
+ * the header spans and the body's spans. Returns the decoder's status.
+ * Key exchange messages are read by their shape; an observer that knows the
+ * suite should call tls_hs_describe_kx, which reads them exactly. */
 int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp);
+/* kx: the suite's enum tls_kx, or -1 when unknown. */
+int tls_hs_describe_kx(const uint8_t *msg, size_t n, int from_server, int kx, tls_spans *sp);
 
 /* Finds an extension by type; NULL when absent. */
 const tls_ext *tls_ext_find(const tls_ext *exts, size_t n, uint16_t type);

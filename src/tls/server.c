@@ -1,23 +1,59 @@
-/* The server's state machine: ClientHello in; ServerHello, Certificate,
- * ServerHelloDone out; ClientKeyExchange, ChangeCipherSpec, Finished in;
- * ChangeCipherSpec, Finished out. */
+/* The server's state machine. Full handshake: ClientHello in; ServerHello,
+ * Certificate, [ServerKeyExchange], [CertificateRequest], ServerHelloDone
+ * out; [Certificate], ClientKeyExchange, [CertificateVerify],
+ * ChangeCipherSpec, Finished in; ChangeCipherSpec, Finished out. A
+ * ClientHello offering the cached session gets the abbreviated handshake:
+ * ServerHello, ChangeCipherSpec, Finished at once. */
 #include "tls/conn_int.h"
 
 #include "tls/crypto.h"
+#include "tls/kx.h"
+#include "tls/server_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static const uint8_t empty_reneg[] = {0x00};
+static const uint8_t point_formats[] = {0x01, 0x00}; /* uncompressed only */
 
-/* Server preference order among what the client offered. */
+/* Server preference order among what the client offered, skipping key
+ * exchanges the client cannot do (an ECDHE suite without a common curve). */
 static const tls_suite *choose_suite(const tls_conn *c, const tls_client_hello *ch)
 {
 	for (size_t i = 0; i < c->cfg.n_suites; i++)
-		for (size_t j = 0; j < ch->n_suites; j++)
-			if (ch->suites[j] == c->cfg.suites[i] && tls_suite_by_id(ch->suites[j]))
-				return tls_suite_by_id(ch->suites[j]);
+		for (size_t j = 0; j < ch->n_suites; j++) {
+			const tls_suite *s = tls_suite_by_id(ch->suites[j]);
+			if (ch->suites[j] == c->cfg.suites[i] && s && tls_kx_ops_for(s)->server_can(c))
+				return s;
+		}
 	return NULL;
+}
+
+static void read_u16_list(const tls_ext *e, uint16_t *out, size_t *n, size_t cap)
+{
+	*n = 0;
+	if (e->len < 2)
+		return;
+	for (size_t i = 2; i + 1 < e->len && *n < cap; i += 2)
+		out[(*n)++] = (uint16_t)(e->data[i] << 8 | e->data[i + 1]);
+}
+
+/* What the client said about curves and point formats (RFC 8422 5.1). */
+static void read_ec_extensions(tls_conn *c, const tls_client_hello *ch)
+{
+	const tls_ext *g = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_SUPPORTED_GROUPS);
+	const tls_ext *f = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_EC_POINT_FORMATS);
+	if (g) {
+		c->peer_sent_groups = 1;
+		read_u16_list(g, c->peer_groups, &c->n_peer_groups, 32);
+	}
+	if (f) {
+		c->peer_sent_point_formats = 1;
+		for (size_t i = 1; i < f->len; i++)
+			c->peer_uncompressed_ok |= f->data[i] == 0;
+	}
+	memcpy(c->peer_sig_algs, ch->sig_algs, ch->n_sig_algs * 2);
+	c->n_peer_sig_algs = ch->n_sig_algs;
 }
 
 static int check_client_hello(tls_conn *c, const tls_client_hello *ch)
@@ -39,42 +75,79 @@ static int check_client_hello(tls_conn *c, const tls_client_hello *ch)
 					"renegotiation_info is not empty on a first handshake");
 		c->secure_renegotiation = 1;
 	}
+	read_ec_extensions(c, ch);
 	return 0;
 }
 
-static int send_server_flight(tls_conn *c)
+static int send_server_hello(tls_conn *c, const uint8_t *sid, size_t sid_len)
 {
 	tls_server_hello sh;
 	tls_buf body = {0};
-	int rc;
 	memset(&sh, 0, sizeof sh);
 	sh.version = TLS_VERSION_12;
 	tls_gmt_random(c, sh.random);
 	memcpy(c->k.server_random, sh.random, 32);
 	c->k.has_server_random = 1;
-	sh.session_id_len = 32;
-	tls_rng_read(c->cfg.rng, sh.session_id, 32);
+	sh.session_id_len = sid_len;
+	if (sid)
+		memcpy(sh.session_id, sid, sid_len);
+	else
+		tls_rng_read(c->cfg.rng, sh.session_id, sid_len);
+	memcpy(c->k.session_id, sh.session_id, sid_len);
+	c->k.session_id_len = sid_len;
 	sh.suite = c->k.suite->id;
 	if (c->secure_renegotiation)
 		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
-	rc = tls_server_hello_encode(&body, &sh);
+	if (c->k.suite->kx == TLS_KX_ECDHE_RSA && c->peer_sent_point_formats)
+		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_EC_POINT_FORMATS, point_formats, 2};
+	int rc = tls_server_hello_encode(&body, &sh);
 	if (!rc)
 		rc = tls_send_hs(c, TLS_HS_SERVER_HELLO, &body);
-	tls_buf_clear(&body);
-	tls_certificate_msg cm = {.n = c->cfg.chain_n};
-	for (size_t i = 0; i < cm.n && i < TLS_MAX_CERTS; i++) {
-		cm.der[i] = c->cfg.chain_der[i];
-		cm.len[i] = c->cfg.chain_len[i];
-	}
+	tls_buf_free(&body);
+	return rc;
+}
+
+static int send_server_flight(tls_conn *c)
+{
+	tls_buf body = {0};
+	int rc = send_server_hello(c, NULL, 32);
 	if (!rc)
-		rc = tls_certificate_encode(&body, &cm);
+		rc = tls_send_certificate(c, c->cfg.chain_n);
 	if (!rc)
-		rc = tls_send_hs(c, TLS_HS_CERTIFICATE, &body);
-	tls_buf_clear(&body);
-	if (!rc)
+		rc = tls_server_send_key_exchange(c);
+	if (!rc && c->cfg.request_client_cert)
+		rc = tls_server_send_cert_request(c);
+	if (!rc && c->status != TLS_FAILED)
 		rc = tls_send_hs(c, TLS_HS_SERVER_HELLO_DONE, &body);
 	tls_buf_free(&body);
 	return rc;
+}
+
+/* The cached session, if the client offers it and its suite. */
+static const tls_session *cached(const tls_conn *c, const tls_client_hello *ch)
+{
+	const tls_session *s = c->cfg.session_cache;
+	if (!s || !s->valid || !ch->session_id_len || s->id_len != ch->session_id_len ||
+	    memcmp(s->id, ch->session_id, s->id_len))
+		return NULL;
+	for (size_t i = 0; i < ch->n_suites; i++)
+		if (ch->suites[i] == s->suite && tls_suite_by_id(s->suite))
+			return s;
+	return NULL;
+}
+
+/* Abbreviated handshake (RFC 5246 7.3): the same session ID back, and the
+ * server's ChangeCipherSpec and Finished right away. */
+static int resume(tls_conn *c, const tls_session *s)
+{
+	c->k.suite = tls_suite_by_id(s->suite);
+	int rc = send_server_hello(c, s->id, s->id_len);
+	if (!rc && tls_resume_keys(c, s))
+		rc = TLS_ERR_INTERNAL;
+	if (rc)
+		return tls_fail(c, rc, "could not resume the session");
+	c->st = ST_WAIT_CCS;
+	return tls_send_finished(c);
 }
 
 static int on_client_hello(tls_conn *c, const uint8_t *msg, size_t n)
@@ -85,94 +158,65 @@ static int on_client_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	int rc = check_client_hello(c, &ch);
 	if (rc)
 		return rc;
-	c->k.suite = choose_suite(c, &ch);
-	if (!c->k.suite)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
-				"no cipher suite in common with the client");
 	c->offered_version = ch.version;
 	c->k.version = TLS_VERSION_12;
 	memcpy(c->k.client_random, ch.random, 32);
 	c->k.has_client_random = 1;
 	snprintf(c->k.server_name, sizeof c->k.server_name, "%s", ch.server_name);
+	const tls_session *s = cached(c, &ch);
+	if (s) {
+		tls_transcript_add(c, msg, n);
+		return resume(c, s);
+	}
+	c->k.suite = choose_suite(c, &ch);
+	if (!c->k.suite)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
+				"no cipher suite in common with the client");
 	tls_transcript_add(c, msg, n);
 	if (!c->cfg.key || c->cfg.chain_n == 0)
 		return tls_fail(c, TLS_ERR_INTERNAL, "the server has no certificate or key");
 	rc = send_server_flight(c);
 	if (rc)
 		return tls_fail(c, rc, "could not build the server's flight");
-	c->st = ST_WAIT_CLIENT_KEY_EXCHANGE;
+	c->st = c->cfg.request_client_cert ? ST_WAIT_CLIENT_CERTIFICATE : ST_WAIT_CLIENT_KEY_EXCHANGE;
 	return 0;
-}
-
-/* RFC 5246 7.4.7.1: whatever the padding or version check says, go on with
- * a premaster secret; a bad one is replaced by random bytes drawn before
- * decryption, chosen with a mask rather than a branch, so the only symptom
- * is a Finished that does not match. */
-static void rsa_premaster(tls_conn *c, const uint8_t *enc, size_t enc_len, uint8_t pms[48])
-{
-	uint8_t fake[48], dec[1024];
-	unsigned long dec_len = sizeof dec;
-	int stat = 0;
-	tls_rng_read(c->cfg.rng, fake, 48);
-	memset(dec, 0, sizeof dec);
-	int err = rsa_decrypt_key_ex(enc, (unsigned long)enc_len, dec, &dec_len, NULL, 0,
-				     tls_hash_sha256(), LTC_PKCS_1_V1_5, &stat,
-				     (rsa_key *)c->cfg.key);
-	unsigned good = (unsigned)(err == CRYPT_OK) & (unsigned)(stat == 1) & (unsigned)(dec_len == 48);
-	good &= (unsigned)(dec[0] == (uint8_t)(c->offered_version >> 8));
-	good &= (unsigned)(dec[1] == (uint8_t)c->offered_version);
-	uint8_t mask = (uint8_t)(0u - good);
-	for (int i = 0; i < 48; i++)
-		pms[i] = (uint8_t)((dec[i] & mask) | (fake[i] & (uint8_t)~mask));
-	zeromem(dec, sizeof dec);
-	zeromem(fake, sizeof fake);
 }
 
 static int on_client_key_exchange(tls_conn *c, const uint8_t *msg, size_t n)
 {
-	const uint8_t *enc;
-	size_t enc_len;
-	if (tls_cke_rsa_decode(msg + 4, n - 4, &enc, &enc_len, NULL))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ClientKeyExchange");
+	/* The CertificateVerify that may follow signs the transcript up to here. */
 	tls_transcript_add(c, msg, n);
-	rsa_premaster(c, enc, enc_len, c->k.premaster);
-	c->k.premaster_len = 48;
-	c->k.has_premaster = 1;
-	int rc = tls_derive_all(c);
+	int rc = tls_kx_ops_for(c->k.suite)->server_exchange(c, msg + 4, n - 4);
 	if (rc)
-		return tls_fail(c, rc, "key derivation failed");
-	c->st = ST_WAIT_CCS;
+		return rc;
+	if (tls_derive_all(c))
+		return tls_fail(c, TLS_ERR_INTERNAL, "key derivation failed");
+	c->st = c->client_cert_ok ? ST_WAIT_CERTIFICATE_VERIFY : ST_WAIT_CCS;
 	return 0;
+}
+
+static void remember_session(tls_conn *c)
+{
+	tls_session *s = c->cfg.session_cache;
+	if (!s || c->k.resumed)
+		return;
+	tls_session_wipe(s);
+	s->valid = 1;
+	memcpy(s->id, c->k.session_id, c->k.session_id_len);
+	s->id_len = c->k.session_id_len;
+	s->suite = c->k.suite->id;
+	memcpy(s->master, c->k.master, 48);
 }
 
 static int on_finished(tls_conn *c, const uint8_t *msg, size_t n)
 {
-	uint8_t got[12], want[12];
-	if (tls_finished_decode(msg + 4, n - 4, got, NULL))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "Finished of the wrong size");
-	if (tls_finished_make(c, 0, want))
-		return tls_fail(c, TLS_ERR_INTERNAL, "could not compute verify_data");
-	if (mem_neq(got, want, 12))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
-				"the client's Finished does not match: the handshake was altered "
-				"or the premaster secret differs");
-	memcpy(c->k.client_verify, got, 12);
-	c->k.has_client_verify = 1;
-	tls_transcript_add(c, msg, n);
-	int rc = tls_send_ccs(c);
-	if (!rc)
-		rc = tls_finished_make(c, 1, c->k.server_verify);
+	int rc = tls_check_finished(c, msg, n);
 	if (rc)
-		return tls_fail(c, rc, "could not build the server's Finished");
-	c->k.has_server_verify = 1;
-	tls_buf body = {0};
-	tls_finished_encode(&body, c->k.server_verify);
-	rc = tls_send_hs(c, TLS_HS_FINISHED, &body);
-	tls_buf_free(&body);
-	if (rc)
-		return tls_fail(c, rc, "could not send Finished");
-	c->st = ST_DONE;
-	c->status = TLS_ESTABLISHED;
+		return rc;
+	if (!c->k.resumed && (rc = tls_send_finished(c)))
+		return rc;
+	remember_session(c);
+	tls_established(c);
 	return 0;
 }
 
@@ -183,9 +227,17 @@ int tls_server_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n)
 		if (type == TLS_HS_CLIENT_HELLO)
 			return on_client_hello(c, msg, n);
 		break;
+	case ST_WAIT_CLIENT_CERTIFICATE:
+		if (type == TLS_HS_CERTIFICATE)
+			return tls_server_on_client_certificate(c, msg, n);
+		break;
 	case ST_WAIT_CLIENT_KEY_EXCHANGE:
 		if (type == TLS_HS_CLIENT_KEY_EXCHANGE)
 			return on_client_key_exchange(c, msg, n);
+		break;
+	case ST_WAIT_CERTIFICATE_VERIFY:
+		if (type == TLS_HS_CERTIFICATE_VERIFY)
+			return tls_server_on_certificate_verify(c, msg, n);
 		break;
 	case ST_WAIT_FINISHED:
 		if (type == TLS_HS_FINISHED)

@@ -9,8 +9,9 @@ command -v tmux >/dev/null || { bad "tmux is installed (make deps)"; finish; exi
 TM="tmux -u -L tlsstep-test-$$"
 trap '$TM kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 SEQ=0
+S=
 
-screen() { $TM capture-pane -p -t tui 2>/dev/null; }
+screen() { $TM capture-pane -p -t "$S" 2>/dev/null; }
 # shows TEXT [TRIES]: polls the screen until TEXT appears (fixed string).
 shows() {
 	for _ in $(seq "${2:-50}"); do
@@ -30,16 +31,21 @@ start() {
 	shift
 	SEQ=$((SEQ + 1))
 	EXITF="$TMP/exit.$SEQ"
-	$TM kill-session -t tui 2>/dev/null
-	$TM -f /dev/null new-session -d -s tui -x "$w" -y "$h" \
+	# Each run gets a tmux server of its own: reusing one raced with its
+	# exit, and tmux 3.3 could crash creating a second sized session.
+	$TM kill-server 2>/dev/null
+	TM="tmux -u -L tlsstep-test-$$-$SEQ"
+	S=tui
+	$TM -f /dev/null new-session -d -s "$S" -x "$w" -y "$h" \
 		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 ${envs[*]} '$BIN' $*; echo EXIT=\$? > '$EXITF'; sleep 60"
 	$TM set -g window-size manual 2>/dev/null
+	return 0
 }
-keys() { $TM send-keys -t tui "$@"; }
+keys() { $TM send-keys -t "$S" "$@"; }
 exited() { # NAME: the program left with status 0
 	if wait_for "$EXITF" "EXIT=0" 50; then ok "$1"; else bad "$1" "$(cat "$EXITF" 2>/dev/null)"; fi
 }
-dump_line() { $TM capture-pane -p -e -t tui | grep -a '0000 ' | head -1; }
+dump_line() { $TM capture-pane -p -e -t "$S" | grep -a '0000 ' | head -1; }
 
 MASTER=$("$BIN" --json --seed 1 | jq -r .secrets.master_secret)
 
@@ -67,9 +73,9 @@ walk() { # W H: the main tour at one size
 	expect "$s step 5 has the derivation" "master_secret = PRF(pre_master_secret"
 	keys 3
 	expect "$s 3 jumps to step 3" "Step 3 of 6: Server certificate"
-	$TM resize-window -t tui -x 60 -y 20
+	$TM resize-window -t "$S" -x 60 -y 20
 	expect "$s 60x20 shows terminal too small" "terminal too small (need 80x24)"
-	$TM resize-window -t tui -x "$w" -y "$h"
+	$TM resize-window -t "$S" -x "$w" -y "$h"
 	expect "$s growing again recovers" "Step 3 of 6: Server certificate"
 	keys '?'
 	expect "$s ? shows the help" "Help: any key closes"
@@ -84,7 +90,7 @@ walk 120 40
 
 start 80 24 NO_COLOR=1 --
 expect "NO_COLOR=1 starts" "Client hello"
-if $TM capture-pane -p -e -t tui | grep -aq $'\e\\[3[0-7]m'; then bad "NO_COLOR=1 draws no colour"
+if $TM capture-pane -p -e -t "$S" | grep -aq $'\e\\[3[0-7]m'; then bad "NO_COLOR=1 draws no colour"
 else ok "NO_COLOR=1 draws no colour"; fi
 keys C-c
 exited "Ctrl-C quits with status 0"

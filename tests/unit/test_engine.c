@@ -147,8 +147,8 @@ static void test_failure_scenarios(void **st)
 	(void)st;
 	expect_alert("untrusted-ca", 0, TLS_ALERT_UNKNOWN_CA, 3);
 	expect_alert("expired", 0, TLS_ALERT_CERTIFICATE_EXPIRED, 3);
-	expect_alert("wrong-name", 0, TLS_ALERT_BAD_CERTIFICATE, 3);
-	expect_alert("no-common-suite", 1, TLS_ALERT_HANDSHAKE_FAILURE, 1);
+	expect_alert("wrong-host", 0, TLS_ALERT_BAD_CERTIFICATE, 3);
+	expect_alert("no-shared-cipher", 1, TLS_ALERT_HANDSHAKE_FAILURE, 1);
 }
 
 static void test_every_suite_scenario_completes(void **st)

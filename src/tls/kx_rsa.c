@@ -1,0 +1,74 @@
+/* RSA key exchange: the client picks the premaster secret and encrypts it
+ * to the key in the server's certificate (RFC 5246 7.4.7.1). No forward
+ * secrecy: whoever gets the server's private key later reads every
+ * recorded session. */
+#include "tls/kx.h"
+
+#include "tls/crypto.h"
+
+#include <string.h>
+
+static int can(const tls_conn *c)
+{
+	(void)c;
+	return 1;
+}
+
+static int client_exchange(tls_conn *c, tls_buf *body)
+{
+	uint8_t pms[48], enc[1024];
+	unsigned long enc_len = sizeof enc;
+	/* The premaster starts with the version the client offered, so a
+	 * downgrade of the ClientHello is caught (RFC 5246 7.4.7.1). */
+	pms[0] = (uint8_t)(c->offered_version >> 8);
+	pms[1] = (uint8_t)c->offered_version;
+	if (tls_rng_read(c->cfg.rng, pms + 2, 46))
+		return tls_fail(c, TLS_ERR_INTERNAL, "no random bytes for the premaster secret");
+	tls_kx_set_premaster(c, pms, 48);
+	int err = rsa_encrypt_key_ex(pms, 48, enc, &enc_len, NULL, 0, &c->cfg.rng->state, c->cfg.rng->idx,
+				     tls_hash_sha256(), LTC_PKCS_1_V1_5, &c->peer[0].key);
+	zeromem(pms, sizeof pms);
+	if (err != CRYPT_OK)
+		return tls_fail(c, TLS_ERR_INTERNAL, "RSA encryption of the premaster failed");
+	return tls_cke_rsa_encode(body, enc, enc_len) ? tls_fail(c, TLS_ERR_INTERNAL, "out of memory") : 0;
+}
+
+/* RFC 5246 7.4.7.1: whatever the padding or version check says, go on with
+ * a premaster secret; a bad one is replaced by random bytes drawn before
+ * decryption, chosen with a mask rather than a branch, so the only symptom
+ * is a Finished that does not match. */
+static void rsa_premaster(tls_conn *c, const uint8_t *enc, size_t enc_len, uint8_t pms[48])
+{
+	uint8_t fake[48], dec[1024];
+	unsigned long dec_len = sizeof dec;
+	int stat = 0;
+	tls_rng_read(c->cfg.rng, fake, 48);
+	memset(dec, 0, sizeof dec);
+	int err = rsa_decrypt_key_ex(enc, (unsigned long)enc_len, dec, &dec_len, NULL, 0,
+				     tls_hash_sha256(), LTC_PKCS_1_V1_5, &stat,
+				     (rsa_key *)c->cfg.key);
+	unsigned good = (unsigned)(err == CRYPT_OK) & (unsigned)(stat == 1) & (unsigned)(dec_len == 48);
+	good &= (unsigned)(dec[0] == (uint8_t)(c->offered_version >> 8));
+	good &= (unsigned)(dec[1] == (uint8_t)c->offered_version);
+	uint8_t mask = (uint8_t)(0u - good);
+	for (int i = 0; i < 48; i++)
+		pms[i] = (uint8_t)((dec[i] & mask) | (fake[i] & (uint8_t)~mask));
+	zeromem(dec, sizeof dec);
+	zeromem(fake, sizeof fake);
+}
+
+static int server_exchange(tls_conn *c, const uint8_t *body, size_t n)
+{
+	const uint8_t *enc;
+	size_t enc_len;
+	uint8_t pms[48];
+	if (tls_cke_rsa_decode(body, n, &enc, &enc_len, NULL))
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ClientKeyExchange");
+	rsa_premaster(c, enc, enc_len, pms);
+	tls_kx_set_premaster(c, pms, 48);
+	zeromem(pms, sizeof pms);
+	return 0;
+}
+
+const tls_kx_ops tls_kx_rsa = {TLS_KX_RSA, can, NULL, NULL, client_exchange, server_exchange};
+
