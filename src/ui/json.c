@@ -56,7 +56,10 @@ static void side(FILE *f, const model_side *s)
 	fputc('{', f);
 	for (int i = 0; i < MS_COUNT; i++) {
 		fprintf(f, "%s\"%s\":", i ? "," : "", model_secret_key(i));
-		value(f, &s->v[i]);
+		if (i == MS_PREMASTER && s->premaster_full.len > s->v[i].len)
+			hex(f, s->premaster_full.v, s->premaster_full.len);
+		else
+			value(f, &s->v[i]);
 	}
 	fputs(",\"transcript_hash\":", f);
 	value(f, &s->transcript_hash);
@@ -89,6 +92,10 @@ static void step(FILE *f, const model_step *st)
 {
 	fprintf(f, "{\"number\":%d,\"title\":", st->number);
 	str(f, st->title);
+	if (st->note[0]) {
+		fputs(",\"note\":", f);
+		str(f, st->note);
+	}
 	fputs(",\"records\":[", f);
 	for (size_t i = 0; i < st->n_rec; i++) {
 		fputs(i ? "," : "", f);
@@ -152,7 +159,10 @@ void json_model(FILE *f, const model *m)
 	fputs("],\"secrets\":{", f);
 	for (int i = 0; i < MS_COUNT; i++) {
 		fprintf(f, "%s\"%s\":", i ? "," : "", model_secret_key(i));
-		value(f, &m->secrets[i]);
+		if (i == MS_PREMASTER && m->premaster_full.len > m->secrets[i].len)
+			hex(f, m->premaster_full.v, m->premaster_full.len); /* DHE: as long as p */
+		else
+			value(f, &m->secrets[i]);
 	}
 	fputs(",\"key_block\":", f);
 	if (m->key_block_len)

@@ -599,7 +599,11 @@ int layout_derivation(const model *m, int step, int width, lt_lines *out)
 	lt_lines_add(out, "TLS 1.2 PRF with HMAC-%s (RFC 5246 5, 8.1, 6.3)", m->prf_sha384 ? "SHA384" : "SHA256");
 	lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"master secret\",");
 	lt_lines_add(out, "                    client_random + server_random)[0..47]");
-	add_hex(out, 2, "pre_master_secret", v[MS_PREMASTER].v, v[MS_PREMASTER].len, width);
+	const model_long_value *pf = &m->steps[step].client.premaster_full;
+	if (pf->len > v[MS_PREMASTER].len) /* DHE: as long as p */
+		add_hex(out, 2, "pre_master_secret", pf->v, pf->len, width);
+	else
+		add_hex(out, 2, "pre_master_secret", v[MS_PREMASTER].v, v[MS_PREMASTER].len, width);
 	add_hex(out, 2, "client_random", v[MS_CLIENT_RANDOM].v, v[MS_CLIENT_RANDOM].len, width);
 	add_hex(out, 2, "server_random", v[MS_SERVER_RANDOM].v, v[MS_SERVER_RANDOM].len, width);
 	add_hex(out, 2, "= master_secret", v[MS_MASTER].v, v[MS_MASTER].len, width);

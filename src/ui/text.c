@@ -113,6 +113,8 @@ static void knowledge(FILE *f, const model_step *st)
 	}
 	if (st->client.cert_note[0])
 		fprintf(f, "  client's certificate check: %s\n", st->client.cert_note);
+	if (st->server.cert_note[0])
+		fprintf(f, "  server's check of the client certificate: %s\n", st->server.cert_note);
 }
 
 static void cut(FILE *f, const model *m, const char *name, size_t *at, size_t len)
@@ -131,9 +133,13 @@ static void derivation(FILE *f, const model *m)
 	const char *h = m->prf_sha384 ? "SHA-384" : "SHA-256";
 	if (!s[MS_MASTER].known)
 		return;
-	fprintf(f, "\nDerivation (TLS 1.2 PRF with HMAC-%s):\n  premaster secret (%zu bytes) = ", h,
-		s[MS_PREMASTER].len);
-	value(f, &s[MS_PREMASTER]);
+	const model_long_value *pf = &m->premaster_full;
+	size_t plen = pf->len > s[MS_PREMASTER].len ? pf->len : s[MS_PREMASTER].len;
+	fprintf(f, "\nDerivation (TLS 1.2 PRF with HMAC-%s):\n  premaster secret (%zu bytes) = ", h, plen);
+	if (pf->len > s[MS_PREMASTER].len)
+		hex_line(f, pf->v, pf->len, pf->len);
+	else
+		value(f, &s[MS_PREMASTER]);
 	fprintf(f, "\n  master_secret = PRF(premaster_secret, \"master secret\", client_random + server_random)[0..47]\n"
 		   "                = ");
 	value(f, &s[MS_MASTER]);
@@ -175,6 +181,8 @@ void text_step(FILE *f, const model *m, int step)
 {
 	const model_step *st = &m->steps[step];
 	fprintf(f, "\n==== Step %d: %s (%s) ====\n", step, st->title, step_direction(step));
+	if (st->note[0])
+		fprintf(f, "Note: %s\n", st->note);
 	records(f, st);
 	messages(f, st);
 	knowledge(f, st);

@@ -176,7 +176,13 @@ static void draw_detail(tui *t)
 	const lt_rect *r = &t->scr.detail;
 	char a[512], b[512];
 	a[0] = b[0] = 0;
-	if (t->tree.n) {
+	if (!t->tree.n && t->m.steps[t->step].note[0]) {
+		snprintf(a, sizeof a, "%s", "nothing on the wire in this step");
+		snprintf(b, sizeof b, "  %s", t->m.steps[t->step].note);
+	} else if (t->tree.n && t->sel == 0 && t->m.steps[t->step].note[0]) {
+		snprintf(a, sizeof a, "%s", "about this step");
+		snprintf(b, sizeof b, "  %s", t->m.steps[t->step].note);
+	} else if (t->tree.n) {
 		const lt_row *s = &t->tree.v[t->sel];
 		const model_step *st = &t->m.steps[t->step];
 		const char *what = s->span ? s->span->path : s->label;

@@ -13,6 +13,7 @@ trap cleanup EXIT
 s_server() {
 	local log=$1
 	shift
+	rm -f "$log" # a stale ACCEPT line would name the previous server's port
 	(sleep 8 | timeout 15 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 -msg \
 		-cert $A/server.crt -key $A/server.key "$@" >"$log" 2>&1) &
 	PIDS+=($!)
