@@ -188,8 +188,9 @@ static int check_chain(tls_conn *c)
 			 "NOT VERIFIED (--insecure): anyone could have sent this certificate");
 		return 0;
 	}
-	int rc = tls_x509_verify_chain(c->peer, c->n_peer, c->cfg.anchors, c->cfg.n_anchors, c->cfg.now,
-				       c->cfg.server_name, why, sizeof why);
+	int rc;
+	TLS_TIMED(c, TLS_PH_CERT, rc = tls_x509_verify_chain(c->peer, c->n_peer, c->cfg.anchors, c->cfg.n_anchors,
+							   c->cfg.now, c->cfg.server_name, why, sizeof why));
 	k->cert_status = rc;
 	if (rc) {
 		snprintf(k->cert_note, sizeof k->cert_note, "rejected: %s", why);
@@ -237,7 +238,9 @@ static int verify_ske(tls_conn *c, const tls_ske *m)
 				m->sig_alg);
 	if (tls_sig_digest(m->sig_alg, parts, lens, 3, d, &dl))
 		return tls_fail(c, TLS_ERR_INTERNAL, "could not hash the ServerKeyExchange");
-	if (tls_sig_verify(m->sig_alg, d, dl, m->sig, m->sig_len, &c->peer[0].key))
+	int bad;
+	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(m->sig_alg, d, dl, m->sig, m->sig_len, &c->peer[0].key));
+	if (bad)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
 				"the ServerKeyExchange signature does not verify with the certificate's key: "
 				"the parameters were changed or not made by the certificate's owner");
@@ -257,7 +260,7 @@ static int on_server_key_exchange(tls_conn *c, const uint8_t *msg, size_t n)
 	tls_transcript_add(c, msg, n);
 	rc = verify_ske(c, &m);
 	if (!rc)
-		rc = kx->client_params(c, &m);
+		TLS_TIMED(c, TLS_PH_KX, rc = kx->client_params(c, &m));
 	c->st = ST_WAIT_SERVER_HELLO_DONE;
 	return rc;
 }
@@ -289,7 +292,8 @@ static int send_certificate_verify(tls_conn *c)
 	hash_state h = c->th256;
 	sha256_done(&h, d);
 	tls_buf body = {0};
-	int rc = tls_sig_sign(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl);
+	int rc;
+	TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl));
 	if (!rc)
 		rc = tls_signed_encode(&body, TLS_SIG_RSA_SHA256, sig, sl);
 	if (!rc)
@@ -308,7 +312,8 @@ static int on_server_hello_done(tls_conn *c, const uint8_t *msg, size_t n)
 	if (c->cert_requested && tls_send_certificate(c, c->sent_client_cert ? c->cfg.chain_n : 0))
 		return tls_fail(c, TLS_ERR_INTERNAL, "could not send the client's Certificate");
 	tls_buf body = {0};
-	int rc = tls_kx_ops_for(c->k.suite)->client_exchange(c, &body);
+	int rc;
+	TLS_TIMED(c, TLS_PH_KX, rc = tls_kx_ops_for(c->k.suite)->client_exchange(c, &body));
 	if (!rc && tls_send_hs(c, TLS_HS_CLIENT_KEY_EXCHANGE, &body))
 		rc = tls_fail(c, TLS_ERR_INTERNAL, "could not send the ClientKeyExchange");
 	tls_buf_free(&body);

@@ -102,7 +102,7 @@ int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
 	tls_buf_u16(&c->out, c->rec_version);
 	at = tls_buf_len_begin(&c->out, 2);
 	if (c->wr_on)
-		rc = tls_protect_seal(&c->wr, c->cfg.rng, type, c->rec_version, p, n, &c->out);
+		TLS_TIMED(c, TLS_PH_RECORD, rc = tls_protect_seal(&c->wr, c->cfg.rng, type, c->rec_version, p, n, &c->out));
 	else
 		rc = tls_buf_put(&c->out, p, n);
 	if (rc)
@@ -213,10 +213,20 @@ size_t tls_conn_take_app(tls_conn *c, uint8_t *out, size_t cap)
 
 void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t n)
 {
+	double t0 = tls_prof_start(c);
 	sha256_process(&c->th256, msg, (unsigned long)n);
 	sha384_process(&c->th384, msg, (unsigned long)n);
 	c->k.transcript_len += n;
 	c->k.transcript_hash_len = tls_transcript_hash(c, c->k.transcript_hash);
+	tls_prof_stop(c, TLS_PH_HASH, t0);
+}
+
+const char *tls_phase_name(int phase)
+{
+	static const char *const names[TLS_PH_COUNT] = {
+		"key_exchange", "signatures", "certificate_checks", "prf", "record_protection", "transcript_hash",
+	};
+	return phase >= 0 && phase < TLS_PH_COUNT ? names[phase] : "?";
 }
 
 size_t tls_transcript_hash(tls_conn *c, uint8_t out[48])
@@ -246,10 +256,12 @@ void tls_gmt_random(tls_conn *c, uint8_t random[32])
 int tls_derive_all(tls_conn *c)
 {
 	tls_knowledge *k = &c->k;
+	double t0 = tls_prof_start(c);
 	int rc = tls_derive_master(k->suite, k->premaster, k->premaster_len, k->client_random,
 				   k->server_random, k->master);
 	if (!rc)
 		rc = tls_derive_keys(k->suite, k->master, k->client_random, k->server_random, &k->keys);
+	tls_prof_stop(c, TLS_PH_PRF, t0);
 	if (rc)
 		return TLS_ERR_INTERNAL;
 	k->has_master = k->has_keys = 1;
@@ -260,7 +272,9 @@ int tls_finished_make(tls_conn *c, int from_server, uint8_t vd[12])
 {
 	uint8_t h[48];
 	size_t hl = tls_transcript_hash(c, h);
-	return tls_verify_data(c->k.suite, c->k.master, from_server, h, hl, vd) ? TLS_ERR_INTERNAL : 0;
+	int rc;
+	TLS_TIMED(c, TLS_PH_PRF, rc = tls_verify_data(c->k.suite, c->k.master, from_server, h, hl, vd));
+	return rc ? TLS_ERR_INTERNAL : 0;
 }
 
 /* ---- receiving ------------------------------------------------------ */
@@ -376,7 +390,8 @@ static int one_record(tls_conn *c)
 	int rc;
 	tls_buf plain = {0};
 	if (c->rd_on) {
-		rc = tls_protect_open(&c->rd, type, (uint16_t)((h[1] << 8) | h[2]), h + 5, len, &plain);
+		TLS_TIMED(c, TLS_PH_RECORD,
+			  rc = tls_protect_open(&c->rd, type, (uint16_t)((h[1] << 8) | h[2]), h + 5, len, &plain));
 		if (rc) {
 			tls_buf_free(&plain);
 			return tls_fail(c, rc, "a protected record failed its integrity check");

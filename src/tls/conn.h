@@ -31,6 +31,15 @@ void tls_session_wipe(tls_session *s);
 
 #define TLS_MAX_PREMASTER 1024 /* a DHE premaster is as long as p (8192 bits at most) */
 
+/* Where a handshake's time goes, for `tlsstep bench`. The engine reads no
+ * clock of its own: the caller passes one. */
+enum tls_phase { TLS_PH_KX, TLS_PH_SIG, TLS_PH_CERT, TLS_PH_PRF, TLS_PH_RECORD, TLS_PH_HASH, TLS_PH_COUNT };
+typedef struct {
+	double (*clock)(void); /* seconds, monotonic */
+	double seconds[TLS_PH_COUNT];
+} tls_profile;
+const char *tls_phase_name(int phase);
+
 typedef struct {
 	int is_server;
 	tls_rng *rng;       /* every random byte comes from here */
@@ -38,6 +47,7 @@ typedef struct {
 	const uint16_t *suites; /* client: offered, in order; server: accepted, in preference order */
 	size_t n_suites;
 	size_t max_fragment; /* largest plaintext per record we send; 0 = 16384 */
+	tls_profile *prof;   /* NULL, or where to add up time per phase */
 	/* client */
 	const char *server_name;  /* checked against the certificate; sent as SNI unless an IP */
 	const tls_x509 *anchors;  /* trusted roots */

@@ -65,6 +65,23 @@ struct tls_conn {
 	int client_cert_ok;      /* server: the client sent a certificate we must see verified */
 };
 
+/* Times one statement into a phase when a profile is attached. */
+static inline double tls_prof_start(const tls_conn *c)
+{
+	return c->cfg.prof ? c->cfg.prof->clock() : 0;
+}
+static inline void tls_prof_stop(const tls_conn *c, int phase, double t0)
+{
+	if (c->cfg.prof)
+		c->cfg.prof->seconds[phase] += c->cfg.prof->clock() - t0;
+}
+#define TLS_TIMED(c, phase, stmt)                      \
+	do {                                           \
+		double t0_ = tls_prof_start(c);        \
+		stmt;                                  \
+		tls_prof_stop(c, phase, t0_);          \
+	} while (0)
+
 /* Appends a handshake message to the transcript and updates the knowledge. */
 void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t n);
 /* The transcript hash with the negotiated PRF hash (SHA-256 before that). */

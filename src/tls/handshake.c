@@ -49,7 +49,8 @@ int tls_read_peer_chain(tls_conn *c, const uint8_t *msg, size_t n, size_t *count
 	tls_transcript_add(c, msg, n);
 	*count = cm.n;
 	for (size_t i = 0; i < cm.n; i++) {
-		int rc = tls_x509_parse(cm.der[i], cm.len[i], &c->peer[i], NULL, 0, NULL);
+		int rc;
+		TLS_TIMED(c, TLS_PH_CERT, rc = tls_x509_parse(cm.der[i], cm.len[i], &c->peer[i], NULL, 0, NULL));
 		if (rc)
 			return tls_fail(c, rc, "certificate %zu of the chain could not be parsed", i);
 		c->n_peer = i + 1;
@@ -67,7 +68,9 @@ int tls_resume_keys(tls_conn *c, const tls_session *s)
 	memcpy(k->master, s->master, 48);
 	k->has_master = 1;
 	k->resumed = 1;
-	if (tls_derive_keys(k->suite, k->master, k->client_random, k->server_random, &k->keys))
+	int rc;
+	TLS_TIMED(c, TLS_PH_PRF, rc = tls_derive_keys(k->suite, k->master, k->client_random, k->server_random, &k->keys));
+	if (rc)
 		return TLS_ERR_INTERNAL;
 	k->has_keys = 1;
 	return 0;

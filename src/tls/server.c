@@ -186,7 +186,8 @@ static int on_client_key_exchange(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	/* The CertificateVerify that may follow signs the transcript up to here. */
 	tls_transcript_add(c, msg, n);
-	int rc = tls_kx_ops_for(c->k.suite)->server_exchange(c, msg + 4, n - 4);
+	int rc;
+	TLS_TIMED(c, TLS_PH_KX, rc = tls_kx_ops_for(c->k.suite)->server_exchange(c, msg + 4, n - 4));
 	if (rc)
 		return rc;
 	if (tls_derive_all(c))

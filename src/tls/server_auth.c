@@ -34,14 +34,16 @@ int tls_server_send_key_exchange(tls_conn *c)
 	uint8_t d[64], sig[TLS_SIG_MAX];
 	size_t dl, sl = sizeof sig;
 	uint16_t alg = ske_sig_alg(c);
-	int rc = kx->server_params(c, &body);
+	int rc;
+	TLS_TIMED(c, TLS_PH_KX, rc = kx->server_params(c, &body));
 	if (rc)
 		goto out;
 	const uint8_t *parts[] = {c->k.client_random, c->k.server_random, body.p};
 	const size_t lens[] = {32, 32, body.len};
-	if (tls_sig_digest(alg, parts, lens, 3, d, &dl) ||
-	    tls_sig_sign(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl) ||
-	    tls_signed_encode(&body, alg, sig, sl) || tls_send_hs(c, TLS_HS_SERVER_KEY_EXCHANGE, &body))
+	int bad = tls_sig_digest(alg, parts, lens, 3, d, &dl);
+	if (!bad)
+		TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_sign(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
+	if (bad || tls_signed_encode(&body, alg, sig, sl) || tls_send_hs(c, TLS_HS_SERVER_KEY_EXCHANGE, &body))
 		rc = tls_fail(c, TLS_ERR_INTERNAL, "could not sign the ServerKeyExchange");
 	c->k.ske_sig_alg = alg;
 out:
@@ -84,8 +86,8 @@ int tls_server_on_client_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 				"the server requires a client certificate and the client sent none");
 	}
 	/* No host name: a client certificate names a person or a device. */
-	rc = tls_x509_verify_chain(c->peer, c->n_peer, c->cfg.client_anchors, c->cfg.n_client_anchors,
-				   c->cfg.now, NULL, why, sizeof why);
+	TLS_TIMED(c, TLS_PH_CERT, rc = tls_x509_verify_chain(c->peer, c->n_peer, c->cfg.client_anchors,
+							   c->cfg.n_client_anchors, c->cfg.now, NULL, why, sizeof why));
 	k->client_cert_status = rc;
 	if (rc) {
 		snprintf(k->client_cert_note, sizeof k->client_cert_note, "rejected: %s", why);
@@ -113,7 +115,9 @@ int tls_server_on_certificate_verify(tls_conn *c, const uint8_t *msg, size_t n)
 	/* Every handshake message up to the ClientKeyExchange. */
 	hash_state h = c->th256;
 	sha256_done(&h, d);
-	if (tls_sig_verify(alg, d, 32, sig, sl, &c->peer[0].key))
+	int bad;
+	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(alg, d, 32, sig, sl, &c->peer[0].key));
+	if (bad)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
 				"the CertificateVerify signature does not verify with the client "
 				"certificate's key: the client does not hold that key");

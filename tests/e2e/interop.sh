@@ -56,6 +56,27 @@ for pair in AES128-SHA:47 AES128-GCM-SHA256:156 AES256-SHA256:61; do
 	rm -f "$TMP/cli.keys" "$TMP/s.err"
 done
 
+# Every suite in tlsstep's table, both ways, against OpenSSL.
+for suite in AES256-SHA AES128-SHA256 AES256-GCM-SHA384 ECDHE-RSA-AES128-GCM-SHA256 \
+	ECDHE-RSA-AES256-GCM-SHA384 ECDHE-RSA-AES128-SHA ECDHE-RSA-AES256-SHA ECDHE-RSA-AES128-SHA256 \
+	ECDHE-RSA-AES256-SHA384 DHE-RSA-AES128-SHA DHE-RSA-AES128-SHA256 DHE-RSA-AES128-GCM-SHA256 \
+	DHE-RSA-AES256-GCM-SHA384; do
+	rm -f "$TMP/srv.keys" "$TMP/cli.keys" "$TMP/s.err"
+	s_server "$TMP/srv.log" -cipher "$suite" -keylogfile "$TMP/srv.keys" || bad "s_server $suite started"
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --servername localhost --cipher "$suite" --json >"$TMP/c.json" 2>/dev/null
+	ms=$(jq -r .secrets.master_secret "$TMP/c.json")
+	check "$suite: connect agrees with openssl on the master secret" grep -q " $ms\$" "$TMP/srv.keys"
+	("$BIN" serve 0 --json --timeout 5 --cipher "$suite" >"$TMP/s.json" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
+	PIDS+=($!)
+	wait_for "$TMP/s.err" 'listening on' || bad "serve started"
+	SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+	timeout 15 openssl s_client -tls1_2 -cipher "$suite" -connect "127.0.0.1:$SPORT" -servername localhost \
+		-CAfile $A/ca.crt -verify_return_error -keylogfile "$TMP/cli.keys" </dev/null >"$TMP/cli.log" 2>&1
+	wait_for "$TMP/s.err" '^rc=' 60
+	ms=$(jq -r .secrets.master_secret "$TMP/s.json")
+	check "$suite: serve agrees with openssl on the master secret" grep -q " $ms\$" "$TMP/cli.keys"
+done
+
 # A server that only speaks a suite tlsstep lacks.
 s_server "$TMP/srv.log" -cipher ECDHE-RSA-CHACHA20-POLY1305
 timeout 20 "$BIN" connect "127.0.0.1:$PORT" --json >"$TMP/c.json" 2>"$TMP/c.err"
