@@ -1,9 +1,258 @@
-/* tlsstep replay: placeholder until src/replay lands. */
+/* tlsstep replay FILE: the handshakes of a capture, in the same views as a
+ * simulation. Connections are printed as the replay hands them over (the
+ * file is read once; see replay/replay.h). */
 #include "app/cli.h"
+#include "app/files.h"
+#include "replay/pcapin.h"
+#include "replay/replay.h"
+#include "tls/pem.h"
+#include "ui/views.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_KEY_FILE (64 * 1024)
+
+enum { O_KEYLOG = 256, O_KEY, O_LIST, O_CONN, O_PLAIN, O_JSON };
+
+static const struct option opts[] = {
+    {"keylog", required_argument, 0, O_KEYLOG},
+    {"key", required_argument, 0, O_KEY},
+    {"list", no_argument, 0, O_LIST},
+    {"conn", required_argument, 0, O_CONN},
+    {"plain", no_argument, 0, O_PLAIN},
+    {"json", no_argument, 0, O_JSON},
+    {0, 0, 0, 0},
+};
+
+typedef struct {
+	const char *file, *keylog, *key;
+	int list, conn;
+	enum out_mode mode;
+	int shown;
+} replay_cli;
+
+static int parse(int argc, char **argv, replay_cli *c)
+{
+	int o;
+	uint64_t v;
+	memset(c, 0, sizeof *c);
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case O_KEYLOG: c->keylog = optarg; break;
+		case O_KEY: c->key = optarg; break;
+		case O_LIST: c->list = 1; break;
+		case O_CONN:
+			if (parse_u64(optarg, &v) || v < 1 || v > 1000000000)
+				return usage_error(
+				    "--conn needs a connection number (1, 2 ...), not '%s'",
+				    optarg);
+			c->conn = (int)v;
+			break;
+		case O_PLAIN: c->mode = OUT_PLAIN; break;
+		case O_JSON: c->mode = OUT_JSON; break;
+		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("replay needs a capture file: tlsstep replay FILE "
+				   "[--keylog F | --key KEY]");
+	c->file = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (c->list && c->mode == OUT_JSON)
+		return usage_error("--list prints a table; leave out --json");
+	return 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void print_list(const replay_conn_info *i)
+{
+	char ends[140];
+	snprintf(ends, sizeof ends, "%s -> %s", i->client, i->server);
+	printf("%3d  %-47s  %-7s  %s (0x%04X)  keys: %s  %s\n", i->number, ends,
+	       i->version ? replay_version_name(i->version) : "-", i->suite, i->suite_id,
+	       i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete");
+}
+
+static void print_plain(const replay_conn_info *i, const model *m)
+{
+	text_header(stdout, m);
+	printf("Connection %d: %s -> %s, %s, keys %s\n", i->number, i->client, i->server,
+	       i->version ? replay_version_name(i->version) : "no ServerHello",
+	       i->keys ? "known" : "not known");
+	for (int s = 1; s <= MODEL_LAST_STEP; s++)
+		if (m->steps[s].reached)
+			text_step(stdout, m, s);
+	text_summary(stdout, m);
+	if (i->n_notes)
+		printf("Notes:\n");
+	for (size_t k = 0; k < i->n_notes; k++)
+		printf("  - %s\n", i->notes[k]);
+	if (i->more_notes)
+		printf("  - (%zu more notes)\n", i->more_notes);
+	putchar('\n');
+}
+
+/* json_model's object, with the connection's identity and notes first. */
+static void print_json(const replay_conn_info *i, const model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		return;
+	json_model(mem, m);
+	fclose(mem);
+	printf("{\"connection\":%d,\"client\":", i->number);
+	json_str(stdout, i->client);
+	fputs(",\"server\":", stdout);
+	json_str(stdout, i->server);
+	printf(",\"tls_version\":\"%s\",\"keys\":%s,\"complete\":%s,\"notes\":[",
+	       i->version ? replay_version_name(i->version) : "unknown", i->keys ? "true" : "false",
+	       i->complete ? "true" : "false");
+	for (size_t k = 0; k < i->n_notes; k++) {
+		fputs(k ? "," : "", stdout);
+		json_str(stdout, i->notes[k]);
+	}
+	fputs("],", stdout);
+	fputs(len > 1 && buf[0] == '{' ? buf + 1 : "}\n", stdout);
+	free(buf);
+}
+
+static void emit(void *ctx, const replay_conn_info *i, model *m)
+{
+	replay_cli *c = ctx;
+	c->shown++;
+	if (c->list)
+		print_list(i);
+	else if (c->mode == OUT_JSON)
+		print_json(i, m);
+	else
+		print_plain(i, m);
+	fflush(stdout);
+}
+
+static int load_key(const char *path, rsa_key *key)
+{
+	tls_buf b = {0};
+	char err[512];
+	if (file_read(path, MAX_KEY_FILE, &b, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return -1;
+	}
+	int rc = tls_rsa_private_import(b.p, b.len, key);
+	tls_buf_free(&b);
+	if (rc)
+		fprintf(stderr,
+			"tlsstep: %s: not a usable RSA private key (PEM or DER, PKCS#1 or PKCS#8, "
+			"unencrypted, 1024 to 8192 bits)\n",
+			path);
+	return rc ? -1 : 0;
+}
+
+/* One line saying why nothing could be shown. */
+static void nothing_shown(const replay_cli *c, const replay_stats *st)
+{
+	const char *f = c->file;
+	if (c->conn && st->tls_conns)
+		fprintf(stderr,
+			"tlsstep: %s: no connection %d; the file has %llu TLS connection%s "
+			"(--list shows them)\n",
+			f, c->conn, (unsigned long long)st->tls_conns,
+			st->tls_conns == 1 ? "" : "s");
+	else if (!st->packets)
+		fprintf(stderr, "tlsstep: %s: no packets in the file\n", f);
+	else if (!st->tcp_packets)
+		fprintf(stderr,
+			"tlsstep: %s: no TCP packets (%llu packet%s: %llu not IP, %llu not TCP, "
+			"%llu IP fragments, %llu malformed%s%s)\n",
+			f, (unsigned long long)st->packets, st->packets == 1 ? "" : "s",
+			(unsigned long long)st->not_ip, (unsigned long long)st->not_tcp,
+			(unsigned long long)st->fragments, (unsigned long long)st->skipped,
+			st->first_problem[0] ? ", first: " : "", st->first_problem);
+	else
+		fprintf(stderr,
+			"tlsstep: %s: no TLS connection found (%llu TCP connection%s, none "
+			"starting with a ClientHello)\n",
+			f, (unsigned long long)st->tcp_conns, st->tcp_conns == 1 ? "" : "s");
+}
+
+static int run(replay_cli *c, const keylog *kl, const rsa_key *key)
+{
+	replay_options o = {kl, key, c->list ? 0 : c->conn, emit, c};
+	replay_stats st;
+	char err[512];
+	int rc = replay_run(c->file, &o, &st, err, sizeof err);
+	if (rc < 0 || (rc > 0 && !c->shown)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return 1;
+	}
+	if (rc > 0)
+		fprintf(stderr, "tlsstep: %s (connections before it are shown)\n", err);
+	if (!c->shown) {
+		nothing_shown(c, &st);
+		return 1;
+	}
+	if (st.skipped)
+		fprintf(stderr, "tlsstep: %s: %llu malformed packet%s skipped (first: %s)\n",
+			c->file, (unsigned long long)st.skipped, st.skipped == 1 ? "" : "s",
+			st.first_problem);
+	return 0;
+}
 
 int cmd_replay(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return usage_error("replay is not available yet");
+	replay_cli c;
+	int rc = parse(argc, argv, &c);
+	if (rc)
+		return rc;
+	c.mode = out_mode_resolve(c.mode);
+	if (c.mode == OUT_TUI)
+		c.mode = OUT_PLAIN; /* the replay TUI is not wired yet */
+	keylog kl;
+	keylog_init(&kl, c.keylog ? c.keylog : "pcapng Decryption Secrets Block", stderr);
+	char err[512];
+	if (c.keylog && keylog_load(&kl, c.keylog, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		keylog_free(&kl);
+		return 1;
+	}
+	kl.name = "pcapng Decryption Secrets Block";
+	rin_secrets(c.file, &kl);
+	kl.name = c.keylog ? c.keylog : kl.name;
+	keylog_finish(&kl);
+	rsa_key key;
+	int have_key = 0;
+	if (c.key) {
+		if (load_key(c.key, &key)) {
+			keylog_free(&kl);
+			return 1;
+		}
+		have_key = 1;
+	}
+	rc = run(&c, keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
+	if (have_key)
+		rsa_free(&key);
+	keylog_free(&kl);
+	return rc;
 }

@@ -3,6 +3,7 @@
 #include "tls/alert.h"
 #include "tls/crypto.h"
 #include "tls/msg.h"
+#include "tls/prf.h"
 #include "tls/x509.h"
 
 #include <stdio.h>
@@ -27,19 +28,122 @@ void obs_free(observer *o)
 	zeromem(o, sizeof *o);
 }
 
+/* Only TLS 1.2 key derivation is implemented: other versions keep their
+ * records opaque, with key_note saying why. */
+static int derivable(const observer *o)
+{
+	return o->suite && (!o->m->version || o->m->version == TLS_VERSION_12);
+}
+
 static void try_keys(observer *o)
 {
-	if (o->have_keys || !o->have_master || !o->have_cr || !o->have_sr || !o->suite)
+	if (o->have_keys || !o->have_master || !o->have_cr || !o->have_sr || !derivable(o))
 		return;
 	if (tls_derive_keys(o->suite, o->master, o->cr, o->sr, &o->keys) == 0)
 		o->have_keys = 1;
 }
+
+static void start_protection(observer *o, int dir);
 
 void obs_set_master(observer *o, const uint8_t ms[48])
 {
 	memcpy(o->master, ms, 48);
 	o->have_master = 1;
 	try_keys(o);
+	/* A replay may learn the master only after a ChangeCipherSpec went by
+	 * (RSA key opened late); protection can still start while no protected
+	 * record has been seen in that direction. */
+	for (int dir = 0; dir < 2; dir++)
+		if (o->ccs[dir] && !o->rd_on[dir] && !o->enc_seen[dir])
+			start_protection(o, dir);
+}
+
+static void derive_master(observer *o)
+{
+	uint8_t ms[48];
+	if (o->have_master || !o->have_pms || !o->have_cr || !o->have_sr || !derivable(o))
+		return;
+	int ok;
+	if (o->ems) /* RFC 7627 4: the master secret is bound to the handshake so far
+		     */
+		ok = o->session_hash_len &&
+		     tls_prf(tls_suite_prf_hash(o->suite), o->premaster, o->pms_len,
+			     "extended master secret", o->session_hash, o->session_hash_len, ms,
+			     48) == 0;
+	else
+		ok = tls_derive_master(o->suite, o->premaster, o->pms_len, o->cr, o->sr, ms) == 0;
+	if (ok)
+		obs_set_master(o, ms);
+	zeromem(ms, sizeof ms);
+}
+
+void obs_set_rsa_key(observer *o, const rsa_key *k)
+{
+	o->rsa = k;
+}
+
+int obs_set_premaster(observer *o, const uint8_t *pms, size_t n)
+{
+	if (!n || n > sizeof o->premaster)
+		return -1;
+	memcpy(o->premaster, pms, n);
+	o->pms_len = n;
+	o->have_pms = 1;
+	derive_master(o);
+	return o->have_master ? 0 : -1;
+}
+
+void obs_knowledge(const observer *o, model_side *s)
+{
+	memset(s, 0, sizeof *s);
+	if (o->have_cr)
+		model_value_set(&s->v[MS_CLIENT_RANDOM], o->cr, 32);
+	if (o->have_sr)
+		model_value_set(&s->v[MS_SERVER_RANDOM], o->sr, 32);
+	if (o->have_pms)
+		model_value_set(&s->v[MS_PREMASTER], o->premaster, o->pms_len);
+	if (o->have_master)
+		model_value_set(&s->v[MS_MASTER], o->master, 48);
+	if (o->have_keys) {
+		const tls_keys *k = &o->keys;
+		if (k->mac_len) {
+			model_value_set(&s->v[MS_CLIENT_MAC], k->client_mac, k->mac_len);
+			model_value_set(&s->v[MS_SERVER_MAC], k->server_mac, k->mac_len);
+		}
+		model_value_set(&s->v[MS_CLIENT_KEY], k->client_key, k->key_len);
+		model_value_set(&s->v[MS_SERVER_KEY], k->server_key, k->key_len);
+		model_value_set(&s->v[MS_CLIENT_IV], k->client_iv, k->iv_len);
+		model_value_set(&s->v[MS_SERVER_IV], k->server_iv, k->iv_len);
+	}
+	for (int d = 0; d < 2; d++)
+		if (o->have_verify[d])
+			model_value_set(&s->v[d ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY],
+					o->verify[d], 12);
+	if (o->transcript_len) {
+		uint8_t h[48];
+		hash_state st;
+		int big = o->suite && o->suite->prf == TLS_PRF_SHA384;
+		st = big ? o->th384 : o->th256;
+		if (big)
+			sha384_done(&st, h);
+		else
+			sha256_done(&st, h);
+		model_value_set(&s->transcript_hash, h, big ? 48 : 32);
+	}
+	s->transcript_len = o->transcript_len;
+}
+
+void obs_secrets(const observer *o, model *m)
+{
+	model_side s;
+	obs_knowledge(o, &s);
+	for (int i = 0; i < MS_COUNT; i++)
+		m->secrets[i] = s.v[i];
+	if (o->have_keys) {
+		memcpy(m->key_block, o->keys.block, o->keys.block_len);
+		m->key_block_len = o->keys.block_len;
+	}
+	zeromem(&s, sizeof s);
 }
 
 static int hs_step(int type, int from_server)
@@ -56,11 +160,28 @@ static int hs_step(int type, int from_server)
 	}
 }
 
+/* TLS 1.3 hides its handshake after ServerHello: the server's encrypted
+ * flight (EncryptedExtensions .. Finished) is filed under step 3, the client's
+ * under step 5 and what follows under the secure channel. */
+static int tls13_step(observer *o, int from_server, uint8_t type)
+{
+	if (o->t13_client_fin)
+		return MODEL_LAST_STEP;
+	if (from_server)
+		return 3;
+	if (type == TLS_CT_APPLICATION_DATA)
+		o->t13_client_fin = 1;
+	return 5;
+}
+
 int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
 {
 	int dir = from_server ? 1 : 0;
 	if (n < 5)
 		return o->last_step;
+	if (o->tls13 &&
+	    (wire[0] == TLS_CT_APPLICATION_DATA || wire[0] == TLS_CT_CHANGE_CIPHER_SPEC))
+		return tls13_step(o, from_server, wire[0]);
 	switch (wire[0]) {
 	case TLS_CT_HANDSHAKE:
 		if (o->ccs[dir])
@@ -145,6 +266,33 @@ static void cert_spans(observer *o, model_msg *g)
 	}
 }
 
+/* The version a server picked: its hello's version field, or for TLS 1.3
+ * the supported_versions extension (RFC 8446 4.2.1). */
+static void learn_version(observer *o, const tls_server_hello *sh)
+{
+	const tls_ext *e = tls_ext_find(sh->exts, sh->n_exts, TLS_EXT_SUPPORTED_VERSIONS);
+	if (e && e->len == 2)
+		o->m->version = (uint16_t)((e->data[0] << 8) | e->data[1]);
+	o->tls13 = o->m->version == 0x0304;
+	if (o->tls13)
+		snprintf(o->key_note, sizeof o->key_note,
+			 "TLS 1.3 encrypts the handshake from ServerHello on, with keys from its "
+			 "own key schedule (RFC 8446 7.1); tlsstep teaches TLS 1.2 and does not "
+			 "decrypt TLS 1.3");
+	else if (o->m->version != TLS_VERSION_12)
+		snprintf(o->key_note, sizeof o->key_note,
+			 "%s derives its keys with the MD5/SHA-1 PRF, which tlsstep does not "
+			 "implement",
+			 o->m->version == 0x0302   ? "TLS 1.1"
+			 : o->m->version == 0x0301 ? "TLS 1.0"
+						   : "this version");
+	else if (!o->suite)
+		snprintf(o->key_note, sizeof o->key_note,
+			 "cipher suite 0x%04X is not one tlsstep implements, so its records stay "
+			 "encrypted",
+			 sh->suite);
+}
+
 static void learn_hello(observer *o, model_msg *g, int type)
 {
 	const uint8_t *b = g->bytes.p + 4;
@@ -155,6 +303,10 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			memcpy(o->cr, ch.random, 32);
 			o->have_cr = 1;
 			snprintf(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
+			o->ems_offered = tls_ext_find(ch.exts, ch.n_exts,
+						      TLS_EXT_EXTENDED_MASTER_SECRET) != NULL;
+			o->etm_offered =
+			    tls_ext_find(ch.exts, ch.n_exts, TLS_EXT_ENCRYPT_THEN_MAC) != NULL;
 		}
 	} else {
 		tls_server_hello sh;
@@ -167,8 +319,21 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			const char *nm = tls_suite_iana_name(sh.suite);
 			snprintf(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
 			o->m->prf_sha384 = o->suite && o->suite->prf == TLS_PRF_SHA384;
+			learn_version(o, &sh);
+			o->ems = o->ems_offered &&
+				 tls_ext_find(sh.exts, sh.n_exts, TLS_EXT_EXTENDED_MASTER_SECRET) !=
+				     NULL;
+			o->etm = o->etm_offered && o->suite && o->suite->bulk == TLS_BULK_AES_CBC &&
+				 tls_ext_find(sh.exts, sh.n_exts, TLS_EXT_ENCRYPT_THEN_MAC) != NULL;
+			if (o->etm)
+				snprintf(
+				    o->key_note, sizeof o->key_note,
+				    "the peers agreed on encrypt_then_mac (RFC 7366: the MAC "
+				    "covers the ciphertext), which tlsstep's record layer does "
+				    "not implement");
 		}
 	}
+	derive_master(o);
 	try_keys(o);
 }
 
@@ -192,6 +357,65 @@ static void check_finished(observer *o, model_msg *g)
 	tls_verify_data(o->suite, o->master, g->from_server, h, hl, want);
 	snprintf(g->note, sizeof g->note, "verify_data %s",
 		 mem_neq(want, g->bytes.p + 4, 12) ? "does NOT match" : "matches");
+	memcpy(o->verify[g->from_server ? 1 : 0], g->bytes.p + 4, 12);
+	o->have_verify[g->from_server ? 1 : 0] = 1;
+}
+
+/* Opens an RSA ClientKeyExchange with the server's key. Unlike a server,
+ * an observer may say plainly that the padding was wrong: nobody can use
+ * it as an oracle. */
+static void open_premaster(observer *o, model_msg *g, const uint8_t *enc, size_t len)
+{
+	uint8_t dec[1024];
+	unsigned long dl = sizeof dec;
+	int stat = 0;
+	if (!len || len > sizeof dec || tls_crypto_init())
+		return;
+	int err = rsa_decrypt_key_ex(enc, (unsigned long)len, dec, &dl, NULL, 0, tls_hash_sha256(),
+				     LTC_PKCS_1_V1_5, &stat, (rsa_key *)o->rsa);
+	if (err != CRYPT_OK || stat != 1 || dl != 48) {
+		snprintf(o->key_note, sizeof o->key_note,
+			 "the server key given does not open this ClientKeyExchange (a different "
+			 "key?)");
+		snprintf(g->note, sizeof g->note, "%s", o->key_note);
+	} else {
+		obs_set_premaster(o, dec, 48);
+		snprintf(g->note, sizeof g->note,
+			 "premaster secret recovered with the server's private key (PKCS#1 v1.5)%s",
+			 o->ems ? "; extended master secret (RFC 7627): master_secret = "
+				  "PRF(premaster, \"extended master secret\", hash of the "
+				  "handshake through this message)"
+				: "");
+	}
+	zeromem(dec, sizeof dec);
+}
+
+static void keep_session_hash(observer *o)
+{
+	hash_state st;
+	if (o->suite && o->suite->prf == TLS_PRF_SHA384) {
+		st = o->th384;
+		sha384_done(&st, o->session_hash);
+		o->session_hash_len = 48;
+	} else {
+		st = o->th256;
+		sha256_done(&st, o->session_hash);
+		o->session_hash_len = 32;
+	}
+}
+
+static void learn_cke(observer *o, model_msg *g)
+{
+	keep_session_hash(o);
+	const uint8_t *enc;
+	size_t len;
+	if (!o->suite || o->suite->kx != TLS_KX_RSA ||
+	    tls_cke_rsa_decode(g->bytes.p + 4, g->bytes.len - 4, &enc, &len, NULL) || len < 8)
+		return;
+	memcpy(o->epms_head, enc, 8);
+	o->have_epms = 1;
+	if (o->rsa && !o->have_master)
+		open_premaster(o, g, enc, len);
 }
 
 static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p, size_t n,
@@ -206,7 +430,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 		return;
 	g->record_offset = rec_off;
 	tls_buf_put(&g->bytes, p, n);
-	tls_hs_describe(p, n, from_server, &g->fields);
+	tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, &g->fields);
 	if (type == TLS_HS_CERTIFICATE)
 		cert_spans(o, g);
 	if (type == TLS_HS_CLIENT_HELLO || type == TLS_HS_SERVER_HELLO)
@@ -215,6 +439,9 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 		check_finished(o, g);
 	sha256_process(&o->th256, p, (unsigned long)n);
 	sha384_process(&o->th384, p, (unsigned long)n);
+	o->transcript_len += n;
+	if (type == TLS_HS_CLIENT_KEY_EXCHANGE && !from_server)
+		learn_cke(o, g); /* after the transcript took it: EMS hashes through it */
 }
 
 /* Adds a cleartext message's spans to its record, shifted to wire offsets. */
@@ -286,17 +513,24 @@ static void simple_msg(observer *o, model_record *r, int dir, int enc, const uin
 
 static void opaque_msg(observer *o, model_record *r, int dir, int step)
 {
-	const char *name = r->type == TLS_CT_HANDSHAKE ? "Encrypted handshake message"
-			 : r->type == TLS_CT_ALERT     ? "Encrypted alert"
-						       : "Encrypted application data";
+	int hidden_hs = o->tls13 && step < MODEL_LAST_STEP; /* TLS 1.3 hides the real type */
+	const char *name = r->type == TLS_CT_HANDSHAKE || hidden_hs ? "Encrypted handshake message"
+			   : r->type == TLS_CT_ALERT                ? "Encrypted alert"
+								    : "Encrypted application data";
 	model_msg *g = new_msg(o, step, dir, name, 1);
 	if (!g)
 		return;
 	g->decrypted = 0;
 	tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5);
-	snprintf(g->note, sizeof g->note, "%s",
-		 o->have_master ? "could not be decrypted with the known keys"
-				: "encrypted: the master secret is needed to read it");
+	if (o->key_note[0])
+		snprintf(g->note, sizeof g->note, "encrypted: %s", o->key_note);
+	else
+		snprintf(g->note, sizeof g->note, "%s",
+			 o->have_master
+			     ? "could not be decrypted with the known keys"
+			     : "encrypted: the master secret is needed to read it (a key log line "
+			       "CLIENT_RANDOM <client random> <master secret>, or for RSA key "
+			       "exchange the server's private key)");
 }
 
 static void start_protection(observer *o, int dir)
@@ -309,6 +543,27 @@ static void start_protection(observer *o, int dir)
 	if (tls_protect_init(&o->rd[dir], o->suite, dir ? k->server_mac : k->client_mac,
 			     dir ? k->server_key : k->client_key, dir ? k->server_iv : k->client_iv) == 0)
 		o->rd_on[dir] = 1;
+}
+
+/* TLS 1.3 after ServerHello: a compatibility ChangeCipherSpec (RFC 8446
+ * D.4) or a record whose real type is hidden inside its encryption. */
+static void tls13_record(observer *o, model_record *r, int dir, int step)
+{
+	if (r->type == TLS_CT_CHANGE_CIPHER_SPEC) {
+		simple_msg(o, r, dir, 0, r->wire.p + 5, r->wire.len - 5, step);
+		model_step *s = &o->m->steps[step];
+		if (s->n_msg)
+			snprintf(
+			    s->msg[s->n_msg - 1].note, sizeof s->msg[0].note,
+			    "compatibility ChangeCipherSpec: TLS 1.3 ignores it (RFC 8446 D.4)");
+		return;
+	}
+	r->encrypted = 1;
+	protected_spans(o, r);
+	opaque_msg(o, r, dir, step);
+	if (!o->finished_seen[dir]) /* the first protected record of each side ends
+				       with its Finished */
+		o->finished_seen[dir] = 1;
 }
 
 int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int step)
@@ -331,8 +586,15 @@ int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int 
 	if (step > o->m->current)
 		o->m->current = step;
 	o->last_step = step;
+	if (o->tls13 &&
+	    (wire[0] == TLS_CT_APPLICATION_DATA || wire[0] == TLS_CT_CHANGE_CIPHER_SPEC)) {
+		tls13_record(o, r, dir, step);
+		return step;
+	}
 	int enc = o->ccs[dir];
 	r->encrypted = enc;
+	if (enc && o->enc_seen[dir]++ == 0 && wire[0] == TLS_CT_HANDSHAKE)
+		o->finished_seen[dir] = 1;
 	tls_buf plain = {0};
 	if (enc) {
 		protected_spans(o, r);

@@ -1,0 +1,53 @@
+/* NSS key log files (SSLKEYLOGFILE), as written by browsers, curl, OpenSSL
+ * (-keylogfile), Go and tlsstep --keylog.
+ *
+ * Two kinds of line give a TLS 1.2 connection's keys:
+ *   CLIENT_RANDOM <64 hex: client random> <96 hex: master secret>
+ *   RSA <16 hex: first 8 bytes of the encrypted premaster> <96 hex: premaster>
+ * TLS 1.3 labels are recognised and skipped; comments (#) and blank lines
+ * are ignored; CRLF is accepted. A bad line (short or non-hex field, NUL
+ * byte, unknown label, line over KEYLOG_MAX_LINE) is skipped with a warning
+ * naming its line number, never fatal. Lookups are by binary search after
+ * keylog_finish, so a big key log costs O(log n) per connection. */
+#ifndef REPLAY_KEYLOG_H
+#define REPLAY_KEYLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define KEYLOG_MAX_LINE 4096
+#define KEYLOG_MAX_WARNINGS 10 /* printed; the rest are counted */
+
+typedef struct {
+	uint8_t key[32]; /* client random, or the 8-byte RSA head zero-padded */
+	uint8_t secret[48];
+	size_t line;
+} keylog_entry;
+
+typedef struct {
+	keylog_entry *v[2]; /* [0] CLIENT_RANDOM, [1] RSA */
+	size_t n[2], cap[2];
+	const char *name; /* for warnings: "keys.txt" */
+	FILE *warn;       /* where warnings go (NULL: silent) */
+	size_t warnings, tls13_lines, used_lines;
+} keylog;
+
+void keylog_init(keylog *k, const char *name, FILE *warn);
+void keylog_free(keylog *k); /* zeroes the secrets */
+/* One line (without its newline; a trailing CR is dropped). Returns 0 when
+ * used or ignored, -1 (with a warning) when bad. */
+int keylog_line(keylog *k, const char *line, size_t len, size_t lineno);
+/* Whole text (a file, a pcapng Decryption Secrets Block). */
+void keylog_text(keylog *k, const char *text, size_t len);
+/* Reads a file line by line with a fixed buffer. 0, or -1 with err set
+ * when the file cannot be opened or read. */
+int keylog_load(keylog *k, const char *path, char *err, size_t errlen);
+/* Sorts for lookups; warns about a client random given two different
+ * master secrets (the earliest line wins). Call after loading. */
+void keylog_finish(keylog *k);
+const uint8_t *keylog_master(const keylog *k, const uint8_t client_random[32]);
+const uint8_t *keylog_rsa(const keylog *k, const uint8_t head[8]);
+size_t keylog_count(const keylog *k);
+
+#endif

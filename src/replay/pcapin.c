@@ -1,0 +1,152 @@
+#include "replay/pcapin.h"
+
+#include "replay/packet.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCAPNG_SHB 0x0A0D0D0Au
+#define PCAPNG_DSB 0x0000000Au
+#define PCAPNG_BOM 0x1A2B3C4Du
+#define DSB_TLS_KEYLOG 0x544c534bu /* "TLSK" */
+
+static uint32_t rd32(const uint8_t *p, int swap)
+{
+	uint32_t v =
+	    (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return swap ? (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24) : v;
+}
+
+/* Checks what libpcap would only call "unknown file format". */
+static int precheck(replay_input *in, const char *path, char *err, size_t errlen)
+{
+	uint8_t h[24];
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(h, 1, sizeof h, f);
+	fclose(f);
+	if (n < 4) {
+		snprintf(err, errlen, "%s: %s", path,
+			 n ? "too short to be a capture file" : "empty file");
+		return -1;
+	}
+	uint32_t magic = rd32(h, 0);
+	in->pcapng = magic == PCAPNG_SHB;
+	int pcap = magic == 0xa1b2c3d4u || magic == 0xd4c3b2a1u || magic == 0xa1b23c4du ||
+		   magic == 0x4d3cb2a1u;
+	if (!pcap && !in->pcapng) {
+		snprintf(err, errlen, "%s: not a pcap or pcapng file (bad magic %02x%02x%02x%02x)",
+			 path, h[0], h[1], h[2], h[3]);
+		return -1;
+	}
+	if (pcap && n < 24) {
+		snprintf(err, errlen, "%s: truncated pcap file header (%zu of 24 bytes)", path, n);
+		return -1;
+	}
+	return 0;
+}
+
+int rin_open(replay_input *in, const char *path, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	memset(in, 0, sizeof *in);
+	in->path = path;
+	if (precheck(in, path, err, errlen))
+		return -1;
+	in->p = pcap_open_offline(path, ebuf);
+	if (!in->p) {
+		snprintf(err, errlen, "%s: %s", path, ebuf[0] ? ebuf : "libpcap cannot read it");
+		return -1;
+	}
+	in->dlt = pcap_datalink(in->p);
+	if (!pkt_linktype_ok(in->dlt)) {
+		const char *nm = pcap_datalink_val_to_name(in->dlt);
+		snprintf(err, errlen,
+			 "%s: link type %d (%s) is not one tlsstep reads (Ethernet, Linux cooked, "
+			 "raw IP, loopback)",
+			 path, in->dlt, nm ? nm : "unknown");
+		rin_close(in);
+		return -1;
+	}
+	return 0;
+}
+
+int rin_next(replay_input *in, const struct pcap_pkthdr **h, const uint8_t **data, char *err,
+	     size_t errlen)
+{
+	struct pcap_pkthdr *ph;
+	const u_char *d;
+	int rc = pcap_next_ex(in->p, &ph, &d);
+	if (rc == 1) {
+		in->packets++;
+		*h = ph;
+		*data = d;
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(err, errlen, "%s: packet %llu is damaged: %s", in->path,
+		 (unsigned long long)in->packets + 1, pcap_geterr(in->p));
+	return -1;
+}
+
+void rin_close(replay_input *in)
+{
+	if (in->p)
+		pcap_close(in->p);
+	in->p = NULL;
+}
+
+/* One Decryption Secrets Block body: secrets type, length, data. */
+static int dsb(FILE *f, uint32_t block_len, int swap, keylog *k)
+{
+	uint8_t h[8];
+	if (block_len < 20 || fread(h, 1, 8, f) != 8)
+		return 0;
+	uint32_t type = rd32(h, swap), len = rd32(h + 4, swap);
+	if (type != DSB_TLS_KEYLOG || len > block_len - 20 || len > RIN_MAX_DSB)
+		return 0;
+	char *text = malloc(len ? len : 1);
+	if (!text)
+		return 0;
+	int used = fread(text, 1, len, f) == len;
+	if (used)
+		keylog_text(k, text, len);
+	memset(text, 0, len);
+	free(text);
+	return used;
+}
+
+int rin_secrets(const char *path, keylog *k)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t h[12];
+	int swap = 0, used = 0;
+	if (!f)
+		return 0;
+	for (off_t at = 0;;) {
+		if (fseeko(f, at, SEEK_SET) || fread(h, 1, 8, f) != 8)
+			break;
+		uint32_t type = rd32(h, swap), len = rd32(h + 4, swap);
+		if (rd32(h, 0) == PCAPNG_SHB) { /* a section header sets the byte order */
+			if (fread(h + 8, 1, 4, f) != 4)
+				break;
+			swap = rd32(h + 8, 0) != PCAPNG_BOM;
+			len = rd32(h + 4, swap);
+		} else if (at == 0) {
+			break; /* not pcapng */
+		}
+		if (len < 12 || len % 4)
+			break; /* libpcap reports the broken block */
+		if (type == PCAPNG_DSB)
+			used += dsb(f, len, swap, k);
+		at += len;
+	}
+	fclose(f);
+	return used;
+}

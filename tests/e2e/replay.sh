@@ -1,0 +1,155 @@
+#!/bin/bash
+# tlsstep replay end to end: every scenario's --record replays to the
+# simulation's steps and secrets; the Illustrated TLS 1.2 fixture gives its
+# published values; captures of openssl s_server/s_client made here give
+# tshark's secrets (key log, --key, pcapng Decryption Secrets Block); the
+# corpus of broken files in tests/replay gets its expected one-line answers,
+# under valgrind when it is installed.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+FIX="$ROOT/../shared/fixtures/illustrated-tls12"
+
+# ---- (a) round trip -------------------------------------------------------
+same_steps='[.outcome, .alert.sent_by, .alert.description, .alert.step,
+  [.steps[] | [.number, .title, .records, [.messages[] | .name]]]]'
+for sc in $("$BIN" scenarios | awk '{print $1}'); do
+	rm -f "$TMP/s.pcap" "$TMP/s.keys"
+	"$BIN" --json --scenario "$sc" --seed 3 --record "$TMP/s.pcap" --keylog "$TMP/s.keys" >"$TMP/sim.json" 2>/dev/null
+	K=()
+	[ -s "$TMP/s.keys" ] && K=(--keylog "$TMP/s.keys")
+	"$BIN" replay "$TMP/s.pcap" "${K[@]}" --json >"$TMP/rep.json" 2>"$TMP/err"
+	check "$sc: replay exits 0" test $? = 0
+	check "$sc: one JSON line, source replay" test "$(jq -r .source "$TMP/rep.json")" = replay
+	check "$sc: same steps, records, messages, outcome" \
+		test "$(jq -c "$same_steps" "$TMP/sim.json")" = "$(jq -c "$same_steps" "$TMP/rep.json")"
+	# the key log gives the master secret, not the premaster
+	check "$sc: same secrets (premaster aside)" test "$(jq -c '.secrets | del(.premaster_secret)' "$TMP/sim.json")" \
+		= "$(jq -c '.secrets | del(.premaster_secret)' "$TMP/rep.json")"
+	if [ -s "$TMP/s.keys" ] && jq -e '.cipher_suite | startswith("TLS_RSA_")' "$TMP/sim.json" >/dev/null; then
+		"$BIN" replay "$TMP/s.pcap" --key assets/server.key --json >"$TMP/rep2.json"
+		check "$sc: --key gives every secret, premaster too" \
+			test "$(jq -c .secrets "$TMP/sim.json")" = "$(jq -c .secrets "$TMP/rep2.json")"
+	fi
+done
+"$BIN" --json --scenario rsa --record "$TMP/s.pcap" >/dev/null
+"$BIN" replay "$TMP/s.pcap" --json >"$TMP/rep.json"
+check "no keys: cleartext steps in full, Finished marked with what is needed" \
+	jq -e '.secrets.master_secret == null and
+	  ([.steps[].messages[] | select(.name == "Certificate")] | length == 1) and
+	  ([.steps[4].messages[] | select(.encrypted and (.decrypted | not)) | .note
+	    | test("master secret is needed")] | all)' "$TMP/rep.json"
+
+# several connections in one file, the same ports reused
+for seed in 1 2 3; do
+	"$BIN" --json --scenario rsa --seed $seed --record "$TMP/m$seed.pcap" --keylog "$TMP/m$seed.keys" >/dev/null
+done
+mergecap -a -w "$TMP/m.pcap" "$TMP/m1.pcap" "$TMP/m2.pcap" "$TMP/m3.pcap"
+cat "$TMP"/m[123].keys >"$TMP/m.keys"
+"$BIN" replay "$TMP/m.pcap" --keylog "$TMP/m.keys" --list >"$TMP/list"
+check "--list: three lines, keys and complete" test "$(grep -c 'TLS 1.2  TLS_RSA_WITH_AES_128_CBC_SHA (0x002F)  keys: yes  complete' "$TMP/list")" = 3
+"$BIN" replay "$TMP/m.pcap" --keylog "$TMP/m.keys" --json >"$TMP/all.json"
+check "--json: one object per connection" test "$(jq -s 'map(.connection) | join(",")' -r "$TMP/all.json")" = "1,2,3"
+"$BIN" replay "$TMP/m.pcap" --keylog "$TMP/m.keys" --json --conn 2 >"$TMP/two.json"
+"$BIN" --json --scenario rsa --seed 2 >"$TMP/sim2.json"
+check "--conn 2 is the second handshake" test "$(jq -c .secrets.master_secret "$TMP/two.json")" = "$(jq -c .secrets.master_secret "$TMP/sim2.json")"
+
+# ---- (b) the Illustrated TLS 1.2 fixture ----------------------------------
+if [ -d "$FIX" ]; then
+	"$BIN" replay "$FIX/capture.pcap" --keylog "$FIX/keylog.txt" --json >"$TMP/fix.json"
+	want() { grep "^| $1 |" "$FIX/README.md" | awk -F'|' '{gsub(/ /, "", $3); print $3}'; }
+	got() { jq -r ".secrets.$1" "$TMP/fix.json"; }
+	check "fixture: client random" test "$(got client_random)" = "$(want 'client random')"
+	check "fixture: server random" test "$(got server_random)" = "$(want 'server random')"
+	check "fixture: master secret" test "$(got master_secret)" = "$(want 'master secret')"
+	if jq -e '.notes | any(test("not one tlsstep implements"))' "$TMP/fix.json" >/dev/null; then
+		echo "skip fixture keys and verify_data: suite 0xC013 is not in src/tls/suites.c yet"
+	else
+		for k in "client write MAC key" "server write MAC key" "client write key" "server write key" \
+			"client write IV" "server write IV" "client verify_data" "server verify_data"; do
+			j=$(echo "$k" | sed 's/ write MAC key/_write_mac_key/; s/ write key/_write_key/; s/ write IV/_write_iv/; s/ verify_data/_verify_data/')
+			check "fixture: $k" test "$(got "$j")" = "$(want "$k")"
+		done
+		check "fixture: both Finished verified" test "$(jq '[.steps[].messages[] | select(.note == "verify_data matches")] | length' "$TMP/fix.json")" = 2
+		check "fixture: ping/pong decrypted" test "$(jq -r '[.steps[6].messages[] | select(.name == "ApplicationData") | .bytes] | join(",")' "$TMP/fix.json")" = "70696e67,706f6e67"
+	fi
+else
+	bad "fixture missing: $FIX"
+fi
+
+# ---- (c) openssl peers captured by tshark ----------------------------------
+capture() { # SUITE FILE.pcapng KEYLOG
+	local suite=$1 out=$2 keys=$3 port
+	port=$((20000 + RANDOM % 20000))
+	rm -f "$out" "$keys"
+	tshark -i lo -f "tcp port $port" -w "$out" -a duration:8 >"$TMP/ts.out" 2>"$TMP/ts.err" &
+	local ts=$!
+	wait_for "$TMP/ts.err" "Capturing on" 100 || { kill "$ts"; return 1; }
+	# stdin held open: s_server closes the connection when its stdin ends
+	sleep 4 | openssl s_server -accept "$port" -cert assets/server.crt -key assets/server.key -cipher "$suite" \
+		-tls1_2 -no_etm -naccept 1 -quiet >"$TMP/srv.out" 2>&1 &
+	local srv=$!
+	sleep 0.3
+	(echo hello; sleep 1) | timeout 5 openssl s_client -connect "127.0.0.1:$port" -tls1_2 -cipher "$suite" -no_etm \
+		-keylogfile "$keys" -quiet -no_ign_eof >"$TMP/cli.out" 2>&1
+	wait "$srv" 2>/dev/null
+	sleep 0.5
+	kill -INT "$ts" 2>/dev/null
+	wait "$ts" 2>/dev/null
+	test -s "$out"
+}
+for suite in AES128-SHA AES128-GCM-SHA256 ECDHE-RSA-AES128-GCM-SHA256 DHE-RSA-AES128-SHA; do
+	if ! capture "$suite" "$TMP/o.pcapng" "$TMP/o.keys"; then
+		bad "$suite: capture with tshark and openssl"
+		continue
+	fi
+	"$BIN" replay "$TMP/o.pcapng" --keylog "$TMP/o.keys" --json >"$TMP/o.json"
+	tshark -n -o "tls.keylog_file:$TMP/o.keys" -o "tls.debug_file:$TMP/o.dbg" -r "$TMP/o.pcapng" >/dev/null 2>&1
+	check "$suite: keys and complete" jq -e '.keys and .complete and .outcome == "established"' "$TMP/o.json"
+	check "$suite: same master secret, keys and verify_data as tshark" python3 tests/e2e/tshark_check.py "$TMP/o.dbg" "$TMP/o.json"
+	check "$suite: the client's hello decrypted" jq -e '[.steps[6].messages[] | select(.name == "ApplicationData") | .bytes] | any(. == "68656c6c6f0a")' "$TMP/o.json"
+	case $suite in ECDHE* | DHE*) continue ;; esac
+	"$BIN" replay "$TMP/o.pcapng" --key assets/server.key --json >"$TMP/k.json"
+	check "$suite: --key instead of the key log, same secrets" python3 tests/e2e/tshark_check.py "$TMP/o.dbg" "$TMP/k.json"
+	check "$suite: --key recovers the premaster" jq -e '.secrets.premaster_secret | length == 96' "$TMP/k.json"
+	# the key log carried inside the capture (pcapng Decryption Secrets Block)
+	editcap --inject-secrets "tls,$TMP/o.keys" "$TMP/o.pcapng" "$TMP/dsb.pcapng" 2>/dev/null
+	"$BIN" replay "$TMP/dsb.pcapng" --json >"$TMP/d.json"
+	check "$suite: keys from the pcapng Decryption Secrets Block" python3 tests/e2e/tshark_check.py "$TMP/o.dbg" "$TMP/d.json"
+done
+
+# ---- (d) the corpus of broken files ----------------------------------------
+"$BIN" --json --scenario rsa --record "$TMP/rsa.pcap" --keylog "$TMP/rsa.keys" >/dev/null
+head -c -20 "$TMP/rsa.pcap" >"$TMP/rsa-cut.pcap"
+{
+	cat "$TMP/rsa.keys"
+	echo "CLIENT_RANDOM 0011 $(cut -d' ' -f3 "$TMP/rsa.keys")"
+	printf 'CLIENT_RANDOM \0 nul\n'
+	head -c 5000 /dev/zero | tr '\0' a
+	echo
+	echo "CLIENT_RANDOM $(cut -d' ' -f2 "$TMP/rsa.keys") 00ff"
+	echo "RSA 0102 $(cut -d' ' -f3 "$TMP/rsa.keys")"
+} >"$TMP/bad.keys"
+VG=()
+command -v valgrind >/dev/null && VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99)
+cd tests/replay
+while IFS='|' read -r file args code text; do
+	[[ $file == "#"* ]] && continue
+	[ -z "$file$args" ] && continue
+	f=${file/#@/$TMP/}
+	a=${args//@/$TMP/}
+	# shellcheck disable=SC2086
+	"${VG[@]}" "$BIN" replay $f $a >"$TMP/c.out" 2>"$TMP/c.err"
+	rc=$?
+	name="corpus ${file:-(no file)} $args"
+	if [ "$rc" != "$code" ]; then
+		bad "$name: exit $rc, want $code" "$(head -c 300 "$TMP/c.err")"
+	elif ! grep -qF -- "$text" "$TMP/c.err" "$TMP/c.out"; then
+		bad "$name: '$text' not in the output" "$(head -c 300 "$TMP/c.err")"
+	elif [ "$code" = 1 ] && [ "$(grep -vc '^==' "$TMP/c.err")" != 1 ]; then
+		bad "$name: want one line on stderr" "$(cat "$TMP/c.err")"
+	else
+		ok "$name"
+	fi
+done <expected.txt
+cd "$ROOT"
+finish
