@@ -6,6 +6,8 @@
 #include "replay/pcapin.h"
 #include "replay/replay.h"
 #include "tls/pem.h"
+#include "ui/picker.h"
+#include "ui/tui.h"
 #include "ui/views.h"
 
 #include <getopt.h>
@@ -32,6 +34,8 @@ typedef struct {
 	int list, conn;
 	enum out_mode mode;
 	int shown;
+	char (*rows)[200]; /* TUI: the connection list for the picker */
+	size_t n_rows;
 } replay_cli;
 
 static int parse(int argc, char **argv, replay_cli *c)
@@ -139,11 +143,31 @@ static void print_json(const replay_conn_info *i, const model *m)
 	free(buf);
 }
 
+/* TUI: first a list of the connections, then the chosen one browsed. */
+static void emit_tui(replay_cli *c, const replay_conn_info *i, model *m)
+{
+	if (c->list) {
+		void *v = realloc(c->rows, (c->n_rows + 1) * sizeof *c->rows);
+		if (!v)
+			return;
+		c->rows = v;
+		snprintf(c->rows[c->n_rows++], sizeof c->rows[0], "%3d  %s -> %s  %s  %s  keys: %s  %s", i->number,
+			 i->client, i->server, i->version ? replay_version_name(i->version) : "-", i->suite,
+			 i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete");
+		return;
+	}
+	tui_options t = {0};
+	t.view = m;
+	tui_run(&t);
+}
+
 static void emit(void *ctx, const replay_conn_info *i, model *m)
 {
 	replay_cli *c = ctx;
 	c->shown++;
-	if (c->list)
+	if (c->mode == OUT_TUI)
+		emit_tui(c, i, m);
+	else if (c->list)
 		print_list(i);
 	else if (c->mode == OUT_JSON)
 		print_json(i, m);
@@ -220,6 +244,40 @@ static int run(replay_cli *c, const keylog *kl, const rsa_key *key)
 	return 0;
 }
 
+/* Several connections on a terminal: list them, show the one picked, come
+ * back to the list. One connection: show it. */
+static int pick_and_show(replay_cli *c, const keylog *kl, const rsa_key *key)
+{
+	c->list = 1;
+	int rc = run(c, kl, key);
+	c->list = 0;
+	if (rc || !c->n_rows) {
+		free(c->rows);
+		return rc;
+	}
+	size_t at = 0;
+	for (;;) {
+		int pick = 0;
+		if (c->n_rows > 1) {
+			const char *lines[c->n_rows];
+			for (size_t i = 0; i < c->n_rows; i++)
+				lines[i] = c->rows[i];
+			pick = ui_pick("TLS connections in the capture: pick one", lines, c->n_rows, at);
+		}
+		if (pick < 0)
+			break;
+		at = (size_t)pick;
+		c->conn = pick + 1;
+		c->shown = 0;
+		rc = run(c, kl, key);
+		c->conn = 0;
+		if (c->n_rows == 1 || rc)
+			break;
+	}
+	free(c->rows);
+	return rc;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	replay_cli c;
@@ -227,8 +285,8 @@ int cmd_replay(int argc, char **argv)
 	if (rc)
 		return rc;
 	c.mode = out_mode_resolve(c.mode);
-	if (c.mode == OUT_TUI)
-		c.mode = OUT_PLAIN; /* the replay TUI is not wired yet */
+	if (c.mode == OUT_TUI && c.list)
+		c.mode = OUT_PLAIN; /* --list is a list, on a terminal too */
 	keylog kl;
 	keylog_init(&kl, c.keylog ? c.keylog : "pcapng Decryption Secrets Block", stderr);
 	char err[512];
@@ -250,7 +308,10 @@ int cmd_replay(int argc, char **argv)
 		}
 		have_key = 1;
 	}
-	rc = run(&c, keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
+	if (c.mode == OUT_TUI && !c.conn)
+		rc = pick_and_show(&c, keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
+	else
+		rc = run(&c, keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
 	if (have_key)
 		rsa_free(&key);
 	keylog_free(&kl);

@@ -162,4 +162,23 @@ else
 	bad "openssl s_server started"
 fi
 
+# A replayed capture with two connections: the picker, then the same view.
+"$BIN" --plain --record "$TMP/a.pcap" --keylog "$TMP/a.keys" >/dev/null
+"$BIN" --plain --seed 2 --scenario rsa-gcm --record "$TMP/b.pcap" --keylog "$TMP/b.keys" >/dev/null
+cat "$TMP/a.keys" "$TMP/b.keys" >"$TMP/ab.keys"
+if mergecap -a -w "$TMP/ab.pcap" "$TMP/a.pcap" "$TMP/b.pcap" 2>/dev/null; then
+	start 80 24 -- replay "$TMP/ab.pcap" --keylog "$TMP/ab.keys"
+	expect "replay: a picker lists the connections" "pick one"
+	keys j Enter
+	expect "replay: the picked connection opens at step 1" "Step 1 of"
+	keys 6
+	expect "replay: its suite is the second connection's" "AES_128_GCM"
+	keys q
+	expect "replay: q goes back to the picker" "pick one"
+	keys q
+	exited "replay: q in the picker quits with status 0"
+else
+	bad "mergecap joined two captures"
+fi
+
 finish
