@@ -173,7 +173,11 @@ static void feed(pump *p)
 {
 	while (p->in.len >= 5) {
 		size_t n = 5 + (size_t)((p->in.p[3] << 8) | p->in.p[4]);
-		int bad_header = p->in.p[0] < 20 || p->in.p[0] > 23 || p->in.p[1] != 3;
+		/* A header the engine will refuse anyway (unknown type, not TLS,
+		 * longer than any record may be) goes to it now: waiting for a body
+		 * that may never come would turn an alert into a timeout. */
+		int bad_header = p->in.p[0] < 20 || p->in.p[0] > 23 || p->in.p[1] != 3 ||
+				 n > 5 + tls_conn_record_limit(p->c);
 		if (bad_header || n > p->in.len) {
 			if (bad_header) /* let the engine name the problem */
 				tls_conn_recv(p->c, p->in.p, p->in.len), tls_buf_clear(&p->in);
@@ -282,6 +286,11 @@ int net_run(int fd, tls_conn *c, model *m, const net_options *o, char *err, size
 	if (rc == 0) {
 		m->outcome = MODEL_ESTABLISHED;
 		after(&p, o);
+		/* An alert after the handshake (a bad record, say) is still news. */
+		if (tls_conn_alert_sent(c) >= 0 && !m->alert.present) {
+			knowledge_outcome(m, c, o->is_server, MODEL_LAST_STEP);
+			m->outcome = MODEL_ESTABLISHED;
+		}
 	} else if (knowledge_outcome(m, c, o->is_server, step)) {
 		snprintf(err, errlen, "%s", tls_conn_error(c));
 	} else {

@@ -174,6 +174,19 @@ static int tls13_step(observer *o, int from_server, uint8_t type)
 	return 5;
 }
 
+/* Whether a handshake message type may come from this side at all. */
+static int sent_by_right_side(int type, int from_server)
+{
+	switch (type) {
+	case TLS_HS_CLIENT_HELLO:
+	case TLS_HS_CLIENT_KEY_EXCHANGE:
+	case TLS_HS_CERTIFICATE_VERIFY: return !from_server;
+	case TLS_HS_CERTIFICATE:
+	case TLS_HS_FINISHED: return 1;
+	default: return from_server;
+	}
+}
+
 int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
 {
 	int dir = from_server ? 1 : 0;
@@ -188,9 +201,13 @@ int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
 			return from_server ? 6 : 5;
 		if (o->hs[dir].len)
 			return o->hs_step[dir];
-		return n > 5 ? hs_step(wire[5], from_server) : o->last_step;
+		if (n <= 5 || !sent_by_right_side(wire[5], from_server))
+			return o->last_step; /* a message out of place stays where things stand */
+		return hs_step(wire[5], from_server);
 	case TLS_CT_CHANGE_CIPHER_SPEC: return from_server ? 6 : 5;
-	case TLS_CT_APPLICATION_DATA: return 7;
+	case TLS_CT_APPLICATION_DATA:
+		/* The secure channel starts once both sides switched keys. */
+		return o->ccs[0] && o->ccs[1] ? 7 : o->last_step;
 	default: return o->last_step;
 	}
 }

@@ -62,6 +62,7 @@ int tls_conn_start(tls_conn *c)
 
 enum tls_status tls_conn_status(const tls_conn *c) { return c->status; }
 int tls_conn_handshake_done(const tls_conn *c) { return c->st == ST_DONE; }
+size_t tls_conn_record_limit(const tls_conn *c) { return c->rd_on ? MAX_CIPHER : MAX_PLAIN; }
 const tls_knowledge *tls_conn_knowledge(const tls_conn *c) { return &c->k; }
 int tls_conn_alert_sent(const tls_conn *c) { return c->alert_sent; }
 const char *tls_conn_error(const tls_conn *c) { return c->error; }
@@ -279,6 +280,32 @@ int tls_finished_make(tls_conn *c, int from_server, uint8_t vd[12])
 
 /* ---- receiving ------------------------------------------------------ */
 
+/* A handshake message once the connection is established: a request to
+ * renegotiate (ClientHello to a server, HelloRequest to a client) is
+ * declined with a no_renegotiation warning and the connection goes on
+ * (RFC 5246 7.2.2); anything else is out of place. */
+static int after_handshake(tls_conn *c)
+{
+	while (c->hs_in.len >= 4) {
+		const uint8_t *h = c->hs_in.p;
+		size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
+		if (len > TLS_MAX_HS_MSG)
+			return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "oversized handshake message");
+		if (c->hs_in.len < 4 + len)
+			return 0;
+		int renego = c->cfg.is_server ? h[0] == TLS_HS_CLIENT_HELLO : h[0] == TLS_HS_HELLO_REQUEST;
+		if (!renego)
+			return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
+					"%s after the handshake finished", tls_hs_name(h[0]));
+		tls_buf_consume(&c->hs_in, 4 + len);
+		uint8_t a[2] = {TLS_ALERT_WARNING, TLS_ALERT_NO_RENEGOTIATION};
+		int rc = tls_send_record(c, TLS_CT_ALERT, a, 2);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 {
 	if (tls_buf_put(&c->hs_in, p, n))
@@ -303,8 +330,7 @@ static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 			return rc;
 	}
 	if (c->status == TLS_ESTABLISHED && c->hs_in.len)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
-				"handshake data after the handshake finished (renegotiation is not supported)");
+		return after_handshake(c);
 	return 0;
 }
 
@@ -331,10 +357,14 @@ static int handle_alert(tls_conn *c, const uint8_t *p, size_t n)
 	c->alert_recv = (int)desc;
 	c->alert_recv_level = (int)level;
 	if (desc == TLS_ALERT_CLOSE_NOTIFY) {
+		/* RFC 5246 7.2.1: answer with a close_notify of our own. */
+		tls_conn_close(c);
 		c->status = TLS_CLOSED;
 		return 0;
 	}
-	if (level == TLS_ALERT_WARNING && c->status == TLS_ESTABLISHED)
+	/* A warning does not end the connection (7.2.2); the handshake goes on.
+	 * A peer that gives up sends a fatal alert or closes. */
+	if (level == TLS_ALERT_WARNING)
 		return 0;
 	const char *nm = tls_alert_name((int)desc);
 	snprintf(c->error, sizeof c->error, "the peer sent a %s alert: %s",

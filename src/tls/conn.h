@@ -123,6 +123,9 @@ int tls_conn_close(tls_conn *c); /* queues close_notify */
 enum tls_status tls_conn_status(const tls_conn *c);
 /* 1 once both Finished messages checked, even if the peer closed since. */
 int tls_conn_handshake_done(const tls_conn *c);
+/* The longest record body the engine accepts now: 2^14, or 2^14 + 2048
+ * once records are protected. Lets a driver refuse early. */
+size_t tls_conn_record_limit(const tls_conn *c);
 const tls_knowledge *tls_conn_knowledge(const tls_conn *c);
 /* The alert this side sent (-1 if none) and the one it received. */
 int tls_conn_alert_sent(const tls_conn *c);
