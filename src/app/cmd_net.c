@@ -3,6 +3,7 @@
 #include "app/files.h"
 #include "app/pki.h"
 #include "net/net.h"
+#include "tls/alert.h"
 #include "tls/conn.h"
 #include "tls/suites.h"
 #include "ui/tui.h"
@@ -48,7 +49,7 @@ typedef struct {
 static const char connect_help[] =
 	"Usage: tlsstep connect HOST:PORT [OPTIONS]\n"
 	"Runs tlsstep's client against a real TLS 1.2 server and shows the handshake.\n"
-	"  --ca FILE            trusted CA certificates (PEM); default: the classroom CA\n"
+	"  --ca FILE            trusted CA certificates (PEM); default: the system's CA bundle\n"
 	"  --insecure           do not verify the server's certificate (said loudly)\n"
 	"  --servername NAME    name to check and send as SNI (default: HOST)\n"
 	"  --cipher NAME        offer only this suite (IANA or OpenSSL name)\n"
@@ -168,9 +169,26 @@ static void show(const model *m, enum out_mode mode)
 	fflush(stdout);
 }
 
-/* Forward secrecy first (ECDHE, then DHE), RSA key exchange last. */
-static const uint16_t default_suites[] = {0xC02F, 0xC030, 0x0033, 0x009C, 0x009D,
-					  0x003D, 0x003C, 0x0035, 0x002F};
+/* Every suite tlsstep implements. Forward secrecy first (ECDHE, then DHE),
+ * AEAD before CBC within each, RSA key exchange last. */
+static const uint16_t default_suites[] = {
+	0xC02F, 0xC030, 0xC027, 0xC028, 0xC013, 0xC014, /* ECDHE_RSA */
+	0x009E, 0x009F, 0x0067, 0x0033,                 /* DHE_RSA */
+	0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F, /* RSA */
+};
+
+/* The system's trusted roots (Debian's ca-certificates, then other
+ * distributions' usual places). */
+static const char *system_bundle(void)
+{
+	static const char *const paths[] = {
+		"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem",
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (access(paths[i], R_OK) == 0)
+			return paths[i];
+	return NULL;
+}
 
 static int split_target(const char *t, char *host, size_t hn, char *port, size_t pn)
 {
@@ -194,7 +212,7 @@ static int split_target(const char *t, char *host, size_t hn, char *port, size_t
 int cmd_connect(int argc, char **argv)
 {
 	net_cli c;
-	char host[256], port[16], err[512], path[1024];
+	char host[256], port[16], err[512];
 	int rc = parse(argc, argv, &c, connect_help);
 	if (rc)
 		return rc;
@@ -209,9 +227,13 @@ int cmd_connect(int argc, char **argv)
 		return 1;
 	}
 	if (!c.insecure) {
-		if (!c.ca)
-			data_path(path, sizeof path, "assets/ca.crt");
-		if (pki_load_anchors(&p, c.ca ? c.ca : path, err, sizeof err)) {
+		const char *ca = c.ca ? c.ca : system_bundle();
+		if (!ca) {
+			fprintf(stderr, "tlsstep: no system CA bundle found (install ca-certificates); "
+					"give --ca FILE or --insecure\n");
+			return 1;
+		}
+		if (pki_load_anchors(&p, ca, err, sizeof err)) {
 			fprintf(stderr, "tlsstep: %s\n", err);
 			return 1;
 		}
@@ -255,7 +277,11 @@ int cmd_connect(int argc, char **argv)
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
 			show(&m, c.mode);
 			if (rc)
-				fprintf(stderr, "tlsstep: handshake failed: %s\n", err);
+				fprintf(stderr, "tlsstep: handshake failed: %s%s\n", err,
+					!c.ca && !c.insecure && m.alert.desc == TLS_ALERT_UNKNOWN_CA
+						? " (the system CAs do not know this issuer; a classroom server "
+						  "needs --ca assets/ca.crt)"
+						: "");
 		}
 		tls_conn_free(conn);
 		close(fd);

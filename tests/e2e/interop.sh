@@ -30,7 +30,7 @@ msg_verify_data() {
 for pair in AES128-SHA:47 AES128-GCM-SHA256:156 AES256-SHA256:61; do
 	suite=${pair%:*} id=${pair#*:}
 	s_server "$TMP/srv.log" -cipher "$suite" -keylogfile "$TMP/srv.keys" || bad "s_server $suite started"
-	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
 	rc=$?
 	check "connect to s_server ($suite): established, exit 0" test "$rc" = 0
 	check "connect ($suite): suite as asked" jq -e --argjson id "$id" '.source == "connect" and .outcome == "established" and .cipher_suite_id == $id' "$TMP/c.json"
@@ -63,7 +63,7 @@ for suite in AES256-SHA AES128-SHA256 AES256-GCM-SHA384 ECDHE-RSA-AES128-GCM-SHA
 	DHE-RSA-AES256-GCM-SHA384; do
 	rm -f "$TMP/srv.keys" "$TMP/cli.keys" "$TMP/s.err"
 	s_server "$TMP/srv.log" -cipher "$suite" -keylogfile "$TMP/srv.keys" || bad "s_server $suite started"
-	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --servername localhost --cipher "$suite" --json >"$TMP/c.json" 2>/dev/null
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --servername localhost --cipher "$suite" --json >"$TMP/c.json" 2>/dev/null
 	ms=$(jq -r .secrets.master_secret "$TMP/c.json")
 	check "$suite: connect agrees with openssl on the master secret" grep -q " $ms\$" "$TMP/srv.keys"
 	("$BIN" serve 0 --json --timeout 5 --cipher "$suite" >"$TMP/s.json" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
@@ -77,9 +77,21 @@ for suite in AES256-SHA AES128-SHA256 AES256-GCM-SHA384 ECDHE-RSA-AES128-GCM-SHA
 	check "$suite: serve agrees with openssl on the master secret" grep -q " $ms\$" "$TMP/cli.keys"
 done
 
+# By default the client trusts the system's CAs, which never heard of the
+# classroom CA: unknown_ca, with a hint.
+s_server "$TMP/srv.log" -cipher AES128-SHA
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "system trust store: exit 1" test $? = 1
+check "system trust store: the client sends unknown_ca" jq -e '.alert.description == "unknown_ca" and .alert.sent_by == "client" and .alert.step == 3' "$TMP/c.json"
+check "system trust store: one line with a hint" bash -c "test \$(wc -l <'$TMP/c.err') = 1 && grep -q -- '--ca assets/ca.crt' '$TMP/c.err'"
+s_server "$TMP/srv.log" -cipher AES128-SHA
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --insecure --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "--insecure: established" jq -e '.outcome == "established"' "$TMP/c.json"
+check "--insecure: said loudly" grep -q 'NOT be verified' "$TMP/c.err"
+
 # A server that only speaks a suite tlsstep lacks.
 s_server "$TMP/srv.log" -cipher ECDHE-RSA-CHACHA20-POLY1305
-timeout 20 "$BIN" connect "127.0.0.1:$PORT" --json >"$TMP/c.json" 2>"$TMP/c.err"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --json >"$TMP/c.json" 2>"$TMP/c.err"
 check "no common suite: exit 1" test $? = 1
 check "no common suite: handshake_failure from the server" jq -e '.alert.description == "handshake_failure" and .alert.sent_by == "server"' "$TMP/c.json"
 check "no common suite: one line on stderr" test "$(wc -l <"$TMP/c.err")" = 1

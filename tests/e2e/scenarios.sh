@@ -46,7 +46,7 @@ for row in ecdhe:ECDHE-RSA-AES128-GCM-SHA256:49199 ecdhe-sha384:ECDHE-RSA-AES256
 	fi
 	rm -f "$TMP/srv.keys" "$TMP/cli.keys" "$TMP/c.json" "$TMP/s.json"
 	s_server "$TMP/srv.log" -cipher "$suite" -keylogfile "$TMP/srv.keys" "${srv_opts[@]}" || bad "$sc: s_server started"
-	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --servername localhost --json "${tls_opts[@]}" >"$TMP/c.json" 2>"$TMP/c.err"
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --servername localhost --json "${tls_opts[@]}" >"$TMP/c.json" 2>"$TMP/c.err"
 	rc=$?
 	check "$sc: connect to s_server -cipher $suite: exit 0" bash -c "test $rc = 0 || { cat '$TMP/c.err'; tail -3 '$TMP/srv.log'; false; }"
 	check "$sc: connect: established with suite $id" jq -e --argjson id "$id" '.outcome == "established" and .cipher_suite_id == $id' "$TMP/c.json"

@@ -152,7 +152,7 @@ fi
 	-cert assets/server.crt -key assets/server.key >"$TMP/ss.log" 2>&1) &
 if wait_for "$TMP/ss.log" '^ACCEPT'; then
 	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/ss.log")
-	start 80 24 -- connect "127.0.0.1:$PORT" --servername localhost
+	start 80 24 -- connect "127.0.0.1:$PORT" --ca assets/ca.crt --servername localhost
 	expect "connect opens the same view" "Step 1 of"
 	keys 5
 	expect "connect: step 5 of the live handshake" "Client response"
