@@ -36,7 +36,8 @@ $(B)/tlsstep: $(B)/src/main.o $(B)/libtlsstep.a
 
 $(B)/tests/%: tests/unit/%.c $(B)/libtlsstep.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
 
 # Installs only what is missing, and says what it installs.
 deps:

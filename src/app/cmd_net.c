@@ -256,6 +256,7 @@ int cmd_connect(int argc, char **argv)
 	cfg.anchors = p.anchors;
 	cfg.n_anchors = p.n_anchors;
 	cfg.insecure = c.insecure;
+	cfg.ems = 1; /* as real clients do */
 	cfg.chain_der = p.chain_der;
 	cfg.chain_len = p.chain_len;
 	cfg.chain_n = p.chain_n;
@@ -317,6 +318,7 @@ static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
 	cfg.chain_len = p->chain_len;
 	cfg.chain_n = p->chain_n;
 	cfg.key = &p->key;
+	cfg.ems = 1;
 	cfg.request_client_cert = c->client_ca != NULL;
 	cfg.client_anchors = p->anchors;
 	cfg.n_client_anchors = p->n_anchors;

@@ -49,6 +49,10 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k)
 	for (int i = 0; i < MS_COUNT; i++)
 		if (s.v[i].known && !m->secrets[i].known)
 			m->secrets[i] = s.v[i];
+	if (k->ems && k->session_hash_len && !m->session_hash.known) {
+		m->ems = 1;
+		model_value_set(&m->session_hash, k->session_hash, k->session_hash_len);
+	}
 	if (s.premaster_full.len && !m->premaster_full.len)
 		m->premaster_full = s.premaster_full;
 	if (k->has_keys && !m->key_block_len) {

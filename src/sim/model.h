@@ -112,6 +112,8 @@ typedef struct {
 	uint8_t key_block[192];
 	int prf_sha384;
 	model_long_value premaster_full; /* added for issue 6: the whole premaster, final */
+	int ems;                  /* extended master secret (RFC 7627) */
+	model_value session_hash; /* with ems: what the master secret was made from */
 } model;
 
 void model_init(model *m, const char *source);

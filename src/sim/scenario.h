@@ -26,6 +26,7 @@ typedef struct {
 	int tamper_step;         /* an attacker on the wire by default (as --tamper), 0 = none */
 	size_t tamper_offset;
 	uint8_t tamper_xor;
+	int ems; /* both sides use the extended master secret (RFC 7627) */
 } sim_scenario;
 
 const sim_scenario *scenario_find(const char *name);

@@ -76,6 +76,7 @@ static int make_sides(sim *s, char *err, size_t errlen)
 	cc.chain_n = s->client_pki.chain_n;
 	cc.key = s->client_pki.has_key ? &s->client_pki.key : NULL;
 	cc.resume = s->session.valid ? &s->session : NULL;
+	cc.ems = s->sc->ems;
 	sc.is_server = 1;
 	sc.rng = &s->rng[1];
 	sc.now = s->opt.now;
@@ -90,6 +91,7 @@ static int make_sides(sim *s, char *err, size_t errlen)
 	sc.client_anchors = s->server_pki.anchors;
 	sc.n_client_anchors = s->server_pki.n_anchors;
 	sc.session_cache = s->sc->resume ? &s->cache : NULL;
+	sc.ems = s->sc->ems;
 	if (tls_conn_new(&s->side[0], &cc) || tls_conn_new(&s->side[1], &sc)) {
 		snprintf(err, errlen, "cannot create the client and server");
 		return -1;

@@ -84,6 +84,8 @@ int tls_client_start(tls_conn *c)
 	}
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SIGNATURE_ALGORITHMS, sig_algs_ext, sizeof sig_algs_ext};
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
+	if (c->cfg.ems)
+		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EXTENDED_MASTER_SECRET, NULL, 0};
 	tls_buf body = {0};
 	int rc = tls_client_hello_encode(&body, &ch);
 	if (!rc)
@@ -110,6 +112,11 @@ static int check_extensions(tls_conn *c, const tls_server_hello *sh)
 				return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
 						"renegotiation_info is not empty on a first handshake");
 			c->secure_renegotiation = 1;
+		} else if (t == TLS_EXT_EXTENDED_MASTER_SECRET && c->cfg.ems) {
+			if (sh->exts[i].len != 0)
+				return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR),
+						"extended_master_secret must be empty");
+			c->k.ems = 1;
 		} else if (t == TLS_EXT_EC_POINT_FORMATS && offers_ecdhe(c)) {
 			continue; /* RFC 8422 5.2: the server's formats; uncompressed is always among them */
 		} else if (t != TLS_EXT_SERVER_NAME) {

@@ -258,8 +258,16 @@ int tls_derive_all(tls_conn *c)
 {
 	tls_knowledge *k = &c->k;
 	double t0 = tls_prof_start(c);
-	int rc = tls_derive_master(k->suite, k->premaster, k->premaster_len, k->client_random,
-				   k->server_random, k->master);
+	int rc;
+	if (k->ems) {
+		/* The transcript now ends with the ClientKeyExchange. */
+		k->session_hash_len = tls_transcript_hash(c, k->session_hash);
+		rc = tls_derive_master_ems(k->suite, k->premaster, k->premaster_len, k->session_hash,
+					   k->session_hash_len, k->master);
+	} else {
+		rc = tls_derive_master(k->suite, k->premaster, k->premaster_len, k->client_random,
+				       k->server_random, k->master);
+	}
 	if (!rc)
 		rc = tls_derive_keys(k->suite, k->master, k->client_random, k->server_random, &k->keys);
 	tls_prof_stop(c, TLS_PH_PRF, t0);

@@ -48,6 +48,7 @@ typedef struct {
 	size_t n_suites;
 	size_t max_fragment; /* largest plaintext per record we send; 0 = 16384 */
 	tls_profile *prof;   /* NULL, or where to add up time per phase */
+	int ems;             /* client: offer, server: accept extended_master_secret (RFC 7627) */
 	/* client */
 	const char *server_name;  /* checked against the certificate; sent as SNI unless an IP */
 	const tls_x509 *anchors;  /* trusted roots */
@@ -97,6 +98,9 @@ typedef struct {
 	uint8_t session_id[32];
 	size_t session_id_len;
 	int resumed;            /* abbreviated handshake: the master secret came from a session */
+	int ems;                /* extended master secret negotiated (RFC 7627) */
+	uint8_t session_hash[48]; /* with ems: the hash the master secret was made from */
+	size_t session_hash_len;
 	uint16_t named_group;   /* ECDHE curve or 256 (ffdhe2048) for DHE; 0 for RSA */
 	uint16_t ske_sig_alg;   /* signature algorithm of the ServerKeyExchange */
 } tls_knowledge;

@@ -30,6 +30,15 @@ int tls_derive_master(const tls_suite *s, const uint8_t *pms, size_t pms_len,
 		       ms, 48);
 }
 
+int tls_derive_master_ems(const tls_suite *s, const uint8_t *pms, size_t pms_len,
+			  const uint8_t *session_hash, size_t hash_len, uint8_t ms[48])
+{
+	if (!s || !pms || pms_len == 0 || !session_hash || hash_len == 0 || !ms || tls_crypto_init())
+		return TLS_ERR_INTERNAL;
+	return tls_prf(tls_suite_prf_hash(s), pms, pms_len, "extended master secret", session_hash,
+		       hash_len, ms, 48);
+}
+
 /* Copies the next n bytes of the key block into dst. */
 static const uint8_t *cut(uint8_t *dst, const uint8_t *src, size_t n)
 {

@@ -25,6 +25,11 @@ typedef struct {
 int tls_derive_master(const tls_suite *s, const uint8_t *pms, size_t pms_len,
 		      const uint8_t client_random[32], const uint8_t server_random[32],
 		      uint8_t ms[48]);
+/* RFC 7627: master_secret = PRF(pms, "extended master secret", session_hash)[0..47],
+ * session_hash being the PRF hash of every handshake message up to and
+ * including ClientKeyExchange: the secret is bound to this handshake. */
+int tls_derive_master_ems(const tls_suite *s, const uint8_t *pms, size_t pms_len,
+			  const uint8_t *session_hash, size_t hash_len, uint8_t ms[48]);
 /* key_block = PRF(ms, "key expansion", server_random + client_random), cut in the order
  * client MAC, server MAC, client key, server key, client IV, server IV (RFC 5246 6.3).
  * On failure *k is wiped. */

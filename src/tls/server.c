@@ -76,6 +76,10 @@ static int check_client_hello(tls_conn *c, const tls_client_hello *ch)
 		c->secure_renegotiation = 1;
 	}
 	read_ec_extensions(c, ch);
+	const tls_ext *ems = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_EXTENDED_MASTER_SECRET);
+	if (ems && ems->len != 0)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "extended_master_secret must be empty");
+	c->k.ems = ems && c->cfg.ems;
 	return 0;
 }
 
@@ -98,6 +102,8 @@ static int send_server_hello(tls_conn *c, const uint8_t *sid, size_t sid_len)
 	sh.suite = c->k.suite->id;
 	if (c->secure_renegotiation)
 		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
+	if (c->k.ems)
+		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_EXTENDED_MASTER_SECRET, NULL, 0};
 	if (c->k.suite->kx == TLS_KX_ECDHE_RSA && c->peer_sent_point_formats)
 		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_EC_POINT_FORMATS, point_formats, 2};
 	int rc = tls_server_hello_encode(&body, &sh);

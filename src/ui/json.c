@@ -136,6 +136,7 @@ void json_model(FILE *f, const model *m)
 	str(f, m->server_name);
 	fputs(",\"certificate_subject\":", f);
 	str(f, m->cert_subject);
+	fprintf(f, ",\"extended_master_secret\":%s", m->ems ? "true" : "false");
 	fprintf(f, ",\"outcome\":\"%s\"", model_outcome_name(m->outcome));
 	if (m->alert.present) {
 		const char *nm = tls_alert_name(m->alert.desc);
@@ -164,6 +165,8 @@ void json_model(FILE *f, const model *m)
 		else
 			value(f, &m->secrets[i]);
 	}
+	fputs(",\"session_hash\":", f);
+	value(f, &m->session_hash);
 	fputs(",\"key_block\":", f);
 	if (m->key_block_len)
 		hex(f, m->key_block, m->key_block_len);

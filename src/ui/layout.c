@@ -597,8 +597,15 @@ int layout_derivation(const model *m, int step, int width, lt_lines *out)
 		return 0;
 	const model_value *v = m->steps[step].client.v;
 	lt_lines_add(out, "TLS 1.2 PRF with HMAC-%s (RFC 5246 5, 8.1, 6.3)", m->prf_sha384 ? "SHA384" : "SHA256");
-	lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"master secret\",");
-	lt_lines_add(out, "                    client_random + server_random)[0..47]");
+	if (m->ems) {
+		lt_lines_add(out, "extended master secret (RFC 7627):");
+		lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"extended master secret\",");
+		lt_lines_add(out, "                    session_hash)[0..47]");
+		add_hex(out, 2, "session_hash", m->session_hash.v, m->session_hash.len, width);
+	} else {
+		lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"master secret\",");
+		lt_lines_add(out, "                    client_random + server_random)[0..47]");
+	}
 	const model_long_value *pf = &m->steps[step].client.premaster_full;
 	if (pf->len > v[MS_PREMASTER].len) /* DHE: as long as p */
 		add_hex(out, 2, "pre_master_secret", pf->v, pf->len, width);

@@ -140,8 +140,16 @@ static void derivation(FILE *f, const model *m)
 		hex_line(f, pf->v, pf->len, pf->len);
 	else
 		value(f, &s[MS_PREMASTER]);
-	fprintf(f, "\n  master_secret = PRF(premaster_secret, \"master secret\", client_random + server_random)[0..47]\n"
-		   "                = ");
+	if (m->ems) {
+		fprintf(f, "\n  session_hash = %s(every handshake message up to the ClientKeyExchange)\n"
+			   "               = ", h);
+		value(f, &m->session_hash);
+		fprintf(f, "\n  master_secret = PRF(premaster_secret, \"extended master secret\", session_hash)[0..47]"
+			   " (RFC 7627)\n                = ");
+	} else {
+		fprintf(f, "\n  master_secret = PRF(premaster_secret, \"master secret\", client_random + server_random)[0..47]\n"
+			   "                = ");
+	}
 	value(f, &s[MS_MASTER]);
 	fprintf(f, "\n  key_block = PRF(master_secret, \"key expansion\", server_random + client_random), %zu bytes, cut as:\n",
 		m->key_block_len);
