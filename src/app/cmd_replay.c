@@ -223,7 +223,7 @@ static void nothing_shown(const replay_cli *c, const replay_stats *st)
 
 static int run(replay_cli *c, const keylog *kl, const rsa_key *key)
 {
-	replay_options o = {kl, key, c->list ? 0 : c->conn, emit, c};
+	replay_options o = {.keys = kl, .rsa = key, .only = c->list ? 0 : c->conn, .brief = c->list, .emit = emit, .ctx = c};
 	replay_stats st;
 	char err[512];
 	int rc = replay_run(c->file, &o, &st, err, sizeof err);

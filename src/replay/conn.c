@@ -134,6 +134,7 @@ static void become_tls(replay_conn *c)
 	}
 	model_init(c->m, "replay");
 	obs_init(&c->obs, c->m);
+	c->obs.brief = x->opt->brief;
 	if (x->opt->rsa)
 		obs_set_rsa_key(&c->obs, x->opt->rsa);
 }

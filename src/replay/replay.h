@@ -39,6 +39,7 @@ typedef struct {
 	const keylog *keys; /* NULL: none */
 	const rsa_key *rsa; /* server private key, NULL: none */
 	int only;           /* N > 0: build and hand over connection N only, then stop */
+	int brief;          /* models without field spans (enough for --list) */
 	/* Called once per TLS connection as it ends; m is freed afterwards. */
 	void (*emit)(void *ctx, const replay_conn_info *info, model *m);
 	void *ctx;

@@ -47,7 +47,7 @@ void model_free(model *m)
 		free(s->rec);
 		free(s->msg);
 	}
-	zeromem(m, sizeof *m);
+	tls_wipe(m, sizeof *m);
 }
 
 const char *model_step_title(int n)

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Where the spans of a record or message go: nowhere in brief mode. */
+#define RSP(o, r) ((o)->brief ? NULL : &(r)->fields)
+#define GSP(o, g) ((o)->brief ? NULL : &(g)->fields)
+
 void obs_init(observer *o, model *m)
 {
 	memset(o, 0, sizeof *o);
@@ -25,7 +29,7 @@ void obs_free(observer *o)
 	tls_buf_free(&o->hs[1]);
 	tls_protect_free(&o->rd[0]);
 	tls_protect_free(&o->rd[1]);
-	zeromem(o, sizeof *o);
+	tls_wipe(o, sizeof *o);
 }
 
 /* Only TLS 1.2 key derivation is implemented: other versions keep their
@@ -214,16 +218,16 @@ int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
 
 /* ---- spans on the record ------------------------------------------- */
 
-static void header_spans(model_record *r)
+static void header_spans(observer *o, model_record *r)
 {
 	const uint8_t *w = r->wire.p;
 	unsigned ver = (unsigned)((w[1] << 8) | w[2]);
-	tls_spans_add(&r->fields, "record.content_type", 0, 1, "content type: %s (%u)",
+	tls_spans_add(RSP(o, r), "record.content_type", 0, 1, "content type: %s (%u)",
 		      tls_content_type_name(w[0]), w[0]);
-	tls_spans_add(&r->fields, "record.version", 1, 2, "record version: %s (0x%04x)",
+	tls_spans_add(RSP(o, r), "record.version", 1, 2, "record version: %s (0x%04x)",
 		      ver == 0x0303 ? "TLS 1.2" : ver == 0x0301 ? "TLS 1.0" : ver == 0x0302 ? "TLS 1.1" : "other",
 		      ver);
-	tls_spans_add(&r->fields, "record.length", 3, 2, "length of the record body: %u bytes",
+	tls_spans_add(RSP(o, r), "record.length", 3, 2, "length of the record body: %u bytes",
 		      (unsigned)((w[3] << 8) | w[4]));
 }
 
@@ -232,20 +236,20 @@ static void protected_spans(observer *o, model_record *r)
 	size_t body = r->wire.len - 5;
 	const tls_suite *s = o->suite;
 	if (s && s->bulk == TLS_BULK_AES_GCM && body >= 24) {
-		tls_spans_add(&r->fields, "record.nonce_explicit", 5, 8,
+		tls_spans_add(RSP(o, r), "record.nonce_explicit", 5, 8,
 			      "explicit nonce: 8 bytes sent with the record; with the 4-byte salt from the key "
 			      "block it forms the GCM nonce");
-		tls_spans_add(&r->fields, "record.ciphertext", 13, body - 24,
+		tls_spans_add(RSP(o, r), "record.ciphertext", 13, body - 24,
 			      "AES-GCM ciphertext: the encrypted message");
-		tls_spans_add(&r->fields, "record.tag", 5 + body - 16, 16,
+		tls_spans_add(RSP(o, r), "record.tag", 5 + body - 16, 16,
 			      "authentication tag: proves the record was not changed");
 	} else if (s && s->bulk == TLS_BULK_AES_CBC && body >= 32) {
-		tls_spans_add(&r->fields, "record.iv", 5, 16,
+		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
 			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-		tls_spans_add(&r->fields, "record.ciphertext", 21, body - 16,
+		tls_spans_add(RSP(o, r), "record.ciphertext", 21, body - 16,
 			      "AES-CBC ciphertext of message + HMAC + padding");
 	} else if (body) {
-		tls_spans_add(&r->fields, "record.ciphertext", 5, body, "encrypted record body");
+		tls_spans_add(RSP(o, r), "record.ciphertext", 5, body, "encrypted record body");
 	}
 }
 
@@ -276,7 +280,7 @@ static void cert_spans(observer *o, model_msg *g)
 		memset(&x, 0, sizeof x);
 		snprintf(prefix, sizeof prefix, "certificate[%zu]", i);
 		size_t base = (size_t)(cm.der[i] - g->bytes.p);
-		if (tls_x509_parse(cm.der[i], cm.len[i], &x, &g->fields, base, prefix) == 0 && i == 0 &&
+		if (tls_x509_parse(cm.der[i], cm.len[i], &x, GSP(o, g), base, prefix) == 0 && i == 0 &&
 		    g->from_server)
 			snprintf(o->m->cert_subject, sizeof o->m->cert_subject, "%s", x.subject);
 		tls_x509_free(&x);
@@ -447,7 +451,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 		return;
 	g->record_offset = rec_off;
 	tls_buf_put(&g->bytes, p, n);
-	tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, &g->fields);
+	tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, GSP(o, g));
 	if (type == TLS_HS_CERTIFICATE)
 		cert_spans(o, g);
 	if (type == TLS_HS_CLIENT_HELLO || type == TLS_HS_SERVER_HELLO)
@@ -462,11 +466,11 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 }
 
 /* Adds a cleartext message's spans to its record, shifted to wire offsets. */
-static void lift_spans(model_record *r, const model_msg *g, size_t at)
+static void lift_spans(observer *o, model_record *r, const model_msg *g, size_t at)
 {
 	for (size_t i = 0; i < g->fields.n; i++) {
 		const tls_span *s = &g->fields.v[i];
-		tls_spans_add(&r->fields, s->path, at + s->offset, s->length, "%s", s->meaning);
+		tls_spans_add(RSP(o, r), s->path, at + s->offset, s->length, "%s", s->meaning);
 	}
 }
 
@@ -478,7 +482,7 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 	size_t off = 0;
 	tls_buf_put(hb, p, n);
 	if (!enc && consumed_from_prev)
-		tls_spans_add(&r->fields, "handshake.fragment", 5, n,
+		tls_spans_add(RSP(o, r), "handshake.fragment", 5, n,
 			      "continuation of a handshake message split over records");
 	while (hb->len >= 4) {
 		size_t len = ((size_t)hb->p[1] << 16) | ((size_t)hb->p[2] << 8) | hb->p[3];
@@ -493,14 +497,14 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 		size_t start_in_rec = n >= hb->len ? n - hb->len : 0;
 		file_hs_msg(o, dir, enc, hb->p, 4 + len, start_in_rec, step);
 		if (!enc && s->n_msg > before && n >= hb->len)
-			lift_spans(r, &s->msg[s->n_msg - 1], 5 + start_in_rec);
+			lift_spans(o, r, &s->msg[s->n_msg - 1], 5 + start_in_rec);
 		off += 4 + len;
 		tls_buf_consume(hb, 4 + len);
 	}
 	if (hb->len) {
 		o->hs_step[dir] = step;
 		if (!enc)
-			tls_spans_add(&r->fields, "handshake.fragment", 5 + n - hb->len, hb->len,
+			tls_spans_add(RSP(o, r), "handshake.fragment", 5 + n - hb->len, hb->len,
 				      "start of a handshake message that continues in the next record");
 	}
 	(void)off;
@@ -518,14 +522,14 @@ static void simple_msg(observer *o, model_record *r, int dir, int enc, const uin
 		return;
 	tls_buf_put(&g->bytes, p, n);
 	if (type == TLS_CT_CHANGE_CIPHER_SPEC)
-		tls_ccs_decode(p, n, &g->fields);
+		tls_ccs_decode(p, n, GSP(o, g));
 	else if (type == TLS_CT_ALERT) {
 		unsigned lv, ds;
-		tls_alert_decode(p, n, &lv, &ds, &g->fields);
+		tls_alert_decode(p, n, &lv, &ds, GSP(o, g));
 	} else if (n)
-		tls_spans_add(&g->fields, "application_data", 0, n, "application data (%zu bytes)", n);
+		tls_spans_add(GSP(o, g), "application_data", 0, n, "application data (%zu bytes)", n);
 	if (!enc)
-		lift_spans(r, g, 5);
+		lift_spans(o, r, g, 5);
 }
 
 static void opaque_msg(observer *o, model_record *r, int dir, int step)
@@ -599,7 +603,7 @@ int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int 
 	r->from_server = dir;
 	r->type = wire[0];
 	tls_buf_put(&r->wire, wire, n);
-	header_spans(r);
+	header_spans(o, r);
 	if (step > o->m->current)
 		o->m->current = step;
 	o->last_step = step;

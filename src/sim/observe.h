@@ -23,6 +23,8 @@
 
 typedef struct {
 	model *m;
+	int brief;      /* no field spans: for a list of connections, where only the
+			 * outcome and the keys matter (spans are most of the work) */
 	tls_buf hs[2];  /* partial handshake message, per direction (0 client, 1 server) */
 	int hs_step[2]; /* step of that partial message */
 	int ccs[2];

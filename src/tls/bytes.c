@@ -11,6 +11,9 @@
 
 int tls_buf_reserve(tls_buf *b, size_t extra)
 {
+	/* Lengths come from peers: refuse sizes whose sum or doubling wraps. */
+	if (extra > SIZE_MAX / 2 - b->len)
+		return TLS_ERR_INTERNAL;
 	if (b->len + extra <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 256;
@@ -22,7 +25,7 @@ int tls_buf_reserve(tls_buf *b, size_t extra)
 		return TLS_ERR_INTERNAL;
 	if (b->p) {
 		memcpy(p, b->p, b->len);
-		zeromem(b->p, b->cap);
+		tls_wipe(b->p, b->cap);
 		free(b->p);
 	}
 	b->p = p;
@@ -86,21 +89,21 @@ void tls_buf_consume(tls_buf *b, size_t n)
 		return;
 	}
 	memmove(b->p, b->p + n, b->len - n);
-	zeromem(b->p + b->len - n, n);
+	tls_wipe(b->p + b->len - n, n);
 	b->len -= n;
 }
 
 void tls_buf_clear(tls_buf *b)
 {
 	if (b->p)
-		zeromem(b->p, b->cap);
+		tls_wipe(b->p, b->cap);
 	b->len = 0;
 }
 
 void tls_buf_free(tls_buf *b)
 {
 	if (b->p) {
-		zeromem(b->p, b->cap);
+		tls_wipe(b->p, b->cap);
 		free(b->p);
 	}
 	b->p = NULL;
@@ -263,4 +266,10 @@ void tls_hex(char *out, const uint8_t *p, size_t n)
 		out[2 * i + 1] = d[p[i] & 15];
 	}
 	out[2 * n] = 0;
+}
+
+void tls_wipe(void *p, size_t n)
+{
+	if (p && n)
+		explicit_bzero(p, n);
 }

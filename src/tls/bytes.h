@@ -27,6 +27,10 @@ int tls_buf_len_end(tls_buf *b, size_t pos, int n);
 void tls_buf_consume(tls_buf *b, size_t n); /* drop n bytes from the front */
 void tls_buf_clear(tls_buf *b);             /* zero, keep capacity */
 void tls_buf_free(tls_buf *b);              /* zero and release */
+/* Wipes memory that held secrets, in a way the compiler may not drop.
+ * Unlike libtomcrypt's zeromem (a byte loop), it runs at memset speed, which
+ * matters for the large model and connection structures. NULL is fine. */
+void tls_wipe(void *p, size_t n);
 
 #define TLS_SPAN_PATH 96
 #define TLS_SPAN_MEANING 192

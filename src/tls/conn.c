@@ -48,7 +48,7 @@ void tls_conn_free(tls_conn *c)
 	for (size_t i = 0; i < c->n_peer; i++)
 		tls_x509_free(&c->peer[i]);
 	tls_kx_free(&c->kx);
-	zeromem(c, sizeof *c);
+	tls_wipe(c, sizeof *c);
 	free(c);
 }
 

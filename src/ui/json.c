@@ -6,27 +6,55 @@
 
 #include <string.h>
 
+/* The writers below avoid printf per byte: a replay of a thousand
+ * handshakes prints tens of megabytes of this. */
 static void str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	putc('"', f);
+	while (*s) {
+		size_t run = 0;
+		while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20 &&
+		       (unsigned char)s[run] < 0x7f)
+			run++;
+		fwrite(s, 1, run, f);
+		s += run;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
 		else
-			fputc(c, f);
+			fprintf(f, "\\u%04x", c);
 	}
-	fputc('"', f);
+	putc('"', f);
 }
 
 static void hex(FILE *f, const uint8_t *p, size_t n)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%02x", p[i]);
-	fputc('"', f);
+	static const char d[] = "0123456789abcdef";
+	char buf[512];
+	putc('"', f);
+	while (n) {
+		size_t k = n < sizeof buf / 2 ? n : sizeof buf / 2;
+		for (size_t i = 0; i < k; i++) {
+			buf[2 * i] = d[p[i] >> 4];
+			buf[2 * i + 1] = d[p[i] & 15];
+		}
+		fwrite(buf, 1, 2 * k, f);
+		p += k;
+		n -= k;
+	}
+	putc('"', f);
+}
+
+static void num(FILE *f, unsigned long v)
+{
+	char b[24];
+	int i = sizeof b;
+	do
+		b[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i > 0);
+	fwrite(b + i, 1, sizeof b - (size_t)i, f);
 }
 
 static void value(FILE *f, const model_value *v)
@@ -42,11 +70,15 @@ static void spans(FILE *f, const tls_spans *sp)
 	fputc('[', f);
 	for (size_t i = 0; i < sp->n; i++) {
 		const tls_span *s = &sp->v[i];
-		fprintf(f, "%s{\"path\":", i ? "," : "");
+		fputs(i ? ",{\"path\":" : "{\"path\":", f);
 		str(f, s->path);
-		fprintf(f, ",\"offset\":%u,\"length\":%u,\"meaning\":", s->offset, s->length);
+		fputs(",\"offset\":", f);
+		num(f, s->offset);
+		fputs(",\"length\":", f);
+		num(f, s->length);
+		fputs(",\"meaning\":", f);
 		str(f, s->meaning);
-		fputc('}', f);
+		putc('}', f);
 	}
 	fputc(']', f);
 }

@@ -27,3 +27,9 @@ for f in "$TMPD"/*.json; do
 	[ -e "$f" ] || continue
 	jq -r '"  \(.scenario): " + ([.phases | to_entries[] | "\(.key) \((.value * 1000 * 1000 | round) / 1000)"] | join(", ")) + "; total/primitives \(.engine_overhead_ratio)"' "$f"
 done
+
+echo
+REPLAY_N=${REPLAY_N:-1000} bash tests/bench/replay_scale.sh
+echo
+t=$(TLSSTEP_TUI_BENCH=1 script -qec "build/tlsstep" /dev/null 2>&1 </dev/null | tr -d '\r' | grep -ao 'first_frame_ms=[0-9.]* redraw_ms=[0-9.]*')
+echo "TUI (80x24 pseudo-terminal): $t"
