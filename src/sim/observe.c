@@ -147,7 +147,11 @@ void obs_secrets(const observer *o, model *m)
 		memcpy(m->key_block, o->keys.block, o->keys.block_len);
 		m->key_block_len = o->keys.block_len;
 	}
-	zeromem(&s, sizeof s);
+	if (o->ems && o->session_hash_len) {
+		m->ems = 1;
+		model_value_set(&m->session_hash, o->session_hash, o->session_hash_len);
+	}
+	tls_wipe(&s, sizeof s);
 }
 
 static int hs_step(int type, int from_server)
