@@ -106,3 +106,25 @@ const char *model_outcome_name(enum model_outcome o)
 	default: return "running";
 	}
 }
+
+void model_wire_hash(const model *m, char out[65])
+{
+	hash_state h;
+	uint8_t d[32];
+	sha256_init(&h);
+	for (int i = 1; i <= MODEL_LAST_STEP; i++)
+		for (size_t j = 0; j < m->steps[i].n_rec; j++)
+			sha256_process(&h, m->steps[i].rec[j].wire.p, (unsigned long)m->steps[i].rec[j].wire.len);
+	sha256_done(&h, d);
+	tls_hex(out, d, 32);
+}
+
+const model_msg *model_find_msg(const model *m, int step, const char *name, int from_server)
+{
+	for (size_t i = 0; i < m->steps[step].n_msg; i++) {
+		const model_msg *g = &m->steps[step].msg[i];
+		if (!strcmp(g->name, name) && g->from_server == from_server)
+			return g;
+	}
+	return NULL;
+}

@@ -127,5 +127,10 @@ model_record *model_add_record(model_step *s);
 model_msg *model_add_msg(model_step *s);
 void model_value_set(model_value *v, const uint8_t *p, size_t n);
 const char *model_outcome_name(enum model_outcome o);
+/* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
+ * tests pin to prove a run is byte-for-byte the same. */
+void model_wire_hash(const model *m, char out[65]);
+/* The first message of that name from that side in a step, or NULL. */
+const model_msg *model_find_msg(const model *m, int step, const char *name, int from_server);
 
 #endif

@@ -27,28 +27,6 @@ static void run(const sim_options *o, model *m)
 	sim_free(s);
 }
 
-static void wire_hash(const model *m, char out[65])
-{
-	hash_state h;
-	uint8_t d[32];
-	tls_crypto_init();
-	sha256_init(&h);
-	for (int i = 1; i <= MODEL_LAST_STEP; i++)
-		for (size_t j = 0; j < m->steps[i].n_rec; j++)
-			sha256_process(&h, m->steps[i].rec[j].wire.p, (unsigned long)m->steps[i].rec[j].wire.len);
-	sha256_done(&h, d);
-	tls_hex(out, d, 32);
-}
-
-static const model_msg *find_msg(const model *m, int step, const char *name, int from_server)
-{
-	for (size_t i = 0; i < m->steps[step].n_msg; i++) {
-		const model_msg *g = &m->steps[step].msg[i];
-		if (!strcmp(g->name, name) && g->from_server == from_server)
-			return g;
-	}
-	return NULL;
-}
 
 static void test_full_handshake_seed1(void **st)
 {
@@ -61,7 +39,7 @@ static void test_full_handshake_seed1(void **st)
 	assert_int_equal(m.suite_id, 0x002F);
 	for (int i = 1; i <= 7; i++)
 		assert_true(m.steps[i].reached);
-	const model_msg *cf = find_msg(&m, 5, "Finished", 0), *sf = find_msg(&m, 6, "Finished", 1);
+	const model_msg *cf = model_find_msg(&m, 5, "Finished", 0), *sf = model_find_msg(&m, 6, "Finished", 1);
 	assert_non_null(cf);
 	assert_non_null(sf);
 	assert_string_equal(cf->note, "verify_data matches");
@@ -77,7 +55,7 @@ static void test_full_handshake_seed1(void **st)
 	assert_true(m.steps[5].server.v[MS_PREMASTER].known);
 	assert_int_equal(m.secrets[MS_PREMASTER].v[0], 3);
 	assert_int_equal(m.secrets[MS_PREMASTER].v[1], 3);
-	wire_hash(&m, h);
+	model_wire_hash(&m, h);
 	assert_string_equal(h, golden_seed1);
 	model_free(&m);
 }
@@ -92,9 +70,9 @@ static void test_same_seed_same_bytes_other_seed_differs(void **st)
 	run(&o, &b);
 	o.seed = 2;
 	run(&o, &c);
-	wire_hash(&a, ha);
-	wire_hash(&b, hb);
-	wire_hash(&c, hc);
+	model_wire_hash(&a, ha);
+	model_wire_hash(&b, hb);
+	model_wire_hash(&c, hc);
 	assert_string_equal(ha, hb);
 	assert_string_not_equal(ha, hc);
 	assert_int_equal(c.outcome, MODEL_ESTABLISHED);
@@ -162,7 +140,7 @@ static void test_every_suite_scenario_completes(void **st)
 		run(&o, &m);
 		assert_int_equal(m.outcome, MODEL_ESTABLISHED);
 		assert_int_equal(m.suite_id, ids[i]);
-		assert_string_equal(find_msg(&m, 6, "Finished", 1)->note, "verify_data matches");
+		assert_string_equal(model_find_msg(&m, 6, "Finished", 1)->note, "verify_data matches");
 		model_free(&m);
 	}
 }
@@ -224,9 +202,9 @@ static void test_fragmented_handshake(void **st)
 		run(&o, &m);
 		assert_int_equal(m.outcome, MODEL_ESTABLISHED);
 		assert_true(m.steps[3].n_rec > 1);
-		assert_non_null(find_msg(&m, 3, "Certificate", 1));
-		assert_non_null(find_msg(&m, 4, "ServerHelloDone", 1));
-		assert_string_equal(find_msg(&m, 6, "Finished", 1)->note, "verify_data matches");
+		assert_non_null(model_find_msg(&m, 3, "Certificate", 1));
+		assert_non_null(model_find_msg(&m, 4, "ServerHelloDone", 1));
+		assert_string_equal(model_find_msg(&m, 6, "Finished", 1)->note, "verify_data matches");
 		model_free(&m);
 	}
 }

@@ -71,28 +71,6 @@ static void done(model *m)
 	free(m);
 }
 
-static void wire_hash(const model *m, char out[65])
-{
-	hash_state h;
-	uint8_t d[32];
-	tls_crypto_init();
-	sha256_init(&h);
-	for (int i = 1; i <= MODEL_LAST_STEP; i++)
-		for (size_t j = 0; j < m->steps[i].n_rec; j++)
-			sha256_process(&h, m->steps[i].rec[j].wire.p, (unsigned long)m->steps[i].rec[j].wire.len);
-	sha256_done(&h, d);
-	tls_hex(out, d, 32);
-}
-
-static const model_msg *find_msg(const model *m, int step, const char *name, int from_server)
-{
-	for (size_t i = 0; i < m->steps[step].n_msg; i++) {
-		const model_msg *g = &m->steps[step].msg[i];
-		if (!strcmp(g->name, name) && g->from_server == from_server)
-			return g;
-	}
-	return NULL;
-}
 
 static void spans_cover(const model *m, const char *name)
 {
@@ -122,11 +100,11 @@ static void test_every_scenario(void **st)
 		char h[65];
 		assert_non_null(scenario_find(e->name));
 		model *m = run(e->name, 1);
-		wire_hash(m, h);
+		model_wire_hash(m, h);
 		if (e->established) {
 			assert_int_equal(m->outcome, MODEL_ESTABLISHED);
-			assert_string_equal(find_msg(m, 5, "Finished", 0)->note, "verify_data matches");
-			assert_string_equal(find_msg(m, 6, "Finished", 1)->note, "verify_data matches");
+			assert_string_equal(model_find_msg(m, 5, "Finished", 0)->note, "verify_data matches");
+			assert_string_equal(model_find_msg(m, 6, "Finished", 1)->note, "verify_data matches");
 		} else {
 			assert_int_equal(m->outcome, MODEL_ALERT);
 			assert_int_equal(m->alert.by_server, e->by_server);
@@ -150,7 +128,7 @@ static void test_forward_secrecy_scenarios(void **st)
 	for (int i = 0; i < 3; i++) {
 		model *m = run(names[i], 5);
 		assert_int_equal(m->outcome, MODEL_ESTABLISHED);
-		assert_non_null(find_msg(m, 4, "ServerKeyExchange", 1));
+		assert_non_null(model_find_msg(m, 4, "ServerKeyExchange", 1));
 		/* the server learns the premaster only from the client's key share */
 		assert_false(m->steps[4].server.v[MS_PREMASTER].known);
 		assert_true(m->steps[5].server.v[MS_PREMASTER].known);
@@ -168,9 +146,9 @@ static void test_mutual(void **st)
 {
 	(void)st;
 	model *m = run("mutual", 1);
-	assert_non_null(find_msg(m, 4, "CertificateRequest", 1));
-	assert_non_null(find_msg(m, 5, "Certificate", 0));
-	assert_non_null(find_msg(m, 5, "CertificateVerify", 0));
+	assert_non_null(model_find_msg(m, 4, "CertificateRequest", 1));
+	assert_non_null(model_find_msg(m, 5, "Certificate", 0));
+	assert_non_null(model_find_msg(m, 5, "CertificateVerify", 0));
 	assert_non_null(strstr(m->steps[5].server.cert_note, "trusted"));
 	done(m);
 }
@@ -184,7 +162,7 @@ static void test_resume(void **st)
 	assert_true(m->steps[3].reached && m->steps[4].reached);
 	assert_non_null(strstr(m->steps[3].note, "skipped"));
 	assert_non_null(strstr(m->steps[5].note, "server finishes first"));
-	assert_null(find_msg(m, 5, "ClientKeyExchange", 0));
+	assert_null(model_find_msg(m, 5, "ClientKeyExchange", 0));
 	/* the client has the master secret as soon as the server accepts the session */
 	assert_true(m->steps[2].client.v[MS_MASTER].known);
 	assert_false(m->secrets[MS_PREMASTER].known);
