@@ -57,7 +57,8 @@ static void segment(tcp_writer *w, int from, unsigned flags, const uint8_t *data
 	tcp[12] = 5 << 4;
 	tcp[13] = (uint8_t)flags;
 	put16(tcp + 14, 65535);
-	memcpy(tcp + 20, data, n);
+	if (n)
+		memcpy(tcp + 20, data, n);
 	/* checksum over the pseudo-header, then the segment */
 	uint8_t pseudo[12];
 	memcpy(pseudo, ip + 12, 8);

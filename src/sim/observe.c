@@ -507,7 +507,9 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 	}
 	if (hb->len) {
 		o->hs_step[dir] = step;
-		if (!enc)
+		/* Only a message that starts in this record gets this span; one that
+		 * began earlier is covered by the continuation span above. */
+		if (!enc && hb->len <= n)
 			tls_spans_add(RSP(o, r), "handshake.fragment", 5 + n - hb->len, hb->len,
 				      "start of a handshake message that continues in the next record");
 	}

@@ -205,7 +205,8 @@ int tls_conn_close(tls_conn *c)
 size_t tls_conn_take_app(tls_conn *c, uint8_t *out, size_t cap)
 {
 	size_t n = c->app_in.len < cap ? c->app_in.len : cap;
-	memcpy(out, c->app_in.p, n);
+	if (n)
+		memcpy(out, c->app_in.p, n);
 	tls_buf_consume(&c->app_in, n);
 	return n;
 }

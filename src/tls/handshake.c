@@ -2,6 +2,7 @@
  * reading the peer's chain, the ChangeCipherSpec + Finished pair, and the
  * session kept for resumption. */
 #include "tls/conn_int.h"
+#include "tls/fuzzing.h"
 
 #include "tls/crypto.h"
 
@@ -104,7 +105,7 @@ int tls_check_finished(tls_conn *c, const uint8_t *msg, size_t n)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "Finished of the wrong size");
 	if (tls_finished_make(c, from_server, want))
 		return tls_fail(c, TLS_ERR_INTERNAL, "could not compute verify_data");
-	if (mem_neq(got, want, 12))
+	if (mem_neq(got, want, 12) && !tls_fuzzing())
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
 				"the %s's Finished does not match: the handshake was altered or the %s differs",
 				from_server ? "server" : "client",

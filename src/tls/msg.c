@@ -306,9 +306,11 @@ static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t r
 	snprintf(path, sizeof path, "%s.random.random_bytes", who);
 	tls_rd_bytes(r, NULL, 28, path, "28 bytes from the sender's random generator");
 	snprintf(path, sizeof path, "%s.session_id", who);
+	int offered = tls_rd_left(r) ? r->p[r->pos] : 0;
 	if (tls_rd_vec(r, 1, 0, 32, &s, path,
-		       who[0] == 'c' ? "session to resume (empty: a new session)"
-				     : "identifier of this session, for later resumption"))
+		       who[0] != 'c' ? "identifier of this session, for later resumption"
+		       : offered ? "the session the client asks to resume"
+				 : "session to resume (empty: a new session)"))
 		return r->err;
 	memcpy(sid, s.p, s.len);
 	*sid_len = s.len;

@@ -2,6 +2,7 @@
 
 #include "tls/alert.h"
 #include "tls/crypto.h"
+#include "tls/fuzzing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 
 #define BAD_MAC TLS_FAIL(TLS_ALERT_BAD_RECORD_MAC)
 #define OVERFLOW TLS_FAIL(TLS_ALERT_RECORD_OVERFLOW)
+
+#ifdef TLSSTEP_FUZZING
+int tls_fuzzing_enabled = 1;
+#endif
 
 /* zeromem aborts on a NULL pointer even for zero bytes, and an empty
  * tls_buf has no storage yet. */
@@ -117,6 +122,8 @@ static int cbc_seal_blocks(tls_protect *p, const uint8_t iv[AES_BLOCK], uint8_t 
 	const uint8_t *prev = iv;
 	int aes = tls_cipher_aes();
 
+	if (tls_fuzzing())
+		return 0; /* identity: the record keeps its shape, not its secrecy */
 	for (size_t off = 0; off < len; off += AES_BLOCK) {
 		for (size_t i = 0; i < AES_BLOCK; i++)
 			buf[off + i] ^= prev[i];
@@ -132,6 +139,11 @@ static int cbc_open_blocks(tls_protect *p, const uint8_t *in, size_t len, uint8_
 {
 	int aes = tls_cipher_aes();
 
+	if (tls_fuzzing()) {
+		if (len > AES_BLOCK)
+			memcpy(out, in + AES_BLOCK, len - AES_BLOCK);
+		return 0;
+	}
 	for (size_t off = AES_BLOCK; off < len; off += AES_BLOCK) {
 		uint8_t *o = out + off - AES_BLOCK;
 		if (cipher_descriptor[aes].ecb_decrypt(in + off, o, &p->aes) != CRYPT_OK)
@@ -218,7 +230,7 @@ static int open_cbc(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 	pseudo_header(h, p->seq, type, version, data_len);
 	if (record_mac(p, h, m, data_len, mac))
 		goto internal;
-	bad |= (unsigned)mem_neq(mac, m + data_len, mac_len);
+	bad |= (unsigned)mem_neq(mac, m + data_len, mac_len) & (unsigned)!tls_fuzzing();
 	zeromem(mac, sizeof mac);
 	if (bad) {
 		zeromem(m, plen);
@@ -253,6 +265,13 @@ static int gcm_run(tls_protect *p, const uint8_t nonce[GCM_NONCE], const uint8_t
 
 	if (!g)
 		return TLS_ERR_INTERNAL;
+	if (tls_fuzzing()) {
+		free(g);
+		if (len)
+			memcpy(out, in, len);
+		memset(tag, 0, GCM_TAG);
+		return 0;
+	}
 	if ((err = gcm_init(g, tls_cipher_aes(), p->key, (int)p->suite->key_len)) != CRYPT_OK)
 		goto cleanup;
 	if ((err = gcm_add_iv(g, nonce, GCM_NONCE)) != CRYPT_OK)
@@ -319,7 +338,7 @@ static int open_gcm(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 		return TLS_ERR_INTERNAL;
 	}
 	/* libtomcrypt 1.18.2 hands back the computed tag without checking it. */
-	bad = mem_neq(tag, frag + GCM_EXPLICIT + ct_len, GCM_TAG);
+	bad = mem_neq(tag, frag + GCM_EXPLICIT + ct_len, GCM_TAG) && !tls_fuzzing();
 	zeromem(tag, sizeof tag);
 	if (bad) {
 		wipe(out->p, ct_len);

@@ -5,15 +5,29 @@
  * point of the "which nobody knows at step k" error. Besides values, a lesson
  * may hold conditional blocks ({{if NAME}} ... {{else}} ... {{end}}), so one
  * text can serve a CBC and an AEAD suite, or a run that ended in an alert.
- * NAME is aead, cbc, established, or any placeholder (true when known).
+ * NAME is aead, cbc, established, a key exchange (rsa_kx, ecdhe, dhe, and
+ * ephemeral for either of the last two; ecdsa when an EC key signs), mutual (the server sent a
+ * CertificateRequest), resumed (the ServerHello took up the session ID the
+ * client offered), session_offered (the ClientHello names a session),
+ * ems (the hellos agreed on the extended master secret of RFC 7627),
+ * alert_DESCRIPTION (that alert was sent, e.g. alert_decrypt_error),
+ * finished_mismatch (a Finished arrived with the wrong verify_data), or any
+ * placeholder (true when known). Like the values, a condition only looks at
+ * what has happened by that step: at step 1 nobody knows the key exchange.
  *
  * Placeholders: every secret by its JSON key (client_random, server_random,
  * premaster_secret, master_secret, client_write_mac_key, ...,
- * server_verify_data) and NAME_length for its size in bytes; premaster_version
- * (its first two bytes); cipher_suite, cipher_suite_id (0x002F), prf_hash and
- * key_block_length; server_name, certificate_subject, certificate_check (the
- * client's verdict); transcript_hash, transcript_length; seed, scenario;
- * alert, alert_sender, alert_receiver, alert_reason, alert_step.
+ * server_verify_data) and NAME_length for its size in bytes (for a DHE
+ * premaster secret, the whole value's: the model keeps only its first 48
+ * bytes as a plain secret); premaster_version (its first two bytes);
+ * cipher_suite, cipher_suite_id (0x002F), prf_hash and key_block_length;
+ * client_version (TLS 1.2) and client_version_hex (0303), from the ClientHello;
+ * named_curve (ECDHE) and dh_p_bits (DHE), from the ServerKeyExchange;
+ * server_name, certificate_subject, certificate_check (the client's verdict),
+ * client_certificate_check (the server's verdict on a client certificate);
+ * session_hash (with ems, the hash the master secret is made from);
+ * transcript_hash, transcript_length; seed, scenario; alert, alert_sender,
+ * alert_receiver, alert_reason, alert_step.
  *
  * Hex values longer than 16 bytes are shown as their first 8 bytes and an
  * ellipsis; the full values are in the knowledge view beside the lesson. */
@@ -80,6 +94,73 @@ static int alert_at(const model *m, int step)
 	return m->alert.present && m->alert.step <= step;
 }
 
+/* A handshake message of step `in`, if the run has got that far by `step`.
+ * Its bytes start with the 4-byte handshake header. */
+static const model_msg *msg_at(const model *m, int step, int in, const char *name, int from_server)
+{
+	if (in > step || in < 1 || in > MODEL_LAST_STEP || !m->steps[in].reached)
+		return NULL;
+	const model_step *st = &m->steps[in];
+	for (size_t i = 0; i < st->n_msg; i++)
+		if (!strcmp(st->msg[i].name, name) && st->msg[i].from_server == from_server &&
+		    (!st->msg[i].encrypted || st->msg[i].decrypted))
+			return &st->msg[i];
+	return NULL;
+}
+
+/* The session_id of a hello: after header 4, version 2 and random 32. */
+static int hello_session(const model_msg *g, const uint8_t **sid, size_t *len)
+{
+	if (!g || g->bytes.len < 39)
+		return 0;
+	size_t n = g->bytes.p[38];
+	if (n > 32 || g->bytes.len < 39 + n)
+		return 0;
+	*sid = g->bytes.p + 39;
+	*len = n;
+	return 1;
+}
+
+static int session_offered(const model *m, int step)
+{
+	const uint8_t *sid;
+	size_t n;
+	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &sid, &n) && n > 0;
+}
+
+/* RFC 5246 7.3: a server that resumes echoes the client's session ID. */
+static int resumed(const model *m, int step)
+{
+	const uint8_t *cs, *ss;
+	size_t cn, sn;
+	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &cs, &cn) &&
+	       hello_session(msg_at(m, step, 2, "ServerHello", 1), &ss, &sn) && cn && cn == sn &&
+	       !memcmp(cs, ss, cn);
+}
+
+static const char *version_name(unsigned v)
+{
+	switch (v) {
+	case 0x0300: return "SSL 3.0";
+	case 0x0301: return "TLS 1.0";
+	case 0x0302: return "TLS 1.1";
+	case 0x0303: return "TLS 1.2";
+	case 0x0304: return "TLS 1.3";
+	default: return NULL;
+	}
+}
+
+static const char *curve_name(unsigned id)
+{
+	switch (id) {
+	case 0x0017: return "secp256r1 (P-256)";
+	case 0x0018: return "secp384r1 (P-384)";
+	case 0x0019: return "secp521r1 (P-521)";
+	case 0x001D: return "x25519";
+	default: return NULL;
+	}
+}
+
 /* 1 and the text in val when known at this step, 0 when not known yet,
  * -1 for a name that is not a placeholder at all. */
 static int resolve(const model *m, int step, const char *name, char *val, size_t vn)
@@ -99,7 +180,16 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 			const model_value *v = secret_at(m, step, s);
 			if (!v)
 				return 0;
-			snprintf(val, vn, "%zu", v->len);
+			size_t len = v->len;
+			if (s == MS_PREMASTER) {
+				/* a DHE premaster secret is longer than a model_value */
+				const model_side *c = &m->steps[step].client, *sv = &m->steps[step].server;
+				if (c->premaster_full.len > len)
+					len = c->premaster_full.len;
+				if (sv->premaster_full.len > len)
+					len = sv->premaster_full.len;
+			}
+			snprintf(val, vn, "%zu", len);
 			return 1;
 		}
 	}
@@ -128,6 +218,56 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 		snprintf(val, vn, "%zu", m->key_block_len);
 		return 1;
 	}
+	if (!strcmp(name, "client_version") || !strcmp(name, "client_version_hex")) {
+		const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+		if (!g || g->bytes.len < 6)
+			return 0;
+		unsigned v = (unsigned)g->bytes.p[4] << 8 | g->bytes.p[5];
+		const char *vname = version_name(v);
+		if (!strcmp(name, "client_version_hex"))
+			snprintf(val, vn, "%04x", v);
+		else if (vname)
+			snprintf(val, vn, "%s", vname);
+		else
+			snprintf(val, vn, "version 0x%04x", v);
+		return 1;
+	}
+	if (!strcmp(name, "named_curve")) {
+		/* ECParameters: curve_type 3 (named_curve), then the curve's code */
+		const tls_suite *su = suite_at(m, step);
+		const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
+		if (!su || su->kx != TLS_KX_ECDHE_RSA || !g || g->bytes.len < 7 || g->bytes.p[4] != 3)
+			return 0;
+		unsigned id = (unsigned)g->bytes.p[5] << 8 | g->bytes.p[6];
+		const char *c = curve_name(id);
+		if (c)
+			snprintf(val, vn, "%s", c);
+		else
+			snprintf(val, vn, "curve 0x%04X", id);
+		return 1;
+	}
+	if (!strcmp(name, "dh_p_bits")) {
+		/* ServerDHParams starts with dh_p<1..2^16-1> */
+		const tls_suite *su = suite_at(m, step);
+		const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
+		if (!su || su->kx != TLS_KX_DHE_RSA || !g || g->bytes.len < 7)
+			return 0;
+		size_t n = (size_t)g->bytes.p[4] << 8 | g->bytes.p[5];
+		const uint8_t *p = g->bytes.p + 6;
+		if (n > g->bytes.len - 6)
+			return 0;
+		while (n && !*p) {
+			p++;
+			n--;
+		}
+		if (!n)
+			return 0;
+		size_t bits = 8 * n;
+		for (uint8_t top = p[0]; !(top & 0x80); top <<= 1)
+			bits--;
+		snprintf(val, vn, "%zu", bits);
+		return 1;
+	}
 	if (!strcmp(name, "server_name")) {
 		if (step < 1 || !m->server_name[0])
 			return 0;
@@ -144,6 +284,20 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 		if (!m->steps[step].client.cert_note[0])
 			return 0;
 		snprintf(val, vn, "%s", m->steps[step].client.cert_note);
+		return 1;
+	}
+	if (!strcmp(name, "session_hash")) {
+		/* the extended master secret's input, known with the master secret */
+		if (!m->ems || !m->session_hash.known || !m->session_hash.len ||
+		    !secret_at(m, step, MS_MASTER))
+			return 0;
+		hex_value(val, vn, m->session_hash.v, m->session_hash.len);
+		return 1;
+	}
+	if (!strcmp(name, "client_certificate_check")) {
+		if (!m->steps[step].server.cert_note[0])
+			return 0;
+		snprintf(val, vn, "%s", m->steps[step].server.cert_note);
 		return 1;
 	}
 	if (!strcmp(name, "transcript_hash") || !strcmp(name, "transcript_length")) {
@@ -205,6 +359,42 @@ static int condition(const model *m, int step, const char *name)
 		return s && s->bulk == TLS_BULK_AES_CBC;
 	if (!strcmp(name, "established"))
 		return m->outcome == MODEL_ESTABLISHED && step >= 6 && !alert_at(m, step);
+	if (!strcmp(name, "rsa_kx"))
+		return s && s->kx == TLS_KX_RSA;
+	/* Every key exchange but RSA and DHE is ECDHE, signed with RSA or ECDSA. */
+	if (!strcmp(name, "ecdhe"))
+		return s && s->kx != TLS_KX_RSA && s->kx != TLS_KX_DHE_RSA;
+	if (!strcmp(name, "dhe"))
+		return s && s->kx == TLS_KX_DHE_RSA;
+	if (!strcmp(name, "ephemeral"))
+		return s && s->kx != TLS_KX_RSA;
+	if (!strcmp(name, "ecdsa")) /* the server's certificate holds an EC key */
+		return s && strstr(s->name, "_ECDSA_") != NULL;
+	if (!strcmp(name, "mutual"))
+		return msg_at(m, step, 4, "CertificateRequest", 1) != NULL;
+	if (!strcmp(name, "resumed"))
+		return resumed(m, step);
+	if (!strcmp(name, "session_offered"))
+		return session_offered(m, step);
+	if (!strcmp(name, "finished_mismatch")) {
+		/* the observer's note on a Finished whose verify_data was wrong */
+		for (int k = 5; k <= 6 && k <= step; k++)
+			for (size_t i = 0; m->steps[k].reached && i < m->steps[k].n_msg; i++)
+				if (!strcmp(m->steps[k].msg[i].name, "Finished") &&
+				    strstr(m->steps[k].msg[i].note, "does NOT match"))
+					return 1;
+		return 0;
+	}
+	if (!strcmp(name, "ems")) /* negotiated in the hellos */
+		return m->ems && step >= 2;
+	if (!strncmp(name, "alert_", 6)) {
+		/* alert_decrypt_error: that alert has been sent by this step */
+		for (int d = 0; d < 256; d++) {
+			const char *a = tls_alert_name(d);
+			if (a && !strcmp(name + 6, a))
+				return alert_at(m, step) && m->alert.desc == d;
+		}
+	}
 	char val[VAL_MAX];
 	return resolve(m, step, name, val, sizeof val);
 }

@@ -159,7 +159,9 @@ static void test_all_scenarios(void **state)
 	assert_true(loaded > 40);
 }
 
-/* Runs that end early or oddly still have a lesson at every reached step. */
+/* Runs that end early or oddly still have a lesson at every reached step,
+ * and the scenario's lesson loads at the last one (the lessons suggest
+ * several of these runs in their "Try this"). */
 static void test_tampered_runs(void **state)
 {
 	(void)state;
@@ -169,9 +171,14 @@ static void test_tampered_runs(void **state)
 		size_t offset;
 		int untrusted;
 	} runs[] = {
-		{"rsa", 5, 100, 0},     {"rsa", 6, 30, 0}, {"rsa-gcm", 5, 300, 0},
-		{"rsa", 1, 20, 0},      {"rsa", 2, 40, 0}, {"untrusted-ca", 0, 0, 1},
-		{"wrong-name", 0, 0, 1}, {"rsa", 7, 30, 0},
+		{"rsa", 5, 100, 0},         {"rsa", 6, 30, 0},          {"rsa-gcm", 5, 300, 0},
+		{"rsa", 1, 20, 0},          {"rsa", 2, 40, 0},          {"untrusted-ca", 0, 0, 1},
+		{"wrong-host", 0, 0, 1},    {"rsa", 7, 30, 0},          {"ecdhe", 4, 20, 0},
+		{"ecdhe", 5, 20, 0},        {"ecdhe", 6, 30, 0},        {"dhe", 5, 100, 0},
+		{"dhe", 4, 300, 0},         {"mutual", 5, 1000, 0},     {"mutual", 5, 100, 0},
+		{"resume", 5, 20, 0},       {"resume", 6, 20, 0},       {"tampered", 6, 30, 0},
+		{"tampered", 1, 20, 0},     {"tampered", 5, 5000, 0},   {"ems", 5, 100, 0},
+		{"ecdhe-sha384", 5, 300, 0}, {"old-version", 1, 20, 0},
 	};
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
 		sim_options o;
@@ -195,16 +202,129 @@ static void test_tampered_runs(void **state)
 		assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 		sim_run(s);
 		sim_free(s);
+		const sim_scenario *sc = scenario_find(runs[i].scenario);
+		assert_non_null(sc);
+		char buf[64];
+		const char *own = scenario_lesson(sc, buf, sizeof buf);
 		for (int step = 0; step <= m->current; step++) {
-			tls_buf out = {0};
-			if (lesson_load(m, step, lesson_file(step), &out, err, sizeof err) != 0)
-				fail_msg("%s tamper %d:%zu step %d: %s", runs[i].scenario, runs[i].step,
-					 runs[i].offset, step, err);
-			tls_buf_free(&out);
+			const char *files[2] = {lesson_file(step), step == m->current ? own : NULL};
+			for (int f = 0; f < 2; f++) {
+				if (!files[f])
+					continue;
+				tls_buf out = {0};
+				if (lesson_load(m, step, files[f], &out, err, sizeof err) != 0)
+					fail_msg("%s tamper %d:%zu step %d: %s", runs[i].scenario,
+						 runs[i].step, runs[i].offset, step, err);
+				assert_null(strstr((char *)out.p, "{{"));
+				tls_buf_free(&out);
+			}
 		}
 		model_free(m);
 		free(m);
 	}
+}
+
+/* A model of a scenario run with seed 1; the caller frees it. */
+static model *scenario_model(const char *name)
+{
+	model *m = calloc(1, sizeof *m);
+	assert_non_null(m);
+	assert_int_equal(run_scenario(name, m), 0);
+	return m;
+}
+
+/* out is the text filled at step, which must succeed. */
+static const char *filled(model *m, int step, const char *text, tls_buf *out)
+{
+	char err[512] = "";
+	if (lesson_fill(m, step, text, out, err, sizeof err) != 0)
+		fail_msg("step %d, %s: %s", step, text, err);
+	return (const char *)out->p;
+}
+
+/* Key exchange and handshake variants, as the conditions see them. */
+static void test_variants(void **state)
+{
+	(void)state;
+	static const char conds[] = "{{if rsa_kx}}R{{end}}{{if ecdhe}}E{{end}}{{if dhe}}D{{end}}"
+				    "{{if ephemeral}}F{{end}}{{if mutual}}M{{end}}{{if resumed}}S{{end}}"
+				    "{{if session_offered}}O{{end}}{{if ems}}X{{end}}{{if ecdsa}}A{{end}}";
+	static const struct {
+		const char *scenario;
+		int step;
+		const char *want;
+	} cases[] = {
+		/* nothing is known about the key exchange before the ServerHello */
+		{"ecdhe", 1, ""},     {"ecdhe", 2, "EF"},   {"ecdhe-sha384", 6, "EF"},
+		{"dhe", 4, "DF"},     {"rsa", 6, "R"},      {"rsa-gcm", 5, "R"},
+		{"mutual", 3, "EF"},  {"mutual", 4, "EFM"}, {"mutual", 7, "EFM"},
+		{"resume", 1, "O"},   {"resume", 2, "EFSO"}, {"resume", 7, "EFSO"},
+		{"tampered", 5, "R"}, {"ems", 1, ""},       {"ems", 4, "RX"},
+		{"old-version", 1, ""},
+	};
+	tls_buf out = {0};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		model *m = scenario_model(cases[i].scenario);
+		if (strcmp(filled(m, cases[i].step, conds, &out), cases[i].want))
+			fail_msg("%s at step %d: conditions give \"%s\", want \"%s\"", cases[i].scenario,
+				 cases[i].step, (char *)out.p, cases[i].want);
+		model_free(m);
+		free(m);
+	}
+
+	char err[512] = "";
+	model *m = scenario_model("dhe");
+	/* the whole premaster secret counts, not the 48 bytes a model_value holds */
+	assert_string_equal(filled(m, 4, "{{premaster_secret_length}} {{dh_p_bits}}", &out), "256 2048");
+	assert_int_equal(lesson_fill(m, 3, "{{dh_p_bits}}", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 6, "{{named_curve}}", &out, err, sizeof err), -1);
+	model_free(m);
+	free(m);
+
+	m = scenario_model("ecdhe");
+	assert_string_equal(filled(m, 4, "{{named_curve}} {{premaster_secret_length}}", &out),
+			    "secp256r1 (P-256) 32");
+	assert_int_equal(lesson_fill(m, 3, "{{named_curve}}", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 6, "{{session_hash}}", &out, err, sizeof err), -1);
+	model_free(m);
+	free(m);
+
+	m = scenario_model("old-version");
+	assert_string_equal(filled(m, 1, "{{client_version}} {{client_version_hex}}", &out),
+			    "TLS 1.0 0301");
+	assert_string_equal(filled(m, 1, "{{if alert_protocol_version}}P{{end}}"
+					 "{{if alert_decrypt_error}}D{{end}}",
+				   &out),
+			    "P");
+	assert_int_equal(lesson_fill(m, 1, "{{if alert_no_such_alert}}x{{end}}", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 0, "{{client_version}}", &out, err, sizeof err), -1);
+	model_free(m);
+	free(m);
+
+	m = scenario_model("ecdhe");
+	assert_string_equal(filled(m, 7, "{{if finished_mismatch}}F{{end}}", &out), "");
+	model_free(m);
+	free(m);
+
+	m = scenario_model("mutual");
+	assert_int_equal(lesson_fill(m, 4, "{{client_certificate_check}}", &out, err, sizeof err), -1);
+	assert_non_null(strstr(filled(m, 5, "{{client_certificate_check}}", &out), "student.tlsstep.test"));
+	model_free(m);
+	free(m);
+
+	m = scenario_model("ems");
+	assert_int_equal(lesson_fill(m, 3, "{{session_hash}}", &out, err, sizeof err), -1);
+	assert_int_equal(strlen(filled(m, 4, "{{session_hash}}", &out)), 16 + strlen("\u2026"));
+	model_free(m);
+	free(m);
+
+	m = scenario_model("tampered");
+	static const char caught[] = "{{if alert_decrypt_error}}D{{end}}{{if finished_mismatch}}F{{end}}";
+	assert_string_equal(filled(m, 4, caught, &out), "");
+	assert_string_equal(filled(m, 5, caught, &out), "DF");
+	model_free(m);
+	free(m);
+	tls_buf_free(&out);
 }
 
 static model *rsa_model(void)
@@ -431,7 +551,8 @@ int main(void)
 		cmocka_unit_test(test_all_scenarios),  cmocka_unit_test(test_not_known_yet),
 		cmocka_unit_test(test_unknown_and_malformed), cmocka_unit_test(test_values),
 		cmocka_unit_test(test_alert_values),   cmocka_unit_test(test_wrap_widths),
-		cmocka_unit_test(test_wrap_attributes), cmocka_unit_test(test_print), cmocka_unit_test(test_tampered_runs),
+		cmocka_unit_test(test_wrap_attributes), cmocka_unit_test(test_print),
+		cmocka_unit_test(test_tampered_runs),  cmocka_unit_test(test_variants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -260,7 +260,7 @@ static result replay_shape(const shape *sh)
 	write_capture(&sim_model, path, sh, NULL);
 	result r = {0};
 	r.want = &sim_model;
-	replay_options o = {&keys, NULL, 0, emit, &r};
+	replay_options o = {.keys = &keys, .emit = emit, .ctx = &r};
 	replay_stats st;
 	char err[256];
 	assert_int_equal(replay_run(path, &o, &st, err, sizeof err), 0);
@@ -380,7 +380,7 @@ static void test_several_connections(void **state)
 	pcap_dump_close(d);
 	pcap_close(pd);
 	int seen[8] = {0};
-	replay_options o = {&keys, NULL, 0, count_emit, seen};
+	replay_options o = {.keys = &keys, .emit = count_emit, .ctx = seen};
 	replay_stats st;
 	char err[256];
 	assert_int_equal(replay_run(path, &o, &st, err, sizeof err), 0);

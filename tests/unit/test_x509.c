@@ -44,6 +44,10 @@ static uint8_t *slurp(const char *path, size_t *len)
 		n += got;
 	} while (got > 0);
 	fclose(f);
+	/* Terminated too, so text searches (strstr) stay inside the buffer. */
+	buf = realloc(buf, n + 1);
+	assert_non_null(buf);
+	buf[n] = 0;
 	*len = n;
 	return buf;
 }
