@@ -172,9 +172,16 @@ static void show(const model *m, enum out_mode mode)
 /* Every suite tlsstep implements. Forward secrecy first (ECDHE, then DHE),
  * AEAD before CBC within each, RSA key exchange last. */
 static const uint16_t default_suites[] = {
+	0xC02B, 0xC02C, 0xC023, 0xC024, 0xC009, 0xC00A, /* ECDHE_ECDSA (the client's; serve has an RSA key) */
 	0xC02F, 0xC030, 0xC027, 0xC028, 0xC013, 0xC014, /* ECDHE_RSA */
 	0x009E, 0x009F, 0x0067, 0x0033,                 /* DHE_RSA */
 	0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F, /* RSA */
+};
+
+/* What connect offers in signature_algorithms, as browsers order them:
+ * ECDSA and RSA-PSS first, PKCS#1 v1.5 after, SHA-1 last. */
+static const uint16_t connect_sig_algs[] = {
+	0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0603, 0x0806, 0x0601, 0x0203, 0x0201,
 };
 
 /* The system's trusted roots (Debian's ca-certificates, then other
@@ -188,6 +195,18 @@ static const char *system_bundle(void)
 		if (access(paths[i], R_OK) == 0)
 			return paths[i];
 	return NULL;
+}
+
+/* What the user most likely needs to know beside the alert itself. */
+static const char *failure_hint(const model *m, const net_cli *c)
+{
+	if (!m->alert.present)
+		return "";
+	if (m->alert.by_server && m->alert.desc == TLS_ALERT_PROTOCOL_VERSION && m->alert.step <= 2)
+		return " (the server does not speak TLS 1.2: it probably accepts TLS 1.3 only)";
+	if (!c->ca && !c->insecure && !m->alert.by_server && m->alert.desc == TLS_ALERT_UNKNOWN_CA)
+		return " (the system CAs do not know this issuer; a classroom server needs --ca assets/ca.crt)";
+	return "";
 }
 
 static int split_target(const char *t, char *host, size_t hn, char *port, size_t pn)
@@ -257,6 +276,8 @@ int cmd_connect(int argc, char **argv)
 	cfg.n_anchors = p.n_anchors;
 	cfg.insecure = c.insecure;
 	cfg.ems = 1; /* as real clients do */
+	cfg.sig_algs = connect_sig_algs;
+	cfg.n_sig_algs = sizeof connect_sig_algs / sizeof connect_sig_algs[0];
 	cfg.chain_der = p.chain_der;
 	cfg.chain_len = p.chain_len;
 	cfg.chain_n = p.chain_n;
@@ -278,11 +299,7 @@ int cmd_connect(int argc, char **argv)
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
 			show(&m, c.mode);
 			if (rc)
-				fprintf(stderr, "tlsstep: handshake failed: %s%s\n", err,
-					!c.ca && !c.insecure && m.alert.desc == TLS_ALERT_UNKNOWN_CA
-						? " (the system CAs do not know this issuer; a classroom server "
-						  "needs --ca assets/ca.crt)"
-						: "");
+				fprintf(stderr, "tlsstep: handshake failed: %s%s\n", err, failure_hint(&m, &c));
 		}
 		tls_conn_free(conn);
 		close(fd);

@@ -14,9 +14,33 @@
 #include <stdio.h>
 #include <string.h>
 
-static const uint8_t sig_algs_ext[] = {
-	0x00, 0x08, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x02, 0x01,
-};
+static const uint16_t default_sig_algs[] = {TLS_SIG_RSA_SHA256, TLS_SIG_RSA_SHA384, TLS_SIG_RSA_SHA512,
+					    TLS_SIG_RSA_SHA1};
+#define MAX_SIG_ALGS 32
+
+static size_t n_sig_algs(const tls_conn *c)
+{
+	if (!c->cfg.sig_algs)
+		return sizeof default_sig_algs / sizeof default_sig_algs[0];
+	return c->cfg.n_sig_algs < MAX_SIG_ALGS ? c->cfg.n_sig_algs : MAX_SIG_ALGS;
+}
+
+static uint16_t sig_alg_at(const tls_conn *c, size_t i)
+{
+	return c->cfg.sig_algs ? c->cfg.sig_algs[i] : default_sig_algs[i];
+}
+
+static size_t sig_algs_ext(const tls_conn *c, uint8_t *out)
+{
+	size_t n = n_sig_algs(c);
+	out[0] = (uint8_t)((2 * n) >> 8);
+	out[1] = (uint8_t)(2 * n);
+	for (size_t i = 0; i < n; i++) {
+		out[2 + 2 * i] = (uint8_t)(sig_alg_at(c, i) >> 8);
+		out[3 + 2 * i] = (uint8_t)sig_alg_at(c, i);
+	}
+	return 2 + 2 * n;
+}
 static const uint8_t empty_reneg[] = {0x00};
 static const uint8_t point_formats_ext[] = {0x01, 0x00}; /* uncompressed only */
 
@@ -43,8 +67,7 @@ static size_t sni_ext(const char *host, uint8_t *out, size_t cap)
 static int offers_ecdhe(const tls_conn *c)
 {
 	for (size_t i = 0; i < c->cfg.n_suites; i++) {
-		const tls_suite *s = tls_suite_by_id(c->cfg.suites[i]);
-		if (s && s->kx == TLS_KX_ECDHE_RSA)
+		if (tls_suite_is_ecdhe(tls_suite_by_id(c->cfg.suites[i])))
 			return 1;
 	}
 	return 0;
@@ -62,7 +85,7 @@ static void hello_session(tls_conn *c, tls_client_hello *ch)
 int tls_client_start(tls_conn *c)
 {
 	tls_client_hello ch;
-	uint8_t sni[300], groups[16];
+	uint8_t sni[300], groups[16], sig_algs[2 + 2 * MAX_SIG_ALGS];
 	memset(&ch, 0, sizeof ch);
 	c->offered_version = c->cfg.max_version ? c->cfg.max_version : TLS_VERSION_12;
 	/* An old client says its version in the record header too. */
@@ -82,7 +105,7 @@ int tls_client_start(tls_conn *c)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SUPPORTED_GROUPS, groups, gn};
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EC_POINT_FORMATS, point_formats_ext, 2};
 	}
-	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SIGNATURE_ALGORITHMS, sig_algs_ext, sizeof sig_algs_ext};
+	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SIGNATURE_ALGORITHMS, sig_algs, sig_algs_ext(c, sig_algs)};
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
 	if (c->cfg.ems)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EXTENDED_MASTER_SECRET, NULL, 0};
@@ -220,13 +243,14 @@ static int on_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 				"the server sent an empty certificate list");
 	c->st = tls_kx_ops_for(c->k.suite)->server_params ? ST_WAIT_SERVER_KEY_EXCHANGE
 							   : ST_WAIT_SERVER_HELLO_DONE;
-	return check_chain(c);
+	rc = tls_kx_check_cert(c);
+	return rc ? rc : check_chain(c);
 }
 
-static int offered_sig_alg(uint16_t alg)
+static int offered_sig_alg(const tls_conn *c, uint16_t alg)
 {
-	for (size_t i = 2; i + 1 < sizeof sig_algs_ext; i += 2)
-		if (((sig_algs_ext[i] << 8) | sig_algs_ext[i + 1]) == alg)
+	for (size_t i = 0; i < n_sig_algs(c); i++)
+		if (sig_alg_at(c, i) == alg)
 			return 1;
 	return 0;
 }
@@ -239,14 +263,19 @@ static int verify_ske(tls_conn *c, const tls_ske *m)
 	size_t dl;
 	const uint8_t *parts[] = {c->k.client_random, c->k.server_random, m->params};
 	const size_t lens[] = {32, 32, m->params_len};
-	if (!offered_sig_alg(m->sig_alg))
+	if (!offered_sig_alg(c, m->sig_alg))
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 				"the server signed with algorithm 0x%04x, which the client did not offer",
 				m->sig_alg);
+	/* RFC 5246 7.4.3: the signature must be made with the certificate's key. */
+	if (tls_sig_key_type(m->sig_alg) != c->peer[0].key_type)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
+				"the server signed with %s, which does not fit its certificate's %s key",
+				tls_sig_name(m->sig_alg), c->peer[0].key_type == TLS_X509_KEY_EC ? "EC" : "RSA");
 	if (tls_sig_digest(m->sig_alg, parts, lens, 3, d, &dl))
 		return tls_fail(c, TLS_ERR_INTERNAL, "could not hash the ServerKeyExchange");
 	int bad;
-	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(m->sig_alg, d, dl, m->sig, m->sig_len, &c->peer[0].key));
+	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(m->sig_alg, d, dl, m->sig, m->sig_len, &c->peer[0]));
 	if (bad)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
 				"the ServerKeyExchange signature does not verify with the certificate's key: "
@@ -259,7 +288,7 @@ static int on_server_key_exchange(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	tls_ske m;
 	const tls_kx_ops *kx = tls_kx_ops_for(c->k.suite);
-	int rc = tls_ske_decode(msg + 4, n - 4, kx->kx == TLS_KX_ECDHE_RSA, &m, NULL);
+	int rc = tls_ske_decode(msg + 4, n - 4, tls_suite_is_ecdhe(c->k.suite), &m, NULL);
 	if (rc == TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE))
 		return tls_fail(c, rc, "the server sent explicit curve parameters; only named curves are supported");
 	if (rc)

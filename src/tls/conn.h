@@ -66,6 +66,10 @@ typedef struct {
 	const tls_x509 *client_anchors; /* roots a client certificate must chain to */
 	size_t n_client_anchors;
 	tls_session *session_cache;     /* one entry: filled after a full handshake, offered back */
+	/* client: signature_algorithms to offer, preferred first (at most 32);
+	 * NULL = rsa_pkcs1 with SHA-256, -384, -512, SHA-1 (the simulator's). */
+	const uint16_t *sig_algs;
+	size_t n_sig_algs;
 } tls_config;
 
 enum tls_status { TLS_HANDSHAKING, TLS_ESTABLISHED, TLS_FAILED, TLS_CLOSED };

@@ -1,4 +1,5 @@
-/* Key exchange methods, one table row each: RSA, DHE_RSA and ECDHE_RSA.
+/* Key exchange methods, one table row each: RSA, DHE_RSA, ECDHE_RSA and
+ * ECDHE_ECDSA (the same ECDHE, signed with an EC certificate).
  *
  * The client and server state machines reach the premaster secret only
  * through these operations, so adding a method is a new row, not new
@@ -24,7 +25,11 @@ typedef struct {
 	int (*server_exchange)(tls_conn *c, const uint8_t *body, size_t n);
 } tls_kx_ops;
 
-extern const tls_kx_ops tls_kx_rsa, tls_kx_dhe, tls_kx_ecdhe;
+extern const tls_kx_ops tls_kx_rsa, tls_kx_dhe, tls_kx_ecdhe, tls_kx_ecdhe_ecdsa;
+
+/* Client: fails (unsupported_certificate) unless the server's certificate
+ * holds the kind of key the suite's key exchange needs. */
+int tls_kx_check_cert(tls_conn *c);
 
 const tls_kx_ops *tls_kx_ops_for(const tls_suite *s);
 /* Frees the ephemeral keys (the private ones are overwritten first). */

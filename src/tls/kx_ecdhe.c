@@ -10,99 +10,44 @@
 #include "tls/kx.h"
 
 #include "tls/crypto.h"
+#include "tls/ecdsa.h"
 
 #include <string.h>
 
-typedef struct {
-	uint16_t id;          /* NamedCurve code */
-	const char *ltc_name; /* ltc_ecc_sets[] name */
-	size_t size;          /* bytes per coordinate */
-} tls_curve;
-
-/* Server preference order; the client offers the same two. */
-static const tls_curve curves[] = {{23, "ECC-256", 32}, {24, "ECC-384", 48}};
-#define N_CURVES (sizeof curves / sizeof curves[0])
 
 size_t tls_kx_groups_ext(uint8_t *out, size_t cap)
 {
-	if (cap < 2 + 2 * N_CURVES)
+	size_t n = 0;
+	while (tls_ec_curve_at(n))
+		n++;
+	if (cap < 2 + 2 * n)
 		return 0;
 	out[0] = 0;
-	out[1] = (uint8_t)(2 * N_CURVES);
-	for (size_t i = 0; i < N_CURVES; i++) {
-		out[2 + 2 * i] = (uint8_t)(curves[i].id >> 8);
-		out[3 + 2 * i] = (uint8_t)curves[i].id;
+	out[1] = (uint8_t)(2 * n);
+	for (size_t i = 0; i < n; i++) {
+		out[2 + 2 * i] = (uint8_t)(tls_ec_curve_at(i)->id >> 8);
+		out[3 + 2 * i] = (uint8_t)tls_ec_curve_at(i)->id;
 	}
-	return 2 + 2 * N_CURVES;
-}
-
-static const tls_curve *curve_by_id(unsigned id)
-{
-	for (size_t i = 0; i < N_CURVES; i++)
-		if (curves[i].id == id)
-			return &curves[i];
-	return NULL;
-}
-
-/* The domain parameters by name: the set's index is not stable across
- * libtomcrypt builds. */
-static const ltc_ecc_set_type *ltc_set(const tls_curve *cv)
-{
-	for (int i = 0; ltc_ecc_sets[i].size; i++)
-		if (!strcmp(ltc_ecc_sets[i].name, cv->ltc_name))
-			return &ltc_ecc_sets[i];
-	return NULL;
-}
-
-/* y^2 = x^3 - 3x + b (mod p) with 0 <= x, y < p. */
-static int on_curve(const ltc_ecc_set_type *dp, const uint8_t *x, const uint8_t *y, size_t n)
-{
-	void *p, *b, *X, *Y, *l, *r, *t;
-	if (ltc_init_multi(&p, &b, &X, &Y, &l, &r, &t, NULL) != CRYPT_OK)
-		return 0;
-	int ok = ltc_mp.read_radix(p, dp->prime, 16) == CRYPT_OK && ltc_mp.read_radix(b, dp->B, 16) == CRYPT_OK &&
-		 ltc_mp.unsigned_read(X, (unsigned char *)x, (unsigned long)n) == CRYPT_OK &&
-		 ltc_mp.unsigned_read(Y, (unsigned char *)y, (unsigned long)n) == CRYPT_OK &&
-		 ltc_mp.compare(X, p) == LTC_MP_LT && ltc_mp.compare(Y, p) == LTC_MP_LT &&
-		 ltc_mp.sqrmod(Y, p, l) == CRYPT_OK &&                                /* l = y^2 */
-		 ltc_mp.sqrmod(X, p, r) == CRYPT_OK && ltc_mp.mulmod(r, X, p, r) == CRYPT_OK && /* r = x^3 */
-		 ltc_mp.addmod(X, X, p, t) == CRYPT_OK && ltc_mp.addmod(t, X, p, t) == CRYPT_OK &&
-		 ltc_mp.submod(r, t, p, r) == CRYPT_OK && ltc_mp.addmod(r, b, p, r) == CRYPT_OK &&
-		 ltc_mp.compare(l, r) == LTC_MP_EQ;
-	ltc_deinit_multi(p, b, X, Y, l, r, t, NULL);
-	return ok;
+	return 2 + 2 * n;
 }
 
 /* Checks an ECPoint from the peer and imports it into c->kx.ec_peer. */
-static int import_point(tls_conn *c, const tls_curve *cv, const uint8_t *pt, size_t n, const char *who)
+static int import_point(tls_conn *c, const tls_ec_curve *cv, const uint8_t *pt, size_t n, const char *who)
 {
-	const ltc_ecc_set_type *dp = ltc_set(cv);
-	if (!dp)
-		return tls_fail(c, TLS_ERR_INTERNAL, "libtomcrypt lacks the curve %s", cv->ltc_name);
-	if (n == 1 && pt[0] == 0)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-				"the %s sent the point at infinity as its public key", who);
-	if (pt[0] == 2 || pt[0] == 3 || pt[0] == 6 || pt[0] == 7)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-				"the %s sent a %s point; only the uncompressed format was offered", who,
-				pt[0] < 4 ? "compressed" : "hybrid");
-	if (pt[0] != 4 || n != 1 + 2 * cv->size)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-				"the %s's public key is not a %zu-byte uncompressed point", who, 1 + 2 * cv->size);
-	if (!on_curve(dp, pt + 1, pt + 1 + cv->size, cv->size))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-				"the %s's public key is not a point on %s (y^2 != x^3 - 3x + b mod p)", who,
-				cv->ltc_name);
-	if (ecc_ansi_x963_import_ex(pt, (unsigned long)n, &c->kx.ec_peer, (ltc_ecc_set_type *)dp) != CRYPT_OK)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER), "the %s's point did not import", who);
+	int r = tls_ec_import_point(cv, pt, n, &c->kx.ec_peer);
+	if (r == TLS_EC_INTERNAL)
+		return tls_fail(c, TLS_ERR_INTERNAL, "libtomcrypt could not take a point on %s", cv->ltc_name);
+	if (r)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER), "the %s's public key is %s", who,
+				tls_ec_reason(r));
 	c->kx.has_ec_peer = 1;
 	return 0;
 }
 
 /* A fresh key pair on the curve; its public point into pt. */
-static int make_key(tls_conn *c, const tls_curve *cv, uint8_t *pt, unsigned long *n)
+static int make_key(tls_conn *c, const tls_ec_curve *cv, uint8_t *pt, unsigned long *n)
 {
-	const ltc_ecc_set_type *dp = ltc_set(cv);
+	const ltc_ecc_set_type *dp = tls_ec_set(cv);
 	if (!dp || ecc_make_key_ex(&c->cfg.rng->state, c->cfg.rng->idx, &c->kx.ec, dp) != CRYPT_OK)
 		return tls_fail(c, TLS_ERR_INTERNAL, "could not make an ephemeral key on %s", cv->ltc_name);
 	c->kx.has_ec = 1;
@@ -133,11 +78,11 @@ static int offered_by_client(const tls_conn *c, uint16_t id)
 	return 0;
 }
 
-static const tls_curve *server_curve(const tls_conn *c)
+static const tls_ec_curve *server_curve(const tls_conn *c)
 {
-	for (size_t i = 0; i < N_CURVES; i++)
-		if (offered_by_client(c, curves[i].id))
-			return &curves[i];
+	for (size_t i = 0; tls_ec_curve_at(i); i++)
+		if (offered_by_client(c, tls_ec_curve_at(i)->id))
+			return tls_ec_curve_at(i);
 	return NULL;
 }
 
@@ -150,7 +95,7 @@ static int server_params(tls_conn *c, tls_buf *params)
 {
 	uint8_t pt[1 + 2 * ECC_MAXSIZE];
 	unsigned long n = sizeof pt;
-	const tls_curve *cv = server_curve(c);
+	const tls_ec_curve *cv = server_curve(c);
 	if (!cv)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE), "no curve in common with the client");
 	c->kx.curve = cv;
@@ -163,7 +108,7 @@ static int server_params(tls_conn *c, tls_buf *params)
 
 static int client_params(tls_conn *c, const tls_ske *m)
 {
-	const tls_curve *cv = curve_by_id(m->named_curve);
+	const tls_ec_curve *cv = tls_ec_curve_by_id(m->named_curve);
 	if (!cv)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 				"the server chose curve 0x%04x, which the client did not offer", m->named_curve);
@@ -176,7 +121,7 @@ static int client_exchange(tls_conn *c, tls_buf *body)
 {
 	uint8_t pt[1 + 2 * ECC_MAXSIZE];
 	unsigned long n = sizeof pt;
-	const tls_curve *cv = c->kx.curve;
+	const tls_ec_curve *cv = c->kx.curve;
 	if (!cv || !c->kx.has_ec_peer)
 		return tls_fail(c, TLS_ERR_INTERNAL, "no server key to agree with");
 	int rc = make_key(c, cv, pt, &n);
@@ -199,3 +144,14 @@ static int server_exchange(tls_conn *c, const uint8_t *body, size_t n)
 
 const tls_kx_ops tls_kx_ecdhe = {TLS_KX_ECDHE_RSA, can, server_params, client_params, client_exchange,
 				 server_exchange};
+
+/* tlsstep's server has only an RSA key to sign with, so it never picks an
+ * ECDSA suite; a client takes them from real servers. */
+static int can_ecdsa(const tls_conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+const tls_kx_ops tls_kx_ecdhe_ecdsa = {TLS_KX_ECDHE_ECDSA, can_ecdsa, server_params, client_params,
+				       client_exchange, server_exchange};

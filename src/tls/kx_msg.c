@@ -102,11 +102,16 @@ static int signed_part(tls_rd *r, const char *who, uint16_t *alg, const uint8_t 
 		return r->err;
 	*alg = (uint16_t)v;
 	snprintf(path, sizeof path, "%s.signature", who);
-	if (tls_rd_vec(r, 2, 1, 0xffff, &s, path,
-		       who[0] == 's' ? "RSA signature over client_random + server_random + the parameters: "
-				       "proves the certificate's owner chose them"
-				     : "RSA signature over every handshake message so far: proves the client "
-				       "holds the private key of its certificate"))
+	enum tls_sig_scheme sch = tls_sig_scheme(*alg);
+	const char *kind = sch == TLS_SCHEME_ECDSA ? "ECDSA signature (DER: r and s)"
+			   : sch == TLS_SCHEME_PSS ? "RSA-PSS signature (randomized, salt as long as the hash)"
+						   : "RSA signature";
+	snprintf(mean, sizeof mean, "%s over %s", kind,
+		 who[0] == 's' ? "client_random + server_random + the parameters: proves the certificate's "
+				 "owner chose them"
+			       : "every handshake message so far: proves the client holds the private key "
+				 "of its certificate");
+	if (tls_rd_vec(r, 2, 1, 0xffff, &s, path, mean))
 		return r->err;
 	*sig = s.p;
 	*n = s.len;
@@ -292,7 +297,7 @@ int tls_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const uint
 static int describe_ske(const uint8_t *b, size_t len, int kx, tls_spans *sp)
 {
 	tls_ske m;
-	int ecdhe = kx >= 0 ? kx == TLS_KX_ECDHE_RSA : len >= 3 && b[0] == 3 && b[1] == 0;
+	int ecdhe = kx >= 0 ? kx == TLS_KX_ECDHE_RSA || kx == TLS_KX_ECDHE_ECDSA : len >= 3 && b[0] == 3 && b[1] == 0;
 	return tls_ske_decode(b, len, ecdhe, &m, sp);
 }
 
@@ -300,7 +305,7 @@ static int describe_cke(const uint8_t *b, size_t len, int kx, tls_spans *sp)
 {
 	const uint8_t *v;
 	size_t vl;
-	if (kx == TLS_KX_ECDHE_RSA || (kx < 0 && len >= 1 && (size_t)b[0] + 1 == len))
+	if (kx == TLS_KX_ECDHE_RSA || kx == TLS_KX_ECDHE_ECDSA || (kx < 0 && len >= 1 && (size_t)b[0] + 1 == len))
 		return tls_cke_ecdhe_decode(b, len, &v, &vl, sp);
 	if (kx == TLS_KX_DHE_RSA)
 		return tls_cke_dhe_decode(b, len, &v, &vl, sp);

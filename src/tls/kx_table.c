@@ -8,9 +8,24 @@ const tls_kx_ops *tls_kx_ops_for(const tls_suite *s)
 {
 	switch (s ? s->kx : TLS_KX_RSA) {
 	case TLS_KX_ECDHE_RSA: return &tls_kx_ecdhe;
+	case TLS_KX_ECDHE_ECDSA: return &tls_kx_ecdhe_ecdsa;
 	case TLS_KX_DHE_RSA: return &tls_kx_dhe;
 	default: return &tls_kx_rsa;
 	}
+}
+
+int tls_kx_check_cert(tls_conn *c)
+{
+	const tls_x509 *leaf = &c->peer[0];
+	int ec = c->k.suite && c->k.suite->kx == TLS_KX_ECDHE_ECDSA;
+	int want = ec ? TLS_X509_KEY_EC : TLS_X509_KEY_RSA;
+	if (c->n_peer && leaf->has_key && leaf->key_type == want)
+		return 0;
+	return tls_fail(c, TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE),
+			"the server's certificate holds %s key, but %s needs %s key",
+			leaf->key_type == TLS_X509_KEY_EC ? "an EC" : leaf->key_type == TLS_X509_KEY_RSA ? "an RSA" : "no",
+			c->k.suite ? c->k.suite->name : "the key exchange",
+			ec ? "an EC (ECDSA)" : "an RSA");
 }
 
 void tls_kx_set_premaster(tls_conn *c, const uint8_t *p, size_t n)

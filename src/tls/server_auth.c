@@ -116,7 +116,7 @@ int tls_server_on_certificate_verify(tls_conn *c, const uint8_t *msg, size_t n)
 	hash_state h = c->th256;
 	sha256_done(&h, d);
 	int bad;
-	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(alg, d, 32, sig, sl, &c->peer[0].key));
+	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(alg, d, 32, sig, sl, &c->peer[0]));
 	if (bad)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
 				"the CertificateVerify signature does not verify with the client "

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum tls_kx { TLS_KX_RSA, TLS_KX_ECDHE_RSA, TLS_KX_DHE_RSA };
+/* The key exchange and the kind of key the server's certificate holds:
+ * ECDHE_ECDSA is ECDHE signed with an EC key. */
+enum tls_kx { TLS_KX_RSA, TLS_KX_ECDHE_RSA, TLS_KX_DHE_RSA, TLS_KX_ECDHE_ECDSA };
 enum tls_bulk { TLS_BULK_AES_CBC, TLS_BULK_AES_GCM };
 enum tls_mac { TLS_MAC_NONE, TLS_MAC_SHA1, TLS_MAC_SHA256, TLS_MAC_SHA384 };
 enum tls_prf_hash { TLS_PRF_SHA256, TLS_PRF_SHA384 };
@@ -38,5 +40,7 @@ const char *tls_suite_iana_name(uint16_t id);
 /* libtomcrypt hash index of the suite's PRF hash / HMAC hash. */
 int tls_suite_prf_hash(const tls_suite *s);
 int tls_suite_mac_hash(const tls_suite *s);
+/* 1 for the ECDHE suites, whatever signs them. */
+int tls_suite_is_ecdhe(const tls_suite *s);
 
 #endif

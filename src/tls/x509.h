@@ -6,8 +6,9 @@
  * Certificate message: find a path from the leaf to a trusted root checking
  * each signature, that issuers are CAs, that every certificate is valid at
  * the given time (the clock is passed in, so lessons can travel in time) and
- * that the leaf carries the host name. Only RSA keys and RSA PKCS#1 v1.5
- * signatures are supported, as in the rest of tlsstep. */
+ * that the leaf carries the host name. Keys are RSA or EC (P-256, P-384);
+ * signatures RSA PKCS#1 v1.5 or ECDSA, each checked with the issuer's key
+ * of the matching type. */
 #ifndef TLS_X509_H
 #define TLS_X509_H
 
@@ -45,15 +46,26 @@ typedef struct {
 	/* Added to the agreed API (existing callers are unaffected): */
 	int names_dropped;           /* subjectAltName had more than TLS_X509_MAX_NAMES of a kind */
 	char unknown_critical[64];   /* OID of a critical extension tlsstep does not understand, or "" */
+	/* EC keys and ECDSA signatures. has_key is set for either key type;
+	 * key_type says which of key / ec_key holds it. */
+	int key_type;               /* TLS_X509_KEY_RSA or TLS_X509_KEY_EC (0 = none) */
+	ecc_key ec_key;             /* public point, checked to be on the curve */
+	const void *ec_curve;       /* the tls_ec_curve (ecdsa.h) of ec_key */
+	uint16_t ec_named_curve;    /* its TLS NamedCurve code: 23 P-256, 24 P-384 */
+	int sig_kind;               /* TLS_X509_SIG_RSA or TLS_X509_SIG_ECDSA (0 = unsupported) */
 } tls_x509;
+
+enum { TLS_X509_KEY_RSA = 1, TLS_X509_KEY_EC = 2 };
+enum { TLS_X509_SIG_RSA = 1, TLS_X509_SIG_ECDSA = 2 };
 
 /* Parses one DER certificate. spans may be NULL; if not, records a span for
  * each field the learner should see, paths prefixed with `prefix` (e.g.
  * "certificate[0]"), offsets = base + offset within der.
  * Returns 0, TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE) for malformed DER or an
- * unsupported structure, TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE) for a
- * non-RSA key or an RSA key with e=1, even e, or a modulus under 1024 (or over
- * 8192) bits. On failure *out is left zeroed (tls_x509_free is harmless)
+ * unsupported structure or an EC point off its curve,
+ * TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE) for a key that is neither RSA
+ * nor EC on P-256/P-384, an EC point not in uncompressed form, or an RSA key
+ * with e=1, even e, or a modulus under 1024 (or over 8192) bits. On failure *out is left zeroed (tls_x509_free is harmless)
  * and the spans recorded so far stay, showing how far the parse got. */
 int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
 		   const char *prefix);
