@@ -84,7 +84,7 @@ static void missing_keys_note(replay_conn *c)
 		conn_note(c,
 			  "the server key cannot open a %s key exchange: only RSA key exchange "
 			  "hides the premaster secret under the server key; a key log is needed",
-			  o->suite->kx == TLS_KX_ECDHE_RSA ? "ECDHE" : "DHE");
+			  tls_suite_is_ecdhe(o->suite) ? "ECDHE" : "DHE");
 }
 
 static void summary(replay_conn *c)

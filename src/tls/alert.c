@@ -36,7 +36,15 @@ const char *tls_alert_name(int desc)
 	case 86: return "inappropriate_fallback";
 	case 90: return "user_canceled";
 	case 100: return "no_renegotiation";
+	case 109: return "missing_extension";
 	case 110: return "unsupported_extension";
+	case 111: return "certificate_unobtainable";
+	case 112: return "unrecognized_name";
+	case 113: return "bad_certificate_status_response";
+	case 114: return "bad_certificate_hash_value";
+	case 115: return "unknown_psk_identity";
+	case 116: return "certificate_required";
+	case 120: return "no_application_protocol";
 	default: return NULL;
 	}
 }

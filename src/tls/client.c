@@ -105,7 +105,9 @@ int tls_client_start(tls_conn *c)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SUPPORTED_GROUPS, groups, gn};
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EC_POINT_FORMATS, point_formats_ext, 2};
 	}
-	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SIGNATURE_ALGORITHMS, sig_algs, sig_algs_ext(c, sig_algs)};
+	/* RFC 5246 7.4.1.4.1: not offered by a client that offers older versions. */
+	if (ch.version >= TLS_VERSION_12)
+		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SIGNATURE_ALGORITHMS, sig_algs, sig_algs_ext(c, sig_algs)};
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
 	if (c->cfg.ems)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EXTENDED_MASTER_SECRET, NULL, 0};
@@ -215,7 +217,8 @@ static int check_chain(tls_conn *c)
 	k->cert_checked = 1;
 	if (c->cfg.insecure) {
 		snprintf(k->cert_note, sizeof k->cert_note,
-			 "NOT VERIFIED (--insecure): anyone could have sent this certificate");
+			 "NOT VERIFIED: the client was told to accept any certificate, so anyone "
+			 "could have sent this one");
 		return 0;
 	}
 	int rc;

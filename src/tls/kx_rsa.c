@@ -37,12 +37,13 @@ static int client_exchange(tls_conn *c, tls_buf *body)
  * a premaster secret; a bad one is replaced by random bytes drawn before
  * decryption, chosen with a mask rather than a branch, so the only symptom
  * is a Finished that does not match. */
-static void rsa_premaster(tls_conn *c, const uint8_t *enc, size_t enc_len, uint8_t pms[48])
+static int rsa_premaster(tls_conn *c, const uint8_t *enc, size_t enc_len, uint8_t pms[48])
 {
 	uint8_t fake[48], dec[1024];
 	unsigned long dec_len = sizeof dec;
 	int stat = 0;
-	tls_rng_read(c->cfg.rng, fake, 48);
+	if (tls_rng_read(c->cfg.rng, fake, 48))
+		return TLS_ERR_INTERNAL; /* never go on with an unset fallback */
 	memset(dec, 0, sizeof dec);
 	int err = rsa_decrypt_key_ex(enc, (unsigned long)enc_len, dec, &dec_len, NULL, 0,
 				     tls_hash_sha256(), LTC_PKCS_1_V1_5, &stat,
@@ -55,6 +56,7 @@ static void rsa_premaster(tls_conn *c, const uint8_t *enc, size_t enc_len, uint8
 		pms[i] = (uint8_t)((dec[i] & mask) | (fake[i] & (uint8_t)~mask));
 	zeromem(dec, sizeof dec);
 	zeromem(fake, sizeof fake);
+	return 0;
 }
 
 static int server_exchange(tls_conn *c, const uint8_t *body, size_t n)
@@ -64,7 +66,8 @@ static int server_exchange(tls_conn *c, const uint8_t *body, size_t n)
 	uint8_t pms[48];
 	if (tls_cke_rsa_decode(body, n, &enc, &enc_len, NULL))
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ClientKeyExchange");
-	rsa_premaster(c, enc, enc_len, pms);
+	if (rsa_premaster(c, enc, enc_len, pms))
+		return tls_fail(c, TLS_ERR_INTERNAL, "the random generator failed");
 	tls_kx_set_premaster(c, pms, 48);
 	zeromem(pms, sizeof pms);
 	return 0;

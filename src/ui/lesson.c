@@ -236,7 +236,7 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 		/* ECParameters: curve_type 3 (named_curve), then the curve's code */
 		const tls_suite *su = suite_at(m, step);
 		const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
-		if (!su || su->kx != TLS_KX_ECDHE_RSA || !g || g->bytes.len < 7 || g->bytes.p[4] != 3)
+		if (!su || !tls_suite_is_ecdhe(su) || !g || g->bytes.len < 7 || g->bytes.p[4] != 3)
 			return 0;
 		unsigned id = (unsigned)g->bytes.p[5] << 8 | g->bytes.p[6];
 		const char *c = curve_name(id);

@@ -47,7 +47,7 @@ static const expect expected[] = {
 	{"expired", 0, 0, TLS_ALERT_CERTIFICATE_EXPIRED, 3, 0x002F, "46ccfa6d22f884c8c8cb847e2d923078971236e2d7ebf16de55a68d42beeb39e"},
 	{"wrong-host", 0, 0, TLS_ALERT_BAD_CERTIFICATE, 3, 0x002F, "5f9791436f82caa05b37a4ab057a129b03327b25b9713598141a15f9ae0851ec"},
 	{"no-shared-cipher", 0, 1, TLS_ALERT_HANDSHAKE_FAILURE, 1, 0, "b5e2c611cfc0e2a55297ad11b31149e96bfd5dd6d8fdd14ece10e7668fcbd953"},
-	{"old-version", 0, 1, TLS_ALERT_PROTOCOL_VERSION, 1, 0, "28ab0af6fffc6f36ac8dd6cd27a0f415f9a5e7ebb83fcc581824d78153579e12"},
+	{"old-version", 0, 1, TLS_ALERT_PROTOCOL_VERSION, 1, 0, "239135b35cbca1e22857f3da7801a893e27daf1b85a9b3b4506d36fffdfb5196"},
 	{"tampered", 0, 1, TLS_ALERT_DECRYPT_ERROR, 5, 0x002F, "915c19f93218bd53174b30fddb9d286b8b0161c528569a2d01201d9ae0f459fc"},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
