@@ -39,9 +39,10 @@ int tls_rsa_private_import(const uint8_t *data, size_t len, rsa_key *key);
 
 /* Certificates from PEM (all CERTIFICATE blocks, in order) or one DER
  * certificate; *out is a malloc'd array of parsed certificates, free each
- * with tls_x509_free and then the array with free(). Certificates whose key
- * is not RSA are skipped (a system CA bundle holds EC roots tlsstep cannot
- * use); a malformed one fails the whole load. 0 certificates is an error. */
+ * with tls_x509_free and then the array with free(). Certificates with a
+ * key tlsstep cannot use (an EC curve other than P-256 or P-384, say; a
+ * system CA bundle holds a few) are skipped; a malformed one fails the whole
+ * load. 0 certificates is an error. */
 int tls_x509_load_all(const uint8_t *data, size_t len, tls_x509 **out, size_t *n);
 
 #endif
