@@ -276,6 +276,7 @@ int cmd_connect(int argc, char **argv)
 	cfg.n_anchors = p.n_anchors;
 	cfg.insecure = c.insecure;
 	cfg.ems = 1; /* as real clients do */
+	cfg.etm = 1;
 	cfg.sig_algs = connect_sig_algs;
 	cfg.n_sig_algs = sizeof connect_sig_algs / sizeof connect_sig_algs[0];
 	cfg.chain_der = p.chain_der;
@@ -336,6 +337,7 @@ static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
 	cfg.chain_n = p->chain_n;
 	cfg.key = &p->key;
 	cfg.ems = 1;
+	cfg.etm = 1;
 	cfg.request_client_cert = c->client_ca != NULL;
 	cfg.client_anchors = p->anchors;
 	cfg.n_client_anchors = p->n_anchors;

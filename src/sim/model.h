@@ -113,6 +113,7 @@ typedef struct {
 	int prf_sha384;
 	model_long_value premaster_full; /* added for issue 6: the whole premaster, final */
 	int ems;                  /* extended master secret (RFC 7627) */
+	int etm;                  /* encrypt-then-MAC (RFC 7366) */
 	model_value session_hash; /* with ems: what the master secret was made from */
 } model;
 

@@ -247,6 +247,14 @@ static void protected_spans(observer *o, model_record *r)
 			      "AES-GCM ciphertext: the encrypted message");
 		tls_spans_add(RSP(o, r), "record.tag", 5 + body - 16, 16,
 			      "authentication tag: proves the record was not changed");
+	} else if (s && s->bulk == TLS_BULK_AES_CBC && o->etm && body >= 32 + s->mac_len) {
+		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
+			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
+		tls_spans_add(RSP(o, r), "record.ciphertext", 21, body - 16 - s->mac_len,
+			      "AES-CBC ciphertext of message + padding");
+		tls_spans_add(RSP(o, r), "record.mac", 5 + body - s->mac_len, s->mac_len,
+			      "HMAC over the header, IV and ciphertext (encrypt-then-MAC, RFC 7366): "
+			      "checked before anything is decrypted");
 	} else if (s && s->bulk == TLS_BULK_AES_CBC && body >= 32) {
 		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
 			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
@@ -350,12 +358,7 @@ static void learn_hello(observer *o, model_msg *g, int type)
 				     NULL;
 			o->etm = o->etm_offered && o->suite && o->suite->bulk == TLS_BULK_AES_CBC &&
 				 tls_ext_find(sh.exts, sh.n_exts, TLS_EXT_ENCRYPT_THEN_MAC) != NULL;
-			if (o->etm)
-				snprintf(
-				    o->key_note, sizeof o->key_note,
-				    "the peers agreed on encrypt_then_mac (RFC 7366: the MAC "
-				    "covers the ciphertext), which tlsstep's record layer does "
-				    "not implement");
+			o->m->etm = o->etm;
 		}
 	}
 	derive_master(o);
@@ -568,8 +571,10 @@ static void start_protection(observer *o, int dir)
 		return;
 	const tls_keys *k = &o->keys;
 	if (tls_protect_init(&o->rd[dir], o->suite, dir ? k->server_mac : k->client_mac,
-			     dir ? k->server_key : k->client_key, dir ? k->server_iv : k->client_iv) == 0)
+			     dir ? k->server_key : k->client_key, dir ? k->server_iv : k->client_iv) == 0) {
+		tls_protect_set_etm(&o->rd[dir], o->etm);
 		o->rd_on[dir] = 1;
+	}
 }
 
 /* TLS 1.3 after ServerHello: a compatibility ChangeCipherSpec (RFC 8446

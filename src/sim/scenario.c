@@ -36,6 +36,8 @@ static const sim_scenario scenarios[] = {
 	 LIST(client_all), LIST(rsa_sha256), SERVER, HOST, .lesson = NULL},
 	{"ems", "RSA key exchange with the extended master secret (RFC 7627): the secret hashes the whole handshake",
 	 LIST(client_all), LIST(rsa_cbc), SERVER, HOST, .lesson = "scenario-ems.md", .ems = 1},
+	{"etm", "encrypt-then-MAC (RFC 7366): the MAC covers the ciphertext and is checked before decrypting",
+	 LIST(client_all), LIST(rsa_cbc), SERVER, HOST, .lesson = "scenario-etm.md", .etm = 1},
 	{"ecdhe", "ECDHE over P-256, AES-128-GCM (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256): forward secrecy",
 	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "scenario-ecdhe.md"},
 	{"ecdhe-sha384", "ECDHE over P-256, AES-256-GCM, PRF with SHA-384 (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)",

@@ -27,6 +27,7 @@ typedef struct {
 	size_t tamper_offset;
 	uint8_t tamper_xor;
 	int ems; /* both sides use the extended master secret (RFC 7627) */
+	int etm; /* both sides use encrypt-then-MAC (RFC 7366) */
 } sim_scenario;
 
 const sim_scenario *scenario_find(const char *name);

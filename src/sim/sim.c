@@ -77,6 +77,7 @@ static int make_sides(sim *s, char *err, size_t errlen)
 	cc.key = s->client_pki.has_key ? &s->client_pki.key : NULL;
 	cc.resume = s->session.valid ? &s->session : NULL;
 	cc.ems = s->sc->ems;
+	cc.etm = s->sc->etm;
 	sc.is_server = 1;
 	sc.rng = &s->rng[1];
 	sc.now = s->opt.now;
@@ -92,6 +93,7 @@ static int make_sides(sim *s, char *err, size_t errlen)
 	sc.n_client_anchors = s->server_pki.n_anchors;
 	sc.session_cache = s->sc->resume ? &s->cache : NULL;
 	sc.ems = s->sc->ems;
+	sc.etm = s->sc->etm;
 	if (tls_conn_new(&s->side[0], &cc) || tls_conn_new(&s->side[1], &sc)) {
 		snprintf(err, errlen, "cannot create the client and server");
 		return -1;

@@ -111,6 +111,8 @@ int tls_client_start(tls_conn *c)
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
 	if (c->cfg.ems)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EXTENDED_MASTER_SECRET, NULL, 0};
+	if (c->cfg.etm)
+		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_ENCRYPT_THEN_MAC, NULL, 0};
 	tls_buf body = {0};
 	int rc = tls_client_hello_encode(&body, &ch);
 	if (!rc)
@@ -142,6 +144,13 @@ static int check_extensions(tls_conn *c, const tls_server_hello *sh)
 				return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR),
 						"extended_master_secret must be empty");
 			c->k.ems = 1;
+		} else if (t == TLS_EXT_ENCRYPT_THEN_MAC && c->cfg.etm) {
+			const tls_suite *s = tls_suite_by_id(sh->suite);
+			/* RFC 7366 3: only for a CBC suite, and empty. */
+			if (sh->exts[i].len != 0 || !s || s->bulk != TLS_BULK_AES_CBC)
+				return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
+						"encrypt_then_mac answered for a suite without CBC, or not empty");
+			c->k.etm = 1;
 		} else if (t == TLS_EXT_EC_POINT_FORMATS && offers_ecdhe(c)) {
 			continue; /* RFC 8422 5.2: the server's formats; uncompressed is always among them */
 		} else if (t != TLS_EXT_SERVER_NAME) {

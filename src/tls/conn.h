@@ -49,6 +49,7 @@ typedef struct {
 	size_t max_fragment; /* largest plaintext per record we send; 0 = 16384 */
 	tls_profile *prof;   /* NULL, or where to add up time per phase */
 	int ems;             /* client: offer, server: accept extended_master_secret (RFC 7627) */
+	int etm;             /* client: offer, server: accept encrypt_then_mac for CBC (RFC 7366) */
 	/* client */
 	const char *server_name;  /* checked against the certificate; sent as SNI unless an IP */
 	const tls_x509 *anchors;  /* trusted roots */
@@ -103,6 +104,7 @@ typedef struct {
 	size_t session_id_len;
 	int resumed;            /* abbreviated handshake: the master secret came from a session */
 	int ems;                /* extended master secret negotiated (RFC 7627) */
+	int etm;                /* encrypt-then-MAC negotiated (RFC 7366) */
 	uint8_t session_hash[48]; /* with ems: the hash the master secret was made from */
 	size_t session_hash_len;
 	uint16_t named_group;   /* ECDHE curve or 256 (ffdhe2048) for DHE; 0 for RSA */

@@ -60,6 +60,7 @@ struct tls_conn {
 	uint16_t peer_groups[32];   /* server: the client's supported_groups */
 	size_t n_peer_groups;
 	int peer_sent_groups, peer_sent_point_formats, peer_uncompressed_ok;
+	int peer_offered_etm;
 	int cert_requested;      /* client: the server asked for a certificate */
 	int sent_client_cert;    /* client: and we had one to send */
 	int client_cert_ok;      /* server: the client sent a certificate we must see verified */

@@ -86,6 +86,12 @@ fail:
 	return TLS_ERR_INTERNAL;
 }
 
+void tls_protect_set_etm(tls_protect *p, int on)
+{
+	if (p && !is_gcm(p))
+		p->etm = !!on;
+}
+
 void tls_protect_free(tls_protect *p)
 {
 	if (p)
@@ -154,9 +160,85 @@ static int cbc_open_blocks(tls_protect *p, const uint8_t *in, size_t len, uint8_
 	return 0;
 }
 
+/* RFC 7366: pad and encrypt the data alone, then MAC the header (with the
+ * length of IV + ciphertext) and IV + ciphertext, and append the MAC. */
+static int seal_etm(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
+		    size_t pt_len, tls_buf *out)
+{
+	size_t mac_len = p->suite->mac_len;
+	size_t pad = AES_BLOCK - 1 - pt_len % AES_BLOCK;
+	size_t body = pt_len + pad + 1, start = out->len;
+	uint8_t hh[13], *rec;
+	int rc;
+
+	if (!rng || tls_buf_reserve(out, AES_BLOCK + body + mac_len))
+		return TLS_ERR_INTERNAL;
+	rec = out->p + start;
+	if (tls_rng_read(rng, rec, AES_BLOCK))
+		return TLS_ERR_INTERNAL;
+	if (pt_len)
+		memcpy(rec + AES_BLOCK, pt, pt_len);
+	memset(rec + AES_BLOCK + pt_len, (int)pad, pad + 1);
+	rc = cbc_seal_blocks(p, rec, rec + AES_BLOCK, body);
+	memcpy(hh, h, 11);
+	hh[11] = (uint8_t)((AES_BLOCK + body) >> 8);
+	hh[12] = (uint8_t)(AES_BLOCK + body);
+	if (!rc)
+		rc = record_mac(p, hh, rec, AES_BLOCK + body, rec + AES_BLOCK + body);
+	if (rc) {
+		zeromem(rec, AES_BLOCK + body + mac_len);
+		return rc;
+	}
+	out->len += AES_BLOCK + body + mac_len;
+	return 0;
+}
+
+/* RFC 7366: the MAC first, over what was received; only a record that
+ * passes is decrypted, so padding is never examined for a forged one. */
+static int open_etm(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+		    size_t frag_len, tls_buf *out)
+{
+	size_t mac_len = p->suite->mac_len;
+	uint8_t h[13], mac[MAX_MAC];
+	if (frag_len < AES_BLOCK * 2 + mac_len || (frag_len - mac_len) % AES_BLOCK)
+		return BAD_MAC;
+	size_t clen = frag_len - mac_len, plen = clen - AES_BLOCK;
+	pseudo_header(h, p->seq, type, version, clen);
+	if (record_mac(p, h, frag, clen, mac))
+		return TLS_ERR_INTERNAL;
+	unsigned bad = (unsigned)mem_neq(mac, frag + clen, mac_len) & (unsigned)!tls_fuzzing();
+	zeromem(mac, sizeof mac);
+	if (bad)
+		return BAD_MAC;
+	if (tls_buf_reserve(out, plen))
+		return TLS_ERR_INTERNAL;
+	uint8_t *m = out->p;
+	if (cbc_open_blocks(p, frag, clen, m)) {
+		zeromem(m, plen);
+		return TLS_ERR_INTERNAL;
+	}
+	unsigned pad = m[plen - 1];
+	int pad_bad = (size_t)pad + 1 > plen;
+	for (size_t i = 1; !pad_bad && i <= (size_t)pad + 1; i++)
+		pad_bad = m[plen - i] != pad;
+	if (pad_bad && !tls_fuzzing()) {
+		zeromem(m, plen);
+		return BAD_MAC; /* authentic but malformed: the same alert (RFC 7366 3) */
+	}
+	size_t data_len = pad_bad ? plen : plen - pad - 1;
+	if (data_len > TLS_MAX_PLAINTEXT) {
+		zeromem(m, plen);
+		return OVERFLOW;
+	}
+	out->len = data_len;
+	return 0;
+}
+
 static int seal_cbc(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
 		    size_t pt_len, tls_buf *out)
 {
+	if (p->etm)
+		return seal_etm(p, rng, h, pt, pt_len, out);
 	size_t mac_len = p->suite->mac_len;
 	/* Minimal padding: pad_len bytes plus the length byte reach a block edge. */
 	size_t pad = AES_BLOCK - 1 - (pt_len + mac_len) % AES_BLOCK;
@@ -204,6 +286,8 @@ static unsigned cbc_padding_bad(const uint8_t *m, size_t plen, size_t mac_len)
 static int open_cbc(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
 		    size_t frag_len, tls_buf *out)
 {
+	if (p->etm)
+		return open_etm(p, type, version, frag, frag_len, out);
 	size_t mac_len = p->suite->mac_len;
 	/* IV, then at least MAC + the padding length byte, rounded up to a block. */
 	size_t min_len = AES_BLOCK + (mac_len + 1 + AES_BLOCK - 1) / AES_BLOCK * AES_BLOCK;

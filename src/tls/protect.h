@@ -31,6 +31,7 @@ typedef struct {
 	uint8_t salt[4];   /* GCM implicit nonce part (fixed IV) */
 	symmetric_key aes; /* scheduled AES key for CBC */
 	int ready;
+	int etm;                  /* encrypt-then-MAC (RFC 7366), CBC only */
 } tls_protect;
 
 /* mac_key (suite->mac_key_len bytes, may be NULL for GCM), key (key_len) and
@@ -52,6 +53,10 @@ int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t versio
  * seq += 1 on success only. */
 int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
 		     size_t frag_len, tls_buf *out);
+/* Switches a CBC context to encrypt-then-MAC (RFC 7366): the record is
+ * IV + AES-CBC(data + padding) + HMAC over the header and all of that, so
+ * the MAC is checked before anything is decrypted. Ignored for GCM. */
+void tls_protect_set_etm(tls_protect *p, int on);
 void tls_protect_free(tls_protect *p); /* zero everything */
 
 #endif

@@ -80,6 +80,10 @@ static int check_client_hello(tls_conn *c, const tls_client_hello *ch)
 	if (ems && ems->len != 0)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "extended_master_secret must be empty");
 	c->k.ems = ems && c->cfg.ems;
+	const tls_ext *etm = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_ENCRYPT_THEN_MAC);
+	if (etm && etm->len != 0)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "encrypt_then_mac must be empty");
+	c->peer_offered_etm = etm != NULL;
 	return 0;
 }
 
@@ -104,6 +108,10 @@ static int send_server_hello(tls_conn *c, const uint8_t *sid, size_t sid_len)
 		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, empty_reneg, 1};
 	if (c->k.ems)
 		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_EXTENDED_MASTER_SECRET, NULL, 0};
+	/* RFC 7366 3: never for an AEAD suite. */
+	c->k.etm = c->cfg.etm && c->peer_offered_etm && c->k.suite->bulk == TLS_BULK_AES_CBC;
+	if (c->k.etm)
+		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_ENCRYPT_THEN_MAC, NULL, 0};
 	if (c->k.suite->kx == TLS_KX_ECDHE_RSA && c->peer_sent_point_formats)
 		sh.exts[sh.n_exts++] = (tls_ext){TLS_EXT_EC_POINT_FORMATS, point_formats, 2};
 	int rc = tls_server_hello_encode(&body, &sh);

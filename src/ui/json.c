@@ -169,6 +169,7 @@ void json_model(FILE *f, const model *m)
 	fputs(",\"certificate_subject\":", f);
 	str(f, m->cert_subject);
 	fprintf(f, ",\"extended_master_secret\":%s", m->ems ? "true" : "false");
+	fprintf(f, ",\"encrypt_then_mac\":%s", m->etm ? "true" : "false");
 	fprintf(f, ",\"outcome\":\"%s\"", model_outcome_name(m->outcome));
 	if (m->alert.present) {
 		const char *nm = tls_alert_name(m->alert.desc);

@@ -36,6 +36,10 @@ for pair in AES128-SHA:47 AES128-GCM-SHA256:156 AES256-SHA256:61; do
 	check "connect ($suite): suite as asked" jq -e --argjson id "$id" '.source == "connect" and .outcome == "established" and .cipher_suite_id == $id' "$TMP/c.json"
 	ms=$(jq -r .secrets.master_secret "$TMP/c.json")
 	check "connect ($suite): openssl's key log has our master secret" grep -q " $ms\$" "$TMP/srv.keys"
+	# OpenSSL turns on the extended master secret, and encrypt-then-MAC for CBC
+	etm=$([ "$suite" = AES128-GCM-SHA256 ] && echo false || echo true)
+	check "connect ($suite): extended master secret, encrypt-then-MAC $etm" \
+		jq -e --argjson etm "$etm" '.extended_master_secret and .encrypt_then_mac == $etm' "$TMP/c.json"
 	sleep 0.2
 	want=$(jq -r '.secrets.client_verify_data, .secrets.server_verify_data' "$TMP/c.json")
 	check "connect ($suite): both verify_data agree with openssl -msg" test "$(msg_verify_data "$TMP/srv.log")" = "$want"
@@ -53,6 +57,8 @@ for pair in AES128-SHA:47 AES128-GCM-SHA256:156 AES256-SHA256:61; do
 	ms=$(jq -r .secrets.master_secret "$TMP/s.json")
 	check "serve ($suite): s_client's key log has our master secret" grep -q " $ms\$" "$TMP/cli.keys"
 	check "serve ($suite): saw the SNI" jq -e '.source == "serve" and .server_name == "localhost"' "$TMP/s.json"
+	check "serve ($suite): extended master secret, encrypt-then-MAC $etm" \
+		jq -e --argjson etm "$etm" '.extended_master_secret and .encrypt_then_mac == $etm' "$TMP/s.json"
 	rm -f "$TMP/cli.keys" "$TMP/s.err"
 done
 

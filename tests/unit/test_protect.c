@@ -196,6 +196,55 @@ static void test_every_bit_flip(void **state)
 	}
 }
 
+/* Encrypt-then-MAC (RFC 7366): IV + CBC(data + padding) + MAC over it. */
+static void test_etm(void **state)
+{
+	(void)state;
+	static const uint16_t cbc[] = {0x002F, 0x003C};
+	static const size_t sizes[] = {0, 1, 15, 16, 17, 16384};
+	uint8_t data[16384];
+	fill(data, sizeof data, 0x33);
+	for (size_t i = 0; i < 2; i++) {
+		for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++) {
+			pair c;
+			pair_init(&c, cbc[i]);
+			tls_protect_set_etm(&c.tx, 1);
+			tls_protect_set_etm(&c.rx, 1);
+			size_t n = sizes[j];
+			assert_int_equal(tls_protect_seal(&c.tx, &c.rng, APPDATA, V12, data, n, &c.rec), 0);
+			/* the MAC is outside the encryption, after whole blocks */
+			assert_int_equal(c.rec.len, 16 + (n + 1 + 15) / 16 * 16 + c.s->mac_len);
+			assert_int_equal(tls_protect_open(&c.rx, APPDATA, V12, c.rec.p, c.rec.len, &c.pt), 0);
+			assert_int_equal(c.pt.len, n);
+			assert_memory_equal(c.pt.p, data, n);
+			pair_free(&c);
+		}
+		/* every bit flipped, one at a time, fails the MAC */
+		pair c;
+		pair_init(&c, cbc[i]);
+		tls_protect_set_etm(&c.tx, 1);
+		tls_protect_set_etm(&c.rx, 1);
+		assert_int_equal(tls_protect_seal(&c.tx, &c.rng, APPDATA, V12, data, 3, &c.rec), 0);
+		uint8_t bad[128];
+		assert_true(c.rec.len <= sizeof bad);
+		for (size_t bit = 0; bit < 8 * c.rec.len; bit++) {
+			memcpy(bad, c.rec.p, c.rec.len);
+			bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			assert_int_equal(tls_protect_open(&c.rx, APPDATA, V12, bad, c.rec.len, &c.pt), BAD_MAC);
+		}
+		/* a receiver that did not agree to encrypt-then-MAC refuses the record */
+		tls_protect_set_etm(&c.rx, 0);
+		assert_int_equal(tls_protect_open(&c.rx, APPDATA, V12, c.rec.p, c.rec.len, &c.pt), BAD_MAC);
+		pair_free(&c);
+	}
+	/* GCM ignores the switch */
+	pair g;
+	pair_init(&g, 0x009C);
+	tls_protect_set_etm(&g.tx, 1);
+	assert_int_equal(g.tx.etm, 0);
+	pair_free(&g);
+}
+
 static void test_truncation(void **state)
 {
 	(void)state;
@@ -493,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_sequence_and_header_bound),
 		cmocka_unit_test(test_every_bit_flip),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_etm),
 		cmocka_unit_test(test_cbc_length_not_block_multiple),
 		cmocka_unit_test(test_cbc_padding),
 		cmocka_unit_test(test_overflow),

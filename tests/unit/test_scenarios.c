@@ -38,6 +38,7 @@ static const expect expected[] = {
 	{"rsa-gcm", 1, 0, 0, 0, 0x009C, "dd424bf5e38b22fb99b11704a36f27a332d5fe64c34be40dd99632830b1c96ed"},
 	{"rsa-sha256", 1, 0, 0, 0, 0x003D, "fdb20b939d55c94103c59ae9eeac30d3d5d06731f81e5ad617a0673b2baf1687"},
 	{"ems", 1, 0, 0, 0, 0x002F, "e474d956c2408b9a1a08ee6620f886c171aebec872b563fd35dc4ec49fdc65cf"},
+	{"etm", 1, 0, 0, 0, 0x002F, "3ad56cd2c690097ccfe0edbe5a34b6c33b33fd4afda00fcead7b5e7466bc05d8"},
 	{"ecdhe", 1, 0, 0, 0, 0xC02F, "7349f8eb46604c06e292eb81a4af5526e93308ba24a6be6fb5be34463d9326f0"},
 	{"ecdhe-sha384", 1, 0, 0, 0, 0xC030, "bd08c5b4a952e7b8fcd1d84b06163b95e224279ced72b7eead2974c4666bcbd7"},
 	{"dhe", 1, 0, 0, 0, 0x0033, "57d6c89fb65592b6854082ba45f482f14dc1a72be0075ebcd5129ae5c1503545"},
