@@ -87,6 +87,14 @@ walk() { # W H: the main tour at one size
 
 walk 80 24
 walk 120 40
+walk 200 60
+
+# A mouse click (SGR encoding, as xterm sends it) selects the field under it.
+start 80 24 TERM=xterm-256color --
+expect "mouse: the view starts" "Client hello"
+keys -l $'\e[<0;12;7M\e[<0;12;7m'
+expect "mouse: a click on the tree selects that field" "selected: record.length"
+keys q
 
 start 80 24 NO_COLOR=1 --
 expect "NO_COLOR=1 starts" "Client hello"
