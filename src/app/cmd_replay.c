@@ -74,21 +74,6 @@ static int parse(int argc, char **argv, replay_cli *c)
 	return 0;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void print_list(const replay_conn_info *i)
 {
 	char ends[140];
@@ -117,30 +102,27 @@ static void print_plain(const replay_conn_info *i, const model *m)
 	putchar('\n');
 }
 
+static void conn_members(FILE *f, const void *ctx)
+{
+	const replay_conn_info *i = ctx;
+	fprintf(f, "\"connection\":%d,\"client\":", i->number);
+	json_string(f, i->client);
+	fputs(",\"server\":", f);
+	json_string(f, i->server);
+	fprintf(f, ",\"tls_version\":\"%s\",\"keys\":%s,\"complete\":%s,\"notes\":[",
+		i->version ? replay_version_name(i->version) : "unknown", i->keys ? "true" : "false",
+		i->complete ? "true" : "false");
+	for (size_t k = 0; k < i->n_notes; k++) {
+		fputs(k ? "," : "", f);
+		json_string(f, i->notes[k]);
+	}
+	fputs("],", f);
+}
+
 /* json_model's object, with the connection's identity and notes first. */
 static void print_json(const replay_conn_info *i, const model *m)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		return;
-	json_model(mem, m);
-	fclose(mem);
-	printf("{\"connection\":%d,\"client\":", i->number);
-	json_str(stdout, i->client);
-	fputs(",\"server\":", stdout);
-	json_str(stdout, i->server);
-	printf(",\"tls_version\":\"%s\",\"keys\":%s,\"complete\":%s,\"notes\":[",
-	       i->version ? replay_version_name(i->version) : "unknown", i->keys ? "true" : "false",
-	       i->complete ? "true" : "false");
-	for (size_t k = 0; k < i->n_notes; k++) {
-		fputs(k ? "," : "", stdout);
-		json_str(stdout, i->notes[k]);
-	}
-	fputs("],", stdout);
-	fputs(len > 1 && buf[0] == '{' ? buf + 1 : "}\n", stdout);
-	free(buf);
+	json_model_with(stdout, m, conn_members, i);
 }
 
 /* TUI: first a list of the connections, then the chosen one browsed. */

@@ -17,6 +17,11 @@ void text_summary(FILE *f, const model *m);
 void text_lesson(FILE *f, const model *m, int step, const char *file);
 /* One JSON object on one line. */
 void json_model(FILE *f, const model *m);
+/* The same, with members written by the caller first: `extra` prints them
+ * (each followed by a comma) right after the opening brace. */
+void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void *ctx), const void *ctx);
+/* A JSON string, quoted and escaped. */
+void json_string(FILE *f, const char *s);
 
 /* Direction and protection of a step, for titles: "client -> server". */
 const char *step_direction(int step);
