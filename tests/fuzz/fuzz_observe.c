@@ -70,13 +70,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t r = 0; r < st->n_rec; r++)
 			for (size_t f = 0; f < st->rec[r].fields.n; f++) {
 				const tls_span *s = &st->rec[r].fields.v[f];
-				/* KNOWN BUG, reported (src/sim/observe.c handshake(): the
-				 * "handshake.fragment" span of a message continued over
-				 * three or more records starts before the record). Input:
-				 * tests/fuzz/regress-pending/fuzz_observe/. Remove this
-				 * skip once fixed, and move the input to regress/. */
-				if (!strcmp(s->path, "handshake.fragment"))
-					continue;
 				if (s->offset > st->rec[r].wire.len ||
 				    s->length > st->rec[r].wire.len - s->offset)
 					abort();
