@@ -68,6 +68,11 @@ int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
 		    s->record_iv_len != GCM_EXPLICIT)
 			goto fail;
 		memcpy(p->salt, iv, sizeof p->salt);
+		/* gcm_init builds the multiplication tables for the key: once per
+		 * key, not per record, or they cost more than the encryption. */
+		p->gcm = malloc(sizeof *p->gcm);
+		if (!p->gcm || gcm_init(p->gcm, tls_cipher_aes(), key, (int)s->key_len) != CRYPT_OK)
+			goto fail;
 	} else {
 		if (!mac_key || s->mac_key_len > sizeof p->mac_key || s->mac_len > MAX_MAC ||
 		    s->mac_len == 0 || s->record_iv_len != AES_BLOCK ||
@@ -94,8 +99,13 @@ void tls_protect_set_etm(tls_protect *p, int on)
 
 void tls_protect_free(tls_protect *p)
 {
-	if (p)
-		zeromem(p, sizeof *p);
+	if (!p)
+		return;
+	if (p->gcm) {
+		tls_wipe(p->gcm, sizeof *p->gcm);
+		free(p->gcm);
+	}
+	tls_wipe(p, sizeof *p);
 }
 
 /* ---- AES-CBC + HMAC (MAC-then-encrypt) ---- */
@@ -341,7 +351,7 @@ internal:
 static int gcm_run(tls_protect *p, const uint8_t nonce[GCM_NONCE], const uint8_t h[13],
 		   const uint8_t *in, uint8_t *out, size_t len, uint8_t tag[GCM_TAG], int dir)
 {
-	gcm_state *g = malloc(sizeof *g);
+	gcm_state *g = p->gcm;
 	unsigned long tag_len = GCM_TAG;
 	uint8_t *pt = dir == GCM_ENCRYPT ? (uint8_t *)in : out;
 	uint8_t *ct = dir == GCM_ENCRYPT ? out : (uint8_t *)in;
@@ -350,13 +360,12 @@ static int gcm_run(tls_protect *p, const uint8_t nonce[GCM_NONCE], const uint8_t
 	if (!g)
 		return TLS_ERR_INTERNAL;
 	if (tls_fuzzing()) {
-		free(g);
 		if (len)
 			memcpy(out, in, len);
 		memset(tag, 0, GCM_TAG);
 		return 0;
 	}
-	if ((err = gcm_init(g, tls_cipher_aes(), p->key, (int)p->suite->key_len)) != CRYPT_OK)
+	if ((err = gcm_reset(g)) != CRYPT_OK)
 		goto cleanup;
 	if ((err = gcm_add_iv(g, nonce, GCM_NONCE)) != CRYPT_OK)
 		goto cleanup;
@@ -366,8 +375,6 @@ static int gcm_run(tls_protect *p, const uint8_t nonce[GCM_NONCE], const uint8_t
 		goto cleanup;
 	err = gcm_done(g, tag, &tag_len);
 cleanup:
-	zeromem(g, sizeof *g);
-	free(g);
 	return err == CRYPT_OK && tag_len == GCM_TAG ? 0 : TLS_ERR_INTERNAL;
 }
 

@@ -32,6 +32,7 @@ typedef struct {
 	symmetric_key aes; /* scheduled AES key for CBC */
 	int ready;
 	int etm;                  /* encrypt-then-MAC (RFC 7366), CBC only */
+	gcm_state *gcm;           /* GCM: the key's tables, built once (tens of KB) */
 } tls_protect;
 
 /* mac_key (suite->mac_key_len bytes, may be NULL for GCM), key (key_len) and
