@@ -6,10 +6,12 @@
 #include "tls/alert.h"
 #include "tls/conn.h"
 #include "tls/suites.h"
+#include "ui/picker.h"
 #include "ui/tui.h"
 #include "ui/views.h"
 
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +136,6 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
 	c->target = argv[optind];
 	c->mode = out_mode_resolve(c->mode);
-	if (c->mode == OUT_TUI && c->keep)
-		c->mode = OUT_PLAIN; /* one connection after another: a log, not a browser */
 	return 0;
 }
 
@@ -311,12 +311,17 @@ int cmd_connect(int argc, char **argv)
 	return rc;
 }
 
-static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
+/* Accepts one client and runs its handshake into m (initialised here; the
+ * caller frees it). peer gets the client's address. */
+static int serve_conn(int lfd, const net_cli *c, const pki *p, uint64_t n, model *m, char *peer,
+		      size_t peerlen)
 {
-	char err[512], peer[64];
-	int fd = net_accept(lfd, c->keep ? 0 : c->timeout * 6, peer, sizeof peer, err, sizeof err);
+	char err[512];
+	model_init(m, "serve");
+	int fd = net_accept(lfd, c->keep ? 0 : c->timeout * 6, peer, peerlen, err, sizeof err);
 	if (fd < 0) {
-		fprintf(stderr, "tlsstep: %s\n", err);
+		if (c->mode != OUT_TUI)
+			fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;
 	}
 	tls_rng rng;
@@ -341,24 +346,103 @@ static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
 	cfg.request_client_cert = c->client_ca != NULL;
 	cfg.client_anchors = p->anchors;
 	cfg.n_client_anchors = p->n_anchors;
-	model m;
-	model_init(&m, "serve");
-	m.seed = cc.seed;
-	m.has_seed = c->has_seed;
+	m->seed = cc.seed;
+	m->has_seed = c->has_seed;
 	tls_conn *conn = NULL;
 	int rc = 1;
 	net_options no = {c->timeout, NULL, 1, 1};
 	if (tls_conn_new(&conn, &cfg) == 0) {
-		rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
-		show(&m, c->mode);
-		if (rc)
+		rc = net_run(fd, conn, m, &no, err, sizeof err) ? 1 : 0;
+		if (rc && c->mode != OUT_TUI)
 			fprintf(stderr, "tlsstep: handshake with %s failed: %s\n", peer, err);
 	}
 	tls_conn_free(conn);
 	close(fd);
-	model_free(&m);
 	tls_rng_free(&rng);
 	return rc;
+}
+
+static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
+{
+	model m;
+	char peer[64];
+	int rc = serve_conn(lfd, c, p, n, &m, peer, sizeof peer);
+	if (m.current > 0)
+		show(&m, c->mode);
+	model_free(&m);
+	return rc;
+}
+
+/* --keep-serving on a terminal: the connections so far, newest first; Enter
+ * opens one in the step-through view, q in the list stops the server. New
+ * clients are served while the list is on screen. */
+#define SERVE_KEEP 32
+typedef struct {
+	int lfd;
+	const net_cli *c;
+	const pki *p;
+	uint64_t n;
+	model *m[SERVE_KEEP];
+	char label[SERVE_KEEP][160];
+	const char *lines[SERVE_KEEP];
+	size_t count;
+} serve_list;
+
+static const char *const *serve_lines(void *ctx, size_t *n)
+{
+	serve_list *s = ctx;
+	for (size_t i = 0; i < s->count; i++)
+		s->lines[i] = s->label[i];
+	*n = s->count;
+	return s->lines;
+}
+
+static int serve_idle(void *ctx)
+{
+	serve_list *s = ctx;
+	struct pollfd pf = {s->lfd, POLLIN, 0};
+	if (poll(&pf, 1, 0) <= 0)
+		return 0;
+	model *m = calloc(1, sizeof *m);
+	char peer[64] = "?";
+	if (!m)
+		return 0;
+	serve_conn(s->lfd, s->c, s->p, s->n, m, peer, sizeof peer);
+	if (s->count == SERVE_KEEP) { /* forget the oldest */
+		model_free(s->m[SERVE_KEEP - 1]);
+		free(s->m[SERVE_KEEP - 1]);
+		s->count--;
+	}
+	memmove(s->m + 1, s->m, s->count * sizeof s->m[0]);
+	memmove(s->label + 1, s->label, s->count * sizeof s->label[0]);
+	s->m[0] = m;
+	s->count++;
+	const char *nm = m->alert.present ? tls_alert_name(m->alert.desc) : NULL;
+	snprintf(s->label[0], sizeof s->label[0], "#%llu  %-15s  %s  %s%s", (unsigned long long)++s->n, peer,
+		 m->suite[0] ? m->suite : "(no suite)",
+		 m->outcome == MODEL_ESTABLISHED ? "established" : m->alert.present ? "alert: " : "incomplete",
+		 m->outcome != MODEL_ESTABLISHED && nm ? nm : "");
+	return 1;
+}
+
+static int serve_browse(int lfd, const net_cli *c, const pki *p, int port)
+{
+	serve_list s = {.lfd = lfd, .c = c, .p = p};
+	char title[128];
+	snprintf(title, sizeof title, "tlsstep serve: listening on %s port %d (newest first)", c->bind, port);
+	for (;;) {
+		int pick = ui_pick_live(title, "waiting for a client...", serve_lines, serve_idle, &s, 0);
+		if (pick < 0)
+			break;
+		tui_options t = {0};
+		t.view = s.m[pick];
+		tui_run(&t);
+	}
+	for (size_t i = 0; i < s.count; i++) {
+		model_free(s.m[i]);
+		free(s.m[i]);
+	}
+	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -395,9 +479,12 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "tlsstep: listening on %s port %d\n", c.bind, bound);
 	fflush(stderr);
 	uint64_t n = 0;
-	do
-		rc = serve_one(lfd, &c, &p, n++);
-	while (c.keep);
+	if (c.keep && c.mode == OUT_TUI)
+		rc = serve_browse(lfd, &c, &p, bound);
+	else
+		do
+			rc = serve_one(lfd, &c, &p, n++);
+		while (c.keep);
 	close(lfd);
 	pki_free(&p);
 	return rc;

@@ -189,4 +189,25 @@ else
 	bad "mergecap joined two captures"
 fi
 
+# serve --keep-serving on a terminal: the connections so far, newest first.
+start 100 30 -- serve 0 --keep-serving --timeout 3
+expect "serve: the list waits for a client" "waiting for a client"
+SPORT=$(screen | sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\).*/\1/p' | head -1)
+if [ -n "$SPORT" ]; then
+	for _ in 1 2; do
+		timeout 10 curl -s --cacert assets/ca.crt --tlsv1.2 --tls-max 1.2 "https://localhost:$SPORT/" >/dev/null
+	done
+	expect "serve: two connections listed" "#2"
+	if screen | grep -q "#1 .*established"; then ok "serve: the first is listed as established"
+	else bad "serve: the first is listed as established" "$(screen | head -8)"; fi
+	keys Enter
+	expect "serve: Enter opens the newest connection" "Step 1 of"
+	keys q
+	expect "serve: q goes back to the list" "newest first"
+	keys q
+	exited "serve: q in the list stops the server with status 0"
+else
+	bad "serve: the list shows the port" "$(screen | head -3)"
+fi
+
 finish
