@@ -4,6 +4,7 @@
 #include "app/files.h"
 #include "app/pki.h"
 #include "sim/scenario.h"
+#include "sim/sim.h"
 #include "tls/conn.h"
 
 #include <getopt.h>
@@ -27,17 +28,7 @@ typedef struct {
 
 static int load(bench_env *e, char *err, size_t n)
 {
-	char p[1024];
-	data_path(p, sizeof p, "assets/");
-	size_t b = strlen(p);
-	snprintf(p + b, sizeof p - b, "%s", e->sc->server_cert);
-	if (pki_add_chain(&e->server, p, err, n))
-		return -1;
-	snprintf(p + b, sizeof p - b, "%s", e->sc->server_key);
-	if (pki_load_key(&e->server, p, err, n))
-		return -1;
-	snprintf(p + b, sizeof p - b, "ca.crt");
-	return pki_load_anchors(&e->client, p, err, n);
+	return sim_load_pki(e->sc, &e->server, &e->client, err, n);
 }
 
 /* Moves every byte one side wrote to the other. */
@@ -66,6 +57,13 @@ static int one_handshake(bench_env *e, uint64_t seed)
 	cc.server_name = e->sc->server_name;
 	cc.anchors = e->client.anchors;
 	cc.n_anchors = e->client.n_anchors;
+	cc.chain_der = e->client.chain_der; /* mutual: the client's certificate */
+	cc.chain_len = e->client.chain_len;
+	cc.chain_n = e->client.chain_n;
+	cc.key = e->client.has_key ? &e->client.key : NULL;
+	cc.max_version = e->sc->client_version;
+	cc.ems = sc.ems = e->sc->ems;
+	cc.etm = sc.etm = e->sc->etm;
 	sc.is_server = 1;
 	sc.rng = &rs;
 	sc.now = cc.now;
@@ -75,6 +73,9 @@ static int one_handshake(bench_env *e, uint64_t seed)
 	sc.chain_len = e->server.chain_len;
 	sc.chain_n = e->server.chain_n;
 	sc.key = &e->server.key;
+	sc.request_client_cert = e->sc->request_client_cert;
+	sc.client_anchors = e->server.anchors;
+	sc.n_client_anchors = e->server.n_anchors;
 	cc.prof = sc.prof = &e->prof;
 	int rc_ = -1;
 	if (tls_conn_new(&c, &cc) == 0 && tls_conn_new(&s, &sc) == 0 && tls_conn_start(c) == 0) {

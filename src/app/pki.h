@@ -7,7 +7,7 @@
 #include "tls/msg.h"
 #include "tls/x509.h"
 
-typedef struct {
+typedef struct pki {
 	tls_buf der[TLS_MAX_CERTS];
 	const uint8_t *chain_der[TLS_MAX_CERTS];
 	size_t chain_len[TLS_MAX_CERTS];

@@ -2,6 +2,7 @@
 
 #include "replay/conn.h"
 #include "replay/pcapin.h"
+#include "tls/msg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +19,8 @@ typedef struct {
 
 const char *replay_version_name(uint16_t v)
 {
-	switch (v) {
-	case 0x0300: return "SSL 3.0";
-	case 0x0301: return "TLS 1.0";
-	case 0x0302: return "TLS 1.1";
-	case 0x0303: return "TLS 1.2";
-	case 0x0304: return "TLS 1.3";
-	default: return "unknown";
-	}
+	const char *n = tls_version_name(v);
+	return n ? n : "unknown";
 }
 
 /* The same bucket for both directions: the endpoints are combined with an

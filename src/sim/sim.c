@@ -28,34 +28,39 @@ struct sim {
 	tls_session session, cache; /* resume: the client's saved session, the server's cache */
 };
 
-static int load_pki(sim *s, char *err, size_t errlen)
+int sim_load_pki(const sim_scenario *sc, pki *server, pki *client, char *err, size_t errlen)
 {
 	char path[1024];
 	data_path(path, sizeof path, "assets/");
 	size_t base = strlen(path);
-	snprintf(path + base, sizeof path - base, "%s", s->sc->server_cert);
-	if (pki_add_chain(&s->server_pki, path, err, errlen))
+	snprintf(path + base, sizeof path - base, "%s", sc->server_cert);
+	if (pki_add_chain(server, path, err, errlen))
 		return -1;
-	if (s->sc->chain_extra) {
-		snprintf(path + base, sizeof path - base, "%s", s->sc->chain_extra);
-		if (pki_add_chain(&s->server_pki, path, err, errlen))
+	if (sc->chain_extra) {
+		snprintf(path + base, sizeof path - base, "%s", sc->chain_extra);
+		if (pki_add_chain(server, path, err, errlen))
 			return -1;
 	}
-	snprintf(path + base, sizeof path - base, "%s", s->sc->server_key);
-	if (pki_load_key(&s->server_pki, path, err, errlen))
+	snprintf(path + base, sizeof path - base, "%s", sc->server_key);
+	if (pki_load_key(server, path, err, errlen))
 		return -1;
-	if (s->sc->client_cert) {
-		snprintf(path + base, sizeof path - base, "%s", s->sc->client_cert);
-		if (pki_add_chain(&s->client_pki, path, err, errlen))
+	if (sc->client_cert) {
+		snprintf(path + base, sizeof path - base, "%s", sc->client_cert);
+		if (pki_add_chain(client, path, err, errlen))
 			return -1;
-		snprintf(path + base, sizeof path - base, "%s", s->sc->client_key);
-		if (pki_load_key(&s->client_pki, path, err, errlen))
+		snprintf(path + base, sizeof path - base, "%s", sc->client_key);
+		if (pki_load_key(client, path, err, errlen))
 			return -1;
 	}
 	snprintf(path + base, sizeof path - base, "ca.crt");
-	if (s->sc->request_client_cert && pki_load_anchors(&s->server_pki, path, err, errlen))
+	if (sc->request_client_cert && pki_load_anchors(server, path, err, errlen))
 		return -1;
-	return pki_load_anchors(&s->client_pki, path, err, errlen);
+	return pki_load_anchors(client, path, err, errlen);
+}
+
+static int load_pki(sim *s, char *err, size_t errlen)
+{
+	return sim_load_pki(s->sc, &s->server_pki, &s->client_pki, err, errlen);
 }
 
 static int make_sides(sim *s, char *err, size_t errlen)

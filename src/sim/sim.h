@@ -29,6 +29,13 @@ typedef struct {
 
 typedef struct sim sim;
 
+/* Loads what a scenario's sides need from assets/: the server's chain and
+ * key, the client's trusted roots and, for mutual authentication, the
+ * client's certificate and key. */
+struct pki;
+int sim_load_pki(const sim_scenario *sc, struct pki *server, struct pki *client, char *err,
+		 size_t errlen);
+
 /* err gets one line naming the problem (a missing asset, an unknown scenario). */
 int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen);
 /* Runs the next step. Returns its number, 0 when nothing is left, <0 on an

@@ -58,6 +58,18 @@ const char *tls_ext_name(uint16_t type)
 	}
 }
 
+const char *tls_version_name(unsigned v)
+{
+	switch (v) {
+	case 0x0300: return "SSL 3.0";
+	case 0x0301: return "TLS 1.0";
+	case 0x0302: return "TLS 1.1";
+	case 0x0303: return "TLS 1.2";
+	case 0x0304: return "TLS 1.3";
+	default: return NULL;
+	}
+}
+
 const char *tls_content_type_name(uint8_t type)
 {
 	switch (type) {

@@ -98,6 +98,8 @@ int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len);
 const char *tls_hs_name(uint8_t type);
 const char *tls_ext_name(uint16_t type); /* NULL when unknown */
 const char *tls_content_type_name(uint8_t type);
+/* "TLS 1.2" for 0x0303 and so on back to SSL 3.0; NULL for anything else. */
+const char *tls_version_name(unsigned version);
 
 int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m);
 int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls_spans *sp);

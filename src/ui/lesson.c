@@ -34,6 +34,7 @@
 #include "ui/lesson.h"
 
 #include "app/files.h"
+#include "tls/msg.h"
 #include "tls/alert.h"
 #include "tls/suites.h"
 
@@ -138,18 +139,6 @@ static int resumed(const model *m, int step)
 	       !memcmp(cs, ss, cn);
 }
 
-static const char *version_name(unsigned v)
-{
-	switch (v) {
-	case 0x0300: return "SSL 3.0";
-	case 0x0301: return "TLS 1.0";
-	case 0x0302: return "TLS 1.1";
-	case 0x0303: return "TLS 1.2";
-	case 0x0304: return "TLS 1.3";
-	default: return NULL;
-	}
-}
-
 static const char *curve_name(unsigned id)
 {
 	switch (id) {
@@ -223,7 +212,7 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 		if (!g || g->bytes.len < 6)
 			return 0;
 		unsigned v = (unsigned)g->bytes.p[4] << 8 | g->bytes.p[5];
-		const char *vname = version_name(v);
+		const char *vname = tls_version_name(v);
 		if (!strcmp(name, "client_version_hex"))
 			snprintf(val, vn, "%04x", v);
 		else if (vname)

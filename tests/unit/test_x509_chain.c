@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "app/files.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
 #include "tls/ecdsa.h"
@@ -73,22 +74,13 @@ static size_t unhex(const char *h, uint8_t *out, size_t cap)
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0, got;
-	do {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	*len = n;
-	return buf;
+	tls_buf b = {0};
+	char err[256];
+	if (file_read(path, 1 << 24, &b, err, sizeof err))
+		fail_msg("%s", err);
+	assert_int_equal(tls_buf_u8(&b, 0), 0); /* terminated, for text searches */
+	*len = b.len - 1;
+	return b.p; /* the caller frees it */
 }
 
 /* The DER of the single certificate in a PEM file. */
