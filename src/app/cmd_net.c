@@ -2,6 +2,7 @@
 #include "app/cli.h"
 #include "app/files.h"
 #include "app/pki.h"
+#include "net/choices.h"
 #include "net/net.h"
 #include "tls/alert.h"
 #include "tls/conn.h"
@@ -298,6 +299,7 @@ int cmd_connect(int argc, char **argv)
 		net_options no = {c.timeout, cfg.server_name, 0, 0};
 		if (tls_conn_new(&conn, &cfg) == 0) {
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
+			net_mark_server_choices(&m, tls_conn_knowledge(conn));
 			show(&m, c.mode);
 			if (rc)
 				fprintf(stderr, "tlsstep: handshake failed: %s%s\n", err, failure_hint(&m, &c));

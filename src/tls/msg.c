@@ -81,7 +81,7 @@ const char *tls_content_type_name(uint8_t type)
 	}
 }
 
-static const char *sig_alg_name(unsigned v)
+const char *tls_sig_alg_name(unsigned v)
 {
 	switch (v) {
 	case 0x0401: return "rsa_pkcs1_sha256";
@@ -104,7 +104,7 @@ static const char *sig_alg_name(unsigned v)
 	}
 }
 
-static const char *group_name(unsigned v)
+const char *tls_group_name(unsigned v)
 {
 	switch (v) {
 	case 23: return "secp256r1";
@@ -199,11 +199,11 @@ static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 			describe_sni(r, ch ? ch->server_name : NULL, ch ? sizeof ch->server_name : 0);
 		break;
 	case TLS_EXT_SIGNATURE_ALGORITHMS:
-		describe_u16_list(r, "supported_signature_algorithms", sig_alg_name,
+		describe_u16_list(r, "supported_signature_algorithms", tls_sig_alg_name,
 				  ch ? ch->sig_algs : NULL, ch ? &ch->n_sig_algs : NULL, 32);
 		break;
 	case TLS_EXT_SUPPORTED_GROUPS:
-		describe_u16_list(r, "named_group_list", group_name, NULL, NULL, 0);
+		describe_u16_list(r, "named_group_list", tls_group_name, NULL, NULL, 0);
 		break;
 	case TLS_EXT_RENEGOTIATION_INFO: {
 		tls_rd sub;

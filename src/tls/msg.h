@@ -98,6 +98,9 @@ int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len);
 const char *tls_hs_name(uint8_t type);
 const char *tls_ext_name(uint16_t type); /* NULL when unknown */
 const char *tls_content_type_name(uint8_t type);
+/* "rsa_pss_rsae_sha256", "secp256r1"...; "unknown" for others. */
+const char *tls_sig_alg_name(unsigned v);
+const char *tls_group_name(unsigned v);
 /* "TLS 1.2" for 0x0303 and so on back to SSL 3.0; NULL for anything else. */
 const char *tls_version_name(unsigned version);
 

@@ -95,6 +95,15 @@ timeout 20 "$BIN" connect "127.0.0.1:$PORT" --insecure --json >"$TMP/c.json" 2>"
 check "--insecure: established" jq -e '.outcome == "established"' "$TMP/c.json"
 check "--insecure: said loudly" grep -q 'NOT be verified' "$TMP/c.err"
 
+# What the real server chose that the simulator's default does not show is
+# marked on the steps (a chain, the suite, the ServerKeyExchange signature).
+s_server "$TMP/srv.log" -cert assets/chains/rsa-leaf.crt -key assets/chains/rsa-leaf.key \
+	-cert_chain assets/chains/rsa-int.crt -sigalgs RSA-PSS+SHA256
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --insecure --json >"$TMP/c.json" 2>/dev/null
+check "marks: the suite the server chose" jq -e '.steps[1].note | test("the server chose TLS_ECDHE")' "$TMP/c.json"
+check "marks: the chain of 2 certificates" jq -e '.steps[2].note | test("chain of 2 certificates")' "$TMP/c.json"
+check "marks: the ServerKeyExchange signature" jq -e '.steps[3].note | test("rsa_pss_rsae_sha256")' "$TMP/c.json"
+
 # A server that only speaks a suite tlsstep lacks.
 s_server "$TMP/srv.log" -cipher ECDHE-RSA-CHACHA20-POLY1305
 timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --json >"$TMP/c.json" 2>"$TMP/c.err"
