@@ -316,7 +316,7 @@ int cmd_connect(int argc, char **argv)
 /* Accepts one client and runs its handshake into m (initialised here; the
  * caller frees it). peer gets the client's address. */
 static int serve_conn(int lfd, const net_cli *c, const pki *p, uint64_t n, model *m, char *peer,
-		      size_t peerlen)
+		      size_t peerlen, tls_session *cache)
 {
 	char err[512];
 	model_init(m, "serve");
@@ -348,6 +348,7 @@ static int serve_conn(int lfd, const net_cli *c, const pki *p, uint64_t n, model
 	cfg.request_client_cert = c->client_ca != NULL;
 	cfg.client_anchors = p->anchors;
 	cfg.n_client_anchors = p->n_anchors;
+	cfg.session_cache = cache; /* the last full handshake can be resumed */
 	m->seed = cc.seed;
 	m->has_seed = c->has_seed;
 	tls_conn *conn = NULL;
@@ -364,11 +365,11 @@ static int serve_conn(int lfd, const net_cli *c, const pki *p, uint64_t n, model
 	return rc;
 }
 
-static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n)
+static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n, tls_session *cache)
 {
 	model m;
 	char peer[64];
-	int rc = serve_conn(lfd, c, p, n, &m, peer, sizeof peer);
+	int rc = serve_conn(lfd, c, p, n, &m, peer, sizeof peer, cache);
 	if (m.current > 0)
 		show(&m, c->mode);
 	model_free(&m);
@@ -388,6 +389,7 @@ typedef struct {
 	char label[SERVE_KEEP][160];
 	const char *lines[SERVE_KEEP];
 	size_t count;
+	tls_session *cache;
 } serve_list;
 
 static const char *const *serve_lines(void *ctx, size_t *n)
@@ -409,7 +411,7 @@ static int serve_idle(void *ctx)
 	char peer[64] = "?";
 	if (!m)
 		return 0;
-	serve_conn(s->lfd, s->c, s->p, s->n, m, peer, sizeof peer);
+	serve_conn(s->lfd, s->c, s->p, s->n, m, peer, sizeof peer, s->cache);
 	if (s->count == SERVE_KEEP) { /* forget the oldest */
 		model_free(s->m[SERVE_KEEP - 1]);
 		free(s->m[SERVE_KEEP - 1]);
@@ -427,9 +429,9 @@ static int serve_idle(void *ctx)
 	return 1;
 }
 
-static int serve_browse(int lfd, const net_cli *c, const pki *p, int port)
+static int serve_browse(int lfd, const net_cli *c, const pki *p, int port, tls_session *cache)
 {
-	serve_list s = {.lfd = lfd, .c = c, .p = p};
+	serve_list s = {.lfd = lfd, .c = c, .p = p, .cache = cache};
 	char title[128];
 	snprintf(title, sizeof title, "tlsstep serve: listening on %s port %d (newest first)", c->bind, port);
 	for (;;) {
@@ -481,12 +483,14 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "tlsstep: listening on %s port %d\n", c.bind, bound);
 	fflush(stderr);
 	uint64_t n = 0;
+	tls_session cache = {0};
 	if (c.keep && c.mode == OUT_TUI)
-		rc = serve_browse(lfd, &c, &p, bound);
+		rc = serve_browse(lfd, &c, &p, bound, &cache);
 	else
 		do
-			rc = serve_one(lfd, &c, &p, n++);
+			rc = serve_one(lfd, &c, &p, n++, &cache);
 		while (c.keep);
+	tls_session_wipe(&cache);
 	close(lfd);
 	pki_free(&p);
 	return rc;

@@ -285,6 +285,8 @@ int net_run(int fd, tls_conn *c, model *m, const net_options *o, char *err, size
 	int step = p.obs.last_step;
 	if (rc == 0) {
 		m->outcome = MODEL_ESTABLISHED;
+		if (tls_conn_knowledge(c)->resumed)
+			knowledge_resume_notes(m);
 		after(&p, o);
 		/* An alert after the handshake (a bad record, say) is still news. */
 		if (tls_conn_alert_sent(c) >= 0 && !m->alert.present) {

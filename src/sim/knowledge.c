@@ -76,3 +76,21 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	snprintf(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
 	return 1;
 }
+
+void knowledge_resume_notes(model *m)
+{
+	static const char skipped[] =
+		"skipped: the client offered the session ID of an earlier handshake and the server still "
+		"had it; both sides hold that session's master secret, so no certificate and no key "
+		"exchange are needed";
+	snprintf(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
+	snprintf(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
+	/* Shown although nothing went by: the skip is the lesson. */
+	m->steps[3].reached = m->steps[4].reached = 1;
+	snprintf(m->steps[5].note, sizeof m->steps[5].note,
+		 "in a resumed handshake the server finishes first: step 6 was sent before this "
+		 "step, and the client answers it here with its ChangeCipherSpec and Finished");
+	snprintf(m->steps[6].note, sizeof m->steps[6].note,
+		 "sent right after the ServerHello, before the client's step 5: the keys come from "
+		 "the resumed master secret and the two new randoms");
+}

@@ -13,5 +13,7 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k);
 /* Sets outcome and alert from a connection's end state. by_server says
  * which side c is. Returns 1 if c ended the handshake with an alert. */
 int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step);
+/* Notes on the steps an abbreviated (resumed) handshake skips or reorders. */
+void knowledge_resume_notes(model *m);
 
 #endif

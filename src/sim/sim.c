@@ -134,22 +134,6 @@ static int first_connection(sim *s, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
-static void resume_notes(model *m)
-{
-	static const char skipped[] =
-		"skipped: the client offered the session ID of an earlier handshake and the server still "
-		"had it; both sides hold that session's master secret, so no certificate and no key "
-		"exchange are needed";
-	snprintf(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
-	snprintf(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
-	snprintf(m->steps[5].note, sizeof m->steps[5].note,
-		 "in a resumed handshake the server finishes first: step 6 was sent before this "
-		 "step, and the client answers it here with its ChangeCipherSpec and Finished");
-	snprintf(m->steps[6].note, sizeof m->steps[6].note,
-		 "sent right after the ServerHello, before the client's step 5: the keys come from "
-		 "the resumed master secret and the two new randoms");
-}
-
 static int start(sim *s, char *err, size_t errlen)
 {
 	if (tls_rng_seed(&s->rng[0], s->opt.seed, "client") ||
@@ -162,7 +146,7 @@ static int start(sim *s, char *err, size_t errlen)
 	if (s->sc->resume) {
 		if (first_connection(s, err, errlen))
 			return -1;
-		resume_notes(s->m);
+		knowledge_resume_notes(s->m);
 	}
 	return make_sides(s, err, errlen);
 }

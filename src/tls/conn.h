@@ -25,6 +25,7 @@ typedef struct {
 	size_t id_len;
 	uint16_t suite;
 	uint8_t master[48];
+	int ems, etm; /* a resumption keeps what the session agreed (RFC 7627 5.3, RFC 7366 3.1) */
 } tls_session;
 
 void tls_session_wipe(tls_session *s);

@@ -3,7 +3,13 @@
  * Three PRF calls make every secret a TLS 1.2 connection uses: the 48-byte
  * master secret, the key block that is cut into the six write keys, and the
  * 12-byte verify_data carried by each Finished message. The whole key block
- * is kept so the lesson can show where each key was cut from. */
+ * is kept so the lesson can show where each key was cut from.
+ *
+ * The same three steps serve TLS 1.0 and 1.1 (RFC 2246 / 4346 sections 5,
+ * 6.3, 7.4.9, 8.1) with their own PRF, P_MD5 XOR P_SHA1, and a Finished hash
+ * that is MD5(handshake) + SHA1(handshake), 36 bytes. The engine speaks TLS
+ * 1.2 only and calls the plain functions; a replay of an older capture calls
+ * the _ver ones with the version the ServerHello chose. */
 #ifndef TLS_KEYS_H
 #define TLS_KEYS_H
 
@@ -11,6 +17,10 @@
 #include <stdint.h>
 
 #include "tls/suites.h"
+
+/* Identical redefinitions are harmless should msg.h gain these. */
+#define TLS_VERSION_10 0x0301
+#define TLS_VERSION_11 0x0302
 
 typedef struct {
 	uint8_t client_mac[48], server_mac[48];
@@ -40,5 +50,32 @@ int tls_derive_keys(const tls_suite *s, const uint8_t ms[48], const uint8_t clie
 int tls_verify_data(const tls_suite *s, const uint8_t ms[48], int from_server,
 		    const uint8_t *hash, size_t hash_len, uint8_t out[12]);
 void tls_keys_wipe(tls_keys *k);
+
+/* 1 for TLS 1.0 and 1.1, whose PRF is the MD5/SHA-1 one. */
+int tls_version_uses_prf10(uint16_t version);
+/* The PRF of a connection: tls_prf10 for TLS 1.0/1.1, the suite's P_hash
+ * otherwise (TLS 1.2; s is only read then). */
+int tls_version_prf(uint16_t version, const tls_suite *s, const uint8_t *secret,
+		    size_t secret_len, const char *label, const uint8_t *seed, size_t seed_len,
+		    uint8_t *out, size_t out_len);
+/* Length of the handshake hash that Finished (and the EMS session hash) feed
+ * the PRF: 36 (MD5 + SHA-1) for TLS 1.0/1.1, else the suite's PRF hash size. */
+size_t tls_handshake_hash_len(uint16_t version, const tls_suite *s);
+/* The functions above for a given protocol version (they are these with
+ * TLS_VERSION_12). */
+int tls_derive_master_ver(uint16_t version, const tls_suite *s, const uint8_t *pms,
+			  size_t pms_len, const uint8_t client_random[32],
+			  const uint8_t server_random[32], uint8_t ms[48]);
+int tls_derive_master_ems_ver(uint16_t version, const tls_suite *s, const uint8_t *pms,
+			      size_t pms_len, const uint8_t *session_hash, size_t hash_len,
+			      uint8_t ms[48]);
+/* TLS 1.0 uses the two IVs at the end of the key block as the first CBC IV
+ * of each direction; TLS 1.1 and 1.2 CBC records carry their own, so there
+ * they are cut but unused (the key block is cut the same way for all). */
+int tls_derive_keys_ver(uint16_t version, const tls_suite *s, const uint8_t ms[48],
+			const uint8_t client_random[32], const uint8_t server_random[32],
+			tls_keys *k);
+int tls_verify_data_ver(uint16_t version, const tls_suite *s, const uint8_t ms[48],
+			int from_server, const uint8_t *hash, size_t hash_len, uint8_t out[12]);
 
 #endif

@@ -42,15 +42,16 @@ cleanup:
 	return err == CRYPT_OK ? 0 : TLS_ERR_INTERNAL;
 }
 
-int tls_prf(int hash_idx, const uint8_t *secret, size_t secret_len, const char *label,
-	    const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+/* P_hash(secret, label + seed) into out[0..out_len); with mix, XORed into
+ * what out already holds (the TLS 1.0 PRF combines two of them). */
+static int p_hash(int hash_idx, const uint8_t *secret, size_t secret_len, const char *label,
+		  const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len, int mix)
 {
 	uint8_t a[PRF_MAX_HASH], block[PRF_MAX_HASH];
 	size_t hlen, done = 0;
 	int rc = 0;
 
-	if (tls_crypto_init() || hash_is_valid(hash_idx) != CRYPT_OK || !label ||
-	    (secret_len && !secret) || (seed_len && !seed) || (out_len && !out))
+	if (hash_is_valid(hash_idx) != CRYPT_OK)
 		return TLS_ERR_INTERNAL;
 	hlen = hash_descriptor[hash_idx].hashsize;
 	if (hlen == 0 || hlen > PRF_MAX_HASH)
@@ -65,13 +66,54 @@ int tls_prf(int hash_idx, const uint8_t *secret, size_t secret_len, const char *
 		if (rc)
 			break;
 		size_t take = out_len - done < hlen ? out_len - done : hlen;
-		memcpy(out + done, block, take);
+		for (size_t i = 0; i < take; i++)
+			out[done + i] = mix ? (uint8_t)(out[done + i] ^ block[i]) : block[i];
 		done += take;
 		if (done < out_len)
 			rc = prf_hmac(hash_idx, secret, secret_len, a, hlen, NULL, NULL, 0, a);
 	}
 	zeromem(a, sizeof a);
 	zeromem(block, sizeof block);
+	return rc;
+}
+
+static int prf_args_ok(const uint8_t *secret, size_t secret_len, const char *label,
+		       const uint8_t *seed, size_t seed_len, const uint8_t *out, size_t out_len)
+{
+	return label && (!secret_len || secret) && (!seed_len || seed) && (!out_len || out);
+}
+
+int tls_prf(int hash_idx, const uint8_t *secret, size_t secret_len, const char *label,
+	    const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+{
+	int rc;
+
+	if (tls_crypto_init() || !prf_args_ok(secret, secret_len, label, seed, seed_len, out, out_len))
+		return TLS_ERR_INTERNAL;
+	rc = p_hash(hash_idx, secret, secret_len, label, seed, seed_len, out, out_len, 0);
+	if (rc && out_len)
+		zeromem(out, out_len);
+	return rc;
+}
+
+int tls_prf10(const uint8_t *secret, size_t secret_len, const char *label, const uint8_t *seed,
+	      size_t seed_len, uint8_t *out, size_t out_len)
+{
+	/* S1 is the first half of the secret, S2 the second; an odd length
+	 * shares its middle byte between them (RFC 2246 5). */
+	size_t half = (secret_len + 1) / 2;
+	int md5, rc;
+
+	if (tls_crypto_init() || !prf_args_ok(secret, secret_len, label, seed, seed_len, out, out_len))
+		return TLS_ERR_INTERNAL;
+	/* MD5 serves nothing but this PRF, so it is registered here (register_hash
+	 * returns the existing slot when called again). */
+	if ((md5 = register_hash(&md5_desc)) < 0)
+		return TLS_ERR_INTERNAL;
+	rc = p_hash(md5, secret, half, label, seed, seed_len, out, out_len, 0);
+	if (rc == 0)
+		rc = p_hash(tls_hash_sha1(), secret ? secret + (secret_len - half) : NULL, half, label,
+			    seed, seed_len, out, out_len, 1);
 	if (rc && out_len)
 		zeromem(out, out_len);
 	return rc;

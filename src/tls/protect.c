@@ -97,6 +97,29 @@ void tls_protect_set_etm(tls_protect *p, int on)
 		p->etm = !!on;
 }
 
+int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16])
+{
+	if (!p || !p->ready || is_gcm(p) || !iv)
+		return TLS_ERR_INTERNAL;
+	p->chained = 1;
+	memcpy(p->chain_iv, iv, AES_BLOCK);
+	return 0;
+}
+
+/* Bytes of IV carried in each CBC record: none in TLS 1.0. */
+static size_t explicit_iv_len(const tls_protect *p)
+{
+	return p->chained ? 0 : AES_BLOCK;
+}
+
+/* TLS 1.0: the next record's IV is the last ciphertext block just sent or
+ * received (RFC 2246 6.2.3.2), the weakness BEAST used. */
+static void chain_from(tls_protect *p, const uint8_t *ct, size_t ct_len)
+{
+	if (p->chained && ct_len >= AES_BLOCK)
+		memcpy(p->chain_iv, ct + ct_len - AES_BLOCK, AES_BLOCK);
+}
+
 void tls_protect_free(tls_protect *p)
 {
 	if (!p)
@@ -150,23 +173,42 @@ static int cbc_seal_blocks(tls_protect *p, const uint8_t iv[AES_BLOCK], uint8_t 
 	return 0;
 }
 
-/* in = IV || ciphertext (len bytes in all); out receives len - 16 bytes. */
-static int cbc_open_blocks(tls_protect *p, const uint8_t *in, size_t len, uint8_t *out)
+/* Decrypts ct (len bytes, whole blocks) into out, the first block chained
+ * to iv. */
+static int cbc_open_blocks(tls_protect *p, const uint8_t iv[AES_BLOCK], const uint8_t *ct,
+			   size_t len, uint8_t *out)
 {
+	const uint8_t *prev = iv;
 	int aes = tls_cipher_aes();
 
 	if (tls_fuzzing()) {
-		if (len > AES_BLOCK)
-			memcpy(out, in + AES_BLOCK, len - AES_BLOCK);
+		if (len)
+			memcpy(out, ct, len);
 		return 0;
 	}
-	for (size_t off = AES_BLOCK; off < len; off += AES_BLOCK) {
-		uint8_t *o = out + off - AES_BLOCK;
-		if (cipher_descriptor[aes].ecb_decrypt(in + off, o, &p->aes) != CRYPT_OK)
+	for (size_t off = 0; off < len; off += AES_BLOCK) {
+		uint8_t *o = out + off;
+		if (cipher_descriptor[aes].ecb_decrypt(ct + off, o, &p->aes) != CRYPT_OK)
 			return TLS_ERR_INTERNAL;
 		for (size_t i = 0; i < AES_BLOCK; i++)
-			o[i] ^= in[off - AES_BLOCK + i];
+			o[i] ^= prev[i];
+		prev = ct + off;
 	}
+	return 0;
+}
+
+/* Where a sealed record's IV comes from: random and sent with the record
+ * (TLS 1.1 and 1.2), or the chained one, not sent (TLS 1.0). rec has room
+ * for explicit_iv_len(p) bytes. */
+static int record_iv(tls_protect *p, tls_rng *rng, uint8_t *rec, uint8_t iv[AES_BLOCK])
+{
+	if (p->chained) {
+		memcpy(iv, p->chain_iv, AES_BLOCK);
+		return 0;
+	}
+	if (!rng || tls_rng_read(rng, rec, AES_BLOCK))
+		return TLS_ERR_INTERNAL;
+	memcpy(iv, rec, AES_BLOCK);
 	return 0;
 }
 
@@ -175,31 +217,32 @@ static int cbc_open_blocks(tls_protect *p, const uint8_t *in, size_t len, uint8_
 static int seal_etm(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
 		    size_t pt_len, tls_buf *out)
 {
-	size_t mac_len = p->suite->mac_len;
+	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	size_t pad = AES_BLOCK - 1 - pt_len % AES_BLOCK;
 	size_t body = pt_len + pad + 1, start = out->len;
-	uint8_t hh[13], *rec;
+	uint8_t hh[13], iv[AES_BLOCK], *rec;
 	int rc;
 
-	if (!rng || tls_buf_reserve(out, AES_BLOCK + body + mac_len))
+	if (tls_buf_reserve(out, ivl + body + mac_len))
 		return TLS_ERR_INTERNAL;
 	rec = out->p + start;
-	if (tls_rng_read(rng, rec, AES_BLOCK))
+	if (record_iv(p, rng, rec, iv))
 		return TLS_ERR_INTERNAL;
 	if (pt_len)
-		memcpy(rec + AES_BLOCK, pt, pt_len);
-	memset(rec + AES_BLOCK + pt_len, (int)pad, pad + 1);
-	rc = cbc_seal_blocks(p, rec, rec + AES_BLOCK, body);
+		memcpy(rec + ivl, pt, pt_len);
+	memset(rec + ivl + pt_len, (int)pad, pad + 1);
+	rc = cbc_seal_blocks(p, iv, rec + ivl, body);
 	memcpy(hh, h, 11);
-	hh[11] = (uint8_t)((AES_BLOCK + body) >> 8);
-	hh[12] = (uint8_t)(AES_BLOCK + body);
+	hh[11] = (uint8_t)((ivl + body) >> 8);
+	hh[12] = (uint8_t)(ivl + body);
 	if (!rc)
-		rc = record_mac(p, hh, rec, AES_BLOCK + body, rec + AES_BLOCK + body);
+		rc = record_mac(p, hh, rec, ivl + body, rec + ivl + body);
 	if (rc) {
-		zeromem(rec, AES_BLOCK + body + mac_len);
+		zeromem(rec, ivl + body + mac_len);
 		return rc;
 	}
-	out->len += AES_BLOCK + body + mac_len;
+	chain_from(p, rec + ivl, body);
+	out->len += ivl + body + mac_len;
 	return 0;
 }
 
@@ -208,11 +251,11 @@ static int seal_etm(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uin
 static int open_etm(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
 		    size_t frag_len, tls_buf *out)
 {
-	size_t mac_len = p->suite->mac_len;
+	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	uint8_t h[13], mac[MAX_MAC];
-	if (frag_len < AES_BLOCK * 2 + mac_len || (frag_len - mac_len) % AES_BLOCK)
+	if (frag_len < ivl + AES_BLOCK + mac_len || (frag_len - mac_len) % AES_BLOCK)
 		return BAD_MAC;
-	size_t clen = frag_len - mac_len, plen = clen - AES_BLOCK;
+	size_t clen = frag_len - mac_len, plen = clen - ivl;
 	pseudo_header(h, p->seq, type, version, clen);
 	if (record_mac(p, h, frag, clen, mac))
 		return TLS_ERR_INTERNAL;
@@ -223,7 +266,7 @@ static int open_etm(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 	if (tls_buf_reserve(out, plen))
 		return TLS_ERR_INTERNAL;
 	uint8_t *m = out->p;
-	if (cbc_open_blocks(p, frag, clen, m)) {
+	if (cbc_open_blocks(p, p->chained ? p->chain_iv : frag, frag + ivl, plen, m)) {
 		zeromem(m, plen);
 		return TLS_ERR_INTERNAL;
 	}
@@ -240,6 +283,7 @@ static int open_etm(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 		zeromem(m, plen);
 		return OVERFLOW;
 	}
+	chain_from(p, frag + ivl, plen);
 	out->len = data_len;
 	return 0;
 }
@@ -249,30 +293,31 @@ static int seal_cbc(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uin
 {
 	if (p->etm)
 		return seal_etm(p, rng, h, pt, pt_len, out);
-	size_t mac_len = p->suite->mac_len;
+	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	/* Minimal padding: pad_len bytes plus the length byte reach a block edge. */
 	size_t pad = AES_BLOCK - 1 - (pt_len + mac_len) % AES_BLOCK;
 	size_t body = pt_len + mac_len + pad + 1, start = out->len;
-	uint8_t *rec;
+	uint8_t iv[AES_BLOCK], *rec;
 	int rc;
 
-	if (!rng || tls_buf_reserve(out, AES_BLOCK + body))
+	if (tls_buf_reserve(out, ivl + body))
 		return TLS_ERR_INTERNAL;
 	rec = out->p + start;
-	if (tls_rng_read(rng, rec, AES_BLOCK))
+	if (record_iv(p, rng, rec, iv))
 		return TLS_ERR_INTERNAL;
 	if (pt_len)
-		memcpy(rec + AES_BLOCK, pt, pt_len);
-	rc = record_mac(p, h, pt, pt_len, rec + AES_BLOCK + pt_len);
+		memcpy(rec + ivl, pt, pt_len);
+	rc = record_mac(p, h, pt, pt_len, rec + ivl + pt_len);
 	if (rc == 0) {
-		memset(rec + AES_BLOCK + pt_len + mac_len, (int)pad, pad + 1);
-		rc = cbc_seal_blocks(p, rec, rec + AES_BLOCK, body);
+		memset(rec + ivl + pt_len + mac_len, (int)pad, pad + 1);
+		rc = cbc_seal_blocks(p, iv, rec + ivl, body);
 	}
 	if (rc) {
-		zeromem(rec, AES_BLOCK + body);
+		zeromem(rec, ivl + body);
 		return rc;
 	}
-	out->len += AES_BLOCK + body;
+	chain_from(p, rec + ivl, body);
+	out->len += ivl + body;
 	return 0;
 }
 
@@ -298,9 +343,9 @@ static int open_cbc(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 {
 	if (p->etm)
 		return open_etm(p, type, version, frag, frag_len, out);
-	size_t mac_len = p->suite->mac_len;
+	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	/* IV, then at least MAC + the padding length byte, rounded up to a block. */
-	size_t min_len = AES_BLOCK + (mac_len + 1 + AES_BLOCK - 1) / AES_BLOCK * AES_BLOCK;
+	size_t min_len = ivl + (mac_len + 1 + AES_BLOCK - 1) / AES_BLOCK * AES_BLOCK;
 	uint8_t h[13], mac[MAX_MAC];
 	size_t plen, data_len, keep;
 	unsigned bad;
@@ -308,11 +353,11 @@ static int open_cbc(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 
 	if (frag_len % AES_BLOCK || frag_len < min_len)
 		return BAD_MAC;
-	plen = frag_len - AES_BLOCK;
+	plen = frag_len - ivl;
 	if (tls_buf_reserve(out, plen))
 		return TLS_ERR_INTERNAL;
 	m = out->p;
-	if (cbc_open_blocks(p, frag, frag_len, m))
+	if (cbc_open_blocks(p, p->chained ? p->chain_iv : frag, frag + ivl, plen, m))
 		goto internal;
 	bad = cbc_padding_bad(m, plen, mac_len);
 	/* RFC 5246 6.2.3.2: with bad padding, still MAC the record as if it
@@ -335,6 +380,7 @@ static int open_cbc(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 		zeromem(m, data_len);
 		return OVERFLOW;
 	}
+	chain_from(p, frag + ivl, plen);
 	out->len = data_len;
 	return 0;
 internal:

@@ -33,6 +33,8 @@ typedef struct {
 	int ready;
 	int etm;                  /* encrypt-then-MAC (RFC 7366), CBC only */
 	gcm_state *gcm;           /* GCM: the key's tables, built once (tens of KB) */
+	int chained;              /* TLS 1.0: implicit IV, chained across records */
+	uint8_t chain_iv[16];     /* the IV of this direction's next record */
 } tls_protect;
 
 /* mac_key (suite->mac_key_len bytes, may be NULL for GCM), key (key_len) and
@@ -58,6 +60,12 @@ int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8
  * IV + AES-CBC(data + padding) + HMAC over the header and all of that, so
  * the MAC is checked before anything is decrypted. Ignored for GCM. */
 void tls_protect_set_etm(tls_protect *p, int on);
+/* Switches a CBC context to TLS 1.0 records: no explicit IV; iv (the key
+ * block's write IV) is the first record's IV, and each record's last
+ * ciphertext block the next one's. Composes with encrypt-then-MAC (the MAC
+ * then covers the header and the ciphertext alone). rng is not used by seal
+ * in this mode. Negative for a GCM or uninitialised context. */
+int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16]);
 void tls_protect_free(tls_protect *p); /* zero everything */
 
 #endif

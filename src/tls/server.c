@@ -144,6 +144,13 @@ static const tls_session *cached(const tls_conn *c, const tls_client_hello *ch)
 	if (!s || !s->valid || !ch->session_id_len || s->id_len != ch->session_id_len ||
 	    memcmp(s->id, ch->session_id, s->id_len))
 		return NULL;
+	/* Resume only with the same extended master secret and record layout
+	 * the session had; otherwise a full handshake (RFC 7627 5.3). */
+	int ems = c->cfg.ems && tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_EXTENDED_MASTER_SECRET);
+	int etm = c->cfg.etm && tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_ENCRYPT_THEN_MAC) &&
+		  tls_suite_by_id(s->suite) && tls_suite_by_id(s->suite)->bulk == TLS_BULK_AES_CBC;
+	if (ems != s->ems || etm != s->etm)
+		return NULL;
 	for (size_t i = 0; i < ch->n_suites; i++)
 		if (ch->suites[i] == s->suite && tls_suite_by_id(s->suite))
 			return s;
@@ -221,6 +228,8 @@ static void remember_session(tls_conn *c)
 	s->id_len = c->k.session_id_len;
 	s->suite = c->k.suite->id;
 	memcpy(s->master, c->k.master, 48);
+	s->ems = c->k.ems;
+	s->etm = c->k.etm;
 }
 
 static int on_finished(tls_conn *c, const uint8_t *msg, size_t n)

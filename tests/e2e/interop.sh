@@ -104,6 +104,22 @@ check "marks: the suite the server chose" jq -e '.steps[1].note | test("the serv
 check "marks: the chain of 2 certificates" jq -e '.steps[2].note | test("chain of 2 certificates")' "$TMP/c.json"
 check "marks: the ServerKeyExchange signature" jq -e '.steps[3].note | test("rsa_pss_rsae_sha256")' "$TMP/c.json"
 
+# serve --keep-serving remembers the last session: openssl s_client
+# -reconnect resumes it, and the model says which steps were skipped.
+"$BIN" serve 0 --keep-serving --json --timeout 3 >"$TMP/ks.json" 2>"$TMP/ks.err" &
+KS=$! # the server itself, so the kill below stops it
+PIDS+=($KS)
+wait_for "$TMP/ks.err" 'listening on' || bad "serve --keep-serving started"
+SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/ks.err")
+timeout 20 openssl s_client -tls1_2 -reconnect -no_ticket -connect "127.0.0.1:$SPORT" -CAfile $A/ca.crt \
+	-servername localhost </dev/null >"$TMP/rc.log" 2>&1
+check "resume: openssl reused the session served by tlsstep" grep -q '^Reused, TLSv1.2' "$TMP/rc.log"
+for _ in $(seq 50); do [ "$(wc -l <"$TMP/ks.json")" -ge 6 ] && break; sleep 0.1; done
+check "resume: six connections, all established" test "$(jq -r .outcome "$TMP/ks.json" | grep -c established)" = 6
+check "resume: a resumed one says steps 3 and 4 were skipped" \
+	jq -se '.[1].steps | map(select(.number == 3 or .number == 4) | .note) | all(test("skipped"))' "$TMP/ks.json"
+kill "$KS" 2>/dev/null
+
 # A server that only speaks a suite tlsstep lacks.
 s_server "$TMP/srv.log" -cipher ECDHE-RSA-CHACHA20-POLY1305
 timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --json >"$TMP/c.json" 2>"$TMP/c.err"
