@@ -21,6 +21,8 @@ void obs_init(observer *o, model *m)
 	tls_crypto_init();
 	sha256_init(&o->th256);
 	sha384_init(&o->th384);
+	md5_init(&o->thmd5);
+	sha1_init(&o->thsha1);
 }
 
 void obs_free(observer *o)
@@ -32,19 +34,59 @@ void obs_free(observer *o)
 	tls_wipe(o, sizeof *o);
 }
 
-/* Only TLS 1.2 key derivation is implemented: other versions keep their
- * records opaque, with key_note saying why. */
+/* The version whose PRF and records apply: the ServerHello's, TLS 1.2
+ * until one went by. */
+static uint16_t version(const observer *o)
+{
+	return o->m->version ? o->m->version : TLS_VERSION_12;
+}
+
+static int old_version(const observer *o)
+{
+	return tls_version_uses_prf10(version(o));
+}
+
+/* TLS 1.0, 1.1 and 1.2 keys are derived; SSL 3.0 and TLS 1.3 keep their
+ * records opaque, with key_note saying why. The older versions only had CBC
+ * suites with SHA-1 MACs (the SHA-256 ones and GCM came with TLS 1.2). */
 static int derivable(const observer *o)
 {
-	return o->suite && (!o->m->version || o->m->version == TLS_VERSION_12);
+	if (!o->suite)
+		return 0;
+	if (old_version(o))
+		return o->suite->bulk == TLS_BULK_AES_CBC && o->suite->mac == TLS_MAC_SHA1;
+	return version(o) == TLS_VERSION_12;
 }
 
 static void try_keys(observer *o)
 {
 	if (o->have_keys || !o->have_master || !o->have_cr || !o->have_sr || !derivable(o))
 		return;
-	if (tls_derive_keys(o->suite, o->master, o->cr, o->sr, &o->keys) == 0)
+	if (tls_derive_keys_ver(version(o), o->suite, o->master, o->cr, o->sr, &o->keys) == 0)
 		o->have_keys = 1;
+}
+
+/* The running handshake hash as Finished and the EMS session hash want it:
+ * MD5 + SHA-1 (36 bytes) for TLS 1.0/1.1, else the suite's PRF hash. The
+ * running states are copied, so hashing goes on. Returns the length. */
+static size_t transcript_hash(const observer *o, uint8_t out[48])
+{
+	hash_state st;
+	if (old_version(o)) {
+		st = o->thmd5;
+		md5_done(&st, out);
+		st = o->thsha1;
+		sha1_done(&st, out + 16);
+		return 36;
+	}
+	if (o->suite && o->suite->prf == TLS_PRF_SHA384) {
+		st = o->th384;
+		sha384_done(&st, out);
+		return 48;
+	}
+	st = o->th256;
+	sha256_done(&st, out);
+	return 32;
 }
 
 static void start_protection(observer *o, int dir);
@@ -71,11 +113,11 @@ static void derive_master(observer *o)
 	if (o->ems) /* RFC 7627 4: the master secret is bound to the handshake so far
 		     */
 		ok = o->session_hash_len &&
-		     tls_prf(tls_suite_prf_hash(o->suite), o->premaster, o->pms_len,
-			     "extended master secret", o->session_hash, o->session_hash_len, ms,
-			     48) == 0;
+		     tls_derive_master_ems_ver(version(o), o->suite, o->premaster, o->pms_len,
+					       o->session_hash, o->session_hash_len, ms) == 0;
 	else
-		ok = tls_derive_master(o->suite, o->premaster, o->pms_len, o->cr, o->sr, ms) == 0;
+		ok = tls_derive_master_ver(version(o), o->suite, o->premaster, o->pms_len, o->cr,
+					   o->sr, ms) == 0;
 	if (ok)
 		obs_set_master(o, ms);
 	zeromem(ms, sizeof ms);
@@ -125,14 +167,8 @@ void obs_knowledge(const observer *o, model_side *s)
 					o->verify[d], 12);
 	if (o->transcript_len) {
 		uint8_t h[48];
-		hash_state st;
-		int big = o->suite && o->suite->prf == TLS_PRF_SHA384;
-		st = big ? o->th384 : o->th256;
-		if (big)
-			sha384_done(&st, h);
-		else
-			sha256_done(&st, h);
-		model_value_set(&s->transcript_hash, h, big ? 48 : 32);
+		size_t hl = transcript_hash(o, h);
+		model_value_set(&s->transcript_hash, h, hl);
 	}
 	s->transcript_len = o->transcript_len;
 }
@@ -247,6 +283,19 @@ static void protected_spans(observer *o, model_record *r)
 			      "AES-GCM ciphertext: the encrypted message");
 		tls_spans_add(RSP(o, r), "record.tag", 5 + body - 16, 16,
 			      "authentication tag: proves the record was not changed");
+	} else if (s && s->bulk == TLS_BULK_AES_CBC && version(o) == TLS_VERSION_10 && body) {
+		size_t mac = o->etm && body >= 16 + s->mac_len ? s->mac_len : 0;
+		tls_spans_add(RSP(o, r), "record.ciphertext", 5, body - mac,
+			      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
+				    "the first record uses the key block's, each later one the last "
+				    "ciphertext block of the record before"
+				  : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
+				    "IV: the first record uses the key block's, each later one the "
+				    "last ciphertext block of the record before");
+		if (mac)
+			tls_spans_add(RSP(o, r), "record.mac", 5 + body - mac, mac,
+				      "HMAC over the header and ciphertext (encrypt-then-MAC, RFC "
+				      "7366): checked before anything is decrypted");
 	} else if (s && s->bulk == TLS_BULK_AES_CBC && o->etm && body >= 32 + s->mac_len) {
 		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
 			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
@@ -312,13 +361,15 @@ static void learn_version(observer *o, const tls_server_hello *sh)
 			 "TLS 1.3 encrypts the handshake from ServerHello on, with keys from its "
 			 "own key schedule (RFC 8446 7.1); tlsstep teaches TLS 1.2 and does not "
 			 "decrypt TLS 1.3");
-	else if (o->m->version != TLS_VERSION_12)
+	else if (o->m->version != TLS_VERSION_12 && !old_version(o))
 		snprintf(o->key_note, sizeof o->key_note,
-			 "%s derives its keys with the MD5/SHA-1 PRF, which tlsstep does not "
-			 "implement",
-			 o->m->version == 0x0302   ? "TLS 1.1"
-			 : o->m->version == 0x0301 ? "TLS 1.0"
-						   : "this version");
+			 "version 0x%04x is older than TLS 1.0; tlsstep does not decrypt it",
+			 o->m->version);
+	else if (o->suite && !derivable(o))
+		snprintf(o->key_note, sizeof o->key_note,
+			 "%s does not allow %s (an AEAD or SHA-256 suite is TLS 1.2 only), so its "
+			 "records stay encrypted",
+			 o->m->version == TLS_VERSION_10 ? "TLS 1.0" : "TLS 1.1", o->suite->name);
 	else if (!o->suite)
 		snprintf(o->key_note, sizeof o->key_note,
 			 "cipher suite 0x%04X is not one tlsstep implements, so its records stay "
@@ -368,21 +419,13 @@ static void learn_hello(observer *o, model_msg *g, int type)
 static void check_finished(observer *o, model_msg *g)
 {
 	uint8_t h[48], want[12];
-	hash_state st;
-	size_t hl = 32;
+	size_t hl;
 	if (!o->have_master || !o->suite || g->bytes.len != 16) {
 		snprintf(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
 		return;
 	}
-	if (o->suite->prf == TLS_PRF_SHA384) {
-		st = o->th384;
-		sha384_done(&st, h);
-		hl = 48;
-	} else {
-		st = o->th256;
-		sha256_done(&st, h);
-	}
-	tls_verify_data(o->suite, o->master, g->from_server, h, hl, want);
+	hl = transcript_hash(o, h);
+	tls_verify_data_ver(version(o), o->suite, o->master, g->from_server, h, hl, want);
 	snprintf(g->note, sizeof g->note, "verify_data %s",
 		 mem_neq(want, g->bytes.p + 4, 12) ? "does NOT match" : "matches");
 	memcpy(o->verify[g->from_server ? 1 : 0], g->bytes.p + 4, 12);
@@ -420,16 +463,7 @@ static void open_premaster(observer *o, model_msg *g, const uint8_t *enc, size_t
 
 static void keep_session_hash(observer *o)
 {
-	hash_state st;
-	if (o->suite && o->suite->prf == TLS_PRF_SHA384) {
-		st = o->th384;
-		sha384_done(&st, o->session_hash);
-		o->session_hash_len = 48;
-	} else {
-		st = o->th256;
-		sha256_done(&st, o->session_hash);
-		o->session_hash_len = 32;
-	}
+	o->session_hash_len = transcript_hash(o, o->session_hash);
 }
 
 static void learn_cke(observer *o, model_msg *g)
@@ -467,6 +501,8 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 		check_finished(o, g);
 	sha256_process(&o->th256, p, (unsigned long)n);
 	sha384_process(&o->th384, p, (unsigned long)n);
+	md5_process(&o->thmd5, p, (unsigned long)n);
+	sha1_process(&o->thsha1, p, (unsigned long)n);
 	o->transcript_len += n;
 	if (type == TLS_HS_CLIENT_KEY_EXCHANGE && !from_server)
 		learn_cke(o, g); /* after the transcript took it: EMS hashes through it */
@@ -570,9 +606,15 @@ static void start_protection(observer *o, int dir)
 	if (!o->have_keys)
 		return;
 	const tls_keys *k = &o->keys;
+	const uint8_t *iv = dir ? k->server_iv : k->client_iv;
 	if (tls_protect_init(&o->rd[dir], o->suite, dir ? k->server_mac : k->client_mac,
-			     dir ? k->server_key : k->client_key, dir ? k->server_iv : k->client_iv) == 0) {
+			     dir ? k->server_key : k->client_key, iv) == 0) {
 		tls_protect_set_etm(&o->rd[dir], o->etm);
+		/* TLS 1.0 sends no IV: the key block's starts the chain. */
+		if (version(o) == TLS_VERSION_10 && tls_protect_set_tls10(&o->rd[dir], iv)) {
+			tls_protect_free(&o->rd[dir]);
+			return;
+		}
 		o->rd_on[dir] = 1;
 	}
 }

@@ -10,7 +10,8 @@
  * RSA key (to open ClientKeyExchange), a premaster or master secret from a
  * key log, or nothing. What it could reconstruct is kept here too, so the
  * replay can fill the knowledge columns and the final secrets. TLS 1.0, 1.1
- * and 1.3 are recognised; only TLS 1.2 is decrypted. */
+ * and 1.2 are decrypted (the version in the ServerHello picks the PRF, the
+ * Finished hash and the record shape); TLS 1.3 is recognised only. */
 #ifndef SIM_OBSERVE_H
 #define SIM_OBSERVE_H
 
@@ -38,6 +39,7 @@ typedef struct {
 	tls_keys keys;
 	int have_keys;
 	hash_state th256, th384;
+	hash_state thmd5, thsha1; /* TLS 1.0/1.1 Finished hash MD5 + SHA-1 */
 	int last_step;
 	/* what a replay adds */
 	const rsa_key *rsa; /* server private key: opens an RSA ClientKeyExchange */

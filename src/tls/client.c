@@ -386,36 +386,24 @@ static int on_finished(tls_conn *c, const uint8_t *msg, size_t n)
 	return 0;
 }
 
+/* The client's handshake, one row per message it accepts. */
+static const tls_hs_row client_rows[] = {
+	{ST_WAIT_SERVER_HELLO, TLS_HS_SERVER_HELLO, on_server_hello},
+	{ST_WAIT_CERTIFICATE, TLS_HS_CERTIFICATE, on_certificate},
+	{ST_WAIT_SERVER_KEY_EXCHANGE, TLS_HS_SERVER_KEY_EXCHANGE, on_server_key_exchange},
+	{ST_WAIT_SERVER_HELLO_DONE, TLS_HS_CERTIFICATE_REQUEST, on_certificate_request},
+	{ST_WAIT_SERVER_HELLO_DONE, TLS_HS_SERVER_HELLO_DONE, on_server_hello_done},
+	{ST_WAIT_FINISHED, TLS_HS_FINISHED, on_finished},
+};
+
 int tls_client_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n)
 {
 	if (type == TLS_HS_HELLO_REQUEST && c->st != ST_DONE && n == 4)
 		return 0; /* RFC 5246 7.4.1.1: ignored while negotiating */
-	switch (c->st) {
-	case ST_WAIT_SERVER_HELLO:
-		if (type == TLS_HS_SERVER_HELLO)
-			return on_server_hello(c, msg, n);
-		break;
-	case ST_WAIT_CERTIFICATE:
-		if (type == TLS_HS_CERTIFICATE)
-			return on_certificate(c, msg, n);
-		break;
-	case ST_WAIT_SERVER_KEY_EXCHANGE:
-		if (type == TLS_HS_SERVER_KEY_EXCHANGE)
-			return on_server_key_exchange(c, msg, n);
-		break;
-	case ST_WAIT_SERVER_HELLO_DONE:
-		if (type == TLS_HS_CERTIFICATE_REQUEST && !c->cert_requested)
-			return on_certificate_request(c, msg, n);
-		if (type == TLS_HS_SERVER_HELLO_DONE)
-			return on_server_hello_done(c, msg, n);
-		break;
-	case ST_WAIT_FINISHED:
-		if (type == TLS_HS_FINISHED)
-			return on_finished(c, msg, n);
-		break;
-	default:
-		break;
-	}
+	tls_hs_handler on = tls_hs_lookup(client_rows, sizeof client_rows / sizeof client_rows[0], c->st, type);
+	/* A second CertificateRequest is as unexpected as any stray message. */
+	if (on && !(type == TLS_HS_CERTIFICATE_REQUEST && c->cert_requested))
+		return on(c, msg, n);
 	return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE), "unexpected %s from the server",
 			tls_hs_name(type));
 }

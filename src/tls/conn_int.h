@@ -27,6 +27,17 @@ enum tls_hs_state {
 	ST_DONE,
 };
 
+/* One row of a side's handshake table: in state `st`, a message of `type`
+ * goes to `on`. A message that matches no row is unexpected. */
+typedef int (*tls_hs_handler)(struct tls_conn *c, const uint8_t *msg, size_t n);
+typedef struct {
+	enum tls_hs_state st;
+	uint8_t type;
+	tls_hs_handler on;
+} tls_hs_row;
+/* The handler for (st, type) in a table, or NULL. */
+tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, int st, uint8_t type);
+
 /* Ephemeral keys of a DHE or ECDHE exchange (ours and the peer's public
  * value); wiped and freed with the connection. */
 typedef struct {

@@ -124,3 +124,11 @@ void tls_established(tls_conn *c)
 	c->st = ST_DONE;
 	c->status = TLS_ESTABLISHED;
 }
+
+tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, int st, uint8_t type)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((int)rows[i].st == st && rows[i].type == type)
+			return rows[i].on;
+	return NULL;
+}

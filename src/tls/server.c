@@ -244,32 +244,20 @@ static int on_finished(tls_conn *c, const uint8_t *msg, size_t n)
 	return 0;
 }
 
+/* The server's handshake, one row per message it accepts. */
+static const tls_hs_row server_rows[] = {
+	{ST_WAIT_CLIENT_HELLO, TLS_HS_CLIENT_HELLO, on_client_hello},
+	{ST_WAIT_CLIENT_CERTIFICATE, TLS_HS_CERTIFICATE, tls_server_on_client_certificate},
+	{ST_WAIT_CLIENT_KEY_EXCHANGE, TLS_HS_CLIENT_KEY_EXCHANGE, on_client_key_exchange},
+	{ST_WAIT_CERTIFICATE_VERIFY, TLS_HS_CERTIFICATE_VERIFY, tls_server_on_certificate_verify},
+	{ST_WAIT_FINISHED, TLS_HS_FINISHED, on_finished},
+};
+
 int tls_server_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n)
 {
-	switch (c->st) {
-	case ST_WAIT_CLIENT_HELLO:
-		if (type == TLS_HS_CLIENT_HELLO)
-			return on_client_hello(c, msg, n);
-		break;
-	case ST_WAIT_CLIENT_CERTIFICATE:
-		if (type == TLS_HS_CERTIFICATE)
-			return tls_server_on_client_certificate(c, msg, n);
-		break;
-	case ST_WAIT_CLIENT_KEY_EXCHANGE:
-		if (type == TLS_HS_CLIENT_KEY_EXCHANGE)
-			return on_client_key_exchange(c, msg, n);
-		break;
-	case ST_WAIT_CERTIFICATE_VERIFY:
-		if (type == TLS_HS_CERTIFICATE_VERIFY)
-			return tls_server_on_certificate_verify(c, msg, n);
-		break;
-	case ST_WAIT_FINISHED:
-		if (type == TLS_HS_FINISHED)
-			return on_finished(c, msg, n);
-		break;
-	default:
-		break;
-	}
+	tls_hs_handler on = tls_hs_lookup(server_rows, sizeof server_rows / sizeof server_rows[0], c->st, type);
+	if (on)
+		return on(c, msg, n);
 	return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE), "unexpected %s from the client",
 			tls_hs_name(type));
 }
