@@ -128,3 +128,20 @@ const model_msg *model_find_msg(const model *m, int step, const char *name, int 
 	}
 	return NULL;
 }
+
+static int old_prf(const model *m)
+{
+	return m->version == 0x0301 || m->version == 0x0302;
+}
+
+const char *model_prf_name(const model *m)
+{
+	if (old_prf(m))
+		return "TLS 1.0/1.1 PRF: P_MD5 XOR P_SHA1 over the two halves of the secret";
+	return m->prf_sha384 ? "TLS 1.2 PRF with HMAC-SHA-384" : "TLS 1.2 PRF with HMAC-SHA-256";
+}
+
+const char *model_hash_name(const model *m)
+{
+	return old_prf(m) ? "MD5 + SHA-1" : m->prf_sha384 ? "SHA-384" : "SHA-256";
+}

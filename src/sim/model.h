@@ -128,6 +128,10 @@ model_record *model_add_record(model_step *s);
 model_msg *model_add_msg(model_step *s);
 void model_value_set(model_value *v, const uint8_t *p, size_t n);
 const char *model_outcome_name(enum model_outcome o);
+/* How this handshake's PRF and handshake hash are named: "TLS 1.2 PRF with
+ * HMAC-SHA-256" and "SHA-256", or SHA-384, or the TLS 1.0/1.1 pair. */
+const char *model_prf_name(const model *m);
+const char *model_hash_name(const model *m);
 /* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
  * tests pin to prove a run is byte-for-byte the same. */
 void model_wire_hash(const model *m, char out[65]);

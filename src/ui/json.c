@@ -3,6 +3,7 @@
 #include "ui/views.h"
 
 #include "tls/alert.h"
+#include "tls/msg.h"
 
 #include <string.h>
 
@@ -184,7 +185,8 @@ void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void 
 	}
 	if (m->has_seed)
 		fprintf(f, ",\"seed\":%llu", (unsigned long long)m->seed);
-	fprintf(f, ",\"version\":\"%s\"", m->version == 0x0303 ? "TLS 1.2" : m->version ? "other" : "unknown");
+	const char *vn = tls_version_name(m->version);
+	fprintf(f, ",\"version\":\"%s\"", vn ? vn : m->version ? "other" : "unknown");
 	fputs(",\"cipher_suite\":", f);
 	str(f, m->suite[0] ? m->suite : "none");
 	fprintf(f, ",\"cipher_suite_id\":%u", m->suite_id);

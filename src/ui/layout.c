@@ -596,7 +596,7 @@ int layout_derivation(const model *m, int step, int width, lt_lines *out)
 	if (!layout_has_derivation(m, step))
 		return 0;
 	const model_value *v = m->steps[step].client.v;
-	lt_lines_add(out, "TLS 1.2 PRF with HMAC-%s (RFC 5246 5, 8.1, 6.3)", m->prf_sha384 ? "SHA384" : "SHA256");
+	lt_lines_add(out, "%s (RFC 5246 5, 8.1, 6.3)", model_prf_name(m));
 	if (m->ems) {
 		lt_lines_add(out, "extended master secret (RFC 7627):");
 		lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"extended master secret\",");

@@ -130,12 +130,12 @@ static void cut(FILE *f, const model *m, const char *name, size_t *at, size_t le
 static void derivation(FILE *f, const model *m)
 {
 	const model_value *s = m->secrets;
-	const char *h = m->prf_sha384 ? "SHA-384" : "SHA-256";
+	const char *h = model_hash_name(m);
 	if (!s[MS_MASTER].known)
 		return;
 	const model_long_value *pf = &m->premaster_full;
 	size_t plen = pf->len > s[MS_PREMASTER].len ? pf->len : s[MS_PREMASTER].len;
-	fprintf(f, "\nDerivation (TLS 1.2 PRF with HMAC-%s):\n  premaster secret (%zu bytes) = ", h, plen);
+	fprintf(f, "\nDerivation (%s):\n  premaster secret (%zu bytes) = ", model_prf_name(m), plen);
 	if (pf->len > s[MS_PREMASTER].len)
 		hex_line(f, pf->v, pf->len, pf->len);
 	else
@@ -170,7 +170,7 @@ static void verify(FILE *f, const model *m, int server)
 		return;
 	fprintf(f, "\n  %s verify_data = PRF(master_secret, \"%s finished\", %s(handshake messages))[0..11]\n"
 		   "                     = ",
-		server ? "server" : "client", server ? "server" : "client", m->prf_sha384 ? "SHA-384" : "SHA-256");
+		server ? "server" : "client", server ? "server" : "client", model_hash_name(m));
 	value(f, v);
 	fputc('\n', f);
 }

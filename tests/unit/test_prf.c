@@ -1,6 +1,6 @@
 /* PRF, master secret, key block and verify_data against answers computed
- * elsewhere: OpenSSL's TLS1-PRF KDF and the published secrets of the
- * Illustrated TLS 1.2 connection (../shared/fixtures/illustrated-tls12). */
+ * elsewhere: OpenSSL's TLS1-PRF KDF (SHA-256, SHA-384, and MD5-SHA1 for TLS
+ * 1.0/1.1) and the published secrets of the Illustrated TLS 1.2 connection (../shared/fixtures/illustrated-tls12). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,6 +71,88 @@ static void test_p_sha384(void **state)
 		   "8bfa961144c9e8d792eca722a7b32fc3d416d473ebc2c5fd4abfdad05d918425"
 		   "9b5bf8cd4d90fa0d31e2dec479e4f1a26066f2eea9a69236a3e52655c9e9aee6"
 		   "91c8f3a26854308d5eaa3be85e0990703d73e56f");
+}
+
+/* TLS 1.0/1.1: openssl kdf -keylen 100 -kdfopt digest:MD5-SHA1
+ *   -kdfopt hexsecret:9bbe436ba940f017b17652849a71db35
+ *   -kdfopt hexseed:<"test label" hex>a0ba9f936cda311827a6f796ffd5198c TLS1-PRF */
+static void test_prf10(void **state)
+{
+	(void)state;
+	uint8_t secret[16], seed[16], out[100];
+	unhex(secret, "9bbe436ba940f017b17652849a71db35");
+	unhex(seed, "a0ba9f936cda311827a6f796ffd5198c");
+	assert_int_equal(tls_prf10(secret, sizeof secret, "test label", seed, sizeof seed, out,
+				   sizeof out),
+			 0);
+	assert_hex(out, sizeof out,
+		   "661740e6f98bc901efd2738502a71c03f76dd2f86298549b1148eff06714cf0f"
+		   "6b7c532cd8c69f1530e0bb680eec34c495fa75a8bfcc9c335484c0d3d194ab6e"
+		   "32975903c50ebcdbe9d67c0591bdbd80dddcc36d33ccd58adf96caae173f48dc"
+		   "40f983e2");
+}
+
+/* An odd-length secret: both halves share its middle byte. Same command with
+ * hexsecret:bded7fa5c1699c010be23dd06ada3a48349f21e5f86263d512 (25 bytes),
+ * seed 7e5f2a, 80 bytes. */
+static void test_prf10_odd_secret(void **state)
+{
+	(void)state;
+	uint8_t secret[25], seed[3], out[80];
+	unhex(secret, "bded7fa5c1699c010be23dd06ada3a48349f21e5f86263d512");
+	unhex(seed, "7e5f2a");
+	assert_int_equal(tls_prf10(secret, sizeof secret, "test label", seed, sizeof seed, out,
+				   sizeof out),
+			 0);
+	assert_hex(out, sizeof out,
+		   "df8e53df1faffde893313d8c68a0b628f6236868d072dd73f85b848ad71798a9"
+		   "89ac80e0917d281001c8d74d9f5c89c038c11806d5aefc0a72c28e34328e3496"
+		   "8677c5cb897f181ecd3f3f6029727831");
+}
+
+/* The version picks the PRF: TLS 1.0 and 1.1 the MD5/SHA-1 one whatever the
+ * suite says, TLS 1.2 the suite's; the derivations follow. */
+static void test_version_prf(void **state)
+{
+	(void)state;
+	uint8_t secret[48] = {7}, seed[64] = {9}, a[60], b[60];
+	const tls_suite *s = tls_suite_by_id(0x002F);
+	assert_non_null(s);
+	for (uint16_t v = 0x0301; v <= 0x0302; v++) {
+		assert_true(tls_version_uses_prf10(v));
+		assert_int_equal(tls_version_prf(v, s, secret, 48, "key expansion", seed, 64, a, 60), 0);
+		assert_int_equal(tls_prf10(secret, 48, "key expansion", seed, 64, b, 60), 0);
+		assert_memory_equal(a, b, 60);
+		assert_int_equal(tls_handshake_hash_len(v, s), 36);
+	}
+	assert_false(tls_version_uses_prf10(0x0303));
+	assert_int_equal(tls_version_prf(0x0303, s, secret, 48, "key expansion", seed, 64, a, 60), 0);
+	assert_int_equal(tls_prf(tls_hash_sha256(), secret, 48, "key expansion", seed, 64, b, 60), 0);
+	assert_memory_equal(a, b, 60);
+	assert_int_equal(tls_handshake_hash_len(0x0303, s), 32);
+	assert_true(tls_version_prf(0x0303, NULL, secret, 48, "x", NULL, 0, a, 12) < 0);
+	assert_true(tls_prf10(secret, 48, NULL, NULL, 0, a, 12) < 0);
+
+	/* TLS 1.0: the key block comes out of the old PRF and is cut as before. */
+	uint8_t cr[32] = {1}, sr[32] = {2}, ms[48], want[104], vd[12], h[36] = {5};
+	tls_keys k;
+	memcpy(seed, cr, 32);
+	memcpy(seed + 32, sr, 32);
+	assert_int_equal(tls_derive_master_ver(0x0301, s, secret, 48, cr, sr, ms), 0);
+	assert_int_equal(tls_prf10(secret, 48, "master secret", seed, 64, want, 48), 0);
+	assert_memory_equal(ms, want, 48);
+	memcpy(seed, sr, 32);
+	memcpy(seed + 32, cr, 32);
+	assert_int_equal(tls_derive_keys_ver(0x0301, s, ms, cr, sr, &k), 0);
+	assert_int_equal(tls_prf10(ms, 48, "key expansion", seed, 64, want, 104), 0);
+	assert_int_equal(k.block_len, 104);
+	assert_memory_equal(k.block, want, 104);
+	assert_memory_equal(k.client_iv, want + 72, 16);
+	assert_memory_equal(k.server_iv, want + 88, 16);
+	tls_keys_wipe(&k);
+	assert_int_equal(tls_verify_data_ver(0x0302, s, ms, 1, h, sizeof h, vd), 0);
+	assert_int_equal(tls_prf10(ms, 48, "server finished", h, sizeof h, want, 12), 0);
+	assert_memory_equal(vd, want, 12);
 }
 
 /* Shorter outputs are prefixes of longer ones, and a partial last block
@@ -227,6 +309,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_p_sha256),
 		cmocka_unit_test(test_p_sha384),
+		cmocka_unit_test(test_prf10),
+		cmocka_unit_test(test_prf10_odd_secret),
+		cmocka_unit_test(test_version_prf),
 		cmocka_unit_test(test_prefix_and_bounds),
 		cmocka_unit_test(test_edge_arguments),
 		cmocka_unit_test(test_fixture_master),
