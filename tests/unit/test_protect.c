@@ -245,6 +245,44 @@ static void test_etm(void **state)
 	pair_free(&g);
 }
 
+/* TLS 1.0 records carry no IV: each continues the CBC chain of the one
+ * before, so records open only in order, and both sides must agree. */
+static void test_tls10_chained_iv(void **state)
+{
+	(void)state;
+	uint8_t iv[16], data[40];
+	fill(iv, sizeof iv, 0x55);
+	fill(data, sizeof data, 0x21);
+	for (int etm = 0; etm < 2; etm++) {
+		pair c;
+		pair_init(&c, 0x002F);
+		assert_int_equal(tls_protect_set_tls10(&c.tx, iv), 0);
+		assert_int_equal(tls_protect_set_tls10(&c.rx, iv), 0);
+		tls_protect_set_etm(&c.tx, etm);
+		tls_protect_set_etm(&c.rx, etm);
+		tls_buf recs[3] = {{0}};
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(tls_protect_seal(&c.tx, NULL, APPDATA, 0x0301, data, 17 + (size_t)i, &recs[i]), 0);
+			/* no explicit IV: just whole blocks (+ the MAC outside them with etm) */
+			size_t blocks = etm ? recs[i].len - c.s->mac_len : recs[i].len;
+			assert_int_equal(blocks % 16, 0);
+		}
+		/* the second record cannot be opened before the first */
+		assert_int_equal(tls_protect_open(&c.rx, APPDATA, 0x0301, recs[1].p, recs[1].len, &c.pt), BAD_MAC);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(tls_protect_open(&c.rx, APPDATA, 0x0301, recs[i].p, recs[i].len, &c.pt), 0);
+			assert_int_equal(c.pt.len, 17 + (size_t)i);
+			assert_memory_equal(c.pt.p, data, c.pt.len);
+			tls_buf_free(&recs[i]);
+		}
+		pair_free(&c);
+	}
+	pair g;
+	pair_init(&g, 0x009C);
+	assert_true(tls_protect_set_tls10(&g.tx, iv) < 0); /* GCM has no such mode */
+	pair_free(&g);
+}
+
 static void test_truncation(void **state)
 {
 	(void)state;
@@ -543,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_every_bit_flip),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_etm),
+		cmocka_unit_test(test_tls10_chained_iv),
 		cmocka_unit_test(test_cbc_length_not_block_multiple),
 		cmocka_unit_test(test_cbc_padding),
 		cmocka_unit_test(test_overflow),
