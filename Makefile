@@ -17,7 +17,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 DEB_PKGS := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev \
             libncurses-dev libcmocka-dev libpcap-dev libssl-dev tmux tshark openssl jq curl \
             python3 aspell aspell-en valgrind ca-certificates \
-            python3-pil fonts-dejavu-core man-db clang libclang-rt-14-dev
+            python3-pil python3-cryptography fonts-dejavu-core man-db clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps run test unit e2e clean assets

@@ -13,21 +13,24 @@ capture() { # VERSION-FLAG SUITE ETM(yes|no) FILE.pcapng KEYLOG
 	local ver=$1 suite="$2:@SECLEVEL=0" etm=$3 out=$4 keys=$5 port
 	local E=()
 	[ "$etm" = no ] && E=(-no_etm)
-	port=$((20000 + RANDOM % 20000))
-	rm -f "$out" "$keys"
-	tshark -i lo -f "tcp port $port" -w "$out" -a duration:8 >"$TMP/ts.out" 2>"$TMP/ts.err" &
+	rm -f "$out" "$keys" "$TMP/srv.out" "$TMP/ts.err"
+	# An ephemeral port on 127.0.0.1, then a capture of just that port. The
+	# server's stdin goes to the client once connected (s_server reads it
+	# only then); held open meanwhile, as s_server stops when it ends.
+	(echo pong; sleep 10) | timeout 15 openssl s_server -accept 127.0.0.1:0 -cert assets/server.crt \
+		-key assets/server.key -cipher "$suite" "$ver" "${E[@]}" -naccept 1 >"$TMP/srv.out" 2>&1 &
+	local srv=$!
+	wait_for "$TMP/srv.out" '^ACCEPT' 50 || return 1
+	port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/srv.out")
+	tshark -i lo -f "tcp port $port" -w "$out" -a duration:10 >"$TMP/ts.out" 2>"$TMP/ts.err" &
 	local ts=$!
 	wait_for "$TMP/ts.err" "Capturing on" 100 || { kill "$ts"; return 1; }
-	# the server's stdin goes to the client once connected; held open
-	# meanwhile, as s_server closes the connection when its stdin ends
-	(sleep 1; echo pong; sleep 3) | timeout 8 openssl s_server -accept "$port" -cert assets/server.crt \
-		-key assets/server.key -cipher "$suite" "$ver" "${E[@]}" -naccept 1 -quiet >"$TMP/srv.out" 2>&1 &
-	local srv=$!
-	sleep 0.3
 	(echo hello; sleep 2) | timeout 6 openssl s_client -connect "127.0.0.1:$port" "$ver" -cipher "$suite" \
 		"${E[@]}" -keylogfile "$keys" -quiet -no_ign_eof >"$TMP/cli.out" 2>&1
-	wait "$srv" 2>/dev/null
+	# the client is done; the server would linger until its stdin ends
 	sleep 0.5
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
 	kill -INT "$ts" 2>/dev/null
 	wait "$ts" 2>/dev/null
 	test -s "$out" -a -s "$keys"

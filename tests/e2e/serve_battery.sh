@@ -8,10 +8,16 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 
-if ! python3 -c 'import cryptography' 2>/dev/null; then
-	echo "serve_battery.sh: skipped (python3 with the cryptography package is needed)"
+# The first python3 that has the cryptography package (make deps installs
+# Debian's python3-cryptography for /usr/bin/python3).
+PY=
+for p in python3 /usr/bin/python3; do
+	if "$p" -c 'import cryptography' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -z "$PY" ]; then
+	bad "python3 with the cryptography package (make deps installs python3-cryptography)"
 	finish
-	exit 0
+	exit 1
 fi
 
 SERVE_PID=
@@ -33,7 +39,7 @@ if ! wait_for "$TMP/serve.err" "listening on 127.0.0.1 port [0-9]" 50; then
 fi
 PORT=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\).*/\1/p' "$TMP/serve.err" | head -n 1)
 
-timeout 120 python3 "$ROOT/tests/e2e/tlsbattery.py" --port "$PORT" --pid "$SERVE_PID" \
+timeout 120 "$PY" "$ROOT/tests/e2e/tlsbattery.py" --port "$PORT" --pid "$SERVE_PID" \
 	--json-out "$TMP/serve.json" --cert "$ROOT/assets/server.crt" "$@" >"$TMP/battery.out" 2>&1
 rc=$?
 grep -v '^[0-9]* passed' "$TMP/battery.out" || true
