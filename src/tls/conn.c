@@ -132,8 +132,11 @@ static int install(tls_conn *c, tls_protect *p, int server_side)
 	const tls_keys *k = &c->k.keys;
 	if (!c->k.has_keys)
 		return TLS_ERR_INTERNAL;
-	int rc = server_side ? tls_protect_init(p, c->k.suite, k->server_mac, k->server_key, k->server_iv)
-			     : tls_protect_init(p, c->k.suite, k->client_mac, k->client_key, k->client_iv);
+	int rc;
+	/* Key set-up (AES schedule, GCM tables) counts as record protection. */
+	TLS_TIMED(c, TLS_PH_RECORD,
+		  rc = server_side ? tls_protect_init(p, c->k.suite, k->server_mac, k->server_key, k->server_iv)
+				   : tls_protect_init(p, c->k.suite, k->client_mac, k->client_key, k->client_iv));
 	if (!rc)
 		tls_protect_set_etm(p, c->k.etm);
 	return rc;
