@@ -27,6 +27,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return tls_crypto_init() ? 1 : 0;
 }
 
+static void set_modes(tls_protect *p, uint8_t type, const uint8_t iv[16])
+{
+	if (type & 0x40)
+		tls_protect_set_etm(p, 1);
+	if (type & 0x20)
+		(void)tls_protect_set_tls10(p, iv);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t mac[48] = "0123456789abcdef0123456789abcdef0123456789abcde";
@@ -47,6 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & F_SEQ)
 		p.seq = 0xfffffffffffffff0u;
 	uint8_t type = data[1];
+	/* Two bits of the content type also pick the record layouts: encrypt-
+	 * then-MAC and TLS 1.0's chained IVs (both CBC only; GCM refuses). */
+	set_modes(&p, type, iv);
 	const uint8_t *frag = data + 2;
 	size_t n = size - 2;
 	/* Exactly-sized copy, so ASan sees any read past the fragment. */
@@ -59,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tls_protect q;
 		if (tls_rng_seed(&rng, 7, "fuzz") || tls_protect_init(&q, s, mac, key, iv))
 			abort();
+		set_modes(&q, type, iv);
 		q.seq = p.seq;
 		rc = tls_protect_seal(&q, &rng, type, 0x0303, copy, n, &sealed);
 		if (rc == 0) {
