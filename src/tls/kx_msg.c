@@ -16,8 +16,8 @@
 
 static const char *curve_name(unsigned id)
 {
-	return id == 23 ? "secp256r1 (P-256)" : id == 24 ? "secp384r1 (P-384)" : id == 25 ? "secp521r1"
-	     : id == 29 ? "x25519" : "a curve tlsstep does not know";
+	const char *c = tls_group_label(id);
+	return c ? c : "a curve tlsstep does not know";
 }
 
 static const char *point_format(uint8_t first)

@@ -70,6 +70,16 @@ const char *tls_version_name(unsigned v)
 	}
 }
 
+const char *tls_group_label(unsigned v)
+{
+	switch (v) {
+	case 23: return "secp256r1 (P-256)";
+	case 24: return "secp384r1 (P-384)";
+	case 25: return "secp521r1 (P-521)";
+	default: return strcmp(tls_group_name(v), "unknown") ? tls_group_name(v) : NULL;
+	}
+}
+
 const char *tls_content_type_name(uint8_t type)
 {
 	switch (type) {

@@ -101,6 +101,9 @@ const char *tls_content_type_name(uint8_t type);
 /* "rsa_pss_rsae_sha256", "secp256r1"...; "unknown" for others. */
 const char *tls_sig_alg_name(unsigned v);
 const char *tls_group_name(unsigned v);
+/* For a learner: "secp256r1 (P-256)", with the NIST name where there is
+ * one; NULL for a group tlsstep does not know. */
+const char *tls_group_label(unsigned v);
 /* "TLS 1.2" for 0x0303 and so on back to SSL 3.0; NULL for anything else. */
 const char *tls_version_name(unsigned version);
 

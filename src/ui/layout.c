@@ -5,6 +5,7 @@
 #include "ui/views.h"
 
 #include "tls/alert.h"
+#include "tls/msg.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -265,17 +266,6 @@ static int add_fields(field_ctx *c, const tls_spans *sp, int filter)
 	return 0;
 }
 
-static const char *content_name(uint8_t type)
-{
-	switch (type) {
-	case 20: return "change_cipher_spec";
-	case 21: return "alert";
-	case 22: return "handshake";
-	case 23: return "application_data";
-	default: return "unknown";
-	}
-}
-
 static int add_message(lt_tree *t, const model_step *st, int ri, int rrow, int mi)
 {
 	const model_msg *g = &st->msg[mi];
@@ -308,7 +298,7 @@ static int add_record(lt_tree *t, const model_step *st, int ri)
 {
 	const model_record *rec = &st->rec[ri];
 	lt_row r = {.kind = LT_RECORD, .parent = -1, .rec = ri, .msg = -1, .len = rec->wire.len};
-	snprintf(r.label, sizeof r.label, "Record %d: %s, %zu B%s", ri + 1, content_name(rec->type),
+	snprintf(r.label, sizeof r.label, "Record %d: %s, %zu B%s", ri + 1, tls_content_type_name(rec->type),
 		 rec->wire.len, rec->encrypted ? ", encrypted" : "");
 	int at = tree_add(t, &r), msgs = 0;
 	if (at < 0)

@@ -139,17 +139,6 @@ static int resumed(const model *m, int step)
 	       !memcmp(cs, ss, cn);
 }
 
-static const char *curve_name(unsigned id)
-{
-	switch (id) {
-	case 0x0017: return "secp256r1 (P-256)";
-	case 0x0018: return "secp384r1 (P-384)";
-	case 0x0019: return "secp521r1 (P-521)";
-	case 0x001D: return "x25519";
-	default: return NULL;
-	}
-}
-
 /* 1 and the text in val when known at this step, 0 when not known yet,
  * -1 for a name that is not a placeholder at all. */
 static int resolve(const model *m, int step, const char *name, char *val, size_t vn)
@@ -228,7 +217,7 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 		if (!su || !tls_suite_is_ecdhe(su) || !g || g->bytes.len < 7 || g->bytes.p[4] != 3)
 			return 0;
 		unsigned id = (unsigned)g->bytes.p[5] << 8 | g->bytes.p[6];
-		const char *c = curve_name(id);
+		const char *c = tls_group_label(id);
 		if (c)
 			snprintf(val, vn, "%s", c);
 		else
