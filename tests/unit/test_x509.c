@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "app/files.h"
+#include "test_files.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
 #include "tls/der.h"
@@ -29,17 +29,6 @@
 #define BAD_CERT TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
 #define UNSUPPORTED TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE)
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	tls_buf b = {0};
-	char err[256];
-	if (file_read(path, 1 << 24, &b, err, sizeof err))
-		fail_msg("%s", err);
-	assert_int_equal(tls_buf_u8(&b, 0), 0); /* terminated, for text searches */
-	*len = b.len - 1;
-	return b.p; /* the caller frees it */
-}
-
 /* Loads the single certificate in a PEM file. */
 static void load_one(const char *path, tls_x509 *out)
 {
@@ -51,22 +40,6 @@ static void load_one(const char *path, tls_x509 *out)
 	*out = v[0];
 	free(v);
 	free(data);
-}
-
-/* The DER of the single certificate in a PEM file. */
-static uint8_t *der_of(const char *path, size_t *len)
-{
-	size_t tl, pos = 0;
-	uint8_t *text = slurp(path, &tl);
-	tls_buf der = {0};
-	assert_int_equal(tls_pem_next((const char *)text, tl, &pos, "CERTIFICATE", &der, NULL, 0), 1);
-	free(text);
-	uint8_t *p = malloc(der.len);
-	assert_non_null(p);
-	memcpy(p, der.p, der.len);
-	*len = der.len;
-	tls_buf_free(&der);
-	return p;
 }
 
 static const tls_span *find_span(const tls_spans *s, const char *path)
