@@ -8,20 +8,13 @@
 cd "$ROOT"
 C=assets/chains
 NAME=chain.tlsstep.test
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap cleanup EXIT
 
 # srv ARGS...: openssl s_server for one connection, with -trace so its log
 # shows the ClientHello's extensions; sets PORT.
 srv() {
-	rm -f "$TMP/srv.log" "$TMP/srv.keys"
-	(sleep 8 | timeout 15 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 -trace \
-		-keylogfile "$TMP/srv.keys" "$@" >"$TMP/srv.log" 2>&1) &
-	PIDS+=($!)
-	PORT=
-	wait_for "$TMP/srv.log" '^ACCEPT' || { bad "s_server started ($*)" "$(head -c 300 "$TMP/srv.log")"; return 1; }
-	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/srv.log")
+	rm -f "$TMP/srv.keys"
+	openssl_server "$TMP/srv.log" -trace -keylogfile "$TMP/srv.keys" "$@" ||
+		{ bad "s_server started ($*)" "$(head -c 300 "$TMP/srv.log")"; return 1; }
 }
 
 # conn HOST ARGS...: tlsstep connect to the last server, JSON in $TMP/c.json.

@@ -4,21 +4,13 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 A=assets
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap cleanup EXIT
 
-# Starts openssl s_server in the background; sets PORT. Its stdin stays open
-# (a sleep) so it does not quit before the handshake.
+# openssl s_server with the classroom server certificate, -msg so its log
+# shows both Finished messages; sets PORT.
 s_server() {
 	local log=$1
 	shift
-	rm -f "$log" # a stale ACCEPT line would name the previous server's port
-	(sleep 8 | timeout 15 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 -msg \
-		-cert $A/server.crt -key $A/server.key "$@" >"$log" 2>&1) &
-	PIDS+=($!)
-	wait_for "$log" '^ACCEPT' || return 1
-	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
+	openssl_server "$log" -msg -cert $A/server.crt -key $A/server.key "$@"
 }
 
 # The verify_data of each Finished in an openssl -msg log, in order.

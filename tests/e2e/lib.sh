@@ -5,7 +5,8 @@ BIN="${TLSSTEP_BIN:-$ROOT/build/tlsstep}"
 PASS=0
 FAIL=0
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+PIDS=() # background servers, stopped on exit
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
 ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
@@ -27,4 +28,18 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# openssl_server LOG ARGS...: openssl s_server for one TLS 1.2 connection on
+# an ephemeral port of 127.0.0.1, its stdin held open (it stops when stdin
+# ends), output in LOG; sets PORT. Fails when it does not start in time.
+openssl_server() {
+	local log=$1
+	shift
+	rm -f "$log" # a stale ACCEPT line would name the previous server's port
+	(sleep 8 | timeout 15 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 "$@" >"$log" 2>&1) &
+	PIDS+=($!)
+	PORT=
+	wait_for "$log" '^ACCEPT' || return 1
+	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
 }

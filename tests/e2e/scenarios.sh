@@ -6,20 +6,12 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 A=assets
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap cleanup EXIT
 
-# Starts openssl s_server in the background; sets PORT.
+# openssl s_server with the classroom server certificate; sets PORT.
 s_server() {
 	local log=$1
 	shift
-	rm -f "$log" # else the last run's ACCEPT line may be read
-	(sleep 8 | timeout 15 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 \
-		-cert $A/server.crt -key $A/server.key "$@" >"$log" 2>&1) &
-	PIDS+=($!)
-	wait_for "$log" '^ACCEPT' || return 1
-	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
+	openssl_server "$log" -cert $A/server.crt -key $A/server.key "$@"
 }
 
 # Starts tlsstep serve in the background; sets SPORT. Its exit status is

@@ -7,7 +7,7 @@ cd "$ROOT" || exit 1
 
 command -v tmux >/dev/null || { bad "tmux is installed (make deps)"; finish; exit 1; }
 TM="tmux -u -L tlsstep-test-$$"
-trap '$TM kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+trap '$TM kill-server 2>/dev/null; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 SEQ=0
 S=
 
@@ -156,10 +156,7 @@ if [ -x "$BIN" ]; then
 fi
 
 # A live handshake is browsed the same way: connect to openssl s_server.
-(sleep 8 | timeout 12 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 \
-	-cert assets/server.crt -key assets/server.key >"$TMP/ss.log" 2>&1) &
-if wait_for "$TMP/ss.log" '^ACCEPT'; then
-	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/ss.log")
+if openssl_server "$TMP/ss.log" -cert assets/server.crt -key assets/server.key; then
 	start 80 24 -- connect "127.0.0.1:$PORT" --ca assets/ca.crt --servername localhost
 	expect "connect opens the same view" "Step 1 of"
 	keys 5
