@@ -242,6 +242,18 @@ int tls_rd_vec(tls_rd *r, int n, size_t min, size_t max, tls_rd *sub, const char
 	return 0;
 }
 
+int tls_rd_only_vec(const uint8_t *p, size_t len, int n, size_t min, size_t max, const char *path,
+		    const char *meaning, const uint8_t **v, size_t *vlen, tls_spans *sp)
+{
+	tls_rd r, sub;
+	tls_rd_init(&r, p, len, sp, 4, NULL);
+	if (tls_rd_vec(&r, n, min, max, &sub, path, meaning))
+		return r.err;
+	*v = sub.p;
+	*vlen = sub.len;
+	return tls_rd_done(&r);
+}
+
 int tls_rd_done(tls_rd *r)
 {
 	if (r->err)

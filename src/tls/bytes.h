@@ -75,6 +75,11 @@ int tls_rd_bytes(tls_rd *r, const uint8_t **p, size_t n, const char *path, const
  * outside [min, max]. */
 int tls_rd_vec(tls_rd *r, int n, size_t min, size_t max, tls_rd *sub, const char *path,
 	       const char *meaning);
+/* A whole body that is one vector (n-byte length, contents in [min, max])
+ * and nothing else, as ClientKeyExchange bodies are; offsets count a 4-byte
+ * handshake header. */
+int tls_rd_only_vec(const uint8_t *p, size_t len, int n, size_t min, size_t max, const char *path,
+		    const char *meaning, const uint8_t **v, size_t *vlen, tls_spans *sp);
 /* Fails with decode_error unless every byte was consumed. */
 int tls_rd_done(tls_rd *r);
 /* Adds a span at the cursor without reading (for meanings decided later). */

@@ -173,27 +173,21 @@ int tls_cke_ecdhe_encode(tls_buf *out, const uint8_t *pt, size_t n)
 
 int tls_cke_ecdhe_decode(const uint8_t *p, size_t n, const uint8_t **pt, size_t *len, tls_spans *sp)
 {
-	tls_rd r, v;
-	tls_rd_init(&r, p, n, sp, HDR, NULL);
-	if (tls_rd_vec(&r, 1, 1, 255, &v, "client_key_exchange.ecdh_Yc",
-		       "the client's ephemeral public key, a point on the same curve; with the server's it "
-		       "gives the premaster secret (the x-coordinate of the shared point)"))
-		return DECODE_ERROR;
-	*pt = v.p;
-	*len = v.len;
-	return tls_rd_done(&r);
+	return tls_rd_only_vec(p, n, 1, 1, 255, "client_key_exchange.ecdh_Yc",
+			       "the client's ephemeral public key, a point on the same curve; with the server's "
+			       "it gives the premaster secret (the x-coordinate of the shared point)",
+			       pt, len, sp)
+		       ? DECODE_ERROR
+		       : 0;
 }
 
 int tls_cke_dhe_decode(const uint8_t *p, size_t n, const uint8_t **y, size_t *len, tls_spans *sp)
 {
-	tls_rd r, v;
-	tls_rd_init(&r, p, n, sp, HDR, NULL);
-	if (tls_rd_vec(&r, 2, 1, 0xffff, &v, "client_key_exchange.dh_Yc",
-		       "the client's ephemeral public value g^x mod p; the premaster is g^xy mod p"))
-		return DECODE_ERROR;
-	*y = v.p;
-	*len = v.len;
-	return tls_rd_done(&r);
+	return tls_rd_only_vec(p, n, 2, 1, 0xffff, "client_key_exchange.dh_Yc",
+			       "the client's ephemeral public value g^x mod p; the premaster is g^xy mod p", y, len,
+			       sp)
+		       ? DECODE_ERROR
+		       : 0;
 }
 
 /* ---- CertificateRequest and CertificateVerify ---------------------- */

@@ -506,14 +506,11 @@ int tls_cke_rsa_encode(tls_buf *out, const uint8_t *enc, size_t len)
 int tls_cke_rsa_decode(const uint8_t *p, size_t n, const uint8_t **enc, size_t *len,
 		       tls_spans *sp)
 {
-	tls_rd r, v;
-	tls_rd_init(&r, p, n, sp, HDR, NULL);
-	if (tls_rd_vec(&r, 2, 1, 0xffff, &v, "client_key_exchange.encrypted_pre_master_secret",
-		       "the premaster secret, RSA-encrypted (PKCS#1 v1.5) to the server's public key"))
-		return DECODE_ERROR;
-	*enc = v.p;
-	*len = v.len;
-	return tls_rd_done(&r);
+	return tls_rd_only_vec(p, n, 2, 1, 0xffff, "client_key_exchange.encrypted_pre_master_secret",
+			       "the premaster secret, RSA-encrypted (PKCS#1 v1.5) to the server's public key",
+			       enc, len, sp)
+		       ? DECODE_ERROR
+		       : 0;
 }
 
 int tls_finished_encode(tls_buf *out, const uint8_t vd[12])
