@@ -109,6 +109,14 @@ static const model_msg *msg_at(const model *m, int step, int in, const char *nam
 	return NULL;
 }
 
+/* The ServerKeyExchange seen by this step, decoded by the engine's own
+ * decoder (its pointers point into the model). 1 when there is one. */
+static int ske_at(const model *m, int step, int ecdhe, tls_ske *out)
+{
+	const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
+	return g && g->bytes.len > 4 && tls_ske_decode(g->bytes.p + 4, g->bytes.len - 4, ecdhe, out, NULL) == 0;
+}
+
 /* The session_id of a hello: after header 4, version 2 and random 32. */
 static int hello_session(const model_msg *g, const uint8_t **sid, size_t *len)
 {
@@ -213,10 +221,10 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 	if (!strcmp(name, "named_curve")) {
 		/* ECParameters: curve_type 3 (named_curve), then the curve's code */
 		const tls_suite *su = suite_at(m, step);
-		const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
-		if (!su || !tls_suite_is_ecdhe(su) || !g || g->bytes.len < 7 || g->bytes.p[4] != 3)
+		tls_ske ske;
+		if (!su || !tls_suite_is_ecdhe(su) || !ske_at(m, step, 1, &ske) || ske.curve_type != 3)
 			return 0;
-		unsigned id = (unsigned)g->bytes.p[5] << 8 | g->bytes.p[6];
+		unsigned id = ske.named_curve;
 		const char *c = tls_group_label(id);
 		if (c)
 			snprintf(val, vn, "%s", c);
@@ -227,13 +235,11 @@ static int resolve(const model *m, int step, const char *name, char *val, size_t
 	if (!strcmp(name, "dh_p_bits")) {
 		/* ServerDHParams starts with dh_p<1..2^16-1> */
 		const tls_suite *su = suite_at(m, step);
-		const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
-		if (!su || su->kx != TLS_KX_DHE_RSA || !g || g->bytes.len < 7)
+		tls_ske ske;
+		if (!su || su->kx != TLS_KX_DHE_RSA || !ske_at(m, step, 0, &ske))
 			return 0;
-		size_t n = (size_t)g->bytes.p[4] << 8 | g->bytes.p[5];
-		const uint8_t *p = g->bytes.p + 6;
-		if (n > g->bytes.len - 6)
-			return 0;
+		size_t n = ske.dh_p_len;
+		const uint8_t *p = ske.dh_p;
 		while (n && !*p) {
 			p++;
 			n--;
