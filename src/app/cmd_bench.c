@@ -46,36 +46,14 @@ static int pass(tls_conn *from, tls_conn *to)
 static int one_handshake(bench_env *e, uint64_t seed)
 {
 	tls_rng rc, rs;
-	tls_config cc = {0}, sc = {0};
+	tls_config cc, sc;
 	tls_conn *c = NULL, *s = NULL;
 	tls_rng_seed(&rc, seed, "client");
 	tls_rng_seed(&rs, seed, "server");
+	sim_scenario_configs(e->sc, &e->server, &e->client, &cc, &sc);
 	cc.rng = &rc;
-	cc.now = 1767225600;
-	cc.suites = e->sc->client_suites;
-	cc.n_suites = e->sc->n_client;
-	cc.server_name = e->sc->server_name;
-	cc.anchors = e->client.anchors;
-	cc.n_anchors = e->client.n_anchors;
-	cc.chain_der = e->client.chain_der; /* mutual: the client's certificate */
-	cc.chain_len = e->client.chain_len;
-	cc.chain_n = e->client.chain_n;
-	cc.key = e->client.has_key ? &e->client.key : NULL;
-	cc.max_version = e->sc->client_version;
-	cc.ems = sc.ems = e->sc->ems;
-	cc.etm = sc.etm = e->sc->etm;
-	sc.is_server = 1;
 	sc.rng = &rs;
-	sc.now = cc.now;
-	sc.suites = e->sc->server_suites;
-	sc.n_suites = e->sc->n_server;
-	sc.chain_der = e->server.chain_der;
-	sc.chain_len = e->server.chain_len;
-	sc.chain_n = e->server.chain_n;
-	sc.key = &e->server.key;
-	sc.request_client_cert = e->sc->request_client_cert;
-	sc.client_anchors = e->server.anchors;
-	sc.n_client_anchors = e->server.n_anchors;
+	cc.now = sc.now = SIM_DEFAULT_TIME;
 	cc.prof = sc.prof = &e->prof;
 	int rc_ = -1;
 	if (tls_conn_new(&c, &cc) == 0 && tls_conn_new(&s, &sc) == 0 && tls_conn_start(c) == 0) {

@@ -63,42 +63,46 @@ static int load_pki(sim *s, char *err, size_t errlen)
 	return sim_load_pki(s->sc, &s->server_pki, &s->client_pki, err, errlen);
 }
 
+void sim_scenario_configs(const sim_scenario *sc, const pki *server, const pki *client, tls_config *cc,
+			  tls_config *scfg)
+{
+	memset(cc, 0, sizeof *cc);
+	memset(scfg, 0, sizeof *scfg);
+	cc->suites = sc->client_suites;
+	cc->n_suites = sc->n_client;
+	cc->server_name = sc->server_name;
+	cc->anchors = client->anchors;
+	cc->n_anchors = client->n_anchors;
+	cc->max_version = sc->client_version;
+	cc->chain_der = client->chain_der; /* mutual: the client's certificate */
+	cc->chain_len = client->chain_len;
+	cc->chain_n = client->chain_n;
+	cc->key = client->has_key ? &client->key : NULL;
+	cc->ems = scfg->ems = sc->ems;
+	cc->etm = scfg->etm = sc->etm;
+	scfg->is_server = 1;
+	scfg->suites = sc->server_suites;
+	scfg->n_suites = sc->n_server;
+	scfg->chain_der = server->chain_der;
+	scfg->chain_len = server->chain_len;
+	scfg->chain_n = server->chain_n;
+	scfg->key = &server->key;
+	scfg->request_client_cert = sc->request_client_cert;
+	scfg->client_anchors = server->anchors;
+	scfg->n_client_anchors = server->n_anchors;
+}
+
 static int make_sides(sim *s, char *err, size_t errlen)
 {
-	tls_config cc = {0}, sc = {0};
+	tls_config cc, sc;
+	sim_scenario_configs(s->sc, &s->server_pki, &s->client_pki, &cc, &sc);
 	cc.rng = &s->rng[0];
-	cc.now = s->opt.now;
-	cc.suites = s->sc->client_suites;
-	cc.n_suites = s->sc->n_client;
-	cc.max_fragment = s->opt.max_fragment;
-	cc.server_name = s->sc->server_name;
-	cc.anchors = s->client_pki.anchors;
-	cc.n_anchors = s->client_pki.n_anchors;
-	cc.insecure = s->opt.accept_untrusted;
-	cc.max_version = s->sc->client_version;
-	cc.chain_der = s->client_pki.chain_der;
-	cc.chain_len = s->client_pki.chain_len;
-	cc.chain_n = s->client_pki.chain_n;
-	cc.key = s->client_pki.has_key ? &s->client_pki.key : NULL;
-	cc.resume = s->session.valid ? &s->session : NULL;
-	cc.ems = s->sc->ems;
-	cc.etm = s->sc->etm;
-	sc.is_server = 1;
 	sc.rng = &s->rng[1];
-	sc.now = s->opt.now;
-	sc.suites = s->sc->server_suites;
-	sc.n_suites = s->sc->n_server;
-	sc.max_fragment = s->opt.max_fragment;
-	sc.chain_der = s->server_pki.chain_der;
-	sc.chain_len = s->server_pki.chain_len;
-	sc.chain_n = s->server_pki.chain_n;
-	sc.key = &s->server_pki.key;
-	sc.request_client_cert = s->sc->request_client_cert;
-	sc.client_anchors = s->server_pki.anchors;
-	sc.n_client_anchors = s->server_pki.n_anchors;
+	cc.now = sc.now = s->opt.now;
+	cc.max_fragment = sc.max_fragment = s->opt.max_fragment;
+	cc.insecure = s->opt.accept_untrusted;
+	cc.resume = s->session.valid ? &s->session : NULL;
 	sc.session_cache = s->sc->resume ? &s->cache : NULL;
-	sc.ems = s->sc->ems;
-	sc.etm = s->sc->etm;
 	if (tls_conn_new(&s->side[0], &cc) || tls_conn_new(&s->side[1], &sc)) {
 		snprintf(err, errlen, "cannot create the client and server");
 		return -1;

@@ -36,6 +36,13 @@ struct pki;
 int sim_load_pki(const sim_scenario *sc, struct pki *server, struct pki *client, char *err,
 		 size_t errlen);
 
+/* Fills what a scenario decides in both sides' configurations (suites,
+ * names, certificates, keys, extensions); the caller adds the randomness,
+ * the clock and anything of its own. */
+typedef struct tls_config tls_config;
+void sim_scenario_configs(const sim_scenario *sc, const struct pki *server, const struct pki *client,
+			  tls_config *cc, tls_config *scfg);
+
 /* err gets one line naming the problem (a missing asset, an unknown scenario). */
 int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen);
 /* Runs the next step. Returns its number, 0 when nothing is left, <0 on an

@@ -41,7 +41,7 @@ typedef struct {
 } tls_profile;
 const char *tls_phase_name(int phase);
 
-typedef struct {
+typedef struct tls_config {
 	int is_server;
 	tls_rng *rng;       /* every random byte comes from here */
 	int64_t now;        /* Unix seconds: gmt_unix_time and certificate validity */
