@@ -27,7 +27,7 @@ _tlsstep()
 	connect) opts="--ca --insecure --servername --cipher --cert --key --timeout --seed --time --plain --json --help" ;;
 	serve) opts="--cert --key --client-ca --cipher --bind --keep-serving --timeout --seed --time --plain --json --help" ;;
 	replay) opts="--keylog --key --list --conn --plain --json --help" ;;
-	bench) opts="--scenario -n --rounds --json --help" ;;
+	bench) opts="--scenario -n --rounds --portable-rsa --json --help" ;;
 	scenarios) opts="" ;;
 	esac
 	if [[ $cur == -* || -z $cmd ]]; then

@@ -5,6 +5,7 @@
 #include "tls/kx.h"
 
 #include "tls/crypto.h"
+#include "tls/rsa_priv.h"
 
 #include <string.h>
 
@@ -39,16 +40,10 @@ static int client_exchange(tls_conn *c, tls_buf *body)
  * is a Finished that does not match. */
 static int rsa_premaster(tls_conn *c, const uint8_t *enc, size_t enc_len, uint8_t pms[48])
 {
-	uint8_t fake[48], dec[1024];
-	unsigned long dec_len = sizeof dec;
-	int stat = 0;
+	uint8_t fake[48], dec[48];
 	if (tls_rng_read(c->cfg.rng, fake, 48))
 		return TLS_ERR_INTERNAL; /* never go on with an unset fallback */
-	memset(dec, 0, sizeof dec);
-	int err = rsa_decrypt_key_ex(enc, (unsigned long)enc_len, dec, &dec_len, NULL, 0,
-				     tls_hash_sha256(), LTC_PKCS_1_V1_5, &stat,
-				     (rsa_key *)c->cfg.key);
-	unsigned good = (unsigned)(err == CRYPT_OK) & (unsigned)(stat == 1) & (unsigned)(dec_len == 48);
+	unsigned good = tls_rsa_decrypt48(c->cfg.key, enc, enc_len, dec);
 	good &= (unsigned)(dec[0] == (uint8_t)(c->offered_version >> 8));
 	good &= (unsigned)(dec[1] == (uint8_t)c->offered_version);
 	uint8_t mask = (uint8_t)(0u - good);

@@ -4,6 +4,7 @@
 #include "tls/crypto.h"
 #include "tls/ecdsa.h"
 #include "tls/fuzzing.h"
+#include "tls/rsa_priv.h"
 
 int tls_sig_hash(uint16_t alg)
 {
@@ -90,15 +91,12 @@ int tls_sig_sign(uint16_t alg, const uint8_t *digest, size_t dlen, const rsa_key
 {
 	int h = tls_sig_hash(alg);
 	enum tls_sig_scheme sch = tls_sig_scheme(alg);
-	unsigned long n = (unsigned long)*out_len;
 	if (h < 0 || !key || !dlen || (sch != TLS_SCHEME_PKCS1 && sch != TLS_SCHEME_PSS))
 		return TLS_ERR_INTERNAL;
 	/* PKCS#1 v1.5 draws no randomness: a seed gives the same signature.
 	 * PSS draws a salt as long as the hash (RFC 8446 4.2.3). */
-	int pad = sch == TLS_SCHEME_PSS ? LTC_PKCS_1_PSS : LTC_PKCS_1_V1_5;
-	unsigned long salt = sch == TLS_SCHEME_PSS ? hash_descriptor[h].hashsize : 0;
-	if (rsa_sign_hash_ex(digest, (unsigned long)dlen, out, &n, pad, &rng->state, rng->idx, h, salt,
-			     (rsa_key *)key) != CRYPT_OK)
+	size_t n = *out_len;
+	if (tls_rsa_sign(key, sch == TLS_SCHEME_PSS, h, digest, dlen, &rng->state, rng->idx, out, &n))
 		return TLS_ERR_INTERNAL;
 	*out_len = n;
 	return 0;

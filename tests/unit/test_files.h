@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint8_t *slurp(const char *path, size_t *len)
+static inline uint8_t *slurp(const char *path, size_t *len)
 {
 	tls_buf b = {0};
 	char err[256];
@@ -21,7 +21,7 @@ static uint8_t *slurp(const char *path, size_t *len)
 }
 
 /* The DER of the single certificate in a PEM file. */
-static uint8_t *der_of(const char *path, size_t *len)
+static inline uint8_t *der_of(const char *path, size_t *len)
 {
 	size_t tl, pos = 0;
 	uint8_t *text = slurp(path, &tl);
