@@ -122,6 +122,21 @@ static int dsb(FILE *f, uint32_t block_len, int swap, keylog *k)
 	return used;
 }
 
+/* Moves n bytes on by reading them: an fseeko per block would cost a
+ * system call or two per packet (a capture of 1,000 handshakes has
+ * 19,000 blocks), while reads come out of stdio's buffer. */
+static int skip(FILE *f, uint64_t n)
+{
+	uint8_t scratch[4096];
+	while (n) {
+		size_t step = n < sizeof scratch ? (size_t)n : sizeof scratch;
+		if (fread(scratch, 1, step, f) != step)
+			return -1;
+		n -= step;
+	}
+	return 0;
+}
+
 int rin_secrets(const char *path, keylog *k)
 {
 	FILE *f = fopen(path, "rb");
@@ -129,23 +144,29 @@ int rin_secrets(const char *path, keylog *k)
 	int swap = 0, used = 0;
 	if (!f)
 		return 0;
-	for (off_t at = 0;;) {
-		if (fseeko(f, at, SEEK_SET) || fread(h, 1, 8, f) != 8)
+	for (int first = 1;; first = 0) {
+		if (fread(h, 1, 8, f) != 8)
 			break;
-		uint32_t type = rd32(h, swap), len = rd32(h + 4, swap);
+		uint32_t type = rd32(h, swap), len = rd32(h + 4, swap), read = 8;
 		if (rd32(h, 0) == PCAPNG_SHB) { /* a section header sets the byte order */
 			if (fread(h + 8, 1, 4, f) != 4)
 				break;
+			read = 12;
 			swap = rd32(h + 8, 0) != PCAPNG_BOM;
 			len = rd32(h + 4, swap);
-		} else if (at == 0) {
+		} else if (first) {
 			break; /* not pcapng */
 		}
 		if (len < 12 || len % 4)
 			break; /* libpcap reports the broken block */
-		if (type == PCAPNG_DSB)
+		if (type == PCAPNG_DSB) {
+			long start = ftell(f);
 			used += dsb(f, len, swap, k);
-		at += len;
+			/* dsb read some of the body; skip what it left */
+			read += (uint32_t)(ftell(f) - start);
+		}
+		if (read > len || skip(f, len - read))
+			break;
 	}
 	fclose(f);
 	return used;
