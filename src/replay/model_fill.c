@@ -63,7 +63,8 @@ void fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 	/* What an eavesdropper holding the keys can reconstruct is shown in both
 	 * columns: the capture cannot tell who knew what first. */
 	model_step *s = &c->m->steps[step];
-	obs_knowledge(&c->obs, &s->client);
+	if (!c->obs.brief) /* a list shows no knowledge columns */
+		obs_knowledge(&c->obs, &s->client);
 	s->server = s->client;
 	c->snapped[step] = 1;
 }

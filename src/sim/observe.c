@@ -19,16 +19,13 @@ void obs_init(observer *o, model *m)
 	o->m = m;
 	o->last_step = 1;
 	tls_crypto_init();
-	sha256_init(&o->th256);
-	sha384_init(&o->th384);
-	md5_init(&o->thmd5);
-	sha1_init(&o->thsha1);
 }
 
 void obs_free(observer *o)
 {
 	tls_buf_free(&o->hs[0]);
 	tls_buf_free(&o->hs[1]);
+	tls_buf_free(&o->th_pending);
 	tls_protect_free(&o->rd[0]);
 	tls_protect_free(&o->rd[1]);
 	tls_wipe(o, sizeof *o);
@@ -60,33 +57,86 @@ static int derivable(const observer *o)
 
 static void try_keys(observer *o)
 {
-	if (o->have_keys || !o->have_master || !o->have_cr || !o->have_sr || !derivable(o))
+	/* A brief observer reads no protected record: no keys to derive. */
+	if (o->brief || o->have_keys || !o->have_master || !o->have_cr || !o->have_sr || !derivable(o))
 		return;
 	if (tls_derive_keys_ver(version(o), o->suite, o->master, o->cr, o->sr, &o->keys) == 0)
 		o->have_keys = 1;
 }
 
+enum { TH_MD5_SHA1 = 1, TH_SHA256, TH_SHA384 };
+
+static void th_feed(observer *o, const uint8_t *p, size_t n)
+{
+	switch (o->th_kind) {
+	case TH_MD5_SHA1:
+		md5_process(&o->th, p, (unsigned long)n);
+		sha1_process(&o->th_sha1, p, (unsigned long)n);
+		break;
+	case TH_SHA384: sha384_process(&o->th, p, (unsigned long)n); break;
+	default: sha256_process(&o->th, p, (unsigned long)n);
+	}
+}
+
+/* Adds a handshake message to the running hash. Which hash runs is known
+ * once the ServerHello gave the version and suite; the hello messages
+ * before that are held back. A brief observer stops hashing once it has
+ * the master secret: the hash only serves the EMS derivation there. */
+static void transcript_add(observer *o, const uint8_t *p, size_t n)
+{
+	o->transcript_len += n;
+	if (o->brief && o->have_master)
+		return;
+	if (!o->th_kind && o->have_sr) {
+		o->th_kind = old_version(o) ? TH_MD5_SHA1
+			   : o->suite && o->suite->prf == TLS_PRF_SHA384 ? TH_SHA384
+									  : TH_SHA256;
+		if (o->th_kind == TH_MD5_SHA1) {
+			md5_init(&o->th);
+			sha1_init(&o->th_sha1);
+		} else if (o->th_kind == TH_SHA384) {
+			sha384_init(&o->th);
+		} else {
+			sha256_init(&o->th);
+		}
+		th_feed(o, o->th_pending.p, o->th_pending.len);
+		tls_buf_free(&o->th_pending);
+	}
+	if (o->th_kind)
+		th_feed(o, p, n);
+	else
+		tls_buf_put(&o->th_pending, p, n);
+}
+
 /* The running handshake hash as Finished and the EMS session hash want it:
- * MD5 + SHA-1 (36 bytes) for TLS 1.0/1.1, else the suite's PRF hash. The
- * running states are copied, so hashing goes on. Returns the length. */
+ * MD5 + SHA-1 (36 bytes) for TLS 1.0/1.1, else the suite's PRF hash
+ * (SHA-256 before a ServerHello said otherwise). The running states are
+ * copied, so hashing goes on. Returns the length. */
 static size_t transcript_hash(const observer *o, uint8_t out[48])
 {
 	hash_state st;
-	if (old_version(o)) {
-		st = o->thmd5;
+	switch (o->th_kind) {
+	case TH_MD5_SHA1:
+		st = o->th;
 		md5_done(&st, out);
-		st = o->thsha1;
+		st = o->th_sha1;
 		sha1_done(&st, out + 16);
 		return 36;
-	}
-	if (o->suite && o->suite->prf == TLS_PRF_SHA384) {
-		st = o->th384;
+	case TH_SHA384:
+		st = o->th;
 		sha384_done(&st, out);
 		return 48;
+	case TH_SHA256:
+		st = o->th;
+		sha256_done(&st, out);
+		return 32;
+	default:
+		sha256_init(&st);
+		if (o->th_pending.len)
+			sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
+		sha256_done(&st, out);
+		return 32;
 	}
-	st = o->th256;
-	sha256_done(&st, out);
-	return 32;
 }
 
 static void start_protection(observer *o, int dir);
@@ -493,17 +543,13 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 	g->record_offset = rec_off;
 	tls_buf_put(&g->bytes, p, n);
 	tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, GSP(o, g));
-	if (type == TLS_HS_CERTIFICATE)
+	if (type == TLS_HS_CERTIFICATE && !o->brief)
 		cert_spans(o, g);
 	if (type == TLS_HS_CLIENT_HELLO || type == TLS_HS_SERVER_HELLO)
 		learn_hello(o, g, type);
-	if (type == TLS_HS_FINISHED)
+	if (type == TLS_HS_FINISHED && !o->brief)
 		check_finished(o, g);
-	sha256_process(&o->th256, p, (unsigned long)n);
-	sha384_process(&o->th384, p, (unsigned long)n);
-	md5_process(&o->thmd5, p, (unsigned long)n);
-	sha1_process(&o->thsha1, p, (unsigned long)n);
-	o->transcript_len += n;
+	transcript_add(o, p, n);
 	if (type == TLS_HS_CLIENT_KEY_EXCHANGE && !from_server)
 		learn_cke(o, g); /* after the transcript took it: EMS hashes through it */
 }
@@ -513,7 +559,7 @@ static void lift_spans(observer *o, model_record *r, const model_msg *g, size_t 
 {
 	for (size_t i = 0; i < g->fields.n; i++) {
 		const tls_span *s = &g->fields.v[i];
-		tls_spans_add(RSP(o, r), s->path, at + s->offset, s->length, "%s", s->meaning);
+		tls_spans_add_str(RSP(o, r), s->path, at + s->offset, s->length, s->meaning);
 	}
 }
 

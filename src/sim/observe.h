@@ -24,8 +24,9 @@
 
 typedef struct {
 	model *m;
-	int brief;      /* no field spans: for a list of connections, where only the
-			 * outcome and the keys matter (spans are most of the work) */
+	int brief;      /* for a list of connections, where only the version, suite,
+			 * keys and completion matter: no field spans, certificates,
+			 * knowledge columns or decryption */
 	tls_buf hs[2];  /* partial handshake message, per direction (0 client, 1 server) */
 	int hs_step[2]; /* step of that partial message */
 	int ccs[2];
@@ -38,8 +39,12 @@ typedef struct {
 	const tls_suite *suite;
 	tls_keys keys;
 	int have_keys;
-	hash_state th256, th384;
-	hash_state thmd5, thsha1; /* TLS 1.0/1.1 Finished hash MD5 + SHA-1 */
+	/* The handshake hash runs only the hash the ServerHello calls for
+	 * (th_kind: 0 not known yet, TH_MD5_SHA1 for TLS 1.0/1.1, TH_SHA256,
+	 * TH_SHA384); until then the messages wait in th_pending. */
+	int th_kind;
+	hash_state th, th_sha1;
+	tls_buf th_pending;
 	int last_step;
 	/* what a replay adds */
 	const rsa_key *rsa; /* server private key: opens an RSA ClientKeyExchange */
