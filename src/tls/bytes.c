@@ -110,29 +110,59 @@ void tls_buf_free(tls_buf *b)
 	b->len = b->cap = 0;
 }
 
-int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
+/* strlcpy: what snprintf(dst, cap, "%s", src) leaves, without printf's
+ * machinery (spans are made by the hundred per handshake). */
+static size_t copy_str(char *dst, size_t cap, const char *src)
 {
-	if (!s)
-		return 0;
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = 0;
+	return n;
+}
+
+static tls_span *span_new(tls_spans *s, const char *path, size_t off, size_t len)
+{
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 32;
 		tls_span *v = realloc(s->v, cap * sizeof *v);
 		if (!v)
-			return TLS_ERR_INTERNAL;
+			return NULL;
 		s->v = v;
 		s->cap = cap;
 	}
 	tls_span *sp = &s->v[s->n++];
-	snprintf(sp->path, sizeof sp->path, "%s", path);
+	copy_str(sp->path, sizeof sp->path, path);
 	sp->offset = (uint32_t)off;
 	sp->length = (uint32_t)len;
 	sp->meaning[0] = 0;
+	return sp;
+}
+
+int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
+{
+	if (!s)
+		return 0;
+	tls_span *sp = span_new(s, path, off, len);
+	if (!sp)
+		return TLS_ERR_INTERNAL;
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(sp->meaning, sizeof sp->meaning, fmt, ap);
 		va_end(ap);
 	}
+	return 0;
+}
+
+int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning)
+{
+	if (!s)
+		return 0;
+	tls_span *sp = span_new(s, path, off, len);
+	if (!sp)
+		return TLS_ERR_INTERNAL;
+	if (meaning)
+		copy_str(sp->meaning, sizeof sp->meaning, meaning);
 	return 0;
 }
 
@@ -172,11 +202,14 @@ static void rd_span(tls_rd *r, const char *path, size_t n, const char *meaning)
 	if (!r->spans || !path)
 		return;
 	char full[TLS_SPAN_PATH];
-	if (r->prefix && r->prefix[0])
-		snprintf(full, sizeof full, "%s.%s", r->prefix, path);
-	else
-		snprintf(full, sizeof full, "%s", path);
-	tls_spans_add(r->spans, full, r->base + r->pos, n, "%s", meaning ? meaning : "");
+	size_t at = 0;
+	if (r->prefix && r->prefix[0]) {
+		at = copy_str(full, sizeof full, r->prefix);
+		if (at + 1 < sizeof full)
+			full[at++] = '.';
+	}
+	copy_str(full + at, sizeof full - at, path);
+	tls_spans_add_str(r->spans, full, r->base + r->pos, n, meaning ? meaning : "");
 }
 
 int tls_rd_bytes(tls_rd *r, const uint8_t **p, size_t n, const char *path, const char *meaning)

@@ -48,6 +48,8 @@ typedef struct {
 
 int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same with a fixed meaning (no format): the common case, and cheaper. */
+int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning);
 void tls_spans_free(tls_spans *s);
 
 /* Parsing cursor. base is the offset of p[0] within whatever the spans

@@ -77,7 +77,7 @@ static void span(parser *ps, const char *field, const tls_der_item *it, const ch
 	va_start(ap, fmt);
 	vsnprintf(meaning, sizeof meaning, fmt, ap);
 	va_end(ap);
-	tls_spans_add(ps->spans, path, ps->base + it->off, it->len, "%s", meaning);
+	tls_spans_add_str(ps->spans, path, ps->base + it->off, it->len, meaning);
 }
 
 /* A cursor over the contents of a primitive element that itself holds DER
