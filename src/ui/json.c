@@ -5,166 +5,244 @@
 #include "tls/alert.h"
 #include "tls/msg.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-/* One thread writes: skip stdio's per-call locking, which costs more than
- * the writing itself for megabytes of small pieces. */
-#define putc putc_unlocked
-#define fwrite fwrite_unlocked
-#define fputs(s, f) put_str(s, f)
+/* A replay of a thousand handshakes prints tens of megabytes of small
+ * pieces; stdio's per-call work costs more than the bytes. Pieces go into
+ * this buffer and reach the FILE in large writes. */
+typedef struct {
+	FILE *f;
+	size_t n;
+	char b[1 << 16];
+} jw;
 
-static void put_str(const char *s, FILE *f)
+static void flush(jw *w)
 {
-	fwrite(s, 1, strlen(s), f);
+	if (w->n)
+		fwrite(w->b, 1, w->n, w->f);
+	w->n = 0;
 }
 
-/* The writers below avoid printf per byte: a replay of a thousand
- * handshakes prints tens of megabytes of this. */
-static void str(FILE *f, const char *s)
+/* Room for n more bytes (n at most the buffer's size). */
+static char *room(jw *w, size_t n)
 {
-	putc('"', f);
+	if (w->n + n > sizeof w->b)
+		flush(w);
+	return w->b + w->n;
+}
+
+static void put(jw *w, const char *s, size_t n)
+{
+	while (n) {
+		size_t k = n < sizeof w->b ? n : sizeof w->b;
+		memcpy(room(w, k), s, k);
+		w->n += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static void putch(jw *w, char c)
+{
+	*room(w, 1) = c;
+	w->n++;
+}
+
+#define LIT(w, s) put(w, s, sizeof(s) - 1)
+
+static void str(jw *w, const char *s)
+{
+	static const char d[] = "0123456789abcdef";
+	putch(w, '"');
 	while (*s) {
 		size_t run = 0;
 		while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20 &&
 		       (unsigned char)s[run] < 0x7f)
 			run++;
-		fwrite(s, 1, run, f);
+		put(w, s, run);
 		s += run;
 		if (!*s)
 			break;
 		unsigned char c = (unsigned char)*s++;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else
-			fprintf(f, "\\u%04x", c);
+		char *o = room(w, 6);
+		if (c == '"' || c == '\\') {
+			o[0] = '\\';
+			o[1] = (char)c;
+			w->n += 2;
+		} else {
+			memcpy(o, "\\u00", 4);
+			o[4] = d[c >> 4];
+			o[5] = d[c & 15];
+			w->n += 6;
+		}
 	}
-	putc('"', f);
+	putch(w, '"');
 }
 
-static void hex(FILE *f, const uint8_t *p, size_t n)
+static void hex(jw *w, const uint8_t *p, size_t n)
 {
 	static const char d[] = "0123456789abcdef";
-	char buf[512];
-	putc('"', f);
+	putch(w, '"');
 	while (n) {
-		size_t k = n < sizeof buf / 2 ? n : sizeof buf / 2;
+		size_t k = n < sizeof w->b / 4 ? n : sizeof w->b / 4;
+		char *o = room(w, 2 * k);
 		for (size_t i = 0; i < k; i++) {
-			buf[2 * i] = d[p[i] >> 4];
-			buf[2 * i + 1] = d[p[i] & 15];
+			o[2 * i] = d[p[i] >> 4];
+			o[2 * i + 1] = d[p[i] & 15];
 		}
-		fwrite(buf, 1, 2 * k, f);
+		w->n += 2 * k;
 		p += k;
 		n -= k;
 	}
-	putc('"', f);
+	putch(w, '"');
 }
 
-static void num(FILE *f, unsigned long v)
+static void num(jw *w, unsigned long long v)
 {
 	char b[24];
 	int i = sizeof b;
 	do
 		b[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i > 0);
-	fwrite(b + i, 1, sizeof b - (size_t)i, f);
+	put(w, b + i, sizeof b - (size_t)i);
 }
 
-static void value(FILE *f, const model_value *v)
+static void boolean(jw *w, int v)
+{
+	if (v)
+		LIT(w, "true");
+	else
+		LIT(w, "false");
+}
+
+static void value(jw *w, const model_value *v)
 {
 	if (v->known)
-		hex(f, v->v, v->len);
+		hex(w, v->v, v->len);
 	else
-		fputs("null", f);
+		LIT(w, "null");
 }
 
-static void spans(FILE *f, const tls_spans *sp)
+static void spans(jw *w, const tls_spans *sp)
 {
-	fputc('[', f);
+	putch(w, '[');
 	for (size_t i = 0; i < sp->n; i++) {
 		const tls_span *s = &sp->v[i];
-		fputs(i ? ",{\"path\":" : "{\"path\":", f);
-		str(f, s->path);
-		fputs(",\"offset\":", f);
-		num(f, s->offset);
-		fputs(",\"length\":", f);
-		num(f, s->length);
-		fputs(",\"meaning\":", f);
-		str(f, s->meaning);
-		putc('}', f);
+		if (i)
+			putch(w, ',');
+		LIT(w, "{\"path\":");
+		str(w, s->path);
+		LIT(w, ",\"offset\":");
+		num(w, s->offset);
+		LIT(w, ",\"length\":");
+		num(w, s->length);
+		LIT(w, ",\"meaning\":");
+		str(w, s->meaning);
+		putch(w, '}');
 	}
-	fputc(']', f);
+	putch(w, ']');
 }
 
-static void side(FILE *f, const model_side *s)
+/* "key": for the i-th secret, with a comma before all but the first. */
+static void secret_key(jw *w, int i)
 {
-	fputc('{', f);
+	if (i)
+		putch(w, ',');
+	str(w, model_secret_key(i));
+	putch(w, ':');
+}
+
+static void side(jw *w, const model_side *s)
+{
+	putch(w, '{');
 	for (int i = 0; i < MS_COUNT; i++) {
-		fprintf(f, "%s\"%s\":", i ? "," : "", model_secret_key(i));
+		secret_key(w, i);
 		if (i == MS_PREMASTER && s->premaster_full.len > s->v[i].len)
-			hex(f, s->premaster_full.v, s->premaster_full.len);
+			hex(w, s->premaster_full.v, s->premaster_full.len);
 		else
-			value(f, &s->v[i]);
+			value(w, &s->v[i]);
 	}
-	fputs(",\"transcript_hash\":", f);
-	value(f, &s->transcript_hash);
+	LIT(w, ",\"transcript_hash\":");
+	value(w, &s->transcript_hash);
 	if (s->cert_note[0]) {
-		fputs(",\"certificate_check\":", f);
-		str(f, s->cert_note);
+		LIT(w, ",\"certificate_check\":");
+		str(w, s->cert_note);
 	}
-	putc('}', f);
+	putch(w, '}');
 }
 
-static void message(FILE *f, const model_msg *g)
+static void message(jw *w, const model_msg *g)
 {
-	fputs("{\"name\":", f);
-	str(f, g->name);
-	fprintf(f, ",\"from\":\"%s\",\"encrypted\":%s,\"decrypted\":%s,\"record\":%zu,\"record_offset\":%zu",
-		g->from_server ? "server" : "client", g->encrypted ? "true" : "false",
-		g->decrypted ? "true" : "false", g->record, g->record_offset);
-	fputs(",\"bytes\":", f);
-	hex(f, g->bytes.p, g->bytes.len);
+	LIT(w, "{\"name\":");
+	str(w, g->name);
+	if (g->from_server)
+		LIT(w, ",\"from\":\"server\",\"encrypted\":");
+	else
+		LIT(w, ",\"from\":\"client\",\"encrypted\":");
+	boolean(w, g->encrypted);
+	LIT(w, ",\"decrypted\":");
+	boolean(w, g->decrypted);
+	LIT(w, ",\"record\":");
+	num(w, g->record);
+	LIT(w, ",\"record_offset\":");
+	num(w, g->record_offset);
+	LIT(w, ",\"bytes\":");
+	hex(w, g->bytes.p, g->bytes.len);
 	if (g->note[0]) {
-		fputs(",\"note\":", f);
-		str(f, g->note);
+		LIT(w, ",\"note\":");
+		str(w, g->note);
 	}
-	fputs(",\"fields\":", f);
-	spans(f, &g->fields);
-	putc('}', f);
+	LIT(w, ",\"fields\":");
+	spans(w, &g->fields);
+	putch(w, '}');
 }
 
-static void step(FILE *f, const model_step *st)
+static void step(jw *w, const model_step *st)
 {
-	fprintf(f, "{\"number\":%d,\"title\":", st->number);
-	str(f, st->title);
+	LIT(w, "{\"number\":");
+	num(w, (unsigned)st->number);
+	LIT(w, ",\"title\":");
+	str(w, st->title);
 	if (st->note[0]) {
-		fputs(",\"note\":", f);
-		str(f, st->note);
+		LIT(w, ",\"note\":");
+		str(w, st->note);
 	}
-	fputs(",\"records\":[", f);
+	LIT(w, ",\"records\":[");
 	for (size_t i = 0; i < st->n_rec; i++) {
-		fputs(i ? "," : "", f);
-		hex(f, st->rec[i].wire.p, st->rec[i].wire.len);
+		if (i)
+			putch(w, ',');
+		hex(w, st->rec[i].wire.p, st->rec[i].wire.len);
 	}
-	fputs("],\"record_fields\":[", f);
+	LIT(w, "],\"record_fields\":[");
 	for (size_t i = 0; i < st->n_rec; i++) {
-		fputs(i ? "," : "", f);
-		spans(f, &st->rec[i].fields);
+		if (i)
+			putch(w, ',');
+		spans(w, &st->rec[i].fields);
 	}
-	fputs("],\"messages\":[", f);
+	LIT(w, "],\"messages\":[");
 	for (size_t i = 0; i < st->n_msg; i++) {
-		fputs(i ? "," : "", f);
-		message(f, &st->msg[i]);
+		if (i)
+			putch(w, ',');
+		message(w, &st->msg[i]);
 	}
-	fputs("],\"client_knows\":", f);
-	side(f, &st->client);
-	fputs(",\"server_knows\":", f);
-	side(f, &st->server);
-	putc('}', f);
+	LIT(w, "],\"client_knows\":");
+	side(w, &st->client);
+	LIT(w, ",\"server_knows\":");
+	side(w, &st->server);
+	putch(w, '}');
 }
 
 void json_string(FILE *f, const char *s)
 {
-	str(f, s);
+	jw *w = malloc(sizeof *w);
+	if (!w)
+		return;
+	w->f = f;
+	w->n = 0;
+	str(w, s);
+	flush(w);
+	free(w);
 }
 
 void json_model(FILE *f, const model *m)
@@ -172,64 +250,104 @@ void json_model(FILE *f, const model *m)
 	json_model_with(f, m, NULL, NULL);
 }
 
+static void alert(jw *w, const model *m)
+{
+	if (!m->alert.present) {
+		LIT(w, ",\"alert\":null");
+		return;
+	}
+	const char *nm = tls_alert_name(m->alert.desc);
+	LIT(w, ",\"alert\":{\"sent_by\":");
+	str(w, m->alert.by_server ? "server" : "client");
+	LIT(w, ",\"level\":");
+	str(w, m->alert.level == 1 ? "warning" : "fatal");
+	LIT(w, ",\"description\":");
+	str(w, nm ? nm : "unknown");
+	LIT(w, ",\"step\":");
+	num(w, (unsigned)m->alert.step);
+	LIT(w, ",\"reason\":");
+	str(w, m->alert.reason);
+	putch(w, '}');
+}
+
+static void head(jw *w, const model *m)
+{
+	LIT(w, "\"source\":");
+	str(w, m->source);
+	if (m->scenario[0]) {
+		LIT(w, ",\"scenario\":");
+		str(w, m->scenario);
+	}
+	if (m->has_seed) {
+		LIT(w, ",\"seed\":");
+		num(w, m->seed);
+	}
+	const char *vn = tls_version_name(m->version);
+	LIT(w, ",\"version\":");
+	str(w, vn ? vn : m->version ? "other" : "unknown");
+	LIT(w, ",\"cipher_suite\":");
+	str(w, m->suite[0] ? m->suite : "none");
+	LIT(w, ",\"cipher_suite_id\":");
+	num(w, m->suite_id);
+	LIT(w, ",\"server_name\":");
+	str(w, m->server_name);
+	LIT(w, ",\"certificate_subject\":");
+	str(w, m->cert_subject);
+	LIT(w, ",\"extended_master_secret\":");
+	boolean(w, m->ems);
+	LIT(w, ",\"encrypt_then_mac\":");
+	boolean(w, m->etm);
+	LIT(w, ",\"outcome\":");
+	str(w, model_outcome_name(m->outcome));
+	alert(w, m);
+}
+
+static void secrets(jw *w, const model *m)
+{
+	LIT(w, ",\"secrets\":{");
+	for (int i = 0; i < MS_COUNT; i++) {
+		secret_key(w, i);
+		if (i == MS_PREMASTER && m->premaster_full.len > m->secrets[i].len)
+			hex(w, m->premaster_full.v, m->premaster_full.len); /* DHE: as long as p */
+		else
+			value(w, &m->secrets[i]);
+	}
+	LIT(w, ",\"session_hash\":");
+	value(w, &m->session_hash);
+	LIT(w, ",\"key_block\":");
+	if (m->key_block_len)
+		hex(w, m->key_block, m->key_block_len);
+	else
+		LIT(w, "null");
+	putch(w, '}');
+}
+
 void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void *ctx), const void *ctx)
 {
-	putc('{', f);
-	if (extra)
+	jw *w = malloc(sizeof *w);
+	if (!w)
+		return;
+	w->f = f;
+	w->n = 0;
+	putch(w, '{');
+	if (extra) { /* the caller writes to the FILE itself */
+		flush(w);
 		extra(f, ctx);
-	fputs("\"source\":", f);
-	str(f, m->source);
-	if (m->scenario[0]) {
-		fputs(",\"scenario\":", f);
-		str(f, m->scenario);
 	}
-	if (m->has_seed)
-		fprintf(f, ",\"seed\":%llu", (unsigned long long)m->seed);
-	const char *vn = tls_version_name(m->version);
-	fprintf(f, ",\"version\":\"%s\"", vn ? vn : m->version ? "other" : "unknown");
-	fputs(",\"cipher_suite\":", f);
-	str(f, m->suite[0] ? m->suite : "none");
-	fprintf(f, ",\"cipher_suite_id\":%u", m->suite_id);
-	fputs(",\"server_name\":", f);
-	str(f, m->server_name);
-	fputs(",\"certificate_subject\":", f);
-	str(f, m->cert_subject);
-	fprintf(f, ",\"extended_master_secret\":%s", m->ems ? "true" : "false");
-	fprintf(f, ",\"encrypt_then_mac\":%s", m->etm ? "true" : "false");
-	fprintf(f, ",\"outcome\":\"%s\"", model_outcome_name(m->outcome));
-	if (m->alert.present) {
-		const char *nm = tls_alert_name(m->alert.desc);
-		fprintf(f, ",\"alert\":{\"sent_by\":\"%s\",\"level\":\"%s\",\"description\":\"%s\",\"step\":%d,\"reason\":",
-			m->alert.by_server ? "server" : "client", m->alert.level == 1 ? "warning" : "fatal",
-			nm ? nm : "unknown", m->alert.step);
-		str(f, m->alert.reason);
-		putc('}', f);
-	} else {
-		fputs(",\"alert\":null", f);
-	}
-	fputs(",\"steps\":[", f);
+	head(w, m);
+	LIT(w, ",\"steps\":[");
 	int first = 1;
 	for (int i = 1; i <= MODEL_LAST_STEP; i++) {
 		if (!m->steps[i].reached)
 			continue;
-		fputs(first ? "" : ",", f);
+		if (!first)
+			putch(w, ',');
 		first = 0;
-		step(f, &m->steps[i]);
+		step(w, &m->steps[i]);
 	}
-	fputs("],\"secrets\":{", f);
-	for (int i = 0; i < MS_COUNT; i++) {
-		fprintf(f, "%s\"%s\":", i ? "," : "", model_secret_key(i));
-		if (i == MS_PREMASTER && m->premaster_full.len > m->secrets[i].len)
-			hex(f, m->premaster_full.v, m->premaster_full.len); /* DHE: as long as p */
-		else
-			value(f, &m->secrets[i]);
-	}
-	fputs(",\"session_hash\":", f);
-	value(f, &m->session_hash);
-	fputs(",\"key_block\":", f);
-	if (m->key_block_len)
-		hex(f, m->key_block, m->key_block_len);
-	else
-		fputs("null", f);
-	fputs("}}\n", f);
+	putch(w, ']');
+	secrets(w, m);
+	LIT(w, "}\n");
+	flush(w);
+	free(w);
 }
