@@ -1,6 +1,7 @@
 #include "tls/prf.h"
 
 #include "tls/alert.h"
+#include "tls/bytes.h"
 #include "tls/crypto.h"
 
 #include <string.h>
@@ -9,36 +10,66 @@
 
 #define PRF_MAX_HASH 64 /* SHA-512 is the largest digest libtomcrypt offers */
 
-/* HMAC(secret, a || label || seed) where any part may be empty. */
-static int prf_hmac(int hash_idx, const uint8_t *secret, size_t secret_len, const uint8_t *a,
-		    size_t a_len, const char *label, const uint8_t *seed, size_t seed_len,
-		    uint8_t *out)
-{
-	/* HMAC pads its key with zeros to the block size, so an empty key and
-	 * the one-byte key 00 give the same MAC; libtomcrypt refuses keylen 0. */
-	static const uint8_t zero_key[1] = {0};
-	hmac_state st;
-	unsigned long n = hash_descriptor[hash_idx].hashsize;
-	size_t label_len = label ? strlen(label) : 0;
-	int err;
+/* HMAC (RFC 2104) keyed once per P_hash: the hash states after the
+ * ipad and opad blocks are kept and copied for every MAC, which saves two
+ * compressions per MAC against hmac_init/hmac_done. */
+typedef struct {
+	int h;
+	hash_state in, out;
+} prf_key;
 
-	if (secret_len == 0) {
-		secret = zero_key;
-		secret_len = 1;
+static int key_init(prf_key *k, int h, const uint8_t *secret, size_t len)
+{
+	const struct ltc_hash_descriptor *d = &hash_descriptor[h];
+	uint8_t blk[MAXBLOCKSIZE];
+	unsigned long bs = d->blocksize;
+	int err = CRYPT_OK;
+	if (bs > sizeof blk || d->hashsize > bs)
+		return TLS_ERR_INTERNAL;
+	memset(blk, 0, sizeof blk);
+	k->h = h;
+	if (len > bs) { /* a key longer than a block is hashed first */
+		if ((err = d->init(&k->in)) == CRYPT_OK && (err = d->process(&k->in, secret, (unsigned long)len)) == CRYPT_OK)
+			err = d->done(&k->in, blk);
+	} else if (len) {
+		memcpy(blk, secret, len);
 	}
-	if ((err = hmac_init(&st, hash_idx, secret, (unsigned long)secret_len)) != CRYPT_OK)
-		goto cleanup;
-	/* hmac_process aborts on a NULL input, so skip the empty parts. */
-	if (a_len && (err = hmac_process(&st, a, (unsigned long)a_len)) != CRYPT_OK)
-		goto cleanup;
-	if (label_len &&
-	    (err = hmac_process(&st, (const uint8_t *)label, (unsigned long)label_len)) != CRYPT_OK)
-		goto cleanup;
-	if (seed_len && (err = hmac_process(&st, seed, (unsigned long)seed_len)) != CRYPT_OK)
-		goto cleanup;
-	err = hmac_done(&st, out, &n);
-cleanup:
-	zeromem(&st, sizeof st);
+	for (unsigned long i = 0; i < bs; i++)
+		blk[i] ^= 0x36;
+	if (err == CRYPT_OK && (err = d->init(&k->in)) == CRYPT_OK)
+		err = d->process(&k->in, blk, bs);
+	for (unsigned long i = 0; i < bs; i++)
+		blk[i] ^= 0x36 ^ 0x5c;
+	if (err == CRYPT_OK && (err = d->init(&k->out)) == CRYPT_OK)
+		err = d->process(&k->out, blk, bs);
+	tls_wipe(blk, sizeof blk);
+	return err == CRYPT_OK ? 0 : TLS_ERR_INTERNAL;
+}
+
+/* HMAC(key, a || label || seed), where any part may be empty. */
+static int prf_hmac(const prf_key *k, const uint8_t *a, size_t a_len, const char *label, const uint8_t *seed,
+		    size_t seed_len, uint8_t *out)
+{
+	const struct ltc_hash_descriptor *d = &hash_descriptor[k->h];
+	hash_state st = k->in;
+	uint8_t inner[MAXBLOCKSIZE];
+	size_t label_len = label ? strlen(label) : 0;
+	int err = CRYPT_OK;
+	if (a_len)
+		err = d->process(&st, a, (unsigned long)a_len);
+	if (err == CRYPT_OK && label_len)
+		err = d->process(&st, (const uint8_t *)label, (unsigned long)label_len);
+	if (err == CRYPT_OK && seed_len)
+		err = d->process(&st, seed, (unsigned long)seed_len);
+	if (err == CRYPT_OK)
+		err = d->done(&st, inner);
+	st = k->out;
+	if (err == CRYPT_OK)
+		err = d->process(&st, inner, d->hashsize);
+	if (err == CRYPT_OK)
+		err = d->done(&st, out);
+	tls_wipe(&st, sizeof st);
+	tls_wipe(inner, sizeof inner);
 	return err == CRYPT_OK ? 0 : TLS_ERR_INTERNAL;
 }
 
@@ -49,20 +80,21 @@ static int p_hash(int hash_idx, const uint8_t *secret, size_t secret_len, const 
 {
 	uint8_t a[PRF_MAX_HASH], block[PRF_MAX_HASH];
 	size_t hlen, done = 0;
+	prf_key k;
 	int rc = 0;
 
 	if (hash_is_valid(hash_idx) != CRYPT_OK)
 		return TLS_ERR_INTERNAL;
 	hlen = hash_descriptor[hash_idx].hashsize;
-	if (hlen == 0 || hlen > PRF_MAX_HASH)
+	if (hlen == 0 || hlen > PRF_MAX_HASH || key_init(&k, hash_idx, secret, secret_len))
 		return TLS_ERR_INTERNAL;
 
 	/* A(1) = HMAC(secret, label + seed); A(i) = HMAC(secret, A(i-1)). */
 	if (out_len)
-		rc = prf_hmac(hash_idx, secret, secret_len, NULL, 0, label, seed, seed_len, a);
+		rc = prf_hmac(&k, NULL, 0, label, seed, seed_len, a);
 	while (rc == 0 && done < out_len) {
 		/* Each output block is HMAC(secret, A(i) + label + seed). */
-		rc = prf_hmac(hash_idx, secret, secret_len, a, hlen, label, seed, seed_len, block);
+		rc = prf_hmac(&k, a, hlen, label, seed, seed_len, block);
 		if (rc)
 			break;
 		size_t take = out_len - done < hlen ? out_len - done : hlen;
@@ -70,10 +102,11 @@ static int p_hash(int hash_idx, const uint8_t *secret, size_t secret_len, const 
 			out[done + i] = mix ? (uint8_t)(out[done + i] ^ block[i]) : block[i];
 		done += take;
 		if (done < out_len)
-			rc = prf_hmac(hash_idx, secret, secret_len, a, hlen, NULL, NULL, 0, a);
+			rc = prf_hmac(&k, a, hlen, NULL, NULL, 0, a);
 	}
-	zeromem(a, sizeof a);
-	zeromem(block, sizeof block);
+	tls_wipe(&k, sizeof k);
+	tls_wipe(a, sizeof a);
+	tls_wipe(block, sizeof block);
 	return rc;
 }
 
