@@ -68,10 +68,8 @@ int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
 		    s->record_iv_len != GCM_EXPLICIT)
 			goto fail;
 		memcpy(p->salt, iv, sizeof p->salt);
-		/* gcm_init builds the multiplication tables for the key: once per
-		 * key, not per record, or they cost more than the encryption. */
 		p->gcm = malloc(sizeof *p->gcm);
-		if (!p->gcm || gcm_init(p->gcm, tls_cipher_aes(), key, (int)s->key_len) != CRYPT_OK)
+		if (!p->gcm || tls_gcm_init(p->gcm, key, s->key_len))
 			goto fail;
 	} else {
 		if (!mac_key || s->mac_key_len > sizeof p->mac_key || s->mac_len > MAX_MAC ||
@@ -125,7 +123,7 @@ void tls_protect_free(tls_protect *p)
 	if (!p)
 		return;
 	if (p->gcm) {
-		tls_wipe(p->gcm, sizeof *p->gcm);
+		tls_gcm_free(p->gcm);
 		free(p->gcm);
 	}
 	tls_wipe(p, sizeof *p);
@@ -391,19 +389,11 @@ internal:
 /* ---- AES-GCM (RFC 5288) ---- */
 
 /* One GCM pass. in/out have len bytes (len may be 0); tag receives the tag
- * GCM computes, on both encrypt and decrypt: checking it is the caller's job.
- * The state is on the heap (about 70 KiB with libtomcrypt's tables) and
- * zeroed before release, which gcm_memory does not do. */
+ * GCM computes, on both encrypt and decrypt: checking it is the caller's job. */
 static int gcm_run(tls_protect *p, const uint8_t nonce[GCM_NONCE], const uint8_t h[13],
 		   const uint8_t *in, uint8_t *out, size_t len, uint8_t tag[GCM_TAG], int dir)
 {
-	gcm_state *g = p->gcm;
-	unsigned long tag_len = GCM_TAG;
-	uint8_t *pt = dir == GCM_ENCRYPT ? (uint8_t *)in : out;
-	uint8_t *ct = dir == GCM_ENCRYPT ? out : (uint8_t *)in;
-	int err;
-
-	if (!g)
+	if (!p->gcm)
 		return TLS_ERR_INTERNAL;
 	if (tls_fuzzing()) {
 		if (len)
@@ -411,17 +401,7 @@ static int gcm_run(tls_protect *p, const uint8_t nonce[GCM_NONCE], const uint8_t
 		memset(tag, 0, GCM_TAG);
 		return 0;
 	}
-	if ((err = gcm_reset(g)) != CRYPT_OK)
-		goto cleanup;
-	if ((err = gcm_add_iv(g, nonce, GCM_NONCE)) != CRYPT_OK)
-		goto cleanup;
-	if ((err = gcm_add_aad(g, h, 13)) != CRYPT_OK)
-		goto cleanup;
-	if ((err = gcm_process(g, pt, (unsigned long)len, ct, dir)) != CRYPT_OK)
-		goto cleanup;
-	err = gcm_done(g, tag, &tag_len);
-cleanup:
-	return err == CRYPT_OK && tag_len == GCM_TAG ? 0 : TLS_ERR_INTERNAL;
+	return tls_gcm_run(p->gcm, nonce, h, 13, in, out, len, tag, dir == GCM_ENCRYPT) ? TLS_ERR_INTERNAL : 0;
 }
 
 static void gcm_nonce(const tls_protect *p, const uint8_t explicit[GCM_EXPLICIT],
@@ -474,7 +454,7 @@ static int open_gcm(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 		wipe(out->p, ct_len);
 		return TLS_ERR_INTERNAL;
 	}
-	/* libtomcrypt 1.18.2 hands back the computed tag without checking it. */
+	/* The computed tag comes back unchecked: compare in constant time. */
 	bad = mem_neq(tag, frag + GCM_EXPLICIT + ct_len, GCM_TAG) && !tls_fuzzing();
 	zeromem(tag, sizeof tag);
 	if (bad) {
