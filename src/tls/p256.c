@@ -25,61 +25,7 @@ static const fe GX = {UINT64_C(0x79e730d418a9143c), UINT64_C(0x75ba95fc5fedb601)
 static const fe GY = {UINT64_C(0xddf25357ce95560a), UINT64_C(0x8b4ab8e4ba19e45c), UINT64_C(0xd2e88688dd21f325),
 		      UINT64_C(0x8571ff1825885d85)};
 
-/* t (five limbs, below 2p) minus p when that does not go negative. */
-static inline __attribute__((always_inline)) void reduce5(fe r, const uint64_t t[5])
-{
-	uint64_t d[4], borrow = 0;
-	for (int i = 0; i < 4; i++) {
-		u128 v = (u128)t[i] - P[i] - borrow;
-		d[i] = (uint64_t)v;
-		borrow = (uint64_t)(v >> 64) & 1;
-	}
-	uint64_t keep = 0 - (uint64_t)(t[4] < borrow); /* all ones when t < p */
-	for (int i = 0; i < 4; i++)
-		r[i] = (t[i] & keep) | (d[i] & ~keep);
-}
-
-static inline void fe_add(fe r, const fe a, const fe b)
-{
-	uint64_t t[5];
-	u128 c = 0;
-	for (int i = 0; i < 4; i++) {
-		c += (u128)a[i] + b[i];
-		t[i] = (uint64_t)c;
-		c >>= 64;
-	}
-	t[4] = (uint64_t)c;
-	reduce5(r, t);
-}
-
-static inline void fe_sub(fe r, const fe a, const fe b)
-{
-	uint64_t t[4], borrow = 0;
-	for (int i = 0; i < 4; i++) {
-		u128 v = (u128)a[i] - b[i] - borrow;
-		t[i] = (uint64_t)v;
-		borrow = (uint64_t)(v >> 64) & 1;
-	}
-	uint64_t mask = 0 - borrow; /* went negative: add p back */
-	u128 c = 0;
-	for (int i = 0; i < 4; i++) {
-		c += (u128)t[i] + (P[i] & mask);
-		r[i] = (uint64_t)c;
-		c >>= 64;
-	}
-}
-
-/* Add-with-carry chains: x86-64 has an instruction GCC only emits through
- * the intrinsic; elsewhere, plain 64-bit arithmetic. */
-#if defined(__x86_64__)
-#include <x86intrin.h>
-static inline uint64_t adc(uint64_t a, uint64_t b, uint64_t *carry)
-{
-	unsigned long long s;
-	*carry = _addcarry_u64((unsigned char)*carry, a, b, &s);
-	return s;
-}
-#else
+/* Add and subtract with carry, written so compilers see the carry. */
 static inline uint64_t adc(uint64_t a, uint64_t b, uint64_t *carry)
 {
 	uint64_t s = a + *carry;
@@ -88,7 +34,13 @@ static inline uint64_t adc(uint64_t a, uint64_t b, uint64_t *carry)
 	*carry = c + (s < b);
 	return s;
 }
-#endif
+
+static inline uint64_t sbb(uint64_t a, uint64_t b, uint64_t *borrow)
+{
+	uint64_t d = a - b - *borrow;
+	*borrow = ((~a & b) | (~(a ^ b) & d)) >> 63;
+	return d;
+}
 
 /* lo:hi = a*b + c + d, which cannot overflow 128 bits. */
 static inline uint64_t mac(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t *hi)
@@ -103,32 +55,73 @@ static inline uint64_t mac(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint6
 	return lo;
 }
 
-/* Montgomery product a*b/R mod p, operand scanning. Adding m*p with
- * m = t0 clears the low limb; p's shape turns the rest of m*p/2^64 into
- * m*2^32 plus m*p3 two limbs up, one multiplication instead of four:
- * m*(2^256 - 2^224 + 2^192 + 2^96 - 1) + t0 = m*2^96 + m*p3*2^192 when
- * t0 = m. r may alias a or b. */
+/* The limb loops below are written out: GCC at -O2 keeps a four-limb
+ * loop rolled, with the carry going through memory, at twice the cost. */
+
+/* t0..t4 (below 2p) minus p when that does not go negative, into r. */
+static inline void reduce5(fe r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4)
+{
+	uint64_t b = 0;
+	uint64_t d0 = sbb(t0, P[0], &b), d1 = sbb(t1, P[1], &b), d2 = sbb(t2, P[2], &b), d3 = sbb(t3, P[3], &b);
+	sbb(t4, 0, &b);
+	uint64_t keep = 0 - b; /* all ones when t < p */
+	r[0] = (t0 & keep) | (d0 & ~keep);
+	r[1] = (t1 & keep) | (d1 & ~keep);
+	r[2] = (t2 & keep) | (d2 & ~keep);
+	r[3] = (t3 & keep) | (d3 & ~keep);
+}
+
+static inline void fe_add(fe r, const fe a, const fe b)
+{
+	uint64_t c = 0;
+	uint64_t t0 = adc(a[0], b[0], &c), t1 = adc(a[1], b[1], &c), t2 = adc(a[2], b[2], &c),
+		 t3 = adc(a[3], b[3], &c);
+	reduce5(r, t0, t1, t2, t3, c);
+}
+
+static inline void fe_sub(fe r, const fe a, const fe b)
+{
+	uint64_t bw = 0, c = 0;
+	uint64_t t0 = sbb(a[0], b[0], &bw), t1 = sbb(a[1], b[1], &bw), t2 = sbb(a[2], b[2], &bw),
+		 t3 = sbb(a[3], b[3], &bw);
+	uint64_t mask = 0 - bw; /* went negative: add p back */
+	r[0] = adc(t0, P[0] & mask, &c);
+	r[1] = adc(t1, P[1] & mask, &c);
+	r[2] = adc(t2, P[2] & mask, &c);
+	r[3] = adc(t3, P[3] & mask, &c);
+}
+
+/* One word of the Montgomery product: t += a*bi, then add m*p with
+ * m = t0, which clears the low limb, and shift down a limb. p's shape
+ * makes m*p/2^64 (given t0 = m) equal m*2^32 plus m*p3 two limbs up: one
+ * multiplication instead of four. */
+#define MUL_WORD(bi)                                                                                   \
+	do {                                                                                           \
+		uint64_t c, t5 = 0, m, mh, ml, k = 0;                                                  \
+		t0 = mac(a[0], (bi), t0, 0, &c);                                                       \
+		t1 = mac(a[1], (bi), t1, c, &c);                                                       \
+		t2 = mac(a[2], (bi), t2, c, &c);                                                       \
+		t3 = mac(a[3], (bi), t3, c, &c);                                                       \
+		t4 = adc(t4, c, &t5);                                                                  \
+		m = t0;                                                                                \
+		ml = mac(m, P[3], 0, 0, &mh);                                                          \
+		t0 = adc(t1, m << 32, &k);                                                             \
+		t1 = adc(t2, m >> 32, &k);                                                             \
+		t2 = adc(t3, ml, &k);                                                                  \
+		t3 = adc(t4, mh, &k);                                                                  \
+		t4 = t5 + k;                                                                           \
+	} while (0)
+
+/* Montgomery product a*b/R mod p (operand scanning). r may alias a or b. */
 static void fe_mul(fe r, const fe a, const fe b)
 {
 	uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
-	_Pragma("GCC unroll 4") for (int i = 0; i < 4; i++) {
-		uint64_t bi = b[i], c, t5;
-		t0 = mac(a[0], bi, t0, 0, &c);
-		t1 = mac(a[1], bi, t1, c, &c);
-		t2 = mac(a[2], bi, t2, c, &c);
-		t3 = mac(a[3], bi, t3, c, &c);
-		t5 = 0;
-		t4 = adc(t4, c, &t5);
-		uint64_t m = t0, mh, k = 0;
-		uint64_t ml = mac(m, P[3], 0, 0, &mh);
-		t0 = adc(t1, m << 32, &k);
-		t1 = adc(t2, m >> 32, &k);
-		t2 = adc(t3, ml, &k);
-		t3 = adc(t4, mh, &k);
-		t4 = t5 + k;
-	}
-	const uint64_t t[5] = {t0, t1, t2, t3, t4};
-	reduce5(r, t);
+	uint64_t b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+	MUL_WORD(b0);
+	MUL_WORD(b1);
+	MUL_WORD(b2);
+	MUL_WORD(b3);
+	reduce5(r, t0, t1, t2, t3, t4);
 }
 
 static void fe_sqr(fe r, const fe a)
