@@ -197,18 +197,23 @@ static int rd_fail(tls_rd *r)
 	return r->err;
 }
 
+size_t tls_join_path(char *out, size_t n, const char *prefix, const char *field)
+{
+	size_t at = 0;
+	if (prefix && prefix[0]) {
+		at = copy_str(out, n, prefix);
+		if (at + 1 < n)
+			out[at++] = '.';
+	}
+	return at + copy_str(out + at, n - at, field);
+}
+
 static void rd_span(tls_rd *r, const char *path, size_t n, const char *meaning)
 {
 	if (!r->spans || !path)
 		return;
 	char full[TLS_SPAN_PATH];
-	size_t at = 0;
-	if (r->prefix && r->prefix[0]) {
-		at = copy_str(full, sizeof full, r->prefix);
-		if (at + 1 < sizeof full)
-			full[at++] = '.';
-	}
-	copy_str(full + at, sizeof full - at, path);
+	tls_join_path(full, sizeof full, r->prefix, path);
 	tls_spans_add_str(r->spans, full, r->base + r->pos, n, meaning ? meaning : "");
 }
 

@@ -51,6 +51,9 @@ int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const 
 /* The same with a fixed meaning (no format): the common case, and cheaper. */
 int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning);
 void tls_spans_free(tls_spans *s);
+/* "prefix.field" (or field alone when prefix is NULL or empty) into out,
+ * cut to fit as snprintf would. Returns the length written. */
+size_t tls_join_path(char *out, size_t n, const char *prefix, const char *field);
 
 /* Parsing cursor. base is the offset of p[0] within whatever the spans
  * describe (a record, a message), prefix is prepended to every path. */

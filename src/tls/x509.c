@@ -69,10 +69,11 @@ static void span(parser *ps, const char *field, const tls_der_item *it, const ch
 	if (!ps->spans)
 		return;
 	char path[TLS_SPAN_PATH], meaning[MEANING];
-	if (ps->prefix && ps->prefix[0])
-		snprintf(path, sizeof path, "%s.%s", ps->prefix, field);
-	else
-		snprintf(path, sizeof path, "%s", field);
+	tls_join_path(path, sizeof path, ps->prefix, field);
+	if (!strchr(fmt, '%')) { /* a fixed meaning: no formatting to do */
+		tls_spans_add_str(ps->spans, path, ps->base + it->off, it->len, fmt);
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(meaning, sizeof meaning, fmt, ap);
