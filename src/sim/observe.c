@@ -68,6 +68,8 @@ enum { TH_MD5_SHA1 = 1, TH_SHA256, TH_SHA384 };
 
 static void th_feed(observer *o, const uint8_t *p, size_t n)
 {
+	if (!n) /* libtomcrypt aborts on a NULL input, even of length 0 */
+		return;
 	switch (o->th_kind) {
 	case TH_MD5_SHA1:
 		md5_process(&o->th, p, (unsigned long)n);
