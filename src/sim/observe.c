@@ -653,6 +653,10 @@ static void start_protection(observer *o, int dir)
 	try_keys(o);
 	if (!o->have_keys)
 		return;
+	/* Another ChangeCipherSpec in this direction starts over: the state
+	 * the first one set up is let go, not overwritten. */
+	tls_protect_free(&o->rd[dir]);
+	o->rd_on[dir] = 0;
 	const tls_keys *k = &o->keys;
 	const uint8_t *iv = dir ? k->server_iv : k->client_iv;
 	if (tls_protect_init(&o->rd[dir], o->suite, dir ? k->server_mac : k->client_mac,
