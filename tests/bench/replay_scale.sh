@@ -14,15 +14,31 @@ cat "$D"/*.keys >"$D/all.keys"
 ls "$D"/*.pcap | sort -V | xargs mergecap -a -w "$D/all.pcap"
 rm -f "$D"/[0-9]*.pcap
 size=$(stat -c %s "$D/all.pcap")
-peak() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
-read -r t_list m_list < <(peak build/tlsstep replay "$D/all.pcap" --keylog "$D/all.keys" --list)
-read -r t_json m_json < <(peak build/tlsstep replay "$D/all.pcap" --keylog "$D/all.keys" --json)
-read -r t_ts m_ts < <(peak tshark -n -r "$D/all.pcap" -o "tls.keylog_file:$D/all.keys" -Y tls.handshake.type==20)
+# Peak memory from /usr/bin/time; time as the median of 5 runs with a
+# nanosecond clock (time's own figure has 10 ms steps, too coarse here).
+peak() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
+median_s() {
+	local ts=()
+	for _ in 1 2 3 4 5; do
+		local t0 t1
+		t0=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s.%N)
+		ts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
+	done
+	printf '%s\n' "${ts[@]}" | sort -n | sed -n 3p
+}
+LIST=(build/tlsstep replay "$D/all.pcap" --keylog "$D/all.keys" --list)
+JSON=(build/tlsstep replay "$D/all.pcap" --keylog "$D/all.keys" --json)
+TSHARK=(tshark -n -r "$D/all.pcap" -o "tls.keylog_file:$D/all.keys" -Y tls.handshake.type==20)
+t_list=$(median_s "${LIST[@]}") m_list=$(peak "${LIST[@]}")
+t_json=$(median_s "${JSON[@]}") m_json=$(peak "${JSON[@]}")
+t_ts=$(median_s "${TSHARK[@]}") m_ts=$(peak "${TSHARK[@]}")
 conns=$(build/tlsstep replay "$D/all.pcap" --keylog "$D/all.keys" --list | grep -c 'keys: yes  complete')
-echo "replay of $N handshakes ($((size / 1024)) KiB), $conns complete with keys:"
+echo "replay of $N handshakes ($((size / 1024)) KiB, medians of 5 runs), $conns complete with keys:"
 awk -v a="$t_list" -v b="$t_json" -v c="$t_ts" -v ma="$m_list" -v mb="$m_json" -v mc="$m_ts" 'BEGIN {
-	printf "  tlsstep replay --list   %6.2f s  peak %6.1f MB\n", a, ma / 1024
-	printf "  tlsstep replay --json   %6.2f s  peak %6.1f MB\n", b, mb / 1024
-	printf "  tshark (decrypting)     %6.2f s  peak %6.1f MB\n", c, mc / 1024
+	printf "  tlsstep replay --list   %7.3f s  peak %6.1f MB\n", a, ma / 1024
+	printf "  tlsstep replay --json   %7.3f s  peak %6.1f MB\n", b, mb / 1024
+	printf "  tshark (decrypting)     %7.3f s  peak %6.1f MB\n", c, mc / 1024
 	printf "  (--list + --json) / tshark = %.3f\n", (a + b) / c
 }'
