@@ -4,6 +4,7 @@
 #include "tls/suites.h"
 
 #include <stdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 #define DECODE_ERROR TLS_FAIL(TLS_ALERT_DECODE_ERROR)
@@ -139,6 +140,22 @@ int tls_ext_encode(tls_buf *out, uint16_t type, const uint8_t *data, size_t len)
 	return 0;
 }
 
+
+/* Paths and meanings are only read into spans: a cursor that keeps none
+ * (the engine's own decoding, a replay's list) skips the formatting. */
+static void fmt_if(const tls_rd *r, char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fmt_if(const tls_rd *r, char *buf, size_t n, const char *fmt, ...)
+{
+	buf[0] = 0;
+	if (!r->spans)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+}
+
 static int exts_encode(tls_buf *out, const tls_ext *exts, size_t n)
 {
 	if (n == 0)
@@ -192,8 +209,8 @@ static void describe_u16_list(tls_rd *r, const char *path, const char *(*namer)(
 	}
 	for (size_t i = 0; tls_rd_left(&list); i++) {
 		unsigned v = (unsigned)((list.p[list.pos] << 8) | list.p[list.pos + 1]);
-		snprintf(p, sizeof p, "%s[%zu]", path, i);
-		snprintf(m, sizeof m, "%s (0x%04x)", namer(v), v);
+		fmt_if(&list, p, sizeof p, "%s[%zu]", path, i);
+		fmt_if(&list, m, sizeof m, "%s (0x%04x)", namer(v), v);
 		tls_rd_u16(&list, &v, p, m);
 		if (out && *n_out < cap)
 			out[(*n_out)++] = (uint16_t)v;
@@ -249,18 +266,18 @@ static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls
 	*n = 0;
 	if (tls_rd_left(r) == 0)
 		return 0; /* extensions are optional */
-	snprintf(path, sizeof path, "%s.extensions", who);
+	fmt_if(r, path, sizeof path, "%s.extensions", who);
 	if (tls_rd_vec(r, 2, 0, 0xffff, &all, path, NULL))
 		return r->err;
 	for (size_t i = 0; tls_rd_left(&all); i++) {
 		unsigned type;
 		tls_rd body;
-		snprintf(path, sizeof path, "%s.extensions[%zu]", who, i);
+		fmt_if(r, path, sizeof path, "%s.extensions[%zu]", who, i);
 		const char *nm = tls_rd_left(&all) >= 2 ? tls_ext_name((uint16_t)((all.p[all.pos] << 8) |
 										all.p[all.pos + 1]))
 						       : NULL;
 		char tpath[TLS_SPAN_PATH + 8];
-		snprintf(tpath, sizeof tpath, "%s.type", path);
+		fmt_if(r, tpath, sizeof tpath, "%s.type", path);
 		if (tls_rd_u16(&all, &type, tpath, NULL))
 			return all.err;
 		tls_span *ts = tls_rd_last(&all);
@@ -279,7 +296,7 @@ static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls
 			(*n)++;
 		}
 		char bprefix[TLS_SPAN_PATH];
-		snprintf(bprefix, sizeof bprefix, "%s", path);
+		fmt_if(r, bprefix, sizeof bprefix, "%s", path);
 		body.prefix = bprefix;
 		if (ext_body((uint16_t)type, &body, ch))
 			return DECODE_ERROR;
@@ -310,24 +327,25 @@ static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t r
 	char path[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
 	const uint8_t *p;
 	tls_rd s;
-	snprintf(path, sizeof path, "%s.%s_version", who, who[0] == 'c' ? "client" : "server");
-	if (tls_rd_left(r) >= 2)
+	fmt_if(r, path, sizeof path, "%s.%s_version", who, who[0] == 'c' ? "client" : "server");
+	m[0] = 0;
+	if (r->spans && tls_rd_left(r) >= 2)
 		version_meaning(m, sizeof m, (unsigned)((r->p[r->pos] << 8) | r->p[r->pos + 1]),
 				who[0] == 'c' ? "highest version the client supports"
 					      : "version the server chose");
 	if (tls_rd_u16(r, version, path, m))
 		return r->err;
-	snprintf(path, sizeof path, "%s.random", who);
+	fmt_if(r, path, sizeof path, "%s.random", who);
 	if (tls_rd_bytes(r, &p, 32, path, who[0] == 'c' ? "client random: 32 bytes, fresh for this handshake"
 							: "server random: 32 bytes, fresh for this handshake"))
 		return r->err;
 	memcpy(random, p, 32);
 	r->pos -= 32;
-	snprintf(path, sizeof path, "%s.random.gmt_unix_time", who);
+	fmt_if(r, path, sizeof path, "%s.random.gmt_unix_time", who);
 	tls_rd_bytes(r, NULL, 4, path, "first 4 bytes: the sender's clock (RFC 5246), or random");
-	snprintf(path, sizeof path, "%s.random.random_bytes", who);
+	fmt_if(r, path, sizeof path, "%s.random.random_bytes", who);
 	tls_rd_bytes(r, NULL, 28, path, "28 bytes from the sender's random generator");
-	snprintf(path, sizeof path, "%s.session_id", who);
+	fmt_if(r, path, sizeof path, "%s.session_id", who);
 	int offered = tls_rd_left(r) ? r->p[r->pos] : 0;
 	if (tls_rd_vec(r, 1, 0, 32, &s, path,
 		       who[0] != 'c' ? "identifier of this session, for later resumption"
@@ -371,8 +389,8 @@ static int suites_decode(tls_rd *r, tls_client_hello *m)
 	for (size_t i = 0; tls_rd_left(&s); i++) {
 		unsigned v = (unsigned)((s.p[s.pos] << 8) | s.p[s.pos + 1]);
 		const char *nm = tls_suite_iana_name((uint16_t)v);
-		snprintf(path, sizeof path, "client_hello.cipher_suites[%zu]", i);
-		snprintf(mean, sizeof mean, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:",
+		fmt_if(&s, path, sizeof path, "client_hello.cipher_suites[%zu]", i);
+		fmt_if(&s, mean, sizeof mean, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:",
 			 nm ? nm : "unknown suite", v);
 		tls_rd_u16(&s, &v, path, mean);
 		/* Past the table's end only suites the server could pick are kept:
@@ -399,7 +417,7 @@ int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls
 		return DECODE_ERROR;
 	for (size_t i = 0; tls_rd_left(&comp); i++) {
 		char path[TLS_SPAN_PATH];
-		snprintf(path, sizeof path, "client_hello.compression_methods[%zu]", i);
+		fmt_if(&comp, path, sizeof path, "client_hello.compression_methods[%zu]", i);
 		tls_rd_u8(&comp, &v, path, v == 0 ? "null compression" : "a compression method");
 		if (v == 0)
 			m->null_compression = 1;
@@ -439,7 +457,7 @@ int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls
 	if (tls_rd_left(&r) >= 2) {
 		unsigned id = (unsigned)((r.p[r.pos] << 8) | r.p[r.pos + 1]);
 		const char *nm = tls_suite_iana_name((uint16_t)id);
-		snprintf(mean, sizeof mean, "the server's choice: %s (0x%04X)", nm ? nm : "unknown suite", id);
+		fmt_if(&r, mean, sizeof mean, "the server's choice: %s (0x%04X)", nm ? nm : "unknown suite", id);
 	}
 	if (tls_rd_u16(&r, &v, "server_hello.cipher_suite", mean))
 		return DECODE_ERROR;
@@ -473,7 +491,7 @@ int tls_certificate_decode(const uint8_t *p, size_t n, tls_certificate_msg *m, t
 	if (tls_rd_vec(&r, 3, 0, 0xffffff, &list, "certificate.certificate_list", NULL))
 		return DECODE_ERROR;
 	for (size_t i = 0; tls_rd_left(&list); i++) {
-		snprintf(path, sizeof path, "certificate.certificate_list[%zu]", i);
+		fmt_if(&list, path, sizeof path, "certificate.certificate_list[%zu]", i);
 		if (tls_rd_vec(&list, 3, 1, 0xffffff, &cert, path,
 			       i == 0 ? "the server's own certificate (DER)"
 				      : "a certificate of the chain, towards a root (DER)"))
