@@ -23,6 +23,7 @@ typedef struct {
 	int pcapng;
 	uint64_t packets; /* read so far */
 	const char *path;
+	char *buf; /* stdio buffer of libpcap's FILE, freed after pcap_close */
 } replay_input;
 
 /* 0, or -1 with a one-line reason in err ("FILE: ..."). */
