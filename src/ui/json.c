@@ -51,31 +51,38 @@ static void putch(jw *w, char c)
 
 #define LIT(w, s) put(w, s, sizeof(s) - 1)
 
-static void str(jw *w, const char *s)
+/* n bytes of s escaped, straight into the buffer: room for the worst
+ * case (every byte as \u00XX) is taken first, so the loop only copies. */
+static void escaped(jw *w, const char *s, size_t n)
 {
 	static const char d[] = "0123456789abcdef";
-	putch(w, '"');
-	while (*s) {
-		size_t run = 0;
-		while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20 &&
-		       (unsigned char)s[run] < 0x7f)
-			run++;
-		put(w, s, run);
-		s += run;
-		if (!*s)
-			break;
-		unsigned char c = (unsigned char)*s++;
-		char *o = room(w, 6);
-		if (c == '"' || c == '\\') {
-			o[0] = '\\';
-			o[1] = (char)c;
-			w->n += 2;
+	char *o = room(w, 6 * n), *start = o;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			*o++ = (char)c;
+		} else if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
 		} else {
 			memcpy(o, "\\u00", 4);
 			o[4] = d[c >> 4];
 			o[5] = d[c & 15];
-			w->n += 6;
+			o += 6;
 		}
+	}
+	w->n += (size_t)(o - start);
+}
+
+static void str(jw *w, const char *s)
+{
+	size_t n = strlen(s);
+	putch(w, '"');
+	while (n) {
+		size_t k = n < sizeof w->b / 8 ? n : sizeof w->b / 8;
+		escaped(w, s, k);
+		s += k;
+		n -= k;
 	}
 	putch(w, '"');
 }
