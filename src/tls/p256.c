@@ -7,6 +7,7 @@
 
 #include "tls/bytes.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 __extension__ typedef unsigned __int128 u128;
@@ -330,18 +331,160 @@ static void scalar_mul(jac *r, const uint8_t k[32], const jac *p)
 	tls_wipe(&sum, sizeof sum);
 }
 
+/* ---- the base point: a table instead of doublings ------------------- */
+
+/* Affine points in Montgomery form: BASE[i][j - 1] = j * 16^i * G. k*G is
+ * then the sum over k's 64 digits of BASE[i][digit i], 64 additions and
+ * no doublings, about three times faster than the window loop. Built on
+ * first use (about 0.75 ms, 60 KB) and kept for the process. */
+typedef struct {
+	fe x, y;
+} aff;
+
+static aff BASE[64][15];
+static int base_ready;
+
+/* All of a Jacobian points to affine with one inversion (Montgomery's
+ * trick: invert the product, then peel the factors off). */
+static void to_affine_all(aff *out, const jac *in, size_t n, fe *acc)
+{
+	fe inv, t;
+	memcpy(acc[0], in[0].z, sizeof(fe));
+	for (size_t i = 1; i < n; i++)
+		fe_mul(acc[i], acc[i - 1], in[i].z);
+	fe_inv(inv, acc[n - 1]);
+	for (size_t i = n; i-- > 0;) {
+		fe zi, zi2;
+		if (i) {
+			fe_mul(zi, inv, acc[i - 1]);
+			fe_mul(inv, inv, in[i].z);
+		} else {
+			memcpy(zi, inv, sizeof zi);
+		}
+		fe_sqr(zi2, zi);
+		fe_mul(out[i].x, in[i].x, zi2);
+		fe_mul(t, zi2, zi);
+		fe_mul(out[i].y, in[i].y, t);
+	}
+}
+
+/* 1 once BASE is filled; its scratch (120 KB) is on the heap only while
+ * building. Without memory, k*G goes through the window loop. */
+static int base_table(void)
+{
+	if (base_ready)
+		return 1;
+	jac *pts = malloc(64 * 15 * sizeof *pts);
+	fe *acc = malloc(64 * 15 * sizeof *acc);
+	if (pts && acc) {
+		jac g;
+		memcpy(g.x, GX, sizeof g.x);
+		memcpy(g.y, GY, sizeof g.y);
+		memcpy(g.z, MONT_ONE, sizeof g.z);
+		for (int i = 0; i < 64; i++) {
+			jac *row = &pts[15 * i];
+			row[0] = g;
+			dbl(&row[1], &g);
+			for (int j = 2; j < 15; j++)
+				add(&row[j], &row[j - 1], &g);
+			for (int s = 0; s < 4; s++)
+				dbl(&g, &g);
+		}
+		to_affine_all(&BASE[0][0], pts, 64 * 15, acc);
+		base_ready = 1;
+	}
+	free(pts);
+	free(acc);
+	return base_ready;
+}
+
+/* madd-2007-bl: r = p + (q.x, q.y, 1). H = X2 Z1^2 - X1, r = 2(Y2 Z1^3 - Y1),
+ * I = 4H^2, J = H I, V = X1 I; X3 = r^2 - J - 2V, Y3 = r(V - X3) - 2 Y1 J,
+ * Z3 = (Z1 + H)^2 - Z1^2 - H^2. Infinity p gives q; equal points cannot
+ * occur for a scalar below the group order (see base_mul). */
+static void add_affine(jac *r, const jac *p, const aff *q)
+{
+	if (fe_is_zero(p->z)) {
+		memcpy(r->x, q->x, sizeof r->x);
+		memcpy(r->y, q->y, sizeof r->y);
+		memcpy(r->z, MONT_ONE, sizeof r->z);
+		return;
+	}
+	fe z1z1, u2, s2, h, hh, i, j, rr, v, t, x3, y3, z3;
+	fe_sqr(z1z1, p->z);
+	fe_mul(u2, q->x, z1z1);
+	fe_mul(s2, q->y, p->z);
+	fe_mul(s2, s2, z1z1);
+	fe_sub(h, u2, p->x);
+	fe_sub(rr, s2, p->y);
+	fe_add(rr, rr, rr);
+	fe_sqr(hh, h);
+	fe_add(i, hh, hh);
+	fe_add(i, i, i);
+	fe_mul(j, h, i);
+	fe_mul(v, p->x, i);
+	fe_sqr(x3, rr);
+	fe_sub(x3, x3, j);
+	fe_sub(x3, x3, v);
+	fe_sub(x3, x3, v);
+	fe_sub(t, v, x3);
+	fe_mul(y3, rr, t);
+	fe_mul(t, p->y, j);
+	fe_add(t, t, t);
+	fe_sub(y3, y3, t);
+	fe_add(t, p->z, h);
+	fe_sqr(t, t);
+	fe_sub(t, t, z1z1);
+	fe_sub(z3, t, hh);
+	memcpy(r->x, x3, sizeof x3);
+	memcpy(r->y, y3, sizeof y3);
+	memcpy(r->z, z3, sizeof z3);
+}
+
+/* k*G, digit by digit from the bottom. The accumulator holds the value of
+ * the digits so far, below 16^i, while the entry added is d * 16^i: they
+ * never meet, so no doubling case. A zero digit selects nothing (all
+ * zeros, a stand-in that takes the general path) and its sum is thrown
+ * away. */
+static void base_mul(jac *r, const uint8_t k[32])
+{
+	jac acc, sum;
+	memset(&acc, 0, sizeof acc);
+	for (int i = 0; i < 64; i++) {
+		unsigned d = digit(k, i);
+		aff e;
+		memset(&e, 0, sizeof e);
+		for (unsigned j = 1; j <= 15; j++) {
+			uint64_t x = (uint64_t)(j ^ d);
+			uint64_t hit = 0 - (1 ^ ((x | (0 - x)) >> 63));
+			uint64_t *dst = (uint64_t *)&e;
+			const uint64_t *src = (const uint64_t *)&BASE[i][j - 1];
+			for (size_t w = 0; w < sizeof e / sizeof *dst; w++)
+				dst[w] ^= hit & (dst[w] ^ src[w]);
+		}
+		add_affine(&sum, &acc, &e);
+		jac_cmov(&acc, &sum, 0 - (((uint64_t)d + 15) >> 4)); /* d != 0 */
+	}
+	*r = acc;
+	tls_wipe(&sum, sizeof sum);
+}
+
 int tls_p256_mul(const uint8_t k[32], const uint8_t *px, const uint8_t *py, uint8_t qx[32], uint8_t *qy)
 {
 	jac p, q;
 	if (px) {
 		if (!py || fe_from_bytes(p.x, px) || fe_from_bytes(p.y, py))
 			return -1;
+		memcpy(p.z, MONT_ONE, sizeof p.z);
+		scalar_mul(&q, k, &p);
+	} else if (base_table()) {
+		base_mul(&q, k);
 	} else {
 		memcpy(p.x, GX, sizeof p.x);
 		memcpy(p.y, GY, sizeof p.y);
+		memcpy(p.z, MONT_ONE, sizeof p.z);
+		scalar_mul(&q, k, &p);
 	}
-	memcpy(p.z, MONT_ONE, sizeof p.z);
-	scalar_mul(&q, k, &p);
 	int rc = -1;
 	if (!fe_is_zero(q.z)) {
 		fe zi, zi2, v;
