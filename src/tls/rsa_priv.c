@@ -9,9 +9,12 @@
  * kernel would cost time, not a wrong answer. */
 #include "tls/rsa_priv.h"
 
+#include "tls/bytes.h"
+#include "tls/crypto.h"
 #include "tls/mont52.h"
 
 #include <gmp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MASK52 ((UINT64_C(1) << 52) - 1)
@@ -65,7 +68,9 @@ static void setup(tls_m52_job *j, uint64_t ew[EXP_WORDS], mpz_srcptr c, mpz_srcp
 	memset(ew, 0, EXP_WORDS * sizeof ew[0]);
 	mpz_export(ew, &n, -1, sizeof ew[0], 0, 0, e);
 	j->exp = ew;
-	j->exp_bits = mpz_sizeinbase(e, 2);
+	/* As many windows as the modulus has bits, not the exponent: the
+	 * running time must not tell dP's or dQ's length. */
+	j->exp_bits = mpz_sizeinbase(m, 2);
 }
 
 /* m = c^d mod n with the kernel; 0, or -1 when it cannot or its answer
@@ -99,6 +104,99 @@ static int crt_pair(const rsa_key *key, mpz_srcptr c, mpz_ptr m)
 	return ok ? 0 : -1;
 }
 
+static unsigned long kernel_uses;
+
+unsigned long tls_rsa_kernel_uses(void)
+{
+	return kernel_uses;
+}
+
+/* Blinding, as libtomcrypt's rsa_exptmod does it: the kernel and the
+ * recombination see c * r^e mod n, never a chosen c, so their timing says
+ * nothing about the primes. libtomcrypt draws r from the system; here r
+ * comes from SHA-256 over the private exponent and a counter, because the
+ * engine takes nothing from the system (whoever could compute r holds d
+ * already). A fresh r costs an inversion and an exponentiation, so, as
+ * OpenSSL does, the pair (r^e, 1/r) is squared after each use and drawn
+ * afresh every BLIND_USES uses or when the key changes. */
+#define BLIND_USES 32
+
+static struct {
+	int ready;
+	unsigned uses;
+	unsigned long draws;
+	mpz_t n, a, ai; /* a = r^e, ai = 1/r, mod n */
+} bl;
+
+static int blind_draw(const rsa_key *key)
+{
+	mpz_srcptr n = key->N, d = key->d;
+	size_t nb = (mpz_sizeinbase(n, 2) + 7) / 8, rb = nb + 16, dl = 0;
+	int h = tls_hash_sha256(), ok = 0;
+	uint8_t *buf = malloc(nb + rb + 32);
+	if (!buf || h < 0 || mpz_sizeinbase(d, 2) > 8 * nb) {
+		free(buf);
+		return -1;
+	}
+	if (!bl.ready)
+		mpz_inits(bl.n, bl.a, bl.ai, NULL);
+	bl.ready = 1;
+	uint8_t *out = buf + nb;
+	mpz_export(buf, &dl, 1, 1, 0, 0, d);
+	for (int attempt = 0; !ok && attempt < 8; attempt++, bl.draws++) {
+		for (size_t at = 0, blk = 0; at < rb; at += 32, blk++) {
+			hash_state st;
+			uint8_t ctr[9];
+			for (int i = 0; i < 8; i++)
+				ctr[i] = (uint8_t)(bl.draws >> (8 * i));
+			ctr[8] = (uint8_t)blk;
+			hash_descriptor[h].init(&st);
+			hash_descriptor[h].process(&st, buf, (unsigned long)dl);
+			hash_descriptor[h].process(&st, ctr, sizeof ctr);
+			hash_descriptor[h].done(&st, out + at);
+		}
+		mpz_import(bl.a, rb, 1, 1, 0, 0, out);
+		mpz_mod(bl.a, bl.a, n); /* r, for now */
+		ok = mpz_sgn(bl.a) && mpz_invert(bl.ai, bl.a, n);
+	}
+	if (ok) {
+		mpz_powm(bl.a, bl.a, (mpz_srcptr)key->e, n);
+		mpz_set(bl.n, n);
+		bl.uses = 0;
+	}
+	tls_wipe(buf, nb + rb + 32);
+	free(buf);
+	return ok ? 0 : -1;
+}
+
+/* m = c^d mod n through the kernel, blinded: c' = c * r^e, m = m' / r. */
+static int blinded_pair(const rsa_key *key, mpz_srcptr c, mpz_ptr m)
+{
+	mpz_srcptr n = key->N;
+	if (!tls_m52_available())
+		return -1;
+	if ((!bl.ready || bl.uses >= BLIND_USES || mpz_cmp(bl.n, n)) && blind_draw(key))
+		return -1;
+	mpz_t cb;
+	mpz_init(cb);
+	mpz_mul(cb, c, bl.a);
+	mpz_mod(cb, cb, n);
+	int rc = crt_pair(key, cb, m);
+	if (!rc) {
+		mpz_mul(m, m, bl.ai);
+		mpz_mod(m, m, n);
+		kernel_uses++;
+	}
+	/* The next r is r^2: (r^e)^2 and (1/r)^2. */
+	mpz_mul(bl.a, bl.a, bl.a);
+	mpz_mod(bl.a, bl.a, n);
+	mpz_mul(bl.ai, bl.ai, bl.ai);
+	mpz_mod(bl.ai, bl.ai, n);
+	bl.uses++;
+	mpz_clear(cb);
+	return rc;
+}
+
 int tls_rsa_private(const rsa_key *key, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
 {
 	if (!key || !in || !out || !out_len || !in_len)
@@ -111,7 +209,7 @@ int tls_rsa_private(const rsa_key *key, const uint8_t *in, size_t in_len, uint8_
 	mpz_inits(c, m, NULL);
 	mpz_import(c, in_len, 1, 1, 0, 0, in);
 	int rc = -1;
-	if (mpz_cmp(c, n) < 0 && crt_pair(key, c, m) == 0) {
+	if (mpz_cmp(c, n) < 0 && blinded_pair(key, c, m) == 0) {
 		size_t len = (mpz_sizeinbase(m, 2) + 7) / 8, w = 0;
 		memset(out, 0, k);
 		if (mpz_sgn(m))

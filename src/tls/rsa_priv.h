@@ -4,7 +4,8 @@
  * The exponentiation splits over the primes (CRT). When the CPU has
  * AVX-512 IFMA and both primes fit its 1038-bit limit (RSA-2048 and
  * smaller), the two halves run together in mont52.c; otherwise, or if
- * the check of the result fails, libtomcrypt's rsa_exptmod does it. */
+ * the check of the result fails, libtomcrypt's rsa_exptmod does it. The
+ * kernel's input is blinded (c * r^e), as libtomcrypt blinds its own. */
 #ifndef TLS_RSA_PRIV_H
 #define TLS_RSA_PRIV_H
 
@@ -12,6 +13,10 @@
 #include <stdint.h>
 
 #include <tomcrypt.h>
+
+/* How many private operations the kernel answered (the rest went to
+ * libtomcrypt): for tests and the bench. */
+unsigned long tls_rsa_kernel_uses(void);
 
 /* out = in^d mod n, big-endian, exactly the modulus' length in bytes
  * (*out_len in: room, out: length). in must be below n. 0 or -1. */

@@ -189,7 +189,7 @@ static int free_key(void **state)
 static void random_below_n(tls_rng *rng, const rsa_key *key, uint8_t *out, size_t k)
 {
 	assert_int_equal(tls_rng_read(rng, out, k), 0);
-	out[0] &= 0x7f; /* below 2^(8k-1) <= n for these moduli */
+	out[0] = 0; /* below 2^(8k-8) < n */
 	(void)key;
 }
 
@@ -203,6 +203,7 @@ static void test_private_matches_libtomcrypt(void **state)
 	uint8_t in[512], got[512], want[512];
 	for (int on = 0; on < 2; on++) {
 		tls_m52_enable(on);
+		unsigned long uses = tls_rsa_kernel_uses();
 		for (int i = 0; i < 40; i++) {
 			random_below_n(&rng, &server_key, in, k);
 			if (i == 0)
@@ -216,6 +217,9 @@ static void test_private_matches_libtomcrypt(void **state)
 			assert_int_equal(gl, wl);
 			assert_memory_equal(got, want, wl);
 		}
+		/* The kernel answered every one (a failed check would have
+		 * fallen back silently); 40 is past a blinding redraw. */
+		assert_int_equal(tls_rsa_kernel_uses() - uses, on && tls_m52_available() ? 40 : 0);
 	}
 	tls_m52_enable(1);
 	/* n itself, and anything above it, is not a ciphertext. */
@@ -352,6 +356,94 @@ static void test_big_key_falls_back(void **state)
 	tls_rng_free(&rng);
 }
 
+static void mpz_bytes(mpz_srcptr v, uint8_t *out, unsigned long *len)
+{
+	size_t n = 0;
+	mpz_export(out, &n, 1, 1, 0, 0, v);
+	*len = (unsigned long)n;
+}
+
+/* A key from two random primes of the given size, e = 65537. */
+static void key_with_primes(unsigned bits, unsigned seed, rsa_key *key)
+{
+	gmp_randstate_t rs;
+	gmp_randinit_default(rs);
+	gmp_randseed_ui(rs, seed);
+	mpz_t p, q, n, e, d, phi, t, dp, dq, qp;
+	mpz_inits(p, q, n, e, d, phi, t, dp, dq, qp, NULL);
+	mpz_set_ui(e, 65537);
+	for (int k = 0; k < 2; k++) {
+		mpz_ptr x = k ? q : p;
+		do {
+			mpz_urandomb(x, rs, bits);
+			mpz_setbit(x, bits - 1);
+			mpz_nextprime(x, x);
+			mpz_sub_ui(t, x, 1);
+			mpz_gcd(t, t, e);
+		} while (mpz_sizeinbase(x, 2) != bits || mpz_cmp_ui(t, 1));
+	}
+	mpz_mul(n, p, q);
+	mpz_sub_ui(t, p, 1);
+	mpz_sub_ui(phi, q, 1);
+	mpz_mul(phi, phi, t);
+	assert_true(mpz_invert(d, e, phi));
+	mpz_sub_ui(t, p, 1);
+	mpz_mod(dp, d, t);
+	mpz_sub_ui(t, q, 1);
+	mpz_mod(dq, d, t);
+	assert_true(mpz_invert(qp, q, p));
+	uint8_t b[7][300];
+	unsigned long l[7];
+	mpz_srcptr v[7] = {n, e, d, p, q, dp, dq};
+	for (int i = 0; i < 7; i++)
+		mpz_bytes(v[i], b[i], &l[i]);
+	uint8_t qpb[300];
+	unsigned long qpl;
+	mpz_bytes(qp, qpb, &qpl);
+	assert_int_equal(rsa_set_key(b[0], l[0], b[1], l[1], b[2], l[2], key), CRYPT_OK);
+	assert_int_equal(rsa_set_factors(b[3], l[3], b[4], l[4], key), CRYPT_OK);
+	assert_int_equal(rsa_set_crt_params(b[5], l[5], b[6], l[6], qpb, qpl, key), CRYPT_OK);
+	mpz_clears(p, q, n, e, d, phi, t, dp, dq, qp, NULL);
+	gmp_randclear(rs);
+}
+
+/* Primes at the kernel's limit (1038 bits) go through it; one bit more
+ * and libtomcrypt answers. Switching keys redraws the blinding. */
+static void test_prime_size_limit(void **state)
+{
+	(void)state;
+	tls_m52_enable(1);
+	tls_rng rng;
+	assert_int_equal(tls_rng_seed(&rng, 11, "limit"), 0);
+	for (unsigned bits = 1037; bits <= 1039; bits++) {
+		rsa_key key;
+		key_with_primes(bits, bits, &key);
+		size_t k = (size_t)rsa_get_size(&key);
+		uint8_t in[300], got[300], want[300];
+		for (int i = 0; i < 3; i++) {
+			random_below_n(&rng, &key, in, k);
+			unsigned long uses = tls_rsa_kernel_uses(), wl = sizeof want;
+			size_t gl = sizeof got;
+			assert_int_equal(rsa_exptmod(in, (unsigned long)k, want, &wl, PK_PRIVATE, &key), CRYPT_OK);
+			assert_int_equal(tls_rsa_private(&key, in, k, got, &gl), 0);
+			assert_int_equal(gl, wl);
+			assert_memory_equal(got, want, wl);
+			assert_int_equal(tls_rsa_kernel_uses() - uses, bits <= TLS_M52_MAX_BITS && tls_m52_available());
+			/* and back to the server's key */
+			random_below_n(&rng, &server_key, in, (size_t)rsa_get_size(&server_key));
+			wl = sizeof want;
+			gl = sizeof got;
+			assert_int_equal(rsa_exptmod(in, (unsigned long)rsa_get_size(&server_key), want, &wl, PK_PRIVATE,
+						     &server_key),
+					 CRYPT_OK);
+			assert_int_equal(tls_rsa_private(&server_key, in, (size_t)rsa_get_size(&server_key), got, &gl), 0);
+			assert_memory_equal(got, want, wl);
+		}
+		rsa_free(&key);
+	}
+	tls_rng_free(&rng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_decrypt48),
 		cmocka_unit_test(test_sign_matches_libtomcrypt),
 		cmocka_unit_test(test_big_key_falls_back),
+		cmocka_unit_test(test_prime_size_limit),
 	};
 	return cmocka_run_group_tests(tests, load_key, free_key);
 }
