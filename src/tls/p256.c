@@ -400,16 +400,10 @@ static int base_table(void)
 
 /* madd-2007-bl: r = p + (q.x, q.y, 1). H = X2 Z1^2 - X1, r = 2(Y2 Z1^3 - Y1),
  * I = 4H^2, J = H I, V = X1 I; X3 = r^2 - J - 2V, Y3 = r(V - X3) - 2 Y1 J,
- * Z3 = (Z1 + H)^2 - Z1^2 - H^2. Infinity p gives q; equal points cannot
- * occur for a scalar below the group order (see base_mul). */
+ * Z3 = (Z1 + H)^2 - Z1^2 - H^2. No special case: base_mul never adds equal
+ * points and handles infinity itself. */
 static void add_affine(jac *r, const jac *p, const aff *q)
 {
-	if (fe_is_zero(p->z)) {
-		memcpy(r->x, q->x, sizeof r->x);
-		memcpy(r->y, q->y, sizeof r->y);
-		memcpy(r->z, MONT_ONE, sizeof r->z);
-		return;
-	}
 	fe z1z1, u2, s2, h, hh, i, j, rr, v, t, x3, y3, z3;
 	fe_sqr(z1z1, p->z);
 	fe_mul(u2, q->x, z1z1);
@@ -443,13 +437,18 @@ static void add_affine(jac *r, const jac *p, const aff *q)
 
 /* k*G, digit by digit from the bottom. The accumulator holds the value of
  * the digits so far, below 16^i, while the entry added is d * 16^i: they
- * never meet, so no doubling case. A zero digit selects nothing (all
- * zeros, a stand-in that takes the general path) and its sum is thrown
- * away. */
+ * never meet (for any 32-byte k, since 15 * 16^63 < n), so no doubling
+ * case. Every round does the same work: a zero digit selects all zeros,
+ * whose sum is computed and thrown away, and while the accumulator is
+ * still infinity (stood in by (1, 1, 0), which keeps H away from zero)
+ * the entry itself is taken instead of the sum, by mask. */
 static void base_mul(jac *r, const uint8_t k[32])
 {
-	jac acc, sum;
-	memset(&acc, 0, sizeof acc);
+	jac acc, sum, alone;
+	memcpy(acc.x, MONT_ONE, sizeof acc.x);
+	memcpy(acc.y, MONT_ONE, sizeof acc.y);
+	memset(acc.z, 0, sizeof acc.z);
+	memcpy(alone.z, MONT_ONE, sizeof alone.z);
 	for (int i = 0; i < 64; i++) {
 		unsigned d = digit(k, i);
 		aff e;
@@ -463,10 +462,14 @@ static void base_mul(jac *r, const uint8_t k[32])
 				dst[w] ^= hit & (dst[w] ^ src[w]);
 		}
 		add_affine(&sum, &acc, &e);
+		memcpy(alone.x, e.x, sizeof alone.x);
+		memcpy(alone.y, e.y, sizeof alone.y);
+		jac_cmov(&sum, &alone, 0 - fe_is_zero(acc.z));
 		jac_cmov(&acc, &sum, 0 - (((uint64_t)d + 15) >> 4)); /* d != 0 */
 	}
 	*r = acc;
 	tls_wipe(&sum, sizeof sum);
+	tls_wipe(&alone, sizeof alone);
 }
 
 int tls_p256_mul(const uint8_t k[32], const uint8_t *px, const uint8_t *py, uint8_t qx[32], uint8_t *qy)

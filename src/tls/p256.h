@@ -7,11 +7,14 @@
  * times faster. Key generation, encoding and point checks stay with
  * libtomcrypt and tls/ecdsa.c; only the multiplication moves here.
  *
- * Timing: the window's table is read in full for every lookup and the
- * field arithmetic has no branch on values. The point addition branches
- * on the point at infinity and on equal inputs; with a secret scalar the
- * first happens only while the scalar's leading 4-bit digits are zero, the
- * second never for a valid point and a scalar below the group order. */
+ * Timing: tables are read in full for every lookup and the field
+ * arithmetic has no branch on values. The base-point path does the same
+ * work for every scalar. The window loop for other points branches in its
+ * point addition on the point at infinity, which with a secret scalar
+ * happens while the scalar's leading 4-bit digits are zero (for the
+ * one-use ECDHE keys here that tells a few top bits of a key used once),
+ * and on equal inputs, which a valid point and a scalar below the group
+ * order never give. */
 #ifndef TLS_P256_H
 #define TLS_P256_H
 

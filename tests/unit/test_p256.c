@@ -93,6 +93,15 @@ static void sub_small(uint8_t k[32], unsigned d)
 	}
 }
 
+static void add_small(uint8_t k[32], unsigned d)
+{
+	for (int i = 31; i >= 0 && d; i--) {
+		unsigned v = k[i] + d;
+		k[i] = (uint8_t)v;
+		d = v >> 8;
+	}
+}
+
 static void test_edges(void **state)
 {
 	(void)state;
@@ -109,6 +118,17 @@ static void test_edges(void **state)
 	check(k, NULL, NULL);
 	memset(k, 0xff, 32); /* above n: the same as k mod n */
 	check(k, NULL, NULL);
+	/* n + j: the window loop meets equal points on the way (its doubling
+	 * case), on G and on another point. */
+	uint8_t m[32] = {0}, px[32], py[32];
+	m[31] = 77;
+	assert_int_equal(tls_p256_mul(m, NULL, NULL, px, py), 0);
+	for (unsigned j = 1; j <= 40; j++) {
+		order(k);
+		add_small(k, j);
+		check(k, NULL, NULL);
+		check(k, px, py);
+	}
 	memset(k, 0, 32);
 	k[0] = 0x80;
 	check(k, NULL, NULL);
