@@ -20,6 +20,35 @@ finish() {
 	echo "$PASS $FAIL" >>"${E2E_TALLY:-/dev/null}"
 	[ "$FAIL" = 0 ]
 }
+# jq 1.6 exits 0 under -e when its input is empty, so a check of a
+# command that printed nothing would pass. Under -e, an empty input file
+# (the last argument) fails here instead.
+jq() {
+	local a
+	for a in "$@"; do
+		if [ "$a" = -e ] && [ -f "${!#}" ] && [ ! -s "${!#}" ]; then
+			echo "jq: ${!#} is empty" >&2
+			return 5
+		fi
+	done
+	command jq "$@"
+}
+# start_capture FILE PORT: tshark on the loopback for one TCP port into
+# FILE, in the background (sets CAPTURE_PID). Returns once dumpcap has
+# written the file's header: the interface is open and its filter set,
+# so nothing sent afterwards is missed ("Capturing on" alone came too
+# early on a loaded machine, and the ClientHello went unrecorded).
+start_capture() {
+	local out=$1 port=$2
+	tshark -i lo -f "tcp port $port" -w "$out" -a duration:10 >"$TMP/ts.out" 2>"$TMP/ts.err" &
+	CAPTURE_PID=$!
+	for _ in $(seq 100); do
+		grep -q "Capturing on" "$TMP/ts.err" 2>/dev/null && [ -s "$out" ] && return 0
+		sleep 0.1
+	done
+	kill "$CAPTURE_PID" 2>/dev/null
+	return 1
+}
 # Waits (bounded) until a file contains a pattern.
 wait_for() {
 	local file=$1 pattern=$2 tries=${3:-50}

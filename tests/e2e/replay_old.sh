@@ -22,9 +22,8 @@ capture() { # VERSION-FLAG SUITE ETM(yes|no) FILE.pcapng KEYLOG
 	local srv=$!
 	wait_for "$TMP/srv.out" '^ACCEPT' 50 || return 1
 	port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/srv.out")
-	tshark -i lo -f "tcp port $port" -w "$out" -a duration:10 >"$TMP/ts.out" 2>"$TMP/ts.err" &
-	local ts=$!
-	wait_for "$TMP/ts.err" "Capturing on" 100 || { kill "$ts"; return 1; }
+	start_capture "$out" "$port" || return 1
+	local ts=$CAPTURE_PID
 	(echo hello; sleep 2) | timeout 6 openssl s_client -connect "127.0.0.1:$port" "$ver" -cipher "$suite" \
 		"${E[@]}" -keylogfile "$keys" -quiet -no_ign_eof >"$TMP/cli.out" 2>&1
 	# the client is done; the server would linger until its stdin ends
