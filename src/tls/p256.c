@@ -184,6 +184,28 @@ typedef struct {
 	fe x, y, z;
 } jac;
 
+static void jac_set(jac *r, const fe x, const fe y, const fe z)
+{
+	memcpy(r->x, x, sizeof(fe));
+	memcpy(r->y, y, sizeof(fe));
+	memcpy(r->z, z, sizeof(fe));
+}
+
+/* The end both additions share: X3 = r^2 - J - 2V, Y3 = r(V - X3) - 2 S1 J. */
+static void add_tail(fe x3, fe y3, const fe rr, const fe j, const fe v, const fe s1)
+{
+	fe t;
+	fe_sqr(x3, rr);
+	fe_sub(x3, x3, j);
+	fe_sub(x3, x3, v);
+	fe_sub(x3, x3, v);
+	fe_sub(t, v, x3);
+	fe_mul(y3, rr, t);
+	fe_mul(t, s1, j);
+	fe_add(t, t, t);
+	fe_sub(y3, y3, t);
+}
+
 /* dbl-2001-b (a = -3): delta = Z^2, gamma = Y^2, beta = X*gamma,
  * alpha = 3(X - delta)(X + delta); X3 = alpha^2 - 8 beta,
  * Z3 = (Y + Z)^2 - gamma - delta, Y3 = alpha(4 beta - X3) - 8 gamma^2.
@@ -215,9 +237,7 @@ static void dbl(jac *r, const jac *p)
 	fe_add(t2, t2, t2);
 	fe_add(t2, t2, t2); /* 8 gamma^2 */
 	fe_sub(y3, y3, t2);
-	memcpy(r->x, x3, sizeof x3);
-	memcpy(r->y, y3, sizeof y3);
-	memcpy(r->z, z3, sizeof z3);
+	jac_set(r, x3, y3, z3);
 }
 
 /* add-2007-bl: U1 = X1 Z2^2, U2 = X2 Z1^2, S1 = Y1 Z2^3, S2 = Y2 Z1^3,
@@ -257,23 +277,13 @@ static void add(jac *r, const jac *p, const jac *q)
 	fe_mul(j, h, i);
 	fe_add(rr, rr, rr);
 	fe_mul(v, u1, i);
-	fe_sqr(x3, rr);
-	fe_sub(x3, x3, j);
-	fe_sub(x3, x3, v);
-	fe_sub(x3, x3, v);
-	fe_sub(t, v, x3);
-	fe_mul(y3, rr, t);
-	fe_mul(t, s1, j);
-	fe_add(t, t, t);
-	fe_sub(y3, y3, t);
+	add_tail(x3, y3, rr, j, v, s1);
 	fe_add(t, p->z, q->z);
 	fe_sqr(t, t);
 	fe_sub(t, t, z1z1);
 	fe_sub(t, t, z2z2);
 	fe_mul(z3, t, h);
-	memcpy(r->x, x3, sizeof x3);
-	memcpy(r->y, y3, sizeof y3);
-	memcpy(r->z, z3, sizeof z3);
+	jac_set(r, x3, y3, z3);
 }
 
 /* r = mask ? a : r, limb by limb. */
@@ -417,22 +427,12 @@ static void add_affine(jac *r, const jac *p, const aff *q)
 	fe_add(i, i, i);
 	fe_mul(j, h, i);
 	fe_mul(v, p->x, i);
-	fe_sqr(x3, rr);
-	fe_sub(x3, x3, j);
-	fe_sub(x3, x3, v);
-	fe_sub(x3, x3, v);
-	fe_sub(t, v, x3);
-	fe_mul(y3, rr, t);
-	fe_mul(t, p->y, j);
-	fe_add(t, t, t);
-	fe_sub(y3, y3, t);
+	add_tail(x3, y3, rr, j, v, p->y);
 	fe_add(t, p->z, h);
 	fe_sqr(t, t);
 	fe_sub(t, t, z1z1);
 	fe_sub(z3, t, hh);
-	memcpy(r->x, x3, sizeof x3);
-	memcpy(r->y, y3, sizeof y3);
-	memcpy(r->z, z3, sizeof z3);
+	jac_set(r, x3, y3, z3);
 }
 
 /* k*G, digit by digit from the bottom. The accumulator holds the value of
