@@ -318,6 +318,20 @@ void tls_hex(char *out, const uint8_t *p, size_t n)
 	out[2 * n] = 0;
 }
 
+uint64_t tls_load_be64(const uint8_t p[8])
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void tls_store_be64(uint8_t p[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
 void tls_wipe(void *p, size_t n)
 {
 	if (p && n)

@@ -90,6 +90,10 @@ int tls_rd_done(tls_rd *r);
 /* Adds a span at the cursor without reading (for meanings decided later). */
 tls_span *tls_rd_last(tls_rd *r);
 
+/* Big-endian 64-bit words (sequence numbers, GHASH blocks, field limbs). */
+uint64_t tls_load_be64(const uint8_t p[8]);
+void tls_store_be64(uint8_t p[8], uint64_t v);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void tls_hex(char *out, const uint8_t *p, size_t n);
 

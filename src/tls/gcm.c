@@ -5,20 +5,6 @@
 
 #include <string.h>
 
-static uint64_t be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 /* x = x * h in GF(2^128), GCM's bit order (SP 800-38D 6.3): the first
  * bit of the block is the coefficient of x^0, and the field polynomial
  * x^128 + x^7 + x^2 + x + 1 shows up as R = 11100001 || 0^120. Every bit
@@ -46,8 +32,8 @@ static void ghash(uint64_t y[2], const uint64_t h[2], const uint8_t *p, size_t n
 		uint8_t blk[16] = {0};
 		size_t k = n < 16 ? n : 16;
 		memcpy(blk, p, k);
-		y[0] ^= be64(blk);
-		y[1] ^= be64(blk + 8);
+		y[0] ^= tls_load_be64(blk);
+		y[1] ^= tls_load_be64(blk + 8);
 		gf_mul(y, h);
 		p += k;
 		n -= k;
@@ -64,8 +50,8 @@ int tls_gcm_init(tls_gcm *g, const uint8_t *key, size_t key_len)
 	if (g->cipher < 0 || cipher_descriptor[g->cipher].setup(key, (int)key_len, 0, &g->aes) != CRYPT_OK ||
 	    cipher_descriptor[g->cipher].ecb_encrypt(zero, hb, &g->aes) != CRYPT_OK)
 		return -1;
-	g->h[0] = be64(hb);
-	g->h[1] = be64(hb + 8);
+	g->h[0] = tls_load_be64(hb);
+	g->h[1] = tls_load_be64(hb + 8);
 	tls_wipe(hb, sizeof hb);
 	return 0;
 }
@@ -105,8 +91,8 @@ int tls_gcm_run(const tls_gcm *g, const uint8_t nonce[12], const uint8_t *aad, s
 	y[0] ^= (uint64_t)aad_len * 8;
 	y[1] ^= (uint64_t)len * 8;
 	gf_mul(y, g->h);
-	put_be64(tag, y[0] ^ be64(j0));
-	put_be64(tag + 8, y[1] ^ be64(j0 + 8));
+	tls_store_be64(tag, y[0] ^ tls_load_be64(j0));
+	tls_store_be64(tag + 8, y[1] ^ tls_load_be64(j0 + 8));
 	tls_wipe(ks, sizeof ks);
 	tls_wipe(j0, sizeof j0);
 	return 0;

@@ -155,11 +155,8 @@ static int fe_from_bytes(fe r, const uint8_t b[32])
 {
 	fe v;
 	uint64_t borrow = 0;
-	for (int i = 0; i < 4; i++) {
-		v[i] = 0;
-		for (int k = 0; k < 8; k++)
-			v[i] = v[i] << 8 | b[8 * (3 - i) + k];
-	}
+	for (int i = 0; i < 4; i++)
+		v[i] = tls_load_be64(b + 8 * (3 - i));
 	for (int i = 0; i < 4; i++) {
 		u128 d = (u128)v[i] - P[i] - borrow;
 		borrow = (uint64_t)(d >> 64) & 1;
@@ -176,8 +173,7 @@ static void fe_to_bytes(uint8_t b[32], const fe a)
 	fe v;
 	fe_mul(v, a, one); /* out of Montgomery form */
 	for (int i = 0; i < 4; i++)
-		for (int k = 0; k < 8; k++)
-			b[8 * (3 - i) + k] = (uint8_t)(v[i] >> (56 - 8 * k));
+		tls_store_be64(b + 8 * (3 - i), v[i]);
 }
 
 typedef struct {

@@ -33,18 +33,12 @@ static int is_gcm(const tls_protect *p)
 	return p->suite->bulk == TLS_BULK_AES_GCM;
 }
 
-static void put_u64(uint8_t out[8], uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		out[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 /* seq_num + type + version + length: the 13 bytes that bind a record to its
  * place in the stream. CBC MACs them ahead of the data, GCM uses them as AAD. */
 static void pseudo_header(uint8_t h[13], uint64_t seq, uint8_t type, uint16_t version,
 			  size_t len)
 {
-	put_u64(h, seq);
+	tls_store_be64(h, seq);
 	h[8] = type;
 	h[9] = (uint8_t)(version >> 8);
 	h[10] = (uint8_t)version;
@@ -422,7 +416,7 @@ static int seal_gcm(tls_protect *p, const uint8_t h[13], const uint8_t *pt, size
 	rec = out->p + start;
 	/* The sequence number is a nonce that never repeats under one key, and
 	 * costs no randomness (what OpenSSL sends too). */
-	put_u64(rec, p->seq);
+	tls_store_be64(rec, p->seq);
 	gcm_nonce(p, rec, nonce);
 	if (gcm_run(p, nonce, h, pt, rec + GCM_EXPLICIT, pt_len, rec + GCM_EXPLICIT + pt_len,
 		    GCM_ENCRYPT)) {
