@@ -8,7 +8,8 @@
  * < 2m, since 4m < R); only the final result is brought below m. */
 #include "tls/mont52.h"
 
-#include <string.h>
+#include "tls/bytes.h"
+
 
 #define MASK52 ((UINT64_C(1) << 52) - 1)
 #define WIN 5 /* fixed window: 32 table entries, 1 product per 5 squarings */
@@ -234,10 +235,13 @@ TGT void tls_m52_powm2(tls_m52_job *ja, tls_m52_job *jb)
 	amm2(ja->out, acc_a, one, &ma, jb->out, acc_b, one, &mb);
 	reduce_once(ja->out, ja->mod);
 	reduce_once(jb->out, jb->mod);
-	/* The table holds powers of the secret base. */
-	memset(ta, 0, sizeof ta);
-	memset(tb, 0, sizeof tb);
-	__asm__ __volatile__("" : : "r"(ta), "r"(tb) : "memory");
+	/* The tables and accumulators hold powers of the secret base. */
+	tls_wipe(ta, sizeof ta);
+	tls_wipe(tb, sizeof tb);
+	tls_wipe(acc_a, sizeof acc_a);
+	tls_wipe(acc_b, sizeof acc_b);
+	tls_wipe(sel_a, sizeof sel_a);
+	tls_wipe(sel_b, sizeof sel_b);
 }
 
 #else

@@ -96,10 +96,10 @@ static int crt_pair(const rsa_key *key, mpz_srcptr c, mpz_ptr m)
 	mpz_add(m, t, m2);
 	mpz_powm(t, m, (mpz_srcptr)key->e, (mpz_srcptr)key->N);
 	int ok = mpz_cmp(t, c) == 0;
-	memset(&jp, 0, sizeof jp);
-	memset(&jq, 0, sizeof jq);
-	memset(ewp, 0, sizeof ewp);
-	memset(ewq, 0, sizeof ewq);
+	tls_wipe(&jp, sizeof jp);
+	tls_wipe(&jq, sizeof jq);
+	tls_wipe(ewp, sizeof ewp);
+	tls_wipe(ewq, sizeof ewq);
 	mpz_clears(t, m1, m2, NULL);
 	return ok ? 0 : -1;
 }
@@ -295,7 +295,6 @@ unsigned tls_rsa_decrypt48(const rsa_key *key, const uint8_t *in, size_t in_len,
 	for (size_t i = 2; i < k - 49; i++)
 		good &= 1u ^ is_zero(em[i]);
 	memcpy(msg, em + k - 48, 48);
-	memset(em, 0, sizeof em);
-	__asm__ __volatile__("" : : "r"(em) : "memory");
+	tls_wipe(em, sizeof em);
 	return good;
 }
