@@ -282,24 +282,33 @@ static void add(jac *r, const jac *p, const jac *q)
 	jac_set(r, x3, y3, z3);
 }
 
-/* r = mask ? a : r, limb by limb. */
+/* All ones when a == b, else 0; no branch. */
+static uint64_t eq_mask(uint64_t a, uint64_t b)
+{
+	uint64_t x = a ^ b;
+	return ((x | (0 - x)) >> 63) - 1;
+}
+
+/* dst = mask ? src : dst, over n 64-bit words (points of either kind). */
+static void cmov_words(void *dst, const void *src, size_t n, uint64_t mask)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+	for (size_t i = 0; i < n; i++)
+		d[i] ^= mask & (d[i] ^ s[i]);
+}
+
 static void jac_cmov(jac *r, const jac *a, uint64_t mask)
 {
-	uint64_t *d = (uint64_t *)r;
-	const uint64_t *s = (const uint64_t *)a;
-	for (size_t i = 0; i < sizeof *r / sizeof *d; i++)
-		d[i] ^= mask & (d[i] ^ s[i]);
+	cmov_words(r, a, sizeof *r / sizeof(uint64_t), mask);
 }
 
 /* r = t[idx], touching every entry. */
 static void select_entry(jac *r, const jac t[16], unsigned idx)
 {
 	memset(r, 0, sizeof *r);
-	for (unsigned j = 0; j < 16; j++) {
-		uint64_t x = (uint64_t)(j ^ idx);
-		uint64_t hit = 1 ^ ((x | (0 - x)) >> 63);
-		jac_cmov(r, &t[j], 0 - hit);
-	}
+	for (unsigned j = 0; j < 16; j++)
+		jac_cmov(r, &t[j], eq_mask(j, idx));
 }
 
 /* The 4-bit digit w of a big-endian scalar (digit 0 least significant). */
@@ -329,7 +338,7 @@ static void scalar_mul(jac *r, const uint8_t k[32], const jac *p)
 		unsigned d = digit(k, w);
 		select_entry(&sel, t, d);
 		add(&sum, &acc, &sel);
-		jac_cmov(&acc, &sum, 0 - (((uint64_t)d + 15) >> 4)); /* d != 0 */
+		jac_cmov(&acc, &sum, ~eq_mask(d, 0));
 	}
 	*r = acc;
 	tls_wipe(t, sizeof t);
@@ -449,19 +458,13 @@ static void base_mul(jac *r, const uint8_t k[32])
 		unsigned d = digit(k, i);
 		aff e;
 		memset(&e, 0, sizeof e);
-		for (unsigned j = 1; j <= 15; j++) {
-			uint64_t x = (uint64_t)(j ^ d);
-			uint64_t hit = 0 - (1 ^ ((x | (0 - x)) >> 63));
-			uint64_t *dst = (uint64_t *)&e;
-			const uint64_t *src = (const uint64_t *)&BASE[i][j - 1];
-			for (size_t w = 0; w < sizeof e / sizeof *dst; w++)
-				dst[w] ^= hit & (dst[w] ^ src[w]);
-		}
+		for (unsigned j = 1; j <= 15; j++)
+			cmov_words(&e, &BASE[i][j - 1], sizeof e / sizeof(uint64_t), eq_mask(j, d));
 		add_affine(&sum, &acc, &e);
 		memcpy(alone.x, e.x, sizeof alone.x);
 		memcpy(alone.y, e.y, sizeof alone.y);
 		jac_cmov(&sum, &alone, 0 - fe_is_zero(acc.z));
-		jac_cmov(&acc, &sum, 0 - (((uint64_t)d + 15) >> 4)); /* d != 0 */
+		jac_cmov(&acc, &sum, ~eq_mask(d, 0));
 	}
 	*r = acc;
 	tls_wipe(&sum, sizeof sum);
