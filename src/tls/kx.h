@@ -32,6 +32,9 @@ extern const tls_kx_ops tls_kx_rsa, tls_kx_dhe, tls_kx_ecdhe, tls_kx_ecdhe_ecdsa
 int tls_kx_check_cert(tls_conn *c);
 
 const tls_kx_ops *tls_kx_ops_for(const tls_suite *s);
+/* server_can for a method nothing in a ClientHello rules out (RSA, DHE
+ * with the server's own group). */
+int tls_kx_always(const tls_conn *c);
 /* Frees the ephemeral keys (the private ones are overwritten first). */
 void tls_kx_free(tls_kx_state *k);
 /* Sets the premaster in the knowledge (both sides). */

@@ -104,12 +104,6 @@ static int agree(tls_conn *c, const uint8_t *p, size_t pl, const uint8_t *g, siz
 	return 0;
 }
 
-static int can(const tls_conn *c)
-{
-	(void)c;
-	return 1;
-}
-
 static int server_params(tls_conn *c, tls_buf *params)
 {
 	uint8_t p[256], y[256];
@@ -175,5 +169,5 @@ static int server_exchange(tls_conn *c, const uint8_t *body, size_t n)
 	return agree(c, p, sizeof p, ffdhe2048_g, 1, y, yl, "client");
 }
 
-const tls_kx_ops tls_kx_dhe = {TLS_KX_DHE_RSA, can, server_params, client_params, client_exchange,
+const tls_kx_ops tls_kx_dhe = {TLS_KX_DHE_RSA, tls_kx_always, server_params, client_params, client_exchange,
 			       server_exchange};

@@ -9,12 +9,6 @@
 
 #include <string.h>
 
-static int can(const tls_conn *c)
-{
-	(void)c;
-	return 1;
-}
-
 static int client_exchange(tls_conn *c, tls_buf *body)
 {
 	uint8_t pms[48], enc[1024];
@@ -68,5 +62,5 @@ static int server_exchange(tls_conn *c, const uint8_t *body, size_t n)
 	return 0;
 }
 
-const tls_kx_ops tls_kx_rsa = {TLS_KX_RSA, can, NULL, NULL, client_exchange, server_exchange};
+const tls_kx_ops tls_kx_rsa = {TLS_KX_RSA, tls_kx_always, NULL, NULL, client_exchange, server_exchange};
 
