@@ -204,6 +204,22 @@ static int record_iv(tls_protect *p, tls_rng *rng, uint8_t *rec, uint8_t iv[AES_
 	return 0;
 }
 
+/* The start both CBC seals share: room for a total-byte record at the end
+ * of out, its IV (drawn, or TLS 1.0's chained one) and the plaintext after
+ * it. Returns where the record starts (out->len unchanged), or NULL. */
+static uint8_t *cbc_begin(tls_protect *p, tls_rng *rng, const uint8_t *pt, size_t pt_len, size_t total,
+			  tls_buf *out, uint8_t iv[AES_BLOCK])
+{
+	if (tls_buf_reserve(out, total))
+		return NULL;
+	uint8_t *rec = out->p + out->len;
+	if (record_iv(p, rng, rec, iv))
+		return NULL;
+	if (pt_len)
+		memcpy(rec + explicit_iv_len(p), pt, pt_len);
+	return rec;
+}
+
 /* RFC 7366: pad and encrypt the data alone, then MAC the header (with the
  * length of IV + ciphertext) and IV + ciphertext, and append the MAC. */
 static int seal_etm(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
@@ -211,17 +227,13 @@ static int seal_etm(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uin
 {
 	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	size_t pad = AES_BLOCK - 1 - pt_len % AES_BLOCK;
-	size_t body = pt_len + pad + 1, start = out->len;
-	uint8_t hh[13], iv[AES_BLOCK], *rec;
+	size_t body = pt_len + pad + 1;
+	uint8_t hh[13], iv[AES_BLOCK];
+	uint8_t *rec = cbc_begin(p, rng, pt, pt_len, ivl + body + mac_len, out, iv);
 	int rc;
 
-	if (tls_buf_reserve(out, ivl + body + mac_len))
+	if (!rec)
 		return TLS_ERR_INTERNAL;
-	rec = out->p + start;
-	if (record_iv(p, rng, rec, iv))
-		return TLS_ERR_INTERNAL;
-	if (pt_len)
-		memcpy(rec + ivl, pt, pt_len);
 	memset(rec + ivl + pt_len, (int)pad, pad + 1);
 	rc = cbc_seal_blocks(p, iv, rec + ivl, body);
 	memcpy(hh, h, 11);
@@ -288,17 +300,13 @@ static int seal_cbc(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uin
 	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	/* Minimal padding: pad_len bytes plus the length byte reach a block edge. */
 	size_t pad = AES_BLOCK - 1 - (pt_len + mac_len) % AES_BLOCK;
-	size_t body = pt_len + mac_len + pad + 1, start = out->len;
-	uint8_t iv[AES_BLOCK], *rec;
+	size_t body = pt_len + mac_len + pad + 1;
+	uint8_t iv[AES_BLOCK];
+	uint8_t *rec = cbc_begin(p, rng, pt, pt_len, ivl + body, out, iv);
 	int rc;
 
-	if (tls_buf_reserve(out, ivl + body))
+	if (!rec)
 		return TLS_ERR_INTERNAL;
-	rec = out->p + start;
-	if (record_iv(p, rng, rec, iv))
-		return TLS_ERR_INTERNAL;
-	if (pt_len)
-		memcpy(rec + ivl, pt, pt_len);
 	rc = record_mac(p, h, pt, pt_len, rec + ivl + pt_len);
 	if (rc == 0) {
 		memset(rec + ivl + pt_len + mac_len, (int)pad, pad + 1);
