@@ -37,10 +37,7 @@ for pair in AES128-SHA:47 AES128-GCM-SHA256:156 AES256-SHA256:61; do
 	check "connect ($suite): both verify_data agree with openssl -msg" test "$(msg_verify_data "$TMP/srv.log")" = "$want"
 	rm -f "$TMP/srv.keys"
 
-	("$BIN" serve 0 --json --timeout 5 >"$TMP/s.json" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
-	PIDS+=($!)
-	wait_for "$TMP/s.err" 'listening on' || bad "serve started"
-	SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+	serve_bg "$TMP/s.json" --json || bad "serve started"
 	timeout 15 openssl s_client -tls1_2 -cipher "$suite" -connect "127.0.0.1:$SPORT" -servername localhost \
 		-CAfile $A/ca.crt -verify_return_error -keylogfile "$TMP/cli.keys" </dev/null >"$TMP/cli.log" 2>&1
 	wait_for "$TMP/s.err" '^rc=' 60
@@ -64,10 +61,7 @@ for suite in AES256-SHA AES128-SHA256 AES256-GCM-SHA384 ECDHE-RSA-AES128-GCM-SHA
 	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --servername localhost --cipher "$suite" --json >"$TMP/c.json" 2>/dev/null
 	ms=$(jq -r .secrets.master_secret "$TMP/c.json")
 	check "$suite: connect agrees with openssl on the master secret" grep -q " $ms\$" "$TMP/srv.keys"
-	("$BIN" serve 0 --json --timeout 5 --cipher "$suite" >"$TMP/s.json" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
-	PIDS+=($!)
-	wait_for "$TMP/s.err" 'listening on' || bad "serve started"
-	SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+	serve_bg "$TMP/s.json" --json --cipher "$suite" || bad "serve started"
 	timeout 15 openssl s_client -tls1_2 -cipher "$suite" -connect "127.0.0.1:$SPORT" -servername localhost \
 		-CAfile $A/ca.crt -verify_return_error -keylogfile "$TMP/cli.keys" </dev/null >"$TMP/cli.log" 2>&1
 	wait_for "$TMP/s.err" '^rc=' 60
@@ -149,10 +143,7 @@ check "connection refused: exit 1" test $? = 1
 check "connection refused: one line naming it" bash -c "test \$(wc -l <'$TMP/c.err') = 1 && grep -q 'cannot connect' '$TMP/c.err'"
 
 # curl gets the page about its own handshake.
-("$BIN" serve 0 --plain --timeout 5 >"$TMP/s.txt" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
-PIDS+=($!)
-wait_for "$TMP/s.err" 'listening on'
-SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+serve_bg "$TMP/s.txt" --plain
 timeout 15 curl -sS --cacert $A/ca.crt --tlsv1.2 --tls-max 1.2 "https://localhost:$SPORT/" >"$TMP/page" 2>&1
 check "curl gets the handshake page" grep -q 'master secret: [0-9a-f]\{96\}' "$TMP/page"
 wait_for "$TMP/s.err" '^rc=' 60

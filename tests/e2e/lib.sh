@@ -49,6 +49,18 @@ start_capture() {
 	kill "$CAPTURE_PID" 2>/dev/null
 	return 1
 }
+# serve_bg OUT ARGS...: tlsstep serve on an ephemeral port of 127.0.0.1 in
+# the background, for one connection (--timeout 5), stdout into OUT; sets
+# SPORT once it listens. Its exit status is appended to $TMP/s.err as rc=N.
+serve_bg() {
+	local out=$1
+	shift
+	rm -f "$TMP/s.err"
+	("$BIN" serve 0 --timeout 5 "$@" >"$out" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
+	PIDS+=($!)
+	wait_for "$TMP/s.err" 'listening on' || return 1
+	SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+}
 # Waits (bounded) until a file contains a pattern.
 wait_for() {
 	local file=$1 pattern=$2 tries=${3:-50}

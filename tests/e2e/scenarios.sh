@@ -14,14 +14,9 @@ s_server() {
 	openssl_server "$log" -cert $A/server.crt -key $A/server.key "$@"
 }
 
-# Starts tlsstep serve in the background; sets SPORT. Its exit status is
-# appended to $TMP/s.err as rc=N.
+# tlsstep serve with --json into $TMP/s.json (serve_bg in lib.sh).
 serve() {
-	rm -f "$TMP/s.err"
-	("$BIN" serve 0 --json --timeout 5 "$@" >"$TMP/s.json" 2>"$TMP/s.err"; echo "rc=$?" >>"$TMP/s.err") &
-	PIDS+=($!)
-	wait_for "$TMP/s.err" 'listening on' || return 1
-	SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/s.err")
+	serve_bg "$TMP/s.json" --json "$@"
 }
 
 # name:openssl-cipher:suite-id[:mutual]
