@@ -1040,30 +1040,33 @@ def lengths_cases():
             "alert:unexpected_message", full_with(fin=lambda s: s.record(CT_HS, b"")), suite=suite)
 
 
+def send_first(build):
+    """A case that opens the connection with build(s)'s bytes and reads the answer."""
+    def run(s):
+        s.send(build(s))
+        return s.read("flight")
+    return run
+
+
 # -- order and duplicates ------------------------------------------------------------------
 
 def order_cases():
     fam = "order"
 
-    def first(build):
-        def run(s):
-            s.send(build(s))
-            return s.read("flight")
-        return run
     add(fam, "ClientKeyExchange first", "alert:unexpected_message",
-        first(lambda s: s.record(CT_HS, s.hs(HS_CKE, u16(256) + os.urandom(256)))))
+        send_first(lambda s: s.record(CT_HS, s.hs(HS_CKE, u16(256) + os.urandom(256)))))
     add(fam, "Finished first", "alert:unexpected_message",
-        first(lambda s: s.record(CT_HS, s.hs(HS_FINISHED, os.urandom(12)))))
+        send_first(lambda s: s.record(CT_HS, s.hs(HS_FINISHED, os.urandom(12)))))
     add(fam, "ChangeCipherSpec first", "alert:unexpected_message",
-        first(lambda s: s.record(CT_CCS, b"\x01")))
+        send_first(lambda s: s.record(CT_CCS, b"\x01")))
     add(fam, "application data first", "alert:unexpected_message",
-        first(lambda s: s.record(CT_APP, b"GET / HTTP/1.0\r\n\r\n")))
+        send_first(lambda s: s.record(CT_APP, b"GET / HTTP/1.0\r\n\r\n")))
     add(fam, "HelloRequest from the client first", "alert:unexpected_message",
-        first(lambda s: s.record(CT_HS, s.hs(HS_HELLO_REQUEST, b""))))
+        send_first(lambda s: s.record(CT_HS, s.hs(HS_HELLO_REQUEST, b""))))
     add(fam, "ServerHello from the client first", "alert:unexpected_message",
-        first(lambda s: s.record(CT_HS, s.hs(HS_SERVER_HELLO, s.hello_body()))))
+        send_first(lambda s: s.record(CT_HS, s.hs(HS_SERVER_HELLO, s.hello_body()))))
     add(fam, "handshake type 99 first", "alert:unexpected_message",
-        first(lambda s: s.record(CT_HS, s.hs(99, b"\x00" * 8))))
+        send_first(lambda s: s.record(CT_HS, s.hs(99, b"\x00" * 8))))
 
     def two_hellos_one_record(s):
         s.send(s.record(CT_HS, s.client_hello() + s.client_hello()))
@@ -1301,33 +1304,28 @@ def fragment_cases():
 def record_cases():
     fam = "record"
 
-    def raw(data_fn):
-        def run(s):
-            s.send(data_fn(s))
-            return s.read("flight")
-        return run
     add(fam, "zero-length handshake record first", "alert:unexpected_message",
-        raw(lambda s: s.record(CT_HS, b"") + s.record(CT_HS, s.client_hello())))
-    add(fam, "zero-length alert record", "alert:unexpected_message", raw(lambda s: s.record(CT_ALERT, b"")))
+        send_first(lambda s: s.record(CT_HS, b"") + s.record(CT_HS, s.client_hello())))
+    add(fam, "zero-length alert record", "alert:unexpected_message", send_first(lambda s: s.record(CT_ALERT, b"")))
     add(fam, "zero-length application data record first", "alert:unexpected_message",
-        raw(lambda s: s.record(CT_APP, b"")))
+        send_first(lambda s: s.record(CT_APP, b"")))
     for t in (24, 19, 0, 255):
         add(fam, "record of unknown content type %d" % t, "alert:unexpected_message",
-            raw(lambda s, t=t: s.record(t, b"\x01\x00\x00\x00")))
+            send_first(lambda s, t=t: s.record(t, b"\x01\x00\x00\x00")))
     add(fam, "HTTP request instead of a ClientHello", "alert:unexpected_message",
-        raw(lambda s: b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"))
+        send_first(lambda s: b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"))
 
     def sslv2(s):
         challenge = os.urandom(16)
         specs = bytes.fromhex("00002f") + bytes.fromhex("000035") + bytes.fromhex("010080")
         body = u8(1) + u16(0x0303) + u16(len(specs)) + u16(0) + u16(len(challenge)) + specs + challenge
         return u16(0x8000 | len(body)) + body
-    add(fam, "SSLv2-style ClientHello", "alert:*", raw(sslv2))
+    add(fam, "SSLv2-style ClientHello", "alert:*", send_first(sslv2))
     for v in (0x0200, 0x0000, 0xFEFD, 0x0103):
         add(fam, "ClientHello record of version 0x%04X" % v, "alert:protocol_version",
-            raw(lambda s, v=v: s.record(CT_HS, s.client_hello(), version=v)))
-    add(fam, "alert record of 1 byte", "alert:decode_error", raw(lambda s: s.record(CT_ALERT, b"\x01")))
-    add(fam, "alert record of 3 bytes", "alert:decode_error", raw(lambda s: s.record(CT_ALERT, b"\x01\x00\x00")))
+            send_first(lambda s, v=v: s.record(CT_HS, s.client_hello(), version=v)))
+    add(fam, "alert record of 1 byte", "alert:decode_error", send_first(lambda s: s.record(CT_ALERT, b"\x01")))
+    add(fam, "alert record of 3 bytes", "alert:decode_error", send_first(lambda s: s.record(CT_ALERT, b"\x01\x00\x00")))
 
 
 # -- good handshakes -------------------------------------------------------------------------
