@@ -51,26 +51,59 @@ static void putch(jw *w, char c)
 
 #define LIT(w, s) put(w, s, sizeof(s) - 1)
 
-/* n bytes of s escaped, straight into the buffer: room for the worst
- * case (every byte as \u00XX) is taken first, so the loop only copies. */
-static void escaped(jw *w, const char *s, size_t n)
+/* Whether any of the 8 bytes in x needs escaping (below 0x20, 0x7f and
+ * above, '"' or '\\'). It may say yes for a clean word (a borrow or carry
+ * crossing bytes), never no for a dirty one: a yes only sends the word
+ * down the byte-by-byte path. Eight bytes per test matter here: span paths
+ * and meanings are most of the tens of megabytes a large replay prints. */
+static int dirty8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t low = x - ones * 0x20;                 /* high bit set where byte < 0x20 */
+	uint64_t del = x + ones;                        /* 0x7f becomes 0x80 */
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint64_t zq = q - ones, zb = b - ones;          /* high bit set where byte was 0 */
+	return ((low | del | x | (zq & ~q) | (zb & ~b)) & high) != 0;
+}
+
+/* One byte, escaped, at o; returns the byte after it. */
+static char *esc1(char *o, unsigned char c)
 {
 	static const char d[] = "0123456789abcdef";
-	char *o = room(w, 6 * n), *start = o;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			*o++ = (char)c;
-		} else if (c == '"' || c == '\\') {
-			*o++ = '\\';
-			*o++ = (char)c;
-		} else {
-			memcpy(o, "\\u00", 4);
-			o[4] = d[c >> 4];
-			o[5] = d[c & 15];
-			o += 6;
-		}
+	if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		*o++ = (char)c;
+	} else if (c == '"' || c == '\\') {
+		*o++ = '\\';
+		*o++ = (char)c;
+	} else {
+		memcpy(o, "\\u00", 4);
+		o[4] = d[c >> 4];
+		o[5] = d[c & 15];
+		o += 6;
 	}
+	return o;
+}
+
+/* n bytes of s escaped, straight into the buffer: room for the worst
+ * case (every byte as \u00XX) is taken first, so the loop only copies.
+ * Clean 8-byte words are copied whole. */
+static void escaped(jw *w, const char *s, size_t n)
+{
+	char *o = room(w, 6 * n), *start = o;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		if (!dirty8(x)) {
+			memcpy(o, &x, 8);
+			o += 8;
+			continue;
+		}
+		for (size_t j = 0; j < 8; j++)
+			o = esc1(o, (unsigned char)s[i + j]);
+	}
+	for (; i < n; i++)
+		o = esc1(o, (unsigned char)s[i]);
 	w->n += (size_t)(o - start);
 }
 
@@ -87,17 +120,32 @@ static void str(jw *w, const char *s)
 	putch(w, '"');
 }
 
+/* Each byte's two lowercase hex digits, built once: one 2-byte copy per
+ * byte instead of two table lookups and shifts. */
+static const char *hex_pairs(void)
+{
+	static char t[512];
+	static int ready;
+	if (!ready) {
+		static const char d[] = "0123456789abcdef";
+		for (int i = 0; i < 256; i++) {
+			t[2 * i] = d[i >> 4];
+			t[2 * i + 1] = d[i & 15];
+		}
+		ready = 1;
+	}
+	return t;
+}
+
 static void hex(jw *w, const uint8_t *p, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
+	const char *t = hex_pairs();
 	putch(w, '"');
 	while (n) {
 		size_t k = n < sizeof w->b / 4 ? n : sizeof w->b / 4;
 		char *o = room(w, 2 * k);
-		for (size_t i = 0; i < k; i++) {
-			o[2 * i] = d[p[i] >> 4];
-			o[2 * i + 1] = d[p[i] & 15];
-		}
+		for (size_t i = 0; i < k; i++)
+			memcpy(o + 2 * i, t + 2 * p[i], 2);
 		w->n += 2 * k;
 		p += k;
 		n -= k;
