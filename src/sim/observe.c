@@ -1,4 +1,5 @@
 #include "sim/observe.h"
+#include "tls/fmt.h"
 
 #include "tls/alert.h"
 #include "tls/crypto.h"
@@ -173,6 +174,11 @@ static void derive_master(observer *o)
 	if (ok)
 		obs_set_master(o, ms);
 	zeromem(ms, sizeof ms);
+}
+
+void obs_set_cert_memo(observer *o, cert_memo *memo)
+{
+	o->memo = memo;
 }
 
 void obs_set_rsa_key(observer *o, const rsa_key *k)
@@ -374,7 +380,7 @@ static model_msg *new_msg(observer *o, int step, int from_server, const char *na
 	model_msg *g = model_add_msg(s);
 	if (!g)
 		return NULL;
-	snprintf(g->name, sizeof g->name, "%s", name);
+	tls_fmt(g->name, sizeof g->name, "%s", name);
 	g->from_server = from_server;
 	g->encrypted = enc;
 	g->decrypted = 1;
@@ -382,22 +388,44 @@ static model_msg *new_msg(observer *o, int step, int from_server, const char *na
 	return g;
 }
 
-static void cert_spans(observer *o, model_msg *g)
+/* Parses each certificate of the message for its spans; the first one's
+ * subject goes to subject. */
+static void parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 {
 	tls_certificate_msg cm;
+	subject[0] = 0;
 	if (tls_certificate_decode(g->bytes.p + 4, g->bytes.len - 4, &cm, NULL))
 		return;
 	for (size_t i = 0; i < cm.n; i++) {
 		tls_x509 x;
 		char prefix[32];
 		memset(&x, 0, sizeof x);
-		snprintf(prefix, sizeof prefix, "certificate[%zu]", i);
+		tls_fmt(prefix, sizeof prefix, "certificate[%zu]", i);
 		size_t base = (size_t)(cm.der[i] - g->bytes.p);
-		if (tls_x509_parse(cm.der[i], cm.len[i], &x, GSP(o, g), base, prefix) == 0 && i == 0 &&
-		    g->from_server)
-			snprintf(o->m->cert_subject, sizeof o->m->cert_subject, "%s", x.subject);
+		if (tls_x509_parse(cm.der[i], cm.len[i], &x, sp, base, prefix) == 0 && i == 0)
+			tls_fmt(subject, sn, "%s", x.subject);
 		tls_x509_free(&x);
 	}
+}
+
+/* The certificates' spans, from the memo when this exact message was
+ * described before (a replay of many connections to one server). */
+static void cert_spans(observer *o, model_msg *g)
+{
+	char subject[sizeof o->m->cert_subject];
+	const cert_memo_slot *hit = o->memo ? cert_memo_find(o->memo, g->bytes.p, g->bytes.len) : NULL;
+	if (hit) {
+		tls_spans_append(&g->fields, hit->spans.v, hit->spans.n);
+		tls_fmt(subject, sizeof subject, "%s", hit->subject);
+	} else {
+		size_t before = g->fields.n;
+		parse_certs(g, &g->fields, subject, sizeof subject);
+		if (o->memo)
+			cert_memo_put(o->memo, g->bytes.p, g->bytes.len, g->fields.v + before,
+				      g->fields.n - before, subject);
+	}
+	if (subject[0] && g->from_server)
+		tls_fmt(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
 }
 
 /* The version a server picked: its hello's version field, or for TLS 1.3
@@ -409,21 +437,21 @@ static void learn_version(observer *o, const tls_server_hello *sh)
 		o->m->version = (uint16_t)((e->data[0] << 8) | e->data[1]);
 	o->tls13 = o->m->version == 0x0304;
 	if (o->tls13)
-		snprintf(o->key_note, sizeof o->key_note,
+		tls_fmt(o->key_note, sizeof o->key_note,
 			 "TLS 1.3 encrypts the handshake from ServerHello on, with keys from its "
 			 "own key schedule (RFC 8446 7.1); tlsstep teaches TLS 1.2 and does not "
 			 "decrypt TLS 1.3");
 	else if (o->m->version != TLS_VERSION_12 && !old_version(o))
-		snprintf(o->key_note, sizeof o->key_note,
+		tls_fmt(o->key_note, sizeof o->key_note,
 			 "version 0x%04x is older than TLS 1.0; tlsstep does not decrypt it",
 			 o->m->version);
 	else if (o->suite && !derivable(o))
-		snprintf(o->key_note, sizeof o->key_note,
+		tls_fmt(o->key_note, sizeof o->key_note,
 			 "%s does not allow %s (an AEAD or SHA-256 suite is TLS 1.2 only), so its "
 			 "records stay encrypted",
 			 o->m->version == TLS_VERSION_10 ? "TLS 1.0" : "TLS 1.1", o->suite->name);
 	else if (!o->suite)
-		snprintf(o->key_note, sizeof o->key_note,
+		tls_fmt(o->key_note, sizeof o->key_note,
 			 "cipher suite 0x%04X is not one tlsstep implements, so its records stay "
 			 "encrypted",
 			 sh->suite);
@@ -438,7 +466,7 @@ static void learn_hello(observer *o, model_msg *g, int type)
 		if (tls_client_hello_decode(b, n, &ch, NULL) == 0) {
 			memcpy(o->cr, ch.random, 32);
 			o->have_cr = 1;
-			snprintf(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
+			tls_fmt(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
 			o->ems_offered = tls_ext_find(ch.exts, ch.n_exts,
 						      TLS_EXT_EXTENDED_MASTER_SECRET) != NULL;
 			o->etm_offered =
@@ -453,7 +481,7 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			o->m->suite_id = sh.suite;
 			o->m->version = sh.version;
 			const char *nm = tls_suite_iana_name(sh.suite);
-			snprintf(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
+			tls_fmt(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
 			o->m->prf_sha384 = o->suite && o->suite->prf == TLS_PRF_SHA384;
 			learn_version(o, &sh);
 			o->ems = o->ems_offered &&
@@ -473,12 +501,12 @@ static void check_finished(observer *o, model_msg *g)
 	uint8_t h[48], want[12];
 	size_t hl;
 	if (!o->have_master || !o->suite || g->bytes.len != 16) {
-		snprintf(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
+		tls_fmt(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
 		return;
 	}
 	hl = transcript_hash(o, h);
 	tls_verify_data_ver(version(o), o->suite, o->master, g->from_server, h, hl, want);
-	snprintf(g->note, sizeof g->note, "verify_data %s",
+	tls_fmt(g->note, sizeof g->note, "verify_data %s",
 		 mem_neq(want, g->bytes.p + 4, 12) ? "does NOT match" : "matches");
 	memcpy(o->verify[g->from_server ? 1 : 0], g->bytes.p + 4, 12);
 	o->have_verify[g->from_server ? 1 : 0] = 1;
@@ -497,13 +525,13 @@ static void open_premaster(observer *o, model_msg *g, const uint8_t *enc, size_t
 	int err = rsa_decrypt_key_ex(enc, (unsigned long)len, dec, &dl, NULL, 0, tls_hash_sha256(),
 				     LTC_PKCS_1_V1_5, &stat, (rsa_key *)o->rsa);
 	if (err != CRYPT_OK || stat != 1 || dl != 48) {
-		snprintf(o->key_note, sizeof o->key_note,
+		tls_fmt(o->key_note, sizeof o->key_note,
 			 "the server key given does not open this ClientKeyExchange (a different "
 			 "key?)");
-		snprintf(g->note, sizeof g->note, "%s", o->key_note);
+		tls_fmt(g->note, sizeof g->note, "%s", o->key_note);
 	} else {
 		obs_set_premaster(o, dec, 48);
-		snprintf(g->note, sizeof g->note,
+		tls_fmt(g->note, sizeof g->note,
 			 "premaster secret recovered with the server's private key (PKCS#1 v1.5)%s",
 			 o->ems ? "; extended master secret (RFC 7627): master_secret = "
 				  "PRF(premaster, \"extended master secret\", hash of the "
@@ -637,9 +665,9 @@ static void opaque_msg(observer *o, model_record *r, int dir, int step)
 	g->decrypted = 0;
 	tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5);
 	if (o->key_note[0])
-		snprintf(g->note, sizeof g->note, "encrypted: %s", o->key_note);
+		tls_fmt(g->note, sizeof g->note, "encrypted: %s", o->key_note);
 	else
-		snprintf(g->note, sizeof g->note, "%s",
+		tls_fmt(g->note, sizeof g->note, "%s",
 			 o->have_master
 			     ? "could not be decrypted with the known keys"
 			     : "encrypted: the master secret is needed to read it (a key log line "
@@ -679,7 +707,7 @@ static void tls13_record(observer *o, model_record *r, int dir, int step)
 		simple_msg(o, r, dir, 0, r->wire.p + 5, r->wire.len - 5, step);
 		model_step *s = &o->m->steps[step];
 		if (s->n_msg)
-			snprintf(
+			tls_fmt(
 			    s->msg[s->n_msg - 1].note, sizeof s->msg[0].note,
 			    "compatibility ChangeCipherSpec: TLS 1.3 ignores it (RFC 8446 D.4)");
 		return;

@@ -1,4 +1,5 @@
 #include "tls/bytes.h"
+#include "tls/fmt.h"
 
 #include "tls/alert.h"
 
@@ -120,16 +121,26 @@ static size_t copy_str(char *dst, size_t cap, const char *src)
 	return n;
 }
 
+/* Room for k more spans. */
+static int spans_reserve(tls_spans *s, size_t k)
+{
+	if (s->n + k <= s->cap)
+		return 0;
+	size_t cap = s->cap ? s->cap : 32;
+	while (cap < s->n + k)
+		cap *= 2;
+	tls_span *v = realloc(s->v, cap * sizeof *v);
+	if (!v)
+		return TLS_ERR_INTERNAL;
+	s->v = v;
+	s->cap = cap;
+	return 0;
+}
+
 static tls_span *span_new(tls_spans *s, const char *path, size_t off, size_t len)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		tls_span *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (spans_reserve(s, 1))
+		return NULL;
 	tls_span *sp = &s->v[s->n++];
 	copy_str(sp->path, sizeof sp->path, path);
 	sp->offset = (uint32_t)off;
@@ -148,7 +159,7 @@ int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const 
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(sp->meaning, sizeof sp->meaning, fmt, ap);
+		tls_vfmt(sp->meaning, sizeof sp->meaning, fmt, ap);
 		va_end(ap);
 	}
 	return 0;
@@ -163,6 +174,17 @@ int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, co
 		return TLS_ERR_INTERNAL;
 	if (meaning)
 		copy_str(sp->meaning, sizeof sp->meaning, meaning);
+	return 0;
+}
+
+int tls_spans_append(tls_spans *s, const tls_span *v, size_t n)
+{
+	if (!s || !n)
+		return 0;
+	if (spans_reserve(s, n))
+		return TLS_ERR_INTERNAL;
+	memcpy(s->v + s->n, v, n * sizeof *v);
+	s->n += n;
 	return 0;
 }
 

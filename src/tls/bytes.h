@@ -50,6 +50,8 @@ int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const 
 	__attribute__((format(printf, 5, 6)));
 /* The same with a fixed meaning (no format): the common case, and cheaper. */
 int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning);
+/* Copies n spans to the end of s (NULL s: nothing). */
+int tls_spans_append(tls_spans *s, const tls_span *v, size_t n);
 void tls_spans_free(tls_spans *s);
 /* "prefix.field" (or field alone when prefix is NULL or empty) into out,
  * cut to fit as snprintf would. Returns the length written. */

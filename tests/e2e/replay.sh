@@ -53,6 +53,27 @@ check "--json: one object per connection" test "$(jq -s 'map(.connection) | join
 "$BIN" --json --scenario rsa --seed 2 >"$TMP/sim2.json"
 check "--conn 2 is the second handshake" test "$(jq -c .secrets.master_secret "$TMP/two.json")" = "$(jq -c .secrets.master_secret "$TMP/sim2.json")"
 
+# Connections to servers with different certificates, one repeated, and a
+# client certificate: a certificate chain described once and reused for a
+# later connection must give that connection exactly its own fields.
+parts=()
+i=0
+for sc in rsa wrong-host untrusted-ca rsa mutual wrong-host; do
+	i=$((i + 1))
+	"$BIN" --json --scenario "$sc" --seed "$i" --record "$TMP/c$i.pcap" --keylog "$TMP/c$i.keys" >/dev/null 2>&1
+	touch "$TMP/c$i.keys" # a failed handshake writes none
+	"$BIN" replay "$TMP/c$i.pcap" --keylog "$TMP/c$i.keys" --json >"$TMP/c$i.json" 2>/dev/null
+	parts+=("$TMP/c$i.pcap")
+done
+mergecap -a -w "$TMP/c.pcap" "${parts[@]}"
+cat "$TMP"/c[1-6].keys >"$TMP/c.keys"
+"$BIN" replay "$TMP/c.pcap" --keylog "$TMP/c.keys" --json >"$TMP/call.json" 2>/dev/null
+fields='[.certificate_subject, [.steps[].messages[] | [.name, .from, .fields]]]'
+for i in 1 2 3 4 5 6; do
+	check "mixed certificates: connection $i has its own fields" \
+		test "$(jq -c "select(.connection == $i) | $fields" "$TMP/call.json")" = "$(jq -c "$fields" "$TMP/c$i.json")"
+done
+
 # ---- (b) the Illustrated TLS 1.2 fixture ----------------------------------
 if [ -d "$FIX" ]; then
 	"$BIN" replay "$FIX/capture.pcap" --keylog "$FIX/keylog.txt" --json >"$TMP/fix.json"
