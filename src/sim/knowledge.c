@@ -1,4 +1,5 @@
 #include "sim/knowledge.h"
+#include "tls/fmt.h"
 
 #include "tls/alert.h"
 
@@ -39,7 +40,7 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 		model_value_set(&o->transcript_hash, k->transcript_hash, k->transcript_hash_len);
 	o->transcript_len = k->transcript_len;
 	/* A server's certificate check is of the client's certificate (mutual). */
-	snprintf(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
+	tls_fmt(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
 }
 
 void knowledge_merge_secrets(model *m, const tls_knowledge *k)
@@ -73,7 +74,7 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	m->alert.level = TLS_ALERT_FATAL;
 	m->alert.desc = sent;
 	m->alert.step = step;
-	snprintf(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
+	tls_fmt(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
 	return 1;
 }
 
@@ -83,14 +84,14 @@ void knowledge_resume_notes(model *m)
 		"skipped: the client offered the session ID of an earlier handshake and the server still "
 		"had it; both sides hold that session's master secret, so no certificate and no key "
 		"exchange are needed";
-	snprintf(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
-	snprintf(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
+	tls_fmt(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
+	tls_fmt(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
 	/* Shown although nothing went by: the skip is the lesson. */
 	m->steps[3].reached = m->steps[4].reached = 1;
-	snprintf(m->steps[5].note, sizeof m->steps[5].note,
+	tls_fmt(m->steps[5].note, sizeof m->steps[5].note,
 		 "in a resumed handshake the server finishes first: step 6 was sent before this "
 		 "step, and the client answers it here with its ChangeCipherSpec and Finished");
-	snprintf(m->steps[6].note, sizeof m->steps[6].note,
+	tls_fmt(m->steps[6].note, sizeof m->steps[6].note,
 		 "sent right after the ServerHello, before the client's step 5: the keys come from "
 		 "the resumed master secret and the two new randoms");
 }

@@ -1,4 +1,5 @@
 #include "tls/msg.h"
+#include "tls/fmt.h"
 
 #include "tls/alert.h"
 #include "tls/suites.h"
@@ -152,7 +153,7 @@ static void fmt_if(const tls_rd *r, char *buf, size_t n, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, n, fmt, ap);
+	tls_vfmt(buf, n, fmt, ap);
 	va_end(ap);
 }
 
@@ -181,7 +182,7 @@ static void describe_sni(tls_rd *r, char *name, size_t name_n)
 		const uint8_t *p;
 		size_t n = tls_rd_left(&host);
 		char shown[256];
-		snprintf(shown, sizeof shown, "%.*s", (int)(n < 255 ? n : 255), (const char *)host.p);
+		tls_fmt(shown, sizeof shown, "%.*s", (int)(n < 255 ? n : 255), (const char *)host.p);
 		for (char *c = shown; *c; c++)
 			if (*c < 0x20 || *c > 0x7e)
 				*c = '?';
@@ -189,9 +190,9 @@ static void describe_sni(tls_rd *r, char *name, size_t name_n)
 			return;
 		tls_span *s = tls_rd_last(&host);
 		if (s)
-			snprintf(s->meaning, sizeof s->meaning, "the host name the client wants: %s", shown);
+			tls_fmt(s->meaning, sizeof s->meaning, "the host name the client wants: %s", shown);
 		if (type == 0 && name && !name[0])
-			snprintf(name, name_n, "%s", shown);
+			tls_fmt(name, name_n, "%s", shown);
 	}
 	r->err = list.err;
 }
@@ -282,7 +283,7 @@ static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls
 			return all.err;
 		tls_span *ts = tls_rd_last(&all);
 		if (ts)
-			snprintf(ts->meaning, sizeof ts->meaning, "extension type %s (%u)",
+			tls_fmt(ts->meaning, sizeof ts->meaning, "extension type %s (%u)",
 				 nm ? nm : "unknown to tlsstep", type);
 		if (tls_rd_vec(&all, 2, 0, 0xffff, &body, path, NULL))
 			return all.err;
@@ -318,7 +319,7 @@ static void version_meaning(char *m, size_t n, unsigned v, const char *what)
 {
 	const char *name = v == 0x0303 ? "TLS 1.2" : v == 0x0302 ? "TLS 1.1" : v == 0x0301 ? "TLS 1.0"
 			 : v == 0x0300 ? "SSL 3.0" : "unknown version";
-	snprintf(m, n, "%s: %s (0x%04x)", what, name, v);
+	tls_fmt(m, n, "%s: %s (0x%04x)", what, name, v);
 }
 
 static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t random[32],
@@ -423,7 +424,7 @@ int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls
 			m->null_compression = 1;
 		tls_span *s = tls_rd_last(&comp);
 		if (s)
-			snprintf(s->meaning, sizeof s->meaning, "%s (%u)",
+			tls_fmt(s->meaning, sizeof s->meaning, "%s (%u)",
 				 v == 0 ? "null: no compression" : v == 1 ? "DEFLATE" : "unknown method", v);
 	}
 	if (exts_decode(&r, "client_hello", m->exts, &m->n_exts, m))
@@ -554,13 +555,13 @@ int tls_alert_decode(const uint8_t *p, size_t n, unsigned *level, unsigned *desc
 	char m[TLS_SPAN_MEANING];
 	tls_rd_init(&r, p, n, sp, 0, NULL);
 	if (n >= 1)
-		snprintf(m, sizeof m, "level: %s (%u)", p[0] == 2 ? "fatal" : p[0] == 1 ? "warning" : "unknown",
+		tls_fmt(m, sizeof m, "level: %s (%u)", p[0] == 2 ? "fatal" : p[0] == 1 ? "warning" : "unknown",
 			 p[0]);
 	if (tls_rd_u8(&r, level, "alert.level", m))
 		return DECODE_ERROR;
 	if (n >= 2) {
 		const char *nm = tls_alert_name(p[1]);
-		snprintf(m, sizeof m, "description: %s (%u)", nm ? nm : "unknown", p[1]);
+		tls_fmt(m, sizeof m, "description: %s (%u)", nm ? nm : "unknown", p[1]);
 	}
 	if (tls_rd_u8(&r, desc, "alert.description", m))
 		return DECODE_ERROR;
@@ -584,7 +585,7 @@ static void client_cert_meanings(tls_spans *sp, size_t from)
 {
 	for (size_t i = from; sp && i < sp->n; i++)
 		if (!strcmp(sp->v[i].path, "certificate.certificate_list[0]"))
-			snprintf(sp->v[i].meaning, sizeof sp->v[i].meaning, "%s",
+			tls_fmt(sp->v[i].meaning, sizeof sp->v[i].meaning, "%s",
 				 "the client's own certificate (DER): who the client is");
 }
 
@@ -600,7 +601,7 @@ int tls_hs_describe_kx(const uint8_t *msg, size_t n, int from_server, int kx, tl
 	uint32_t len;
 	char m[TLS_SPAN_MEANING];
 	tls_rd_init(&r, msg, n, sp, 0, NULL);
-	snprintf(m, sizeof m, "handshake type: %s (%u)", n ? tls_hs_name(msg[0]) : "?", n ? msg[0] : 0);
+	tls_fmt(m, sizeof m, "handshake type: %s (%u)", n ? tls_hs_name(msg[0]) : "?", n ? msg[0] : 0);
 	if (tls_rd_u8(&r, &type, "handshake.msg_type", m) ||
 	    tls_rd_u24(&r, &len, "handshake.length", "length of the message body in bytes"))
 		return DECODE_ERROR;
