@@ -1,5 +1,6 @@
 #include "sim/observe.h"
 #include "tls/fmt.h"
+#include "tls/sha_ni.h"
 
 #include "tls/alert.h"
 #include "tls/crypto.h"
@@ -74,10 +75,10 @@ static void th_feed(observer *o, const uint8_t *p, size_t n)
 	switch (o->th_kind) {
 	case TH_MD5_SHA1:
 		md5_process(&o->th, p, (unsigned long)n);
-		sha1_process(&o->th_sha1, p, (unsigned long)n);
+		tls_sha1_process(&o->th_sha1, p, (unsigned long)n);
 		break;
 	case TH_SHA384: sha384_process(&o->th, p, (unsigned long)n); break;
-	default: sha256_process(&o->th, p, (unsigned long)n);
+	default: tls_sha256_process(&o->th, p, (unsigned long)n);
 	}
 }
 
@@ -123,7 +124,7 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		st = o->th;
 		md5_done(&st, out);
 		st = o->th_sha1;
-		sha1_done(&st, out + 16);
+		tls_sha1_done(&st, out + 16);
 		return 36;
 	case TH_SHA384:
 		st = o->th;
@@ -131,13 +132,13 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		return 48;
 	case TH_SHA256:
 		st = o->th;
-		sha256_done(&st, out);
+		tls_sha256_done(&st, out);
 		return 32;
 	default:
 		sha256_init(&st);
 		if (o->th_pending.len)
-			sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
-		sha256_done(&st, out);
+			tls_sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
+		tls_sha256_done(&st, out);
 		return 32;
 	}
 }

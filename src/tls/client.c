@@ -5,6 +5,7 @@
  * Abbreviated (resumed) handshake: after the ServerHello the server's
  * ChangeCipherSpec and Finished come first, then the client's. */
 #include "tls/conn_int.h"
+#include "tls/sha_ni.h"
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
@@ -338,7 +339,7 @@ static int send_certificate_verify(tls_conn *c)
 	uint8_t d[32], sig[TLS_SIG_MAX];
 	size_t sl = sizeof sig;
 	hash_state h = c->th256;
-	sha256_done(&h, d);
+	tls_sha256_done(&h, d);
 	tls_buf body = {0};
 	int rc;
 	TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl));

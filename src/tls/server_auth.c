@@ -3,6 +3,7 @@
  * CertificateRequest / Certificate / CertificateVerify let the server know
  * who the client is (mutual authentication, RFC 5246 7.4.4, 7.4.6, 7.4.8). */
 #include "tls/server_int.h"
+#include "tls/sha_ni.h"
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
@@ -114,7 +115,7 @@ int tls_server_on_certificate_verify(tls_conn *c, const uint8_t *msg, size_t n)
 				"the client signed with 0x%04x; the server asked for rsa_pkcs1_sha256", alg);
 	/* Every handshake message up to the ClientKeyExchange. */
 	hash_state h = c->th256;
-	sha256_done(&h, d);
+	tls_sha256_done(&h, d);
 	int bad;
 	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(alg, d, 32, sig, sl, &c->peer[0]));
 	if (bad)
