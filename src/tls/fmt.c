@@ -36,7 +36,8 @@ static void num(out *o, unsigned long long v, int neg, int base, int upper, int 
 }
 
 /* One conversion starting after its '%'; returns where the format goes on,
- * or NULL for a conversion left to vsnprintf. */
+ * or NULL for a conversion left to vsnprintf (it may have taken arguments
+ * from its own copy of the list by then; the caller starts over). */
 static const char *conv(out *o, const char *f, va_list *ap)
 {
 	int zero = 0, width = 0, prec = -1;
@@ -107,43 +108,10 @@ static const char *conv(out *o, const char *f, va_list *ap)
 	}
 }
 
-/* Whether every conversion in fmt is one conv handles, checked before any
- * argument is taken so a fallback can start over with the whole list. */
-static int handled(const char *f)
-{
-	while ((f = strchr(f, '%')) != NULL) {
-		f++;
-		if (*f == '0')
-			f++;
-		while (*f >= '0' && *f <= '9')
-			f++;
-		if (*f == '.') {
-			f++;
-			if (*f == '*')
-				f++;
-			else
-				while (*f >= '0' && *f <= '9')
-					f++;
-			if (*f != 's')
-				return 0;
-		}
-		if (*f == 'z' || (*f == 'l' && f[1] == 'l'))
-			f += *f == 'z' ? 1 : 2;
-		if (!strchr("scduxX%", *f) || !*f)
-			return 0;
-		f++;
-	}
-	return 1;
-}
-
 void tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 {
 	if (!n)
 		return;
-	if (!handled(fmt)) {
-		vsnprintf(buf, n, fmt, ap);
-		return;
-	}
 	out o = {buf, buf + n - 1};
 	va_list aq;
 	va_copy(aq, ap);
@@ -156,7 +124,8 @@ void tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 		}
 		put(&o, f, (size_t)(pc - f));
 		f = conv(&o, pc + 1, &aq);
-		if (!f) { /* a width or flag handled() let through: start over */
+		if (!f) { /* a conversion conv leaves to vsnprintf: start over, with
+			   * the untouched argument list */
 			va_end(aq);
 			vsnprintf(buf, n, fmt, ap);
 			return;
