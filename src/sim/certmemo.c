@@ -37,7 +37,7 @@ int cert_memo_put(cert_memo *m, const uint8_t *msg, size_t len, const tls_span *
 {
 	cert_memo_slot fresh;
 	memset(&fresh, 0, sizeof fresh);
-	if (!len || tls_buf_put(&fresh.msg, msg, len) || tls_spans_append(&fresh.spans, v, n)) {
+	if (!len || tls_buf_put(&fresh.msg, msg, len) || tls_spans_append(&fresh.spans, v, n, 0)) {
 		slot_clear(&fresh);
 		return -1;
 	}

@@ -416,7 +416,7 @@ static void cert_spans(observer *o, model_msg *g)
 	char subject[sizeof o->m->cert_subject];
 	const cert_memo_slot *hit = o->memo ? cert_memo_find(o->memo, g->bytes.p, g->bytes.len) : NULL;
 	if (hit) {
-		tls_spans_append(&g->fields, hit->spans.v, hit->spans.n);
+		tls_spans_append(&g->fields, hit->spans.v, hit->spans.n, 0);
 		tls_fmt(subject, sizeof subject, "%s", hit->subject);
 	} else {
 		size_t before = g->fields.n;
@@ -588,10 +588,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 /* Adds a cleartext message's spans to its record, shifted to wire offsets. */
 static void lift_spans(observer *o, model_record *r, const model_msg *g, size_t at)
 {
-	for (size_t i = 0; i < g->fields.n; i++) {
-		const tls_span *s = &g->fields.v[i];
-		tls_spans_add_str(RSP(o, r), s->path, at + s->offset, s->length, s->meaning);
-	}
+	tls_spans_append(RSP(o, r), g->fields.v, g->fields.n, at);
 }
 
 static void handshake(observer *o, model_record *r, int dir, int enc, const uint8_t *p, size_t n,

@@ -121,80 +121,6 @@ static size_t copy_str(char *dst, size_t cap, const char *src)
 	return n;
 }
 
-/* Room for k more spans. */
-static int spans_reserve(tls_spans *s, size_t k)
-{
-	if (s->n + k <= s->cap)
-		return 0;
-	size_t cap = s->cap ? s->cap : 32;
-	while (cap < s->n + k)
-		cap *= 2;
-	tls_span *v = realloc(s->v, cap * sizeof *v);
-	if (!v)
-		return TLS_ERR_INTERNAL;
-	s->v = v;
-	s->cap = cap;
-	return 0;
-}
-
-static tls_span *span_new(tls_spans *s, const char *path, size_t off, size_t len)
-{
-	if (spans_reserve(s, 1))
-		return NULL;
-	tls_span *sp = &s->v[s->n++];
-	copy_str(sp->path, sizeof sp->path, path);
-	sp->offset = (uint32_t)off;
-	sp->length = (uint32_t)len;
-	sp->meaning[0] = 0;
-	return sp;
-}
-
-int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
-{
-	if (!s)
-		return 0;
-	tls_span *sp = span_new(s, path, off, len);
-	if (!sp)
-		return TLS_ERR_INTERNAL;
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		tls_vfmt(sp->meaning, sizeof sp->meaning, fmt, ap);
-		va_end(ap);
-	}
-	return 0;
-}
-
-int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning)
-{
-	if (!s)
-		return 0;
-	tls_span *sp = span_new(s, path, off, len);
-	if (!sp)
-		return TLS_ERR_INTERNAL;
-	if (meaning)
-		copy_str(sp->meaning, sizeof sp->meaning, meaning);
-	return 0;
-}
-
-int tls_spans_append(tls_spans *s, const tls_span *v, size_t n)
-{
-	if (!s || !n)
-		return 0;
-	if (spans_reserve(s, n))
-		return TLS_ERR_INTERNAL;
-	memcpy(s->v + s->n, v, n * sizeof *v);
-	s->n += n;
-	return 0;
-}
-
-void tls_spans_free(tls_spans *s)
-{
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
 void tls_rd_init(tls_rd *r, const uint8_t *p, size_t len, tls_spans *spans, size_t base,
 		 const char *prefix)
 {
@@ -232,11 +158,8 @@ size_t tls_join_path(char *out, size_t n, const char *prefix, const char *field)
 
 static void rd_span(tls_rd *r, const char *path, size_t n, const char *meaning)
 {
-	if (!r->spans || !path)
-		return;
-	char full[TLS_SPAN_PATH];
-	tls_join_path(full, sizeof full, r->prefix, path);
-	tls_spans_add_str(r->spans, full, r->base + r->pos, n, meaning ? meaning : "");
+	if (r->spans && path)
+		tls_spans_add_joined(r->spans, r->prefix, path, r->base + r->pos, n, meaning);
 }
 
 int tls_rd_bytes(tls_rd *r, const uint8_t **p, size_t n, const char *path, const char *meaning)
@@ -323,11 +246,16 @@ int tls_rd_done(tls_rd *r)
 	return 0;
 }
 
-tls_span *tls_rd_last(tls_rd *r)
+void tls_rd_mean(tls_rd *r, const char *fmt, ...)
 {
-	if (!r->spans || r->spans->n == 0)
-		return NULL;
-	return &r->spans->v[r->spans->n - 1];
+	if (!r->spans || !r->spans->n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char m[TLS_SPAN_MEANING];
+	tls_vfmt(m, sizeof m, fmt, ap);
+	va_end(ap);
+	tls_spans_set_meaning(r->spans, r->spans->n - 1, "%s", m);
 }
 
 void tls_hex(char *out, const uint8_t *p, size_t n)

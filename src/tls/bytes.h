@@ -32,27 +32,8 @@ void tls_buf_free(tls_buf *b);              /* zero and release */
  * matters for the large model and connection structures. NULL is fine. */
 void tls_wipe(void *p, size_t n);
 
-#define TLS_SPAN_PATH 96
-#define TLS_SPAN_MEANING 192
+#include "tls/spans.h"
 
-typedef struct {
-	char path[TLS_SPAN_PATH];
-	uint32_t offset, length;
-	char meaning[TLS_SPAN_MEANING];
-} tls_span;
-
-typedef struct {
-	tls_span *v;
-	size_t n, cap;
-} tls_spans;
-
-int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-/* The same with a fixed meaning (no format): the common case, and cheaper. */
-int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning);
-/* Copies n spans to the end of s (NULL s: nothing). */
-int tls_spans_append(tls_spans *s, const tls_span *v, size_t n);
-void tls_spans_free(tls_spans *s);
 /* "prefix.field" (or field alone when prefix is NULL or empty) into out,
  * cut to fit as snprintf would. Returns the length written. */
 size_t tls_join_path(char *out, size_t n, const char *prefix, const char *field);
@@ -89,8 +70,9 @@ int tls_rd_only_vec(const uint8_t *p, size_t len, int n, size_t min, size_t max,
 		    const char *meaning, const uint8_t **v, size_t *vlen, tls_spans *sp);
 /* Fails with decode_error unless every byte was consumed. */
 int tls_rd_done(tls_rd *r);
-/* Adds a span at the cursor without reading (for meanings decided later). */
-tls_span *tls_rd_last(tls_rd *r);
+/* Sets the meaning of the span r added last (for meanings decided after the
+ * read); nothing when r records no spans. */
+void tls_rd_mean(tls_rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Big-endian 64-bit words (sequence numbers, GHASH blocks, field limbs). */
 uint64_t tls_load_be64(const uint8_t p[8]);

@@ -42,11 +42,9 @@ static int ecdhe_params(tls_rd *r, tls_ske *m)
 	char mean[TLS_SPAN_MEANING];
 	if (tls_rd_u8(r, &m->curve_type, "server_key_exchange.curve_type", NULL))
 		return r->err;
-	tls_span *s = tls_rd_last(r);
-	if (s)
-		tls_fmt(s->meaning, sizeof s->meaning, "%s (%u)",
-			 m->curve_type == 3 ? "named_curve: the curve is named by a code" : "explicit curve parameters",
-			 m->curve_type);
+	tls_rd_mean(r, "%s (%u)",
+		    m->curve_type == 3 ? "named_curve: the curve is named by a code" : "explicit curve parameters",
+		    m->curve_type);
 	if (m->curve_type != 3)
 		return TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE); /* explicit curves: RFC 8422 deprecates them */
 	if (r->p + r->pos + 2 <= r->p + r->len)
@@ -220,12 +218,9 @@ static int cr_types(tls_rd *r, tls_cert_request *m)
 		unsigned v;
 		tls_fmt(path, sizeof path, "certificate_request.certificate_types[%zu]", i);
 		tls_rd_u8(&t, &v, path, NULL);
-		tls_span *s = tls_rd_last(&t);
-		if (s)
-			tls_fmt(s->meaning, sizeof s->meaning, "%s (%u)",
-				 v == 1 ? "rsa_sign: a certificate with an RSA key" : v == 64 ? "ecdsa_sign"
-										  : "another type",
-				 v);
+		tls_rd_mean(&t, "%s (%u)",
+			    v == 1 ? "rsa_sign: a certificate with an RSA key" : v == 64 ? "ecdsa_sign" : "another type",
+			    v);
 		if (m->n_types < sizeof m->types)
 			m->types[m->n_types++] = (uint8_t)v;
 	}
@@ -307,11 +302,10 @@ static int describe_cke(const uint8_t *b, size_t len, int kx, tls_spans *sp)
 	if (kx == TLS_KX_RSA)
 		return tls_cke_rsa_decode(b, len, &v, &vl, sp);
 	int rc = tls_cke_rsa_decode(b, len, &v, &vl, sp);
-	tls_span *s = sp && sp->n ? &sp->v[sp->n - 1] : NULL;
-	if (!rc && s)
-		tls_fmt(s->meaning, sizeof s->meaning, "%s",
-			 "RSA suites: the premaster secret encrypted to the server's key; DHE suites: the "
-			 "client's public value g^x mod p");
+	if (!rc && sp && sp->n)
+		tls_spans_set_meaning(sp, sp->n - 1, "%s",
+				      "RSA suites: the premaster secret encrypted to the server's key; DHE "
+				      "suites: the client's public value g^x mod p");
 	return rc;
 }
 

@@ -188,9 +188,7 @@ static void describe_sni(tls_rd *r, char *name, size_t name_n)
 				*c = '?';
 		if (tls_rd_bytes(&host, &p, n, "host_name", NULL))
 			return;
-		tls_span *s = tls_rd_last(&host);
-		if (s)
-			tls_fmt(s->meaning, sizeof s->meaning, "the host name the client wants: %s", shown);
+		tls_rd_mean(&host, "the host name the client wants: %s", shown);
 		if (type == 0 && name && !name[0])
 			tls_fmt(name, name_n, "%s", shown);
 	}
@@ -281,10 +279,7 @@ static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls
 		fmt_if(r, tpath, sizeof tpath, "%s.type", path);
 		if (tls_rd_u16(&all, &type, tpath, NULL))
 			return all.err;
-		tls_span *ts = tls_rd_last(&all);
-		if (ts)
-			tls_fmt(ts->meaning, sizeof ts->meaning, "extension type %s (%u)",
-				 nm ? nm : "unknown to tlsstep", type);
+		tls_rd_mean(&all, "extension type %s (%u)", nm ? nm : "unknown to tlsstep", type);
 		if (tls_rd_vec(&all, 2, 0, 0xffff, &body, path, NULL))
 			return all.err;
 		if (seen[type >> 3] & (1u << (type & 7)))
@@ -422,10 +417,8 @@ int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls
 		tls_rd_u8(&comp, &v, path, v == 0 ? "null compression" : "a compression method");
 		if (v == 0)
 			m->null_compression = 1;
-		tls_span *s = tls_rd_last(&comp);
-		if (s)
-			tls_fmt(s->meaning, sizeof s->meaning, "%s (%u)",
-				 v == 0 ? "null: no compression" : v == 1 ? "DEFLATE" : "unknown method", v);
+		tls_rd_mean(&comp, "%s (%u)", v == 0 ? "null: no compression" : v == 1 ? "DEFLATE" : "unknown method",
+			    v);
 	}
 	if (exts_decode(&r, "client_hello", m->exts, &m->n_exts, m))
 		return DECODE_ERROR;
@@ -585,8 +578,7 @@ static void client_cert_meanings(tls_spans *sp, size_t from)
 {
 	for (size_t i = from; sp && i < sp->n; i++)
 		if (!strcmp(sp->v[i].path, "certificate.certificate_list[0]"))
-			tls_fmt(sp->v[i].meaning, sizeof sp->v[i].meaning, "%s",
-				 "the client's own certificate (DER): who the client is");
+			tls_spans_set_meaning(sp, i, "%s", "the client's own certificate (DER): who the client is");
 }
 
 int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp)

@@ -1,0 +1,166 @@
+#include "tls/spans.h"
+
+#include "tls/alert.h"
+#include "tls/bytes.h"
+#include "tls/fmt.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A chunk of span text. The first one is small (a record header needs three
+ * short spans) and each next one doubles, up to TEXT_MAX. */
+struct tls_span_text {
+	tls_span_text *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define TEXT_FIRST 512
+#define TEXT_MAX 16384
+
+/* n bytes of room in s's text; the caller writes them and then commits
+ * what it used with commit(). NULL when memory ran out. */
+static char *room(tls_spans *s, size_t n)
+{
+	tls_span_text *t = s->text;
+	if (t && t->cap - t->used >= n)
+		return t->data + t->used;
+	size_t cap = t ? (t->cap * 2 < TEXT_MAX ? t->cap * 2 : TEXT_MAX) : TEXT_FIRST;
+	if (cap < n)
+		cap = n;
+	tls_span_text *c = malloc(sizeof *c + cap);
+	if (!c)
+		return NULL;
+	c->next = t;
+	c->used = 0;
+	c->cap = cap;
+	s->text = c;
+	return c->data;
+}
+
+/* The string just written at p (its NUL included) now belongs to s. */
+static const char *commit(tls_spans *s, char *p)
+{
+	s->text->used += strlen(p) + 1;
+	return p;
+}
+
+/* A copy of str in s's text, cut to max - 1 bytes. */
+static const char *keep(tls_spans *s, const char *str, size_t max)
+{
+	size_t n = strnlen(str, max - 1);
+	char *p = room(s, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, str, n);
+	p[n] = 0;
+	return commit(s, p);
+}
+
+static const char *keep_fmt(tls_spans *s, const char *fmt, va_list ap)
+{
+	char *p = room(s, TLS_SPAN_MEANING);
+	if (!p)
+		return NULL;
+	tls_vfmt(p, TLS_SPAN_MEANING, fmt, ap);
+	return commit(s, p);
+}
+
+static int reserve(tls_spans *s, size_t k)
+{
+	if (s->n + k <= s->cap)
+		return 0;
+	size_t cap = s->cap ? s->cap : 32;
+	while (cap < s->n + k)
+		cap *= 2;
+	tls_span *v = realloc(s->v, cap * sizeof *v);
+	if (!v)
+		return TLS_ERR_INTERNAL;
+	s->v = v;
+	s->cap = cap;
+	return 0;
+}
+
+/* Files a span whose text is already kept (NULL text: memory ran out). */
+static int file(tls_spans *s, const char *path, const char *meaning, size_t off, size_t len)
+{
+	if (!path || !meaning || reserve(s, 1))
+		return TLS_ERR_INTERNAL;
+	s->v[s->n++] = (tls_span){path, meaning, (uint32_t)off, (uint32_t)len};
+	return 0;
+}
+
+int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
+{
+	if (!s)
+		return 0;
+	const char *p = keep(s, path, TLS_SPAN_PATH), *m = "";
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		m = keep_fmt(s, fmt, ap);
+		va_end(ap);
+	}
+	return file(s, p, m, off, len);
+}
+
+int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning)
+{
+	if (!s)
+		return 0;
+	const char *p = keep(s, path, TLS_SPAN_PATH);
+	return file(s, p, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : "", off, len);
+}
+
+int tls_spans_add_joined(tls_spans *s, const char *prefix, const char *field, size_t off, size_t len,
+			 const char *meaning)
+{
+	if (!s)
+		return 0;
+	char *p = room(s, TLS_SPAN_PATH);
+	if (!p)
+		return TLS_ERR_INTERNAL;
+	tls_join_path(p, TLS_SPAN_PATH, prefix, field);
+	const char *path = commit(s, p);
+	return file(s, path, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : "", off, len);
+}
+
+int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
+{
+	if (!s || !n)
+		return 0;
+	if (reserve(s, n))
+		return TLS_ERR_INTERNAL;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = keep(s, v[i].path, TLS_SPAN_PATH);
+		const char *m = keep(s, v[i].meaning, TLS_SPAN_MEANING);
+		if (file(s, p, m, v[i].offset + shift, v[i].length))
+			return TLS_ERR_INTERNAL;
+	}
+	return 0;
+}
+
+void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)
+{
+	if (!s || i >= s->n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	const char *m = keep_fmt(s, fmt, ap); /* the old text stays in its chunk */
+	va_end(ap);
+	if (m)
+		s->v[i].meaning = m;
+}
+
+void tls_spans_free(tls_spans *s)
+{
+	free(s->v);
+	for (tls_span_text *t = s->text, *next; t; t = next) {
+		next = t->next;
+		free(t);
+	}
+	s->v = NULL;
+	s->text = NULL;
+	s->n = s->cap = 0;
+}
