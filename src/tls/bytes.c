@@ -211,8 +211,9 @@ int tls_rd_vec(tls_rd *r, int n, size_t min, size_t max, tls_rd *sub, const char
 {
 	char lpath[TLS_SPAN_PATH];
 	uint32_t len = 0;
-	snprintf(lpath, sizeof lpath, "%s.length", path ? path : "vector");
-	if (rd_uint(r, n, &len, path ? lpath : NULL, "length of the following vector in bytes"))
+	if (r->spans && path) /* only a span needs the name */
+		tls_join_path(lpath, sizeof lpath, path, "length");
+	if (rd_uint(r, n, &len, r->spans && path ? lpath : NULL, "length of the following vector in bytes"))
 		return r->err;
 	if (len < min || len > max || len > tls_rd_left(r))
 		return rd_fail(r);
