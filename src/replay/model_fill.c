@@ -1,7 +1,7 @@
 #include "replay/model_fill.h"
-#include "tls/fmt.h"
 
 #include "tls/alert.h"
+#include "tls/fmt.h"
 #include "tls/msg.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #include "sim/model.h"
+
 #include "tls/sha_ni.h"
 
 #include <stdlib.h>

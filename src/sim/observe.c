@@ -1,11 +1,11 @@
 #include "sim/observe.h"
-#include "tls/fmt.h"
-#include "tls/sha_ni.h"
 
 #include "tls/alert.h"
 #include "tls/crypto.h"
+#include "tls/fmt.h"
 #include "tls/msg.h"
 #include "tls/prf.h"
+#include "tls/sha_ni.h"
 #include "tls/x509.h"
 
 #include <stdio.h>

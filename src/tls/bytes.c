@@ -1,7 +1,7 @@
 #include "tls/bytes.h"
-#include "tls/fmt.h"
 
 #include "tls/alert.h"
+#include "tls/fmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,10 +5,10 @@
  * Abbreviated (resumed) handshake: after the ServerHello the server's
  * ChangeCipherSpec and Finished come first, then the client's. */
 #include "tls/conn_int.h"
-#include "tls/sha_ni.h"
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
+#include "tls/sha_ni.h"
 #include "tls/sig.h"
 
 #include <arpa/inet.h>

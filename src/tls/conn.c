@@ -1,11 +1,11 @@
 /* Record layer and dispatch: framing, protection, reassembly of handshake
  * messages, alerts and the sticky failure path. */
 #include "tls/conn_int.h"
-#include "tls/sha_ni.h"
 
 #include "tls/crypto.h"
 #include "tls/keys.h"
 #include "tls/kx.h"
+#include "tls/sha_ni.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 #include "tls/der.h"
-#include "tls/fmt.h"
 
 #include "tls/alert.h"
+#include "tls/fmt.h"
 
 #include <stdio.h>
 #include <string.h>

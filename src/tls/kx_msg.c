@@ -3,9 +3,9 @@
  * the CertificateRequest / CertificateVerify pair of mutual authentication.
  * Same rules as msg.c: every length checked, a span per field. */
 #include "tls/msg.h"
-#include "tls/fmt.h"
 
 #include "tls/alert.h"
+#include "tls/fmt.h"
 #include "tls/sig.h"
 #include "tls/suites.h"
 

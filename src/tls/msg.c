@@ -1,7 +1,7 @@
 #include "tls/msg.h"
-#include "tls/fmt.h"
 
 #include "tls/alert.h"
+#include "tls/fmt.h"
 #include "tls/suites.h"
 
 #include <stdio.h>

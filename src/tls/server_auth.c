@@ -3,10 +3,10 @@
  * CertificateRequest / Certificate / CertificateVerify let the server know
  * who the client is (mutual authentication, RFC 5246 7.4.4, 7.4.6, 7.4.8). */
 #include "tls/server_int.h"
-#include "tls/sha_ni.h"
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
+#include "tls/sha_ni.h"
 #include "tls/sig.h"
 
 #include <stdio.h>
