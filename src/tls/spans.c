@@ -39,33 +39,43 @@ static char *room(tls_spans *s, size_t n)
 	return c->data;
 }
 
+/* A kept string: where it is (NULL when memory ran out) and its length. */
+typedef struct {
+	const char *p;
+	size_t n;
+} text;
+
 /* The string just written at p (its NUL included) now belongs to s. */
-static const char *commit(tls_spans *s, char *p)
+static text commit(tls_spans *s, char *p)
 {
-	s->text->used += strlen(p) + 1;
-	return p;
+	size_t n = strlen(p);
+	s->text->used += n + 1;
+	return (text){p, n};
 }
 
 /* A copy of str in s's text, cut to max - 1 bytes. */
-static const char *keep(tls_spans *s, const char *str, size_t max)
+static text keep(tls_spans *s, const char *str, size_t max)
 {
 	size_t n = strnlen(str, max - 1);
 	char *p = room(s, n + 1);
 	if (!p)
-		return NULL;
+		return (text){NULL, 0};
 	memcpy(p, str, n);
 	p[n] = 0;
-	return commit(s, p);
+	s->text->used += n + 1;
+	return (text){p, n};
 }
 
-static const char *keep_fmt(tls_spans *s, const char *fmt, va_list ap)
+static text keep_fmt(tls_spans *s, const char *fmt, va_list ap)
 {
 	char *p = room(s, TLS_SPAN_MEANING);
 	if (!p)
-		return NULL;
+		return (text){NULL, 0};
 	tls_vfmt(p, TLS_SPAN_MEANING, fmt, ap);
 	return commit(s, p);
 }
+
+static const text none = {"", 0};
 
 static int reserve(tls_spans *s, size_t k)
 {
@@ -83,11 +93,12 @@ static int reserve(tls_spans *s, size_t k)
 }
 
 /* Files a span whose text is already kept (NULL text: memory ran out). */
-static int file(tls_spans *s, const char *path, const char *meaning, size_t off, size_t len)
+static int file(tls_spans *s, text path, text meaning, size_t off, size_t len)
 {
-	if (!path || !meaning || reserve(s, 1))
+	if (!path.p || !meaning.p || reserve(s, 1))
 		return TLS_ERR_INTERNAL;
-	s->v[s->n++] = (tls_span){path, meaning, (uint32_t)off, (uint32_t)len};
+	s->v[s->n++] = (tls_span){path.p, meaning.p, (uint32_t)off, (uint32_t)len, (uint16_t)path.n,
+				  (uint16_t)meaning.n};
 	return 0;
 }
 
@@ -95,7 +106,7 @@ int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const 
 {
 	if (!s)
 		return 0;
-	const char *p = keep(s, path, TLS_SPAN_PATH), *m = "";
+	text p = keep(s, path, TLS_SPAN_PATH), m = none;
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
@@ -109,8 +120,8 @@ int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, co
 {
 	if (!s)
 		return 0;
-	const char *p = keep(s, path, TLS_SPAN_PATH);
-	return file(s, p, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : "", off, len);
+	text p = keep(s, path, TLS_SPAN_PATH);
+	return file(s, p, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : none, off, len);
 }
 
 int tls_spans_add_joined(tls_spans *s, const char *prefix, const char *field, size_t off, size_t len,
@@ -121,9 +132,9 @@ int tls_spans_add_joined(tls_spans *s, const char *prefix, const char *field, si
 	char *p = room(s, TLS_SPAN_PATH);
 	if (!p)
 		return TLS_ERR_INTERNAL;
-	tls_join_path(p, TLS_SPAN_PATH, prefix, field);
-	const char *path = commit(s, p);
-	return file(s, path, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : "", off, len);
+	size_t n = tls_join_path(p, TLS_SPAN_PATH, prefix, field);
+	s->text->used += n + 1;
+	return file(s, (text){p, n}, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : none, off, len);
 }
 
 int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
@@ -133,8 +144,8 @@ int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
 	if (reserve(s, n))
 		return TLS_ERR_INTERNAL;
 	for (size_t i = 0; i < n; i++) {
-		const char *p = keep(s, v[i].path, TLS_SPAN_PATH);
-		const char *m = keep(s, v[i].meaning, TLS_SPAN_MEANING);
+		text p = keep(s, v[i].path, TLS_SPAN_PATH);
+		text m = keep(s, v[i].meaning, TLS_SPAN_MEANING);
 		if (file(s, p, m, v[i].offset + shift, v[i].length))
 			return TLS_ERR_INTERNAL;
 	}
@@ -147,10 +158,12 @@ void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	const char *m = keep_fmt(s, fmt, ap); /* the old text stays in its chunk */
+	text m = keep_fmt(s, fmt, ap); /* the old text stays in its chunk */
 	va_end(ap);
-	if (m)
-		s->v[i].meaning = m;
+	if (m.p) {
+		s->v[i].meaning = m.p;
+		s->v[i].meaning_len = (uint16_t)m.n;
+	}
 }
 
 void tls_spans_free(tls_spans *s)

@@ -19,6 +19,7 @@
 typedef struct {
 	const char *path, *meaning; /* never NULL once added */
 	uint32_t offset, length;
+	uint16_t path_len, meaning_len; /* strlen of each, kept for the writers */
 } tls_span;
 
 typedef struct tls_span_text tls_span_text;

@@ -84,12 +84,10 @@ static char *esc1(char *o, unsigned char c)
 	return o;
 }
 
-/* n bytes of s escaped, straight into the buffer: room for the worst
- * case (every byte as \u00XX) is taken first, so the loop only copies.
- * Clean 8-byte words are copied whole. */
-static void escaped(jw *w, const char *s, size_t n)
+/* n bytes of s escaped at o (room for 6 * n taken by the caller); returns
+ * the byte after them. Clean 8-byte words are copied whole. */
+static char *esc_into(char *o, const char *s, size_t n)
 {
-	char *o = room(w, 6 * n), *start = o;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
@@ -104,48 +102,69 @@ static void escaped(jw *w, const char *s, size_t n)
 	}
 	for (; i < n; i++)
 		o = esc1(o, (unsigned char)s[i]);
-	w->n += (size_t)(o - start);
+	return o;
 }
 
-static void str(jw *w, const char *s)
+/* A string of known length n, quoted and escaped. */
+static void str_n(jw *w, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	putch(w, '"');
 	while (n) {
 		size_t k = n < sizeof w->b / 8 ? n : sizeof w->b / 8;
-		escaped(w, s, k);
+		char *o = room(w, 6 * k);
+		w->n += (size_t)(esc_into(o, s, k) - o);
 		s += k;
 		n -= k;
 	}
 	putch(w, '"');
 }
 
-/* Each byte's two lowercase hex digits, built once: one 2-byte copy per
- * byte instead of two table lookups and shifts. */
-static const char *hex_pairs(void)
+static void str(jw *w, const char *s)
 {
-	static char t[512];
-	static int ready;
-	if (!ready) {
-		static const char d[] = "0123456789abcdef";
-		for (int i = 0; i < 256; i++) {
-			t[2 * i] = d[i >> 4];
-			t[2 * i + 1] = d[i & 15];
-		}
-		ready = 1;
+	str_n(w, s, strlen(s));
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* 16 bytes as 32 lowercase hex digits: each nibble plus '0', plus 39 more
+ * for a nibble above 9 ('a' - '0' - 10). */
+static void hex16(char *o, const uint8_t *p)
+{
+	const __m128i nib = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+	__m128i hi = _mm_and_si128(_mm_srli_epi16(x, 4), nib), lo = _mm_and_si128(x, nib);
+	__m128i a = _mm_unpacklo_epi8(hi, lo), b = _mm_unpackhi_epi8(hi, lo);
+	a = _mm_add_epi8(_mm_add_epi8(a, _mm_set1_epi8('0')),
+			 _mm_and_si128(_mm_cmpgt_epi8(a, nine), _mm_set1_epi8(39)));
+	b = _mm_add_epi8(_mm_add_epi8(b, _mm_set1_epi8('0')),
+			 _mm_and_si128(_mm_cmpgt_epi8(b, nine), _mm_set1_epi8(39)));
+	_mm_storeu_si128((__m128i *)o, a);
+	_mm_storeu_si128((__m128i *)(o + 16), b);
+}
+#endif
+
+/* n bytes as hex at o (room for 2 * n taken by the caller). */
+static void hex_into(char *o, const uint8_t *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t i = 0;
+#if defined(__SSE2__)
+	for (; i + 16 <= n; i += 16)
+		hex16(o + 2 * i, p + i);
+#endif
+	for (; i < n; i++) {
+		o[2 * i] = d[p[i] >> 4];
+		o[2 * i + 1] = d[p[i] & 15];
 	}
-	return t;
 }
 
 static void hex(jw *w, const uint8_t *p, size_t n)
 {
-	const char *t = hex_pairs();
 	putch(w, '"');
 	while (n) {
 		size_t k = n < sizeof w->b / 4 ? n : sizeof w->b / 4;
-		char *o = room(w, 2 * k);
-		for (size_t i = 0; i < k; i++)
-			memcpy(o + 2 * i, t + 2 * p[i], 2);
+		hex_into(room(w, 2 * k), p, k);
 		w->n += 2 * k;
 		p += k;
 		n -= k;
@@ -153,14 +172,22 @@ static void hex(jw *w, const uint8_t *p, size_t n)
 	putch(w, '"');
 }
 
-static void num(jw *w, unsigned long long v)
+/* v in decimal at o; returns the byte after it. */
+static char *num_into(char *o, unsigned long long v)
 {
 	char b[24];
 	int i = sizeof b;
 	do
 		b[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i > 0);
-	put(w, b + i, sizeof b - (size_t)i);
+	memcpy(o, b + i, sizeof b - (size_t)i);
+	return o + (sizeof b - (size_t)i);
+}
+
+static void num(jw *w, unsigned long long v)
+{
+	char *o = room(w, 24);
+	w->n += (size_t)(num_into(o, v) - o);
 }
 
 static void boolean(jw *w, int v)
@@ -179,22 +206,32 @@ static void value(jw *w, const model_value *v)
 		LIT(w, "null");
 }
 
+#define LIT_AT(o, s) (memcpy(o, s, sizeof(s) - 1), (o) + sizeof(s) - 1)
+
+/* One span, written in one piece: its text lengths are known, so the room
+ * for the worst case is taken once. */
+static void span(jw *w, const tls_span *s)
+{
+	char *o = room(w, 96 + 6 * ((size_t)s->path_len + s->meaning_len)), *start = o;
+	o = LIT_AT(o, "{\"path\":\"");
+	o = esc_into(o, s->path, s->path_len);
+	o = LIT_AT(o, "\",\"offset\":");
+	o = num_into(o, s->offset);
+	o = LIT_AT(o, ",\"length\":");
+	o = num_into(o, s->length);
+	o = LIT_AT(o, ",\"meaning\":\"");
+	o = esc_into(o, s->meaning, s->meaning_len);
+	o = LIT_AT(o, "\"}");
+	w->n += (size_t)(o - start);
+}
+
 static void spans(jw *w, const tls_spans *sp)
 {
 	putch(w, '[');
 	for (size_t i = 0; i < sp->n; i++) {
-		const tls_span *s = &sp->v[i];
 		if (i)
 			putch(w, ',');
-		LIT(w, "{\"path\":");
-		str(w, s->path);
-		LIT(w, ",\"offset\":");
-		num(w, s->offset);
-		LIT(w, ",\"length\":");
-		num(w, s->length);
-		LIT(w, ",\"meaning\":");
-		str(w, s->meaning);
-		putch(w, '}');
+		span(w, &sp->v[i]);
 	}
 	putch(w, ']');
 }

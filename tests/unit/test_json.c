@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "sim/model.h"
 #include "ui/views.h"
 
 #include <stdio.h>
@@ -70,11 +71,104 @@ static void test_long(void **state)
 	free(want);
 }
 
+/* The escaping the writer must match, one byte at a time. */
+static size_t ref_escape(char *o, const unsigned char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = s[i];
+		if (c == '"' || c == '\\')
+			w += (size_t)sprintf(o + w, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			w += (size_t)sprintf(o + w, "\\u%04x", c);
+		else
+			o[w++] = (char)c;
+	}
+	o[w] = 0;
+	return w;
+}
+
+/* Every byte that needs escaping, at every position of a few 8-byte
+ * words, next to clean ones: the word-at-a-time test must never pass one. */
+static void test_each_position(void **state)
+{
+	(void)state;
+	const unsigned char special[] = {'"', '\\', 0x01, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xa0, 0xff, '!', '#'};
+	for (size_t k = 0; k < sizeof special; k++)
+		for (size_t at = 0; at < 25; at++) {
+			unsigned char in[26];
+			memset(in, 'x', 25);
+			in[at] = special[k];
+			in[25] = 0;
+			char want[200];
+			want[0] = '"';
+			size_t n = ref_escape(want + 1, in, 25);
+			want[n + 1] = '"';
+			want[n + 2] = 0;
+			char *got = written((const char *)in);
+			if (strcmp(got, want))
+				fail_msg("byte 0x%02x at %zu: got %s", special[k], at, got);
+			free(got);
+		}
+}
+
+/* Hex of every byte value and of every length around the 16-byte blocks,
+ * and span text with escapes, through a whole model. */
+static void test_model_hex_and_spans(void **state)
+{
+	(void)state;
+	model m;
+	model_init(&m, "replay");
+	m.steps[1].reached = 1;
+	model_record *r = model_add_record(&m.steps[1]);
+	assert_non_null(r);
+	uint8_t all[256];
+	for (int i = 0; i < 256; i++)
+		all[i] = (uint8_t)(255 - i);
+	assert_int_equal(tls_buf_put(&r->wire, all, sizeof all), 0);
+	assert_int_equal(tls_spans_add_str(&r->fields, "record.\"odd\"\tpath", 3, 2, "a \\ b\x01"), 0);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	json_model(f, &m);
+	fclose(f);
+	char want[600];
+	want[0] = '"';
+	for (int i = 0; i < 256; i++)
+		sprintf(want + 1 + 2 * i, "%02x", all[i]);
+	strcat(want, "\"");
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "{\"path\":\"record.\\\"odd\\\"\\u0009path\",\"offset\":3,\"length\":2,"
+				   "\"meaning\":\"a \\\\ b\\u0001\"}"));
+	free(out);
+	for (size_t n = 0; n <= 40; n++) {
+		model_free(&m);
+		model_init(&m, "replay");
+		m.steps[1].reached = 1;
+		r = model_add_record(&m.steps[1]);
+		assert_int_equal(tls_buf_put(&r->wire, all + 7, n), 0);
+		f = open_memstream(&out, &len);
+		json_model(f, &m);
+		fclose(f);
+		char w2[100] = "\"records\":[\"";
+		for (size_t i = 0; i < n; i++)
+			sprintf(w2 + strlen(w2), "%02x", all[7 + i]);
+		strcat(w2, "\"]");
+		if (!strstr(out, w2))
+			fail_msg("hex of %zu bytes: %s not in the output", n, w2);
+		free(out);
+	}
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_long),
+		cmocka_unit_test(test_each_position),
+		cmocka_unit_test(test_model_hex_and_spans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
