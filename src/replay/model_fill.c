@@ -50,6 +50,35 @@ static void check_alert(replay_conn *c, int step, int dir)
 		 dir ? "server" : "client");
 }
 
+/* Everything obs_knowledge reads, as three words: each value it shows is
+ * set once, so its flag stands for it; the transcript only grows. */
+static void knowledge_stamp(const observer *o, size_t st[3])
+{
+	st[0] = (size_t)(o->have_cr | o->have_sr << 1 | o->have_pms << 2 | o->have_master << 3 |
+			 o->have_keys << 4 | o->have_verify[0] << 5 | o->have_verify[1] << 6);
+	st[1] = o->pms_len;
+	st[2] = o->transcript_len;
+}
+
+/* What an eavesdropper holding the keys can reconstruct is shown in both
+ * columns: the capture cannot tell who knew what first. A snapshot costs a
+ * hash and a few KB of copying, and most records change nothing in it. */
+static void snapshot(replay_conn *c, int step)
+{
+	model_step *s = &c->m->steps[step];
+	size_t st[3];
+	knowledge_stamp(&c->obs, st);
+	if (!c->snap_step || memcmp(st, c->snap_stamp, sizeof st))
+		obs_knowledge(&c->obs, &s->client);
+	else if (c->snap_step != step)
+		s->client = c->m->steps[c->snap_step].client;
+	else
+		return; /* this step's snapshot is already this */
+	s->server = s->client;
+	memcpy(c->snap_stamp, st, sizeof st);
+	c->snap_step = step;
+}
+
 void fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 {
 	int step = 0;
@@ -61,12 +90,8 @@ void fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 	find_keys(c);
 	if (w[0] == TLS_CT_ALERT)
 		check_alert(c, step, dir);
-	/* What an eavesdropper holding the keys can reconstruct is shown in both
-	 * columns: the capture cannot tell who knew what first. */
-	model_step *s = &c->m->steps[step];
 	if (!c->obs.brief) /* a list shows no knowledge columns */
-		obs_knowledge(&c->obs, &s->client);
-	s->server = s->client;
+		snapshot(c, step);
 	c->snapped[step] = 1;
 }
 
