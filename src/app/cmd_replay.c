@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_KEY_FILE (64 * 1024)
 
@@ -143,6 +144,21 @@ static void emit_tui(replay_cli *c, const replay_conn_info *i, model *m)
 	tui_run(&t);
 }
 
+/* A long capture's output reaches a pipe in pieces as it is made (a reader
+ * sees progress), but not one write per connection: a thousand small
+ * writes cost more than listing the connections. */
+static void flush_now_and_then(void)
+{
+	static double last;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	double now = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	if (now - last >= 0.1) {
+		fflush(stdout);
+		last = now;
+	}
+}
+
 static void emit(void *ctx, const replay_conn_info *i, model *m)
 {
 	replay_cli *c = ctx;
@@ -155,7 +171,7 @@ static void emit(void *ctx, const replay_conn_info *i, model *m)
 		print_json(i, m);
 	else
 		print_plain(i, m);
-	fflush(stdout);
+	flush_now_and_then();
 }
 
 static int load_key(const char *path, rsa_key *key)
