@@ -21,8 +21,10 @@ typedef struct {
  * around the one or two blocks is as large as the blocks. */
 #define INLINE_ALWAYS __attribute__((always_inline)) inline
 
-static INLINE_ALWAYS void absorb(view v, blocks_fn blocks, const uint8_t *in, size_t n)
+static INLINE_ALWAYS int absorb(view v, blocks_fn blocks, const uint8_t *in, size_t n)
 {
+	if ((!in && n) || *v.curlen >= 64)
+		return CRYPT_INVALID_ARG;
 	if (*v.curlen) {
 		size_t k = 64 - *v.curlen < n ? 64 - *v.curlen : n;
 		memcpy(v.buf + *v.curlen, in, k);
@@ -30,7 +32,7 @@ static INLINE_ALWAYS void absorb(view v, blocks_fn blocks, const uint8_t *in, si
 		in += k;
 		n -= k;
 		if (*v.curlen < 64)
-			return;
+			return CRYPT_OK;
 		blocks(v.state, v.buf, 1);
 		*v.length += 512;
 		*v.curlen = 0;
@@ -43,11 +45,14 @@ static INLINE_ALWAYS void absorb(view v, blocks_fn blocks, const uint8_t *in, si
 	}
 	memcpy(v.buf, in, n);
 	*v.curlen = (ulong32)n;
+	return CRYPT_OK;
 }
 
 /* Merkle-Damgard padding: 0x80, zeros, the length in bits (big-endian). */
-static INLINE_ALWAYS void finish(view v, blocks_fn blocks, uint8_t *out, int words)
+static INLINE_ALWAYS int finish(view v, blocks_fn blocks, uint8_t *out, int words)
 {
+	if (!out || *v.curlen >= 64)
+		return CRYPT_INVALID_ARG;
 	uint64_t bits = __builtin_bswap64(*v.length + (uint64_t)*v.curlen * 8);
 	uint32_t i = *v.curlen;
 	v.buf[i++] = 0x80;
@@ -63,6 +68,7 @@ static INLINE_ALWAYS void finish(view v, blocks_fn blocks, uint8_t *out, int wor
 		uint32_t be = __builtin_bswap32(v.state[w]);
 		memcpy(out + 4 * w, &be, 4);
 	}
+	return CRYPT_OK;
 }
 
 static view view256(hash_state *h)
@@ -209,34 +215,22 @@ static void sha1_blocks_ni(ulong32 *st, const uint8_t *p, size_t n)
 
 static int ni256_process(hash_state *h, const unsigned char *in, unsigned long n)
 {
-	if (!h || (!in && n) || h->sha256.curlen >= 64)
-		return CRYPT_INVALID_ARG;
-	absorb(view256(h), sha256_blocks_ni, in, n);
-	return CRYPT_OK;
+	return h ? absorb(view256(h), sha256_blocks_ni, in, n) : CRYPT_INVALID_ARG;
 }
 
 static int ni256_done(hash_state *h, unsigned char *out)
 {
-	if (!h || !out || h->sha256.curlen >= 64)
-		return CRYPT_INVALID_ARG;
-	finish(view256(h), sha256_blocks_ni, out, 8);
-	return CRYPT_OK;
+	return h ? finish(view256(h), sha256_blocks_ni, out, 8) : CRYPT_INVALID_ARG;
 }
 
 static int ni1_process(hash_state *h, const unsigned char *in, unsigned long n)
 {
-	if (!h || (!in && n) || h->sha1.curlen >= 64)
-		return CRYPT_INVALID_ARG;
-	absorb(view1(h), sha1_blocks_ni, in, n);
-	return CRYPT_OK;
+	return h ? absorb(view1(h), sha1_blocks_ni, in, n) : CRYPT_INVALID_ARG;
 }
 
 static int ni1_done(hash_state *h, unsigned char *out)
 {
-	if (!h || !out || h->sha1.curlen >= 64)
-		return CRYPT_INVALID_ARG;
-	finish(view1(h), sha1_blocks_ni, out, 5);
-	return CRYPT_OK;
+	return h ? finish(view1(h), sha1_blocks_ni, out, 5) : CRYPT_INVALID_ARG;
 }
 
 const struct ltc_hash_descriptor *tls_sha256_ni_desc(void)
