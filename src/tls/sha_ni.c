@@ -233,24 +233,32 @@ static int ni1_done(hash_state *h, unsigned char *out)
 	return h ? finish(view1(h), sha1_blocks_ni, out, 5) : CRYPT_INVALID_ARG;
 }
 
+typedef int (*process_fn)(hash_state *, const unsigned char *, unsigned long);
+typedef int (*done_fn)(hash_state *, unsigned char *);
+
+/* libtomcrypt's descriptor (name, sizes, OID, init) with our process and
+ * done. */
+static const struct ltc_hash_descriptor *with_ni(struct ltc_hash_descriptor *d,
+						 const struct ltc_hash_descriptor *base, process_fn p,
+						 done_fn f)
+{
+	*d = *base;
+	d->process = p;
+	d->done = f;
+	d->hmac_block = NULL;
+	return d;
+}
+
 const struct ltc_hash_descriptor *tls_sha256_ni_desc(void)
 {
 	static struct ltc_hash_descriptor d;
-	d = sha256_desc;
-	d.process = ni256_process;
-	d.done = ni256_done;
-	d.hmac_block = NULL;
-	return &d;
+	return with_ni(&d, &sha256_desc, ni256_process, ni256_done);
 }
 
 const struct ltc_hash_descriptor *tls_sha1_ni_desc(void)
 {
 	static struct ltc_hash_descriptor d;
-	d = sha1_desc;
-	d.process = ni1_process;
-	d.done = ni1_done;
-	d.hmac_block = NULL;
-	return &d;
+	return with_ni(&d, &sha1_desc, ni1_process, ni1_done);
 }
 
 int tls_sha256_process(hash_state *h, const unsigned char *in, unsigned long n)
