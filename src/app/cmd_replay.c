@@ -225,6 +225,7 @@ static int run(replay_cli *c, const keylog *kl, const rsa_key *key)
 	replay_stats st;
 	char err[512];
 	int rc = replay_run(c->file, &o, &st, err, sizeof err);
+	fflush(stdout); /* what was shown comes before any line on stderr */
 	if (rc < 0 || (rc > 0 && !c->shown)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;

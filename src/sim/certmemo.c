@@ -13,6 +13,7 @@ static void slot_clear(cert_memo_slot *s)
 	tls_buf_free(&s->msg);
 	tls_spans_free(&s->spans);
 	s->subject[0] = 0;
+	s->subject_ok = 0;
 }
 
 void cert_memo_free(cert_memo *m)
@@ -41,7 +42,8 @@ int cert_memo_put(cert_memo *m, const uint8_t *msg, size_t len, const tls_span *
 		slot_clear(&fresh);
 		return -1;
 	}
-	snprintf(fresh.subject, sizeof fresh.subject, "%s", subject);
+	fresh.subject_ok = subject != NULL;
+	snprintf(fresh.subject, sizeof fresh.subject, "%s", subject ? subject : "");
 	cert_memo_slot *s = &m->slot[m->next];
 	slot_clear(s);
 	*s = fresh;

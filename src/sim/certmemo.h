@@ -19,7 +19,8 @@
 typedef struct {
 	tls_buf msg;       /* the whole handshake message; empty when unused */
 	tls_spans spans;   /* offsets within msg */
-	char subject[256]; /* the first certificate's subject, "" if it did not parse */
+	char subject[256]; /* the first certificate's subject */
+	int subject_ok;    /* the first certificate parsed (its subject may be "") */
 } cert_memo_slot;
 
 typedef struct {
@@ -31,8 +32,9 @@ void cert_memo_init(cert_memo *m);
 void cert_memo_free(cert_memo *m);
 /* The entry for exactly these bytes, or NULL. */
 const cert_memo_slot *cert_memo_find(const cert_memo *m, const uint8_t *msg, size_t len);
-/* Keeps spans v[0..n) and subject for msg, replacing the oldest entry.
- * Returns 0, or negative when memory ran out (the memo is then unchanged). */
+/* Keeps spans v[0..n) and the first certificate's subject (NULL: it did not
+ * parse) for msg, replacing the oldest entry. Returns 0, or negative when
+ * memory ran out (the memo is then unchanged). */
 int cert_memo_put(cert_memo *m, const uint8_t *msg, size_t len, const tls_span *v, size_t n,
 		  const char *subject);
 

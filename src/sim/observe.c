@@ -390,23 +390,27 @@ static model_msg *new_msg(observer *o, int step, int from_server, const char *na
 }
 
 /* Parses each certificate of the message for its spans; the first one's
- * subject goes to subject. */
-static void parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
+ * subject goes to subject. Returns whether the first one parsed. */
+static int parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 {
 	tls_certificate_msg cm;
+	int first_ok = 0;
 	subject[0] = 0;
 	if (tls_certificate_decode(g->bytes.p + 4, g->bytes.len - 4, &cm, NULL))
-		return;
+		return 0;
 	for (size_t i = 0; i < cm.n; i++) {
 		tls_x509 x;
 		char prefix[32];
 		memset(&x, 0, sizeof x);
 		tls_fmt(prefix, sizeof prefix, "certificate[%zu]", i);
 		size_t base = (size_t)(cm.der[i] - g->bytes.p);
-		if (tls_x509_parse(cm.der[i], cm.len[i], &x, sp, base, prefix) == 0 && i == 0)
+		if (tls_x509_parse(cm.der[i], cm.len[i], &x, sp, base, prefix) == 0 && i == 0) {
 			tls_fmt(subject, sn, "%s", x.subject);
+			first_ok = 1;
+		}
 		tls_x509_free(&x);
 	}
+	return first_ok;
 }
 
 /* The certificates' spans, from the memo when this exact message was
@@ -414,18 +418,20 @@ static void parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 static void cert_spans(observer *o, model_msg *g)
 {
 	char subject[sizeof o->m->cert_subject];
+	int ok;
 	const cert_memo_slot *hit = o->memo ? cert_memo_find(o->memo, g->bytes.p, g->bytes.len) : NULL;
 	if (hit) {
 		tls_spans_append(&g->fields, hit->spans.v, hit->spans.n, 0);
 		tls_fmt(subject, sizeof subject, "%s", hit->subject);
+		ok = hit->subject_ok;
 	} else {
 		size_t before = g->fields.n;
-		parse_certs(g, &g->fields, subject, sizeof subject);
+		ok = parse_certs(g, &g->fields, subject, sizeof subject);
 		if (o->memo)
 			cert_memo_put(o->memo, g->bytes.p, g->bytes.len, g->fields.v + before,
-				      g->fields.n - before, subject);
+				      g->fields.n - before, ok ? subject : NULL);
 	}
-	if (subject[0] && g->from_server)
+	if (ok && g->from_server)
 		tls_fmt(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
 }
 

@@ -65,13 +65,15 @@ static const char *conv(out *o, const char *f, va_list *ap)
 		if (width)
 			return NULL;
 		const char *s = va_arg(*ap, const char *);
-		if (!s)
-			s = "(null)"; /* as glibc prints it */
+		if (!s) /* as glibc prints it: whole or not at all */
+			s = prec < 0 || prec >= 6 ? "(null)" : "";
 		size_t k = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
 		put(o, s, k);
 		return f + 1;
 	}
 	case 'c': {
+		if (width || zero)
+			return NULL;
 		char c = (char)va_arg(*ap, int);
 		put(o, &c, 1);
 		return f + 1;

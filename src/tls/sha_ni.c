@@ -25,6 +25,8 @@ static INLINE_ALWAYS int absorb(view v, blocks_fn blocks, const uint8_t *in, siz
 {
 	if ((!in && n) || *v.curlen >= 64)
 		return CRYPT_INVALID_ARG;
+	if (!n)
+		return CRYPT_OK;
 	if (*v.curlen) {
 		size_t k = 64 - *v.curlen < n ? 64 - *v.curlen : n;
 		memcpy(v.buf + *v.curlen, in, k);
@@ -261,8 +263,12 @@ const struct ltc_hash_descriptor *tls_sha1_ni_desc(void)
 	return with_ni(&d, &sha1_desc, ni1_process, ni1_done);
 }
 
+/* Nothing to add is fine on both paths (libtomcrypt's would abort on a NULL
+ * pointer even with a zero length). */
 int tls_sha256_process(hash_state *h, const unsigned char *in, unsigned long n)
 {
+	if (!n)
+		return h ? CRYPT_OK : CRYPT_INVALID_ARG;
 	return tls_sha_ni_available() ? ni256_process(h, in, n) : sha256_process(h, in, n);
 }
 
@@ -273,6 +279,8 @@ int tls_sha256_done(hash_state *h, unsigned char *out)
 
 int tls_sha1_process(hash_state *h, const unsigned char *in, unsigned long n)
 {
+	if (!n)
+		return h ? CRYPT_OK : CRYPT_INVALID_ARG;
 	return tls_sha_ni_available() ? ni1_process(h, in, n) : sha1_process(h, in, n);
 }
 

@@ -141,8 +141,13 @@ int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
 {
 	if (!s || !n)
 		return 0;
+	/* v may lie in s's own array, which reserve can move */
+	uintptr_t at = (uintptr_t)v, lo = (uintptr_t)s->v, hi = (uintptr_t)(s->v + s->n);
+	size_t from = s->n && at >= lo && at < hi ? (size_t)(v - s->v) : SIZE_MAX;
 	if (reserve(s, n))
 		return TLS_ERR_INTERNAL;
+	if (from != SIZE_MAX)
+		v = s->v + from;
 	for (size_t i = 0; i < n; i++) {
 		text p = keep(s, v[i].path, TLS_SPAN_PATH);
 		text m = keep(s, v[i].meaning, TLS_SPAN_MEANING);

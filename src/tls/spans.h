@@ -39,7 +39,8 @@ int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, co
 /* Path "prefix.field" (field alone when prefix is NULL or empty). */
 int tls_spans_add_joined(tls_spans *s, const char *prefix, const char *field, size_t off, size_t len,
 			 const char *meaning);
-/* Copies n spans (from any list) to the end of s, offsets moved by shift. */
+/* Copies n spans (from any list, s itself too) to the end of s, offsets
+ * moved by shift. */
 int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift);
 /* Gives span i of s a new meaning. */
 void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)

@@ -74,6 +74,13 @@ for i in 1 2 3 4 5 6; do
 		test "$(jq -c "select(.connection == $i) | $fields" "$TMP/call.json")" = "$(jq -c "$fields" "$TMP/c$i.json")"
 done
 
+# A file cut short: the connections before the damage first, then the one
+# line that says so (stdout and stderr into one pipe, as a terminal shows).
+head -c "$(($(stat -c %s "$TMP/c.pcap") * 2 / 3))" "$TMP/c.pcap" >"$TMP/cut.pcap"
+"$BIN" replay "$TMP/cut.pcap" --list >"$TMP/cut.out" 2>&1
+check "a cut file: the damage line comes after the connections shown" \
+	sh -c "tail -n 1 '$TMP/cut.out' | grep -q 'connections before it are shown' && [ \$(wc -l <'$TMP/cut.out') -ge 2 ]"
+
 # ---- (b) the Illustrated TLS 1.2 fixture ----------------------------------
 if [ -d "$FIX" ]; then
 	"$BIN" replay "$FIX/capture.pcap" --keylog "$FIX/keylog.txt" --json >"$TMP/fix.json"

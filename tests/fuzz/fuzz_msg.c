@@ -17,8 +17,9 @@ static void check_spans(const tls_spans *sp, size_t limit)
 		if ((size_t)s->offset > limit || (size_t)s->length > limit - s->offset)
 			abort(); /* a field the learner would see outside the bytes */
 		if (!s->path || !s->meaning || strlen(s->path) >= TLS_SPAN_PATH ||
-		    strlen(s->meaning) >= TLS_SPAN_MEANING)
-			abort(); /* text is always there, and cut to the documented sizes */
+		    strlen(s->meaning) >= TLS_SPAN_MEANING || s->path_len != strlen(s->path) ||
+		    s->meaning_len != strlen(s->meaning))
+			abort(); /* text always there, cut to the documented sizes, lengths right */
 	}
 }
 

@@ -38,6 +38,7 @@ static void test_hit_only_on_equal_bytes(void **state)
 	const cert_memo_slot *s = find_tag(&m, 1);
 	assert_non_null(s);
 	assert_string_equal(s->subject, "CN=one");
+	assert_true(s->subject_ok);
 	assert_int_equal(s->spans.n, 2);
 	assert_string_equal(s->spans.v[1].meaning, "tag 1");
 	assert_int_equal(s->spans.v[1].length, 1);
@@ -46,6 +47,28 @@ static void test_hit_only_on_equal_bytes(void **state)
 	memset(shorter, 1, sizeof shorter);
 	assert_null(cert_memo_find(&m, shorter, sizeof shorter)); /* a prefix is not a match */
 	assert_null(cert_memo_find(&m, shorter, 0));
+	cert_memo_free(&m);
+}
+
+/* A chain whose first certificate did not parse has no subject to give,
+ * which is not the same as an empty one. */
+static void test_no_subject(void **state)
+{
+	(void)state;
+	cert_memo m;
+	cert_memo_init(&m);
+	uint8_t msg[8] = {11, 0, 0, 4, 0, 0, 1, 0x30};
+	assert_int_equal(cert_memo_put(&m, msg, sizeof msg, NULL, 0, NULL), 0);
+	const cert_memo_slot *s = cert_memo_find(&m, msg, sizeof msg);
+	assert_non_null(s);
+	assert_false(s->subject_ok);
+	assert_int_equal(s->spans.n, 0);
+	msg[7] = 0x31; /* other bytes, a certificate with an empty subject */
+	assert_int_equal(cert_memo_put(&m, msg, sizeof msg, NULL, 0, ""), 0);
+	s = cert_memo_find(&m, msg, sizeof msg);
+	assert_non_null(s);
+	assert_true(s->subject_ok);
+	assert_string_equal(s->subject, "");
 	cert_memo_free(&m);
 }
 
@@ -76,6 +99,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hit_only_on_equal_bytes),
+		cmocka_unit_test(test_no_subject),
 		cmocka_unit_test(test_oldest_replaced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

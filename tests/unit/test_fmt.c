@@ -42,6 +42,7 @@ static void test_strings(void **state)
 	SAME("%.5s", "a string longer than the precision");
 	SAME("%c%c%%%s", 'a', 'b', "c");
 	SAME("%s", null);
+	SAME("[%.3s] [%.5s] [%.6s] [%.9s]", null, null, null, null); /* glibc: all or nothing */
 	SAME("a %s b %s c %s d", "one", "two", "three four five six seven eight nine ten");
 }
 
@@ -67,6 +68,16 @@ static void test_handed_over(void **state)
 	SAME("%.3d %lu %ld %zd", 5, 123456ul, -5l, (ssize_t)-9);
 	SAME("%llx %hhu %g", 0xabcull, 300, 1.5);
 	SAME("%s then %8.3f", "text", 3.14159);
+	SAME("%.*s|%.*s", -1, "negative precision: the whole string", 2, "ab");
+	/* a conversion left over after a '*' argument was read: the fallback
+	 * starts again from the first argument */
+	SAME("%.*s %5d", 3, "abcdef", 42);
+	/* widths on %c are legal C but -Wformat rejects some in a literal */
+	const char *volatile fc = "[%5c] [%05c]";
+	char want[32], got[32];
+	snprintf(want, sizeof want, fc, 'x', 'y');
+	tls_fmt(got, sizeof got, fc, 'x', 'y');
+	assert_string_equal(got, want);
 }
 
 int main(void)

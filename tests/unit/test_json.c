@@ -162,6 +162,42 @@ static void test_model_hex_and_spans(void **state)
 	model_free(&m);
 }
 
+/* The longest path and meaning a span keeps, every byte escaped as \u00XX:
+ * the most one span can take of the writer's buffer. */
+static void test_widest_span(void **state)
+{
+	(void)state;
+	model m;
+	model_init(&m, "replay");
+	m.steps[1].reached = 1;
+	model_record *r = model_add_record(&m.steps[1]);
+	assert_non_null(r);
+	char path[300], meaning[300];
+	memset(path, 0x01, sizeof path - 1);
+	path[sizeof path - 1] = 0;
+	memset(meaning, 0xff, sizeof meaning - 1);
+	meaning[sizeof meaning - 1] = 0;
+	assert_int_equal(tls_spans_add_str(&r->fields, path, 0, 0, meaning), 0);
+	char want[4000] = "{\"path\":\"";
+	ref_escape(want + strlen(want), (const unsigned char *)path, TLS_SPAN_PATH - 1);
+	strcat(want, "\",\"offset\":0,\"length\":0,\"meaning\":\"");
+	ref_escape(want + strlen(want), (const unsigned char *)meaning, TLS_SPAN_MEANING - 1);
+	strcat(want, "\"}");
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	for (int i = 0; i < 100; i++) /* enough to cross the 64 KB buffer */
+		json_model(f, &m);
+	fclose(f);
+	size_t found = 0;
+	for (const char *p = out; (p = strstr(p, want)) != NULL; p++)
+		found++;
+	assert_int_equal(found, 100);
+	free(out);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_each_position),
 		cmocka_unit_test(test_model_hex_and_spans),
+		cmocka_unit_test(test_widest_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

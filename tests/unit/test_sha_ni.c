@@ -141,6 +141,60 @@ static void test_hmac_descriptors(void **state)
 	}
 }
 
+/* tls_crypto_init put the extension descriptors under the names the rest
+ * of the code looks up, when the CPU has them. */
+static void test_registered(void **state)
+{
+	(void)state;
+	int h256 = find_hash("sha256"), h1 = find_hash("sha1");
+	assert_true(h256 >= 0 && h1 >= 0);
+	if (!tls_sha_ni_available())
+		skip();
+	assert_ptr_equal(hash_descriptor[h256].process, tls_sha256_ni_desc()->process);
+	assert_ptr_equal(hash_descriptor[h1].done, tls_sha1_ni_desc()->done);
+}
+
+/* One state, fed by both implementations in turn (the handshake hash is
+ * begun with sha256_init and may be finished by either). */
+static void test_mixed_on_one_state(void **state)
+{
+	(void)state;
+	unsigned char want[32], got[32];
+	hash_state a, b;
+	sha256_init(&a);
+	sha256_init(&b);
+	sha256_process(&a, msg, 700);
+	size_t at = 0;
+	for (int k = 0; at < 700; k++) {
+		size_t n = 700 - at < (size_t)(37 + k * 11) ? 700 - at : (size_t)(37 + k * 11);
+		if (k % 2)
+			sha256_process(&b, msg + at, (unsigned long)n);
+		else
+			tls_sha256_process(&b, msg + at, (unsigned long)n);
+		at += n;
+	}
+	sha256_done(&a, want);
+	tls_sha256_done(&b, got);
+	assert_memory_equal(want, got, 32);
+}
+
+/* Nothing to add is fine on both paths, a NULL pointer included. */
+static void test_empty_input(void **state)
+{
+	(void)state;
+	hash_state h;
+	unsigned char a[32], b[32];
+	sha256_init(&h);
+	assert_int_equal(tls_sha256_process(&h, NULL, 0), CRYPT_OK);
+	assert_int_equal(tls_sha256_done(&h, a), CRYPT_OK);
+	sha256_init(&h);
+	sha256_done(&h, b);
+	assert_memory_equal(a, b, 32);
+	sha1_init(&h);
+	assert_int_equal(tls_sha1_process(&h, NULL, 0), CRYPT_OK);
+	assert_int_equal(tls_sha1_process(NULL, msg, 0), CRYPT_INVALID_ARG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +202,9 @@ int main(void)
 		cmocka_unit_test(test_sha1),
 		cmocka_unit_test(test_abc),
 		cmocka_unit_test(test_hmac_descriptors),
+		cmocka_unit_test(test_registered),
+		cmocka_unit_test(test_mixed_on_one_state),
+		cmocka_unit_test(test_empty_input),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
