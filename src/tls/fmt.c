@@ -75,6 +75,8 @@ static const char *conv(out *o, const char *f, va_list *ap)
 		if (width || zero)
 			return NULL;
 		char c = (char)va_arg(*ap, int);
+		if (!c)
+			return NULL; /* the string would end here: see tls_vfmt */
 		put(o, &c, 1);
 		return f + 1;
 	}
@@ -110,10 +112,10 @@ static const char *conv(out *o, const char *f, va_list *ap)
 	}
 }
 
-void tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
+size_t tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 {
 	if (!n)
-		return;
+		return 0;
 	out o = {buf, buf + n - 1};
 	va_list aq;
 	va_copy(aq, ap);
@@ -130,17 +132,19 @@ void tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 			   * the untouched argument list */
 			va_end(aq);
 			vsnprintf(buf, n, fmt, ap);
-			return;
+			return strlen(buf); /* a %c of 0 would end the string early */
 		}
 	}
 	va_end(aq);
 	*o.p = 0;
+	return (size_t)(o.p - buf);
 }
 
-void tls_fmt(char *buf, size_t n, const char *fmt, ...)
+size_t tls_fmt(char *buf, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	tls_vfmt(buf, n, fmt, ap);
+	size_t len = tls_vfmt(buf, n, fmt, ap);
 	va_end(ap);
+	return len;
 }

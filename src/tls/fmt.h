@@ -12,7 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-void tls_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
+size_t tls_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Returns strlen(buf) afterwards. */
+size_t tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
 
 #endif

@@ -45,10 +45,9 @@ typedef struct {
 	size_t n;
 } text;
 
-/* The string just written at p (its NUL included) now belongs to s. */
-static text commit(tls_spans *s, char *p)
+/* The n-byte string just written at p (and its NUL) now belongs to s. */
+static text commit(tls_spans *s, char *p, size_t n)
 {
-	size_t n = strlen(p);
 	s->text->used += n + 1;
 	return (text){p, n};
 }
@@ -62,8 +61,7 @@ static text keep(tls_spans *s, const char *str, size_t max)
 		return (text){NULL, 0};
 	memcpy(p, str, n);
 	p[n] = 0;
-	s->text->used += n + 1;
-	return (text){p, n};
+	return commit(s, p, n);
 }
 
 static text keep_fmt(tls_spans *s, const char *fmt, va_list ap)
@@ -71,8 +69,7 @@ static text keep_fmt(tls_spans *s, const char *fmt, va_list ap)
 	char *p = room(s, TLS_SPAN_MEANING);
 	if (!p)
 		return (text){NULL, 0};
-	tls_vfmt(p, TLS_SPAN_MEANING, fmt, ap);
-	return commit(s, p);
+	return commit(s, p, tls_vfmt(p, TLS_SPAN_MEANING, fmt, ap));
 }
 
 static const text none = {"", 0};
@@ -132,9 +129,8 @@ int tls_spans_add_joined(tls_spans *s, const char *prefix, const char *field, si
 	char *p = room(s, TLS_SPAN_PATH);
 	if (!p)
 		return TLS_ERR_INTERNAL;
-	size_t n = tls_join_path(p, TLS_SPAN_PATH, prefix, field);
-	s->text->used += n + 1;
-	return file(s, (text){p, n}, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : none, off, len);
+	text path = commit(s, p, tls_join_path(p, TLS_SPAN_PATH, prefix, field));
+	return file(s, path, meaning ? keep(s, meaning, TLS_SPAN_MEANING) : none, off, len);
 }
 
 int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)

@@ -21,7 +21,9 @@
 			memset(want, 0x5a, sizeof want);                             \
 			memset(got, 0x5a, sizeof got);                               \
 			snprintf(want, n, __VA_ARGS__);                              \
-			tls_fmt(got, n, __VA_ARGS__);                                \
+			size_t len = tls_fmt(got, n, __VA_ARGS__);                   \
+			if (n && len != strlen(got))                                 \
+				fail_msg("size %zu: returned %zu, strlen %zu", n, len, strlen(got)); \
 			if (memcmp(want, got, sizeof want))                          \
 				fail_msg("size %zu: want '%.*s' got '%.*s'", n,     \
 					 (int)(n ? n : 1), want, (int)(n ? n : 1), got); \
@@ -41,6 +43,7 @@ static void test_strings(void **state)
 	SAME("%.63s", "a string shorter than the precision");
 	SAME("%.5s", "a string longer than the precision");
 	SAME("%c%c%%%s", 'a', 'b', "c");
+	SAME("[%c] after a zero byte", 0);
 	SAME("%s", null);
 	SAME("[%.3s] [%.5s] [%.6s] [%.9s]", null, null, null, null); /* glibc: all or nothing */
 	SAME("a %s b %s c %s d", "one", "two", "three four five six seven eight nine ten");
