@@ -34,7 +34,7 @@ const cert_memo_slot *cert_memo_find(const cert_memo *m, const uint8_t *msg, siz
 }
 
 int cert_memo_put(cert_memo *m, const uint8_t *msg, size_t len, const tls_span *v, size_t n,
-		  const char *subject)
+                  const char *subject)
 {
 	cert_memo_slot fresh;
 	memset(&fresh, 0, sizeof fresh);

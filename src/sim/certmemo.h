@@ -36,6 +36,6 @@ const cert_memo_slot *cert_memo_find(const cert_memo *m, const uint8_t *msg, siz
  * parse) for msg, replacing the oldest entry. Returns 0, or negative when
  * memory ran out (the memo is then unchanged). */
 int cert_memo_put(cert_memo *m, const uint8_t *msg, size_t len, const tls_span *v, size_t n,
-		  const char *subject);
+                  const char *subject);
 
 #endif

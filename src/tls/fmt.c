@@ -85,13 +85,9 @@ static const char *conv(out *o, const char *f, va_list *ap)
 		num(o, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0, 10, 0, width);
 		return f + 1;
 	}
-	case 'u':
-		num(o, va_arg(*ap, unsigned), 0, 10, 0, width);
-		return f + 1;
+	case 'u': num(o, va_arg(*ap, unsigned), 0, 10, 0, width); return f + 1;
 	case 'x':
-	case 'X':
-		num(o, va_arg(*ap, unsigned), 0, 16, *f == 'X', width);
-		return f + 1;
+	case 'X': num(o, va_arg(*ap, unsigned), 0, 16, *f == 'X', width); return f + 1;
 	case 'z':
 		if (f[1] != 'u')
 			return NULL;
@@ -107,8 +103,7 @@ static const char *conv(out *o, const char *f, va_list *ap)
 			return NULL;
 		put(o, "%", 1);
 		return f + 1;
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 

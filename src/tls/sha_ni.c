@@ -108,14 +108,14 @@ int tls_sha_ni_available(void)
 }
 
 static const uint32_t K256[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
 /* The instructions keep the eight words as two halves, ABEF and CDGH
@@ -140,7 +140,8 @@ TGT static void sha256_blocks_ni(ulong32 *st, const uint8_t *p, size_t n)
 			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0e));
 			if (r < 12) { /* the words four groups on: W[t-16..] from these */
 				__m128i next = _mm_sha256msg1_epu32(cur, w[(r + 1) & 3]);
-				next = _mm_add_epi32(next, _mm_alignr_epi8(w[(r + 3) & 3], w[(r + 2) & 3], 4));
+				next =
+				    _mm_add_epi32(next, _mm_alignr_epi8(w[(r + 3) & 3], w[(r + 2) & 3], 4));
 				w[r & 3] = _mm_sha256msg2_epu32(next, w[(r + 3) & 3]);
 			}
 		}
@@ -154,17 +155,16 @@ TGT static void sha256_blocks_ni(ulong32 *st, const uint8_t *p, size_t n)
 }
 
 /* Four rounds with round function f (a compile-time constant). */
-#define SHA1_4(f)                                                         \
-	do {                                                              \
-		e = r ? _mm_sha1nexte_epu32(prev, w[r & 3]) : _mm_add_epi32(e0, w[0]); \
-		prev = abcd;                                              \
-		abcd = _mm_sha1rnds4_epu32(abcd, e, f);                   \
-		if (r < 16) /* the schedule four groups on */             \
-			w[r & 3] = _mm_sha1msg2_epu32(                    \
-				_mm_xor_si128(_mm_sha1msg1_epu32(w[r & 3], w[(r + 1) & 3]), \
-					      w[(r + 2) & 3]),                    \
-				w[(r + 3) & 3]);                          \
-		r++;                                                      \
+#define SHA1_4(f)                                                                                            \
+	do {                                                                                                 \
+		e = r ? _mm_sha1nexte_epu32(prev, w[r & 3]) : _mm_add_epi32(e0, w[0]);                       \
+		prev = abcd;                                                                                 \
+		abcd = _mm_sha1rnds4_epu32(abcd, e, f);                                                      \
+		if (r < 16) /* the schedule four groups on */                                                \
+			w[r & 3] = _mm_sha1msg2_epu32(                                                       \
+			    _mm_xor_si128(_mm_sha1msg1_epu32(w[r & 3], w[(r + 1) & 3]), w[(r + 2) & 3]),     \
+			    w[(r + 3) & 3]);                                                                 \
+		r++;                                                                                         \
 	} while (0)
 
 /* A in the top lane of abcd; E rides in the top lane of the round input. */
@@ -240,9 +240,8 @@ typedef int (*done_fn)(hash_state *, unsigned char *);
 
 /* libtomcrypt's descriptor (name, sizes, OID, init) with our process and
  * done. */
-static const struct ltc_hash_descriptor *with_ni(struct ltc_hash_descriptor *d,
-						 const struct ltc_hash_descriptor *base, process_fn p,
-						 done_fn f)
+static const struct ltc_hash_descriptor *
+with_ni(struct ltc_hash_descriptor *d, const struct ltc_hash_descriptor *base, process_fn p, done_fn f)
 {
 	*d = *base;
 	d->process = p;

@@ -17,7 +17,7 @@ struct tls_span_text {
 };
 
 #define TEXT_FIRST 512
-#define TEXT_MAX 16384
+#define TEXT_MAX   16384
 
 /* n bytes of room in s's text; the caller writes them and then commits
  * what it used with commit(). NULL when memory ran out. */
@@ -94,8 +94,8 @@ static int file(tls_spans *s, text path, text meaning, size_t off, size_t len)
 {
 	if (!path.p || !meaning.p || reserve(s, 1))
 		return TLS_ERR_INTERNAL;
-	s->v[s->n++] = (tls_span){path.p, meaning.p, (uint32_t)off, (uint32_t)len, (uint16_t)path.n,
-				  (uint16_t)meaning.n};
+	s->v[s->n++] = (tls_span){path.p,        meaning.p,        (uint32_t)off,
+	                          (uint32_t)len, (uint16_t)path.n, (uint16_t)meaning.n};
 	return 0;
 }
 
@@ -122,7 +122,7 @@ int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, co
 }
 
 int tls_spans_add_joined(tls_spans *s, const char *prefix, const char *field, size_t off, size_t len,
-			 const char *meaning)
+                         const char *meaning)
 {
 	if (!s)
 		return 0;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TLS_SPAN_PATH 96
+#define TLS_SPAN_PATH    96
 #define TLS_SPAN_MEANING 192
 
 typedef struct {
@@ -33,18 +33,18 @@ typedef struct {
 /* Each returns 0, or TLS_ERR_INTERNAL when memory ran out; a NULL list
  * records nothing and succeeds. */
 int tls_spans_add(tls_spans *s, const char *path, size_t off, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 /* The same with a fixed meaning (no format): the common case, and cheaper. */
 int tls_spans_add_str(tls_spans *s, const char *path, size_t off, size_t len, const char *meaning);
 /* Path "prefix.field" (field alone when prefix is NULL or empty). */
 int tls_spans_add_joined(tls_spans *s, const char *prefix, const char *field, size_t off, size_t len,
-			 const char *meaning);
+                         const char *meaning);
 /* Copies n spans (from any list, s itself too) to the end of s, offsets
  * moved by shift. */
 int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift);
 /* Gives span i of s a new meaning. */
 void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void tls_spans_free(tls_spans *s);
 
 #endif

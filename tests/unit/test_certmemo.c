@@ -98,9 +98,9 @@ static void test_oldest_replaced(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hit_only_on_equal_bytes),
-		cmocka_unit_test(test_no_subject),
-		cmocka_unit_test(test_oldest_replaced),
+	    cmocka_unit_test(test_hit_only_on_equal_bytes),
+	    cmocka_unit_test(test_no_subject),
+	    cmocka_unit_test(test_oldest_replaced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,20 +14,20 @@
 
 /* Formats once with each, for every buffer size from 0 to beyond the
  * output, and compares the bytes written (the tail stays as filled). */
-#define SAME(...)                                                                    \
-	do {                                                                         \
-		char want[128], got[128];                                            \
-		for (size_t n = 0; n <= 64; n++) {                                   \
-			memset(want, 0x5a, sizeof want);                             \
-			memset(got, 0x5a, sizeof got);                               \
-			snprintf(want, n, __VA_ARGS__);                              \
-			size_t len = tls_fmt(got, n, __VA_ARGS__);                   \
-			if (n && len != strlen(got))                                 \
-				fail_msg("size %zu: returned %zu, strlen %zu", n, len, strlen(got)); \
-			if (memcmp(want, got, sizeof want))                          \
-				fail_msg("size %zu: want '%.*s' got '%.*s'", n,     \
-					 (int)(n ? n : 1), want, (int)(n ? n : 1), got); \
-		}                                                                    \
+#define SAME(...)                                                                                            \
+	do {                                                                                                 \
+		char want[128], got[128];                                                                    \
+		for (size_t n = 0; n <= 64; n++) {                                                           \
+			memset(want, 0x5a, sizeof want);                                                     \
+			memset(got, 0x5a, sizeof got);                                                       \
+			snprintf(want, n, __VA_ARGS__);                                                      \
+			size_t len = tls_fmt(got, n, __VA_ARGS__);                                           \
+			if (n && len != strlen(got))                                                         \
+				fail_msg("size %zu: returned %zu, strlen %zu", n, len, strlen(got));         \
+			if (memcmp(want, got, sizeof want))                                                  \
+				fail_msg("size %zu: want '%.*s' got '%.*s'", n, (int)(n ? n : 1), want,      \
+				         (int)(n ? n : 1), got);                                             \
+		}                                                                                            \
 	} while (0)
 
 static void test_strings(void **state)
@@ -86,9 +86,9 @@ static void test_handed_over(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_handed_over),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_handed_over),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

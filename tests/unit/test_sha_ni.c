@@ -58,7 +58,7 @@ static void test_sha256(void **state)
 {
 	(void)state;
 	same_as_libtomcrypt(sha256_init, sha256_process, sha256_done, tls_sha256_process, tls_sha256_done,
-			    32);
+	                    32);
 }
 
 static void test_sha1(void **state)
@@ -71,10 +71,10 @@ static void test_abc(void **state)
 {
 	(void)state;
 	static const unsigned char s256[32] = {
-		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
-		0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+	    0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+	    0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
 	static const unsigned char s1[20] = {0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
-					     0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d};
+	                                     0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d};
 	hash_state h;
 	unsigned char out[32];
 	sha256_init(&h);
@@ -89,7 +89,7 @@ static void test_abc(void **state)
 
 /* RFC 2104 HMAC spelt out with libtomcrypt's own functions. */
 static void ref_hmac(const struct ltc_hash_descriptor *d, const unsigned char *key, size_t kl,
-		     const unsigned char *m, size_t n, unsigned char *out)
+                     const unsigned char *m, size_t n, unsigned char *out)
 {
 	unsigned char k[64] = {0}, pad[64], inner[32];
 	hash_state h;
@@ -132,9 +132,9 @@ static void test_hmac_descriptors(void **state)
 			unsigned char want[32], got[32];
 			unsigned long gl = sizeof got;
 			ref_hmac(ref[k], msg + 600, kl, msg, n, want);
-			assert_int_equal(hmac_memory(idx, msg + 600, (unsigned long)kl, msg, (unsigned long)n, got,
-						     &gl),
-					 CRYPT_OK);
+			assert_int_equal(
+			    hmac_memory(idx, msg + 600, (unsigned long)kl, msg, (unsigned long)n, got, &gl),
+			    CRYPT_OK);
 			assert_int_equal(gl, ref[k]->hashsize);
 			assert_memory_equal(want, got, gl);
 		}
@@ -198,13 +198,10 @@ static void test_empty_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha256),
-		cmocka_unit_test(test_sha1),
-		cmocka_unit_test(test_abc),
-		cmocka_unit_test(test_hmac_descriptors),
-		cmocka_unit_test(test_registered),
-		cmocka_unit_test(test_mixed_on_one_state),
-		cmocka_unit_test(test_empty_input),
+	    cmocka_unit_test(test_sha256),      cmocka_unit_test(test_sha1),
+	    cmocka_unit_test(test_abc),         cmocka_unit_test(test_hmac_descriptors),
+	    cmocka_unit_test(test_registered),  cmocka_unit_test(test_mixed_on_one_state),
+	    cmocka_unit_test(test_empty_input),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -97,9 +97,9 @@ static void test_append_and_mean(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cut_to_size),
-		cmocka_unit_test(test_text_stays_put),
-		cmocka_unit_test(test_append_and_mean),
+	    cmocka_unit_test(test_cut_to_size),
+	    cmocka_unit_test(test_text_stays_put),
+	    cmocka_unit_test(test_append_and_mean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
