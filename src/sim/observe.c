@@ -579,9 +579,11 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 		return;
 	g->record_offset = rec_off;
 	tls_buf_put(&g->bytes, p, n);
-	tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, GSP(o, g));
-	if (type == TLS_HS_CERTIFICATE && !o->brief)
-		cert_spans(o, g);
+	if (!o->brief) { /* describing is for the spans; a brief observer keeps none */
+		tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, &g->fields);
+		if (type == TLS_HS_CERTIFICATE)
+			cert_spans(o, g);
+	}
 	if (type == TLS_HS_CLIENT_HELLO || type == TLS_HS_SERVER_HELLO)
 		learn_hello(o, g, type);
 	if (type == TLS_HS_FINISHED && !o->brief)
