@@ -138,7 +138,7 @@ int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
 	if (!s || !n)
 		return 0;
 	/* v may lie in s's own array, which reserve can move */
-	uintptr_t at = (uintptr_t)v, lo = (uintptr_t)s->v, hi = (uintptr_t)(s->v + s->n);
+	uintptr_t at = (uintptr_t)v, lo = (uintptr_t)s->v, hi = lo + s->n * sizeof *s->v;
 	size_t from = s->n && at >= lo && at < hi ? (size_t)(v - s->v) : SIZE_MAX;
 	if (reserve(s, n))
 		return TLS_ERR_INTERNAL;
