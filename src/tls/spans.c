@@ -8,16 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A chunk of span text. The first one is small (a record header needs three
- * short spans) and each next one doubles, up to TEXT_MAX. */
+/* A chunk of span text, and of the span array too: a list lives in its
+ * chunks alone, so a short one costs one allocation (a replay makes a few
+ * dozen lists per connection). The first chunk is small (a record header
+ * needs three short spans) and each next one doubles, up to TEXT_MAX. */
 struct tls_span_text {
 	tls_span_text *next;
 	size_t used, cap;
-	char data[];
+	_Alignas(tls_span) char data[]; /* arrays of spans live here too */
 };
 
-#define TEXT_FIRST 512
+#define TEXT_FIRST 1024
 #define TEXT_MAX   16384
+#define SPANS_FIRST 8 /* the array's first size; each next one doubles */
 
 /* n bytes of room in s's text; the caller writes them and then commits
  * what it used with commit(). NULL when memory ran out. */
@@ -74,17 +77,30 @@ static text keep_fmt(tls_spans *s, const char *fmt, va_list ap)
 
 static const text none = {"", 0};
 
+/* Room for k more spans. A bigger array is taken from the chunks like text
+ * and the spans copied over; the old array's bytes stay unused until the
+ * list is freed (at most as many as the final array's). */
 static int reserve(tls_spans *s, size_t k)
 {
 	if (s->n + k <= s->cap)
 		return 0;
-	size_t cap = s->cap ? s->cap : 32;
+	size_t cap = s->cap ? s->cap * 2 : SPANS_FIRST;
 	while (cap < s->n + k)
 		cap *= 2;
-	tls_span *v = realloc(s->v, cap * sizeof *v);
-	if (!v)
+	size_t bytes = cap * sizeof(tls_span);
+	tls_span_text *t = s->text;
+	size_t pad = t ? (size_t)(-(uintptr_t)(t->data + t->used) & (_Alignof(tls_span) - 1)) : 0;
+	char *p;
+	if (t && t->cap - t->used >= bytes + pad) {
+		t->used += pad;
+		p = t->data + t->used;
+	} else if ((p = room(s, bytes)) == NULL) { /* a new chunk: aligned as malloc's */
 		return TLS_ERR_INTERNAL;
-	s->v = v;
+	}
+	if (s->n)
+		memcpy(p, s->v, s->n * sizeof(tls_span));
+	s->text->used += bytes;
+	s->v = (tls_span *)(void *)p;
 	s->cap = cap;
 	return 0;
 }
@@ -169,7 +185,6 @@ void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)
 
 void tls_spans_free(tls_spans *s)
 {
-	free(s->v);
 	for (tls_span_text *t = s->text, *next; t; t = next) {
 		next = t->next;
 		free(t);
