@@ -112,27 +112,42 @@ static void test_each_position(void **state)
 		}
 }
 
+/* A replay model whose first step holds one empty record. */
+static model_record *one_record(model *m)
+{
+	model_init(m, "replay");
+	m->steps[1].reached = 1;
+	model_record *r = model_add_record(&m->steps[1]);
+	assert_non_null(r);
+	return r;
+}
+
+/* json_model's text for m, `times` times over; the caller frees it. */
+static char *model_json(const model *m, int times)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	for (int i = 0; i < times; i++)
+		json_model(f, m);
+	fclose(f);
+	return out;
+}
+
 /* Hex of every byte value and of every length around the 16-byte blocks,
  * and span text with escapes, through a whole model. */
 static void test_model_hex_and_spans(void **state)
 {
 	(void)state;
 	model m;
-	model_init(&m, "replay");
-	m.steps[1].reached = 1;
-	model_record *r = model_add_record(&m.steps[1]);
-	assert_non_null(r);
+	model_record *r = one_record(&m);
 	uint8_t all[256];
 	for (int i = 0; i < 256; i++)
 		all[i] = (uint8_t)(255 - i);
 	assert_int_equal(tls_buf_put(&r->wire, all, sizeof all), 0);
 	assert_int_equal(tls_spans_add_str(&r->fields, "record.\"odd\"\tpath", 3, 2, "a \\ b\x01"), 0);
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	assert_non_null(f);
-	json_model(f, &m);
-	fclose(f);
+	char *out = model_json(&m, 1);
 	char want[600];
 	want[0] = '"';
 	for (int i = 0; i < 256; i++)
@@ -144,13 +159,9 @@ static void test_model_hex_and_spans(void **state)
 	free(out);
 	for (size_t n = 0; n <= 40; n++) {
 		model_free(&m);
-		model_init(&m, "replay");
-		m.steps[1].reached = 1;
-		r = model_add_record(&m.steps[1]);
+		r = one_record(&m);
 		assert_int_equal(tls_buf_put(&r->wire, all + 7, n), 0);
-		f = open_memstream(&out, &len);
-		json_model(f, &m);
-		fclose(f);
+		out = model_json(&m, 1);
 		char w2[100] = "\"records\":[\"";
 		for (size_t i = 0; i < n; i++)
 			sprintf(w2 + strlen(w2), "%02x", all[7 + i]);
@@ -168,10 +179,7 @@ static void test_widest_span(void **state)
 {
 	(void)state;
 	model m;
-	model_init(&m, "replay");
-	m.steps[1].reached = 1;
-	model_record *r = model_add_record(&m.steps[1]);
-	assert_non_null(r);
+	model_record *r = one_record(&m);
 	char path[300], meaning[300];
 	memset(path, 0x01, sizeof path - 1);
 	path[sizeof path - 1] = 0;
@@ -183,13 +191,7 @@ static void test_widest_span(void **state)
 	strcat(want, "\",\"offset\":0,\"length\":0,\"meaning\":\"");
 	ref_escape(want + strlen(want), (const unsigned char *)meaning, TLS_SPAN_MEANING - 1);
 	strcat(want, "\"}");
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	assert_non_null(f);
-	for (int i = 0; i < 100; i++) /* enough to cross the 64 KB buffer */
-		json_model(f, &m);
-	fclose(f);
+	char *out = model_json(&m, 100); /* enough to cross the 64 KB buffer */
 	size_t found = 0;
 	for (const char *p = out; (p = strstr(p, want)) != NULL; p++)
 		found++;
