@@ -126,7 +126,8 @@ size_t tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 		if (!f) { /* a conversion conv leaves to vsnprintf: start over, with
 			   * the untouched argument list */
 			va_end(aq);
-			vsnprintf(buf, n, fmt, ap);
+			if (vsnprintf(buf, n, fmt, ap) < 0)
+				buf[0] = 0; /* an encoding error leaves buf undefined */
 			return strlen(buf); /* a %c of 0 would end the string early */
 		}
 	}

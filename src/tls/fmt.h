@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 size_t tls_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Returns strlen(buf) afterwards. */
+/* Returns strlen(buf) afterwards (0, with buf untouched, when n is 0). */
 size_t tls_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
 
 #endif

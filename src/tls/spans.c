@@ -22,6 +22,12 @@ struct tls_span_text {
 #define TEXT_MAX   16384
 #define SPANS_FIRST 8 /* the array's first size; each next one doubles */
 
+/* With every chunk and array size a multiple of a span's alignment, an
+ * array that fits in a chunk also fits with its padding (reserve). */
+_Static_assert(TEXT_FIRST % _Alignof(tls_span) == 0 && TEXT_MAX % _Alignof(tls_span) == 0 &&
+                   sizeof(tls_span) % _Alignof(tls_span) == 0,
+               "chunk sizes keep span arrays aligned");
+
 /* n bytes of room in s's text; the caller writes them and then commits
  * what it used with commit(). NULL when memory ran out. */
 static char *room(tls_spans *s, size_t n)
@@ -84,6 +90,8 @@ static int reserve(tls_spans *s, size_t k)
 {
 	if (s->n + k <= s->cap)
 		return 0;
+	if (k > SIZE_MAX / (4 * sizeof(tls_span)) - s->n)
+		return TLS_ERR_INTERNAL; /* no size computed below can wrap */
 	size_t cap = s->cap ? s->cap * 2 : SPANS_FIRST;
 	while (cap < s->n + k)
 		cap *= 2;
@@ -153,13 +161,9 @@ int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
 {
 	if (!s || !n)
 		return 0;
-	/* v may lie in s's own array, which reserve can move */
-	uintptr_t at = (uintptr_t)v, lo = (uintptr_t)s->v, hi = lo + s->n * sizeof *s->v;
-	size_t from = s->n && at >= lo && at < hi ? (size_t)(v - s->v) : SIZE_MAX;
+	/* v may lie in s's own array: reserve leaves the old array where it is */
 	if (reserve(s, n))
 		return TLS_ERR_INTERNAL;
-	if (from != SIZE_MAX)
-		v = s->v + from;
 	for (size_t i = 0; i < n; i++) {
 		text p = keep(s, v[i].path, TLS_SPAN_PATH);
 		text m = keep(s, v[i].meaning, TLS_SPAN_MEANING);

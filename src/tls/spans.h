@@ -4,8 +4,10 @@
  * A handshake makes several hundred spans, and a replay of many handshakes
  * builds, prints and frees them over and over, so they are small: a span
  * holds pointers to its path and meaning, and the text lives in chunks owned
- * by the list (a list can be moved, as the arrays holding it grow; its text
- * stays where it is). Paths are cut at TLS_SPAN_PATH - 1 bytes and meanings
+ * by the list, with the span array itself (a list can be moved, as the
+ * arrays holding it grow; its text stays where it is). Nothing in the chunks
+ * is freed or moved before tls_spans_free: when the array grows, the old
+ * one stays readable, so pointers to spans stay valid too. Paths are cut at TLS_SPAN_PATH - 1 bytes and meanings
  * at TLS_SPAN_MEANING - 1, as snprintf into buffers of those sizes would. */
 #ifndef TLS_SPANS_H
 #define TLS_SPANS_H

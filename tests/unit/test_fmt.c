@@ -69,7 +69,7 @@ static void test_handed_over(void **state)
 	SAME("%5s|%-5s|", "ab", "cd");
 	SAME("%5d|%-4u|%+d", 42, 7u, 3);
 	SAME("%.3d %lu %ld %zd", 5, 123456ul, -5l, (ssize_t)-9);
-	SAME("%llx %hhu %g", 0xabcull, 300, 1.5);
+	SAME("%llx %hhu %g", 0xabcull, (unsigned char)44, 1.5);
 	SAME("%s then %8.3f", "text", 3.14159);
 	SAME("%.*s|%.*s", -1, "negative precision: the whole string", 2, "ab");
 	/* a conversion left over after a '*' argument was read: the fallback
