@@ -4,6 +4,7 @@
 #include "tls/crypto.h"
 #include "tls/der.h"
 #include "tls/ecdsa.h"
+#include "tls/fmt.h"
 #include "tls/fuzzing.h"
 
 #include <arpa/inet.h>
@@ -68,17 +69,12 @@ static void span(parser *ps, const char *field, const tls_der_item *it, const ch
 {
 	if (!ps->spans)
 		return;
-	char path[TLS_SPAN_PATH], meaning[MEANING];
-	tls_join_path(path, sizeof path, ps->prefix, field);
-	if (!strchr(fmt, '%')) { /* a fixed meaning: no formatting to do */
-		tls_spans_add_str(ps->spans, path, ps->base + it->off, it->len, fmt);
-		return;
-	}
+	char meaning[MEANING];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(meaning, sizeof meaning, fmt, ap);
+	tls_vfmt(meaning, sizeof meaning, fmt, ap);
 	va_end(ap);
-	tls_spans_add_str(ps->spans, path, ps->base + it->off, it->len, meaning);
+	tls_spans_add_joined(ps->spans, ps->prefix, field, ps->base + it->off, it->len, meaning);
 }
 
 /* A cursor over the contents of a primitive element that itself holds DER
