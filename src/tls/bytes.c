@@ -1,7 +1,6 @@
 #include "tls/bytes.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -253,10 +252,8 @@ void tls_rd_mean(tls_rd *r, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char m[TLS_SPAN_MEANING];
-	tls_vfmt(m, sizeof m, fmt, ap);
+	tls_spans_vset_meaning(r->spans, r->spans->n - 1, fmt, ap);
 	va_end(ap);
-	tls_spans_set_meaning(r->spans, r->spans->n - 1, "%s", m);
 }
 
 void tls_hex(char *out, const uint8_t *p, size_t n)

@@ -173,18 +173,23 @@ int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
 	return 0;
 }
 
-void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)
+void tls_spans_vset_meaning(tls_spans *s, size_t i, const char *fmt, va_list ap)
 {
 	if (!s || i >= s->n)
 		return;
-	va_list ap;
-	va_start(ap, fmt);
 	text m = keep_fmt(s, fmt, ap); /* the old text stays in its chunk */
-	va_end(ap);
 	if (m.p) {
 		s->v[i].meaning = m.p;
 		s->v[i].meaning_len = (uint16_t)m.n;
 	}
+}
+
+void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tls_spans_vset_meaning(s, i, fmt, ap);
+	va_end(ap);
 }
 
 void tls_spans_free(tls_spans *s)

@@ -12,6 +12,7 @@
 #ifndef TLS_SPANS_H
 #define TLS_SPANS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,7 @@ int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift);
 /* Gives span i of s a new meaning. */
 void tls_spans_set_meaning(tls_spans *s, size_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void tls_spans_vset_meaning(tls_spans *s, size_t i, const char *fmt, va_list ap);
 void tls_spans_free(tls_spans *s);
 
 #endif
