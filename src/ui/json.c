@@ -24,6 +24,24 @@ static void flush(jw *w)
 	w->n = 0;
 }
 
+/* A writer for f (NULL when memory ran out), and its end: what is left
+ * goes to f. */
+static jw *jw_open(FILE *f)
+{
+	jw *w = malloc(sizeof *w);
+	if (w) {
+		w->f = f;
+		w->n = 0;
+	}
+	return w;
+}
+
+static void jw_close(jw *w)
+{
+	flush(w);
+	free(w);
+}
+
 /* Room for n more bytes (n at most the buffer's size). */
 static char *room(jw *w, size_t n)
 {
@@ -327,14 +345,11 @@ static void step(jw *w, const model_step *st)
 
 void json_string(FILE *f, const char *s)
 {
-	jw *w = malloc(sizeof *w);
+	jw *w = jw_open(f);
 	if (!w)
 		return;
-	w->f = f;
-	w->n = 0;
 	str(w, s);
-	flush(w);
-	free(w);
+	jw_close(w);
 }
 
 void json_model(FILE *f, const model *m)
@@ -416,11 +431,9 @@ static void secrets(jw *w, const model *m)
 
 void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void *ctx), const void *ctx)
 {
-	jw *w = malloc(sizeof *w);
+	jw *w = jw_open(f);
 	if (!w)
 		return;
-	w->f = f;
-	w->n = 0;
 	putch(w, '{');
 	if (extra) { /* the caller writes to the FILE itself */
 		flush(w);
@@ -440,6 +453,5 @@ void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void 
 	putch(w, ']');
 	secrets(w, m);
 	LIT(w, "}\n");
-	flush(w);
-	free(w);
+	jw_close(w);
 }
