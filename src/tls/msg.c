@@ -4,7 +4,6 @@
 #include "tls/fmt.h"
 #include "tls/suites.h"
 
-#include <stdio.h>
 #include <stdarg.h>
 #include <string.h>
 
