@@ -52,6 +52,19 @@ static int precheck(replay_input *in, const char *path, char *err, size_t errlen
 	return 0;
 }
 
+/* The file, read through a stdio buffer larger than the 4 KB default, which
+ * saves a system call per few packets (glibc takes a size only with the
+ * buffer itself). *buf is the caller's to free once f is closed; without
+ * memory for it, f keeps stdio's own. */
+static FILE *open_buffered(const char *path, char **buf)
+{
+	FILE *f = fopen(path, "rb");
+	*buf = f ? malloc(RIN_READ_BUFFER) : NULL;
+	if (*buf)
+		setvbuf(f, *buf, _IOFBF, RIN_READ_BUFFER);
+	return f;
+}
+
 int rin_open(replay_input *in, const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -59,17 +72,11 @@ int rin_open(replay_input *in, const char *path, char *err, size_t errlen)
 	in->path = path;
 	if (precheck(in, path, err, errlen))
 		return -1;
-	/* libpcap reads through stdio; a larger buffer than the 4 KB default
-	 * saves a system call per few packets (glibc takes a size only with
-	 * the buffer itself). pcap_close closes f. */
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_buffered(path, &in->buf); /* libpcap's; pcap_close closes it */
 	if (!f) {
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	in->buf = malloc(RIN_READ_BUFFER);
-	if (in->buf)
-		setvbuf(f, in->buf, _IOFBF, RIN_READ_BUFFER);
 	in->p = pcap_fopen_offline(f, ebuf);
 	if (!in->p) {
 		fclose(f);
@@ -155,16 +162,12 @@ static int skip(FILE *f, uint64_t n)
 
 int rin_secrets(const char *path, keylog *k)
 {
-	FILE *f = fopen(path, "rb");
+	char *buf;
+	FILE *f = open_buffered(path, &buf);
 	uint8_t h[12];
 	int swap = 0, used = 0;
-	char *buf = malloc(RIN_READ_BUFFER);
-	if (!f) {
-		free(buf);
+	if (!f)
 		return 0;
-	}
-	if (buf)
-		setvbuf(f, buf, _IOFBF, RIN_READ_BUFFER);
 	for (int first = 1;; first = 0) {
 		if (fread(h, 1, 8, f) != 8)
 			break;
