@@ -9,7 +9,7 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TESTLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 B       := build
 
-LIB_SRC := $(wildcard src/tls/*.c src/sim/*.c src/net/*.c src/replay/*.c src/ui/*.c src/app/*.c)
+LIB_SRC := $(wildcard src/tls/*.c src/model/*.c src/sim/*.c src/net/*.c src/replay/*.c src/ui/*.c src/app/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)

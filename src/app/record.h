@@ -4,7 +4,7 @@
 #ifndef APP_RECORD_H
 #define APP_RECORD_H
 
-#include "sim/model.h"
+#include "model/model.h"
 
 #include <stddef.h>
 

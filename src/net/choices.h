@@ -3,7 +3,7 @@
 #ifndef NET_CHOICES_H
 #define NET_CHOICES_H
 
-#include "sim/model.h"
+#include "model/model.h"
 #include "tls/conn.h"
 
 void net_mark_server_choices(model *m, const tls_knowledge *k);

@@ -1,7 +1,7 @@
 #include "net/net.h"
 
-#include "sim/knowledge.h"
-#include "sim/observe.h"
+#include "model/knowledge.h"
+#include "model/observe.h"
 #include "tls/msg.h"
 
 #include <errno.h>

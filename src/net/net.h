@@ -4,7 +4,7 @@
 #ifndef NET_NET_H
 #define NET_NET_H
 
-#include "sim/model.h"
+#include "model/model.h"
 #include "tls/conn.h"
 
 #include <stddef.h>

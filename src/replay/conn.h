@@ -8,7 +8,7 @@
 #include "replay/packet.h"
 #include "replay/reasm.h"
 #include "replay/replay.h"
-#include "sim/observe.h"
+#include "model/observe.h"
 
 /* Records filed per connection; past this they are counted, not kept, so a
  * long-lived connection cannot grow the model without bound. */

@@ -13,7 +13,7 @@
 #define REPLAY_REPLAY_H
 
 #include "replay/keylog.h"
-#include "sim/model.h"
+#include "model/model.h"
 
 #include <stddef.h>
 #include <stdint.h>

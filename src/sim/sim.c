@@ -2,8 +2,8 @@
 
 #include "app/files.h"
 #include "app/pki.h"
-#include "sim/knowledge.h"
-#include "sim/observe.h"
+#include "model/knowledge.h"
+#include "model/observe.h"
 #include "sim/pipe.h"
 #include "tls/alert.h"
 #include "tls/conn.h"

@@ -6,7 +6,7 @@
 #ifndef SIM_SIM_H
 #define SIM_SIM_H
 
-#include "sim/model.h"
+#include "model/model.h"
 #include "sim/scenario.h"
 
 #include <stddef.h>

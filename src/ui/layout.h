@@ -7,7 +7,7 @@
 #ifndef UI_LAYOUT_H
 #define UI_LAYOUT_H
 
-#include "sim/model.h"
+#include "model/model.h"
 
 #include <stddef.h>
 #include <stdint.h>

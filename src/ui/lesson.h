@@ -8,7 +8,7 @@
 #ifndef UI_LESSON_H
 #define UI_LESSON_H
 
-#include "sim/model.h"
+#include "model/model.h"
 #include "tls/bytes.h"
 
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef UI_VIEWS_H
 #define UI_VIEWS_H
 
-#include "sim/model.h"
+#include "model/model.h"
 
 #include <stdio.h>
 

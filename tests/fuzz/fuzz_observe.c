@@ -9,8 +9,8 @@
  * separately allocated, exactly sized copy, as a capture reader hands them
  * over. The model is then read as the JSON view would. */
 #include "common.h"
-#include "sim/model.h"
-#include "sim/observe.h"
+#include "model/model.h"
+#include "model/observe.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

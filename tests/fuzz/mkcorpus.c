@@ -7,8 +7,8 @@
  * stream, so replaying a seed drives the harness's side through a whole
  * handshake. */
 #include "common.h"
-#include "sim/model.h"
-#include "sim/observe.h"
+#include "model/model.h"
+#include "model/observe.h"
 #include "tls/msg.h"
 #include "tls/fuzzing.h"
 #include "tls/protect.h"

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "sim/certmemo.h"
+#include "model/certmemo.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "sim/model.h"
+#include "model/model.h"
 #include "ui/views.h"
 
 #include <stdio.h>

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "app/files.h"
-#include "sim/model.h"
+#include "model/model.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "ui/lesson.h"

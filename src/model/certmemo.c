@@ -1,4 +1,4 @@
-#include "sim/certmemo.h"
+#include "model/certmemo.h"
 
 #include <stdio.h>
 #include <string.h>

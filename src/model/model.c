@@ -1,4 +1,4 @@
-#include "sim/model.h"
+#include "model/model.h"
 
 #include "tls/sha_ni.h"
 

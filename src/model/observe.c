@@ -1,4 +1,4 @@
-#include "sim/observe.h"
+#include "model/observe.h"
 
 #include "tls/alert.h"
 #include "tls/crypto.h"

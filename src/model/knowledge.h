@@ -4,7 +4,7 @@
 #ifndef SIM_KNOWLEDGE_H
 #define SIM_KNOWLEDGE_H
 
-#include "sim/model.h"
+#include "model/model.h"
 #include "tls/conn.h"
 
 void knowledge_snapshot(model_side *out, const tls_knowledge *k);

@@ -1,4 +1,4 @@
-#include "sim/knowledge.h"
+#include "model/knowledge.h"
 
 #include "tls/alert.h"
 #include "tls/fmt.h"

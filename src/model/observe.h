@@ -15,8 +15,8 @@
 #ifndef SIM_OBSERVE_H
 #define SIM_OBSERVE_H
 
-#include "sim/certmemo.h"
-#include "sim/model.h"
+#include "model/certmemo.h"
+#include "model/model.h"
 #include "tls/keys.h"
 #include "tls/protect.h"
 #include "tls/suites.h"
