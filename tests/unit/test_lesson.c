@@ -547,6 +547,7 @@ static void test_print(void **state)
 
 int main(void)
 {
+	lesson_set_reader(data_lesson_read);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_scenarios),  cmocka_unit_test(test_not_known_yet),
 		cmocka_unit_test(test_unknown_and_malformed), cmocka_unit_test(test_values),
