@@ -14,8 +14,10 @@
  * decides whether this run has it by then.
  *
  * Conditions of {{if NAME}}: the rows of `conds`, alert_DESCRIPTION (that
- * alert was sent, e.g. alert_decrypt_error), or any placeholder (true when
- * known). Like the values, a condition only looks at what has happened by
+ * alert was sent, e.g. alert_decrypt_error), client_ext_NAME and
+ * server_ext_NAME (that hello carries the extension, by its name in the
+ * engine's table, e.g. client_ext_supported_groups), or any placeholder
+ * (true when known). Like the values, a condition only looks at what has happened by
  * that step: at step 1 nobody knows the key exchange.
  *
  * Hex values longer than 16 bytes are shown as their first 8 bytes and an
@@ -184,6 +186,21 @@ static int r_key_block_length(const model *m, int step, char *val, size_t vn)
 	if (!m->key_block_len || !secret_at(m, step, MS_CLIENT_KEY))
 		return 0;
 	snprintf(val, vn, "%zu", m->key_block_len);
+	return 1;
+}
+
+/* RFC 5246 6.3 cuts IVs from the key block only for implicit-nonce (AEAD)
+ * suites; a CBC record carries its own IV. tlsstep derives the CBC IVs too
+ * (the TLS 1.0 layout) to show them: this is the length without them. */
+static int r_key_block_rfc_length(const model *m, int step, char *val, size_t vn)
+{
+	const tls_suite *su = suite_at(m, step);
+	if (!su || !m->key_block_len || !secret_at(m, step, MS_CLIENT_KEY))
+		return 0;
+	size_t n = 2 * (su->mac_key_len + su->key_len);
+	if (su->bulk != TLS_BULK_AES_CBC)
+		n += 2 * su->fixed_iv_len;
+	snprintf(val, vn, "%zu", n);
 	return 1;
 }
 
@@ -391,10 +408,11 @@ static const struct {
     {"cipher_suite_id", 2, r_cipher_suite_id}, /* 0x002F */
     {"prf_hash", 2, r_prf_hash},
     {"key_block_length", 1, r_key_block_length},
-    {"client_version", 1, r_client_version},         /* TLS 1.2, from the ClientHello */
-    {"client_version_hex", 1, r_client_version_hex}, /* 0303 */
-    {"named_curve", 2, r_named_curve},               /* ECDHE, from the ServerKeyExchange */
-    {"dh_p_bits", 2, r_dh_p_bits},                   /* DHE, from the ServerKeyExchange */
+    {"key_block_rfc_length", 1, r_key_block_rfc_length}, /* what RFC 5246 6.3 needs */
+    {"client_version", 1, r_client_version},             /* TLS 1.2, from the ClientHello */
+    {"client_version_hex", 1, r_client_version_hex},     /* 0303 */
+    {"named_curve", 2, r_named_curve},                   /* ECDHE, from the ServerKeyExchange */
+    {"dh_p_bits", 2, r_dh_p_bits},                       /* DHE, from the ServerKeyExchange */
     {"server_name", 1, r_server_name},
     {"certificate_subject", 3, r_certificate_subject},
     {"certificate_check", 0, r_certificate_check},
@@ -517,10 +535,55 @@ static int c_ems(const model *m, int step)
 	return m->ems && step >= 2;
 }
 
+/* The hellos as the engine decodes them, when they exist by this step. */
+static int client_hello_at(const model *m, int step, tls_client_hello *ch)
+{
+	const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+	return g && g->bytes.len > 4 &&
+	       tls_client_hello_decode(g->bytes.p + 4, g->bytes.len - 4, ch, NULL) == 0;
+}
+
+static int server_hello_at(const model *m, int step, tls_server_hello *sh)
+{
+	const model_msg *g = msg_at(m, step, 2, "ServerHello", 1);
+	return g && g->bytes.len > 4 &&
+	       tls_server_hello_decode(g->bytes.p + 4, g->bytes.len - 4, sh, NULL) == 0;
+}
+
+/* the server took the suite the client listed first */
+static int c_first_offer(const model *m, int step)
+{
+	tls_client_hello ch;
+	return suite_at(m, step) && client_hello_at(m, step, &ch) && ch.n_suites &&
+	       ch.suites[0] == m->suite_id;
+}
+
+/* A misspelt extension name is an error in the lesson, not a false condition. */
+static int ext_known(const char *name)
+{
+	for (unsigned t = 0; t <= 0xffff; t++) {
+		const char *x = tls_ext_name((uint16_t)t);
+		if (x && !strcmp(x, name))
+			return 1;
+	}
+	return 0;
+}
+
+static int has_ext(const tls_ext *e, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *x = tls_ext_name(e[i].type);
+		if (x && !strcmp(x, name))
+			return 1;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	predicate test;
 } conds[] = {
+    {"first_offer", c_first_offer},
     {"aead", c_aead},
     {"cbc", c_cbc},
     {"established", c_established},
@@ -541,6 +604,17 @@ int lesson_condition(const model *m, int step, const char *name)
 	for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++)
 		if (!strcmp(name, conds[i].name))
 			return conds[i].test(m, step);
+	/* client_ext_NAME, server_ext_NAME: that hello carries extension NAME */
+	if ((!strncmp(name, "client_ext_", 11) || !strncmp(name, "server_ext_", 11)) && !ext_known(name + 11))
+		return -1;
+	if (!strncmp(name, "client_ext_", 11)) {
+		tls_client_hello ch;
+		return client_hello_at(m, step, &ch) && has_ext(ch.exts, ch.n_exts, name + 11);
+	}
+	if (!strncmp(name, "server_ext_", 11)) {
+		tls_server_hello sh;
+		return server_hello_at(m, step, &sh) && has_ext(sh.exts, sh.n_exts, name + 11);
+	}
 	if (!strncmp(name, "alert_", 6)) {
 		/* alert_decrypt_error: that alert has been sent by this step */
 		for (int d = 0; d < 256; d++) {
