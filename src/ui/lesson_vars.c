@@ -569,6 +569,14 @@ static int ext_known(const char *name)
 	return 0;
 }
 
+/* the ClientHello, as the server received it, lists first a suite that no
+ * one implements (what the tampered scenario's attacker makes of it) */
+static int c_first_offer_unknown(const model *m, int step)
+{
+	tls_client_hello ch;
+	return client_hello_at(m, step, &ch) && ch.n_suites && !tls_suite_by_id(ch.suites[0]);
+}
+
 static int has_ext(const tls_ext *e, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -584,6 +592,7 @@ static const struct {
 	predicate test;
 } conds[] = {
     {"first_offer", c_first_offer},
+    {"first_offer_unknown", c_first_offer_unknown},
     {"aead", c_aead},
     {"cbc", c_cbc},
     {"established", c_established},
