@@ -63,6 +63,17 @@ done <<<"$rows"
 n=$("$BIN" --json --scenario dhe --seed 563 | command jq -r '.secrets.premaster_secret | length / 2')
 check "dhe --seed 563: premaster of 255 bytes, not 256 (got $n)" test "$n" = 255
 
+# What the runs print beside the lessons says the same.
+r=$("$BIN" --json --scenario mutual --tamper 5:1000 | command jq -r '.alert.reason')
+check "mutual --tamper 5:1000: the reason does not claim the client lacks the key" \
+	grep -q 'altered, or not made with that key' <<<"$r"
+"$BIN" --plain --scenario rsa --tamper 5:100 >"$TMP/p.txt" 2>&1
+check "rsa --tamper 5:100: no verify_data verdict for a record the server could not open" \
+	bash -c "! grep -q 'verify_data does NOT match' '$TMP/p.txt' && grep -q 'verify_data never checked' '$TMP/p.txt'"
+"$BIN" --plain --scenario rsa >"$TMP/p.txt" 2>&1
+check "rsa: a one-byte record body is '1 byte'" \
+	bash -c "grep -q 'length of the record body: 1 byte\$' '$TMP/p.txt' && ! grep -qE '[^0-9]1 bytes' '$TMP/p.txt'"
+
 # Every --tamper a lesson suggests is a row above.
 for t in $(grep -ohE -- '--tamper [0-9]+:[0-9]+' lessons/*.md | sed 's/--tamper //' | sort -u); do
 	if grep -qF -- "--tamper $t|" <<<"$rows"; then
