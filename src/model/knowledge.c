@@ -63,6 +63,29 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k)
 	memset(&s, 0, sizeof s);
 }
 
+/* Points the learner at the certificate field that decided a refusal: the
+ * span of that field in the peer's Certificate message says so first. */
+static void mark_deciding_field(model *m, const tls_conn *c, int by_server, int step)
+{
+	const tls_knowledge *k = tls_conn_knowledge(c);
+	const char *field = by_server ? k->client_cert_field : k->cert_field;
+	if (!field[0])
+		return;
+	for (int s = 1; s <= step && s <= MODEL_LAST_STEP; s++)
+		for (size_t i = 0; i < m->steps[s].n_msg; i++) {
+			model_msg *g = &m->steps[s].msg[i];
+			if (g->from_server == by_server || strcmp(g->name, "Certificate"))
+				continue;
+			for (size_t f = 0; f < g->fields.n; f++)
+				if (!strcmp(g->fields.v[f].path, field)) {
+					char was[TLS_SPAN_MEANING];
+					tls_fmt(was, sizeof was, "%s", g->fields.v[f].meaning);
+					tls_spans_set_meaning(&g->fields, f, "[this decided the refusal] %s", was);
+					return;
+				}
+		}
+}
+
 int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 {
 	int sent = tls_conn_alert_sent(c);
@@ -75,6 +98,7 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	m->alert.desc = sent;
 	m->alert.step = step;
 	tls_fmt(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
+	mark_deciding_field(m, c, by_server, step);
 	return 1;
 }
 
