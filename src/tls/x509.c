@@ -600,12 +600,11 @@ static int ext_bc(parser *ps, const tls_der_item *val, strb *m)
 	    (r && tls_der_small_uint(&it, &plen)) || tls_der_done(&s))
 		return BAD;
 	has_plen = r;
-	/* RFC 5280 4.2.1.9: pathLenConstraint only means something for a CA. */
-	if (has_plen && (!ca || plen > 255))
-		return BAD;
+	/* RFC 5280 4.2.1.9: pathLenConstraint only means something for a CA
+	 * (a non-CA is refused as an issuer anyway). */
 	ps->c->is_ca = ca;
-	ps->c->has_path_len = has_plen;
-	ps->c->path_len = (unsigned)plen;
+	ps->c->has_path_len = has_plen && ca;
+	ps->c->path_len = plen > 255 ? 255 : (unsigned)plen;
 	if (!ca)
 		sb_printf(m, "basicConstraints: not a CA, may not sign other certificates");
 	else if (has_plen)

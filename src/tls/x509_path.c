@@ -14,11 +14,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define BAD TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
+#define BAD         TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
 #define UNSUPPORTED TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE)
-#define UNKNOWN_CA TLS_FAIL(TLS_ALERT_UNKNOWN_CA)
-#define MAX_PATH 8
-#define MAX_CHAIN 64
+#define UNKNOWN_CA  TLS_FAIL(TLS_ALERT_UNKNOWN_CA)
+#define MAX_PATH    8
+#define MAX_CHAIN   64
 
 /* A path from the leaf up: c[0] is the leaf, c[n-1] the anchor, unless the
  * leaf is itself an anchor (n == 1, leaf_is_anchor). */
@@ -73,7 +73,7 @@ static int was_sent(const vpath *p, const tls_x509 *c)
 /* Records the verdict: the sentence, and "certificate[i].field" when the
  * certificate is one the peer sent. */
 static int refuse(vpath *p, int rc, const tls_x509 *c, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 static int refuse(vpath *p, int rc, const tls_x509 *c, const char *field, const char *fmt, ...)
 {
 	tls_x509_verdict *v = p->v;
@@ -121,11 +121,12 @@ static int sig_ok(const tls_x509 *child, const tls_x509 *issuer)
 		if (tls_ecdsa_verify(issuer->ec_curve, &issuer->ec_key, h, hl, sig, child->sig_len) == 0)
 			return 1;
 	} else if (issuer->key_type == TLS_X509_KEY_RSA &&
-		   (child->sig_kind == TLS_X509_SIG_RSA || child->sig_kind == TLS_X509_SIG_PSS)) {
+	           (child->sig_kind == TLS_X509_SIG_RSA || child->sig_kind == TLS_X509_SIG_PSS)) {
 		/* rsa_verify_hash_ex wants a non-const key but only reads it. */
 		rsa_key k = issuer->key;
 		int pad = child->sig_kind == TLS_X509_SIG_PSS ? LTC_PKCS_1_PSS : LTC_PKCS_1_V1_5;
-		err = rsa_verify_hash_ex(sig, child->sig_len, h, hl, pad, child->sig_hash, child->sig_salt, &stat, &k);
+		err = rsa_verify_hash_ex(sig, child->sig_len, h, hl, pad, child->sig_hash, child->sig_salt,
+		                         &stat, &k);
 	}
 	/* CRYPT_OK only means the computation ran; stat says whether it matched.
 	 * A fuzzing build checks but does not insist (src/tls/fuzzing.h). */
@@ -138,11 +139,11 @@ static int no_issuer(vpath *p, const tls_x509 *cur, const tls_x509 *bad_issuer)
 	cert_label(cur, who, sizeof who);
 	if (bad_issuer)
 		return refuse(p, BAD, cur, "signatureValue",
-			      "the signature on the certificate for %s does not verify with the key of '%s'", who,
-			      bad_issuer->subject);
+		              "the signature on the certificate for %s does not verify with the key of '%s'",
+		              who, bad_issuer->subject);
 	if (issued_by(cur, cur))
-		return refuse(p, UNKNOWN_CA, cur, "issuer", "the certificate for %s is self-signed and not trusted",
-			      who);
+		return refuse(p, UNKNOWN_CA, cur, "issuer",
+		              "the certificate for %s is self-signed and not trusted", who);
 	return refuse(p, UNKNOWN_CA, cur, "issuer", "issuer '%s' is not trusted", cur->issuer);
 }
 
@@ -181,7 +182,8 @@ static int build_path(vpath *p, const tls_x509 *chain, size_t n, const tls_x509 
 		if (!next)
 			return no_issuer(p, cur, bad);
 		if (p->n == MAX_PATH)
-			return refuse(p, UNKNOWN_CA, NULL, NULL, "no trusted root within %d certificates", MAX_PATH);
+			return refuse(p, UNKNOWN_CA, NULL, NULL, "no trusted root within %d certificates",
+			              MAX_PATH);
 		used[next] = 1;
 		p->c[p->n++] = &chain[next];
 	}
@@ -200,11 +202,11 @@ static int check_time(vpath *p, int64_t now)
 		if (now < c->not_before) {
 			tls_x509_time_str(c->not_before, t, sizeof t);
 			return refuse(p, TLS_FAIL(TLS_ALERT_CERTIFICATE_EXPIRED), c, "validity.notBefore",
-				      "certificate for %s is not valid until %s", who, t);
+			              "certificate for %s is not valid until %s", who, t);
 		}
 		tls_x509_time_str(c->not_after, t, sizeof t);
 		return refuse(p, TLS_FAIL(TLS_ALERT_CERTIFICATE_EXPIRED), c, "validity.notAfter",
-			      "certificate for %s expired on %s", who, t);
+		              "certificate for %s expired on %s", who, t);
 	}
 	return 0;
 }
@@ -214,13 +216,15 @@ static int check_issuers(vpath *p)
 	for (size_t i = 1; i < p->n; i++) {
 		const tls_x509 *c = p->c[i];
 		if (!c->is_ca)
-			return refuse(p, BAD, c, "extensions.basicConstraints",
-				      "issuer '%s' is not a CA (basicConstraints), so it may not sign certificates",
-				      c->subject);
+			return refuse(
+			    p, BAD, c, "extensions.basicConstraints",
+			    "issuer '%s' is not a CA (basicConstraints), so it may not sign certificates",
+			    c->subject);
 		if (c->has_key_usage && !(c->key_usage & TLS_X509_KU_KEY_CERT_SIGN))
-			return refuse(p, BAD, c, "extensions.keyUsage",
-				      "issuer '%s' lacks keyCertSign in keyUsage, so it may not sign certificates",
-				      c->subject);
+			return refuse(
+			    p, BAD, c, "extensions.keyUsage",
+			    "issuer '%s' lacks keyCertSign in keyUsage, so it may not sign certificates",
+			    c->subject);
 	}
 	return 0;
 }
@@ -235,8 +239,8 @@ static int check_critical(vpath *p)
 			continue;
 		cert_label(c, who, sizeof who);
 		return refuse(p, BAD, c, NULL,
-			      "certificate for %s has a critical extension tlsstep does not understand (%s)", who,
-			      c->unknown_critical);
+		              "certificate for %s has a critical extension tlsstep does not understand (%s)",
+		              who, c->unknown_critical);
 	}
 	return 0;
 }
@@ -251,15 +255,17 @@ static int check_minimums(vpath *p)
 		const tls_x509 *c = p->c[i];
 		cert_label(c, who, sizeof who);
 		if (c->key_type == TLS_X509_KEY_RSA && c->key_bits < TLS_X509_MIN_RSA_BITS)
-			return refuse(p, BAD, c, "subjectPublicKeyInfo.modulus",
-				      "the certificate for %s has an RSA key of %u bits; browsers require at least %d, "
-				      "as smaller keys can be factored",
-				      who, c->key_bits, TLS_X509_MIN_RSA_BITS);
+			return refuse(
+			    p, BAD, c, "subjectPublicKeyInfo.modulus",
+			    "the certificate for %s has an RSA key of %u bits; browsers require at least %d, "
+			    "as smaller keys can be factored",
+			    who, c->key_bits, TLS_X509_MIN_RSA_BITS);
 		if (c->sig_weak && i + 1 < p->n)
-			return refuse(p, BAD, c, "signatureAlgorithm",
-				      "the certificate for %s is signed with %s; browsers refuse SHA-1 and MD5 "
-				      "signatures, since forged certificates with the same hash have been made",
-				      who, c->sig_name);
+			return refuse(
+			    p, BAD, c, "signatureAlgorithm",
+			    "the certificate for %s is signed with %s; browsers refuse SHA-1 and MD5 "
+			    "signatures, since forged certificates with the same hash have been made",
+			    who, c->sig_name);
 	}
 	return 0;
 }
@@ -283,13 +289,15 @@ static int check_path_len(vpath *p)
 			continue;
 		cert_label(p->c[1], who, sizeof who);
 		if (ca->path_len == 0)
-			return refuse(p, BAD, ca, "extensions.basicConstraints",
-				      "the CA '%s' may sign only certificates that are not CAs (pathLenConstraint 0), "
-				      "yet there is a CA below it (%s)",
-				      ca->subject, who);
-		return refuse(p, BAD, ca, "extensions.basicConstraints",
-			      "the CA '%s' allows at most %u CAs below it (pathLenConstraint), this chain has %u", ca->subject,
-			      ca->path_len, below);
+			return refuse(
+			    p, BAD, ca, "extensions.basicConstraints",
+			    "the CA '%s' may sign only certificates that are not CAs (pathLenConstraint 0), "
+			    "yet there is a CA below it (%s)",
+			    ca->subject, who);
+		return refuse(
+		    p, BAD, ca, "extensions.basicConstraints",
+		    "the CA '%s' allows at most %u CAs below it (pathLenConstraint), this chain has %u",
+		    ca->subject, ca->path_len, below);
 	}
 	return 0;
 }
@@ -376,7 +384,7 @@ static const char *nc_field(const vpath *p, const tls_x509 *ca)
  * excluded first, then, if the CA permits any subtree of the name's form,
  * one of them must hold it. */
 static int name_ok(vpath *p, const tls_x509 *ca, const tls_x509 *c, const char *dns, const uint8_t *ip,
-		   size_t len)
+                   size_t len)
 {
 	char who[128], shown[INET6_ADDRSTRLEN], sub[64], list[200];
 	int is_ip = dns == NULL, any = 0, in = 0;
@@ -389,9 +397,9 @@ static int name_ok(vpath *p, const tls_x509 *ca, const tls_x509 *c, const char *
 		if (is_ip)
 			inet_ntop(len == 4 ? AF_INET : AF_INET6, ip, shown, sizeof shown);
 		return refuse(p, BAD, was_sent(p, ca) ? ca : c, nc_field(p, ca),
-			      "the CA '%s' may not issue certificates for %s (nameConstraints excludes it), "
-			      "but the certificate for %s names %s",
-			      ca->subject, sub, who, is_ip ? shown : dns);
+		              "the CA '%s' may not issue certificates for %s (nameConstraints excludes it), "
+		              "but the certificate for %s names %s",
+		              ca->subject, sub, who, is_ip ? shown : dns);
 	}
 	for (size_t i = 0; i < ca->n_permitted; i++) {
 		const tls_x509_subtree *t = &ca->permitted[i];
@@ -406,10 +414,11 @@ static int name_ok(vpath *p, const tls_x509 *ca, const tls_x509 *c, const char *
 	permitted_list(ca, is_ip, list, sizeof list);
 	if (is_ip)
 		inet_ntop(len == 4 ? AF_INET : AF_INET6, ip, shown, sizeof shown);
-	return refuse(p, BAD, was_sent(p, ca) ? ca : c, nc_field(p, ca),
-		      "the CA '%s' may only issue certificates for %s %s (nameConstraints), but the certificate "
-		      "for %s names %s",
-		      ca->subject, is_ip ? "addresses in" : "names under", list, who, is_ip ? shown : dns);
+	return refuse(
+	    p, BAD, was_sent(p, ca) ? ca : c, nc_field(p, ca),
+	    "the CA '%s' may only issue certificates for %s %s (nameConstraints), but the certificate "
+	    "for %s names %s",
+	    ca->subject, is_ip ? "addresses in" : "names under", list, who, is_ip ? shown : dns);
 }
 
 /* RFC 5280 6.1.3 (b), (c): every certificate below a CA (self-issued
@@ -456,14 +465,16 @@ static int check_purpose(vpath *p, int purpose)
 			continue;
 		cert_label(c, who, sizeof who);
 		if (i == 0)
-			return refuse(p, UNSUPPORTED, c, "extensions.extKeyUsage",
-				      "the certificate for %s was issued for other purposes (extendedKeyUsage lacks "
-				      "%s), so it may not identify %s",
-				      who, what, role);
-		return refuse(p, UNSUPPORTED, c, "extensions.extKeyUsage",
-			      "the CA '%s' may only vouch for other purposes (extendedKeyUsage lacks %s), so no "
-			      "certificate below it may identify %s",
-			      c->subject, what, role);
+			return refuse(
+			    p, UNSUPPORTED, c, "extensions.extKeyUsage",
+			    "the certificate for %s was issued for other purposes (extendedKeyUsage lacks "
+			    "%s), so it may not identify %s",
+			    who, what, role);
+		return refuse(
+		    p, UNSUPPORTED, c, "extensions.extKeyUsage",
+		    "the CA '%s' may only vouch for other purposes (extendedKeyUsage lacks %s), so no "
+		    "certificate below it may identify %s",
+		    c->subject, what, role);
 	}
 	return 0;
 }
@@ -472,19 +483,29 @@ static int check_key_usage(vpath *p, unsigned need, int purpose)
 {
 	const tls_x509 *c = p->c[0];
 	char who[128];
-	if (!need || !c->has_key_usage || (c->key_usage & need) == need)
+	const unsigned tls_uses = TLS_X509_KU_DIGITAL_SIGNATURE | TLS_X509_KU_KEY_ENCIPHERMENT | (1u << 4);
+	if (!c->has_key_usage)
 		return 0;
 	cert_label(c, who, sizeof who);
-	if (need & TLS_X509_KU_KEY_ENCIPHERMENT)
+	/* Whatever the key exchange, a TLS key signs, encrypts or agrees. */
+	if (purpose != TLS_X509_PURPOSE_ANY && !(c->key_usage & tls_uses))
 		return refuse(p, UNSUPPORTED, c, "extensions.keyUsage",
-			      "the key of the certificate for %s may not encrypt (keyUsage lacks keyEncipherment), "
-			      "and RSA key exchange encrypts the premaster secret to it",
-			      who);
-	return refuse(p, UNSUPPORTED, c, "extensions.keyUsage",
-		      "the key of the certificate for %s may not sign (keyUsage lacks digitalSignature), and %s",
-		      who,
-		      purpose == TLS_X509_PURPOSE_CLIENT ? "the client signs the CertificateVerify with it"
-							 : "this key exchange has the server sign its ephemeral key");
+		              "the key of the certificate for %s may neither sign, encrypt nor agree on keys "
+		              "(keyUsage), so it cannot serve in TLS",
+		              who);
+	if ((c->key_usage & need) == need)
+		return 0;
+	if (need & TLS_X509_KU_KEY_ENCIPHERMENT)
+		return refuse(
+		    p, UNSUPPORTED, c, "extensions.keyUsage",
+		    "the key of the certificate for %s may not encrypt (keyUsage lacks keyEncipherment), "
+		    "and RSA key exchange encrypts the premaster secret to it",
+		    who);
+	return refuse(
+	    p, UNSUPPORTED, c, "extensions.keyUsage",
+	    "the key of the certificate for %s may not sign (keyUsage lacks digitalSignature), and %s", who,
+	    purpose == TLS_X509_PURPOSE_CLIENT ? "the client signs the CertificateVerify with it"
+	                                       : "this key exchange has the server sign its ephemeral key");
 }
 
 int tls_x509_name_match(const char *pattern, const char *host)
@@ -556,12 +577,12 @@ static int check_host(vpath *p, const char *host)
 			return 0;
 	list_names(c, names, sizeof names);
 	return refuse(p, BAD, c, c->n_dns || c->n_ip ? "extensions.subjectAltName" : "subject",
-		      "%s '%s' is not among the certificate's names: %s", ipl ? "IP address" : "host name", host,
-		      names);
+	              "%s '%s' is not among the certificate's names: %s", ipl ? "IP address" : "host name",
+	              host, names);
 }
 
 int tls_x509_verify(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t n_anchors,
-		    const tls_x509_policy *pol, tls_x509_verdict *v)
+                    const tls_x509_policy *pol, tls_x509_verdict *v)
 {
 	vpath p = {.sent = chain, .n_sent = n, .v = v};
 	tls_x509_policy none = {0};
@@ -573,16 +594,16 @@ int tls_x509_verify(const tls_x509 *chain, size_t n, const tls_x509 *anchors, si
 	if (!chain || n == 0 || !chain[0].der)
 		return refuse(&p, BAD, NULL, NULL, "the peer sent no certificate");
 	if (n > MAX_CHAIN)
-		return refuse(&p, BAD, NULL, NULL, "the peer sent %zu certificates; tlsstep accepts at most %d", n,
-			      MAX_CHAIN);
+		return refuse(&p, BAD, NULL, NULL,
+		              "the peer sent %zu certificates; tlsstep accepts at most %d", n, MAX_CHAIN);
 	if (!anchors)
 		n_anchors = 0;
 	if ((rc = build_path(&p, chain, n, anchors, n_anchors)) != 0 || (rc = check_time(&p, pol->now)) != 0)
 		return rc;
 	if (!p.leaf_is_anchor &&
-	    ((rc = check_issuers(&p)) != 0 || (rc = check_critical(&p)) != 0 || (rc = check_minimums(&p)) != 0 ||
-	     (rc = check_path_len(&p)) != 0 || (rc = check_names(&p)) != 0 ||
-	     (rc = check_purpose(&p, pol->purpose)) != 0 ||
+	    ((rc = check_issuers(&p)) != 0 || (rc = check_critical(&p)) != 0 ||
+	     (rc = check_minimums(&p)) != 0 || (rc = check_path_len(&p)) != 0 ||
+	     (rc = check_names(&p)) != 0 || (rc = check_purpose(&p, pol->purpose)) != 0 ||
 	     (rc = check_key_usage(&p, pol->leaf_key_usage, pol->purpose)) != 0))
 		return rc;
 	if (p.leaf_is_anchor && (rc = check_critical(&p)) != 0)
@@ -593,7 +614,7 @@ int tls_x509_verify(const tls_x509 *chain, size_t n, const tls_x509 *anchors, si
 }
 
 int tls_x509_verify_chain(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t n_anchors,
-			  int64_t now, const char *host, char *why, size_t why_len)
+                          int64_t now, const char *host, char *why, size_t why_len)
 {
 	tls_x509_policy pol = {.now = now, .host = host};
 	tls_x509_verdict v;
