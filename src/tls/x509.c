@@ -5,7 +5,6 @@
 #include "tls/der.h"
 #include "tls/ecdsa.h"
 #include "tls/fmt.h"
-#include "tls/fuzzing.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -14,15 +13,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define BAD TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
-#define UNSUPPORTED TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE)
-#define MAX_PATH 8
-#define MAX_CHAIN 64
+#define BAD            TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
+#define UNSUPPORTED    TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE)
 #define MAX_EXTENSIONS 64
-#define MEANING 256
+#define MEANING        256
 
 #define OID_RSA_ENCRYPTION "1.2.840.113549.1.1.1"
-#define OID_EC_PUBLIC_KEY "1.2.840.10045.2.1"
+#define OID_EC_PUBLIC_KEY  "1.2.840.10045.2.1"
 
 /* A truncating string builder: names and meanings are for display, so an
  * over-long one is cut rather than failing the parse. */
@@ -64,7 +61,7 @@ typedef struct {
 } parser;
 
 static void span(parser *ps, const char *field, const tls_der_item *it, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void span(parser *ps, const char *field, const tls_der_item *it, const char *fmt, ...)
 {
 	if (!ps->spans)
@@ -99,26 +96,26 @@ static const struct {
 	const char *oid, *name, *hash; /* hash NULL: a name shown, never verified */
 	int kind;
 } sig_algs[] = {
-	{"1.2.840.113549.1.1.4", "md5WithRSAEncryption", "md5", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.5", "sha1WithRSAEncryption", "sha1", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.11", "sha256WithRSAEncryption", "sha256", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.12", "sha384WithRSAEncryption", "sha384", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.13", "sha512WithRSAEncryption", "sha512", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.10", "RSASSA-PSS", "sha1", TLS_X509_SIG_PSS}, /* hash: the default */
-	{"1.2.840.10045.4.1", "ecdsa-with-SHA1", "sha1", TLS_X509_SIG_ECDSA},
-	{"1.2.840.10045.4.3.2", "ecdsa-with-SHA256", "sha256", TLS_X509_SIG_ECDSA},
-	{"1.2.840.10045.4.3.3", "ecdsa-with-SHA384", "sha384", TLS_X509_SIG_ECDSA},
-	{"1.2.840.10045.4.3.4", "ecdsa-with-SHA512", "sha512", TLS_X509_SIG_ECDSA},
-	{"1.3.101.112", "Ed25519", NULL, 0},
+    {"1.2.840.113549.1.1.4", "md5WithRSAEncryption", "md5", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.5", "sha1WithRSAEncryption", "sha1", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.11", "sha256WithRSAEncryption", "sha256", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.12", "sha384WithRSAEncryption", "sha384", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.13", "sha512WithRSAEncryption", "sha512", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.10", "RSASSA-PSS", "sha1", TLS_X509_SIG_PSS}, /* hash: the default */
+    {"1.2.840.10045.4.1", "ecdsa-with-SHA1", "sha1", TLS_X509_SIG_ECDSA},
+    {"1.2.840.10045.4.3.2", "ecdsa-with-SHA256", "sha256", TLS_X509_SIG_ECDSA},
+    {"1.2.840.10045.4.3.3", "ecdsa-with-SHA384", "sha384", TLS_X509_SIG_ECDSA},
+    {"1.2.840.10045.4.3.4", "ecdsa-with-SHA512", "sha512", TLS_X509_SIG_ECDSA},
+    {"1.3.101.112", "Ed25519", NULL, 0},
 };
 
 static const struct {
 	const char *oid, *hash;
 } hash_oids[] = {
-	{"1.3.14.3.2.26", "sha1"},
-	{"2.16.840.1.101.3.4.2.1", "sha256"},
-	{"2.16.840.1.101.3.4.2.2", "sha384"},
-	{"2.16.840.1.101.3.4.2.3", "sha512"},
+    {"1.3.14.3.2.26", "sha1"},
+    {"2.16.840.1.101.3.4.2.1", "sha256"},
+    {"2.16.840.1.101.3.4.2.2", "sha384"},
+    {"2.16.840.1.101.3.4.2.3", "sha512"},
 };
 
 /* HashAlgorithm ::= AlgorithmIdentifier, parameters NULL or absent. */
@@ -167,22 +164,23 @@ static int parse_pss(const tls_der_item *params, int has_params, const char **ha
 	if ((r = tls_der_optional(&p, TLS_DER_CONTEXT_C(1), &it)) < 0)
 		return BAD;
 	if (r) {
-		if (tls_der_enter(&p, &it, &w) || tls_der_expect(&w, TLS_DER_SEQUENCE, &mseq) || tls_der_done(&w) ||
-		    tls_der_enter(&w, &mseq, &mg) || tls_der_expect(&mg, TLS_DER_OID, &moid) ||
-		    tls_der_oid_str(&moid, os, sizeof os) || strcmp(os, "1.2.840.113549.1.1.8"))
+		if (tls_der_enter(&p, &it, &w) || tls_der_expect(&w, TLS_DER_SEQUENCE, &mseq) ||
+		    tls_der_done(&w) || tls_der_enter(&w, &mseq, &mg) ||
+		    tls_der_expect(&mg, TLS_DER_OID, &moid) || tls_der_oid_str(&moid, os, sizeof os) ||
+		    strcmp(os, "1.2.840.113549.1.1.8"))
 			return BAD;
 		if ((r = pss_hash(&mg, &mgf_hash)) || tls_der_done(&mg))
 			return r ? r : BAD;
 	}
 	if ((r = tls_der_optional(&p, TLS_DER_CONTEXT_C(2), &it)) < 0 ||
 	    (r && (tls_der_enter(&p, &it, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &it) ||
-		   tls_der_small_uint(&it, &v) || tls_der_done(&w) || v > 512)))
+	           tls_der_small_uint(&it, &v) || tls_der_done(&w) || v > 512)))
 		return BAD;
 	if (r)
 		*salt = (unsigned long)v;
 	if ((r = tls_der_optional(&p, TLS_DER_CONTEXT_C(3), &it)) < 0 ||
 	    (r && (tls_der_enter(&p, &it, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &it) ||
-		   tls_der_small_uint(&it, &v) || tls_der_done(&w) || v != 1)))
+	           tls_der_small_uint(&it, &v) || tls_der_done(&w) || v != 1)))
 		return BAD;
 	(void)seq;
 	if (tls_der_done(&p))
@@ -238,8 +236,8 @@ static int parse_alg(parser *ps, tls_der *d, const char *field, tls_der_item *it
 		snprintf(shown, sizeof shown, "%s", name);
 	snprintf(ps->c->sig_name, sizeof ps->c->sig_name, "%s", shown);
 	if (!strcmp(field, "signature"))
-		span(ps, field, it, "signature algorithm the issuer used: %s (repeated outside the signed part)",
-		     shown);
+		span(ps, field, it,
+		     "signature algorithm the issuer used: %s (repeated outside the signed part)", shown);
 	else
 		span(ps, field, it, "signature algorithm: %s", shown);
 	return 0;
@@ -257,8 +255,8 @@ static int parse_version(parser *ps, tls_der *tbs, int *version)
 	if (r == 0) {
 		return 0; /* absent: version 1 */
 	}
-	if (tls_der_enter(tbs, &wrap, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &num) ||
-	    tls_der_done(&w) || tls_der_small_uint(&num, &v) || v > 2)
+	if (tls_der_enter(tbs, &wrap, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &num) || tls_der_done(&w) ||
+	    tls_der_small_uint(&num, &v) || v > 2)
 		return BAD;
 	*version = (int)v;
 	span(ps, "version", &wrap, "version: X.509 v%d (encoded as %d)", *version + 1, *version);
@@ -284,17 +282,17 @@ static int parse_serial(parser *ps, tls_der *tbs)
 static const struct {
 	const char *oid, *name;
 } attr_names[] = {
-	{"2.5.4.3", "CN"},
-	{"2.5.4.6", "C"},
-	{"2.5.4.7", "L"},
-	{"2.5.4.8", "ST"},
-	{"2.5.4.9", "street"},
-	{"2.5.4.10", "O"},
-	{"2.5.4.11", "OU"},
-	{"2.5.4.5", "serialNumber"},
-	{"2.5.4.17", "postalCode"},
-	{"1.2.840.113549.1.9.1", "emailAddress"},
-	{"0.9.2342.19200300.100.1.25", "DC"},
+    {"2.5.4.3", "CN"},
+    {"2.5.4.6", "C"},
+    {"2.5.4.7", "L"},
+    {"2.5.4.8", "ST"},
+    {"2.5.4.9", "street"},
+    {"2.5.4.10", "O"},
+    {"2.5.4.11", "OU"},
+    {"2.5.4.5", "serialNumber"},
+    {"2.5.4.17", "postalCode"},
+    {"1.2.840.113549.1.9.1", "emailAddress"},
+    {"0.9.2342.19200300.100.1.25", "DC"},
 };
 
 /* Only printable ASCII is copied: these bytes come from the peer and end up
@@ -332,7 +330,7 @@ static int parse_atv(tls_der *set, strb *b, int first)
 /* Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue),
  * shown in encoded order, one line. */
 static int parse_name(parser *ps, tls_der *tbs, const char *field, char *out, size_t n, size_t *off,
-		      size_t *len)
+                      size_t *len)
 {
 	tls_der_item it, rdn;
 	tls_der names, set;
@@ -397,10 +395,9 @@ static int parse_rsa_key(parser *ps, size_t off, size_t len)
 	size_t nl, el;
 	tls_x509 *c = ps->c;
 	inside(ps, off, len, &d);
-	if (tls_der_expect(&d, TLS_DER_SEQUENCE, &seq) || tls_der_done(&d) ||
-	    tls_der_enter(&d, &seq, &k) || tls_der_expect(&k, TLS_DER_INTEGER, &n_it) ||
-	    tls_der_expect(&k, TLS_DER_INTEGER, &e_it) || tls_der_done(&k) ||
-	    tls_der_uint(&n_it, &n, &nl) || tls_der_uint(&e_it, &e, &el))
+	if (tls_der_expect(&d, TLS_DER_SEQUENCE, &seq) || tls_der_done(&d) || tls_der_enter(&d, &seq, &k) ||
+	    tls_der_expect(&k, TLS_DER_INTEGER, &n_it) || tls_der_expect(&k, TLS_DER_INTEGER, &e_it) ||
+	    tls_der_done(&k) || tls_der_uint(&n_it, &n, &nl) || tls_der_uint(&e_it, &e, &el))
 		return BAD;
 	c->key_bits = bit_length(n, nl);
 	span(ps, "subjectPublicKeyInfo.modulus", &n_it, "RSA modulus n, %u bits", c->key_bits);
@@ -427,7 +424,7 @@ static int parse_rsa_key(parser *ps, size_t off, size_t len)
 /* id-ecPublicKey: the parameters name the curve (RFC 5480 2.1.1; explicit
  * curve parameters are not allowed in PKIX), the BIT STRING holds the point. */
 static int parse_ec_key(parser *ps, const tls_der_item *alg, const tls_der_item *params, int has_params,
-			const tls_der_item *bits, const uint8_t *pt, size_t n)
+                        const tls_der_item *bits, const uint8_t *pt, size_t n)
 {
 	tls_x509 *c = ps->c;
 	char os[96];
@@ -441,7 +438,8 @@ static int parse_ec_key(parser *ps, const tls_der_item *alg, const tls_der_item 
 	const tls_ec_curve *cv = tls_ec_curve_by_oid(os);
 	if (!cv) {
 		span(ps, "subjectPublicKeyInfo.algorithm", alg,
-		     "public key algorithm id-ecPublicKey (EC) on curve %s, which tlsstep does not support", os);
+		     "public key algorithm id-ecPublicKey (EC) on curve %s, which tlsstep does not support",
+		     os);
 		return UNSUPPORTED;
 	}
 	span(ps, "subjectPublicKeyInfo.algorithm", alg, "public key algorithm id-ecPublicKey (EC) on %s",
@@ -596,8 +594,8 @@ static int ext_bc(parser *ps, const tls_der_item *val, strb *m)
 		return BAD;
 	if ((r = tls_der_optional(&s, TLS_DER_BOOLEAN, &it)) < 0 || (r && tls_der_bool(&it, &ca)))
 		return BAD;
-	if ((r = tls_der_optional(&s, TLS_DER_INTEGER, &it)) < 0 ||
-	    (r && tls_der_small_uint(&it, &plen)) || tls_der_done(&s))
+	if ((r = tls_der_optional(&s, TLS_DER_INTEGER, &it)) < 0 || (r && tls_der_small_uint(&it, &plen)) ||
+	    tls_der_done(&s))
 		return BAD;
 	has_plen = r;
 	/* RFC 5280 4.2.1.9: pathLenConstraint only means something for a CA
@@ -609,15 +607,15 @@ static int ext_bc(parser *ps, const tls_der_item *val, strb *m)
 		sb_printf(m, "basicConstraints: not a CA, may not sign other certificates");
 	else if (has_plen)
 		sb_printf(m, "basicConstraints: a CA, may sign certificates (at most %llu CAs below it)",
-			  (unsigned long long)plen);
+		          (unsigned long long)plen);
 	else
 		sb_printf(m, "basicConstraints: a CA, may sign certificates");
 	return 0;
 }
 
 static const char *const ku_names[] = {
-	"digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement",
-	"keyCertSign",      "cRLSign",        "encipherOnly",    "decipherOnly",
+    "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement",
+    "keyCertSign",      "cRLSign",        "encipherOnly",    "decipherOnly",
 };
 
 static int ext_ku(parser *ps, const tls_der_item *val, strb *m)
@@ -646,13 +644,13 @@ static const struct {
 	const char *oid, *name;
 	unsigned bit;
 } eku_names[] = {
-	{"1.3.6.1.5.5.7.3.1", "serverAuth (TLS server)", TLS_X509_EKU_SERVER},
-	{"1.3.6.1.5.5.7.3.2", "clientAuth (TLS client)", TLS_X509_EKU_CLIENT},
-	{"1.3.6.1.5.5.7.3.3", "codeSigning", 0},
-	{"1.3.6.1.5.5.7.3.4", "emailProtection", 0},
-	{"1.3.6.1.5.5.7.3.8", "timeStamping", 0},
-	{"1.3.6.1.5.5.7.3.9", "OCSPSigning", 0},
-	{"2.5.29.37.0", "anyExtendedKeyUsage", TLS_X509_EKU_ANY},
+    {"1.3.6.1.5.5.7.3.1", "serverAuth (TLS server)", TLS_X509_EKU_SERVER},
+    {"1.3.6.1.5.5.7.3.2", "clientAuth (TLS client)", TLS_X509_EKU_CLIENT},
+    {"1.3.6.1.5.5.7.3.3", "codeSigning", 0},
+    {"1.3.6.1.5.5.7.3.4", "emailProtection", 0},
+    {"1.3.6.1.5.5.7.3.8", "timeStamping", 0},
+    {"1.3.6.1.5.5.7.3.9", "OCSPSigning", 0},
+    {"2.5.29.37.0", "anyExtendedKeyUsage", TLS_X509_EKU_ANY},
 };
 
 static int ext_eku(parser *ps, const tls_der_item *val, strb *m)
@@ -685,8 +683,8 @@ static int nc_subtree(tls_der *l, tls_x509_subtree **arr, size_t *n, strb *m)
 	tls_der_item seq, gn;
 	tls_der s;
 	char txt[INET6_ADDRSTRLEN];
-	if (tls_der_expect(l, TLS_DER_SEQUENCE, &seq) || tls_der_enter(l, &seq, &s) || tls_der_read(&s, &gn) ||
-	    tls_der_done(&s))
+	if (tls_der_expect(l, TLS_DER_SEQUENCE, &seq) || tls_der_enter(l, &seq, &s) ||
+	    tls_der_read(&s, &gn) || tls_der_done(&s))
 		return BAD;
 	tls_x509_subtree t = {0};
 	if (gn.tag == TLS_DER_CONTEXT(2)) {
@@ -737,7 +735,7 @@ static int ext_nc(parser *ps, const tls_der_item *val, strb *m)
 		sb_printf(m, "%s", k ? " excluded" : " permitted");
 		while (tls_der_more(&l))
 			if ((rc = k ? nc_subtree(&l, &c->excluded, &c->n_excluded, m)
-				    : nc_subtree(&l, &c->permitted, &c->n_permitted, m)))
+			            : nc_subtree(&l, &c->permitted, &c->n_permitted, m)))
 				return rc;
 		any = 1;
 	}
@@ -781,25 +779,25 @@ static const struct ext_info {
 	const char *about; /* meaning when parse is NULL */
 	int handled;       /* may be critical: tlsstep does what it asks */
 } ext_table[] = {
-	{"2.5.29.17", "subjectAltName", ext_san, NULL, 1},
-	{"2.5.29.19", "basicConstraints", ext_bc, NULL, 1},
-	{"2.5.29.15", "keyUsage", ext_ku, NULL, 1},
-	{"2.5.29.37", "extKeyUsage", ext_eku, NULL, 1},
-	{"2.5.29.30", "nameConstraints", ext_nc, NULL, 1},
-	{"2.5.29.14", "subjectKeyIdentifier", ext_ski, NULL, 1},
-	{"2.5.29.35", "authorityKeyIdentifier", ext_aki, NULL, 1},
-	/* Accepting any policy is what a client with no policy of its own does. */
-	{"2.5.29.32", "certificatePolicies", NULL, "certificatePolicies, the rules it was issued under", 1},
-	{"2.5.29.31", "cRLDistributionPoints", NULL,
-	 "cRLDistributionPoints, where to fetch the revocation list (tlsstep does not check revocation)", 0},
-	{"1.3.6.1.5.5.7.1.1", "authorityInfoAccess", NULL,
-	 "authorityInfoAccess, where to find the issuer's certificate and OCSP responder", 0},
-	{"1.3.6.1.4.1.11129.2.4.2", "signedCertificateTimestamps", NULL,
-	 "signedCertificateTimestamps, proof it was published in Certificate Transparency logs", 0},
+    {"2.5.29.17", "subjectAltName", ext_san, NULL, 1},
+    {"2.5.29.19", "basicConstraints", ext_bc, NULL, 1},
+    {"2.5.29.15", "keyUsage", ext_ku, NULL, 1},
+    {"2.5.29.37", "extKeyUsage", ext_eku, NULL, 1},
+    {"2.5.29.30", "nameConstraints", ext_nc, NULL, 1},
+    {"2.5.29.14", "subjectKeyIdentifier", ext_ski, NULL, 1},
+    {"2.5.29.35", "authorityKeyIdentifier", ext_aki, NULL, 1},
+    /* Accepting any policy is what a client with no policy of its own does. */
+    {"2.5.29.32", "certificatePolicies", NULL, "certificatePolicies, the rules it was issued under", 1},
+    {"2.5.29.31", "cRLDistributionPoints", NULL,
+     "cRLDistributionPoints, where to fetch the revocation list (tlsstep does not check revocation)", 0},
+    {"1.3.6.1.5.5.7.1.1", "authorityInfoAccess", NULL,
+     "authorityInfoAccess, where to find the issuer's certificate and OCSP responder", 0},
+    {"1.3.6.1.4.1.11129.2.4.2", "signedCertificateTimestamps", NULL,
+     "signedCertificateTimestamps, proof it was published in Certificate Transparency logs", 0},
 };
 
 static int one_extension(parser *ps, const tls_der_item *ext, const tls_der_item *oid, int critical,
-			 const tls_der_item *val)
+                         const tls_der_item *val)
 {
 	char os[96], field[TLS_SPAN_PATH], meaning[MEANING];
 	strb m;
@@ -832,8 +830,7 @@ static int one_extension(parser *ps, const tls_der_item *ext, const tls_der_item
 }
 
 /* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
-static int read_extension(tls_der *l, tls_der_item *ext, tls_der_item *oid, int *critical,
-			  tls_der_item *val)
+static int read_extension(tls_der *l, tls_der_item *ext, tls_der_item *oid, int *critical, tls_der_item *val)
 {
 	tls_der e;
 	tls_der_item b;
@@ -891,10 +888,10 @@ static int parse_tbs(parser *ps, tls_der *tbs)
 	ps->tbs_alg_off = alg.off;
 	ps->tbs_alg_len = alg.len;
 	if ((rc = parse_name(ps, tbs, "issuer", c->issuer, sizeof c->issuer, &c->issuer_off,
-			     &c->issuer_len)) ||
+	                     &c->issuer_len)) ||
 	    (rc = parse_validity(ps, tbs)) ||
 	    (rc = parse_name(ps, tbs, "subject", c->subject, sizeof c->subject, &c->subject_off,
-			     &c->subject_len)) ||
+	                     &c->subject_len)) ||
 	    (rc = parse_spki(ps, tbs)))
 		return rc;
 	for (unsigned t = 1; t <= 2; t++) {
@@ -937,12 +934,13 @@ static int parse_cert(parser *ps)
 	c->sig_off = sig.body_off + 1;
 	c->sig_len = sl;
 	span(ps, "signatureValue", &sig,
-	     "the issuer's signature over tbsCertificate, %zu bytes; checked with the issuer's public key", sl);
+	     "the issuer's signature over tbsCertificate, %zu bytes; checked with the issuer's public key",
+	     sl);
 	return 0;
 }
 
 int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
-		   const char *prefix)
+                   const char *prefix)
 {
 	if (!out)
 		return TLS_ERR_INTERNAL;
