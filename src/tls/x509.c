@@ -520,6 +520,8 @@ static int dns_name(parser *ps, const tls_der_item *gn, strb *m, int *any)
 			return BAD;
 	sb_printf(m, "%s%.*s", *any ? ", " : "", (int)gn->body_len, (const char *)gn->body);
 	*any = 1;
+	if (c->n_dns + c->n_ip == TLS_X509_MAX_NAMES)
+		return BAD;
 	if (grow((void **)&c->dns, c->n_dns, sizeof c->dns[0]))
 		return TLS_ERR_INTERNAL;
 	memcpy(c->dns[c->n_dns], gn->body, gn->body_len);
@@ -537,6 +539,8 @@ static int ip_name(parser *ps, const tls_der_item *gn, strb *m, int *any)
 	inet_ntop(gn->body_len == 4 ? AF_INET : AF_INET6, gn->body, txt, sizeof txt);
 	sb_printf(m, "%s%s", *any ? ", " : "", txt);
 	*any = 1;
+	if (c->n_dns + c->n_ip == TLS_X509_MAX_NAMES)
+		return BAD;
 	if (grow((void **)&c->ip, c->n_ip, sizeof c->ip[0]) ||
 	    grow((void **)&c->ip_len, c->n_ip, sizeof c->ip_len[0]))
 		return TLS_ERR_INTERNAL;
@@ -709,6 +713,8 @@ static int nc_subtree(tls_der *l, tls_x509_subtree **arr, size_t *n, strb *m)
 		sb_printf(m, " (a %s name)", gn.tag == TLS_DER_CONTEXT_C(4) ? "directory" : "non-TLS");
 		return 0; /* constrains names a TLS client does not check */
 	}
+	if (*n == TLS_X509_MAX_SUBTREES)
+		return BAD;
 	if (grow((void **)arr, *n, sizeof **arr))
 		return TLS_ERR_INTERNAL;
 	(*arr)[(*n)++] = t;

@@ -2,13 +2,14 @@
  *
  * tls_x509_parse reads one DER certificate strictly, keeps its own copy and
  * records a named span for every field a learner should see (step 3 shows
- * them). tls_x509_verify_chain is what a client does with the server's
- * Certificate message: find a path from the leaf to a trusted root checking
- * each signature, that issuers are CAs, that every certificate is valid at
- * the given time (the clock is passed in, so lessons can travel in time) and
- * that the leaf carries the host name. Keys are RSA or EC (P-256, P-384);
- * signatures RSA PKCS#1 v1.5 or ECDSA, each checked with the issuer's key
- * of the matching type. The path checks live in x509_path.c. */
+ * them). tls_x509_verify is what a client does with the server's
+ * Certificate message (and a server with a client's): find a path from the
+ * leaf to a trusted root and apply to it the rules a browser applies (RFC
+ * 5280 6.1 and the CA/Browser Forum's minimums), the clock passed in so
+ * lessons can travel in time; a refusal says which certificate broke which
+ * rule, and names the field. Keys are RSA or EC (P-256, P-384); signatures
+ * RSA PKCS#1 v1.5, RSA-PSS or ECDSA, each checked with the issuer's key of
+ * the matching type. The path checks live in x509_path.c. */
 #ifndef TLS_X509_H
 #define TLS_X509_H
 
@@ -19,6 +20,12 @@
 
 #include "tls/bytes.h"
 
+/* Bounds that no real certificate nears, so that a hostile one cannot make
+ * the name checks slow: subjectAltName entries (dNSName and iPAddress; the
+ * largest public certificates list a few hundred) and nameConstraints
+ * subtrees of each kind. A certificate over them is refused as bad. */
+#define TLS_X509_MAX_NAMES 4096
+#define TLS_X509_MAX_SUBTREES 256
 /* Certificates larger than this are refused (real ones are a few KiB). */
 #define TLS_X509_MAX_DER 65536
 
