@@ -482,6 +482,38 @@ static void test_mutual_failures(void **st)
 	assert_int_equal(mutual_alert(&other_pki, &other_pki.key), TLS_ALERT_UNKNOWN_CA);
 }
 
+/* A refused certificate: step 3 marks the one field that decided, in the
+ * message and in the record that carried it, and nothing else. */
+static void test_refusal_marks_field(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *scenario, *path;
+	} want[] = {
+		{"wrong-purpose", "certificate[0].extensions.extKeyUsage"},
+		{"wrong-host", "certificate[0].extensions.subjectAltName"},
+		{"expired", "certificate[0].validity.notAfter"},
+		{"untrusted-ca", "certificate[1].issuer"},
+		{"rsa", NULL},
+	};
+	for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+		model *m = run(want[w].scenario, 1);
+		const model_step *st = &m->steps[3];
+		size_t marked = 0;
+		for (size_t i = 0; i < st->n_msg; i++)
+			for (size_t f = 0; f < st->msg[i].fields.n; f++)
+				if (strstr(st->msg[i].fields.v[f].meaning, "[this decided the refusal]")) {
+					assert_string_equal(st->msg[i].fields.v[f].path, want[w].path);
+					marked++;
+				}
+		for (size_t r = 0; r < st->n_rec; r++)
+			for (size_t f = 0; f < st->rec[r].fields.n; f++)
+				marked += strstr(st->rec[r].fields.v[f].meaning, "[this decided the refusal]") != NULL;
+		assert_int_equal(marked, want[w].path ? 2 : 0);
+		done(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_tampered_custom),
 		cmocka_unit_test(test_old_names),
+		cmocka_unit_test(test_refusal_marks_field),
 		cmocka_unit_test(test_ecdhe_bad_params),
 		cmocka_unit_test(test_dhe_bad_params),
 		cmocka_unit_test(test_mutual_failures),
