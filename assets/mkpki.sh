@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the classroom PKI for tlsstep: a root CA, a server and a client
 # certificate, and the broken certificates the failure scenarios use
-# (expired, signed by an untrusted CA, wrong name).
+# (expired, signed by an untrusted CA, wrong name, wrong purpose).
 #
 #   bash assets/mkpki.sh DIR
 #
@@ -80,6 +80,15 @@ subjectAltName         = \${ENV::SAN}
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 
+# Looks like a server's certificate, but is for TLS clients only.
+[ v3_wrong_purpose ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature, keyEncipherment
+extendedKeyUsage       = clientAuth
+subjectAltName         = \${ENV::SAN}
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+
 [ v3_client ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
@@ -138,6 +147,7 @@ make_leaf client ca v3_client student.tlsstep.test "DNS:unused" "$START" "$END"
 make_leaf expired ca v3_server server.tlsstep.test "$SERVER_SAN" \
 	20200101000000Z 20210101000000Z
 make_leaf wrong-name ca v3_server server.tlsstep.test "DNS:other.example" "$START" "$END"
+make_leaf wrong-purpose ca v3_wrong_purpose server.tlsstep.test "$SERVER_SAN" "$START" "$END"
 
 make_ca rogue-ca "tlsstep Rogue CA (not trusted)" 2000 "$START"
 make_leaf untrusted rogue-ca v3_server server.tlsstep.test "$SERVER_SAN" "$START" "$END"
@@ -150,10 +160,10 @@ openssl pkcs8 -topk8 -nocrypt -in "$out/server.key" -out "$out/server.pk8.pem"
 chmod 644 "$out"/*.key "$out/server.pk8.pem"
 
 # Show what was made and prove each chain verifies where it should.
-for c in server client wrong-name; do
+for c in server client wrong-name wrong-purpose; do
 	openssl verify -attime 1767225600 -CAfile "$out/ca.crt" "$out/$c.crt" >/dev/null
 done
 openssl verify -attime 1767225600 -CAfile "$out/rogue-ca.crt" "$out/untrusted.crt" >/dev/null
 # 2020-06-01: the expired leaf was within its dates, and so was its root.
 openssl verify -attime 1590969600 -CAfile "$out/ca.crt" "$out/expired.crt" >/dev/null
-echo "mkpki: wrote CA, server, client, expired, rogue-ca, untrusted, wrong-name to $out"
+echo "mkpki: wrote CA, server, client, expired, rogue-ca, untrusted, wrong-name, wrong-purpose to $out"

@@ -78,6 +78,42 @@ static void finished_unchecked(model *m, int by_server, int step)
 				 by_server ? "server" : "client");
 }
 
+/* Marks the span with that path in a list; 1 if there was one. */
+static int mark_span(tls_spans *sp, const char *path)
+{
+	for (size_t f = 0; f < sp->n; f++)
+		if (!strcmp(sp->v[f].path, path)) {
+			char was[TLS_SPAN_MEANING];
+			tls_fmt(was, sizeof was, "%s", sp->v[f].meaning);
+			tls_spans_set_meaning(sp, f, "[this decided the refusal] %s", was);
+			return 1;
+		}
+	return 0;
+}
+
+/* Points the learner at the certificate field that decided a refusal: the
+ * span of that field in the peer's Certificate message, and in the record
+ * that carried it, says so first. */
+static void mark_deciding_field(model *m, const tls_conn *c, int by_server, int step)
+{
+	const tls_knowledge *k = tls_conn_knowledge(c);
+	const char *field = by_server ? k->client_cert_field : k->cert_field;
+	if (!field[0])
+		return;
+	for (int s = 1; s <= step && s <= MODEL_LAST_STEP; s++) {
+		model_step *st = &m->steps[s];
+		int found = 0;
+		for (size_t i = 0; i < st->n_msg && !found; i++)
+			if (st->msg[i].from_server != by_server && !strcmp(st->msg[i].name, "Certificate"))
+				found = mark_span(&st->msg[i].fields, field);
+		for (size_t r = 0; found && r < st->n_rec; r++)
+			if (st->rec[r].from_server != by_server && mark_span(&st->rec[r].fields, field))
+				break;
+		if (found)
+			return;
+	}
+}
+
 int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 {
 	int sent = tls_conn_alert_sent(c);
@@ -92,6 +128,7 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	tls_fmt(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
 	if (sent == TLS_ALERT_BAD_RECORD_MAC)
 		finished_unchecked(m, by_server, step);
+	mark_deciding_field(m, c, by_server, step);
 	return 1;
 }
 

@@ -55,6 +55,8 @@ static const sim_scenario scenarios[] = {
 	 LIST(client_all), LIST(rsa_cbc), "expired.crt", "expired.key", NULL, HOST, .lesson = "scenario-expired.md"},
 	{"wrong-host", "the certificate names another host than the one the client asked for: bad_certificate",
 	 LIST(client_all), LIST(rsa_cbc), "wrong-name.crt", "wrong-name.key", NULL, HOST, .lesson = "scenario-wrong-host.md"},
+	{"wrong-purpose", "the certificate looks right but was issued for TLS clients, not servers: unsupported_certificate",
+	 LIST(client_all), LIST(rsa_cbc), "wrong-purpose.crt", "wrong-purpose.key", NULL, HOST, .lesson = "scenario-wrong-purpose.md"},
 	{"no-shared-cipher", "the client offers only AES-GCM, the server accepts only AES-CBC: handshake_failure",
 	 LIST(rsa_gcm), LIST(rsa_cbc), SERVER, HOST, .lesson = "scenario-no-shared-cipher.md"},
 	{"old-version", "the client offers only TLS 1.0, the server requires TLS 1.2: protocol_version",
