@@ -5,7 +5,6 @@
 #include "tls/fmt.h"
 #include "tls/msg.h"
 #include "tls/prf.h"
-#include "tls/sha_ni.h"
 #include "tls/x509.h"
 
 #include <stdio.h>
@@ -75,10 +74,10 @@ static void th_feed(observer *o, const uint8_t *p, size_t n)
 	switch (o->th_kind) {
 	case TH_MD5_SHA1:
 		md5_process(&o->th, p, (unsigned long)n);
-		tls_sha1_process(&o->th_sha1, p, (unsigned long)n);
+		sha1_process(&o->th_sha1, p, (unsigned long)n);
 		break;
 	case TH_SHA384: sha384_process(&o->th, p, (unsigned long)n); break;
-	default: tls_sha256_process(&o->th, p, (unsigned long)n);
+	default: sha256_process(&o->th, p, (unsigned long)n);
 	}
 }
 
@@ -124,7 +123,7 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		st = o->th;
 		md5_done(&st, out);
 		st = o->th_sha1;
-		tls_sha1_done(&st, out + 16);
+		sha1_done(&st, out + 16);
 		return 36;
 	case TH_SHA384:
 		st = o->th;
@@ -132,13 +131,13 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		return 48;
 	case TH_SHA256:
 		st = o->th;
-		tls_sha256_done(&st, out);
+		sha256_done(&st, out);
 		return 32;
 	default:
 		sha256_init(&st);
 		if (o->th_pending.len)
-			tls_sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
-		tls_sha256_done(&st, out);
+			sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
+		sha256_done(&st, out);
 		return 32;
 	}
 }
