@@ -1,7 +1,6 @@
 #include "model/knowledge.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +39,7 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 		model_value_set(&o->transcript_hash, k->transcript_hash, k->transcript_hash_len);
 	o->transcript_len = k->transcript_len;
 	/* A server's certificate check is of the client's certificate (mutual). */
-	tls_fmt(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
+	snprintf(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
 }
 
 void knowledge_merge_secrets(model *m, const tls_knowledge *k)
@@ -74,7 +73,7 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	m->alert.level = TLS_ALERT_FATAL;
 	m->alert.desc = sent;
 	m->alert.step = step;
-	tls_fmt(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
+	snprintf(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
 	return 1;
 }
 
@@ -84,14 +83,14 @@ void knowledge_resume_notes(model *m)
 		"skipped: the client offered the session ID of an earlier handshake and the server still "
 		"had it; both sides hold that session's master secret, so no certificate and no key "
 		"exchange are needed";
-	tls_fmt(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
-	tls_fmt(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
+	snprintf(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
+	snprintf(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
 	/* Shown although nothing went by: the skip is the lesson. */
 	m->steps[3].reached = m->steps[4].reached = 1;
-	tls_fmt(m->steps[5].note, sizeof m->steps[5].note,
+	snprintf(m->steps[5].note, sizeof m->steps[5].note,
 		 "in a resumed handshake the server finishes first: step 6 was sent before this "
 		 "step, and the client answers it here with its ChangeCipherSpec and Finished");
-	tls_fmt(m->steps[6].note, sizeof m->steps[6].note,
+	snprintf(m->steps[6].note, sizeof m->steps[6].note,
 		 "sent right after the ServerHello, before the client's step 5: the keys come from "
 		 "the resumed master secret and the two new randoms");
 }
