@@ -175,11 +175,6 @@ static void derive_master(observer *o)
 	zeromem(ms, sizeof ms);
 }
 
-void obs_set_cert_memo(observer *o, cert_memo *memo)
-{
-	o->memo = memo;
-}
-
 void obs_set_rsa_key(observer *o, const rsa_key *k)
 {
 	o->rsa = k;
@@ -411,24 +406,11 @@ static int parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 	return first_ok;
 }
 
-/* The certificates' spans, from the memo when this exact message was
- * described before (a replay of many connections to one server). */
+/* The certificates' spans, described afresh for every message. */
 static void cert_spans(observer *o, model_msg *g)
 {
 	char subject[sizeof o->m->cert_subject];
-	int ok;
-	const cert_memo_slot *hit = o->memo ? cert_memo_find(o->memo, g->bytes.p, g->bytes.len) : NULL;
-	if (hit) {
-		tls_spans_append(&g->fields, hit->spans.v, hit->spans.n, 0);
-		snprintf(subject, sizeof subject, "%s", hit->subject);
-		ok = hit->subject_ok;
-	} else {
-		size_t before = g->fields.n;
-		ok = parse_certs(g, &g->fields, subject, sizeof subject);
-		if (o->memo)
-			cert_memo_put(o->memo, g->bytes.p, g->bytes.len, g->fields.v + before,
-				      g->fields.n - before, ok ? subject : NULL);
-	}
+	int ok = parse_certs(g, &g->fields, subject, sizeof subject);
 	if (ok && g->from_server)
 		snprintf(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
 }
