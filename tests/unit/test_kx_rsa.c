@@ -103,13 +103,13 @@ static void test_decrypt48(void **state)
 
 /* printf 'tlsstep known answer' | openssl dgst -sha256 -sign assets/server.key | xxd -p */
 static const char kat_pkcs1_sha256[] =
-	"ad22008e5bf5df7078889eae581683401b8539e85ee65b7559a8c7d08fcd08c85085576b4c3b7677"
-	"a6ee10e2c33eddbd22bb53f766ab755695c603251cc63dfee70e0851850dc971d33b5f1a8591cd48"
-	"7315a76cc28bd4ea0bb7e1396576c089f2a98dbbefb8d511dfc2660619f0d792fc395945c411fd3e"
-	"c35cc3198902712360c3cad908db195871dd2d31024037fcf604eef4413506236413e2e6e16210d5"
-	"e0d6c980473f870b1590d14a070798bc0866903fd4d382101e0dbd5f906c10223af32ed62b08083c"
-	"60a2acaa2879c6aa832fe62993c718bfcf57e50c405549dfc928bcf5cd9e23a588896ebf9cd4fe5c"
-	"bd97641f3435104528f718679c6ee28c";
+    "ad22008e5bf5df7078889eae581683401b8539e85ee65b7559a8c7d08fcd08c85085576b4c3b7677"
+    "a6ee10e2c33eddbd22bb53f766ab755695c603251cc63dfee70e0851850dc971d33b5f1a8591cd48"
+    "7315a76cc28bd4ea0bb7e1396576c089f2a98dbbefb8d511dfc2660619f0d792fc395945c411fd3e"
+    "c35cc3198902712360c3cad908db195871dd2d31024037fcf604eef4413506236413e2e6e16210d5"
+    "e0d6c980473f870b1590d14a070798bc0866903fd4d382101e0dbd5f906c10223af32ed62b08083c"
+    "60a2acaa2879c6aa832fe62993c718bfcf57e50c405549dfc928bcf5cd9e23a588896ebf9cd4fe5c"
+    "bd97641f3435104528f718679c6ee28c";
 
 static void test_sign_matches_openssl(void **state)
 {
@@ -138,8 +138,8 @@ static void test_sign_matches_openssl(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decrypt48),
-		cmocka_unit_test(test_sign_matches_openssl),
+	    cmocka_unit_test(test_decrypt48),
+	    cmocka_unit_test(test_sign_matches_openssl),
 	};
 	return cmocka_run_group_tests(tests, load_key, free_key);
 }
