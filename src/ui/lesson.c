@@ -353,7 +353,7 @@ static int condition(const model *m, int step, const char *name)
 	if (!strcmp(name, "ephemeral"))
 		return s && s->kx != TLS_KX_RSA;
 	if (!strcmp(name, "ecdsa")) /* the server's certificate holds an EC key */
-		return s && strstr(s->name, "_ECDSA_") != NULL;
+		return tls_suite_is_ecdsa(s);
 	if (!strcmp(name, "mutual"))
 		return msg_at(m, step, 4, "CertificateRequest", 1) != NULL;
 	if (!strcmp(name, "resumed"))
