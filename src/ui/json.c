@@ -118,11 +118,13 @@ static char *esc_into(char *o, const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < n;) {
 		unsigned c = s[i];
-		size_t k = utf8_len(s + i, n - i);
-		if (c == '"' || c == '\\') {
+		size_t k = c < 0x80 ? 1 : utf8_len(s + i, n - i);
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			*o++ = (char)c;
+		} else if (c == '"' || c == '\\') {
 			*o++ = '\\';
 			*o++ = (char)c;
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (c < 0x80) {
 			memcpy(o, "\\u00", 4);
 			o[4] = d[c >> 4];
 			o[5] = d[c & 15];
