@@ -62,6 +62,21 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k)
 	memset(&s, 0, sizeof s);
 }
 
+/* A record that fails its MAC or tag is dropped before anything in it is
+ * read: the peer's Finished of that step was never checked, whatever the
+ * observer (who decrypts with the sender's keys) found in it. */
+static void finished_unchecked(model *m, int by_server, int step)
+{
+	if (step < 1 || step > MODEL_LAST_STEP)
+		return;
+	model_step *st = &m->steps[step];
+	for (size_t i = 0; i < st->n_msg; i++)
+		if (!strcmp(st->msg[i].name, "Finished") && st->msg[i].from_server != by_server)
+			snprintf(st->msg[i].note, sizeof st->msg[i].note,
+				 "verify_data never checked: the %s rejected this record (bad_record_mac) before reading it",
+				 by_server ? "server" : "client");
+}
+
 int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 {
 	int sent = tls_conn_alert_sent(c);
@@ -74,6 +89,8 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	m->alert.desc = sent;
 	m->alert.step = step;
 	snprintf(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
+	if (sent == TLS_ALERT_BAD_RECORD_MAC)
+		finished_unchecked(m, by_server, step);
 	return 1;
 }
 

@@ -319,8 +319,9 @@ static void header_spans(observer *o, model_record *r)
 	tls_spans_add(RSP(o, r), "record.version", 1, 2, "record version: %s (0x%04x)",
 		      ver == 0x0303 ? "TLS 1.2" : ver == 0x0301 ? "TLS 1.0" : ver == 0x0302 ? "TLS 1.1" : "other",
 		      ver);
-	tls_spans_add(RSP(o, r), "record.length", 3, 2, "length of the record body: %u bytes",
-		      (unsigned)((w[3] << 8) | w[4]));
+	unsigned len = (unsigned)((w[3] << 8) | w[4]);
+	tls_spans_add(RSP(o, r), "record.length", 3, 2, "length of the record body: %u byte%s", len,
+		      len == 1 ? "" : "s");
 }
 
 static void protected_spans(observer *o, model_record *r)

@@ -120,7 +120,7 @@ int tls_server_on_certificate_verify(tls_conn *c, const uint8_t *msg, size_t n)
 	if (bad)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
 				"the CertificateVerify signature does not verify with the client "
-				"certificate's key: the client does not hold that key");
+				"certificate's key: it was altered, or not made with that key");
 	tls_transcript_add(c, msg, n);
 	c->st = ST_WAIT_CCS;
 	return 0;
