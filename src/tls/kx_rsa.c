@@ -20,7 +20,7 @@ static int client_exchange(tls_conn *c, tls_buf *body)
 		return tls_fail(c, TLS_ERR_INTERNAL, "no random bytes for the premaster secret");
 	tls_kx_set_premaster(c, pms, 48);
 	int err = rsa_encrypt_key_ex(pms, 48, enc, &enc_len, NULL, 0, &c->cfg.rng->state, c->cfg.rng->idx,
-				     tls_hash_sha256(), LTC_PKCS_1_V1_5, &c->peer[0].key);
+	                             tls_hash_sha256(), LTC_PKCS_1_V1_5, &c->peer[0].key);
 	zeromem(pms, sizeof pms);
 	if (err != CRYPT_OK)
 		return tls_fail(c, TLS_ERR_INTERNAL, "RSA encryption of the premaster failed");
@@ -43,8 +43,10 @@ unsigned tls_kx_rsa_decrypt48(const rsa_key *key, const uint8_t *in, size_t in_l
 	unsigned long k = sizeof em;
 	memset(msg, 0, 48);
 	/* The ciphertext's length is public: a wrong one is no oracle. */
-	if (!key || !in || in_len < 59 || in_len > sizeof em || in_len != (size_t)rsa_get_size((rsa_key *)key) ||
-	    rsa_exptmod(in, (unsigned long)in_len, em, &k, PK_PRIVATE, (rsa_key *)key) != CRYPT_OK || k != in_len)
+	if (!key || !in || in_len < 59 || in_len > sizeof em ||
+	    in_len != (size_t)rsa_get_size((rsa_key *)key) ||
+	    rsa_exptmod(in, (unsigned long)in_len, em, &k, PK_PRIVATE, (rsa_key *)key) != CRYPT_OK ||
+	    k != in_len)
 		return 0;
 	unsigned good = is_zero(em[0]) & is_zero(em[1] ^ 2) & is_zero(em[k - 49]);
 	for (size_t i = 2; i < k - 49; i++)
@@ -89,4 +91,3 @@ static int server_exchange(tls_conn *c, const uint8_t *body, size_t n)
 }
 
 const tls_kx_ops tls_kx_rsa = {TLS_KX_RSA, tls_kx_always, NULL, NULL, client_exchange, server_exchange};
-

@@ -11,16 +11,17 @@
  * explicit nonce per record, a 16-byte tag, no MAC. HMAC: key and output as
  * long as the hash. The PRF hash is SHA-256 unless a row says SHA-384. */
 #define AES_CBC(bytes) .bulk = TLS_BULK_AES_CBC, .key_len = (bytes), .fixed_iv_len = 16, .record_iv_len = 16
-#define AES_GCM(bytes) .bulk = TLS_BULK_AES_GCM, .key_len = (bytes), .fixed_iv_len = 4, .record_iv_len = 8, .tag_len = 16
-#define AES_128_CBC AES_CBC(16)
-#define AES_256_CBC AES_CBC(32)
-#define AES_128_GCM AES_GCM(16)
-#define AES_256_GCM AES_GCM(32)
+#define AES_GCM(bytes)                                                                                       \
+	.bulk = TLS_BULK_AES_GCM, .key_len = (bytes), .fixed_iv_len = 4, .record_iv_len = 8, .tag_len = 16
+#define AES_128_CBC    AES_CBC(16)
+#define AES_256_CBC    AES_CBC(32)
+#define AES_128_GCM    AES_GCM(16)
+#define AES_256_GCM    AES_GCM(32)
 #define HMAC(m, bytes) .mac = (m), .mac_key_len = (bytes), .mac_len = (bytes)
-#define HMAC_SHA1 HMAC(TLS_MAC_SHA1, 20)
-#define HMAC_SHA256 HMAC(TLS_MAC_SHA256, 32)
-#define HMAC_SHA384 HMAC(TLS_MAC_SHA384, 48)
-#define PRF_SHA384 .prf = TLS_PRF_SHA384
+#define HMAC_SHA1      HMAC(TLS_MAC_SHA1, 20)
+#define HMAC_SHA256    HMAC(TLS_MAC_SHA256, 32)
+#define HMAC_SHA384    HMAC(TLS_MAC_SHA384, 48)
+#define PRF_SHA384     .prf = TLS_PRF_SHA384
 
 /* One row per suite. A suite of a shape the rows already use (a key
  * exchange, cipher and MAC listed here) needs nothing but its row. */

@@ -30,12 +30,12 @@ static void test_escapes(void **state)
 	const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"", "\"\""},
-		{"plain text", "\"plain text\""},
-		{"a\"b\\c", "\"a\\\"b\\\\c\""},
-		{"tab\there\nnl", "\"tab\\u0009here\\u000anl\""},
-		{"\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""},
-		{"caf\xc3\xa9", "\"caf\xc3\xa9\""}, /* UTF-8 passes through */
+	    {"", "\"\""},
+	    {"plain text", "\"plain text\""},
+	    {"a\"b\\c", "\"a\\\"b\\\\c\""},
+	    {"tab\there\nnl", "\"tab\\u0009here\\u000anl\""},
+	    {"\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""},
+	    {"caf\xc3\xa9", "\"caf\xc3\xa9\""}, /* UTF-8 passes through */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *got = written(cases[i].in);
@@ -79,23 +79,27 @@ static void test_utf8(void **state)
 	const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x92", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x92\""}, /* 2, 3, 4 bytes */
-		{"\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf", "\"\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf\""}, /* U+10FFFF, U+FFFD, U+D7FF */
-		{"a\x80" "b", "\"a\\\\x80b\""},                                       /* stray continuation byte */
-		{"\xbf\xbf", "\"\\\\xbf\\\\xbf\""},
-		{"\xc0\xaf", "\"\\\\xc0\\\\xaf\""},                           /* overlong '/' */
-		{"\xc1\xbf", "\"\\\\xc1\\\\xbf\""},
-		{"\xe0\x80\xaf", "\"\\\\xe0\\\\x80\\\\xaf\""},             /* overlong, 3 bytes */
-		{"\xf0\x80\x80\xaf", "\"\\\\xf0\\\\x80\\\\x80\\\\xaf\""}, /* overlong, 4 bytes */
-		{"\xed\xa0\x80", "\"\\\\xed\\\\xa0\\\\x80\""},             /* surrogate U+D800 */
-		{"\xed\xbf\xbf", "\"\\\\xed\\\\xbf\\\\xbf\""},             /* surrogate U+DFFF */
-		{"\xf4\x90\x80\x80", "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""}, /* past U+10FFFF */
-		{"\xf5\xfe\xff", "\"\\\\xf5\\\\xfe\\\\xff\""},             /* never in UTF-8 */
-		{"ab\xe2\x82", "\"ab\\\\xe2\\\\x82\""},                       /* cut short at the end */
-		{"\xe2\x82z", "\"\\\\xe2\\\\x82z\""},                         /* cut short by ASCII */
-		{"\xc3\xc3\xa9", "\"\\\\xc3\xc3\xa9\""},                       /* cut short by a new sequence */
-		{"\xf0\x9f\x94", "\"\\\\xf0\\\\x9f\\\\x94\""},
-		{"\\x80", "\"\\\\x80\""}, /* the text \x80 itself reads the same */
+	    {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x92",
+	     "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x92\""}, /* 2, 3, 4 bytes */
+	    {"\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf",
+	     "\"\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf\""}, /* U+10FFFF, U+FFFD, U+D7FF */
+	    {"a\x80"
+	     "b",
+	     "\"a\\\\x80b\""}, /* stray continuation byte */
+	    {"\xbf\xbf", "\"\\\\xbf\\\\xbf\""},
+	    {"\xc0\xaf", "\"\\\\xc0\\\\xaf\""}, /* overlong '/' */
+	    {"\xc1\xbf", "\"\\\\xc1\\\\xbf\""},
+	    {"\xe0\x80\xaf", "\"\\\\xe0\\\\x80\\\\xaf\""},            /* overlong, 3 bytes */
+	    {"\xf0\x80\x80\xaf", "\"\\\\xf0\\\\x80\\\\x80\\\\xaf\""}, /* overlong, 4 bytes */
+	    {"\xed\xa0\x80", "\"\\\\xed\\\\xa0\\\\x80\""},            /* surrogate U+D800 */
+	    {"\xed\xbf\xbf", "\"\\\\xed\\\\xbf\\\\xbf\""},            /* surrogate U+DFFF */
+	    {"\xf4\x90\x80\x80", "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""}, /* past U+10FFFF */
+	    {"\xf5\xfe\xff", "\"\\\\xf5\\\\xfe\\\\xff\""},            /* never in UTF-8 */
+	    {"ab\xe2\x82", "\"ab\\\\xe2\\\\x82\""},                   /* cut short at the end */
+	    {"\xe2\x82z", "\"\\\\xe2\\\\x82z\""},                     /* cut short by ASCII */
+	    {"\xc3\xc3\xa9", "\"\\\\xc3\xc3\xa9\""},                  /* cut short by a new sequence */
+	    {"\xf0\x9f\x94", "\"\\\\xf0\\\\x9f\\\\x94\""},
+	    {"\\x80", "\"\\\\x80\""}, /* the text \x80 itself reads the same */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *got = written(cases[i].in);
@@ -222,7 +226,7 @@ static void test_model_hex_and_spans(void **state)
 	strcat(want, "\"");
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "{\"path\":\"record.\\\"odd\\\"\\u0009path\",\"offset\":3,\"length\":2,"
-				   "\"meaning\":\"a \\\\ b\\u0001\"}"));
+	                            "\"meaning\":\"a \\\\ b\\u0001\"}"));
 	free(out);
 	for (size_t n = 0; n <= 40; n++) {
 		model_free(&m);
@@ -271,13 +275,10 @@ static void test_widest_span(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_utf8_long),
-		cmocka_unit_test(test_long),
-		cmocka_unit_test(test_each_position),
-		cmocka_unit_test(test_model_hex_and_spans),
-		cmocka_unit_test(test_widest_span),
+	    cmocka_unit_test(test_escapes),       cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_long),     cmocka_unit_test(test_long),
+	    cmocka_unit_test(test_each_position), cmocka_unit_test(test_model_hex_and_spans),
+	    cmocka_unit_test(test_widest_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
