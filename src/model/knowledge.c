@@ -1,7 +1,6 @@
 #include "model/knowledge.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +39,7 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 		model_value_set(&o->transcript_hash, k->transcript_hash, k->transcript_hash_len);
 	o->transcript_len = k->transcript_len;
 	/* A server's certificate check is of the client's certificate (mutual). */
-	tls_fmt(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
+	snprintf(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
 }
 
 void knowledge_merge_secrets(model *m, const tls_knowledge *k)
@@ -73,7 +72,7 @@ static void finished_unchecked(model *m, int by_server, int step)
 	model_step *st = &m->steps[step];
 	for (size_t i = 0; i < st->n_msg; i++)
 		if (!strcmp(st->msg[i].name, "Finished") && st->msg[i].from_server != by_server)
-			tls_fmt(st->msg[i].note, sizeof st->msg[i].note,
+			snprintf(st->msg[i].note, sizeof st->msg[i].note,
 				 "verify_data never checked: the %s rejected this record (bad_record_mac) before reading it",
 				 by_server ? "server" : "client");
 }
@@ -84,7 +83,7 @@ static int mark_span(tls_spans *sp, const char *path)
 	for (size_t f = 0; f < sp->n; f++)
 		if (!strcmp(sp->v[f].path, path)) {
 			char was[TLS_SPAN_MEANING];
-			tls_fmt(was, sizeof was, "%s", sp->v[f].meaning);
+			snprintf(was, sizeof was, "%s", sp->v[f].meaning);
 			tls_spans_set_meaning(sp, f, "[this decided the refusal] %s", was);
 			return 1;
 		}
@@ -125,7 +124,7 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	m->alert.level = TLS_ALERT_FATAL;
 	m->alert.desc = sent;
 	m->alert.step = step;
-	tls_fmt(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
+	snprintf(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
 	if (sent == TLS_ALERT_BAD_RECORD_MAC)
 		finished_unchecked(m, by_server, step);
 	mark_deciding_field(m, c, by_server, step);
@@ -138,14 +137,14 @@ void knowledge_resume_notes(model *m)
 		"skipped: the client offered the session ID of an earlier handshake and the server still "
 		"had it; both sides hold that session's master secret, so no certificate and no key "
 		"exchange are needed";
-	tls_fmt(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
-	tls_fmt(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
+	snprintf(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
+	snprintf(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
 	/* Shown although nothing went by: the skip is the lesson. */
 	m->steps[3].reached = m->steps[4].reached = 1;
-	tls_fmt(m->steps[5].note, sizeof m->steps[5].note,
+	snprintf(m->steps[5].note, sizeof m->steps[5].note,
 		 "in a resumed handshake the server finishes first: step 6 was sent before this "
 		 "step, and the client answers it here with its ChangeCipherSpec and Finished");
-	tls_fmt(m->steps[6].note, sizeof m->steps[6].note,
+	snprintf(m->steps[6].note, sizeof m->steps[6].note,
 		 "sent right after the ServerHello, before the client's step 5: the keys come from "
 		 "the resumed master secret and the two new randoms");
 }
