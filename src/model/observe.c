@@ -1,5 +1,6 @@
 #include "model/observe.h"
 
+#include "model/knowledge.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
 #include "tls/fmt.h"
@@ -209,27 +210,12 @@ void obs_knowledge(const observer *o, model_side *s)
 		model_value_set(&s->v[MS_PREMASTER], o->premaster, o->pms_len);
 	if (o->have_master)
 		model_value_set(&s->v[MS_MASTER], o->master, 48);
-	if (o->have_keys) {
-		const tls_keys *k = &o->keys;
-		if (k->mac_len) {
-			model_value_set(&s->v[MS_CLIENT_MAC], k->client_mac, k->mac_len);
-			model_value_set(&s->v[MS_SERVER_MAC], k->server_mac, k->mac_len);
-		}
-		model_value_set(&s->v[MS_CLIENT_KEY], k->client_key, k->key_len);
-		model_value_set(&s->v[MS_SERVER_KEY], k->server_key, k->key_len);
-		model_value_set(&s->v[MS_CLIENT_IV], k->client_iv, k->iv_len);
-		model_value_set(&s->v[MS_SERVER_IV], k->server_iv, k->iv_len);
-	}
+	if (o->have_keys)
+		knowledge_put_keys(s, &o->keys);
 	for (int d = 0; d < 2; d++)
 		if (o->have_verify[d])
 			model_value_set(&s->v[d ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY],
 					o->verify[d], 12);
-	if (o->transcript_len) {
-		uint8_t h[48];
-		size_t hl = transcript_hash(o, h);
-		model_value_set(&s->transcript_hash, h, hl);
-	}
-	s->transcript_len = o->transcript_len;
 }
 
 void obs_secrets(const observer *o, model *m)
@@ -385,6 +371,7 @@ static model_msg *new_msg(observer *o, int step, int from_server, const char *na
 	g->from_server = from_server;
 	g->encrypted = enc;
 	g->decrypted = 1;
+	g->hs_type = MODEL_NOT_HS;
 	g->record = s->n_rec ? s->n_rec - 1 : 0;
 	return g;
 }
@@ -478,6 +465,8 @@ static void learn_hello(observer *o, model_msg *g, int type)
 						      TLS_EXT_EXTENDED_MASTER_SECRET) != NULL;
 			o->etm_offered =
 			    tls_ext_find(ch.exts, ch.n_exts, TLS_EXT_ENCRYPT_THEN_MAC) != NULL;
+			memcpy(o->offered_sid, ch.session_id, ch.session_id_len);
+			o->offered_sid_len = ch.session_id_len;
 		}
 	} else {
 		tls_server_hello sh;
@@ -497,6 +486,11 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			o->etm = o->etm_offered && o->suite && o->suite->bulk == TLS_BULK_AES_CBC &&
 				 tls_ext_find(sh.exts, sh.n_exts, TLS_EXT_ENCRYPT_THEN_MAC) != NULL;
 			o->m->etm = o->etm;
+			/* RFC 5246 7.4.1.3: the server echoes the offered session ID
+			 * when it resumes that session. */
+			if (!o->tls13 && sh.session_id_len && sh.session_id_len == o->offered_sid_len &&
+			    !memcmp(sh.session_id, o->offered_sid, sh.session_id_len) && !o->m->resumed)
+				knowledge_resume_notes(o->m);
 		}
 	}
 	derive_master(o);
@@ -578,6 +572,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 	if (!g)
 		return;
 	g->record_offset = rec_off;
+	g->hs_type = type;
 	tls_buf_put(&g->bytes, p, n);
 	if (!o->brief) { /* describing is for the spans; a brief observer keeps none */
 		tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, &g->fields);
@@ -669,6 +664,8 @@ static void opaque_msg(observer *o, model_record *r, int dir, int step)
 	if (!g)
 		return;
 	g->decrypted = 0;
+	if (r->type == TLS_CT_HANDSHAKE || hidden_hs)
+		g->hs_type = MODEL_HS_OPAQUE;
 	tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5);
 	if (o->key_note[0])
 		tls_fmt(g->note, sizeof g->note, "encrypted: %s", o->key_note);

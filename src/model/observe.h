@@ -58,6 +58,8 @@ typedef struct {
 	int have_epms;
 	int etm_offered, etm;     /* encrypt_then_mac (RFC 7366) offered / agreed */
 	int ems_offered, ems;     /* extended master secret (RFC 7627) offered / agreed */
+	uint8_t offered_sid[32];  /* the ClientHello's session ID: echoed, it resumes */
+	size_t offered_sid_len;
 	uint8_t session_hash[48]; /* transcript hash through ClientKeyExchange, for EMS */
 	size_t session_hash_len;
 	int tls13;

@@ -312,6 +312,7 @@ int net_run(int fd, tls_conn *c, model *m, const net_options *o, char *err, size
 				snprintf(err, errlen, "the handshake did not complete");
 		}
 	}
+	knowledge_infer_peer(m, !o->is_server);
 	tls_buf_free(&p.in);
 	obs_free(&p.obs);
 	return rc;

@@ -1,5 +1,6 @@
 #include "replay/model_fill.h"
 
+#include "model/knowledge.h"
 #include "tls/alert.h"
 #include "tls/fmt.h"
 #include "tls/msg.h"
@@ -145,5 +146,7 @@ void fill_finish(replay_conn *c)
 		if (!c->snapped[s] && s > 1)
 			m->steps[s].client = m->steps[s].server = m->steps[s - 1].client;
 	}
+	if (!c->obs.brief)
+		knowledge_settle(m, m->current);
 	summary(c);
 }

@@ -289,6 +289,7 @@ static void finish_step(sim *s, int step)
 	m->current = step;
 	knowledge_merge_secrets(m, tls_conn_knowledge(s->side[0]));
 	knowledge_merge_secrets(m, tls_conn_knowledge(s->side[1]));
+	knowledge_settle(m, step);
 	if (knowledge_outcome(m, s->side[0], 0, step) || knowledge_outcome(m, s->side[1], 1, step)) {
 		s->done = 1;
 		return;

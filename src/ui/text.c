@@ -168,9 +168,9 @@ static void verify(FILE *f, const model *m, int server)
 	const model_value *v = &m->secrets[server ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY];
 	if (!v->known)
 		return;
-	fprintf(f, "\n  %s verify_data = PRF(master_secret, \"%s finished\", %s(handshake messages))[0..11]\n"
-		   "                     = ",
-		server ? "server" : "client", server ? "server" : "client", model_hash_name(m));
+	char formula[256];
+	model_finished_formula(m, server, formula, sizeof formula);
+	fprintf(f, "\n  %s verify_data = %s\n                     = ", server ? "server" : "client", formula);
 	value(f, v);
 	fputc('\n', f);
 }
