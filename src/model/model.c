@@ -1,5 +1,6 @@
 #include "model/model.h"
 
+#include <stdio.h>
 #include "tls/sha_ni.h"
 
 #include <stdlib.h>
@@ -148,8 +149,7 @@ const char *model_hash_name(const model *m)
 	return old_prf(m) ? "MD5 + SHA-1" : m->prf_sha384 ? "SHA-384" : "SHA-256";
 }
 
-/* 1371 as "1,371": a count a student copies should read like one. */
-static void thousands(char *out, size_t n, size_t v)
+void model_thousands(char *out, size_t n, size_t v)
 {
 	if (v >= 1000)
 		snprintf(out, n, "%zu,%03zu", v / 1000, v % 1000);
@@ -167,7 +167,7 @@ void model_finished_formula(const model *m, int server, char *out, size_t n)
 			 model_hash_name(m));
 		return;
 	}
-	thousands(len, sizeof len, m->finished_len[server ? 1 : 0]);
+	model_thousands(len, sizeof len, m->finished_len[server ? 1 : 0]);
 	for (size_t i = 0; i < h->len; i++)
 		snprintf(hex + 2 * i, sizeof hex - 2 * i, "%02x", h->v[i]);
 	snprintf(out, n, "PRF(master_secret, \"%s finished\", %s(%s bytes of handshake messages) = %s)[0..11]",

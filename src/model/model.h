@@ -150,6 +150,8 @@ const char *model_hash_name(const model *m);
  * messages) = 7e2c...)[0..11], the whole hash written out. Without the
  * hash, the formula alone. */
 void model_finished_formula(const model *m, int server, char *out, size_t n);
+/* 1371 as "1,371": a count a student copies should read like one. */
+void model_thousands(char *out, size_t n, size_t v);
 /* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
  * tests pin to prove a run is byte-for-byte the same. */
 void model_wire_hash(const model *m, char out[65]);

@@ -51,35 +51,6 @@ static void check_alert(replay_conn *c, int step, int dir)
 		 dir ? "server" : "client");
 }
 
-/* Everything obs_knowledge reads, as three words: each value it shows is
- * set once, so its flag stands for it; the transcript only grows. */
-static void knowledge_stamp(const observer *o, size_t st[3])
-{
-	st[0] = (size_t)(o->have_cr | o->have_sr << 1 | o->have_pms << 2 | o->have_master << 3 |
-			 o->have_keys << 4 | o->have_verify[0] << 5 | o->have_verify[1] << 6);
-	st[1] = o->pms_len;
-	st[2] = o->transcript_len;
-}
-
-/* What an eavesdropper holding the keys can reconstruct is shown in both
- * columns: the capture cannot tell who knew what first. A snapshot costs a
- * hash and a few KB of copying, and most records change nothing in it. */
-static void snapshot(replay_conn *c, int step)
-{
-	model_step *s = &c->m->steps[step];
-	size_t st[3];
-	knowledge_stamp(&c->obs, st);
-	if (!c->snap_step || memcmp(st, c->snap_stamp, sizeof st))
-		obs_knowledge(&c->obs, &s->client);
-	else if (c->snap_step != step)
-		s->client = c->m->steps[c->snap_step].client;
-	else
-		return; /* this step's snapshot is already this */
-	s->server = s->client;
-	memcpy(c->snap_stamp, st, sizeof st);
-	c->snap_step = step;
-}
-
 void fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 {
 	int step = 0;
@@ -91,9 +62,6 @@ void fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 	find_keys(c);
 	if (w[0] == TLS_CT_ALERT)
 		check_alert(c, step, dir);
-	if (!c->obs.brief) /* a list shows no knowledge columns */
-		snapshot(c, step);
-	c->snapped[step] = 1;
 }
 
 static void missing_keys_note(replay_conn *c)
@@ -129,6 +97,22 @@ static void summary(replay_conn *c)
 	missing_keys_note(c);
 }
 
+/* What an eavesdropper holding the keys can reconstruct is shown in both
+ * columns, each value from the step the protocol gives it to a side: a key
+ * log or a server key tells the value, not the moment (the capture cannot
+ * say who knew what first), so every step starts from everything the
+ * observer ended up knowing and knowledge_settle takes away the rest. */
+static void fill_knowledge(replay_conn *c)
+{
+	model *m = c->m;
+	model_side all;
+	obs_knowledge(&c->obs, &all);
+	for (int s = 1; s <= m->current; s++)
+		m->steps[s].client = m->steps[s].server = all;
+	knowledge_settle(m, m->current);
+	tls_wipe(&all, sizeof all);
+}
+
 void fill_finish(replay_conn *c)
 {
 	model *m = c->m;
@@ -139,14 +123,9 @@ void fill_finish(replay_conn *c)
 		m->outcome = MODEL_ESTABLISHED;
 	else
 		m->outcome = MODEL_INCOMPLETE;
-	/* Steps with no record of their own (TLS 1.3 has no step 4) show the
-	 * knowledge of the step before. */
-	for (int s = 1; s <= m->current; s++) {
+	for (int s = 1; s <= m->current; s++)
 		m->steps[s].reached = 1;
-		if (!c->snapped[s] && s > 1)
-			m->steps[s].client = m->steps[s].server = m->steps[s - 1].client;
-	}
-	if (!c->obs.brief)
-		knowledge_settle(m, m->current);
+	if (!c->obs.brief) /* a list shows no knowledge columns */
+		fill_knowledge(c);
 	summary(c);
 }
