@@ -222,11 +222,12 @@ static void forget(model_side *s, enum model_secret i)
 
 /* Drops what a column cannot hold yet, given what has gone by. The client
  * has all it needs for the premaster once the ServerHelloDone arrived; the
- * server once the ClientKeyExchange did. */
+ * server once the ClientKeyExchange did. Resuming, both hold the session's
+ * master secret once the ServerHello took it up. */
 static void hold_to_moments(const model *m, model_side *s, int server, const seen *sn)
 {
 	int pms = server ? sn->cke : sn->hello_done || sn->cke;
-	int kx = pms || m->resumed;
+	int kx = pms || (m->resumed && sn->server_hello);
 	if (!sn->client_hello)
 		forget(s, MS_CLIENT_RANDOM);
 	if (!sn->server_hello)
