@@ -468,6 +468,13 @@ int layout_knowledge(const model *m, int step, lt_know *rows, int max)
 		snprintf(rows[n].server, sizeof rows[n].server, "%zu bytes", st->server.transcript_len);
 		n++;
 	}
+	if (n < max && (st->client.inferred || st->server.inferred)) {
+		/* a live connection: the peer's column is what the protocol lets it know */
+		snprintf(rows[n].label, sizeof rows[n].label, "column");
+		snprintf(rows[n].client, sizeof rows[n].client, "%s", st->client.inferred ? "peer's, inferred" : "ours");
+		snprintf(rows[n].server, sizeof rows[n].server, "%s", st->server.inferred ? "peer's, inferred" : "ours");
+		n++;
+	}
 	if (n < max && (st->client.cert_note[0] || st->server.cert_note[0])) {
 		snprintf(rows[n].label, sizeof rows[n].label, "certificate check");
 		snprintf(rows[n].client, sizeof rows[n].client, "%s", st->client.cert_note[0] ? st->client.cert_note : "-");

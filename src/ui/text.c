@@ -96,6 +96,9 @@ static void value(FILE *f, const model_value *v)
 static void knowledge(FILE *f, const model_step *st)
 {
 	fprintf(f, "\nWho knows what after this step:\n");
+	if (st->client.inferred || st->server.inferred)
+		fprintf(f, "  (the %s's column is inferred: what the protocol lets the peer know by now, "
+			   "not read from it)\n", st->client.inferred ? "client" : "server");
 	for (int i = 0; i < MS_COUNT; i++) {
 		const model_value *c = &st->client.v[i], *s = &st->server.v[i];
 		if (!c->known && !s->known)

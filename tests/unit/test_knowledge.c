@@ -169,6 +169,38 @@ static void test_infer_peer(void **st)
 	done(m);
 }
 
+/* serve, resumed: our engine filled only the server column, and only in
+ * the steps a record went by in (none in 3-4). The peer's column and the
+ * skipped steps come from knowledge_infer_peer, and every lesson of the
+ * handshake finds the values it names. */
+static void test_serve_resumed(void **st)
+{
+	(void)st;
+	model *m = run("resume");
+	for (int k = 1; k <= MODEL_LAST_STEP; k++)
+		memset(&m->steps[k].client, 0, sizeof m->steps[k].client);
+	for (int k = 3; k <= 4; k++)
+		memset(&m->steps[k].server, 0, sizeof m->steps[k].server);
+	knowledge_infer_peer(m, 0);
+	for (int k = 3; k <= 4; k++) {
+		assert_true(m->steps[k].server.v[MS_MASTER].known);
+		assert_true(m->steps[k].client.v[MS_MASTER].known);
+		assert_true(m->steps[k].client.inferred);
+		assert_int_equal(m->steps[k].server.transcript_len, m->steps[2].server.transcript_len);
+		assert_true(m->steps[k].server.transcript_len > 0);
+	}
+	for (int k = 1; k <= MODEL_LAST_STEP; k++) {
+		tls_buf out = {0};
+		char err[512] = "";
+		int rc = lesson_load(m, k, lesson_file(k), &out, err, sizeof err);
+		if (rc)
+			fprintf(stderr, "step %d: %s\n", k, err);
+		assert_int_equal(rc, 0);
+		tls_buf_free(&out);
+	}
+	done(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_formula_on_screen),
 		cmocka_unit_test(test_resume_keeps_its_columns),
 		cmocka_unit_test(test_infer_peer),
+		cmocka_unit_test(test_serve_resumed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
