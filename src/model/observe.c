@@ -7,31 +7,136 @@
 #include "tls/msg.h"
 #include "tls/prf.h"
 #include "tls/sha_ni.h"
+#include "tls/keys.h"
+#include "tls/protect.h"
 #include "tls/x509.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct observer {
+	model *m;
+	int brief;      /* for a list of connections, where only the version, suite,
+			 * keys and completion matter: no field spans, certificates,
+			 * knowledge columns or decryption */
+	tls_buf hs[2];  /* partial handshake message, per direction (0 client, 1 server) */
+	int hs_step[2]; /* step of that partial message */
+	int ccs[2];
+	tls_protect rd[2];
+	int rd_on[2];
+	uint8_t master[48];
+	int have_master;
+	uint8_t cr[32], sr[32];
+	int have_cr, have_sr;
+	const tls_suite *suite;
+	tls_keys keys;
+	int have_keys;
+	/* The handshake hash runs only the hash the ServerHello calls for
+	 * (th_kind: 0 not known yet, TH_MD5_SHA1 for TLS 1.0/1.1, TH_SHA256,
+	 * TH_SHA384); until then the messages wait in th_pending. */
+	int th_kind;
+	hash_state th, th_sha1;
+	tls_buf th_pending;
+	int last_step;
+	/* what a replay adds */
+	const rsa_key *rsa; /* server private key: opens an RSA ClientKeyExchange */
+	cert_memo *memo;    /* certificate spans shared across connections, or NULL */
+	uint8_t premaster[48];
+	size_t pms_len;
+	int have_pms;
+	uint8_t epms_head[8]; /* first 8 bytes of the encrypted premaster: key log
+				 "RSA" lines */
+	int have_epms;
+	int etm_offered, etm;     /* encrypt_then_mac (RFC 7366) offered / agreed */
+	int ems_offered, ems;     /* extended master secret (RFC 7627) offered / agreed */
+	uint8_t offered_sid[32];  /* the ClientHello's session ID: echoed, it resumes */
+	size_t offered_sid_len;
+	uint8_t session_hash[48]; /* transcript hash through ClientKeyExchange, for EMS */
+	size_t session_hash_len;
+	int tls13;
+	int t13_client_fin;   /* the client's encrypted Finished flight has gone by */
+	int enc_seen[2];      /* protected records seen per direction */
+	int finished_seen[2]; /* Finished (or its protected record) seen per direction
+			       */
+	uint8_t verify[2][12];
+	int have_verify[2];
+	size_t transcript_len;
+	char key_note[200]; /* why no keys can be derived (version, suite, RSA
+			       failure) */
+};
 
 /* Where the spans of a record or message go: nowhere in brief mode. */
 #define RSP(o, r) ((o)->brief ? NULL : &(r)->fields)
 #define GSP(o, g) ((o)->brief ? NULL : &(g)->fields)
 
-void obs_init(observer *o, model *m)
+observer *obs_new(model *m)
 {
-	memset(o, 0, sizeof *o);
+	observer *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
 	o->m = m;
 	o->last_step = 1;
 	tls_crypto_init();
+	return o;
+}
+
+void obs_set_brief(observer *o, int brief)
+{
+	o->brief = brief;
+}
+
+int obs_has_master(const observer *o)
+{
+	return o->have_master;
+}
+
+int obs_last_step(const observer *o)
+{
+	return o->last_step;
+}
+
+int obs_channel_started(const observer *o)
+{
+	return o->finished_seen[0] && o->finished_seen[1];
+}
+
+const uint8_t *obs_client_random(const observer *o)
+{
+	return o->have_cr ? o->cr : NULL;
+}
+
+const uint8_t *obs_rsa_head(const observer *o)
+{
+	return o->have_epms && !o->have_pms ? o->epms_head : NULL;
+}
+
+const tls_suite *obs_suite(const observer *o)
+{
+	return o->suite;
+}
+
+int obs_server_hello_seen(const observer *o)
+{
+	return o->have_sr;
+}
+
+const char *obs_key_note(const observer *o)
+{
+	return o->key_note;
 }
 
 void obs_free(observer *o)
 {
+	if (!o)
+		return;
 	tls_buf_free(&o->hs[0]);
 	tls_buf_free(&o->hs[1]);
 	tls_buf_free(&o->th_pending);
 	tls_protect_free(&o->rd[0]);
 	tls_protect_free(&o->rd[1]);
 	tls_wipe(o, sizeof *o);
+	free(o);
 }
 
 /* The version whose PRF and records apply: the ServerHello's, TLS 1.2

@@ -52,7 +52,7 @@ struct replay_conn {
 	conn_dir_ctx dc[2];
 	replay_conn_info info;
 	model *m;
-	observer obs;
+	observer *obs;
 	size_t filed, channel, not_filed;
 };
 
