@@ -421,47 +421,11 @@ static void header_spans(observer *o, model_record *r)
 		      (unsigned)((w[3] << 8) | w[4]));
 }
 
+/* The protected body's parts, as record protection lays them out. */
 static void protected_spans(observer *o, model_record *r)
 {
-	size_t body = r->wire.len - 5;
-	const tls_suite *s = o->suite;
-	if (s && s->bulk == TLS_BULK_AES_GCM && body >= 24) {
-		tls_spans_add(RSP(o, r), "record.nonce_explicit", 5, 8,
-			      "explicit nonce: 8 bytes sent with the record; with the 4-byte salt from the key "
-			      "block it forms the GCM nonce");
-		tls_spans_add(RSP(o, r), "record.ciphertext", 13, body - 24,
-			      "AES-GCM ciphertext: the encrypted message");
-		tls_spans_add(RSP(o, r), "record.tag", 5 + body - 16, 16,
-			      "authentication tag: proves the record was not changed");
-	} else if (s && s->bulk == TLS_BULK_AES_CBC && version(o) == TLS_VERSION_10 && body) {
-		size_t mac = o->etm && body >= 16 + s->mac_len ? s->mac_len : 0;
-		tls_spans_add(RSP(o, r), "record.ciphertext", 5, body - mac,
-			      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
-				    "the first record uses the key block's, each later one the last "
-				    "ciphertext block of the record before"
-				  : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
-				    "IV: the first record uses the key block's, each later one the "
-				    "last ciphertext block of the record before");
-		if (mac)
-			tls_spans_add(RSP(o, r), "record.mac", 5 + body - mac, mac,
-				      "HMAC over the header and ciphertext (encrypt-then-MAC, RFC "
-				      "7366): checked before anything is decrypted");
-	} else if (s && s->bulk == TLS_BULK_AES_CBC && o->etm && body >= 32 + s->mac_len) {
-		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
-			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-		tls_spans_add(RSP(o, r), "record.ciphertext", 21, body - 16 - s->mac_len,
-			      "AES-CBC ciphertext of message + padding");
-		tls_spans_add(RSP(o, r), "record.mac", 5 + body - s->mac_len, s->mac_len,
-			      "HMAC over the header, IV and ciphertext (encrypt-then-MAC, RFC 7366): "
-			      "checked before anything is decrypted");
-	} else if (s && s->bulk == TLS_BULK_AES_CBC && body >= 32) {
-		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
-			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-		tls_spans_add(RSP(o, r), "record.ciphertext", 21, body - 16,
-			      "AES-CBC ciphertext of message + HMAC + padding");
-	} else if (body) {
-		tls_spans_add(RSP(o, r), "record.ciphertext", 5, body, "encrypted record body");
-	}
+	tls_protect_shape sh = {o->suite, o->etm, version(o) == TLS_VERSION_10};
+	tls_protect_describe(&sh, r->wire.len - 5, RSP(o, r));
 }
 
 /* ---- messages ------------------------------------------------------- */

@@ -107,7 +107,8 @@ static void test_formula_on_screen(void **st)
 	model *m = run("rsa");
 	char f[256];
 	model_finished_formula(m, 0, f, sizeof f);
-	assert_non_null(strstr(f, "\"client finished\", SHA-256(1,371 bytes of handshake messages) = 7e2c4cd2"));
+	assert_non_null(
+	    strstr(f, "\"client finished\", SHA-256(1,371 bytes of handshake messages) = 7e2c4cd2"));
 	lt_lines l;
 	int found = 0;
 	layout_derivation(m, 6, 200, &l);
@@ -204,11 +205,11 @@ static void test_serve_resumed(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rsa_step_by_step),
-		cmocka_unit_test(test_formula_on_screen),
-		cmocka_unit_test(test_resume_keeps_its_columns),
-		cmocka_unit_test(test_infer_peer),
-		cmocka_unit_test(test_serve_resumed),
+	    cmocka_unit_test(test_rsa_step_by_step),
+	    cmocka_unit_test(test_formula_on_screen),
+	    cmocka_unit_test(test_resume_keeps_its_columns),
+	    cmocka_unit_test(test_infer_peer),
+	    cmocka_unit_test(test_serve_resumed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
