@@ -80,6 +80,9 @@ static void hello_session(tls_conn *c, tls_client_hello *ch)
 		return;
 	memcpy(ch->session_id, s->id, s->id_len);
 	ch->session_id_len = s->id_len;
+	/* Offering a session means holding its master secret already. */
+	memcpy(c->k.master, s->master, 48);
+	c->k.has_cached_master = 1;
 }
 
 int tls_client_start(tls_conn *c)

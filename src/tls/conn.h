@@ -80,6 +80,9 @@ enum tls_status { TLS_HANDSHAKING, TLS_ESTABLISHED, TLS_FAILED, TLS_CLOSED };
 typedef struct {
 	int has_client_random, has_server_random, has_premaster, has_master, has_keys;
 	int has_client_verify, has_server_verify;
+	/* client: master holds the cached session's master secret it offers to
+	 * resume (has_master stays 0 until the server takes the offer up) */
+	int has_cached_master;
 	uint8_t client_random[32], server_random[32];
 	uint8_t premaster[TLS_MAX_PREMASTER];
 	size_t premaster_len;
