@@ -1110,12 +1110,12 @@ def order_cases():
         c = s.ccs()
         return c + c  # the second one arrives in clear after read protection started
     add(fam, "ChangeCipherSpec twice, both in clear", "alert:bad_record_mac", full_with(ccs=ccs_twice_clear))
-    add(fam, "ChangeCipherSpec with body 02", "alert:decode_error", full_with(ccs=lambda s: s.ccs(b"\x02")))
-    add(fam, "ChangeCipherSpec with body 01 01", "alert:decode_error", full_with(ccs=lambda s: s.ccs(b"\x01\x01")))
-    add(fam, "ChangeCipherSpec with body 00", "alert:decode_error", full_with(ccs=lambda s: s.ccs(b"\x00")))
-    add(fam, "empty ChangeCipherSpec record", ("alert:unexpected_message", "alert:decode_error"),
+    add(fam, "ChangeCipherSpec with body 02", "alert:unexpected_message", full_with(ccs=lambda s: s.ccs(b"\x02")))
+    add(fam, "ChangeCipherSpec with body 01 01", "alert:unexpected_message", full_with(ccs=lambda s: s.ccs(b"\x01\x01")))
+    add(fam, "ChangeCipherSpec with body 00", "alert:unexpected_message", full_with(ccs=lambda s: s.ccs(b"\x00")))
+    add(fam, "empty ChangeCipherSpec record", "alert:unexpected_message",
         full_with(ccs=lambda s: s.ccs(b"")))
-    add(fam, "ChangeCipherSpec body 02 before ClientKeyExchange", ("alert:decode_error", "alert:unexpected_message"),
+    add(fam, "ChangeCipherSpec body 02 before ClientKeyExchange", "alert:unexpected_message",
         after_flight(lambda s: s.record(CT_CCS, b"\x02")))
 
     for suite in (CBC, GCM):
