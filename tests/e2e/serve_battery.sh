@@ -30,7 +30,7 @@ trap cleanup EXIT
 # Both suites the client speaks, pinned, so suites added to serve's default
 # list (ECDHE, DHE) change nothing here.
 "$BIN" serve 0 --keep-serving --json --timeout 3 \
-	--cipher AES128-GCM-SHA256 --cipher AES128-SHA >"$TMP/serve.json" 2>"$TMP/serve.err" &
+	--cipher AES128-GCM-SHA256 --cipher AES128-SHA --cipher ECDHE-RSA-AES128-GCM-SHA256 >"$TMP/serve.json" 2>"$TMP/serve.err" &
 SERVE_PID=$!
 if ! wait_for "$TMP/serve.err" "listening on 127.0.0.1 port [0-9]" 50; then
 	bad "serve starts and prints its port" "$(head -c 600 "$TMP/serve.err")"
