@@ -440,6 +440,10 @@ static void outcome_text(const model *m, int open, char *out, size_t n)
 static void serve_label(char *out, size_t n, uint64_t num, const char *peer, const model *m, int open)
 {
 	char o[96];
+	if (!m) {
+		snprintf(out, n, "#%llu  %-15s  connected, nothing received yet", (unsigned long long)num + 1, peer);
+		return;
+	}
 	outcome_text(m, open, o, sizeof o);
 	snprintf(out, n, "#%llu  %-15s  %s  %s", (unsigned long long)num + 1, peer,
 		 m->suite[0] ? m->suite : "(no suite yet)", o);
@@ -569,7 +573,7 @@ static int serve_browse(serve_ctx *sc)
 			break;
 		size_t n;
 		serve_lines(sc, &n);
-		if ((size_t)pick >= n)
+		if ((size_t)pick >= n || !sc->shown[pick])
 			continue;
 		tui_options t = {0};
 		t.view = sc->shown[pick];

@@ -75,7 +75,7 @@ int net_listen(const char *addr, const char *port, int *bound, char *err, size_t
 	int fd = socket(res->ai_family, SOCK_STREAM, 0), one = 1;
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 8)) {
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, SOMAXCONN)) {
 		snprintf(err, errlen, "cannot listen on %s port %s: %s", addr, port, strerror(errno));
 		if (fd >= 0)
 			close(fd);

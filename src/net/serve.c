@@ -22,22 +22,28 @@ enum phase { PH_HANDSHAKE, PH_REQUEST, PH_CLOSING };
 
 #define CLOSING_MS 2000 /* how long to wait for the peer to close after us */
 
+struct live {
+	pump p;
+	tls_rng rng;
+	uint8_t req[4096]; /* the request, once it came */
+	size_t req_len;
+};
+
 typedef struct {
 	uint64_t n;
 	char peer[64];
+	int fd;
 	model *m;
-	tls_rng rng;
 	tls_conn *c;
-	pump p;
-	tls_buf out; /* records filed and not yet written */
+	struct live *e; /* with the first bytes: the rest of a handshake's state */
+	tls_buf out;    /* records filed and not yet written */
 	size_t out_off;
 	enum phase ph;
 	int64_t deadline; /* ms, monotonic */
 	int shut;         /* our side of the stream is closed */
+	int peer_closed;  /* and the peer's */
 	int ok;           /* the handshake was established */
 	char err[256];
-	uint8_t req[4096]; /* the request, once it came */
-	size_t req_len;
 } conn;
 
 struct net_server {
@@ -78,19 +84,26 @@ int net_serve_new(net_server **out, const net_serve_cfg *cfg)
 static void finish(net_server *s, size_t i)
 {
 	conn *k = s->open[i];
-	pump_outcome(&k->p, k->ok, k->err, sizeof k->err);
-	pump_free(&k->p);
-	close(k->p.fd);
-	tls_conn_free(k->c);
-	tls_rng_free(&k->rng);
-	tls_buf_free(&k->out);
 	model *m = k->m; /* now the caller's */
+	if (k->c) {
+		pump_outcome(&k->e->p, k->ok, k->err, sizeof k->err);
+		pump_free(&k->e->p);
+		tls_conn_free(k->c);
+		tls_rng_free(&k->e->rng);
+	} else if (m || (m = calloc(1, sizeof *m)) != NULL) { /* it never said a word */
+		if (!k->m)
+			model_init(m, "serve");
+		m->outcome = MODEL_INCOMPLETE;
+	}
+	free(k->e);
+	close(k->fd);
+	tls_buf_free(&k->out);
 	net_served d = {k->n, k->peer, m, k->ok, k->err};
 	memmove(s->open + i, s->open + i + 1, (s->n_open - i - 1) * sizeof *s->open);
 	s->n_open--;
-	if (s->cfg.done)
+	if (s->cfg.done && m) {
 		s->cfg.done(s->cfg.ctx, &d);
-	else {
+	} else if (m) {
 		model_free(m);
 		free(m);
 	}
@@ -127,22 +140,30 @@ static void admit(net_server *s, int fd, const char *peer)
 	}
 	k->n = s->accepted++;
 	snprintf(k->peer, sizeof k->peer, "%s", peer);
-	k->m = calloc(1, sizeof *k->m);
-	if (k->m)
-		model_init(k->m, "serve");
-	if (!k->m || s->cfg.make(s->cfg.ctx, k->n, &k->rng, &k->c, k->m)) {
-		if (k->m)
-			model_free(k->m);
-		free(k->m);
-		close(fd);
-		free(k);
-		return;
-	}
-	pump_init(&k->p, fd, k->c, k->m, 1);
-	tls_conn_start(k->c);
+	k->fd = fd;
 	k->ph = PH_HANDSHAKE;
 	k->deadline = now_ms() + (int64_t)s->cfg.handshake_s * 1000;
 	s->open[s->n_open++] = k;
+}
+
+/* The engine and the model come with the client's first bytes: a browser's
+ * speculative connection, or a thousand idle ones, cost a socket and this
+ * small record, not the 120 KB a handshake in progress takes. */
+static int start(net_server *s, conn *k)
+{
+	k->m = calloc(1, sizeof *k->m);
+	k->e = calloc(1, sizeof *k->e);
+	if (!k->m || !k->e)
+		return -1;
+	model_init(k->m, "serve");
+	if (s->cfg.make(s->cfg.ctx, k->n, &k->e->rng, &k->c, k->m)) {
+		k->c = NULL;
+		snprintf(k->err, sizeof k->err, "could not set up the connection");
+		return -1;
+	}
+	pump_init(&k->e->p, k->fd, k->c, k->m, 1);
+	tls_conn_start(k->c);
+	return 0;
 }
 
 static void accept_some(net_server *s)
@@ -170,10 +191,10 @@ static void accept_some(net_server *s)
 /* Writes what it can without waiting. -1 when the peer is gone. */
 static int write_out(conn *k)
 {
-	if (pump_take(&k->p, &k->out))
+	if (k->c && pump_take(&k->e->p, &k->out))
 		return -1;
 	while (k->out_off < k->out.len) {
-		ssize_t w = send(k->p.fd, k->out.p + k->out_off, k->out.len - k->out_off, MSG_NOSIGNAL);
+		ssize_t w = send(k->fd, k->out.p + k->out_off, k->out.len - k->out_off, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -185,7 +206,7 @@ static int write_out(conn *k)
 	tls_buf_clear(&k->out);
 	k->out_off = 0;
 	if (k->ph == PH_CLOSING && !k->shut) {
-		shutdown(k->p.fd, SHUT_WR);
+		shutdown(k->fd, SHUT_WR);
 		k->shut = 1;
 	}
 	return 0;
@@ -195,9 +216,9 @@ static int write_out(conn *k)
  * answer, then say close_notify. */
 static void start_closing(conn *k)
 {
-	if (k->ph == PH_REQUEST && tls_conn_status(k->c) != TLS_FAILED)
-		pump_http_answer(&k->p, k->req, k->req_len);
-	if (tls_conn_status(k->c) != TLS_FAILED)
+	if (k->c && k->ph == PH_REQUEST && tls_conn_status(k->c) != TLS_FAILED)
+		pump_http_answer(&k->e->p, k->e->req, k->e->req_len);
+	if (k->c && tls_conn_status(k->c) != TLS_FAILED)
 		tls_conn_close(k->c);
 	k->ph = PH_CLOSING;
 	k->deadline = now_ms() + CLOSING_MS;
@@ -206,6 +227,8 @@ static void start_closing(conn *k)
 /* After input or a write: what the engine's state means for the phase. */
 static void advance(net_server *s, conn *k)
 {
+	if (!k->c)
+		return;
 	if (k->ph == PH_HANDSHAKE && tls_conn_status(k->c) != TLS_HANDSHAKING) {
 		k->ok = tls_conn_handshake_done(k->c);
 		if (k->ok) {
@@ -217,24 +240,24 @@ static void advance(net_server *s, conn *k)
 		}
 	}
 	if (k->ph == PH_REQUEST) {
-		k->req_len = tls_conn_take_app(k->c, k->req, sizeof k->req);
-		if (k->req_len || tls_conn_status(k->c) != TLS_ESTABLISHED || k->p.peer_closed)
+		k->e->req_len = tls_conn_take_app(k->c, k->e->req, sizeof k->e->req);
+		if (k->e->req_len || tls_conn_status(k->c) != TLS_ESTABLISHED || k->peer_closed)
 			start_closing(k);
 	}
 }
 
 /* Reads what is there. 1 when the connection is over. */
-static int read_in(conn *k)
+static int read_in(net_server *s, conn *k)
 {
 	uint8_t buf[16384];
 	for (;;) {
-		ssize_t r = recv(k->p.fd, buf, sizeof buf, 0);
+		ssize_t r = recv(k->fd, buf, sizeof buf, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
 		if (r <= 0) {
-			k->p.peer_closed = 1;
+			k->peer_closed = 1;
 			if (k->ph == PH_HANDSHAKE)
 				snprintf(k->err, sizeof k->err,
 				         "the peer closed the connection in the middle of "
@@ -243,8 +266,10 @@ static int read_in(conn *k)
 		}
 		/* Once we have closed, input only counts for the record (a
 		 * close_notify); a failed engine takes nothing more. */
+		if (!k->c && start(s, k))
+			return 1;
 		if (tls_conn_status(k->c) != TLS_FAILED)
-			pump_feed(&k->p, buf, (size_t)r);
+			pump_feed(&k->e->p, buf, (size_t)r);
 		if ((size_t)r < sizeof buf)
 			return 0;
 	}
@@ -292,7 +317,7 @@ int net_serve_step(net_server *s, int timeout_ms)
 		short ev = POLLIN;
 		if (k->out_off < k->out.len)
 			ev |= POLLOUT;
-		s->pfd[np++] = (struct pollfd){k->p.fd, ev, 0};
+		s->pfd[np++] = (struct pollfd){k->fd, ev, 0};
 	}
 	int rc = poll(s->pfd, (nfds_t)np, next_wait(s, timeout_ms, now));
 	if (rc < 0)
@@ -306,7 +331,7 @@ int net_serve_step(net_server *s, int timeout_ms)
 		short re = s->pfd[base + i].revents;
 		int over = 0;
 		if (re & (POLLIN | POLLHUP | POLLERR))
-			over = read_in(k);
+			over = read_in(s, k);
 		advance(s, k);
 		expire(s, k, now);
 		if (write_out(k))
@@ -314,7 +339,7 @@ int net_serve_step(net_server *s, int timeout_ms)
 		advance(s, k);
 		if (!over && write_out(k))
 			over = 1;
-		if (k->ph == PH_CLOSING && (now >= k->deadline || (k->shut && k->p.peer_closed)))
+		if (k->ph == PH_CLOSING && (now >= k->deadline || (k->shut && k->peer_closed)))
 			over = 1;
 		if (over) {
 			finish(s, i);

@@ -28,7 +28,7 @@ typedef struct {
 typedef struct {
 	uint64_t n;
 	const char *peer;
-	const model *m;
+	const model *m; /* NULL until the client's first bytes */
 	int established;
 } net_open_conn;
 
