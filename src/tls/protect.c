@@ -1,6 +1,7 @@
 #include "tls/protect.h"
 
 #include "tls/alert.h"
+#include "tls/chacha.h"
 #include "tls/crypto.h"
 #include "tls/fuzzing.h"
 
@@ -33,6 +34,11 @@ static int is_gcm(const tls_protect *p)
 	return p->suite->bulk == TLS_BULK_AES_GCM;
 }
 
+static int is_chacha(const tls_protect *p)
+{
+	return p->suite->bulk == TLS_BULK_CHACHA20_POLY1305;
+}
+
 /* seq_num + type + version + length: the 13 bytes that bind a record to its
  * place in the stream. CBC MACs them ahead of the data, GCM uses them as AAD. */
 static void pseudo_header(uint8_t h[13], uint64_t seq, uint8_t type, uint16_t version,
@@ -57,7 +63,12 @@ int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
 		return TLS_ERR_INTERNAL;
 	p->suite = s;
 	memcpy(p->key, key, s->key_len);
-	if (is_gcm(p)) {
+	if (is_chacha(p)) {
+		if (!iv || s->key_len != TLS_CHACHA_KEY || s->fixed_iv_len != TLS_CHACHA_IV ||
+		    s->record_iv_len != 0 || s->tag_len != TLS_CHACHA_TAG)
+			goto fail;
+		memcpy(p->aead_iv, iv, TLS_CHACHA_IV);
+	} else if (is_gcm(p)) {
 		if (!iv || s->fixed_iv_len != sizeof p->salt || s->tag_len != GCM_TAG ||
 		    s->record_iv_len != GCM_EXPLICIT)
 			goto fail;
@@ -85,13 +96,13 @@ fail:
 
 void tls_protect_set_etm(tls_protect *p, int on)
 {
-	if (p && !is_gcm(p))
+	if (p && p->suite->bulk == TLS_BULK_AES_CBC)
 		p->etm = !!on;
 }
 
 int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16])
 {
-	if (!p || !p->ready || is_gcm(p) || !iv)
+	if (!p || !p->ready || p->suite->bulk != TLS_BULK_AES_CBC || !iv)
 		return TLS_ERR_INTERNAL;
 	p->chained = 1;
 	memcpy(p->chain_iv, iv, AES_BLOCK);
@@ -498,6 +509,21 @@ static int open_gcm(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 	return 0;
 }
 
+/* ---- ChaCha20-Poly1305 (RFC 7905, the work in chacha.c) ---- */
+
+static int open_chacha(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+		       size_t frag_len, tls_buf *out)
+{
+	uint8_t h[13];
+	if (frag_len < TLS_CHACHA_TAG)
+		return BAD_MAC;
+	if (frag_len - TLS_CHACHA_TAG > TLS_MAX_PLAINTEXT)
+		return OVERFLOW;
+	pseudo_header(h, p->seq, type, version, frag_len - TLS_CHACHA_TAG);
+	int rc = tls_chacha_open(p->key, p->aead_iv, p->seq, h, frag, frag_len, out);
+	return rc == 1 ? BAD_MAC : rc;
+}
+
 /* ---- the two entry points ---- */
 
 int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t version,
@@ -514,7 +540,10 @@ int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t versio
 	if (p->seq == UINT64_MAX)
 		return TLS_ERR_INTERNAL;
 	pseudo_header(h, p->seq, type, version, pt_len);
-	rc = is_gcm(p) ? seal_gcm(p, h, pt, pt_len, out) : seal_cbc(p, rng, h, pt, pt_len, out);
+	if (is_chacha(p))
+		rc = tls_chacha_seal(p->key, p->aead_iv, p->seq, h, pt, pt_len, out);
+	else
+		rc = is_gcm(p) ? seal_gcm(p, h, pt, pt_len, out) : seal_cbc(p, rng, h, pt, pt_len, out);
 	if (rc == 0)
 		p->seq++;
 	return rc;
@@ -532,8 +561,11 @@ int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8
 		return OVERFLOW;
 	if (p->seq == UINT64_MAX)
 		return TLS_ERR_INTERNAL;
-	rc = is_gcm(p) ? open_gcm(p, type, version, frag, frag_len, out)
-		       : open_cbc(p, type, version, frag, frag_len, out);
+	if (is_chacha(p))
+		rc = open_chacha(p, type, version, frag, frag_len, out);
+	else
+		rc = is_gcm(p) ? open_gcm(p, type, version, frag, frag_len, out)
+			       : open_cbc(p, type, version, frag, frag_len, out);
 	if (rc == 0)
 		p->seq++;
 	return rc;

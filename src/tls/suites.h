@@ -11,7 +11,7 @@
 /* The key exchange and the kind of key the server's certificate holds:
  * ECDHE_ECDSA is ECDHE signed with an EC key. */
 enum tls_kx { TLS_KX_RSA, TLS_KX_ECDHE_RSA, TLS_KX_DHE_RSA, TLS_KX_ECDHE_ECDSA };
-enum tls_bulk { TLS_BULK_AES_CBC, TLS_BULK_AES_GCM };
+enum tls_bulk { TLS_BULK_AES_CBC, TLS_BULK_AES_GCM, TLS_BULK_CHACHA20_POLY1305 };
 enum tls_mac { TLS_MAC_NONE, TLS_MAC_SHA1, TLS_MAC_SHA256, TLS_MAC_SHA384 };
 enum tls_prf_hash { TLS_PRF_SHA256, TLS_PRF_SHA384 };
 

@@ -21,8 +21,8 @@
 #include <tomcrypt.h>
 
 #define APPDATA 23
-#define V12 0x0303
-#define PLEN (16 * 24) /* decrypted body: data + MAC + padding + length byte */
+#define V12     0x0303
+#define PLEN    (16 * 24) /* decrypted body: data + MAC + padding + length byte */
 
 static struct ltc_hash_descriptor orig;
 static int counted = -1;
@@ -80,7 +80,7 @@ static void uncount(void)
 /* A record whose body decrypts to PLEN bytes ending in pad+1 bytes of
  * padding; bad_pad spoils one padding byte, bad_mac one MAC byte. */
 static size_t make_record(const tls_suite *s, const uint8_t *mac_key, const uint8_t *key, unsigned pad,
-			  int bad_pad, int bad_mac, uint8_t *frag)
+                          int bad_pad, int bad_mac, uint8_t *frag)
 {
 	uint8_t body[PLEN], h[13] = {0};
 	size_t mac_len = s->mac_len, data_len = PLEN - mac_len - pad - 1;
@@ -114,7 +114,7 @@ static size_t make_record(const tls_suite *s, const uint8_t *mac_key, const uint
 
 /* Compressions to open one record; *rc gets tls_protect_open's answer. */
 static unsigned long open_cost(const tls_suite *s, const uint8_t *mac_key, const uint8_t *key,
-			       const uint8_t *frag, size_t n, int *rc)
+                               const uint8_t *frag, size_t n, int *rc)
 {
 	tls_protect rx;
 	uint8_t iv[16] = {0};
@@ -181,9 +181,9 @@ static void test_sha384(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha1),
-		cmocka_unit_test(test_sha256),
-		cmocka_unit_test(test_sha384),
+	    cmocka_unit_test(test_sha1),
+	    cmocka_unit_test(test_sha256),
+	    cmocka_unit_test(test_sha384),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
