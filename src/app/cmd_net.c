@@ -422,12 +422,11 @@ static int serve_make(void *ctx, uint64_t n, tls_rng *rng, tls_conn **conn, mode
 }
 
 /* "established, resumed", "alert: unknown_ca (sent by the client)"... */
-static void outcome_text(const model *m, int open, char *out, size_t n)
+static void outcome_text(const model *m, int open, int resumed, char *out, size_t n)
 {
 	const char *nm = m->alert.present ? tls_alert_name(m->alert.desc) : NULL;
 	if (m->outcome == MODEL_ESTABLISHED)
-		snprintf(out, n, "established%s", m->steps[6].note[0] && strstr(m->steps[6].note, "resum")
-							  ? ", resumed" : "");
+		snprintf(out, n, "established%s", resumed ? ", resumed" : "");
 	else if (m->alert.present)
 		snprintf(out, n, "alert: %s (sent by the %s)", nm ? nm : "?",
 			 m->alert.by_server ? "server" : "client");
@@ -437,14 +436,15 @@ static void outcome_text(const model *m, int open, char *out, size_t n)
 		snprintf(out, n, "incomplete");
 }
 
-static void serve_label(char *out, size_t n, uint64_t num, const char *peer, const model *m, int open)
+static void serve_label(char *out, size_t n, uint64_t num, const char *peer, const model *m, int open,
+			int resumed)
 {
 	char o[96];
 	if (!m) {
 		snprintf(out, n, "#%llu  %-15s  connected, nothing received yet", (unsigned long long)num + 1, peer);
 		return;
 	}
-	outcome_text(m, open, o, sizeof o);
+	outcome_text(m, open, resumed, o, sizeof o);
 	snprintf(out, n, "#%llu  %-15s  %s  %s", (unsigned long long)num + 1, peer,
 		 m->suite[0] ? m->suite : "(no suite yet)", o);
 }
@@ -462,8 +462,7 @@ static void serve_done(void *ctx, const net_served *d)
 		sc->alert_by_client++;
 	else
 		sc->incomplete++;
-	if (m->outcome == MODEL_ESTABLISHED && strstr(m->steps[6].note, "resum"))
-		sc->resumed++;
+	sc->resumed += d->resumed;
 	if (!d->ok && sc->c->mode != OUT_TUI)
 		fprintf(stderr, "tlsstep: handshake with %s failed: %s\n", d->peer, d->err);
 	if (!sc->c->keep) {
@@ -489,7 +488,7 @@ static void serve_done(void *ctx, const net_served *d)
 	sc->m[0] = d->m;
 	sc->num[0] = d->n;
 	sc->count++;
-	serve_label(sc->label[0], sizeof sc->label[0], d->n, d->peer, m, 0);
+	serve_label(sc->label[0], sizeof sc->label[0], d->n, d->peer, m, 0, d->resumed);
 }
 
 static void serve_refused(void *ctx, const char *peer, size_t open)
@@ -521,7 +520,7 @@ static const char *const *serve_lines(void *ctx, size_t *n)
 	net_open_conn oc[SERVE_KEEP];
 	size_t no = net_serve_open(sc->srv, oc, SERVE_KEEP), k = 0;
 	for (size_t i = no; i-- > 0; k++) {
-		serve_label(sc->open_label[k], sizeof sc->open_label[k], oc[i].n, oc[i].peer, oc[i].m, 1);
+		serve_label(sc->open_label[k], sizeof sc->open_label[k], oc[i].n, oc[i].peer, oc[i].m, 1, 0);
 		sc->lines[k] = sc->open_label[k];
 		sc->shown[k] = oc[i].m;
 	}

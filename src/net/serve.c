@@ -85,6 +85,7 @@ static void finish(net_server *s, size_t i)
 {
 	conn *k = s->open[i];
 	model *m = k->m; /* now the caller's */
+	int resumed = k->c && k->ok && tls_conn_knowledge(k->c)->resumed;
 	if (k->c) {
 		pump_outcome(&k->e->p, k->ok, k->err, sizeof k->err);
 		pump_free(&k->e->p);
@@ -98,7 +99,7 @@ static void finish(net_server *s, size_t i)
 	free(k->e);
 	close(k->fd);
 	tls_buf_free(&k->out);
-	net_served d = {k->n, k->peer, m, k->ok, k->err};
+	net_served d = {k->n, k->peer, m, k->ok, resumed, k->err};
 	memmove(s->open + i, s->open + i + 1, (s->n_open - i - 1) * sizeof *s->open);
 	s->n_open--;
 	if (s->cfg.done && m) {

@@ -20,7 +20,8 @@ typedef struct {
 	uint64_t n; /* 0 for the first client accepted */
 	const char *peer;
 	model *m;
-	int ok; /* the handshake was established */
+	int ok;      /* the handshake was established */
+	int resumed; /* ... as an abbreviated handshake */
 	const char *err;
 } net_served;
 
