@@ -655,7 +655,7 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 			      "continuation of a handshake message split over records");
 	while (hb->len >= 4) {
 		size_t len = ((size_t)hb->p[1] << 16) | ((size_t)hb->p[2] << 8) | hb->p[3];
-		if (len > TLS_MAX_HS_MSG) {
+		if (len > tls_hs_limit(hb->p[0])) {
 			tls_buf_clear(hb);
 			return;
 		}

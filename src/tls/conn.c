@@ -304,7 +304,7 @@ static int after_handshake(tls_conn *c)
 	while (c->hs_in.len >= 4) {
 		const uint8_t *h = c->hs_in.p;
 		size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
-		if (len > TLS_MAX_HS_MSG)
+		if (len > tls_hs_limit(h[0]))
 			return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "oversized handshake message");
 		if (c->hs_in.len < 4 + len)
 			return 0;
@@ -328,10 +328,10 @@ static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 	while (c->hs_in.len >= 4 && c->status == TLS_HANDSHAKING) {
 		uint8_t *h = c->hs_in.p;
 		size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
-		if (len > TLS_MAX_HS_MSG)
+		if (len > tls_hs_limit(h[0]))
 			return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR),
-					"handshake message of %zu bytes is over the %d-byte limit", len,
-					TLS_MAX_HS_MSG);
+					"%s of %zu bytes is over the %zu-byte limit", tls_hs_name(h[0]), len,
+					tls_hs_limit(h[0]));
 		if (c->hs_in.len < 4 + len)
 			return 0; /* the rest comes in later records */
 		/* Copy out: a handler may send, and the buffer must stay put. */
@@ -351,8 +351,10 @@ static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 
 static int handle_ccs(tls_conn *c, const uint8_t *p, size_t n)
 {
+	/* RFC 8446 5 states what strict TLS 1.2 peers check too: any body
+	 * but the single byte 01 is unexpected_message. */
 	if (tls_ccs_decode(p, n, NULL))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR),
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
 				"ChangeCipherSpec body is not the single byte 01");
 	if (c->st != ST_WAIT_CCS || c->hs_in.len)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),

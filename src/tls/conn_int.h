@@ -66,8 +66,11 @@ struct tls_conn {
 	size_t n_peer;
 	uint16_t rec_version;   /* version in our record headers: 0x0303, or lower for an old client */
 	tls_kx_state kx;
-	uint16_t peer_sig_algs[32]; /* server: the client's signature_algorithms */
+	/* server: the client's signature_algorithms that an RSA key can make,
+	 * each once, in the client's order (the list itself may be 32,767 long) */
+	uint16_t peer_sig_algs[32];
 	size_t n_peer_sig_algs;
+	int peer_sent_sig_algs;
 	uint16_t peer_groups[32];   /* server: the client's supported_groups */
 	size_t n_peer_groups;
 	int peer_sent_groups, peer_sent_point_formats, peer_uncompressed_ok;

@@ -50,6 +50,15 @@ enum tls_ext_type {
 #define TLS_VERSION_12 0x0303
 #define TLS_SCSV_RENEGOTIATION 0x00ff
 #define TLS_MAX_HS_MSG (64 * 1024) /* cap on any handshake message we accept */
+/* A ClientHello can be longer: its largest legal form (session_id 32,
+ * 32,767 suites, 255 compression methods, 65,535 bytes of extensions) is
+ * 131,396 bytes. Accepting exactly that much is the per-connection memory
+ * cap for a hello; anything longer cannot be a ClientHello. */
+#define TLS_MAX_CLIENT_HELLO (2 + 32 + 1 + 32 + 2 + 65534 + 1 + 255 + 2 + 65535)
+static inline size_t tls_hs_limit(unsigned type)
+{
+	return type == TLS_HS_CLIENT_HELLO ? TLS_MAX_CLIENT_HELLO : TLS_MAX_HS_MSG;
+}
 #define TLS_MAX_SUITES 128
 #define TLS_MAX_EXTS 32
 #define TLS_MAX_CERTS 10

@@ -29,6 +29,7 @@ typedef struct {
 	uint8_t mac_key[48];
 	uint8_t key[32];
 	uint8_t salt[4];   /* GCM implicit nonce part (fixed IV) */
+	uint8_t aead_iv[12]; /* ChaCha20-Poly1305: the key block's IV (RFC 7905) */
 	symmetric_key aes; /* scheduled AES key for CBC */
 	int ready;
 	int etm;                  /* encrypt-then-MAC (RFC 7366), CBC only */
