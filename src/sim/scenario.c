@@ -67,7 +67,8 @@ static const sim_scenario scenarios[] = {
 };
 /* clang-format on */
 
-/* Names used before issue 6, still accepted (not listed). */
+/* Older scenario names, still accepted so that old command lines and
+ * scripts keep working (not listed). */
 static const struct {
 	const char *old, *now;
 } aliases[] = {

@@ -1,4 +1,4 @@
-/* Issue 6: every scenario runs to its expected end with golden wire bytes,
+/* Every scenario runs to its expected end with golden wire bytes,
  * and the DHE / ECDHE / mutual-authentication checks each give the right
  * alert when fed bad input directly. */
 #include <setjmp.h>
