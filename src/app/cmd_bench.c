@@ -23,13 +23,13 @@ static double now(void)
 
 typedef struct {
 	const sim_scenario *sc;
-	pki server, client;
+	sim_creds creds;
 	tls_profile prof; /* time per phase, over every handshake */
 } bench_env;
 
 static int load(bench_env *e, char *err, size_t n)
 {
-	return sim_load_pki(e->sc, &e->server, &e->client, err, n);
+	return app_pki_load_scenario(e->sc->name, &e->creds, err, n);
 }
 
 /* Moves every byte one side wrote to the other. */
@@ -51,7 +51,7 @@ static int one_handshake(bench_env *e, uint64_t seed)
 	tls_conn *c = NULL, *s = NULL;
 	tls_rng_seed(&rc, seed, "client");
 	tls_rng_seed(&rs, seed, "server");
-	sim_scenario_configs(e->sc, &e->server, &e->client, &cc, &sc);
+	sim_scenario_configs(e->sc, &e->creds, &cc, &sc);
 	cc.rng = &rc;
 	sc.rng = &rs;
 	cc.now = sc.now = SIM_DEFAULT_TIME;
@@ -138,8 +138,7 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (rc) {
 		fprintf(stderr, "tlsstep: scenario %s does not complete a handshake\n", name);
-		pki_free(&e.server);
-		pki_free(&e.client);
+		sim_creds_free(&e.creds);
 		return 1;
 	}
 	qsort(per, (size_t)rounds, sizeof per[0], cmp);
@@ -166,7 +165,6 @@ int cmd_bench(int argc, char **argv)
 		printf("  %-20s %8.3f ms\n  a handshake costs %.3fx the sum of its timed primitives\n",
 		       "encoding and engine", other / count * 1000, crypto > 0 ? total / crypto : 0);
 	}
-	pki_free(&e.server);
-	pki_free(&e.client);
+	sim_creds_free(&e.creds);
 	return 0;
 }

@@ -238,12 +238,12 @@ int cmd_connect(int argc, char **argv)
 		return rc;
 	if (split_target(c.target, host, sizeof host, port, sizeof port))
 		return usage_error("connect needs HOST:PORT, not '%s'", c.target);
-	pki p = {0};
+	tls_creds p = {0};
 	if ((c.cert == NULL) != (c.key == NULL))
 		return usage_error("--cert and --key go together");
-	if (c.cert && (pki_add_chain(&p, c.cert, err, sizeof err) || pki_load_key(&p, c.key, err, sizeof err))) {
+	if (c.cert && (app_pki_add_chain(&p, c.cert, err, sizeof err) || app_pki_load_key(&p, c.key, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	if (!c.insecure) {
@@ -253,7 +253,7 @@ int cmd_connect(int argc, char **argv)
 					"give --ca FILE or --insecure\n");
 			return 1;
 		}
-		if (pki_load_anchors(&p, ca, err, sizeof err)) {
+		if (app_pki_load_anchors(&p, ca, err, sizeof err)) {
 			fprintf(stderr, "tlsstep: %s\n", err);
 			return 1;
 		}
@@ -261,7 +261,7 @@ int cmd_connect(int argc, char **argv)
 	tls_rng rng;
 	if (make_rng(&rng, &c, "client")) {
 		fprintf(stderr, "tlsstep: cannot seed the random generator\n");
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	uint8_t ip[16];
@@ -309,13 +309,13 @@ int cmd_connect(int argc, char **argv)
 	}
 	model_free(&m);
 	tls_rng_free(&rng);
-	pki_free(&p);
+	tls_creds_free(&p);
 	return rc;
 }
 
 /* Accepts one client and runs its handshake into m (initialised here; the
  * caller frees it). peer gets the client's address. */
-static int serve_conn(int lfd, const net_cli *c, const pki *p, uint64_t n, model *m, char *peer,
+static int serve_conn(int lfd, const net_cli *c, const tls_creds *p, uint64_t n, model *m, char *peer,
 		      size_t peerlen, tls_session *cache)
 {
 	char err[512];
@@ -365,7 +365,7 @@ static int serve_conn(int lfd, const net_cli *c, const pki *p, uint64_t n, model
 	return rc;
 }
 
-static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n, tls_session *cache)
+static int serve_one(int lfd, const net_cli *c, const tls_creds *p, uint64_t n, tls_session *cache)
 {
 	model m;
 	char peer[64];
@@ -383,7 +383,7 @@ static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n, tls_se
 typedef struct {
 	int lfd;
 	const net_cli *c;
-	const pki *p;
+	const tls_creds *p;
 	uint64_t n;
 	model *m[SERVE_KEEP];
 	char label[SERVE_KEEP][160];
@@ -429,7 +429,7 @@ static int serve_idle(void *ctx)
 	return 1;
 }
 
-static int serve_browse(int lfd, const net_cli *c, const pki *p, int port, tls_session *cache)
+static int serve_browse(int lfd, const net_cli *c, const tls_creds *p, int port, tls_session *cache)
 {
 	serve_list s = {.lfd = lfd, .c = c, .p = p, .cache = cache};
 	char title[128];
@@ -461,15 +461,15 @@ int cmd_serve(int argc, char **argv)
 		return usage_error("serve needs a port number, not '%s'", c.target);
 	if ((c.cert == NULL) != (c.key == NULL))
 		return usage_error("--cert and --key go together");
-	pki p = {0};
+	tls_creds p = {0};
 	char cert[1024], key[1024];
 	data_path(cert, sizeof cert, "assets/server.crt");
 	data_path(key, sizeof key, "assets/server.key");
-	if (pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
-	    pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
-	    (c.client_ca && pki_load_anchors(&p, c.client_ca, err, sizeof err))) {
+	if (app_pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
+	    app_pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
+	    (c.client_ca && app_pki_load_anchors(&p, c.client_ca, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	(void)path;
@@ -477,7 +477,7 @@ int cmd_serve(int argc, char **argv)
 	int lfd = net_listen(c.bind, c.target, &bound, err, sizeof err);
 	if (lfd < 0) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	fprintf(stderr, "tlsstep: listening on %s port %d\n", c.bind, bound);
@@ -492,6 +492,6 @@ int cmd_serve(int argc, char **argv)
 		while (c.keep);
 	tls_session_wipe(&cache);
 	close(lfd);
-	pki_free(&p);
+	tls_creds_free(&p);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* The default command: simulate a handshake and show it. */
 #include "app/cli.h"
 #include "app/files.h"
+#include "app/pki.h"
 #include "app/record.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -187,13 +188,24 @@ int cmd_simulate(int argc, char **argv)
 	if (rc)
 		return rc;
 	c.mode = out_mode_resolve(c.mode);
+	/* The simulator reads no file: the scenario's certificates and keys
+	 * are loaded here, once, and outlive every run (the TUI restarts). */
+	sim_creds creds;
+	char err[512];
+	if (app_pki_load_scenario(c.sim.scenario, &creds, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
+	}
+	c.sim.creds = &creds;
 	if (c.mode == OUT_TUI) {
 		c.tui.sim = c.sim;
 		c.tui.record = c.record;
 		c.tui.keylog = c.keylog;
-		return tui_run(&c.tui);
-	}
-	return run_batch(&c);
+		rc = tui_run(&c.tui);
+	} else
+		rc = run_batch(&c);
+	sim_creds_free(&creds);
+	return rc;
 }
 
 int cmd_scenarios(int argc, char **argv)

@@ -1,5 +1,6 @@
 #include "sim/scenario.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -97,4 +98,12 @@ const sim_scenario *scenario_find(const char *name)
 		if (!strcmp(scenarios[i].name, name))
 			return &scenarios[i];
 	return NULL;
+}
+
+const sim_scenario *sim_scenario_lookup(const char *name, char *err, size_t errlen)
+{
+	const sim_scenario *sc = scenario_find(name ? name : SCENARIO_DEFAULT);
+	if (!sc)
+		snprintf(err, errlen, "unknown scenario '%s' (tlsstep scenarios lists them)", name);
+	return sc;
 }

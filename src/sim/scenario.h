@@ -31,6 +31,8 @@ typedef struct {
 } sim_scenario;
 
 const sim_scenario *scenario_find(const char *name);
+/* name, or the default scenario when name is NULL; err names an unknown one. */
+const sim_scenario *sim_scenario_lookup(const char *name, char *err, size_t errlen);
 size_t scenario_count(void);
 const sim_scenario *scenario_at(size_t i);
 #define SCENARIO_DEFAULT "rsa"

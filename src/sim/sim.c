@@ -1,7 +1,5 @@
 #include "sim/sim.h"
 
-#include "app/files.h"
-#include "app/pki.h"
 #include "model/knowledge.h"
 #include "model/observe.h"
 #include "sim/pipe.h"
@@ -20,7 +18,6 @@ struct sim {
 	observer obs;
 	sim_pipe pipe;
 	tls_rng rng[2];
-	pki server_pki, client_pki;
 	tls_conn *side[2]; /* 0 client, 1 server */
 	int next;          /* next step to run */
 	int done;
@@ -28,44 +25,15 @@ struct sim {
 	tls_session session, cache; /* resume: the client's saved session, the server's cache */
 };
 
-int sim_load_pki(const sim_scenario *sc, pki *server, pki *client, char *err, size_t errlen)
+void sim_creds_free(sim_creds *cr)
 {
-	char path[1024];
-	data_path(path, sizeof path, "assets/");
-	size_t base = strlen(path);
-	snprintf(path + base, sizeof path - base, "%s", sc->server_cert);
-	if (pki_add_chain(server, path, err, errlen))
-		return -1;
-	if (sc->chain_extra) {
-		snprintf(path + base, sizeof path - base, "%s", sc->chain_extra);
-		if (pki_add_chain(server, path, err, errlen))
-			return -1;
-	}
-	snprintf(path + base, sizeof path - base, "%s", sc->server_key);
-	if (pki_load_key(server, path, err, errlen))
-		return -1;
-	if (sc->client_cert) {
-		snprintf(path + base, sizeof path - base, "%s", sc->client_cert);
-		if (pki_add_chain(client, path, err, errlen))
-			return -1;
-		snprintf(path + base, sizeof path - base, "%s", sc->client_key);
-		if (pki_load_key(client, path, err, errlen))
-			return -1;
-	}
-	snprintf(path + base, sizeof path - base, "ca.crt");
-	if (sc->request_client_cert && pki_load_anchors(server, path, err, errlen))
-		return -1;
-	return pki_load_anchors(client, path, err, errlen);
+	tls_creds_free(&cr->server);
+	tls_creds_free(&cr->client);
 }
 
-static int load_pki(sim *s, char *err, size_t errlen)
+void sim_scenario_configs(const sim_scenario *sc, const sim_creds *cr, tls_config *cc, tls_config *scfg)
 {
-	return sim_load_pki(s->sc, &s->server_pki, &s->client_pki, err, errlen);
-}
-
-void sim_scenario_configs(const sim_scenario *sc, const pki *server, const pki *client, tls_config *cc,
-			  tls_config *scfg)
-{
+	const tls_creds *server = &cr->server, *client = &cr->client;
 	memset(cc, 0, sizeof *cc);
 	memset(scfg, 0, sizeof *scfg);
 	cc->suites = sc->client_suites;
@@ -95,7 +63,7 @@ void sim_scenario_configs(const sim_scenario *sc, const pki *server, const pki *
 static int make_sides(sim *s, char *err, size_t errlen)
 {
 	tls_config cc, sc;
-	sim_scenario_configs(s->sc, &s->server_pki, &s->client_pki, &cc, &sc);
+	sim_scenario_configs(s->sc, s->opt.creds, &cc, &sc);
 	cc.rng = &s->rng[0];
 	sc.rng = &s->rng[1];
 	cc.now = sc.now = s->opt.now;
@@ -145,8 +113,6 @@ static int start(sim *s, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the random generator");
 		return -1;
 	}
-	if (load_pki(s, err, errlen))
-		return -1;
 	if (s->sc->resume) {
 		if (first_connection(s, err, errlen))
 			return -1;
@@ -165,9 +131,10 @@ int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errle
 	s->opt = *opt;
 	if (!s->opt.now)
 		s->opt.now = SIM_DEFAULT_TIME;
-	s->sc = scenario_find(opt->scenario ? opt->scenario : SCENARIO_DEFAULT);
-	if (!s->sc) {
-		snprintf(err, errlen, "unknown scenario '%s' (tlsstep scenarios lists them)", opt->scenario);
+	s->sc = sim_scenario_lookup(opt->scenario, err, errlen);
+	if (s->sc && !opt->creds)
+		snprintf(err, errlen, "no certificates or keys were given for scenario '%s'", s->sc->name);
+	if (!s->sc || !opt->creds) {
 		free(s);
 		return -1;
 	}
@@ -200,8 +167,6 @@ void sim_free(sim *s)
 	tls_conn_free(s->side[1]);
 	tls_rng_free(&s->rng[0]);
 	tls_rng_free(&s->rng[1]);
-	pki_free(&s->server_pki);
-	pki_free(&s->client_pki);
 	tls_session_wipe(&s->session);
 	tls_session_wipe(&s->cache);
 	pipe_free(&s->pipe);

@@ -197,13 +197,13 @@ int main(int argc, char **argv)
 	const char *certs[] = {"server.crt", "ca.crt", "expired.crt", "wrong-name.crt", "rogue-ca.crt"};
 	for (size_t i = 0; i < sizeof certs / sizeof *certs; i++) {
 		char path[1024], err[256];
-		pki p = {0};
+		tls_creds p = {0};
 		data_path(path, sizeof path, "assets/");
 		strcat(path, certs[i]);
-		if (pki_add_chain(&p, path, err, sizeof err))
+		if (app_pki_add_chain(&p, path, err, sizeof err))
 			fuzz_die(path, err);
 		put_file("fuzz_x509", certs[i], p.chain_der[0], p.chain_len[0], NULL, 0);
-		pki_free(&p);
+		tls_creds_free(&p);
 	}
 	const char *keys[] = {"server.key", "server.pk8.pem", "ca.crt"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
@@ -216,7 +216,7 @@ int main(int argc, char **argv)
 		put_file("fuzz_pem", keys[i], f.p, f.len, NULL, 0);
 		tls_buf_free(&f);
 	}
-	pki_free(&fuzz_server_pki);
-	pki_free(&fuzz_client_pki);
+	tls_creds_free(&fuzz_server_pki);
+	tls_creds_free(&fuzz_client_pki);
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include "tls/conn.h"
 #include "tls/msg.h"
 
-static pki server_pki, client_pki;
+static tls_creds server_pki, client_pki;
 static const uint16_t suites[] = {0x002F, 0x009C};
 static const uint16_t one_suite[] = {0x002F};
 
@@ -22,9 +22,9 @@ static int setup(void **st)
 {
 	(void)st;
 	char err[256];
-	if (pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
-	    pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
-	    pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err)) {
+	if (app_pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
+	    app_pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
+	    app_pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -34,8 +34,8 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	pki_free(&server_pki);
-	pki_free(&client_pki);
+	tls_creds_free(&server_pki);
+	tls_creds_free(&client_pki);
 	return 0;
 }
 

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "scenario_creds.h"
+
 #include "app/files.h"
 #include "model/model.h"
 #include "sim/scenario.h"
@@ -30,6 +32,7 @@ static int run_scenario(const char *name, model *m)
 	sim *s = NULL;
 	char err[256] = "";
 	model_init(m, "simulation");
+	o.creds = scenario_creds(o.scenario);
 	if (sim_new(&s, &o, m, err, sizeof err) < 0) {
 		print_error("sim_new(%s): %s\n", name, err);
 		return -1;
@@ -199,6 +202,7 @@ static void test_tampered_runs(void **state)
 		model_init(m, "simulation");
 		sim *s = NULL;
 		char err[512] = "";
+		o.creds = scenario_creds(o.scenario);
 		assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 		sim_run(s);
 		sim_free(s);

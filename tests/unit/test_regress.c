@@ -137,8 +137,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	pki_free(&fuzz_server_pki);
-	pki_free(&fuzz_client_pki);
+	tls_creds_free(&fuzz_server_pki);
+	tls_creds_free(&fuzz_client_pki);
 	keylog_free(&keys);
 	return 0;
 }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "scenario_creds.h"
 #include <pcap/pcap.h>
 
 #include "replay/keylog.h"
@@ -227,6 +229,7 @@ static int setup(void **state)
 	o.scenario = "rsa";
 	o.seed = 7;
 	o.secure_channel = 1;
+	o.creds = scenario_creds(o.scenario);
 	if (sim_new(&s, &o, &sim_model, err, sizeof err) || sim_run(s))
 		return -1;
 	sim_free(s);

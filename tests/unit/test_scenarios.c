@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "scenario_creds.h"
+
 #include "app/pki.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -60,6 +62,7 @@ static model *run(const char *scenario, uint64_t seed)
 	sim *s;
 	char err[256];
 	assert_non_null(m);
+	o.creds = scenario_creds(o.scenario);
 	assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 	assert_int_equal(sim_run(s), 0);
 	sim_free(s);
@@ -182,6 +185,7 @@ static void test_tampered_custom(void **st)
 	model m;
 	sim *s;
 	char err[256];
+	o.creds = scenario_creds(o.scenario);
 	assert_int_equal(sim_new(&s, &o, &m, err, sizeof err), 0);
 	sim_run(s);
 	sim_free(s);
@@ -200,21 +204,21 @@ static void test_old_names(void **st)
 
 /* ---- the client engine against a crafted ServerKeyExchange ----------- */
 
-static pki server_pki, client_pki, other_pki;
+static tls_creds server_pki, client_pki, other_pki;
 static tls_rng rng_c, rng_s;
 
 static int setup(void **st)
 {
 	(void)st;
 	char err[256];
-	if (pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
-	    pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
-	    pki_load_anchors(&server_pki, "assets/ca.crt", err, sizeof err) ||
-	    pki_add_chain(&client_pki, "assets/client.crt", err, sizeof err) ||
-	    pki_load_key(&client_pki, "assets/client.key", err, sizeof err) ||
-	    pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err) ||
-	    pki_add_chain(&other_pki, "assets/untrusted.crt", err, sizeof err) ||
-	    pki_load_key(&other_pki, "assets/untrusted.key", err, sizeof err)) {
+	if (app_pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
+	    app_pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
+	    app_pki_load_anchors(&server_pki, "assets/ca.crt", err, sizeof err) ||
+	    app_pki_add_chain(&client_pki, "assets/client.crt", err, sizeof err) ||
+	    app_pki_load_key(&client_pki, "assets/client.key", err, sizeof err) ||
+	    app_pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err) ||
+	    app_pki_add_chain(&other_pki, "assets/untrusted.crt", err, sizeof err) ||
+	    app_pki_load_key(&other_pki, "assets/untrusted.key", err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -224,15 +228,15 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	pki_free(&server_pki);
-	pki_free(&client_pki);
-	pki_free(&other_pki);
+	tls_creds_free(&server_pki);
+	tls_creds_free(&client_pki);
+	tls_creds_free(&other_pki);
 	return 0;
 }
 
 static const uint16_t kx_suites[] = {0xC02F, 0x0033};
 
-static tls_conn *client_for(const pki *own, const rsa_key *key)
+static tls_conn *client_for(const tls_creds *own, const rsa_key *key)
 {
 	tls_config c = {0};
 	tls_conn *s;
@@ -442,7 +446,7 @@ static void pump(tls_conn *a, tls_conn *b)
 }
 
 /* The alert the server sends when the client presents own/key. */
-static int mutual_alert(const pki *own, const rsa_key *key)
+static int mutual_alert(const tls_creds *own, const rsa_key *key)
 {
 	tls_config s = {0};
 	tls_conn *sv, *cl = client_for(own, key);
