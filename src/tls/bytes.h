@@ -68,6 +68,20 @@ int tls_rd_vec(tls_rd *r, int n, size_t min, size_t max, tls_rd *sub, const char
  * handshake header. */
 int tls_rd_only_vec(const uint8_t *p, size_t len, int n, size_t min, size_t max, const char *path,
 		    const char *meaning, const uint8_t **v, size_t *vlen, tls_spans *sp);
+/* How tls_rd_u16_list names and keeps the values of one list. */
+typedef struct {
+	/* The meaning of value i; called only when spans are recorded. */
+	void (*describe)(size_t i, unsigned v, char *mean, size_t n);
+	/* Whether to keep v when n_kept are kept; NULL keeps the first cap. */
+	int (*keep)(size_t n_kept, size_t cap, unsigned v);
+	uint16_t *out; /* NULL keeps nothing */
+	size_t *n_out, cap;
+} tls_u16_list;
+/* A vector of 16-bit values (cipher suites, signature algorithms, groups):
+ * 2-byte length, even, 2 to 0xfffe bytes. Each value gets a span
+ * "<path>[i]"; the list's length and parity are checked before any value
+ * is read (decode_error). */
+int tls_rd_u16_list(tls_rd *r, const char *path, const tls_u16_list *l);
 /* Fails with decode_error unless every byte was consumed. */
 int tls_rd_done(tls_rd *r);
 /* Sets the meaning of the span r added last (for meanings decided after the

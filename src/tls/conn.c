@@ -96,7 +96,7 @@ size_t tls_conn_next_record(tls_conn *c)
 
 /* ---- sending -------------------------------------------------------- */
 
-int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
+int tls_send_record(tls_conn *c, enum tls_content_type type, const uint8_t *p, size_t n)
 {
 	size_t at;
 	int rc;
@@ -112,7 +112,7 @@ int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
 	return tls_buf_len_end(&c->out, at, 2);
 }
 
-int tls_send_hs(tls_conn *c, uint8_t type, const tls_buf *body)
+int tls_send_hs(tls_conn *c, enum tls_hs_type type, const tls_buf *body)
 {
 	tls_buf msg = {0};
 	int rc = tls_hs_wrap(&msg, type, body->p, body->len);

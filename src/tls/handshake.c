@@ -125,10 +125,10 @@ void tls_established(tls_conn *c)
 	c->status = TLS_ESTABLISHED;
 }
 
-tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, int st, uint8_t type)
+tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, enum tls_hs_state st, enum tls_hs_type type)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((int)rows[i].st == st && rows[i].type == type)
+		if (rows[i].st == st && rows[i].type == type)
 			return rows[i].on;
 	return NULL;
 }

@@ -227,23 +227,17 @@ static int cr_types(tls_rd *r, tls_cert_request *m)
 	return 0;
 }
 
+static void cr_sig_alg_meaning(size_t i, unsigned v, char *mean, size_t n)
+{
+	(void)i;
+	snprintf(mean, n, "the client may sign with %s (0x%04x)", tls_sig_name((uint16_t)v), v);
+}
+
 static int cr_sig_algs(tls_rd *r, tls_cert_request *m)
 {
-	tls_rd t;
-	char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
-	if (tls_rd_vec(r, 2, 2, 0xfffe, &t, "certificate_request.supported_signature_algorithms", NULL))
-		return r->err;
-	if (t.len % 2)
-		return DECODE_ERROR;
-	for (size_t i = 0; tls_rd_left(&t); i++) {
-		unsigned v = (unsigned)((t.p[t.pos] << 8) | t.p[t.pos + 1]);
-		tls_fmt(path, sizeof path, "certificate_request.supported_signature_algorithms[%zu]", i);
-		tls_fmt(mean, sizeof mean, "the client may sign with %s (0x%04x)", tls_sig_name((uint16_t)v), v);
-		tls_rd_u16(&t, &v, path, mean);
-		if (m->n_sig_algs < 32)
-			m->sig_algs[m->n_sig_algs++] = (uint16_t)v;
-	}
-	return 0;
+	tls_u16_list l = {cr_sig_alg_meaning, NULL, m->sig_algs, &m->n_sig_algs,
+			  sizeof m->sig_algs / sizeof m->sig_algs[0]};
+	return tls_rd_u16_list(r, "certificate_request.supported_signature_algorithms", &l);
 }
 
 int tls_cert_request_decode(const uint8_t *p, size_t n, tls_cert_request *m, tls_spans *sp)
@@ -309,7 +303,7 @@ static int describe_cke(const uint8_t *b, size_t len, int kx, tls_spans *sp)
 	return rc;
 }
 
-int tls_hs_describe_kx_body(uint8_t type, const uint8_t *b, size_t len, int from_server, int kx,
+int tls_hs_describe_kx_body(enum tls_hs_type type, const uint8_t *b, size_t len, int from_server, int kx,
 			    tls_spans *sp)
 {
 	switch (type) {

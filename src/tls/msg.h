@@ -73,6 +73,8 @@ typedef struct {
 	char server_name[256]; /* from server_name, "" if absent */
 	uint16_t sig_algs[32];
 	size_t n_sig_algs;
+	uint16_t groups[32]; /* from supported_groups */
+	size_t n_groups;
 } tls_client_hello;
 
 typedef struct {
@@ -93,11 +95,11 @@ typedef struct {
 } tls_certificate_msg;
 
 /* Header: msg_type(1) + uint24 length, then the body. */
-int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len);
+int tls_hs_wrap(tls_buf *out, enum tls_hs_type type, const uint8_t *body, size_t len);
 /* "ClientHello", or "Handshake(<n>)" in buf for unknown types. */
-const char *tls_hs_name(uint8_t type);
+const char *tls_hs_name(enum tls_hs_type type);
 const char *tls_ext_name(uint16_t type); /* NULL when unknown */
-const char *tls_content_type_name(uint8_t type);
+const char *tls_content_type_name(enum tls_content_type type);
 /* "rsa_pss_rsae_sha256", "secp256r1"...; "unknown" for others. */
 const char *tls_sig_alg_name(unsigned v);
 const char *tls_group_name(unsigned v);
@@ -168,7 +170,7 @@ int tls_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const uint
 /* Body spans of ServerKeyExchange, ClientKeyExchange, CertificateRequest and
  * CertificateVerify; kx is the suite's enum tls_kx, or -1 when unknown (then
  * the shape decides). Returns 1 for other message types. */
-int tls_hs_describe_kx_body(uint8_t type, const uint8_t *b, size_t len, int from_server, int kx,
+int tls_hs_describe_kx_body(enum tls_hs_type type, const uint8_t *b, size_t len, int from_server, int kx,
 			    tls_spans *sp);
 
 /* Decodes any whole handshake message (header + body) for display: records
