@@ -241,7 +241,8 @@ int cmd_connect(int argc, char **argv)
 	tls_creds p = {0};
 	if ((c.cert == NULL) != (c.key == NULL))
 		return usage_error("--cert and --key go together");
-	if (c.cert && (app_pki_add_chain(&p, c.cert, err, sizeof err) || app_pki_load_key(&p, c.key, err, sizeof err))) {
+	if (c.cert && (app_pki_add_chain(&p, c.cert, err, sizeof err) ||
+	               app_pki_load_key(&p, c.key, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		tls_creds_free(&p);
 		return 1;

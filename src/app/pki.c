@@ -10,6 +10,14 @@
 
 #define MAX_FILE (1024 * 1024)
 
+static int crypto_ready(char *err, size_t errlen)
+{
+	if (tls_crypto_init() == 0)
+		return 0;
+	snprintf(err, errlen, "cannot start libtomcrypt");
+	return -1;
+}
+
 int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen)
 {
 	tls_buf f = {0};
@@ -17,7 +25,10 @@ int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen)
 	size_t n = 0;
 	if (file_read(path, MAX_FILE, &f, err, errlen))
 		return -1;
-	tls_crypto_init();
+	if (crypto_ready(err, errlen)) {
+		tls_buf_free(&f);
+		return -1;
+	}
 	int rc = tls_x509_load_all(f.p, f.len, &certs, &n);
 	if (rc || n == 0) {
 		snprintf(err, errlen, "%s: no readable certificate", path);
@@ -31,7 +42,11 @@ int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen)
 			break;
 		}
 		tls_buf *d = &p->der[p->chain_n];
-		tls_buf_put(d, certs[i].der, certs[i].der_len);
+		if (tls_buf_put(d, certs[i].der, certs[i].der_len)) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			rc = -1;
+			break;
+		}
 		p->chain_der[p->chain_n] = d->p;
 		p->chain_len[p->chain_n] = d->len;
 		p->chain_n++;
@@ -48,7 +63,10 @@ int app_pki_load_key(tls_creds *p, const char *path, char *err, size_t errlen)
 	tls_buf f = {0};
 	if (file_read(path, MAX_FILE, &f, err, errlen))
 		return -1;
-	tls_crypto_init();
+	if (crypto_ready(err, errlen)) {
+		tls_buf_free(&f);
+		return -1;
+	}
 	int rc = tls_rsa_private_import(f.p, f.len, &p->key);
 	tls_buf_free(&f);
 	if (rc) {
@@ -64,7 +82,10 @@ int app_pki_load_anchors(tls_creds *p, const char *path, char *err, size_t errle
 	tls_buf f = {0};
 	if (file_read(path, 16 * MAX_FILE, &f, err, errlen))
 		return -1;
-	tls_crypto_init();
+	if (crypto_ready(err, errlen)) {
+		tls_buf_free(&f);
+		return -1;
+	}
 	int rc = tls_x509_load_all(f.p, f.len, &p->anchors, &p->n_anchors);
 	tls_buf_free(&f);
 	if (rc || p->n_anchors == 0) {
@@ -74,8 +95,7 @@ int app_pki_load_anchors(tls_creds *p, const char *path, char *err, size_t errle
 	return 0;
 }
 
-static int load_sides(const sim_scenario *sc, tls_creds *server, tls_creds *client, char *err,
-		      size_t errlen)
+static int load_sides(const sim_scenario *sc, tls_creds *server, tls_creds *client, char *err, size_t errlen)
 {
 	char path[1024];
 	data_path(path, sizeof path, "assets/");

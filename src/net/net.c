@@ -212,7 +212,10 @@ static int read_some(pump *p, int timeout_s, char *err, size_t errlen)
 								     : "");
 		return -1;
 	}
-	tls_buf_put(&p->in, buf, (size_t)r);
+	if (tls_buf_put(&p->in, buf, (size_t)r)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	feed(p);
 	return 0;
 }

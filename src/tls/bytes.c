@@ -66,7 +66,8 @@ size_t tls_buf_len_begin(tls_buf *b, int n)
 {
 	size_t pos = b->len;
 	uint8_t z[3] = {0, 0, 0};
-	tls_buf_put(b, z, (size_t)n);
+	if (tls_buf_put(b, z, (size_t)n))
+		return pos; /* nothing reserved: tls_buf_len_end at pos sees it and fails */
 	return pos;
 }
 

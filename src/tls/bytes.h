@@ -11,19 +11,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* On a function whose failure matters (an append that can run out of
+ * memory, a parser, a cryptographic call): the compiler refuses a call
+ * that ignores the result, so a failure cannot pass unnoticed. */
+#define TLS_MUST_USE __attribute__((warn_unused_result))
+
 typedef struct {
 	uint8_t *p;
 	size_t len, cap;
 } tls_buf;
 
-int tls_buf_reserve(tls_buf *b, size_t extra);
-int tls_buf_put(tls_buf *b, const void *data, size_t n);
-int tls_buf_u8(tls_buf *b, unsigned v);
-int tls_buf_u16(tls_buf *b, unsigned v);
-int tls_buf_u24(tls_buf *b, uint32_t v);
-/* Reserve an n-byte length prefix; returns its position for tls_buf_fill_len. */
+/* Appends: 0, or negative when memory ran out (the buffer is unchanged). */
+TLS_MUST_USE int tls_buf_reserve(tls_buf *b, size_t extra);
+TLS_MUST_USE int tls_buf_put(tls_buf *b, const void *data, size_t n);
+TLS_MUST_USE int tls_buf_u8(tls_buf *b, unsigned v);
+TLS_MUST_USE int tls_buf_u16(tls_buf *b, unsigned v);
+TLS_MUST_USE int tls_buf_u24(tls_buf *b, uint32_t v);
+/* Reserves an n-byte length prefix; returns its position for
+ * tls_buf_len_end, which fills it in and fails when the reservation did
+ * (memory ran out) or the contents outgrew n bytes. */
 size_t tls_buf_len_begin(tls_buf *b, int n);
-int tls_buf_len_end(tls_buf *b, size_t pos, int n);
+TLS_MUST_USE int tls_buf_len_end(tls_buf *b, size_t pos, int n);
 void tls_buf_consume(tls_buf *b, size_t n); /* drop n bytes from the front */
 void tls_buf_clear(tls_buf *b);             /* zero, keep capacity */
 void tls_buf_free(tls_buf *b);              /* zero and release */

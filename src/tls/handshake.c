@@ -91,8 +91,9 @@ int tls_send_finished(tls_conn *c)
 	else
 		c->k.has_client_verify = 1;
 	tls_buf body = {0};
-	tls_finished_encode(&body, vd);
-	rc = tls_send_hs(c, TLS_HS_FINISHED, &body);
+	rc = tls_finished_encode(&body, vd);
+	if (!rc)
+		rc = tls_send_hs(c, TLS_HS_FINISHED, &body);
 	tls_buf_free(&body);
 	return rc ? tls_fail(c, rc, "could not send Finished") : 0;
 }

@@ -216,14 +216,15 @@ static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 			describe_sni(r, ch ? ch->server_name : NULL, ch ? sizeof ch->server_name : 0);
 		break;
 	case TLS_EXT_SIGNATURE_ALGORITHMS: {
-		tls_u16_list l = {sig_alg_meaning, NULL, ch ? ch->sig_algs : NULL, ch ? &ch->n_sig_algs : NULL,
-				  ch ? sizeof ch->sig_algs / sizeof ch->sig_algs[0] : 0};
+		tls_u16_list l = {sig_alg_meaning, NULL, ch ? ch->sig_algs : NULL,
+		                  ch ? &ch->n_sig_algs : NULL,
+		                  ch ? sizeof ch->sig_algs / sizeof ch->sig_algs[0] : 0};
 		tls_rd_u16_list(r, "supported_signature_algorithms", &l);
 		break;
 	}
 	case TLS_EXT_SUPPORTED_GROUPS: {
 		tls_u16_list l = {group_meaning, NULL, ch ? ch->groups : NULL, ch ? &ch->n_groups : NULL,
-				  ch ? sizeof ch->groups / sizeof ch->groups[0] : 0};
+		                  ch ? sizeof ch->groups / sizeof ch->groups[0] : 0};
 		tls_rd_u16_list(r, "named_group_list", &l);
 		break;
 	}
@@ -353,17 +354,17 @@ static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t r
 
 int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m)
 {
-	size_t at;
-	tls_buf_u16(out, m->version);
-	tls_buf_put(out, m->random, 32);
-	tls_buf_u8(out, (unsigned)m->session_id_len);
-	tls_buf_put(out, m->session_id, m->session_id_len);
-	at = tls_buf_len_begin(out, 2);
+	if (tls_buf_u16(out, m->version) || tls_buf_put(out, m->random, 32) ||
+	    tls_buf_u8(out, (unsigned)m->session_id_len) ||
+	    tls_buf_put(out, m->session_id, m->session_id_len))
+		return TLS_ERR_INTERNAL;
+	size_t at = tls_buf_len_begin(out, 2);
 	for (size_t i = 0; i < m->n_suites; i++)
-		tls_buf_u16(out, m->suites[i]);
-	tls_buf_len_end(out, at, 2);
-	tls_buf_u8(out, 1); /* one compression method: null */
-	tls_buf_u8(out, 0);
+		if (tls_buf_u16(out, m->suites[i]))
+			return TLS_ERR_INTERNAL;
+	if (tls_buf_len_end(out, at, 2) || tls_buf_u8(out, 1) /* one compression method: null */ ||
+	    tls_buf_u8(out, 0))
+		return TLS_ERR_INTERNAL;
 	return exts_encode(out, m->exts, m->n_exts);
 }
 
@@ -372,7 +373,8 @@ int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m)
 static void suite_meaning(size_t i, unsigned v, char *mean, size_t n)
 {
 	const char *nm = tls_suite_iana_name((uint16_t)v);
-	snprintf(mean, n, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:", nm ? nm : "unknown suite", v);
+	snprintf(mean, n, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:", nm ? nm : "unknown suite",
+	         v);
 }
 
 /* Past the table's end only suites the server could pick are kept: a long
@@ -421,12 +423,11 @@ int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls
 
 int tls_server_hello_encode(tls_buf *out, const tls_server_hello *m)
 {
-	tls_buf_u16(out, m->version);
-	tls_buf_put(out, m->random, 32);
-	tls_buf_u8(out, (unsigned)m->session_id_len);
-	tls_buf_put(out, m->session_id, m->session_id_len);
-	tls_buf_u16(out, m->suite);
-	tls_buf_u8(out, m->compression);
+	if (tls_buf_u16(out, m->version) || tls_buf_put(out, m->random, 32) ||
+	    tls_buf_u8(out, (unsigned)m->session_id_len) ||
+	    tls_buf_put(out, m->session_id, m->session_id_len) || tls_buf_u16(out, m->suite) ||
+	    tls_buf_u8(out, m->compression))
+		return TLS_ERR_INTERNAL;
 	return exts_encode(out, m->exts, m->n_exts);
 }
 
@@ -461,10 +462,9 @@ int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls
 int tls_certificate_encode(tls_buf *out, const tls_certificate_msg *m)
 {
 	size_t at = tls_buf_len_begin(out, 3);
-	for (size_t i = 0; i < m->n; i++) {
-		tls_buf_u24(out, (uint32_t)m->len[i]);
-		tls_buf_put(out, m->der[i], m->len[i]);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		if (tls_buf_u24(out, (uint32_t)m->len[i]) || tls_buf_put(out, m->der[i], m->len[i]))
+			return TLS_ERR_INTERNAL;
 	return tls_buf_len_end(out, at, 3);
 }
 

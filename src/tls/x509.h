@@ -67,8 +67,8 @@ enum { TLS_X509_SIG_RSA = 1, TLS_X509_SIG_ECDSA = 2 };
  * nor EC on P-256/P-384, an EC point not in uncompressed form, or an RSA key
  * with e=1, even e, or a modulus under 1024 (or over 8192) bits. On failure *out is left zeroed (tls_x509_free is harmless)
  * and the spans recorded so far stay, showing how far the parse got. */
-int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
-		   const char *prefix);
+TLS_MUST_USE int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
+                                const char *prefix);
 void tls_x509_free(tls_x509 *c);
 
 /* chain[0] is the leaf, the rest are what the peer sent (any order, extras
@@ -84,8 +84,9 @@ void tls_x509_free(tls_x509 *c);
  * TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE) (bad signature, issuer not a CA, name
  * mismatch, unknown critical extension), with a one-line English reason in
  * why (may be NULL). */
-int tls_x509_verify_chain(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t n_anchors,
-			  int64_t now, const char *host, char *why, size_t why_len);
+TLS_MUST_USE int tls_x509_verify_chain(const tls_x509 *chain, size_t n, const tls_x509 *anchors,
+                                       size_t n_anchors, int64_t now, const char *host, char *why,
+                                       size_t why_len);
 
 /* 1 when a dNSName pattern covers host: case-insensitive, one trailing dot
  * ignored, and a "*." prefix matching exactly one non-empty left-most label
@@ -96,6 +97,6 @@ int tls_x509_name_match(const char *pattern, const char *host);
 void tls_x509_time_str(int64_t t, char *out, size_t n);
 /* Parses "2026-01-01T00:00:00Z" (also without Z, also date only) to Unix
  * seconds; 0, or -1 on error. */
-int tls_parse_iso8601(const char *s, int64_t *out);
+TLS_MUST_USE int tls_parse_iso8601(const char *s, int64_t *out);
 
 #endif

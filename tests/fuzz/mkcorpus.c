@@ -59,9 +59,9 @@ static void handshake(uint16_t suite, int limit, tls_buf *c2s, tls_buf *s2c, tls
 			const uint8_t *p;
 			while ((n = tls_conn_next_record(side[from])) > 0) {
 				tls_conn_output(side[from], &p);
-				tls_buf_put(from ? s2c : c2s, p, n);
-				tls_buf_u8(obs_in, (unsigned)from);
-				tls_buf_put(obs_in, p, n);
+				if (tls_buf_put(from ? s2c : c2s, p, n) ||
+				    tls_buf_u8(obs_in, (unsigned)from) || tls_buf_put(obs_in, p, n))
+					fuzz_die("tls_buf_put", "out of memory");
 				tls_conn_recv(side[!from], p, n);
 				tls_conn_consume(side[from], n);
 				moved = 1;
@@ -95,9 +95,10 @@ static void messages(const tls_buf *stream, const char *tag)
 	 * readable behind its IV too, but the cleartext ones suffice. */
 	for (size_t at = 0; at + 5 <= stream->len;) {
 		size_t n = (size_t)(stream->p[at + 3] << 8 | stream->p[at + 4]);
-		if (stream->p[at] == TLS_CT_HANDSHAKE)
-			tls_buf_put(&hs, stream->p + at + 5, n);
-		else if (stream->p[at] == TLS_CT_CHANGE_CIPHER_SPEC)
+		if (stream->p[at] == TLS_CT_HANDSHAKE) {
+			if (tls_buf_put(&hs, stream->p + at + 5, n))
+				fuzz_die("tls_buf_put", "out of memory");
+		} else if (stream->p[at] == TLS_CT_CHANGE_CIPHER_SPEC)
 			break;
 		at += 5 + n;
 	}

@@ -25,7 +25,8 @@ static inline const sim_creds *scenario_creds(const char *scenario)
 	for (; i < sizeof loaded / sizeof loaded[0] && loaded[i].sc; i++)
 		if (loaded[i].sc == sc)
 			return &loaded[i].creds;
-	if (i == sizeof loaded / sizeof loaded[0] || app_pki_load_scenario(sc->name, &loaded[i].creds, err, sizeof err)) {
+	if (i == sizeof loaded / sizeof loaded[0] ||
+	    app_pki_load_scenario(sc->name, &loaded[i].creds, err, sizeof err)) {
 		fprintf(stderr, "scenario_creds(%s): %s\n", sc->name, i < 64 ? err : "too many scenarios");
 		abort();
 	}

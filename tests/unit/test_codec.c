@@ -215,7 +215,7 @@ static void test_duplicate_extension(void **st)
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, reneg, 1};
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, reneg, 1};
 	tls_buf b = {0};
-	tls_client_hello_encode(&b, &ch);
+	assert_int_equal(tls_client_hello_encode(&b, &ch), 0);
 	assert_int_equal(tls_client_hello_decode(b.p, b.len, &ch, NULL), DECODE_ERROR);
 	tls_buf_free(&b);
 }
@@ -226,7 +226,7 @@ static void test_describe_names_every_message(void **st)
 	tls_buf body = {0}, msg = {0};
 	tls_spans sp = {0};
 	client_hello(&body);
-	tls_hs_wrap(&msg, TLS_HS_CLIENT_HELLO, body.p, body.len);
+	assert_int_equal(tls_hs_wrap(&msg, TLS_HS_CLIENT_HELLO, body.p, body.len), 0);
 	assert_int_equal(tls_hs_describe(msg.p, msg.len, 0, &sp), 0);
 	int saw_suite = 0;
 	for (size_t i = 0; i < sp.n; i++)
@@ -307,15 +307,15 @@ static void test_u16_list(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_client_hello_round_trip),
-		cmocka_unit_test(test_u16_list),
-		cmocka_unit_test(test_server_hello_round_trip),
-		cmocka_unit_test(test_certificate_round_trip),
-		cmocka_unit_test(test_small_messages),
-		cmocka_unit_test(test_truncated_and_trailing),
-		cmocka_unit_test(test_client_hello_bad_vectors),
-		cmocka_unit_test(test_duplicate_extension),
-		cmocka_unit_test(test_describe_names_every_message),
+	    cmocka_unit_test(test_client_hello_round_trip),
+	    cmocka_unit_test(test_u16_list),
+	    cmocka_unit_test(test_server_hello_round_trip),
+	    cmocka_unit_test(test_certificate_round_trip),
+	    cmocka_unit_test(test_small_messages),
+	    cmocka_unit_test(test_truncated_and_trailing),
+	    cmocka_unit_test(test_client_hello_bad_vectors),
+	    cmocka_unit_test(test_duplicate_extension),
+	    cmocka_unit_test(test_describe_names_every_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

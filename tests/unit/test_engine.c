@@ -263,18 +263,18 @@ static void test_sim_reads_no_file(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_handshake_seed1),
-		cmocka_unit_test(test_sim_reads_no_file),
-		cmocka_unit_test(test_same_seed_same_bytes_other_seed_differs),
-		cmocka_unit_test(test_spans_cover_every_byte),
-		cmocka_unit_test(test_failure_scenarios),
-		cmocka_unit_test(test_every_suite_scenario_completes),
-		cmocka_unit_test(test_corrupted_client_key_exchange),
-		cmocka_unit_test(test_tampered_server_hello_fails_at_finished),
-		cmocka_unit_test(test_tampered_finished_record),
-		cmocka_unit_test(test_fragmented_handshake),
-		cmocka_unit_test(test_accept_untrusted),
-		cmocka_unit_test(test_expired_clock),
+	    cmocka_unit_test(test_full_handshake_seed1),
+	    cmocka_unit_test(test_sim_reads_no_file),
+	    cmocka_unit_test(test_same_seed_same_bytes_other_seed_differs),
+	    cmocka_unit_test(test_spans_cover_every_byte),
+	    cmocka_unit_test(test_failure_scenarios),
+	    cmocka_unit_test(test_every_suite_scenario_completes),
+	    cmocka_unit_test(test_corrupted_client_key_exchange),
+	    cmocka_unit_test(test_tampered_server_hello_fails_at_finished),
+	    cmocka_unit_test(test_tampered_finished_record),
+	    cmocka_unit_test(test_fragmented_handshake),
+	    cmocka_unit_test(test_accept_untrusted),
+	    cmocka_unit_test(test_expired_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -262,11 +262,11 @@ static tls_conn *client_for(const tls_creds *own, const rsa_key *key)
 static void feed_hs(tls_conn *c, uint8_t type, const uint8_t *body, size_t n)
 {
 	tls_buf m = {0}, r = {0};
-	tls_hs_wrap(&m, type, body, n);
-	tls_buf_u8(&r, TLS_CT_HANDSHAKE);
-	tls_buf_u16(&r, 0x0303);
-	tls_buf_u16(&r, (unsigned)m.len);
-	tls_buf_put(&r, m.p, m.len);
+	assert_int_equal(tls_hs_wrap(&m, type, body, n), 0);
+	assert_int_equal(tls_buf_u8(&r, TLS_CT_HANDSHAKE), 0);
+	assert_int_equal(tls_buf_u16(&r, 0x0303), 0);
+	assert_int_equal(tls_buf_u16(&r, (unsigned)m.len), 0);
+	assert_int_equal(tls_buf_put(&r, m.p, m.len), 0);
 	tls_conn_recv(c, r.p, r.len);
 	tls_buf_free(&m);
 	tls_buf_free(&r);
@@ -282,7 +282,7 @@ static void hello_and_certificate(tls_conn *c, uint16_t suite)
 	sh.version = 0x0303;
 	sh.suite = suite;
 	sh.random[5] = 7;
-	tls_server_hello_encode(&b, &sh);
+	assert_int_equal(tls_server_hello_encode(&b, &sh), 0);
 	feed_hs(c, TLS_HS_SERVER_HELLO, b.p, b.len);
 	tls_buf_clear(&b);
 	b.len = 0;
@@ -290,7 +290,7 @@ static void hello_and_certificate(tls_conn *c, uint16_t suite)
 		cm.der[i] = server_pki.chain_der[i];
 		cm.len[i] = server_pki.chain_len[i];
 	}
-	tls_certificate_encode(&b, &cm);
+	assert_int_equal(tls_certificate_encode(&b, &cm), 0);
 	feed_hs(c, TLS_HS_CERTIFICATE, b.p, b.len);
 	tls_buf_free(&b);
 	assert_int_equal(tls_conn_alert_sent(c), -1);
@@ -310,8 +310,8 @@ static int ske_alert(uint16_t suite, const uint8_t *params, size_t n, int flip)
 	assert_int_equal(tls_sig_sign(TLS_SIG_RSA_SHA256, d, dl, &server_pki.key, &rng_s, sig, &sl), 0);
 	sig[10] ^= (uint8_t)flip;
 	tls_buf body = {0};
-	tls_buf_put(&body, params, n);
-	tls_signed_encode(&body, TLS_SIG_RSA_SHA256, sig, sl);
+	assert_int_equal(tls_buf_put(&body, params, n), 0);
+	assert_int_equal(tls_signed_encode(&body, TLS_SIG_RSA_SHA256, sig, sl), 0);
 	feed_hs(c, TLS_HS_SERVER_KEY_EXCHANGE, body.p, body.len);
 	tls_buf_free(&body);
 	int a = tls_conn_alert_sent(c);
@@ -378,8 +378,8 @@ static const char ffdhe2048[] =
 
 static void put_vec(tls_buf *b, const uint8_t *v, size_t n)
 {
-	tls_buf_u16(b, (unsigned)n);
-	tls_buf_put(b, v, n);
+	assert_int_equal(tls_buf_u16(b, (unsigned)n), 0);
+	assert_int_equal(tls_buf_put(b, v, n), 0);
 }
 
 static int dhe_alert(const uint8_t *p, size_t pl, const uint8_t *g, size_t gl, const uint8_t *y, size_t yl)
