@@ -100,12 +100,12 @@ int cmd_bench(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'p': tls_m52_enable(0); break;
 		case 'n':
-			if (parse_u64(optarg, &n) || n < 1 || n > 1000000)
-				return usage_error("-n needs a number of handshakes, not '%s'", optarg);
+			if (app_parse_u64(optarg, &n) || n < 1 || n > 1000000)
+				return app_usage_error("-n needs a number of handshakes, not '%s'", optarg);
 			break;
 		case 'r':
-			if (parse_u64(optarg, &rounds) || rounds < 1 || rounds > 64)
-				return usage_error("--rounds needs 1 to 64, not '%s'", optarg);
+			if (app_parse_u64(optarg, &rounds) || rounds < 1 || rounds > 64)
+				return app_usage_error("--rounds needs 1 to 64, not '%s'", optarg);
 			break;
 		case 'h':
 			puts("Usage: tlsstep bench [--scenario NAME] [-n HANDSHAKES] [--rounds R] [--portable-rsa] [--json]\n"
@@ -113,14 +113,14 @@ int cmd_bench(int argc, char **argv)
 			     "  --portable-rsa  RSA private operations through libtomcrypt and GMP even\n"
 			     "                  where the AVX-512 IFMA kernel could run");
 			return 0;
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	bench_env e = {0};
 	char err[512];
-	e.sc = scenario_find(name);
+	e.sc = sim_scenario_find(name);
 	if (!e.sc)
-		return usage_error("unknown scenario '%s'", name);
+		return app_usage_error("unknown scenario '%s'", name);
 	if (load(&e, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;

@@ -79,7 +79,7 @@ static int add_cipher(net_cli *c, const char *name)
 {
 	const tls_suite *s = tls_suite_by_name(name);
 	if (!s)
-		return usage_error("unknown or unsupported cipher suite '%s'", name);
+		return app_usage_error("unknown or unsupported cipher suite '%s'", name);
 	if (c->n_suites < 16)
 		c->suites[c->n_suites++] = s->id;
 	return 0;
@@ -100,21 +100,24 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		case O_INSECURE: c->insecure = 1; break;
 		case O_SERVERNAME: c->servername = optarg; break;
 		case O_TIMEOUT:
-			if (parse_u64(optarg, &v) || v < 1 || v > 3600)
-				return usage_error("--timeout needs seconds from 1 to 3600, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 3600)
+				return app_usage_error("--timeout needs seconds from 1 to 3600, not '%s'",
+				                       optarg);
 			c->timeout = (int)v;
 			break;
 		case O_PLAIN: c->mode = OUT_PLAIN; break;
 		case O_JSON: c->mode = OUT_JSON; break;
 		case O_SEED:
-			if (parse_u64(optarg, &v))
-				return usage_error("--seed needs a non-negative number, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v))
+				return app_usage_error("--seed needs a non-negative number, not '%s'",
+				                       optarg);
 			c->seed = v;
 			c->has_seed = 1;
 			break;
 		case O_TIME:
 			if (tls_parse_iso8601(optarg, &c->now) || c->now <= 0)
-				return usage_error("--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
+				return app_usage_error(
+				    "--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
 			break;
 		case O_CERT: c->cert = optarg; break;
 		case O_KEY: c->key = optarg; break;
@@ -128,15 +131,15 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		case O_DATA_DIR: data_dir_set(optarg); break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); exit(0);
-		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
+		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
+		return app_usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
 				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
 	c->target = argv[optind];
-	c->mode = out_mode_resolve(c->mode);
+	c->mode = app_out_mode_resolve(c->mode);
 	return 0;
 }
 
@@ -237,10 +240,10 @@ int cmd_connect(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (split_target(c.target, host, sizeof host, port, sizeof port))
-		return usage_error("connect needs HOST:PORT, not '%s'", c.target);
+		return app_usage_error("connect needs HOST:PORT, not '%s'", c.target);
 	tls_creds p = {0};
 	if ((c.cert == NULL) != (c.key == NULL))
-		return usage_error("--cert and --key go together");
+		return app_usage_error("--cert and --key go together");
 	if (c.cert && (app_pki_add_chain(&p, c.cert, err, sizeof err) ||
 	               app_pki_load_key(&p, c.key, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
@@ -458,10 +461,10 @@ int cmd_serve(int argc, char **argv)
 	int rc = parse(argc, argv, &c, serve_help);
 	if (rc)
 		return rc;
-	if (parse_u64(c.target, &portnum) || portnum > 65535)
-		return usage_error("serve needs a port number, not '%s'", c.target);
+	if (app_parse_u64(c.target, &portnum) || portnum > 65535)
+		return app_usage_error("serve needs a port number, not '%s'", c.target);
 	if ((c.cert == NULL) != (c.key == NULL))
-		return usage_error("--cert and --key go together");
+		return app_usage_error("--cert and --key go together");
 	tls_creds p = {0};
 	char cert[1024], key[1024];
 	data_path(cert, sizeof cert, "assets/server.crt");

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int fill_channel_started(const observer *o)
+int replay_fill_channel_started(const observer *o)
 {
 	return o->finished_seen[0] && o->finished_seen[1];
 }
@@ -22,9 +22,9 @@ static void find_keys(replay_conn *c)
 	if (!k || o->have_master)
 		return;
 	const uint8_t *v;
-	if (o->have_cr && (v = keylog_master(k, o->cr)) != NULL)
+	if (o->have_cr && (v = replay_keylog_master(k, o->cr)) != NULL)
 		obs_set_master(o, v);
-	else if (o->have_epms && !o->have_pms && (v = keylog_rsa(k, o->epms_head)) != NULL)
+	else if (o->have_epms && !o->have_pms && (v = replay_keylog_rsa(k, o->epms_head)) != NULL)
 		obs_set_premaster(o, v, 48);
 }
 
@@ -79,10 +79,10 @@ static void snapshot(replay_conn *c, int step)
 	c->snap_step = step;
 }
 
-void fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
+void replay_fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 {
 	int step = 0;
-	if (w[0] == TLS_CT_ALERT && fill_channel_started(&c->obs))
+	if (w[0] == TLS_CT_ALERT && replay_fill_channel_started(&c->obs))
 		step = MODEL_LAST_STEP; /* an alert after both Finished closes the channel */
 	step = obs_record(&c->obs, dir, w, n, step);
 	if (step < 1)
@@ -102,13 +102,13 @@ static void missing_keys_note(replay_conn *c)
 	if (o->have_master || !o->have_sr || o->key_note[0])
 		return;
 	if (!opt->keys && !opt->rsa)
-		conn_note(c, "no keys given: the Finished messages and application data "
+		replay_conn_note(c, "no keys given: the Finished messages and application data "
 			     "stay encrypted (--keylog FILE, or --key FILE for RSA key exchange)");
 	else if (opt->keys && !opt->rsa)
-		conn_note(c, "the key log has no CLIENT_RANDOM line for this connection's "
+		replay_conn_note(c, "the key log has no CLIENT_RANDOM line for this connection's "
 			     "client random");
 	else if (o->suite && o->suite->kx != TLS_KX_RSA)
-		conn_note(c,
+		replay_conn_note(c,
 			  "the server key cannot open a %s key exchange: only RSA key exchange "
 			  "hides the premaster secret under the server key; a key log is needed",
 			  tls_suite_is_ecdhe(o->suite) ? "ECDHE" : "DHE");
@@ -122,19 +122,19 @@ static void summary(replay_conn *c)
 	i->suite_id = m->suite_id;
 	tls_fmt(i->suite, sizeof i->suite, "%s", m->suite[0] ? m->suite : "none");
 	i->keys = c->obs.have_master;
-	i->complete = fill_channel_started(&c->obs);
+	i->complete = replay_fill_channel_started(&c->obs);
 	if (c->obs.key_note[0] && c->obs.have_sr)
-		conn_note(c, "%s", c->obs.key_note);
+		replay_conn_note(c, "%s", c->obs.key_note);
 	missing_keys_note(c);
 }
 
-void fill_finish(replay_conn *c)
+void replay_fill_finish(replay_conn *c)
 {
 	model *m = c->m;
 	obs_secrets(&c->obs, m);
 	if (m->alert.present)
 		m->outcome = MODEL_ALERT;
-	else if (fill_channel_started(&c->obs))
+	else if (replay_fill_channel_started(&c->obs))
 		m->outcome = MODEL_ESTABLISHED;
 	else
 		m->outcome = MODEL_INCOMPLETE;

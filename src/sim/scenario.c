@@ -77,17 +77,17 @@ static const struct {
 	{"no-common-suite", "no-shared-cipher"},
 };
 
-size_t scenario_count(void)
+size_t sim_scenario_count(void)
 {
 	return N(scenarios);
 }
 
-const sim_scenario *scenario_at(size_t i)
+const sim_scenario *sim_scenario_at(size_t i)
 {
 	return i < N(scenarios) ? &scenarios[i] : NULL;
 }
 
-const sim_scenario *scenario_find(const char *name)
+const sim_scenario *sim_scenario_find(const char *name)
 {
 	if (!name)
 		return NULL;
@@ -102,7 +102,7 @@ const sim_scenario *scenario_find(const char *name)
 
 const sim_scenario *sim_scenario_lookup(const char *name, char *err, size_t errlen)
 {
-	const sim_scenario *sc = scenario_find(name ? name : SCENARIO_DEFAULT);
+	const sim_scenario *sc = sim_scenario_find(name ? name : SCENARIO_DEFAULT);
 	if (!sc)
 		snprintf(err, errlen, "unknown scenario '%s' (tlsstep scenarios lists them)", name);
 	return sc;

@@ -169,7 +169,7 @@ void sim_free(sim *s)
 	tls_rng_free(&s->rng[1]);
 	tls_session_wipe(&s->session);
 	tls_session_wipe(&s->cache);
-	pipe_free(&s->pipe);
+	sim_pipe_free(&s->pipe);
 	obs_free(&s->obs);
 	free(s);
 }
@@ -187,7 +187,7 @@ static void collect(sim *s)
 		const uint8_t *p;
 		while ((n = tls_conn_next_record(s->side[i])) > 0) {
 			tls_conn_output(s->side[i], &p);
-			pipe_push(&s->pipe, i, p, n);
+			sim_pipe_push(&s->pipe, i, p, n);
 			tls_conn_consume(s->side[i], n);
 		}
 		if (!s->obs.have_master && tls_conn_knowledge(s->side[i])->has_master)
@@ -208,7 +208,7 @@ static void tamper(sim *s, int step, uint8_t *rec, size_t n)
 static int deliver_one(sim *s, int dir, int step)
 {
 	uint8_t *rec;
-	size_t n = pipe_peek(&s->pipe, dir, &rec);
+	size_t n = sim_pipe_peek(&s->pipe, dir, &rec);
 	if (!n)
 		return 0;
 	int is_alert = rec[0] == TLS_CT_ALERT;
@@ -217,7 +217,7 @@ static int deliver_one(sim *s, int dir, int step)
 	tamper(s, step, rec, n);
 	obs_record(&s->obs, dir, rec, n, step);
 	tls_conn_recv(s->side[!dir], rec, n);
-	pipe_pop(&s->pipe, dir);
+	sim_pipe_pop(&s->pipe, dir);
 	collect(s);
 	return 1;
 }

@@ -108,8 +108,8 @@ static void test_all_scenarios(void **state)
 {
 	(void)state;
 	size_t loaded = 0;
-	for (size_t i = 0; i < scenario_count(); i++) {
-		const sim_scenario *sc = scenario_at(i);
+	for (size_t i = 0; i < sim_scenario_count(); i++) {
+		const sim_scenario *sc = sim_scenario_at(i);
 		model *m = calloc(1, sizeof *m);
 		assert_non_null(m);
 		assert_int_equal(run_scenario(sc->name, m), 0);
@@ -206,7 +206,7 @@ static void test_tampered_runs(void **state)
 		assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 		sim_run(s);
 		sim_free(s);
-		const sim_scenario *sc = scenario_find(runs[i].scenario);
+		const sim_scenario *sc = sim_scenario_find(runs[i].scenario);
 		assert_non_null(sc);
 		char buf[64];
 		const char *own = scenario_lesson(sc, buf, sizeof buf);

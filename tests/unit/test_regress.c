@@ -139,7 +139,7 @@ static int teardown(void **state)
 	(void)state;
 	tls_creds_free(&fuzz_server_pki);
 	tls_creds_free(&fuzz_client_pki);
-	keylog_free(&keys);
+	replay_keylog_free(&keys);
 	return 0;
 }
 

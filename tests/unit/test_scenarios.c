@@ -98,11 +98,11 @@ static void spans_cover(const model *m, const char *name)
 static void test_every_scenario(void **st)
 {
 	(void)st;
-	assert_int_equal(scenario_count(), N_EXPECTED); /* a new scenario needs a row here */
+	assert_int_equal(sim_scenario_count(), N_EXPECTED); /* a new scenario needs a row here */
 	for (size_t i = 0; i < N_EXPECTED; i++) {
 		const expect *e = &expected[i];
 		char h[65];
-		assert_non_null(scenario_find(e->name));
+		assert_non_null(sim_scenario_find(e->name));
 		model *m = run(e->name, 1);
 		model_wire_hash(m, h);
 		if (e->established) {
@@ -197,9 +197,9 @@ static void test_tampered_custom(void **st)
 static void test_old_names(void **st)
 {
 	(void)st;
-	assert_ptr_equal(scenario_find("wrong-name"), scenario_find("wrong-host"));
-	assert_ptr_equal(scenario_find("no-common-suite"), scenario_find("no-shared-cipher"));
-	assert_null(scenario_find("nonexistent"));
+	assert_ptr_equal(sim_scenario_find("wrong-name"), sim_scenario_find("wrong-host"));
+	assert_ptr_equal(sim_scenario_find("no-common-suite"), sim_scenario_find("no-shared-cipher"));
+	assert_null(sim_scenario_find("nonexistent"));
 }
 
 /* ---- the client engine against a crafted ServerKeyExchange ----------- */
