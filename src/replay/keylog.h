@@ -12,6 +12,8 @@
 #ifndef REPLAY_KEYLOG_H
 #define REPLAY_KEYLOG_H
 
+#include "tls/bytes.h" /* TLS_MUST_USE */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,7 +44,7 @@ int replay_keylog_line(keylog *k, const char *line, size_t len, size_t lineno);
 void replay_keylog_text(keylog *k, const char *text, size_t len);
 /* Reads a file line by line with a fixed buffer. 0, or -1 with err set
  * when the file cannot be opened or read. */
-int replay_keylog_load(keylog *k, const char *path, char *err, size_t errlen);
+TLS_MUST_USE int replay_keylog_load(keylog *k, const char *path, char *err, size_t errlen);
 /* Sorts for lookups; warns about a client random given two different
  * master secrets (the earliest line wins). Call after loading. */
 void replay_keylog_finish(keylog *k);

@@ -27,7 +27,7 @@ typedef struct {
 } replay_input;
 
 /* 0, or -1 with a one-line reason in err ("FILE: ..."). */
-int replay_input_open(replay_input *in, const char *path, char *err, size_t errlen);
+TLS_MUST_USE int replay_input_open(replay_input *in, const char *path, char *err, size_t errlen);
 /* 1 a packet, 0 end of file, -1 a damaged packet (err says which). */
 int replay_input_next(replay_input *in, const struct pcap_pkthdr **h, const uint8_t **data, char *err,
 	     size_t errlen);

@@ -21,6 +21,7 @@ struct sim {
 	tls_conn *side[2]; /* 0 client, 1 server */
 	int next;          /* next step to run */
 	int done;
+	int failed; /* out of memory moving a record: the run cannot go on */
 	size_t tamper_seen;
 	tls_session session, cache; /* resume: the client's saved session, the server's cache */
 };
@@ -187,7 +188,10 @@ static void collect(sim *s)
 		const uint8_t *p;
 		while ((n = tls_conn_next_record(s->side[i])) > 0) {
 			tls_conn_output(s->side[i], &p);
-			sim_pipe_push(&s->pipe, i, p, n);
+			if (sim_pipe_push(&s->pipe, i, p, n)) {
+				s->failed = s->done = 1;
+				return;
+			}
 			tls_conn_consume(s->side[i], n);
 		}
 		if (!s->obs.have_master && tls_conn_knowledge(s->side[i])->has_master)
@@ -288,6 +292,8 @@ int sim_step(sim *s)
 		while (deliver_one(s, PIPE_C2S, step) || deliver_one(s, PIPE_S2C, step))
 			;
 	finish_step(s, step);
+	if (s->failed)
+		return -1;
 	if (!s->done && step >= 6 && s->m->outcome != MODEL_ESTABLISHED) {
 		s->m->outcome = MODEL_INCOMPLETE;
 		s->done = 1;

@@ -46,7 +46,7 @@ void sim_scenario_configs(const sim_scenario *sc, const sim_creds *cr, tls_confi
 void sim_creds_free(sim_creds *cr);
 
 /* err gets one line naming the problem (no credentials, an unknown scenario). */
-int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen);
+TLS_MUST_USE int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen);
 /* Runs the next step. Returns its number, 0 when nothing is left, <0 on an
  * internal error. */
 int sim_step(sim *s);
