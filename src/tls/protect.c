@@ -521,3 +521,79 @@ int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8
 		p->seq++;
 	return rc;
 }
+
+/* ---- describing a record's layout, per mode ----------------------------- */
+
+/* Each returns 0 when the body fits its mode, -1 to leave it opaque. */
+static int describe_gcm(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	(void)sh;
+	if (body < GCM_EXPLICIT + 16)
+		return -1;
+	tls_spans_add(sp, "record.nonce_explicit", 5, GCM_EXPLICIT,
+		      "explicit nonce: 8 bytes sent with the record; with the 4-byte salt from the key "
+		      "block it forms the GCM nonce");
+	tls_spans_add(sp, "record.ciphertext", 5 + GCM_EXPLICIT, body - GCM_EXPLICIT - 16,
+		      "AES-GCM ciphertext: the encrypted message");
+	tls_spans_add(sp, "record.tag", 5 + body - 16, 16, "authentication tag: proves the record was not changed");
+	return 0;
+}
+
+static int describe_cbc10(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	size_t mac_len = sh->suite->mac_len;
+	size_t mac = sh->etm && body >= AES_BLOCK + mac_len ? mac_len : 0;
+	if (!body)
+		return -1;
+	tls_spans_add(sp, "record.ciphertext", 5, body - mac,
+		      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
+			    "the first record uses the key block's, each later one the last "
+			    "ciphertext block of the record before"
+			  : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
+			    "IV: the first record uses the key block's, each later one the "
+			    "last ciphertext block of the record before");
+	if (mac)
+		tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
+			      "HMAC over the header and ciphertext (encrypt-then-MAC, RFC "
+			      "7366): checked before anything is decrypted");
+	return 0;
+}
+
+static int describe_cbc_etm(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	size_t mac = sh->suite->mac_len;
+	if (body < 2 * AES_BLOCK + mac)
+		return -1;
+	tls_spans_add(sp, "record.iv", 5, AES_BLOCK,
+		      "explicit IV: 16 random bytes, so equal messages encrypt differently");
+	tls_spans_add(sp, "record.ciphertext", 5 + AES_BLOCK, body - AES_BLOCK - mac,
+		      "AES-CBC ciphertext of message + padding");
+	tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
+		      "HMAC over the header, IV and ciphertext (encrypt-then-MAC, RFC 7366): "
+		      "checked before anything is decrypted");
+	return 0;
+}
+
+static int describe_cbc(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	(void)sh;
+	if (body < 2 * AES_BLOCK)
+		return -1;
+	tls_spans_add(sp, "record.iv", 5, AES_BLOCK,
+		      "explicit IV: 16 random bytes, so equal messages encrypt differently");
+	tls_spans_add(sp, "record.ciphertext", 5 + AES_BLOCK, body - AES_BLOCK,
+		      "AES-CBC ciphertext of message + HMAC + padding");
+	return 0;
+}
+
+void tls_protect_describe(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	int (*describe)(const tls_protect_shape *, size_t, tls_spans *) = NULL;
+	const tls_suite *s = sh->suite;
+	if (s && s->bulk == TLS_BULK_AES_GCM)
+		describe = describe_gcm;
+	else if (s && s->bulk == TLS_BULK_AES_CBC)
+		describe = sh->tls10 ? describe_cbc10 : sh->etm ? describe_cbc_etm : describe_cbc;
+	if ((!describe || describe(sh, body, sp)) && body)
+		tls_spans_add(sp, "record.ciphertext", 5, body, "encrypted record body");
+}

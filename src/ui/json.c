@@ -279,6 +279,8 @@ static void side(jw *w, const model_side *s)
 	}
 	LIT(w, ",\"transcript_hash\":");
 	value(w, &s->transcript_hash);
+	if (s->inferred)
+		LIT(w, ",\"inferred\":true");
 	if (s->cert_note[0]) {
 		LIT(w, ",\"certificate_check\":");
 		str(w, s->cert_note);
@@ -423,6 +425,10 @@ static void secrets(jw *w, const model *m)
 		else
 			value(w, &m->secrets[i]);
 	}
+	LIT(w, ",\"client_finished_hash\":");
+	value(w, &m->finished_hash[0]);
+	LIT(w, ",\"server_finished_hash\":");
+	value(w, &m->finished_hash[1]);
 	LIT(w, ",\"session_hash\":");
 	value(w, &m->session_hash);
 	LIT(w, ",\"key_block\":");
