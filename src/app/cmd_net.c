@@ -87,7 +87,7 @@ static int add_cipher(net_cli *c, const char *name)
 {
 	const tls_suite *s = tls_suite_by_name(name);
 	if (!s)
-		return usage_error("unknown or unsupported cipher suite '%s'", name);
+		return app_usage_error("unknown or unsupported cipher suite '%s'", name);
 	if (c->n_suites < 16)
 		c->suites[c->n_suites++] = s->id;
 	return 0;
@@ -108,21 +108,24 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		case O_INSECURE: c->insecure = 1; break;
 		case O_SERVERNAME: c->servername = optarg; break;
 		case O_TIMEOUT:
-			if (parse_u64(optarg, &v) || v < 1 || v > 3600)
-				return usage_error("--timeout needs seconds from 1 to 3600, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 3600)
+				return app_usage_error("--timeout needs seconds from 1 to 3600, not '%s'",
+				                       optarg);
 			c->timeout = (int)v;
 			break;
 		case O_PLAIN: c->mode = OUT_PLAIN; break;
 		case O_JSON: c->mode = OUT_JSON; break;
 		case O_SEED:
-			if (parse_u64(optarg, &v))
-				return usage_error("--seed needs a non-negative number, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v))
+				return app_usage_error("--seed needs a non-negative number, not '%s'",
+				                       optarg);
 			c->seed = v;
 			c->has_seed = 1;
 			break;
 		case O_TIME:
 			if (tls_parse_iso8601(optarg, &c->now) || c->now <= 0)
-				return usage_error("--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
+				return app_usage_error(
+				    "--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
 			break;
 		case O_CERT: c->cert = optarg; break;
 		case O_KEY: c->key = optarg; break;
@@ -133,23 +136,23 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 			break;
 		case O_KEEP: c->keep = 1; break;
 		case O_MAX_CONNS:
-			if (parse_u64(optarg, &v) || v < 1 || v > 65536)
-				return usage_error("--max-conns needs a number from 1 to 65536, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 65536)
+				return app_usage_error("--max-conns needs a number from 1 to 65536, not '%s'", optarg);
 			c->max_conns = (size_t)v;
 			break;
 		case O_BIND: c->bind = optarg; break;
 		case O_DATA_DIR: data_dir_set(optarg); break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); exit(0);
-		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
+		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
+		return app_usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
 				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
 	c->target = argv[optind];
-	c->mode = out_mode_resolve(c->mode);
+	c->mode = app_out_mode_resolve(c->mode);
 	return 0;
 }
 
@@ -270,7 +273,7 @@ static int seed_policy(const net_cli *c, const char *host)
 	if (!c->has_seed)
 		return 0;
 	if (!is_loopback(host))
-		return usage_error("--seed makes every random byte (and so the session keys) predictable: "
+		return app_usage_error("--seed makes every random byte (and so the session keys) predictable: "
 				   "refused for %s, which is not a loopback address",
 				   host);
 	fprintf(stderr, "tlsstep: warning: --seed makes every random byte predictable; fine on "
@@ -286,15 +289,16 @@ int cmd_connect(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (split_target(c.target, host, sizeof host, port, sizeof port))
-		return usage_error("connect needs HOST:PORT, not '%s'", c.target);
+		return app_usage_error("connect needs HOST:PORT, not '%s'", c.target);
 	if ((rc = seed_policy(&c, host)))
 		return rc;
-	pki p = {0};
+	tls_creds p = {0};
 	if ((c.cert == NULL) != (c.key == NULL))
-		return usage_error("--cert and --key go together");
-	if (c.cert && (pki_add_chain(&p, c.cert, err, sizeof err) || pki_load_key(&p, c.key, err, sizeof err))) {
+		return app_usage_error("--cert and --key go together");
+	if (c.cert && (app_pki_add_chain(&p, c.cert, err, sizeof err) ||
+	               app_pki_load_key(&p, c.key, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	if (!c.insecure) {
@@ -304,7 +308,7 @@ int cmd_connect(int argc, char **argv)
 					"give --ca FILE or --insecure\n");
 			return 1;
 		}
-		if (pki_load_anchors(&p, ca, err, sizeof err)) {
+		if (app_pki_load_anchors(&p, ca, err, sizeof err)) {
 			fprintf(stderr, "tlsstep: %s\n", err);
 			return 1;
 		}
@@ -312,7 +316,7 @@ int cmd_connect(int argc, char **argv)
 	tls_rng rng;
 	if (make_rng(&rng, &c, "client")) {
 		fprintf(stderr, "tlsstep: cannot seed the random generator\n");
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	uint8_t ip[16];
@@ -360,7 +364,7 @@ int cmd_connect(int argc, char **argv)
 	}
 	model_free(&m);
 	tls_rng_free(&rng);
-	pki_free(&p);
+	tls_creds_free(&p);
 	return rc;
 }
 
@@ -371,7 +375,7 @@ int cmd_connect(int argc, char **argv)
 /* What every connection of one serve shares, and what it adds up. */
 typedef struct {
 	const net_cli *c;
-	const pki *p;
+	const tls_creds *p;
 	tls_session cache; /* the last full handshake can be resumed */
 	net_server *srv;
 	int bound;
@@ -602,7 +606,7 @@ static int serve_once(serve_ctx *sc)
 	return sc->last_rc;
 }
 
-static int serve_loop(int lfd, const net_cli *c, const pki *p, int bound)
+static int serve_loop(int lfd, const net_cli *c, const tls_creds *p, int bound)
 {
 	serve_ctx sc = {.c = c, .p = p, .bound = bound};
 	net_serve_cfg cfg = {
@@ -659,24 +663,24 @@ int cmd_serve(int argc, char **argv)
 	int rc = parse(argc, argv, &c, serve_help);
 	if (rc)
 		return rc;
-	if (parse_u64(c.target, &portnum) || portnum > 65535)
-		return usage_error("serve needs a port number, not '%s'", c.target);
+	if (app_parse_u64(c.target, &portnum) || portnum > 65535)
+		return app_usage_error("serve needs a port number, not '%s'", c.target);
 	if ((c.cert == NULL) != (c.key == NULL))
-		return usage_error("--cert and --key go together");
-	pki p = {0};
+		return app_usage_error("--cert and --key go together");
+	tls_creds p = {0};
 	char cert[1024], key[1024];
 	data_path(cert, sizeof cert, "assets/server.crt");
 	data_path(key, sizeof key, "assets/server.key");
-	if (pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
-	    pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
-	    (c.client_ca && pki_load_anchors(&p, c.client_ca, err, sizeof err))) {
+	if (app_pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
+	    app_pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
+	    (c.client_ca && app_pki_load_anchors(&p, c.client_ca, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	(void)path;
 	if ((rc = seed_policy(&c, c.bind))) {
-		pki_free(&p);
+		tls_creds_free(&p);
 		return rc;
 	}
 	if (!c.key && !is_loopback(c.bind))
@@ -686,7 +690,7 @@ int cmd_serve(int argc, char **argv)
 	int lfd = net_listen(c.bind, c.target, &bound, err, sizeof err);
 	if (lfd < 0) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	raise_fd_limit(c.max_conns ? c.max_conns : NET_SERVE_MAX_CONNS);
@@ -694,6 +698,6 @@ int cmd_serve(int argc, char **argv)
 	fflush(stderr);
 	rc = serve_loop(lfd, &c, &p, bound);
 	close(lfd);
-	pki_free(&p);
+	tls_creds_free(&p);
 	return rc;
 }

@@ -149,7 +149,10 @@ static int read_some(pump *p, int timeout_s, char *err, size_t errlen)
 								     : "");
 		return -1;
 	}
-	pump_feed(p, buf, (size_t)r);
+	if (pump_feed(p, buf, (size_t)r)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

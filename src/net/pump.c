@@ -58,9 +58,10 @@ int pump_take(pump *p, tls_buf *out)
 	return 0;
 }
 
-void pump_feed(pump *p, const uint8_t *buf, size_t len)
+int pump_feed(pump *p, const uint8_t *buf, size_t len)
 {
-	tls_buf_put(&p->in, buf, len);
+	if (tls_buf_put(&p->in, buf, len))
+		return -1;
 	while (p->in.len >= 5) {
 		size_t n = 5 + (size_t)((p->in.p[3] << 8) | p->in.p[4]);
 		/* A header the engine will refuse anyway (unknown type, not TLS,
@@ -71,7 +72,7 @@ void pump_feed(pump *p, const uint8_t *buf, size_t len)
 		if (bad_header || n > p->in.len) {
 			if (bad_header) /* let the engine name the problem */
 				tls_conn_recv(p->c, p->in.p, p->in.len), tls_buf_clear(&p->in);
-			return;
+			return 0;
 		}
 		int alert = p->in.p[0] == TLS_CT_ALERT;
 		int step = obs_record(p->obs, !p->is_server, p->in.p, n, alert ? alert_step(p) : 0);
@@ -80,8 +81,9 @@ void pump_feed(pump *p, const uint8_t *buf, size_t len)
 		if (step > 0)
 			snapshot(p, step);
 		if (tls_conn_status(p->c) == TLS_FAILED)
-			return;
+			return 0;
 	}
+	return 0;
 }
 
 void pump_http_answer(pump *p, const uint8_t *req, size_t n)

@@ -27,7 +27,8 @@ void pump_free(pump *p);
 /* Moves every record the engine has for the peer to out, filing each. */
 int pump_take(pump *p, tls_buf *out);
 /* Bytes received from the peer: every whole record goes to the engine. */
-void pump_feed(pump *p, const uint8_t *in, size_t n);
+/* -1 when out of memory. */
+TLS_MUST_USE int pump_feed(pump *p, const uint8_t *in, size_t n);
 /* serve: a GET gets a page about the handshake; anything else is echoed. */
 void pump_http_answer(pump *p, const uint8_t *req, size_t n);
 /* Writes the model's outcome once the connection is over; handshake_ok is

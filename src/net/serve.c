@@ -275,8 +275,10 @@ static int read_in(net_server *s, conn *k)
 		 * close_notify); a failed engine takes nothing more. */
 		if (!k->c && start(s, k))
 			return 1;
-		if (tls_conn_status(k->c) != TLS_FAILED)
-			pump_feed(&k->e->p, buf, (size_t)r);
+		if (tls_conn_status(k->c) != TLS_FAILED && pump_feed(&k->e->p, buf, (size_t)r)) {
+			snprintf(k->err, sizeof k->err, "out of memory");
+			return 1;
+		}
 		if ((size_t)r < sizeof buf)
 			return 0;
 	}

@@ -95,13 +95,12 @@ size_t tls_conn_next_record(tls_conn *c)
 
 /* ---- sending -------------------------------------------------------- */
 
-int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
+int tls_send_record(tls_conn *c, enum tls_content_type type, const uint8_t *p, size_t n)
 {
-	size_t at;
 	int rc;
-	tls_buf_u8(&c->out, type);
-	tls_buf_u16(&c->out, c->rec_version);
-	at = tls_buf_len_begin(&c->out, 2);
+	if (tls_buf_u8(&c->out, type) || tls_buf_u16(&c->out, c->rec_version))
+		return TLS_ERR_INTERNAL;
+	size_t at = tls_buf_len_begin(&c->out, 2);
 	if (c->wr_on)
 		TLS_TIMED(c, TLS_PH_RECORD, rc = tls_protect_seal(&c->wr, c->cfg.rng, type, c->rec_version, p, n, &c->out));
 	else
@@ -111,7 +110,7 @@ int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
 	return tls_buf_len_end(&c->out, at, 2);
 }
 
-int tls_send_hs(tls_conn *c, uint8_t type, const tls_buf *body)
+int tls_send_hs(tls_conn *c, enum tls_hs_type type, const tls_buf *body)
 {
 	tls_buf msg = {0};
 	int rc = tls_hs_wrap(&msg, type, body->p, body->len);
@@ -336,7 +335,8 @@ static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 			return 0; /* the rest comes in later records */
 		/* Copy out: a handler may send, and the buffer must stay put. */
 		tls_buf msg = {0};
-		tls_buf_put(&msg, h, 4 + len);
+		if (tls_buf_put(&msg, h, 4 + len))
+			return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
 		tls_buf_consume(&c->hs_in, 4 + len);
 		int rc = c->cfg.is_server ? tls_server_handle(c, msg.p[0], msg.p, msg.len)
 					  : tls_client_handle(c, msg.p[0], msg.p, msg.len);
@@ -443,8 +443,8 @@ static int one_record(tls_conn *c)
 			tls_buf_free(&plain);
 			return tls_fail(c, rc, "a protected record failed its integrity check");
 		}
-	} else {
-		tls_buf_put(&plain, h + 5, len);
+	} else if (tls_buf_put(&plain, h + 5, len)) {
+		return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
 	}
 	tls_buf_consume(&c->in, 5 + len);
 	rc = handle_record(c, type, plain.p, plain.len);

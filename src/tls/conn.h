@@ -119,7 +119,7 @@ typedef struct {
 
 typedef struct tls_conn tls_conn;
 
-int tls_conn_new(tls_conn **out, const tls_config *cfg);
+TLS_MUST_USE int tls_conn_new(tls_conn **out, const tls_config *cfg);
 void tls_conn_free(tls_conn *c); /* zeroes every secret */
 /* Client: queues the ClientHello. Server: nothing to do. */
 int tls_conn_start(tls_conn *c);

@@ -32,15 +32,6 @@ static const tls_suite *choose_suite(const tls_conn *c, const tls_client_hello *
 	return NULL;
 }
 
-static void read_u16_list(const tls_ext *e, uint16_t *out, size_t *n, size_t cap)
-{
-	*n = 0;
-	if (e->len < 2)
-		return;
-	for (size_t i = 2; i + 1 < e->len && *n < cap; i += 2)
-		out[(*n)++] = (uint16_t)(e->data[i] << 8 | e->data[i + 1]);
-}
-
 /* What the client said about curves and point formats (RFC 8422 5.1). */
 static void read_ec_extensions(tls_conn *c, const tls_client_hello *ch)
 {
@@ -48,7 +39,8 @@ static void read_ec_extensions(tls_conn *c, const tls_client_hello *ch)
 	const tls_ext *f = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_EC_POINT_FORMATS);
 	if (g) {
 		c->peer_sent_groups = 1;
-		read_u16_list(g, c->peer_groups, &c->n_peer_groups, 32);
+		memcpy(c->peer_groups, ch->groups, ch->n_groups * sizeof ch->groups[0]);
+		c->n_peer_groups = ch->n_groups;
 	}
 	if (f) {
 		c->peer_sent_point_formats = 1;
@@ -277,7 +269,7 @@ static const tls_hs_row server_rows[] = {
 	{ST_WAIT_FINISHED, TLS_HS_FINISHED, on_finished},
 };
 
-int tls_server_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n)
+int tls_server_handle(tls_conn *c, enum tls_hs_type type, const uint8_t *msg, size_t n)
 {
 	tls_hs_handler on = tls_hs_lookup(server_rows, sizeof server_rows / sizeof server_rows[0], c->st, type);
 	if (on)

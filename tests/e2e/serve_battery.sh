@@ -1,5 +1,5 @@
 #!/bin/bash
-# Conformance battery for `tlsstep serve` (issue 11): tlsbattery.py sends
+# Conformance battery for `tlsstep serve`: tlsbattery.py sends
 # several hundred malformed client flights, each with the outcome RFC 5246
 # prescribes, to one `serve --keep-serving`, and checks after each one that
 # serve finished the connection and still serves. Ends with one good

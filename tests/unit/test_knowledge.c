@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "scenario_creds.h"
+
 #include "app/files.h"
 #include "model/knowledge.h"
 #include "sim/sim.h"
@@ -28,6 +30,7 @@ static model *start(const char *scenario, sim **s)
 	model *m = calloc(1, sizeof *m);
 	char err[256];
 	assert_non_null(m);
+	o.creds = scenario_creds(o.scenario);
 	assert_int_equal(sim_new(s, &o, m, err, sizeof err), 0);
 	return m;
 }
