@@ -1,5 +1,6 @@
 /* tlsstep connect / serve: the engine against a real peer over TCP. */
 #include "app/cli.h"
+#include "app/record.h"
 #include "app/files.h"
 #include "app/pki.h"
 #include "net/choices.h"
@@ -155,6 +156,8 @@ static void show(const model *m, enum out_mode mode)
 	if (mode == OUT_TUI) {
 		tui_options t = {0};
 		t.view = m;
+		t.save = record_save_view;
+		t.save_ctx = "tlsstep-connect";
 		tui_run(&t);
 		return;
 	}
@@ -439,7 +442,11 @@ static int serve_browse(int lfd, const net_cli *c, const pki *p, int port, tls_s
 		if (pick < 0)
 			break;
 		tui_options t = {0};
+		char base[64];
+		snprintf(base, sizeof base, "tlsstep-serve-%zu", (size_t)pick + 1);
 		t.view = s.m[pick];
+		t.save = record_save_view;
+		t.save_ctx = base;
 		tui_run(&t);
 	}
 	for (size_t i = 0; i < s.count; i++) {

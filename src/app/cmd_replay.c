@@ -2,6 +2,7 @@
  * simulation. Connections are printed as the replay hands them over (the
  * file is read once; see replay/replay.h). */
 #include "app/cli.h"
+#include "app/record.h"
 #include "app/files.h"
 #include "replay/pcapin.h"
 #include "replay/replay.h"
@@ -140,7 +141,11 @@ static void emit_tui(replay_cli *c, const replay_conn_info *i, model *m)
 		return;
 	}
 	tui_options t = {0};
+	char base[300];
+	record_base_for(c->file, i->number, base, sizeof base);
 	t.view = m;
+	t.save = record_save_view;
+	t.save_ctx = base;
 	tui_run(&t);
 }
 

@@ -1,0 +1,64 @@
+/* A scenario lesson told step by step. Its text before the first marker is
+ * the scenario's introduction (step 0); a line `<!-- step N -->` starts
+ * the part for step N. Each part is filled at its own step, like the step
+ * lessons, so it can only use what is known by then.
+ *
+ * Conditional blocks may span parts ({{if alert}} in the introduction,
+ * {{end}} three parts later): the lines that open, turn or close a block
+ * are kept in every part, so each part is a whole template on its own. */
+#include "ui/lesson.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* -1: not a marker; else the step it names. */
+static int marker(const char *line, size_t n)
+{
+	static const char pre[] = "<!-- step ";
+	size_t k = sizeof pre - 1;
+	if (n < k + 4 || strncmp(line, pre, k))
+		return -1;
+	int step = 0, digits = 0;
+	while (k < n && line[k] >= '0' && line[k] <= '9' && digits < 2) {
+		step = step * 10 + (line[k++] - '0');
+		digits++;
+	}
+	if (!digits || n - k != 4 || strncmp(line + k, " -->", 4))
+		return -1;
+	return step <= MODEL_LAST_STEP ? step : -1;
+}
+
+/* A line holding only {{if ...}}, {{else}} or {{end}}. */
+static int block_line(const char *line, size_t n)
+{
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\r'))
+		n--;
+	if (n < 7 || strncmp(line, "{{", 2) || strncmp(line + n - 2, "}}", 2) || memchr(line + 2, '}', n - 4))
+		return 0;
+	return !strncmp(line, "{{if ", 5) || (n == 8 && !strncmp(line, "{{else}}", 8)) ||
+	       (n == 7 && !strncmp(line, "{{end}}", 7));
+}
+
+int lesson_scenario_part(const model *m, int step, const char *text, tls_buf *out, char *err, size_t errlen)
+{
+	tls_buf part = {0};
+	int cur = 0, any = 0, r = 0;
+	for (const char *p = text; *p && !r;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		int mk = marker(p, n);
+		if (mk >= 0)
+			cur = mk;
+		else if (cur == step || block_line(p, n)) {
+			any |= cur == step && n > 0;
+			r = tls_buf_put(&part, (const uint8_t *)p, n) || tls_buf_u8(&part, '\n');
+		}
+		p += n + (e != NULL);
+	}
+	if (!r && any)
+		r = tls_buf_u8(&part, 0) ? -1 : lesson_fill(m, step, (const char *)part.p, out, err, errlen);
+	else if (!r)
+		r = tls_buf_u8(out, 0) ? -1 : 0;
+	tls_buf_free(&part);
+	return r;
+}
