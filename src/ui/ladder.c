@@ -30,8 +30,10 @@ static void dashes(char *out, size_t n, int k, char c)
 static void arrow(char *out, size_t n, const char *lead, const char *label, int to_server, int enc, int span,
                   int ascii)
 {
-	char near[8], far[400];
+	char near[8], far[400], cut[128];
 	char c = enc ? '=' : '-';
+	snprintf(cut, sizeof cut, "%.*s", span - 6 > 1 ? span - 6 : 1, label); /* a narrow pane cuts the name */
+	label = cut;
 	int d = span - (int)strlen(label) - 5;
 	dashes(near, sizeof near, 2, c);
 	dashes(far, sizeof far, d < 1 ? 1 : d, c);
@@ -46,8 +48,8 @@ int layout_ladder(const model *m, int cur, int width, int ascii, lt_lines *out, 
 	char line[512], lead[16], label[128];
 	int span = width - 8;
 	memset(out, 0, sizeof *out);
-	if (span < 30)
-		span = 30;
+	if (span < 16)
+		span = 16;
 	if (span > 70)
 		span = 70;
 	snprintf(line, sizeof line, "step  client%*sserver", span - 10, "");

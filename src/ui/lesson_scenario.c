@@ -57,8 +57,10 @@ int lesson_scenario_part(const model *m, int step, const char *text, tls_buf *ou
 	}
 	if (!r && any)
 		r = tls_buf_u8(&part, 0) ? -1 : lesson_fill(m, step, (const char *)part.p, out, err, errlen);
-	else if (!r)
+	else if (!r) {
+		out->len = 0; /* nothing for this step: an empty text */
 		r = tls_buf_u8(out, 0) ? -1 : 0;
+	}
 	tls_buf_free(&part);
 	return r;
 }

@@ -246,7 +246,7 @@ void text_ladder(FILE *f, const model *m)
 {
 	lt_lines l;
 	int ls[256];
-	layout_ladder(m, -1, 76, 1, &l, ls, 256);
+	layout_ladder(m, -1, 72, 1, &l, ls, 256);
 	fputc('\n', f);
 	for (int i = 0; i < l.n; i++)
 		fprintf(f, "%s\n", l.v[i]);

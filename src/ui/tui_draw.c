@@ -322,7 +322,10 @@ static void draw_status(tui *t)
 	if (t->opt.autoplay > 0)
 		snprintf(ap, sizeof ap, "  autoplay %gs%s", t->opt.autoplay,
 		         t->autoplay_on ? "" : " (paused)");
-	snprintf(buf, sizeof buf, " %s%s | %s", left, ap, t->status[0] ? t->status : keys);
+	if (t->status[0]) /* a message first, so a narrow screen does not cut it */
+		snprintf(buf, sizeof buf, " %s | %s%s", t->status, left, ap);
+	else
+		snprintf(buf, sizeof buf, " %s%s | %s", left, ap, keys);
 	int a = tui_attr(t, C_TITLE, A_REVERSE);
 	tui_fill(t, r->y, 0, r->w, a);
 	tui_put(t, r->y, 0, r->w, buf, a);

@@ -44,10 +44,54 @@ static void cell(tui *t, int y, int x, int w, const char *s, int attr)
 
 /* ---- who knows what ---- */
 
+/* Under 60 columns two hex columns would show a few bytes each: each row
+ * gets the label on one line and the values, full width, under it. */
+static int know_narrow(const tui *t) { return t->scr.pane[P_KNOW].w < 60; }
+
+static int know_row_lines(const lt_know *r)
+{
+	return !strcmp(r->client, r->server) ? 2 : 3;
+}
+
 static int know_lines(tui *t)
 {
 	lt_know rows[MS_COUNT + 4];
-	return layout_knowledge(t->vm, t->step, rows, MS_COUNT + 4) + 2;
+	int n = layout_knowledge(t->vm, t->step, rows, MS_COUNT + 4), k = 0;
+	if (!know_narrow(t))
+		return n + 2;
+	for (int i = 0; i < n; i++)
+		k += know_row_lines(&rows[i]);
+	return k + 1;
+}
+
+static void draw_know_narrow(tui *t, const lt_know *rows, int n, int y)
+{
+	const lt_rect *r = &t->scr.pane[P_KNOW];
+	lt_lines l = {0};
+	int kind[(MS_COUNT + 4) * 3], k = 0;
+	for (int i = 0; i < n; i++) {
+		int same = !strcmp(rows[i].client, rows[i].server);
+		lt_lines_add(&l, "%s%s", rows[i].label, same ? " (both sides)" : "");
+		kind[k++] = 0;
+		if (same) {
+			lt_lines_add(&l, "  %s", rows[i].client);
+			kind[k++] = 3;
+			continue;
+		}
+		lt_lines_add(&l, "  C %s", rows[i].client);
+		kind[k++] = 1;
+		lt_lines_add(&l, "  S %s", rows[i].server);
+		kind[k++] = 2;
+	}
+	int top = clamp_scroll(t, P_KNOW, l.n + (y - r->y - 1)), i;
+	for (i = top; i < l.n && y < r->y + r->h; i++, y++) {
+		int nv = strstr(l.v[i], "not yet") != NULL;
+		int a = kind[i] == 0 ? (int)A_BOLD : nv ? (int)A_DIM : kind[i] == 1 ? tui_attr(t, C_CLIENT, 0)
+					 : kind[i] == 2 ? tui_attr(t, C_SERVER, 0) : tui_attr(t, C_CODE, 0);
+		cell(t, y, r->x, r->w, l.v[i], a);
+	}
+	tui_more_mark(t, P_KNOW, l.n - i);
+	lt_lines_free(&l);
 }
 
 static void draw_know(tui *t)
@@ -68,6 +112,10 @@ static void draw_know(tui *t)
 	lt_lines_free(&al);
 	if (y >= r->y + r->h)
 		return;
+	if (know_narrow(t)) {
+		draw_know_narrow(t, rows, n, y);
+		return;
+	}
 	tui_put(t, y, r->x, lw, "", A_UNDERLINE);
 	tui_put(t, y, r->x + lw + 1, vw, "client", tui_attr(t, C_CLIENT, A_BOLD | A_UNDERLINE));
 	tui_put(t, y++, r->x + lw + 2 + vw, vw, "server", tui_attr(t, C_SERVER, A_BOLD | A_UNDERLINE));
@@ -136,7 +184,7 @@ static void draw_ladder(tui *t)
 	int n = layout_ladder(t->vm, t->step, t->scr.pane[P_LADDER].w - 1, t->ascii, &l, ls, LADDER_MAX);
 	for (int i = n; i < LADDER_MAX; i++)
 		ls[i] = -1;
-	tui_pane_title(t, P_LADDER, "Ladder: every message so far (= encrypted)  L: back to the lesson");
+	tui_pane_title(t, P_LADDER, "Ladder (= encrypted; L: lesson)");
 	draw_lines(t, P_LADDER, &l, ls);
 	lt_lines_free(&l);
 }
