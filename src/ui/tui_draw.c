@@ -246,7 +246,8 @@ void tui_draw_dump(tui *t)
 	tui_more_mark(t, P_DUMP, lines - t->dump_top - h);
 }
 
-/* What the sender wrote and what arrived, for a field the attacker changed. */
+/* What the sender wrote and what arrived, for a field the attacker
+ * changed, each with its name when the field has one. */
 static int sent_received(const tui *t, const lt_row *s, char *out, size_t n)
 {
 	int rec;
@@ -256,15 +257,22 @@ static int sent_received(const tui *t, const lt_row *s, char *out, size_t n)
 	const uint8_t *p;
 	size_t len;
 	layout_row_buffer(t->vm, t->step, s, &p, &len);
-	char a[40] = "", b[40] = "";
+	if (s->off + s->len > len)
+		return 0;
+	uint8_t sent[16];
+	char a[40] = "", b[40] = "", na[130] = "", nb[130] = "";
 	tui_tampered(t, &rec, &off);
-	for (size_t i = 0; i < s->len && s->off + i < len; i++) {
-		uint8_t got = p[s->off + i];
-		snprintf(a + 2 * i, sizeof a - 2 * i, "%02x",
-		         s->off + i == off ? got ^ t->opt.sim.tamper_xor : got);
-		snprintf(b + 2 * i, sizeof b - 2 * i, "%02x", got);
+	memcpy(sent, p + s->off, s->len);
+	sent[off - s->off] ^= t->opt.sim.tamper_xor;
+	for (size_t i = 0; i < s->len; i++) {
+		snprintf(a + 2 * i, sizeof a - 2 * i, "%02x", sent[i]);
+		snprintf(b + 2 * i, sizeof b - 2 * i, "%02x", p[s->off + i]);
 	}
-	snprintf(out, n, "  !! changed on the wire: the sender wrote %s, the receiver got %s", a, b);
+	if (s->span && layout_field_name(s->span, sent, s->len, na + 1, sizeof na - 1))
+		na[0] = ' ';
+	if (s->span && layout_field_name(s->span, p + s->off, s->len, nb + 1, sizeof nb - 1))
+		nb[0] = ' ';
+	snprintf(out, n, "  !! changed on the wire: the sender wrote %s%s, the receiver got %s%s", a, na, b, nb);
 	return 1;
 }
 
