@@ -8,6 +8,7 @@
 #include "replay/replay.h"
 #include "tls/pem.h"
 #include "ui/picker.h"
+#include "ui/layout.h"
 #include "ui/tui.h"
 #include "ui/views.h"
 
@@ -76,13 +77,13 @@ static int parse(int argc, char **argv, replay_cli *c)
 	return 0;
 }
 
-static void print_list(const replay_conn_info *i)
+static void print_list(const replay_conn_info *i, const model *m)
 {
 	char ends[140];
 	snprintf(ends, sizeof ends, "%s -> %s", i->client, i->server);
-	printf("%3d  %-47s  %-7s  %s (0x%04X)  keys: %s  %s\n", i->number, ends,
+	printf("%3d  %-47s  %-7s  %s (0x%04X)  keys: %s  %s%s\n", i->number, ends,
 	       i->version ? replay_version_name(i->version) : "-", i->suite, i->suite_id,
-	       i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete");
+	       i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete", layout_resumed(m) ? "  resumed" : "");
 }
 
 static void print_plain(const replay_conn_info *i, const model *m)
@@ -135,9 +136,10 @@ static void emit_tui(replay_cli *c, const replay_conn_info *i, model *m)
 		if (!v)
 			return;
 		c->rows = v;
-		snprintf(c->rows[c->n_rows++], sizeof c->rows[0], "%3d  %s -> %s  %s  %s  keys: %s  %s", i->number,
+		snprintf(c->rows[c->n_rows++], sizeof c->rows[0], "%3d  %s -> %s  %s  %s  keys: %s  %s%s", i->number,
 			 i->client, i->server, i->version ? replay_version_name(i->version) : "-", i->suite,
-			 i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete");
+			 i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete",
+			 layout_resumed(m) ? "  resumed" : "");
 		return;
 	}
 	tui_options t = {0};
@@ -171,7 +173,7 @@ static void emit(void *ctx, const replay_conn_info *i, model *m)
 	if (c->mode == OUT_TUI)
 		emit_tui(c, i, m);
 	else if (c->list)
-		print_list(i);
+		print_list(i, m);
 	else if (c->mode == OUT_JSON)
 		print_json(i, m);
 	else

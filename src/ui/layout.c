@@ -68,15 +68,36 @@ static int step_alert(const model *m, int step)
 	return m->alert.present && m->alert.step == step;
 }
 
+/* The session_id of a hello, read from its bytes (type, length, version,
+ * random, then the id with its length byte at offset 38), so it works on
+ * brief models without field spans too; NULL when there is none. */
+static const uint8_t *hello_session(const model *m, int step, const char *name, size_t *n)
+{
+	const model_msg *g = model_find_msg(m, step, name, step == 2);
+	*n = 0;
+	if (!g || !g->bytes.p || g->bytes.len < 39)
+		return NULL;
+	size_t k = g->bytes.p[38];
+	if (k > 32 || g->bytes.len < 39 + k)
+		return NULL;
+	*n = k;
+	return g->bytes.p + 39;
+}
+
+/* Resumed: the server took up the session ID the client offered (RFC 5246
+ * 7.4.1.3), whoever made the model (simulation, replay, live). */
+int layout_resumed(const model *m)
+{
+	size_t cn, sn;
+	const uint8_t *c = hello_session(m, 1, "ClientHello", &cn);
+	const uint8_t *s = hello_session(m, 2, "ServerHello", &sn);
+	return c && s && cn && cn == sn && !memcmp(c, s, cn);
+}
+
 int layout_step_skipped(const model *m, int step)
 {
 	const model_step *st = &m->steps[step];
-	return step >= 1 && step <= 6 && st->reached && !st->n_rec && !strncmp(st->note, "skipped", 7);
-}
-
-int layout_resumed(const model *m)
-{
-	return layout_step_skipped(m, 3);
+	return (step == 3 || step == 4) && st->reached && !st->n_rec && layout_resumed(m);
 }
 
 static const char *mark_of(const model *m, int step, int level)

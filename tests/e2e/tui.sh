@@ -150,6 +150,17 @@ keys / s u i t e s Enter Escape j j
 expect "tampered: sent vs received" "the sender wrote c02f TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, the receiver got c0af"
 keys q
 
+# A resumed handshake is marked: the skipped steps, the status line, the
+# connection list of a replay.
+start 120 40 -- --scenario resume
+expect "resume: the status says resumed" "(resumed)"
+expect "resume: the timeline marks the skipped steps" "3 C←S skipped"
+keys 3
+expect "resume: step 3 says why it is empty" "skipped: the session was resumed"
+keys q
+"$BIN" --scenario resume --plain --record "$TMP/rs.pcap" --keylog "$TMP/rs.keys" >/dev/null
+check "resume: replay --list says resumed" bash -c "'$BIN' replay '$TMP/rs.pcap' --keylog '$TMP/rs.keys' --list | grep -q 'complete  resumed\$'"
+
 # w at step 1 writes the whole handshake, named after scenario and seed,
 # and tshark decrypts all of it.
 mkdir -p "$TMP/w" && cd "$TMP/w" || exit 1
