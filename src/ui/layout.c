@@ -220,17 +220,21 @@ static void value_preview(const uint8_t *p, size_t len, char *out, size_t n);
 
 /* " 009c TLS_RSA_WITH_AES_128_GCM_SHA256": the value, then its name when
  * the engine has one; a certificate field shows its decoded value only. */
-static void field_text(const tls_span *s, const uint8_t *p, size_t avail, char *out, size_t n)
+/* Returns the length of the value's hex at the start of out when a name
+ * follows it (a narrow tree may drop it), else 0. */
+static size_t field_text(const tls_span *s, const uint8_t *p, size_t avail, char *out, size_t n)
 {
 	char name[128];
 	int named = layout_field_name(s, p, avail, name, sizeof name);
 	if (named && !strncmp(s->path, "certificate[", 12)) {
 		snprintf(out, n, " %s", name);
-		return;
+		return 0;
 	}
 	value_preview(p, s->length, out, n);
+	size_t hex = strlen(out);
 	if (named)
 		snprintf(out + strlen(out), n - strlen(out), " %s", name);
+	return named ? hex : 0;
 }
 
 static void value_preview(const uint8_t *p, size_t len, char *out, size_t n)
@@ -291,7 +295,9 @@ static int add_field(field_ctx *c, const tls_span *s)
 		lt_row *g = &c->t->v[c->stack[k - 1]];
 		g->span = s; /* a group whose own bytes come after its parts */
 		char pv[140];
-		field_text(s, c->bytes + off, c->limit - off, pv, sizeof pv);
+		size_t hex = field_text(s, c->bytes + off, c->limit - off, pv, sizeof pv);
+		g->hex_at = (uint8_t)strlen(g->label);
+		g->hex_len = (uint8_t)hex;
 		strncat(g->label, pv, sizeof g->label - strlen(g->label) - 1);
 		grow_groups(c, off, s->length);
 		return 0;
@@ -305,7 +311,9 @@ static int add_field(field_ctx *c, const tls_span *s)
 			r.span = s;
 			r.len = s->length;
 			char pv[140];
-			field_text(s, c->bytes + off, c->limit - off, pv, sizeof pv);
+			size_t hex = field_text(s, c->bytes + off, c->limit - off, pv, sizeof pv);
+			r.hex_at = (uint8_t)strlen(r.label);
+			r.hex_len = (uint8_t)hex;
 			strncat(r.label, pv, sizeof r.label - strlen(r.label) - 1);
 		}
 		int at = tree_add(c->t, &r);

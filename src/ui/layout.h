@@ -55,6 +55,7 @@ typedef struct {
 	const tls_span *span; /* fields only */
 	int collapsed;
 	char label[160];
+	uint8_t hex_at, hex_len; /* the value's hex in label, before its name (0: none) */
 } lt_row;
 
 typedef struct {

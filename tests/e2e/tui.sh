@@ -153,6 +153,9 @@ keys q
 # A resumed handshake is marked: the skipped steps, the status line, the
 # connection list of a replay.
 start 120 40 -- --scenario resume
+expect "resume: step 1" "Client hello"
+if screen | grep -q "(resumed)"; then bad "resume: not said before the ServerHello"; else ok "resume: not said before the ServerHello"; fi
+keys 4
 expect "resume: the status says resumed" "(resumed)"
 expect "resume: the timeline marks the skipped steps" "3 C←S skipped"
 keys 3
