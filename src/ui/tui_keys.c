@@ -281,8 +281,13 @@ static int search_key(tui *t, int ch)
 		if (row < 0)
 			row = layout_tree_find(&t->tree, 0, t->search);
 		if (row >= 0) {
+			int idx[4096], n;
 			tui_select_row(t, row);
 			tui_show(t, P_TREE);
+			n = layout_tree_visible(&t->tree, idx, 4096);
+			for (int i = 0; i < n; i++)
+				if (idx[i] == row) /* the match at the top, what it holds below it */
+					t->tree_top = i > 0 ? i - 1 : 0;
 			snprintf(t->status, sizeof t->status, "found '%s' (Enter: next, Esc: done)",
 			         t->search);
 		} else {

@@ -188,8 +188,11 @@ for size in "80 24" "120 40" "200 60"; do
 		st=$(story_step "$sc")
 		start $size -- --scenario "$sc"
 		expect "$n step 1 opens" "Client hello"
-		keys j j j j j j j j j j j j j j j j j j j j
-		expect "$n the offered suites by name in the tree" "TLS_" 30
+		first=$("$BIN" --json --scenario "$sc" | jq -r '.steps[0].messages[0].fields[] | select(.path == "client_hello.cipher_suites[0]") | .meaning' | grep -o 'TLS_[A-Z0-9_]*')
+		second=$("$BIN" --json --scenario "$sc" | jq -r '.steps[0].messages[0].fields[] | select(.path == "client_hello.cipher_suites[1]") | .meaning' | grep -o 'TLS_[A-Z0-9_]*')
+		keys / s u i t e s Enter Escape
+		expect "$n the offered suites by name in the tree" "[0] ${first:0:30}" 30
+		[ -n "$second" ] && expect "$n ... each of them, not only the selected one" "[1] ${second:0:30}" 30
 		keys z
 		expect "$n z zooms the tree" "zoomed: z goes back" 30
 		keys z L
