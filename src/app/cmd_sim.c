@@ -151,13 +151,11 @@ static int write_files(const model *m, const sim_cli *c)
 static const char *scenario_lesson(const char *name, tls_buf *out)
 {
 	const sim_scenario *sc = scenario_find(name ? name : SCENARIO_DEFAULT);
-	char sub[256], path[4096], err[256];
+	char err[256];
 	tls_buf_free(out);
 	if (!sc || !sc->lesson)
 		return NULL;
-	snprintf(sub, sizeof sub, "lessons/%s", sc->lesson);
-	data_path(path, sizeof path, sub);
-	if (file_read(path, 64 * 1024, out, err, sizeof err) < 0 || tls_buf_u8(out, 0) < 0) {
+	if (data_lesson_read(sc->lesson, 64 * 1024, out, err, sizeof err) < 0 || tls_buf_u8(out, 0) < 0) {
 		tls_buf_free(out);
 		return NULL;
 	}

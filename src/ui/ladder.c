@@ -32,7 +32,8 @@ static void arrow(char *out, size_t n, const char *lead, const char *label, int 
 {
 	char near[8], far[400], cut[128];
 	char c = enc ? '=' : '-';
-	snprintf(cut, sizeof cut, "%.*s", span - 6 > 1 ? span - 6 : 1, label); /* a narrow pane cuts the name */
+	snprintf(cut, sizeof cut, "%.*s", span - 6 > 1 ? span - 6 : 1,
+	         label); /* a narrow pane cuts the name */
 	label = cut;
 	int d = span - (int)strlen(label) - 5;
 	dashes(near, sizeof near, 2, c);

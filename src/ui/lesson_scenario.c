@@ -1,11 +1,8 @@
 /* A scenario lesson told step by step. Its text before the first marker is
  * the scenario's introduction (step 0); a line `<!-- step N -->` starts
- * the part for step N. Each part is filled at its own step, like the step
- * lessons, so it can only use what is known by then.
- *
- * Conditional blocks may span parts ({{if alert}} in the introduction,
- * {{end}} three parts later): the lines that open, turn or close a block
- * are kept in every part, so each part is a whole template on its own. */
+ * the part for step N. Each part is a whole template on its own and is
+ * filled at its own step, like the step lessons, so it can only use what
+ * is known by then. */
 #include "ui/lesson.h"
 
 #include <stdlib.h>
@@ -28,17 +25,6 @@ static int marker(const char *line, size_t n)
 	return step <= MODEL_LAST_STEP ? step : -1;
 }
 
-/* A line holding only {{if ...}}, {{else}} or {{end}}. */
-static int block_line(const char *line, size_t n)
-{
-	while (n && (line[n - 1] == ' ' || line[n - 1] == '\r'))
-		n--;
-	if (n < 7 || strncmp(line, "{{", 2) || strncmp(line + n - 2, "}}", 2) || memchr(line + 2, '}', n - 4))
-		return 0;
-	return !strncmp(line, "{{if ", 5) || (n == 8 && !strncmp(line, "{{else}}", 8)) ||
-	       (n == 7 && !strncmp(line, "{{end}}", 7));
-}
-
 int lesson_scenario_part(const model *m, int step, const char *text, tls_buf *out, char *err, size_t errlen)
 {
 	tls_buf part = {0};
@@ -49,8 +35,8 @@ int lesson_scenario_part(const model *m, int step, const char *text, tls_buf *ou
 		int mk = marker(p, n);
 		if (mk >= 0)
 			cur = mk;
-		else if (cur == step || block_line(p, n)) {
-			any |= cur == step && n > 0;
+		else if (cur == step) {
+			any |= n > 0;
 			r = tls_buf_put(&part, (const uint8_t *)p, n) || tls_buf_u8(&part, '\n');
 		}
 		p += n + (e != NULL);

@@ -121,11 +121,14 @@ static void tree_line(tui *t, const lt_rect *r, int y, int row)
 	int kids = row + 1 < t->tree.n && t->tree.v[row + 1].parent == row;
 	const char *fold = !kids ? "  " : v->collapsed ? (t->ascii ? "+ " : "▸ ") : (t->ascii ? "- " : "▾ ");
 	const char *mark = row == t->sel ? (t->ascii ? ">" : "▶") : " ";
-	int bad = row_tampered(t, v), sp = r->w < 50 ? (v->depth > 0 ? v->depth - 1 : 0) : v->depth * (r->w < 60 ? 1 : 2);
+	int bad = row_tampered(t, v),
+	    sp = r->w < 50 ? (v->depth > 0 ? v->depth - 1 : 0) : v->depth * (r->w < 60 ? 1 : 2);
 	char buf[400], label[160];
 	snprintf(label, sizeof label, "%s", v->label);
-	if (r->w < 50 && v->hex_len && v->hex_at + v->hex_len < sizeof label) /* narrow: the name, not the code */
-		memmove(label + v->hex_at, label + v->hex_at + v->hex_len, strlen(label + v->hex_at + v->hex_len) + 1);
+	if (r->w < 50 && v->hex_len &&
+	    v->hex_at + v->hex_len < sizeof label) /* narrow: the name, not the code */
+		memmove(label + v->hex_at, label + v->hex_at + v->hex_len,
+		        strlen(label + v->hex_at + v->hex_len) + 1);
 	snprintf(buf, sizeof buf, "%s%*s%s%s%s", mark, sp, "", fold, bad ? "!! " : "", label);
 	int a = v->kind == LT_FIELD ? A_NORMAL : A_BOLD;
 	if (bad)
@@ -275,7 +278,8 @@ static int sent_received(const tui *t, const lt_row *s, char *out, size_t n)
 		na[0] = ' ';
 	if (s->span && layout_field_name(s->span, p + s->off, s->len, nb + 1, sizeof nb - 1))
 		nb[0] = ' ';
-	snprintf(out, n, "  !! changed on the wire: the sender wrote %s%s, the receiver got %s%s", a, na, b, nb);
+	snprintf(out, n, "  !! changed on the wire: the sender wrote %s%s, the receiver got %s%s", a, na, b,
+	         nb);
 	return 1;
 }
 

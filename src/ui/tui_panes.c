@@ -46,7 +46,10 @@ static void cell(tui *t, int y, int x, int w, const char *s, int attr)
 
 /* Under 60 columns two hex columns would show a few bytes each: each row
  * gets the label on one line and the values, full width, under it. */
-static int know_narrow(const tui *t) { return t->scr.pane[P_KNOW].w < 60; }
+static int know_narrow(const tui *t)
+{
+	return t->scr.pane[P_KNOW].w < 60;
+}
 
 static int know_row_lines(const lt_know *r)
 {
@@ -86,8 +89,11 @@ static void draw_know_narrow(tui *t, const lt_know *rows, int n, int y)
 	int top = clamp_scroll(t, P_KNOW, l.n + (y - r->y - 1)), i;
 	for (i = top; i < l.n && y < r->y + r->h; i++, y++) {
 		int nv = strstr(l.v[i], "not yet") != NULL;
-		int a = kind[i] == 0 ? (int)A_BOLD : nv ? (int)A_DIM : kind[i] == 1 ? tui_attr(t, C_CLIENT, 0)
-					 : kind[i] == 2 ? tui_attr(t, C_SERVER, 0) : tui_attr(t, C_CODE, 0);
+		int a = kind[i] == 0   ? (int)A_BOLD
+		        : nv           ? (int)A_DIM
+		        : kind[i] == 1 ? tui_attr(t, C_CLIENT, 0)
+		        : kind[i] == 2 ? tui_attr(t, C_SERVER, 0)
+		                       : tui_attr(t, C_CODE, 0);
 		cell(t, y, r->x, r->w, l.v[i], a);
 	}
 	tui_more_mark(t, P_KNOW, l.n - i);

@@ -383,8 +383,8 @@ static void test_scenario_parts(void **state)
 {
 	(void)state;
 	model *m = run("rsa");
-	const char *text = "intro {{scenario}}\n{{if scenario}}\n<!-- step 2 -->\nsuite {{cipher_suite}}\n"
-			   "<!-- step 5 -->\nmaster {{master_secret_length}}\n{{end}}\n";
+	const char *text = "intro {{scenario}}\n<!-- step 2 -->\n{{if cipher_suite}}suite {{cipher_suite}}{{end}}\n"
+			   "<!-- step 5 -->\nmaster {{master_secret_length}}\n";
 	tls_buf out = {0};
 	char err[256];
 	assert_int_equal(lesson_scenario_part(m, 0, text, &out, err, sizeof err), 0);
