@@ -2,7 +2,8 @@
  * the scenario's introduction (step 0); a line `<!-- step N -->` starts
  * the part for step N. Each part is a whole template on its own and is
  * filled at its own step, like the step lessons, so it can only use what
- * is known by then. */
+ * is known by then. When the run ended early, the parts of the steps it
+ * never reached follow at its last step. */
 #include "ui/lesson.h"
 
 #include <stdlib.h>
@@ -29,13 +30,16 @@ int lesson_scenario_part(const model *m, int step, const char *text, tls_buf *ou
 {
 	tls_buf part = {0};
 	int cur = 0, any = 0, r = 0;
+	/* A run that ended early (an alert) has no later steps: their parts,
+	 * the rest of the story, come at its last one. */
+	int late = step == m->current && (m->outcome == MODEL_ALERT || m->outcome == MODEL_INCOMPLETE);
 	for (const char *p = text; *p && !r;) {
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		int mk = marker(p, n);
 		if (mk >= 0)
 			cur = mk;
-		else if (cur == step) {
+		else if (cur == step || (late && cur > step)) {
 			any |= n > 0;
 			r = tls_buf_put(&part, (const uint8_t *)p, n) || tls_buf_u8(&part, '\n');
 		}
