@@ -1,6 +1,7 @@
 /* tlsstep connect / serve: the engine against a real peer over TCP. */
 #include "app/cli.h"
 #include "app/files.h"
+#include "app/record.h"
 #include "app/pki.h"
 #include "net/choices.h"
 #include "net/net.h"
@@ -141,7 +142,7 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 			c->max_conns = (size_t)v;
 			break;
 		case O_BIND: c->bind = optarg; break;
-		case O_DATA_DIR: data_dir_set(optarg); break;
+		case O_DATA_DIR: app_data_dir_set(optarg); break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); exit(0);
 		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
@@ -171,6 +172,8 @@ static void show(const model *m, enum out_mode mode)
 	if (mode == OUT_TUI) {
 		tui_options t = {0};
 		t.view = m;
+		t.save = app_record_save_view;
+		t.save_ctx = "tlsstep-connect";
 		tui_run(&t);
 		return;
 	}
@@ -580,7 +583,11 @@ static int serve_browse(serve_ctx *sc)
 		if ((size_t)pick >= n || !sc->shown[pick])
 			continue;
 		tui_options t = {0};
+		char base[64];
+		snprintf(base, sizeof base, "tlsstep-serve-%zu", (size_t)pick + 1);
 		t.view = sc->shown[pick];
+		t.save = app_record_save_view;
+		t.save_ctx = base;
 		tui_run(&t);
 	}
 	return 0;
@@ -669,8 +676,8 @@ int cmd_serve(int argc, char **argv)
 		return app_usage_error("--cert and --key go together");
 	tls_creds p = {0};
 	char cert[1024], key[1024];
-	data_path(cert, sizeof cert, "assets/server.crt");
-	data_path(key, sizeof key, "assets/server.key");
+	app_data_path(cert, sizeof cert, "assets/server.crt");
+	app_data_path(key, sizeof key, "assets/server.key");
 	if (app_pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
 	    app_pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
 	    (c.client_ca && app_pki_load_anchors(&p, c.client_ca, err, sizeof err))) {

@@ -2,11 +2,13 @@
  * simulation. Connections are printed as the replay hands them over (the
  * file is read once; see replay/replay.h). */
 #include "app/cli.h"
+#include "app/record.h"
 #include "app/files.h"
 #include "replay/pcapin.h"
 #include "replay/replay.h"
 #include "tls/pem.h"
 #include "ui/picker.h"
+#include "ui/layout.h"
 #include "ui/tui.h"
 #include "ui/views.h"
 
@@ -75,13 +77,13 @@ static int parse(int argc, char **argv, replay_cli *c)
 	return 0;
 }
 
-static void print_list(const replay_conn_info *i)
+static void print_list(const replay_conn_info *i, const model *m)
 {
 	char ends[140];
 	snprintf(ends, sizeof ends, "%s -> %s", i->client, i->server);
-	printf("%3d  %-47s  %-7s  %s (0x%04X)  keys: %s  %s\n", i->number, ends,
+	printf("%3d  %-47s  %-7s  %s (0x%04X)  keys: %s  %s%s\n", i->number, ends,
 	       i->version ? replay_version_name(i->version) : "-", i->suite, i->suite_id,
-	       i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete");
+	       i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete", layout_resumed(m) ? "  resumed" : "");
 }
 
 static void print_plain(const replay_conn_info *i, const model *m)
@@ -134,13 +136,18 @@ static void emit_tui(replay_cli *c, const replay_conn_info *i, model *m)
 		if (!v)
 			return;
 		c->rows = v;
-		snprintf(c->rows[c->n_rows++], sizeof c->rows[0], "%3d  %s -> %s  %s  %s  keys: %s  %s", i->number,
+		snprintf(c->rows[c->n_rows++], sizeof c->rows[0], "%3d  %s -> %s  %s  %s  keys: %s  %s%s", i->number,
 			 i->client, i->server, i->version ? replay_version_name(i->version) : "-", i->suite,
-			 i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete");
+			 i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete",
+			 layout_resumed(m) ? "  resumed" : "");
 		return;
 	}
 	tui_options t = {0};
+	char base[300];
+	app_record_base_for(c->file, i->number, base, sizeof base);
 	t.view = m;
+	t.save = app_record_save_view;
+	t.save_ctx = base;
 	tui_run(&t);
 }
 
@@ -166,7 +173,7 @@ static void emit(void *ctx, const replay_conn_info *i, model *m)
 	if (c->mode == OUT_TUI)
 		emit_tui(c, i, m);
 	else if (c->list)
-		print_list(i);
+		print_list(i, m);
 	else if (c->mode == OUT_JSON)
 		print_json(i, m);
 	else
@@ -178,7 +185,7 @@ static int load_key(const char *path, rsa_key *key)
 {
 	tls_buf b = {0};
 	char err[512];
-	if (file_read(path, MAX_KEY_FILE, &b, err, sizeof err)) {
+	if (app_file_read(path, MAX_KEY_FILE, &b, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return -1;
 	}

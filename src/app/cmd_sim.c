@@ -55,13 +55,42 @@ static int parse_tamper(const char *s, sim_options *o)
 	return 0;
 }
 
+#define SIM_CLI_MAX_SCENARIOS 64
+
 typedef struct {
 	sim_options sim;
 	enum out_mode mode;
 	const char *record, *keylog;
 	int stop_step;
 	tui_options tui;
+	tls_buf lesson; /* the scenario lesson, raw */
+	/* each scenario's certificates and keys, loaded once when first run:
+	 * a sim only borrows them, and the TUI's s may restart with another */
+	sim_creds creds[SIM_CLI_MAX_SCENARIOS];
+	int creds_loaded[SIM_CLI_MAX_SCENARIOS];
 } sim_cli;
+
+/* The credentials of a scenario, loading them on first use; NULL with a
+ * line in err when they cannot be read. */
+static const sim_creds *sim_cli_creds(sim_cli *c, const char *name, char *err, size_t n)
+{
+	const sim_scenario *sc = sim_scenario_lookup(name ? name : SCENARIO_DEFAULT, err, n);
+	if (!sc)
+		return NULL;
+	size_t i = 0;
+	while (i < sim_scenario_count() && sim_scenario_at(i) != sc)
+		i++;
+	if (i >= SIM_CLI_MAX_SCENARIOS) {
+		snprintf(err, n, "too many scenarios");
+		return NULL;
+	}
+	if (!c->creds_loaded[i]) {
+		if (app_pki_load_scenario(sc->name, &c->creds[i], err, n))
+			return NULL;
+		c->creds_loaded[i] = 1;
+	}
+	return &c->creds[i];
+}
 
 static int parse(int argc, char **argv, sim_cli *c)
 {
@@ -123,7 +152,7 @@ static int parse(int argc, char **argv, sim_cli *c)
 		}
 		case O_NO_LESSONS: c->tui.no_lessons = 1; break;
 		case O_ASCII: c->tui.ascii = 1; break;
-		case O_DATA_DIR: data_dir_set(optarg); break;
+		case O_DATA_DIR: app_data_dir_set(optarg); break;
 		case O_FRAGMENT:
 			if (app_parse_u64(optarg, &v) || v < 1 || v > 16384)
 				return app_usage_error(
@@ -142,15 +171,31 @@ static int parse(int argc, char **argv, sim_cli *c)
 static int write_files(const model *m, const sim_cli *c)
 {
 	char err[512];
-	if (c->record && record_pcap(m, c->record, err, sizeof err)) {
+	if (c->record && app_record_pcap(m, c->record, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;
 	}
-	if (c->keylog && record_keylog(m, c->keylog, err, sizeof err)) {
+	if (c->keylog && app_record_keylog(m, c->keylog, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;
 	}
 	return 0;
+}
+
+/* The raw text of a scenario's lesson, or NULL when it has none or it
+ * cannot be read (the lesson pane then shows the step lessons only). */
+static const char *scenario_lesson(const char *name, tls_buf *out)
+{
+	const sim_scenario *sc = sim_scenario_find(name ? name : SCENARIO_DEFAULT);
+	char err[256];
+	tls_buf_free(out);
+	if (!sc || !sc->lesson)
+		return NULL;
+	if (data_lesson_read(sc->lesson, 64 * 1024, out, err, sizeof err) < 0 || tls_buf_u8(out, 0) < 0) {
+		tls_buf_free(out);
+		return NULL;
+	}
+	return (const char *)out->p;
 }
 
 static int run_batch(sim_cli *c)
@@ -162,29 +207,115 @@ static int run_batch(sim_cli *c)
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
 	}
-	int step, lessons = c->mode == OUT_PLAIN && !c->tui.no_lessons;
-	if (c->mode == OUT_PLAIN)
+	int lessons = c->mode == OUT_PLAIN && !c->tui.no_lessons;
+	const char *story = lessons ? scenario_lesson(c->sim.scenario, &c->lesson) : NULL;
+	while (m.current < c->stop_step && sim_step(s) > 0)
+		;
+	if (c->mode == OUT_PLAIN) {
 		text_header(stdout, &m);
-	if (lessons)
-		text_lesson(stdout, &m, 0, lesson_file(0));
-	while (m.current < c->stop_step && (step = sim_step(s)) > 0)
-		if (c->mode == OUT_PLAIN) {
-			text_step(stdout, &m, step);
+		text_ladder(stdout, &m);
+		for (int step = lessons ? 0 : 1; step <= m.current; step++) {
+			if (step)
+				text_step(stdout, &m, step);
 			if (lessons)
 				text_lesson(stdout, &m, step, lesson_file(step));
+			if (story)
+				text_scenario_part(stdout, &m, step, story);
 		}
-	const sim_scenario *sc = sim_scenario_find(m.scenario);
-	if (lessons && sc && sc->lesson)
-		text_lesson(stdout, &m, m.current, sc->lesson);
-	if (c->mode == OUT_PLAIN)
 		text_summary(stdout, &m);
-	else
+	} else {
 		json_model(stdout, &m);
+	}
 	int rc = write_files(&m, c);
 	if (!rc)
 		rc = m.outcome == MODEL_ALERT || m.outcome == MODEL_INCOMPLETE ? 1 : 0;
 	sim_free(s);
 	model_free(&m);
+	tls_buf_free(&c->lesson);
+	return rc;
+}
+
+/* The TUI's w: the whole handshake as it runs now (same seed, same
+ * choice at the untrusted-certificate question), whatever step is on
+ * screen, in files named after the scenario and seed. */
+static int tui_save(void *ctx, const tui_options *o, char *msg, size_t n)
+{
+	const sim_cli *c = ctx;
+	model m;
+	sim *s;
+	char err[512], base[512];
+	if (sim_new(&s, &o->sim, &m, err, sizeof err)) {
+		snprintf(msg, n, "write failed: %s", err);
+		return -1;
+	}
+	int r = sim_run(s);
+	if (c->record) {
+		size_t k = strlen(c->record);
+		int ext = k > 5 && !strcmp(c->record + k - 5, ".pcap");
+		snprintf(base, sizeof base, "%.*s", (int)(ext ? k - 5 : k), c->record);
+	} else {
+		snprintf(base, sizeof base, "tlsstep-%s-seed%llu", m.scenario, (unsigned long long)m.seed);
+	}
+	if (r < 0)
+		snprintf(msg, n, "write failed: the simulation failed (status %d)", r);
+	else
+		r = app_record_save(&m, base, msg, n);
+	sim_free(s);
+	model_free(&m);
+	return r;
+}
+
+/* The scenario's own attacker, made explicit so the view can mark the
+ * byte it changes. */
+static void scenario_tamper(sim_options *o)
+{
+	const sim_scenario *sc = sim_scenario_find(o->scenario ? o->scenario : SCENARIO_DEFAULT);
+	if (o->tamper || !sc || !sc->tamper_step)
+		return;
+	o->tamper = 1;
+	o->tamper_step = sc->tamper_step;
+	o->tamper_offset = sc->tamper_offset;
+	o->tamper_xor = sc->tamper_xor;
+}
+
+/* The TUI's s: another scenario and seed, everything else as given. */
+static int tui_choose(void *ctx, tui_options *o, const char *name, uint64_t seed, char *err, size_t n)
+{
+	sim_cli *c = ctx;
+	const sim_scenario *sc = sim_scenario_find(name);
+	if (!sc) {
+		snprintf(err, n, "unknown scenario '%s'", name);
+		return -1;
+	}
+	const sim_creds *cr = sim_cli_creds(c, sc->name, err, n);
+	if (!cr)
+		return -1;
+	o->sim.scenario = sc->name;
+	o->sim.creds = cr;
+	o->sim.seed = seed;
+	o->sim.tamper = 0; /* a --tamper was meant for the first scenario */
+	scenario_tamper(&o->sim);
+	o->scenario_text = o->no_lessons ? NULL : scenario_lesson(sc->name, &c->lesson);
+	return 0;
+}
+
+static int run_tui(sim_cli *c)
+{
+	static const char *names[64];
+	size_t n = 0;
+	for (; n < sim_scenario_count() && n < 64; n++)
+		names[n] = sim_scenario_at(n)->name;
+	c->tui.sim = c->sim;
+	scenario_tamper(&c->tui.sim);
+	c->tui.scenario_text = c->tui.no_lessons ? NULL : scenario_lesson(c->sim.scenario, &c->lesson);
+	c->tui.save = tui_save;
+	c->tui.save_ctx = c;
+	c->tui.scenarios = names;
+	c->tui.n_scenarios = n;
+	c->tui.choose = tui_choose;
+	c->tui.choose_ctx = c;
+	int rc = tui_run(&c->tui);
+	tls_buf_free(&c->lesson);
 	return rc;
 }
 
@@ -196,22 +327,17 @@ int cmd_simulate(int argc, char **argv)
 		return rc;
 	c.mode = app_out_mode_resolve(c.mode);
 	/* The simulator reads no file: the scenario's certificates and keys
-	 * are loaded here, once, and outlive every run (the TUI restarts). */
-	sim_creds creds;
+	 * are loaded here and outlive every run (the TUI restarts). */
 	char err[512];
-	if (app_pki_load_scenario(c.sim.scenario, &creds, err, sizeof err)) {
+	if (!sim_cli_creds(&c, c.sim.scenario, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
 	}
-	c.sim.creds = &creds;
-	if (c.mode == OUT_TUI) {
-		c.tui.sim = c.sim;
-		c.tui.record = c.record;
-		c.tui.keylog = c.keylog;
-		rc = tui_run(&c.tui);
-	} else
-		rc = run_batch(&c);
-	sim_creds_free(&creds);
+	c.sim.creds = sim_cli_creds(&c, c.sim.scenario, err, sizeof err);
+	rc = c.mode == OUT_TUI ? run_tui(&c) : run_batch(&c);
+	for (size_t i = 0; i < SIM_CLI_MAX_SCENARIOS; i++)
+		if (c.creds_loaded[i])
+			sim_creds_free(&c.creds[i]);
 	return rc;
 }
 

@@ -10,7 +10,7 @@
 
 static char dir[PATH_MAX];
 
-int file_read(const char *path, size_t max, tls_buf *out, char *err, size_t errlen)
+int app_file_read(const char *path, size_t max, tls_buf *out, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -41,7 +41,7 @@ int file_read(const char *path, size_t max, tls_buf *out, char *err, size_t errl
 	return 0;
 }
 
-int file_write(const char *path, const void *data, size_t n, char *err, size_t errlen)
+int app_file_write(const char *path, const void *data, size_t n, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
@@ -51,7 +51,7 @@ int file_write(const char *path, const void *data, size_t n, char *err, size_t e
 	return 0;
 }
 
-void data_dir_set(const char *d)
+void app_data_dir_set(const char *d)
 {
 	snprintf(dir, sizeof dir, "%s", d);
 }
@@ -64,7 +64,7 @@ static int has_assets(const char *d)
 	return stat(p, &st) == 0;
 }
 
-const char *data_dir(void)
+const char *app_data_dir(void)
 {
 	if (dir[0])
 		return dir;
@@ -98,15 +98,15 @@ const char *data_dir(void)
 	return dir;
 }
 
-void data_path(char *out, size_t n, const char *sub)
+void app_data_path(char *out, size_t n, const char *sub)
 {
-	snprintf(out, n, "%s/%s", data_dir(), sub);
+	snprintf(out, n, "%s/%s", app_data_dir(), sub);
 }
 
 int data_lesson_read(const char *file, size_t max, tls_buf *out, char *err, size_t errlen)
 {
 	char sub[256], path[PATH_MAX + 256];
 	snprintf(sub, sizeof sub, "lessons/%s", file);
-	data_path(path, sizeof path, sub);
-	return file_read(path, max, out, err, errlen);
+	app_data_path(path, sizeof path, sub);
+	return app_file_read(path, max, out, err, errlen);
 }

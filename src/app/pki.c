@@ -23,7 +23,7 @@ int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen)
 	tls_buf f = {0};
 	tls_x509 *certs = NULL;
 	size_t n = 0;
-	if (file_read(path, MAX_FILE, &f, err, errlen))
+	if (app_file_read(path, MAX_FILE, &f, err, errlen))
 		return -1;
 	if (crypto_ready(err, errlen)) {
 		tls_buf_free(&f);
@@ -61,7 +61,7 @@ int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen)
 int app_pki_load_key(tls_creds *p, const char *path, char *err, size_t errlen)
 {
 	tls_buf f = {0};
-	if (file_read(path, MAX_FILE, &f, err, errlen))
+	if (app_file_read(path, MAX_FILE, &f, err, errlen))
 		return -1;
 	if (crypto_ready(err, errlen)) {
 		tls_buf_free(&f);
@@ -80,7 +80,7 @@ int app_pki_load_key(tls_creds *p, const char *path, char *err, size_t errlen)
 int app_pki_load_anchors(tls_creds *p, const char *path, char *err, size_t errlen)
 {
 	tls_buf f = {0};
-	if (file_read(path, 16 * MAX_FILE, &f, err, errlen))
+	if (app_file_read(path, 16 * MAX_FILE, &f, err, errlen))
 		return -1;
 	if (crypto_ready(err, errlen)) {
 		tls_buf_free(&f);
@@ -98,7 +98,7 @@ int app_pki_load_anchors(tls_creds *p, const char *path, char *err, size_t errle
 static int load_sides(const sim_scenario *sc, tls_creds *server, tls_creds *client, char *err, size_t errlen)
 {
 	char path[1024];
-	data_path(path, sizeof path, "assets/");
+	app_data_path(path, sizeof path, "assets/");
 	size_t base = strlen(path);
 	snprintf(path + base, sizeof path - base, "%s", sc->server_cert);
 	if (app_pki_add_chain(server, path, err, errlen))

@@ -1,5 +1,8 @@
 #include "app/record.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "app/files.h"
 
 #include <pcap/pcap.h>
@@ -8,7 +11,7 @@
 
 #define CLIENT_PORT 50000
 #define SERVER_PORT 443
-#define MAX_SEG 65000 /* IPv4 total length must fit 16 bits */
+#define MAX_SEG     65000 /* IPv4 total length must fit 16 bits */
 
 typedef struct {
 	pcap_dumper_t *d;
@@ -27,8 +30,16 @@ static uint16_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
 	return (uint16_t)sum;
 }
 
-static void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v & 0xffff); }
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
 
 enum { FIN = 0x01, SYN = 0x02, PSH = 0x08, ACK = 0x10 };
 
@@ -43,7 +54,7 @@ static void segment(tcp_writer *w, int from, unsigned flags, const uint8_t *data
 	ip[0] = 0x45;
 	put16(ip + 2, (unsigned)(40 + n));
 	put16(ip + 4, (unsigned)(w->usec & 0xffff)); /* identification */
-	ip[6] = 0x40; /* don't fragment */
+	ip[6] = 0x40;                                /* don't fragment */
 	ip[8] = 64;
 	ip[9] = 6;
 	const uint8_t lo[4] = {127, 0, 0, 1};
@@ -84,7 +95,7 @@ static void payload(tcp_writer *w, int from, const uint8_t *p, size_t n)
 	}
 }
 
-int record_pcap(const model *m, const char *path, char *err, size_t errlen)
+int app_record_pcap(const model *m, const char *path, char *err, size_t errlen)
 {
 	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 65535);
 	if (!pd) {
@@ -118,11 +129,12 @@ int record_pcap(const model *m, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int record_keylog(const model *m, const char *path, char *err, size_t errlen)
+int app_record_keylog(const model *m, const char *path, char *err, size_t errlen)
 {
 	const model_value *cr = &m->secrets[MS_CLIENT_RANDOM], *ms = &m->secrets[MS_MASTER];
 	if (!cr->known || !ms->known) {
-		snprintf(err, errlen, "no master secret to write to %s: the handshake stopped before step 5", path);
+		snprintf(err, errlen, "no master secret to write to %s: the handshake stopped before step 5",
+		         path);
 		return -1;
 	}
 	char line[256];
@@ -133,5 +145,70 @@ int record_keylog(const model *m, const char *path, char *err, size_t errlen)
 	for (size_t i = 0; i < 48; i++)
 		n += (size_t)snprintf(line + n, sizeof line - n, "%02x", ms->v[i]);
 	line[n++] = '\n';
-	return file_write(path, line, n, err, errlen);
+	return app_file_write(path, line, n, err, errlen);
+}
+
+/* Opens path only if no file is there, so a second w never overwrites
+ * the first one's files. */
+static int free_name(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+int app_record_save(const model *m, const char *base, char *msg, size_t n)
+{
+	char pcap[600], keys[600], err[512];
+	int k;
+	for (k = 1; k < 1000; k++) {
+		if (k == 1) {
+			snprintf(pcap, sizeof pcap, "%s.pcap", base);
+			snprintf(keys, sizeof keys, "%s.keys", base);
+		} else {
+			snprintf(pcap, sizeof pcap, "%s-%d.pcap", base, k);
+			snprintf(keys, sizeof keys, "%s-%d.keys", base, k);
+		}
+		if (access(pcap, F_OK) || access(keys, F_OK)) {
+			if (!access(pcap, F_OK) || !access(keys, F_OK))
+				continue; /* half a pair is there: leave it alone */
+			if (!free_name(pcap))
+				continue;
+			if (!free_name(keys)) {
+				unlink(pcap);
+				continue;
+			}
+			break;
+		}
+	}
+	if (k == 1000) {
+		snprintf(msg, n, "write failed: no free name for %s", base);
+		return -1;
+	}
+	if (app_record_pcap(m, pcap, err, sizeof err) || app_record_keylog(m, keys, err, sizeof err)) {
+		snprintf(msg, n, "write failed: %s", err);
+		return -1;
+	}
+	snprintf(msg, n, "wrote %s and %s (the whole handshake)", pcap, keys);
+	return 0;
+}
+
+int app_record_save_view(void *ctx, const tui_options *o, char *msg, size_t n)
+{
+	if (!o->view) {
+		snprintf(msg, n, "nothing to write");
+		return -1;
+	}
+	return app_record_save(o->view, ctx, msg, n);
+}
+
+void app_record_base_for(const char *file, int conn, char *out, size_t n)
+{
+	const char *b = strrchr(file, '/');
+	b = b ? b + 1 : file;
+	const char *dot = strrchr(b, '.');
+	int k = dot && dot != b ? (int)(dot - b) : (int)strlen(b);
+	snprintf(out, n, "%.*s-conn%d", k, b, conn);
 }

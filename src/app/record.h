@@ -5,10 +5,19 @@
 #define APP_RECORD_H
 
 #include "model/model.h"
+#include "ui/tui.h"
 
 #include <stddef.h>
 
-int record_pcap(const model *m, const char *path, char *err, size_t errlen);
-int record_keylog(const model *m, const char *path, char *err, size_t errlen);
+int app_record_pcap(const model *m, const char *path, char *err, size_t errlen);
+int app_record_keylog(const model *m, const char *path, char *err, size_t errlen);
+/* Both, as BASE.pcap and BASE.keys, or BASE-2.pcap ... when those exist:
+ * never over a file. msg says what was written, or why not. */
+int app_record_save(const model *m, const char *base, char *msg, size_t n);
+/* The TUI's w for a finished model (replay, connect, serve): ctx is the
+ * base name (e.g. "capture-conn2"). */
+int app_record_save_view(void *ctx, const tui_options *o, char *msg, size_t n);
+/* "DIR/capture.pcapng" and 3 -> "capture-conn3" (in the current folder). */
+void app_record_base_for(const char *file, int conn, char *out, size_t n);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int layout_cols(const char *s)
 {
@@ -67,22 +68,69 @@ static int step_alert(const model *m, int step)
 	return m->alert.present && m->alert.step == step;
 }
 
-static void entry(const model *m, int step, int cur, int level, int ascii, char *out, size_t n)
+/* The session_id of a hello, read from its bytes (type, length, version,
+ * random, then the id with its length byte at offset 38), so it works on
+ * brief models without field spans too; NULL when there is none. */
+static const uint8_t *hello_session(const model *m, int step, const char *name, size_t *n)
+{
+	const model_msg *g = model_find_msg(m, step, name, step == 2);
+	*n = 0;
+	if (!g || !g->bytes.p || g->bytes.len < 39)
+		return NULL;
+	size_t k = g->bytes.p[38];
+	if (k > 32 || g->bytes.len < 39 + k)
+		return NULL;
+	*n = k;
+	return g->bytes.p + 39;
+}
+
+/* Resumed: the server took up the session ID the client offered (RFC 5246
+ * 7.4.1.3), whoever made the model (simulation, replay, live). */
+int layout_resumed(const model *m)
+{
+	size_t cn, sn;
+	const uint8_t *c = hello_session(m, 1, "ClientHello", &cn);
+	const uint8_t *s = hello_session(m, 2, "ServerHello", &sn);
+	return c && s && cn && cn == sn && !memcmp(c, s, cn);
+}
+
+int layout_step_skipped(const model *m, int step)
+{
+	const model_step *st = &m->steps[step];
+	return (step == 3 || step == 4) && st->reached && !st->n_rec && layout_resumed(m);
+}
+
+static const char *mark_of(const model *m, int step, int level)
 {
 	int enc = layout_step_encrypted(m, step);
-	const char *mark = step_alert(m, step) ? "ALERT" : enc ? "enc" : "clear";
-	const char *arrow = layout_arrow(step, ascii);
+	if (step_alert(m, step))
+		return level >= 4 ? "!" : "ALERT";
+	if (layout_step_skipped(m, step))
+		return level >= 4 ? "-" : "skipped";
+	if (enc)
+		return level >= 4 ? "e" : "enc";
+	return level >= 3 ? "" : "clear"; /* cleartext is the default; only the rest is marked */
+}
+
+static void entry(const model *m, int step, int cur, int level, int ascii, char *out, size_t n)
+{
+	const char *mark = mark_of(m, step, level);
 	const char *pre = step == cur ? (ascii ? ">" : "▶") : " ";
+	if (step == 0) {
+		snprintf(out, n, "%s0%s", pre, step == cur || level == 0 ? " Introduction" : level == 1 ? " Intro" : "");
+		return;
+	}
+	const char *arrow = layout_arrow(step, ascii);
 	if (step == cur || level == 0)
 		snprintf(out, n, "%s%d %s %s %s", pre, step, model_step_title(step), arrow, mark);
 	else if (level == 1)
 		snprintf(out, n, "%s%d %s %s %s", pre, step, short_titles[step], arrow, mark);
 	else if (level == 2)
 		snprintf(out, n, "%s%d %s %s", pre, step, arrow, mark);
-	else if (level == 3) /* cleartext is the default; only the rest is marked */
-		snprintf(out, n, "%s%d %s%s", pre, step, arrow, step_alert(m, step) ? " ALERT" : enc ? " enc" : "");
+	else if (level == 3)
+		snprintf(out, n, "%s%d %s%s%s", pre, step, arrow, *mark ? " " : "", mark);
 	else
-		snprintf(out, n, "%s%d%s", pre, step, step_alert(m, step) ? "!" : enc ? "e" : "");
+		snprintf(out, n, "%s%d%s", pre, step, mark);
 }
 
 static int timeline_level(const model *m, int cur, int last, int level, int ascii, layout_timeline *t)
@@ -91,7 +139,7 @@ static int timeline_level(const model *m, int cur, int last, int level, int asci
 	int col = 0;
 	t->text[0] = 0;
 	t->level = level;
-	for (int s = 1; s <= last; s++) {
+	for (int s = 0; s <= last; s++) {
 		entry(m, s, cur, level, ascii, e, sizeof e);
 		t->col[s] = col;
 		if (s == cur) {
@@ -168,6 +216,27 @@ static int split_path(const char *path, comp_t *c, int max)
 	return n;
 }
 
+static void value_preview(const uint8_t *p, size_t len, char *out, size_t n);
+
+/* " 009c TLS_RSA_WITH_AES_128_GCM_SHA256": the value, then its name when
+ * the engine has one; a certificate field shows its decoded value only. */
+/* Returns the length of the value's hex at the start of out when a name
+ * follows it (a narrow tree may drop it), else 0. */
+static size_t field_text(const tls_span *s, const uint8_t *p, size_t avail, char *out, size_t n)
+{
+	char name[128];
+	int named = layout_field_name(s, p, avail, name, sizeof name);
+	if (named && !strncmp(s->path, "certificate[", 12)) {
+		snprintf(out, n, " %s", name);
+		return 0;
+	}
+	value_preview(p, s->length, out, n);
+	size_t hex = strlen(out);
+	if (named)
+		snprintf(out + strlen(out), n - strlen(out), " %s", name);
+	return named ? hex : 0;
+}
+
 static void value_preview(const uint8_t *p, size_t len, char *out, size_t n)
 {
 	if (!p || len > 8) {
@@ -225,8 +294,10 @@ static int add_field(field_ctx *c, const tls_span *s)
 	if (c->sp == k && !c->t->v[c->stack[k - 1]].span) {
 		lt_row *g = &c->t->v[c->stack[k - 1]];
 		g->span = s; /* a group whose own bytes come after its parts */
-		char pv[40];
-		value_preview(c->bytes + off, s->length, pv, sizeof pv);
+		char pv[140];
+		size_t hex = field_text(s, c->bytes + off, c->limit - off, pv, sizeof pv);
+		g->hex_at = (uint8_t)strlen(g->label);
+		g->hex_len = (uint8_t)hex;
 		strncat(g->label, pv, sizeof g->label - strlen(g->label) - 1);
 		grow_groups(c, off, s->length);
 		return 0;
@@ -239,8 +310,10 @@ static int add_field(field_ctx *c, const tls_span *s)
 		if (c->sp == k - 1) {
 			r.span = s;
 			r.len = s->length;
-			char pv[40];
-			value_preview(c->bytes + off, s->length, pv, sizeof pv);
+			char pv[140];
+			size_t hex = field_text(s, c->bytes + off, c->limit - off, pv, sizeof pv);
+			r.hex_at = (uint8_t)strlen(r.label);
+			r.hex_len = (uint8_t)hex;
 			strncat(r.label, pv, sizeof r.label - strlen(r.label) - 1);
 		}
 		int at = tree_add(c->t, &r);
@@ -323,6 +396,8 @@ static int add_record(lt_tree *t, const model_step *st, int ri)
 int layout_tree_build(const model *m, int step, lt_tree *t)
 {
 	memset(t, 0, sizeof *t);
+	if (step == 0) /* the introduction: nothing on the wire yet */
+		return 0;
 	if (step < 1 || step > MODEL_LAST_STEP)
 		return -1;
 	const model_step *st = &m->steps[step];
@@ -343,6 +418,25 @@ int layout_tree_visible(const lt_tree *t, int *idx, int max)
 			idx[n++] = i;
 	}
 	return n;
+}
+
+static int has_text(const char *s, const char *q)
+{
+	size_t n = strlen(q);
+	if (!n)
+		return 0;
+	for (; *s; s++)
+		if (!strncasecmp(s, q, n))
+			return 1;
+	return 0;
+}
+
+int layout_tree_find(const lt_tree *t, int from, const char *q)
+{
+	for (int i = from < 0 ? 0 : from; i < t->n; i++)
+		if (has_text(t->v[i].label, q) || (t->v[i].span && has_text(t->v[i].span->path, q)))
+			return i;
+	return -1;
 }
 
 void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t **p, size_t *n)
@@ -660,78 +754,58 @@ void layout_alert(const model *m, int step, char *out, size_t n)
 
 void layout_header(const model *m, int step, int ascii, char *out, size_t n)
 {
+	const char *dash = ascii ? "--" : "—";
+	if (step == 0) {
+		snprintf(out, n, "Step 0: Introduction %s what the six steps will do", dash);
+		return;
+	}
 	const char *dir = step_direction(step);
 	const model_step *st = &m->steps[step];
 	int enc = 0, clear = 0;
 	for (size_t i = 0; i < st->n_msg; i++)
 		*(st->msg[i].encrypted ? &enc : &clear) += 1;
-	snprintf(out, n, "Step %d of %d: %s %s %s, %s", step, m->steps[7].reached ? 7 : 6, model_step_title(step),
-		 ascii ? "--" : "—", dir, enc && clear ? "partly encrypted" : enc ? "encrypted" : "cleartext");
+	const char *prot = enc && clear ? "partly encrypted" : enc ? "encrypted" : "cleartext";
+	if (layout_step_skipped(m, step))
+		prot = "skipped: the session was resumed";
+	/* The handshake has six steps; the secure channel comes after them. */
+	if (step == MODEL_LAST_STEP)
+		snprintf(out, n, "After the 6 steps: %s %s %s, %s", model_step_title(step), dash, dir, prot);
+	else
+		snprintf(out, n, "Step %d of 6: %s %s %s, %s", step, model_step_title(step), dash, dir, prot);
+}
+
+const char *layout_plural(long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }
 
 void layout_status(const model *m, char *out, size_t n)
 {
-	snprintf(out, n, "%s  seed %llu  %s", m->scenario[0] ? m->scenario : m->source,
-		 (unsigned long long)m->seed, m->suite[0] ? m->suite : "suite not chosen yet");
+	snprintf(out, n, "%s  seed %llu  %s%s", m->scenario[0] ? m->scenario : m->source,
+		 (unsigned long long)m->seed, m->suite[0] ? m->suite : "suite not chosen yet",
+		 layout_resumed(m) ? "  (resumed)" : "");
 }
 
-static const char *const help_text[] = {
-	"Keys",
-	"  Right  n  Space  PgDn   next step (runs it the first time)",
-	"  Left   p  PgUp   Bksp   previous step (instant)",
-	"  1 .. 7                  jump to a step (runs the steps between)",
-	"  Tab / Shift-Tab         next / previous pane",
-	"  Up Down  j k            move in the pane (field, byte line, scroll)",
-	"  h l                     in the hex dump: previous / next byte",
-	"  Home End  g G           first / last line of the pane",
-	"  Enter                   expand or collapse a record or message",
-	"  Space (autoplay)        pause or resume autoplay",
-	"  w                       write the capture (.pcap) and key log (.keys)",
-	"  r                       restart the handshake from step 1",
-	"  ?                       this help (any key closes it)",
-	"  q  Ctrl-C               quit",
-	"  mouse click             select a field, a byte, a pane or a step",
-	"",
-	"Reverse video marks the selected field and its bytes; '>' marks",
-	"the current step and the focused pane.",
-};
-
-int layout_help(lt_lines *out)
+int layout_help(const lt_key *keys, size_t n, const char *marker, lt_lines *out)
 {
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
-		lt_lines_add(out, "%s", help_text[i]);
+	lt_lines_add(out, "Keys");
+	for (size_t i = 0; i < n; i++)
+		lt_lines_add(out, "  %-22s  %s", keys[i].keys, keys[i].what);
+	lt_lines_add(out, "%s", "");
+	lt_lines_add(out, "Reverse video marks the selected field and its bytes; %s marks", marker);
+	lt_lines_add(out, "%s", "the current step, the selected field and the focused pane.");
 	return out->n;
 }
 
 /* ---- screen ---- */
 
-static void bottom_panes(int w, int y, int h, const int avail[P_COUNT], int bottom, lt_screen *s)
-{
-	int list[3], n = 0, show[3], k = 0;
-	for (int p = P_KNOW; p <= P_LESSON; p++)
-		if (avail[p])
-			list[n++] = p;
-	if (!n)
-		return;
-	int cols = w / 60 < 1 ? 1 : w / 60;
-	int first = 0;
-	for (int i = 0; i < n; i++)
-		if (list[i] == bottom)
-			first = i;
-	if (cols >= n)
-		first = 0;
-	for (int i = 0; i < n && k < cols; i++)
-		show[k++] = list[(first + i) % n];
-	int x = 0;
-	for (int i = 0; i < k; i++) {
-		int pw = i == k - 1 ? w - x : (w - (k - 1)) / k;
-		s->pane[show[i]] = (lt_rect){y, x, h, pw};
-		x += pw + 1;
-	}
-}
-
-void layout_screen(int w, int h, const int avail[P_COUNT], int bottom, lt_screen *s)
+/* The presenter layout: the field tree above the bytes on the left; on the
+ * right the lesson (or the ladder) large, and below it who knows what (or
+ * the derivation) when the screen is tall enough, else in the same place.
+ * Every pane has one place; focus never moves it. Wide screens give the
+ * hex dump 16 bytes a line and the right column the secrets' full width. */
+void layout_screen(int w, int h, const lt_place *pl, lt_screen *s)
 {
 	memset(s, 0, sizeof *s);
 	if (w < LAYOUT_MIN_W || h < LAYOUT_MIN_H) {
@@ -741,11 +815,25 @@ void layout_screen(int w, int h, const int avail[P_COUNT], int bottom, lt_screen
 	s->timeline = (lt_rect){0, 0, 1, w};
 	s->header = (lt_rect){1, 0, 1, w};
 	s->status = (lt_rect){h - 1, 0, 1, w};
-	int ch = h - 3, top = (ch - 1) / 2;
-	int lim = w - 41 < w * 6 / 10 ? w - 41 : w * 6 / 10;
-	int dw = layout_hex_width(layout_hex_per_line(lim));
-	s->pane[P_TREE] = (lt_rect){2, 0, top, w - dw - 1};
-	s->pane[P_DUMP] = (lt_rect){2, w - dw, top, dw};
-	s->detail = (lt_rect){2 + top, 0, 2, w};
-	bottom_panes(w, 4 + top, ch - top - 2, avail, bottom, s);
+	s->detail = (lt_rect){h - 3, 0, 2, w};
+	int y = 2, ch = h - 5;
+	if (pl->zoom >= 0 && pl->zoom < P_COUNT) {
+		s->pane[pl->zoom] = (lt_rect){y, 0, ch, w};
+		return;
+	}
+	int lw = w >= 160 ? layout_hex_width(16) + 1 : w >= 120 ? 56 : 46;
+	int th = ch * 11 / 20;
+	s->pane[P_TREE] = (lt_rect){y, 0, th, lw};
+	s->pane[P_DUMP] = (lt_rect){y + th, 0, ch - th, lw};
+	int rx = lw + 1, rw = w - rx;
+	if (h >= 34 && pl->lower >= 0) {
+		int uh = ch * 11 / 20;
+		if (pl->upper >= 0)
+			s->pane[pl->upper] = (lt_rect){y, rx, uh, rw};
+		else
+			uh = 0;
+		s->pane[pl->lower] = (lt_rect){y + uh, rx, ch - uh, rw};
+	} else if (pl->single >= 0) {
+		s->pane[pl->single] = (lt_rect){y, rx, ch, rw};
+	}
 }

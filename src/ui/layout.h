@@ -32,7 +32,12 @@ typedef struct {
 	int col[MODEL_LAST_STEP + 2]; /* where each step's entry starts */
 } layout_timeline;
 
-/* Lays out steps 1..last with cur marked, within width columns. */
+/* 1 when a reached step of a resumed handshake carried nothing (3, 4). */
+int layout_step_skipped(const model *m, int step);
+/* 1 when the handshake resumed an earlier session. */
+int layout_resumed(const model *m);
+
+/* Lays out steps 0 (introduction)..last with cur marked, within width columns. */
 void layout_timeline_make(const model *m, int cur, int last, int width, int ascii, layout_timeline *t);
 
 /* ---- field tree ---- */
@@ -50,6 +55,7 @@ typedef struct {
 	const tls_span *span; /* fields only */
 	int collapsed;
 	char label[160];
+	uint8_t hex_at, hex_len; /* the value's hex in label, before its name (0: none) */
 } lt_row;
 
 typedef struct {
@@ -62,6 +68,9 @@ int layout_tree_build(const model *m, int step, lt_tree *t);
 void layout_tree_free(lt_tree *t);
 /* Visible rows (ancestors all expanded), in order, into idx; returns count. */
 int layout_tree_visible(const lt_tree *t, int *idx, int max);
+/* The first row at or after from whose label or field path holds q (any
+ * case), or -1. */
+int layout_tree_find(const lt_tree *t, int from, const char *q);
 /* The bytes a row points into. */
 void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t **p, size_t *n);
 /* 1 when rows a and b show the same buffer. */
@@ -114,16 +123,36 @@ int layout_has_derivation(const model *m, int step);
 int layout_derivation(const model *m, int step, int width, lt_lines *out);
 /* The alert sent at this step, one line, or "" when none. */
 void layout_alert(const model *m, int step, char *out, size_t n);
-/* "Step 1 of 6: Client hello — client -> server, cleartext" */
+/* "one" when n is 1, else "many": "1 row", "2 rows". */
+const char *layout_plural(long n, const char *one, const char *many);
+/* A field's code by name, from the engine's tables: "TLS_RSA_WITH_..."
+ * for a cipher suite, an extension, version, group or signature scheme;
+ * a certificate field's decoded value. 0 when the field has no name. */
+int layout_field_name(const tls_span *s, const uint8_t *p, size_t avail, char *out, size_t n);
+/* "Step 1 of 6: Client hello — client -> server, cleartext"; step 0 is the
+ * introduction, step 7 comes after the six. */
 void layout_header(const model *m, int step, int ascii, char *out, size_t n);
 /* "rsa  seed 1  TLS_RSA_..." */
 void layout_status(const model *m, char *out, size_t n);
-/* Every key and what it does. */
-int layout_help(lt_lines *out);
+/* One row of the help: the keys as the user types them, and what they do. */
+typedef struct {
+	const char *keys;
+	const char *what;
+} lt_key;
+
+/* The help screen, from the key table: one line per row, then what the
+ * marker (">" or the triangle actually drawn) means. */
+int layout_help(const lt_key *keys, size_t n, const char *marker, lt_lines *out);
+
+/* The ladder diagram of the messages so far: a header line, then one
+ * arrow per message (= when encrypted), the step number at its first
+ * message, the current step marked, the alert where it was sent.
+ * line_step[i] gets each line's step (-1 for the header). */
+int layout_ladder(const model *m, int cur, int width, int ascii, lt_lines *out, int *line_step, int max);
 
 /* ---- screen ---- */
 
-enum lt_pane { P_TREE, P_DUMP, P_KNOW, P_DERIV, P_LESSON, P_COUNT };
+enum lt_pane { P_TREE, P_DUMP, P_LESSON, P_LADDER, P_KNOW, P_DERIV, P_COUNT };
 
 typedef struct {
 	int y, x, h, w; /* h == 0: not shown */
@@ -135,11 +164,16 @@ typedef struct {
 	lt_rect pane[P_COUNT];
 } lt_screen;
 
+/* Which pane goes where on the right: upper (lesson or ladder) and lower
+ * (knowledge or derivation) on a tall screen, single when only one fits;
+ * -1 for none. zoom >= 0 gives that pane the whole middle of the screen. */
+typedef struct {
+	int upper, lower, single, zoom;
+} lt_place;
+
 #define LAYOUT_MIN_W 80
 #define LAYOUT_MIN_H 24
 
-/* Places the panes on a w x h screen. avail[p] says which bottom panes exist
- * now; bottom is the one to show first when not all fit. */
-void layout_screen(int w, int h, const int avail[P_COUNT], int bottom, lt_screen *s);
+void layout_screen(int w, int h, const lt_place *pl, lt_screen *s);
 
 #endif

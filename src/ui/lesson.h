@@ -33,6 +33,14 @@ int lesson_load(const model *m, int step, const char *file, tls_buf *out, char *
 /* Same, from text already in memory (for tests). */
 int lesson_fill(const model *m, int step, const char *text, tls_buf *out, char *err, size_t errlen);
 
+/* The part of a scenario lesson (its raw text) for one step, filled at that
+ * step: the text before the first `<!-- step N -->` line is part 0 (the
+ * introduction), each marker starts the part for step N; at the last step
+ * of a run that ended in an alert, the parts of later steps follow. out gets
+ * NUL-terminated Markdown, empty when the scenario says nothing at this
+ * step. Returns 0, or -1 with a reason in err. */
+int lesson_scenario_part(const model *m, int step, const char *text, tls_buf *out, char *err, size_t errlen);
+
 enum lesson_attr { LA_NORMAL = 0, LA_HEADING = 1, LA_BOLD = 2, LA_EMPH = 3, LA_CODE = 4, LA_BULLET = 5 };
 
 typedef struct {

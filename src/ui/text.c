@@ -2,6 +2,7 @@
 #include "ui/views.h"
 
 #include "tls/alert.h"
+#include "ui/layout.h"
 #include "ui/lesson.h"
 
 #include <string.h>
@@ -227,4 +228,30 @@ void text_lesson(FILE *f, const model *m, int step, const char *file)
 		fprintf(f, "\n(lesson unavailable: %s)\n", err);
 	}
 	tls_buf_free(&md);
+}
+
+void text_scenario_part(FILE *f, const model *m, int step, const char *raw)
+{
+	tls_buf md = {0};
+	char err[512];
+	if (lesson_scenario_part(m, step, raw, &md, err, sizeof err) == 0) {
+		if (md.len > 1) {
+			fprintf(f, "\n-- In this scenario (%s) --\n\n", m->scenario);
+			lesson_print(f, (const char *)md.p, 76);
+		}
+	} else {
+		fprintf(f, "\n(scenario lesson unavailable: %s)\n", err);
+	}
+	tls_buf_free(&md);
+}
+
+void text_ladder(FILE *f, const model *m)
+{
+	lt_lines l;
+	int ls[256];
+	layout_ladder(m, -1, 72, 1, &l, ls, 256);
+	fputc('\n', f);
+	for (int i = 0; i < l.n; i++)
+		fprintf(f, "%s\n", l.v[i]);
+	lt_lines_free(&l);
 }

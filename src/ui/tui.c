@@ -17,7 +17,10 @@
 
 volatile sig_atomic_t tui_signal;
 
-static void on_signal(int sig) { tui_signal = sig; }
+static void on_signal(int sig)
+{
+	tui_signal = sig;
+}
 
 double tui_now(void)
 {
@@ -36,13 +39,52 @@ void tui_select_row(tui *t, int row)
 	t->cur = t->tree.v[row].off;
 }
 
+/* While the client asks whether to accept an untrusted certificate, the
+ * screen must not give the answer away: the panes draw a copy of the model
+ * without the alert, its record and the client's verdict. */
+static void hide_verdict(tui *t)
+{
+	t->vm = &t->m;
+	if (!t->prompt)
+		return;
+	t->hidden = t->m;
+	model *h = &t->hidden;
+	int a = h->alert.step;
+	h->alert.present = 0;
+	h->outcome = MODEL_RUNNING;
+	if (a >= 1 && a <= MODEL_LAST_STEP) {
+		model_step *st = &h->steps[a];
+		while (st->n_msg && !strcmp(st->msg[st->n_msg - 1].name, "Alert"))
+			st->n_msg--;
+		while (st->n_rec && st->rec[st->n_rec - 1].type == 21)
+			st->n_rec--;
+		st->client.cert_note[0] = 0;
+	}
+	t->vm = h;
+}
+
+void tui_show(tui *t, int pane)
+{
+	t->focus = pane;
+	if (pane == P_LESSON || pane == P_LADDER)
+		t->place.upper = pane;
+	if (pane == P_KNOW || pane == P_DERIV)
+		t->place.lower = pane;
+	if (pane >= P_LESSON)
+		t->place.single = pane;
+	if (t->place.zoom >= 0)
+		t->place.zoom = pane;
+}
+
 static int show_step(tui *t, int step)
 {
-	if (step != t->tree_step || !t->tree.v) {
+	hide_verdict(t);
+	if (step != t->tree_step || !t->tree.v || t->tree_hidden != t->prompt) {
 		layout_tree_free(&t->tree);
-		if (layout_tree_build(&t->m, step, &t->tree))
+		if (layout_tree_build(t->vm, step, &t->tree))
 			return -1;
 		t->tree_step = step;
+		t->tree_hidden = t->prompt;
 		t->sel = t->tree_top = t->dump_top = 0;
 		t->cur = 0;
 		memset(t->scroll, 0, sizeof t->scroll);
@@ -53,8 +95,8 @@ static int show_step(tui *t, int step)
 
 int tui_goto(tui *t, int n)
 {
-	if (n < 1)
-		n = 1;
+	if (n < 0)
+		n = 0;
 	if (n > MODEL_LAST_STEP)
 		n = MODEL_LAST_STEP;
 	while (t->s && t->m.current < n) {
@@ -64,18 +106,18 @@ int tui_goto(tui *t, int n)
 		if (r == 0)
 			break;
 	}
-	if (n > t->m.current) {
+	if (n > t->m.current && n > 0) {
 		n = t->m.current;
 		if (t->m.alert.present)
 			snprintf(t->status, sizeof t->status, "the handshake ended with an alert at step %d",
-				 t->m.alert.step);
+			         t->m.alert.step);
 		else
 			snprintf(t->status, sizeof t->status, "the handshake has no step after %d", n);
 	}
 	if (t->s && !t->decided && t->m.alert.present && !t->m.alert.by_server &&
 	    t->m.alert.desc == TLS_ALERT_UNKNOWN_CA && n == t->m.alert.step)
 		t->prompt = 1;
-	return n < 1 ? -1 : show_step(t, n);
+	return n < 0 ? -1 : show_step(t, n);
 }
 
 static int start_sim(tui *t, char *err, size_t n)
@@ -145,6 +187,7 @@ static void colours(tui *t)
 	init_pair(C_SERVER, COLOR_GREEN, -1);
 	init_pair(C_DIM, COLOR_BLUE, -1);
 	init_pair(C_CODE, COLOR_GREEN, -1);
+	init_pair(C_TAMPER, COLOR_MAGENTA, -1);
 }
 
 static SCREEN *open_terminal(tui *t)
@@ -185,11 +228,27 @@ static int wait_ms(const tui *t)
 	return left <= 0 ? 0 : left > 1 ? 1000 : (int)(left * 1000) + 1;
 }
 
+/* Autoplay reads like a presenter: the lesson comes into view and is paged
+ * through before the next step; a question waits for its answer. */
 static int autoplay_tick(tui *t)
 {
 	if (!t->autoplay_on || tui_now() < t->next_at)
 		return 0;
 	t->next_at = tui_now() + t->opt.autoplay;
+	if (t->prompt) {
+		snprintf(t->status, sizeof t->status, "autoplay: waiting for your choice (a or s)");
+		return 0;
+	}
+	if (!t->opt.no_lessons) {
+		if (t->place.upper != P_LESSON && t->place.single != P_LESSON) {
+			t->place.upper = t->place.single = P_LESSON;
+			return 0;
+		}
+		if (tui_lesson_more(t) > 0) {
+			tui_scroll(t, P_LESSON, t->scr.pane[P_LESSON].h - 2);
+			return 0;
+		}
+	}
 	if (t->step >= MODEL_LAST_STEP || (sim_finished(t->s) && t->step >= t->m.current)) {
 		t->autoplay_on = 0;
 		snprintf(t->status, sizeof t->status, "autoplay: reached the end");
@@ -219,7 +278,7 @@ static int bench(tui *t, double t0)
 	tui_draw(t);
 	double first = tui_now() - t0, sum = 0;
 	int n = 0;
-	for (int s = 2; s <= MODEL_LAST_STEP && s <= t->m.current + 1; s++) {
+	for (int s = 2; s <= MODEL_LAST_STEP && s <= t->m.current + 1 && !t->prompt; s++) {
 		double a = tui_now();
 		if (tui_goto(t, s) < 0) {
 			endwin();
@@ -248,6 +307,12 @@ int tui_run(const tui_options *o)
 	setlocale(LC_ALL, "");
 	t->ascii = o->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	t->autoplay_on = o->autoplay > 0;
+	t->vm = &t->m;
+	t->focus = P_TREE;
+	t->place = (lt_place){.upper = o->no_lessons ? P_LADDER : P_LESSON,
+	                      .lower = P_KNOW,
+	                      .single = o->no_lessons ? P_KNOW : P_LESSON,
+	                      .zoom = -1};
 	t->next_at = tui_now() + o->autoplay;
 	if (start_sim(t, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
@@ -267,7 +332,8 @@ int tui_run(const tui_options *o)
 		r = loop(t);
 		endwin();
 		if (r < 0)
-			fprintf(stderr, "tlsstep: the simulation failed at step %d (status %d)\n", t->m.current + 1, r);
+			fprintf(stderr, "tlsstep: the simulation failed at step %d (status %d)\n",
+			        t->m.current + 1, r);
 	}
 	if (scr)
 		delscreen(scr);

@@ -1,5 +1,7 @@
-/* Drawing the bottom panes (who knows what, derivation, lesson) and the
- * help overlay. Each pane scrolls with t->scroll[pane]. */
+/* The pane table and the panes on the right (lesson, ladder, who knows
+ * what, derivation), plus the overlays (help, the untrusted-certificate
+ * question, the scenario chooser). Each pane scrolls with t->scroll[pane]
+ * and marks content that goes on below it. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/tui_int.h"
 
@@ -7,38 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static void title(tui *t, int pane, const char *text)
+static int max_scroll(tui *t, int pane)
 {
-	const lt_rect *r = &t->scr.pane[pane];
-	char buf[300];
-	int f = t->focus == pane;
-	snprintf(buf, sizeof buf, "%s%s", f ? (t->ascii ? "> " : "▶ ") : "  ", text);
-	int a = f ? tui_attr(t, C_TITLE, A_REVERSE | A_BOLD) : tui_attr(t, C_TITLE, A_BOLD | A_UNDERLINE);
-	char sp[512];
-	int w = r->w < 511 ? r->w : 511;
-	memset(sp, ' ', (size_t)w);
-	sp[w] = 0;
-	tui_put(t, r->y, r->x, r->w, sp, a);
-	tui_put(t, r->y, r->x, r->w, buf, a);
-	if (r->x > 0)
-		for (int i = 0; i < r->h; i++)
-			tui_put(t, r->y + i, r->x - 1, 1, t->ascii ? "|" : "│", tui_attr(t, C_DIM, 0));
+	int n = tui_panes[pane].lines(t) - (t->scr.pane[pane].h - 1);
+	return n > 0 ? n : 0;
 }
 
-/* What is hidden at 80 columns: the other bottom panes, named in the title. */
-static void title_with_others(tui *t, int pane, const char *name)
+void tui_scroll(tui *t, int pane, int by)
 {
-	char buf[300];
-	int n = snprintf(buf, sizeof buf, "%s", name);
-	static const char *const names[P_COUNT] = {"", "", "knowledge", "derivation", "lesson"};
-	for (int p = P_KNOW; p <= P_LESSON; p++)
-		if (p != pane && !t->scr.pane[p].h && (p != P_DERIV || layout_has_derivation(&t->m, t->step)) &&
-		    (p != P_LESSON || !t->opt.no_lessons))
-			n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", n == (int)strlen(name) ? "  [Tab: " : ", ",
-				      names[p]);
-	if (n > (int)strlen(name))
-		snprintf(buf + n, sizeof buf - (size_t)n, "]");
-	title(t, pane, buf);
+	int s = t->scroll[pane] + by, max = max_scroll(t, pane);
+	t->scroll[pane] = s < 0 ? 0 : s > max ? max : s;
 }
 
 static int clamp_scroll(tui *t, int pane, int lines)
@@ -62,66 +42,210 @@ static void cell(tui *t, int y, int x, int w, const char *s, int attr)
 	tui_put(t, y, x + w - 1, 1, t->ascii ? "~" : "…", attr);
 }
 
+/* ---- who knows what ---- */
+
+/* Under 60 columns two hex columns would show a few bytes each: each row
+ * gets the label on one line and the values, full width, under it. */
+static int know_narrow(const tui *t)
+{
+	return t->scr.pane[P_KNOW].w < 60;
+}
+
+static int know_row_lines(const lt_know *r)
+{
+	return !strcmp(r->client, r->server) ? 2 : 3;
+}
+
+static int know_lines(tui *t)
+{
+	lt_know rows[MS_COUNT + 4];
+	int n = layout_knowledge(t->vm, t->step, rows, MS_COUNT + 4), k = 0;
+	if (!know_narrow(t))
+		return n + 2;
+	for (int i = 0; i < n; i++)
+		k += know_row_lines(&rows[i]);
+	return k + 1;
+}
+
+static void draw_know_narrow(tui *t, const lt_know *rows, int n, int y)
+{
+	const lt_rect *r = &t->scr.pane[P_KNOW];
+	lt_lines l = {0};
+	int kind[(MS_COUNT + 4) * 3], k = 0;
+	for (int i = 0; i < n; i++) {
+		int same = !strcmp(rows[i].client, rows[i].server);
+		lt_lines_add(&l, "%s%s", rows[i].label, same ? " (both sides)" : "");
+		kind[k++] = 0;
+		if (same) {
+			lt_lines_add(&l, "  %s", rows[i].client);
+			kind[k++] = 3;
+			continue;
+		}
+		lt_lines_add(&l, "  C %s", rows[i].client);
+		kind[k++] = 1;
+		lt_lines_add(&l, "  S %s", rows[i].server);
+		kind[k++] = 2;
+	}
+	int top = clamp_scroll(t, P_KNOW, l.n + (y - r->y - 1)), i;
+	for (i = top; i < l.n && y < r->y + r->h; i++, y++) {
+		int nv = strstr(l.v[i], "not yet") != NULL;
+		int a = kind[i] == 0   ? (int)A_BOLD
+		        : nv           ? (int)A_DIM
+		        : kind[i] == 1 ? tui_attr(t, C_CLIENT, 0)
+		        : kind[i] == 2 ? tui_attr(t, C_SERVER, 0)
+		                       : tui_attr(t, C_CODE, 0);
+		cell(t, y, r->x, r->w, l.v[i], a);
+	}
+	tui_more_mark(t, P_KNOW, l.n - i);
+	lt_lines_free(&l);
+}
+
 static void draw_know(tui *t)
 {
 	const lt_rect *r = &t->scr.pane[P_KNOW];
 	lt_know rows[MS_COUNT + 4];
 	lt_lines al = {0};
 	char a[512], ttl[80];
-	int n = layout_knowledge(&t->m, t->step, rows, MS_COUNT + 4);
-	layout_alert(&t->m, t->step, a, sizeof a);
+	int n = layout_knowledge(t->vm, t->step, rows, MS_COUNT + 4);
+	layout_alert(t->vm, t->step, a, sizeof a);
 	if (a[0])
 		layout_wrap(a, r->w - 1, &al);
 	snprintf(ttl, sizeof ttl, "Who knows what after step %d", t->step);
-	title_with_others(t, P_KNOW, ttl);
+	tui_pane_title(t, P_KNOW, ttl);
 	int y = r->y + 1, lw = r->w < 70 ? 17 : 20, vw = (r->w - lw - 2) / 2;
 	for (int i = 0; i < al.n && y < r->y + r->h; i++)
 		tui_put(t, y++, r->x, r->w, al.v[i], tui_attr(t, C_ALERT, A_BOLD));
 	lt_lines_free(&al);
 	if (y >= r->y + r->h)
 		return;
+	if (know_narrow(t)) {
+		draw_know_narrow(t, rows, n, y);
+		return;
+	}
 	tui_put(t, y, r->x, lw, "", A_UNDERLINE);
 	tui_put(t, y, r->x + lw + 1, vw, "client", tui_attr(t, C_CLIENT, A_BOLD | A_UNDERLINE));
 	tui_put(t, y++, r->x + lw + 2 + vw, vw, "server", tui_attr(t, C_SERVER, A_BOLD | A_UNDERLINE));
-	int top = clamp_scroll(t, P_KNOW, n + (y - r->y - 1));
-	for (int i = top; i < n && y < r->y + r->h; i++, y++) {
+	int top = clamp_scroll(t, P_KNOW, n + (y - r->y - 1)), shown = 0;
+	for (int i = top; i < n && y < r->y + r->h; i++, y++, shown++) {
 		int cn = !strcmp(rows[i].client, "not yet"), sn = !strcmp(rows[i].server, "not yet");
 		cell(t, y, r->x, lw, rows[i].label, A_BOLD);
+		if (!cn && !strcmp(rows[i].client, rows[i].server)) {
+			/* the same value on both sides gets both columns: secrets in full */
+			cell(t, y, r->x + lw + 1, 2 * vw + 1, rows[i].client, tui_attr(t, C_CODE, 0));
+			continue;
+		}
 		cell(t, y, r->x + lw + 1, vw, rows[i].client, cn ? (int)A_DIM : tui_attr(t, C_CLIENT, 0));
-		cell(t, y, r->x + lw + 2 + vw, vw, rows[i].server, sn ? (int)A_DIM : tui_attr(t, C_SERVER, 0));
+		cell(t, y, r->x + lw + 2 + vw, vw, rows[i].server,
+		     sn ? (int)A_DIM : tui_attr(t, C_SERVER, 0));
 	}
+	tui_more_mark(t, P_KNOW, n - top - shown);
 }
 
-static void draw_lines(tui *t, int pane, const lt_lines *l)
+/* ---- plain line panes: derivation, ladder ---- */
+
+static void draw_lines(tui *t, int pane, const lt_lines *l, const int *hl)
 {
 	const lt_rect *r = &t->scr.pane[pane];
-	int top = clamp_scroll(t, pane, l->n);
-	for (int i = 0; i + 1 < r->h && top + i < l->n; i++)
-		tui_put(t, r->y + 1 + i, r->x, r->w, l->v[top + i], A_NORMAL);
+	int top = clamp_scroll(t, pane, l->n), i;
+	for (i = 0; i + 1 < r->h && top + i < l->n; i++) {
+		int cur = hl && hl[top + i] == t->step;
+		tui_put(t, r->y + 1 + i, r->x, r->w, l->v[top + i],
+		        cur ? tui_attr(t, C_SEL, A_BOLD) : (int)A_NORMAL);
+	}
+	tui_more_mark(t, pane, l->n - top - i);
+}
+
+static int deriv_lines(tui *t)
+{
+	lt_lines l;
+	int n = layout_derivation(t->vm, t->step, t->scr.pane[P_DERIV].w - 1, &l);
+	lt_lines_free(&l);
+	return n;
 }
 
 static void draw_deriv(tui *t)
 {
 	lt_lines l;
-	layout_derivation(&t->m, t->step, t->scr.pane[P_DERIV].w - 1, &l);
-	title_with_others(t, P_DERIV, "Derivation: master secret and keys");
-	draw_lines(t, P_DERIV, &l);
+	layout_derivation(t->vm, t->step, t->scr.pane[P_DERIV].w - 1, &l);
+	tui_pane_title(t, P_DERIV, "Derivation: master secret and keys");
+	draw_lines(t, P_DERIV, &l, NULL);
 	lt_lines_free(&l);
+}
+
+#define LADDER_MAX 256
+
+static int ladder_lines(tui *t)
+{
+	lt_lines l;
+	int ls[LADDER_MAX];
+	int n = layout_ladder(t->vm, t->step, t->scr.pane[P_LADDER].w - 1, t->ascii, &l, ls, LADDER_MAX);
+	lt_lines_free(&l);
+	return n;
+}
+
+static void draw_ladder(tui *t)
+{
+	lt_lines l;
+	int ls[LADDER_MAX];
+	int n = layout_ladder(t->vm, t->step, t->scr.pane[P_LADDER].w - 1, t->ascii, &l, ls, LADDER_MAX);
+	for (int i = n; i < LADDER_MAX; i++)
+		ls[i] = -1;
+	tui_pane_title(t, P_LADDER, "Ladder (= encrypted; L: lesson)");
+	draw_lines(t, P_LADDER, &l, ls);
+	lt_lines_free(&l);
+}
+
+/* ---- lesson: the step's, then the scenario's part for this step ---- */
+
+static int append(tls_buf *md, const char *s)
+{
+	return tls_buf_put(md, (const uint8_t *)s, strlen(s));
+}
+
+static int lesson_text(tui *t, tls_buf *md)
+{
+	tls_buf part = {0};
+	if (t->prompt) /* the step's lesson gives the verdict away */
+		return append(
+		    md, "# Decide first\n\nThe client has not decided yet. Choose **a** (accept anyway) or "
+		        "**s** (sever the connection); the lesson goes on after your choice.\n");
+	if (lesson_load(t->vm, t->step, lesson_file(t->step), md, t->lesson_err, sizeof t->lesson_err))
+		return -1;
+	if (md->len && !md->p[md->len - 1])
+		md->len--; /* more follows; load_lesson ends the text */
+	if (!t->opt.scenario_text)
+		return 0;
+	if (lesson_scenario_part(t->vm, t->step, t->opt.scenario_text, &part, t->lesson_err,
+	                         sizeof t->lesson_err)) {
+		tls_buf_free(&part);
+		return -1;
+	}
+	int r = 0;
+	if (part.len > 1) {
+		char h[120];
+		snprintf(h, sizeof h, "\n\n# In this scenario (%s)\n\n", t->vm->scenario);
+		r = append(md, h) || append(md, (const char *)part.p);
+	}
+	tls_buf_free(&part);
+	return r;
 }
 
 static void load_lesson(tui *t, int width)
 {
 	tls_buf md = {0};
-	if (t->lesson_step == t->step && t->lesson_width == width)
+	if (t->lesson_step == t->step && t->lesson_width == width && t->lesson_hidden == t->prompt)
 		return;
 	lesson_lines_free(&t->lesson);
 	t->lesson_step = t->step;
 	t->lesson_width = width;
+	t->lesson_hidden = t->prompt;
 	t->lesson_err[0] = 0;
-	t->lesson_ok = !lesson_load(&t->m, t->step, lesson_file(t->step), &md, t->lesson_err, sizeof t->lesson_err) &&
-		       md.p && !lesson_wrap((const char *)md.p, width, &t->lesson);
+	t->scroll[P_LESSON] = 0;
+	t->lesson_ok = !lesson_text(t, &md) && !tls_buf_u8(&md, 0) &&
+	               !lesson_wrap((const char *)md.p, width, &t->lesson);
 	if (!t->lesson_ok && !t->lesson_err[0])
-		snprintf(t->lesson_err, sizeof t->lesson_err, "the lesson for step %d could not be laid out", t->step);
+		snprintf(t->lesson_err, sizeof t->lesson_err, "the lesson for step %d could not be laid out",
+		         t->step);
 	tls_buf_free(&md);
 }
 
@@ -153,76 +277,132 @@ static void lesson_line_draw(tui *t, int y, int x, int w, const lesson_line *l)
 	}
 }
 
+static int lesson_lines_n(tui *t)
+{
+	if (t->scr.pane[P_LESSON].h)
+		load_lesson(t, t->scr.pane[P_LESSON].w - 1);
+	return (int)t->lesson.n;
+}
+
+int tui_lesson_more(tui *t)
+{
+	if (!t->scr.pane[P_LESSON].h)
+		return 0;
+	return lesson_lines_n(t) - t->scroll[P_LESSON] - (t->scr.pane[P_LESSON].h - 1);
+}
+
 static void draw_lesson(tui *t)
 {
 	const lt_rect *r = &t->scr.pane[P_LESSON];
-	char ttl[80];
+	char ttl[120];
 	load_lesson(t, r->w - 1);
-	snprintf(ttl, sizeof ttl, "Lesson: %s", model_step_title(t->step));
-	title_with_others(t, P_LESSON, ttl);
+	snprintf(ttl, sizeof ttl, "Lesson: %s", t->step ? model_step_title(t->step) : "Introduction");
+	tui_pane_title(t, P_LESSON, ttl);
 	if (!t->lesson_ok) {
 		tui_put(t, r->y + 1, r->x, r->w, t->lesson_err, tui_attr(t, C_ALERT, A_BOLD));
 		return;
 	}
-	int top = clamp_scroll(t, P_LESSON, (int)t->lesson.n);
-	for (int i = 0; i + 1 < r->h && (size_t)(top + i) < t->lesson.n; i++)
+	int top = clamp_scroll(t, P_LESSON, (int)t->lesson.n), i;
+	for (i = 0; i + 1 < r->h && (size_t)(top + i) < t->lesson.n; i++)
 		lesson_line_draw(t, r->y + 1 + i, r->x, r->w, &t->lesson.v[top + i]);
+	tui_more_mark(t, P_LESSON, (int)t->lesson.n - top - i);
 }
 
-int tui_pane_lines(tui *t, int pane)
+/* ---- the table ---- */
+
+static int has_lesson(const tui *t)
 {
-	int n = 0, h = t->scr.pane[pane].h - 1;
-	if (pane == P_KNOW) {
-		lt_know rows[MS_COUNT + 4];
-		n = layout_knowledge(&t->m, t->step, rows, MS_COUNT + 4) + 3;
-	} else if (pane == P_DERIV) {
-		lt_lines l;
-		n = layout_derivation(&t->m, t->step, t->scr.pane[P_DERIV].w - 1, &l);
-		lt_lines_free(&l);
-	} else if (pane == P_LESSON) {
-		n = (int)t->lesson.n;
-	}
-	return n - h > 0 ? n - h : 0;
+	return !t->opt.no_lessons;
 }
-
-void tui_draw_bottom(tui *t)
+static int has_deriv(const tui *t)
 {
-	if (t->scr.pane[P_KNOW].h)
-		draw_know(t);
-	if (t->scr.pane[P_DERIV].h)
-		draw_deriv(t);
-	if (t->scr.pane[P_LESSON].h)
-		draw_lesson(t);
+	return layout_has_derivation(t->vm, t->step);
 }
 
-static void draw_box(tui *t, lt_lines *lp, const char *title);
+static void move_tree(tui *t, int by)
+{
+	tui_tree_move(t, by);
+}
+static void move_dump(tui *t, int by)
+{
+	tui_dump_move(t, (long)by * tui_dump_per(t));
+}
+static void move_lesson(tui *t, int by)
+{
+	tui_scroll(t, P_LESSON, by);
+}
+static void move_ladder(tui *t, int by)
+{
+	tui_scroll(t, P_LADDER, by);
+}
+static void move_know(tui *t, int by)
+{
+	tui_scroll(t, P_KNOW, by);
+}
+static void move_deriv(tui *t, int by)
+{
+	tui_scroll(t, P_DERIV, by);
+}
+
+const tui_pane_ops tui_panes[P_COUNT] = {
+    [P_TREE] = {"fields", tui_draw_tree, tui_tree_lines, NULL, move_tree},
+    [P_DUMP] = {"bytes", tui_draw_dump, tui_dump_lines, NULL, move_dump},
+    [P_LESSON] = {"lesson", draw_lesson, lesson_lines_n, has_lesson, move_lesson},
+    [P_LADDER] = {"ladder", draw_ladder, ladder_lines, NULL, move_ladder},
+    [P_KNOW] = {"knowledge", draw_know, know_lines, NULL, move_know},
+    [P_DERIV] = {"derivation", draw_deriv, deriv_lines, has_deriv, move_deriv},
+};
+
+/* ---- overlays ---- */
+
+static void draw_box(tui *t, lt_lines *lp, const char *title, int hl);
 
 void tui_draw_help(tui *t)
 {
 	lt_lines l;
-	layout_help(&l);
-	draw_box(t, &l, " Help: any key closes ");
+	tui_help_lines(t, &l);
+	draw_box(t, &l, " Help: any key closes ", -1);
 }
 
-/* Browsers stop here and ask; so does the classroom client. */
+/* Browsers stop here and ask; so does the classroom client. No verdict
+ * shows until the user chooses. */
 void tui_draw_prompt(tui *t)
 {
 	lt_lines l;
 	memset(&l, 0, sizeof l);
-	lt_lines_add(&l, "%s", "The server's certificate was signed by a CA that");
-	lt_lines_add(&l, "%s", "this client does not trust. Anyone can make such a");
-	lt_lines_add(&l, "%s", "certificate for any name. A browser would stop here.");
+	lt_lines_add(&l, "%s", "The server sent a certificate for the right name.");
+	lt_lines_add(&l, "%s", "Before it goes on, the client must decide whether");
+	lt_lines_add(&l, "%s", "to trust it. What would you do?");
 	lt_lines_add(&l, "%s", "");
-	lt_lines_add(&l, "%s", "  a  accept anyway: the channel will be encrypted,");
-	lt_lines_add(&l, "%s", "     but the client cannot know who is at the other end");
-	lt_lines_add(&l, "%s", "  s  sever the connection: send the unknown_ca alert");
-	draw_box(t, &l, " Untrusted certificate ");
+	lt_lines_add(&l, "%s", "  a  accept anyway and go on with the handshake");
+	lt_lines_add(&l, "%s", "  s  sever the connection");
+	draw_box(t, &l, " The client's choice ", -1);
 }
 
-static void draw_box(tui *t, lt_lines *lp, const char *title)
+void tui_draw_pick(tui *t)
+{
+	lt_lines l;
+	memset(&l, 0, sizeof l);
+	if (t->picking == 2) {
+		lt_lines_add(&l, "scenario %s", t->opt.scenarios[t->pick_sel]);
+		lt_lines_add(&l, "seed: %s_", t->seed_buf);
+		lt_lines_add(&l, "%s", "");
+		lt_lines_add(&l, "%s", "digits, Enter runs it, Esc cancels");
+		draw_box(t, &l, " Choose a seed ", -1);
+		return;
+	}
+	for (size_t i = 0; i < t->opt.n_scenarios; i++)
+		lt_lines_add(&l, "%s %s", (int)i == t->pick_sel ? (t->ascii ? ">" : "▶") : " ",
+		             t->opt.scenarios[i]);
+	lt_lines_add(&l, "%s", "");
+	lt_lines_add(&l, "%s", "j/k move, Enter picks, Esc cancels");
+	draw_box(t, &l, " Choose a scenario ", t->pick_sel);
+}
+
+static void draw_box(tui *t, lt_lines *lp, const char *title, int hl)
 {
 	lt_lines l = *lp;
-	int h, w, bw = 0;
+	int h, w, bw = layout_cols(title) + 2;
 	getmaxyx(stdscr, h, w);
 	for (int i = 0; i < l.n; i++)
 		bw = layout_cols(l.v[i]) > bw ? layout_cols(l.v[i]) : bw;
@@ -235,8 +415,12 @@ static void draw_box(tui *t, lt_lines *lp, const char *title)
 		else
 			box(win, 0, 0);
 		mvwaddstr(win, 0, 2, title);
-		for (int i = 0; i < l.n && i + 1 < bh - 1; i++)
+		for (int i = 0; i < l.n && i + 1 < bh - 1; i++) {
+			if (i == hl)
+				wattrset(win, tui_attr(t, C_SEL, A_REVERSE | A_BOLD));
 			mvwaddnstr(win, i + 1, 2, l.v[i], (int)layout_fit(l.v[i], bw - 4));
+			wattrset(win, A_NORMAL);
+		}
 		wnoutrefresh(stdscr);
 		wnoutrefresh(win);
 		doupdate();

@@ -15,6 +15,11 @@ void text_summary(FILE *f, const model *m);
 /* The lesson in lessons/<file>, filled for this step, as text; a lesson
  * that cannot be loaded prints one line saying why. */
 void text_lesson(FILE *f, const model *m, int step, const char *file);
+/* The scenario lesson's part for this step (raw: the lesson file's text),
+ * filled at that step; nothing when the scenario says nothing there. */
+void text_scenario_part(FILE *f, const model *m, int step, const char *raw);
+/* The ladder diagram of the whole run, in ASCII. */
+void text_ladder(FILE *f, const model *m);
 /* One JSON object on one line. */
 void json_model(FILE *f, const model *m);
 /* The same, with members written by the caller first: `extra` prints them

@@ -45,7 +45,7 @@ keys() { $TM send-keys -t "$S" "$@"; }
 exited() { # NAME: the program left with status 0
 	if wait_for "$EXITF" "EXIT=0" 50; then ok "$1"; else bad "$1" "$(cat "$EXITF" 2>/dev/null)"; fi
 }
-dump_line() { $TM capture-pane -p -e -t "$S" | grep -a '0000 ' | head -1; }
+dump_line() { $TM capture-pane -p -e -t "$S" | grep -aE $'^(\e\\[[0-9;]*m)*0000 ' | head -1; }
 
 MASTER=$("$BIN" --json --seed 1 | jq -r .secrets.master_secret)
 
@@ -54,7 +54,8 @@ walk() { # W H: the main tour at one size
 	start "$w" "$h" --
 	expect "$s step 1 shows Client hello" "Client hello"
 	expect "$s step 1 shows ClientHello" "ClientHello"
-	expect "$s step 1 shows a field" "client_version 0303"
+	if [ "$w" -ge 120 ]; then expect "$s step 1 shows a field, its code and name" "client_version 0303 TLS 1.2"
+	else expect "$s step 1 shows a field by name" "client_version TLS 1.2"; fi
 	local before after
 	before=$(dump_line)
 	keys j
@@ -66,11 +67,12 @@ walk() { # W H: the main tour at one size
 	expect "$s moving in the dump selects the field under the cursor" "selected: client_hello.random.gmt_unix_time"
 	keys n n n n n
 	expect "$s five steps forward show Server finished" "Step 6 of 6: Server finished"
+	keys Tab Tab Tab
 	expect "$s the master secret shown equals --json" "${MASTER:0:24}"
 	keys p
 	expect "$s back goes to step 5" "Step 5 of 6: Client response"
-	keys Tab Tab
-	expect "$s step 5 has the derivation" "master_secret = PRF(pre_master_secret"
+	keys Tab
+	expect "$s step 5 has the derivation" "master_secret = PRF(pre_master"
 	keys 3
 	expect "$s 3 jumps to step 3" "Step 3 of 6: Server certificate"
 	$TM resize-window -t "$S" -x 60 -y 20
@@ -79,7 +81,8 @@ walk() { # W H: the main tour at one size
 	expect "$s growing again recovers" "Step 3 of 6: Server certificate"
 	keys '?'
 	expect "$s ? shows the help" "Help: any key closes"
-	expect "$s the help lists w" "write the capture"
+	expect "$s the help lists w" "write the whole handshake"
+	expect "$s the help's marker is the one on screen" "'▶' marks"
 	keys x
 	keys q
 	exited "$s q exits with status 0"
@@ -119,15 +122,101 @@ expect "the status line names the seed" "seed 7"
 keys w
 expect "w writes the capture and key log" "wrote $TMP/t.pcap"
 if [ -s "$TMP/t.pcap" ] && [ -s "$TMP/t.keys" ]; then ok "w: both files are there"; else bad "w: both files are there"; fi
+keys w
+expect "a second w never overwrites: a new name" "wrote $TMP/t-2.pcap"
 keys r
 expect "r restarts at step 1" "Step 1 of 6: Client hello"
 keys 7
-expect "7 runs every step to the secure channel" "Step 7 of 7: Secure channel"
+expect "7 runs every step to the secure channel" "After the 6 steps: Secure channel"
 keys q
 
 start 80 24 -- --autoplay 0.2
-expect "--autoplay steps by itself" "Step 6 of" 80
+expect "--autoplay steps by itself" "Step 6 of" 150
 keys q
+
+start 80 24 -- --scenario untrusted-ca --autoplay 0.2
+expect "untrusted CA with autoplay: the question" "The client's choice" 100
+sleep 0.8
+if screen | grep -q "unknown_ca\|ALERT\|reached the end"; then bad "no verdict on screen before the choice" "$(screen)"
+else ok "no verdict on screen before the choice"; fi
+expect "autoplay waits for the choice" "waiting for your choice"
+keys s
+expect "after severing the verdict shows" "unknown_ca"
+keys q
+
+start 120 40 -- --scenario tampered
+expect "tampered: step 1" "Client hello"
+expect "tampered: the changed field is marked in the tree" "!! [0] c0af"
+keys / s u i t e s Enter Escape j j
+expect "tampered: sent vs received" "the sender wrote c02f TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, the receiver got c0af"
+keys q
+
+# A resumed handshake is marked: the skipped steps, the status line, the
+# connection list of a replay.
+start 120 40 -- --scenario resume
+expect "resume: step 1" "Client hello"
+if screen | grep -q "(resumed)"; then bad "resume: not said before the ServerHello"; else ok "resume: not said before the ServerHello"; fi
+keys 4
+expect "resume: the status says resumed" "(resumed)"
+expect "resume: the timeline marks the skipped steps" "3 C←S skipped"
+keys 3
+expect "resume: step 3 says why it is empty" "skipped: the session was resumed"
+keys q
+"$BIN" --scenario resume --plain --record "$TMP/rs.pcap" --keylog "$TMP/rs.keys" >/dev/null
+check "resume: replay --list says resumed" bash -c "'$BIN' replay '$TMP/rs.pcap' --keylog '$TMP/rs.keys' --list | grep -q 'complete  resumed\$'"
+
+# w at step 1 writes the whole handshake, named after scenario and seed,
+# and tshark decrypts all of it.
+mkdir -p "$TMP/w" && cd "$TMP/w" || exit 1
+start 80 24 -- --scenario rsa --seed 3
+expect "w at step 1: the view starts" "Step 1 of 6"
+keys w
+expect "w at step 1 writes files named after scenario and seed" "wrote tlsstep-rsa-seed3.pcap"
+keys q
+cd "$ROOT" || exit 1
+TS="tshark -n -o tls.keylog_file:$TMP/w/tlsstep-rsa-seed3.keys"
+if $TS -r "$TMP/w/tlsstep-rsa-seed3.pcap" -Y http.request 2>/dev/null | grep -q 'GET /' &&
+	[ "$($TS -r "$TMP/w/tlsstep-rsa-seed3.pcap" -Y 'tls.handshake.type == 20' 2>/dev/null | wc -l)" -ge 2 ]; then
+	ok "w at step 1: tshark decrypts both Finished and the request"
+else bad "w at step 1: tshark decrypts both Finished and the request"; fi
+
+# Every scenario at the three sizes: its story at its step, the offered
+# suites by name, the ladder, zoom, the introduction.
+story_step() { [ -f "lessons/scenario-$1.md" ] && grep -m1 -o '<!-- step [0-9]* -->' "lessons/scenario-$1.md" | tr -dc 0-9; }
+for size in "80 24" "120 40" "200 60"; do
+	for sc in $("$BIN" scenarios | awk '{print $1}'); do
+		n="${size/ /x} $sc:"
+		st=$(story_step "$sc")
+		start $size -- --scenario "$sc"
+		expect "$n step 1 opens" "Client hello"
+		first=$("$BIN" --json --scenario "$sc" | jq -r '.steps[0].messages[0].fields[] | select(.path == "client_hello.cipher_suites[0]") | .meaning' | grep -o 'TLS_[A-Z0-9_]*')
+		second=$("$BIN" --json --scenario "$sc" | jq -r '.steps[0].messages[0].fields[] | select(.path == "client_hello.cipher_suites[1]") | .meaning' | grep -o 'TLS_[A-Z0-9_]*')
+		keys / s u i t e s Enter Escape
+		expect "$n the offered suites by name in the tree" "${first:0:30}" 30
+		[ -n "$second" ] && expect "$n ... each of them, not only the selected one" "${second:0:30}" 30
+		keys z
+		expect "$n z zooms the tree" "zoomed: z goes back" 30
+		keys z L
+		expect "$n L shows the ladder" "ClientHello -" 30
+		keys z
+		if screen | grep -q "Ladder"; then ok "$n the ladder zooms"; else bad "$n the ladder zooms"; fi
+		keys z 0
+		expect "$n 0 shows the introduction" "Step 0: Introduction" 30
+		if [ -n "$st" ] && [ -f "lessons/scenario-$sc.md" ]; then
+			keys "$st"
+			[ "$sc" = untrusted-ca ] && keys s
+			keys L z G
+			found=0
+			for _ in $(seq 80); do
+				if shows "In this scenario" 3; then found=1; break; fi
+				keys k k k k
+			done
+			if [ $found = 1 ]; then ok "$n the scenario's story at step $st"
+			else bad "$n the scenario's story at step $st" "$(screen | head -c 600)"; fi
+		fi
+		keys q
+	done
+done
 
 start 80 24 -- --scenario untrusted-ca --step 6
 expect "untrusted CA: the client asks, as browsers do" "accept anyway"

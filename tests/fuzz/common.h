@@ -37,13 +37,13 @@ static inline void fuzz_setup_pki(void)
 	char err[256], path[1024];
 	if (tls_crypto_init())
 		fuzz_die("libtomcrypt", "init failed");
-	data_path(path, sizeof path, "assets/server.crt");
+	app_data_path(path, sizeof path, "assets/server.crt");
 	if (app_pki_add_chain(&fuzz_server_pki, path, err, sizeof err))
 		fuzz_die(path, err);
-	data_path(path, sizeof path, "assets/server.key");
+	app_data_path(path, sizeof path, "assets/server.key");
 	if (app_pki_load_key(&fuzz_server_pki, path, err, sizeof err))
 		fuzz_die(path, err);
-	data_path(path, sizeof path, "assets/ca.crt");
+	app_data_path(path, sizeof path, "assets/ca.crt");
 	if (app_pki_load_anchors(&fuzz_client_pki, path, err, sizeof err))
 		fuzz_die(path, err);
 	for (size_t i = 0; i < tls_suite_count() && fuzz_n_suites < 64; i++)

@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof certs / sizeof *certs; i++) {
 		char path[1024], err[256], name[64];
 		tls_creds p = {0};
-		data_path(path, sizeof path, "assets/");
+		app_data_path(path, sizeof path, "assets/");
 		strcat(path, certs[i]);
 		if (app_pki_add_chain(&p, path, err, sizeof err))
 			fuzz_die(path, err);
@@ -221,9 +221,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char path[1024], err[256];
 		tls_buf f = {0};
-		data_path(path, sizeof path, "assets/");
+		app_data_path(path, sizeof path, "assets/");
 		strcat(path, keys[i]);
-		if (file_read(path, 1 << 20, &f, err, sizeof err))
+		if (app_file_read(path, 1 << 20, &f, err, sizeof err))
 			fuzz_die(path, err);
 		put_file("fuzz_pem", keys[i], f.p, f.len, NULL, 0);
 		tls_buf_free(&f);

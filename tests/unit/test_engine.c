@@ -251,12 +251,12 @@ static void test_sim_reads_no_file(void **st)
 	assert_non_null(strstr(err, "no certificates or keys were given for scenario 'mutual'"));
 	assert_null(strchr(err, '\n'));
 	o.creds = scenario_creds(o.scenario);
-	snprintf(saved, sizeof saved, "%s", data_dir());
-	data_dir_set("/nonexistent/tlsstep-data");
+	snprintf(saved, sizeof saved, "%s", app_data_dir());
+	app_data_dir_set("/nonexistent/tlsstep-data");
 	assert_int_equal(sim_new(&s, &o, &m, err, sizeof err), 0);
 	assert_int_equal(sim_run(s), 0);
 	sim_free(s);
-	data_dir_set(saved);
+	app_data_dir_set(saved);
 	assert_int_equal(m.outcome, MODEL_ESTABLISHED);
 	model_free(&m);
 }

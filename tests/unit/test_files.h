@@ -13,7 +13,7 @@ static inline uint8_t *slurp(const char *path, size_t *len)
 {
 	tls_buf b = {0};
 	char err[256];
-	if (file_read(path, 1 << 24, &b, err, sizeof err))
+	if (app_file_read(path, 1 << 24, &b, err, sizeof err))
 		fail_msg("%s", err);
 	assert_int_equal(tls_buf_u8(&b, 0), 0); /* terminated, for text searches */
 	*len = b.len - 1;

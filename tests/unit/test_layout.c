@@ -14,6 +14,7 @@
 
 #include "sim/sim.h"
 #include "ui/layout.h"
+#include "ui/lesson.h"
 
 static model *run(const char *scenario)
 {
@@ -73,10 +74,10 @@ static void test_timeline(void **state)
 	(void)state;
 	model *m = run("rsa");
 	layout_timeline t;
-	for (int cur = 1; cur <= 7; cur++) {
+	for (int cur = 0; cur <= 7; cur++) {
 		layout_timeline_make(m, cur, 7, 80, 0, &t);
 		assert_true(layout_cols(t.text) <= 80);
-		assert_non_null(strstr(t.text, model_step_title(cur)));
+		assert_non_null(strstr(t.text, cur ? model_step_title(cur) : "Introduction"));
 		assert_memory_equal(t.text + layout_fit(t.text, t.cur_col), "▶", 3);
 		assert_int_equal(t.col[cur], t.cur_col);
 	}
@@ -285,40 +286,42 @@ static void check_screen(const lt_screen *s, int w, int h)
 static void test_screen(void **state)
 {
 	(void)state;
-	int avail[P_COUNT] = {1, 1, 1, 1, 1};
+	lt_place pl = {.upper = P_LESSON, .lower = P_KNOW, .single = P_LESSON, .zoom = -1};
 	lt_screen s;
-	layout_screen(79, 24, avail, P_KNOW, &s);
+	layout_screen(79, 24, &pl, &s);
 	assert_true(s.too_small);
-	layout_screen(80, 23, avail, P_KNOW, &s);
+	layout_screen(80, 23, &pl, &s);
 	assert_true(s.too_small);
-	layout_screen(80, 24, avail, P_KNOW, &s);
+	layout_screen(80, 24, &pl, &s);
 	assert_false(s.too_small);
 	check_screen(&s, 80, 24);
-	assert_int_equal(s.pane[P_DUMP].w, layout_hex_width(8));
-	assert_int_equal(s.pane[P_TREE].w + 1 + s.pane[P_DUMP].w, 80);
-	assert_true(s.pane[P_KNOW].h > 0);
-	assert_int_equal(s.pane[P_DERIV].h, 0);
-	layout_screen(80, 24, avail, P_LESSON, &s);
-	assert_true(s.pane[P_LESSON].h > 0);
+	assert_int_equal(layout_hex_per_line(s.pane[P_DUMP].w), 8);
+	assert_true(s.pane[P_LESSON].h >= 18); /* the lesson large beside tree and bytes */
 	assert_int_equal(s.pane[P_KNOW].h, 0);
-	layout_screen(200, 60, avail, P_KNOW, &s);
+	lt_rect lesson = s.pane[P_LESSON];
+	pl.single = P_KNOW; /* another pane takes the same place */
+	layout_screen(80, 24, &pl, &s);
+	assert_memory_equal(&s.pane[P_KNOW], &lesson, sizeof lesson);
+	layout_screen(200, 60, &pl, &s);
 	check_screen(&s, 200, 60);
-	for (int p = 0; p < P_COUNT; p++)
-		assert_true(s.pane[p].h > 0);
-	avail[P_DERIV] = avail[P_LESSON] = 0;
-	layout_screen(120, 40, avail, P_KNOW, &s);
-	check_screen(&s, 120, 40);
-	assert_int_equal(s.pane[P_KNOW].w, 120);
+	assert_int_equal(layout_hex_per_line(s.pane[P_DUMP].w), 16);
+	assert_true(s.pane[P_LESSON].h > 0 && s.pane[P_KNOW].h > 0);
+	assert_true(s.pane[P_KNOW].w - 22 >= 96); /* a 48-byte secret in full */
+	pl.zoom = P_LESSON;
+	layout_screen(120, 40, &pl, &s);
+	assert_int_equal(s.pane[P_LESSON].w, 120);
+	assert_int_equal(s.pane[P_TREE].h, 0);
 }
 
 static void test_help_and_wrap(void **state)
 {
 	(void)state;
 	lt_lines l;
-	layout_help(&l);
-	const char *keys[] = {"Right", "PgDn", "PgUp", "Bksp", "1 .. 7", "Tab", "Enter", "?", "w ", "r ", "q ", "Space"};
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		assert_true(lines_have(&l, keys[i]));
+	const lt_key k[] = {{"Right  n", "next step"}, {"?", "this help"}};
+	layout_help(k, 2, "'>'", &l);
+	assert_true(lines_have(&l, "Right  n"));
+	assert_true(lines_have(&l, "this help"));
+	assert_true(lines_have(&l, "'>' marks"));
 	for (int i = 0; i < l.n; i++)
 		assert_true(layout_cols(l.v[i]) <= 76);
 	lt_lines_free(&l);
@@ -330,6 +333,96 @@ static void test_help_and_wrap(void **state)
 	lt_lines_free(&l);
 }
 
+static int tree_has(const lt_tree *t, const char *s)
+{
+	for (int i = 0; i < t->n; i++)
+		if (strstr(t->v[i].label, s))
+			return 1;
+	return 0;
+}
+
+static void test_names_inline(void **state)
+{
+	(void)state;
+	lt_tree t;
+	model *m = run("rsa");
+	assert_int_equal(layout_tree_build(m, 1, &t), 0);
+	assert_true(tree_has(&t, "[0] 009c TLS_RSA_WITH_AES_128_GCM_SHA256"));
+	assert_true(tree_has(&t, "type 000d signature_algorithms"));
+	assert_true(tree_has(&t, "client_version 0303 TLS 1.2"));
+	assert_true(tree_has(&t, "rsa_pkcs1_sha256"));
+	assert_int_equal(layout_tree_find(&t, 0, "aes_256_gcm"), find_path(&t, "client_hello.cipher_suites[1]"));
+	assert_int_equal(layout_tree_find(&t, 0, "no such field"), -1);
+	layout_tree_free(&t);
+	layout_tree_build(m, 3, &t);
+	assert_true(tree_has(&t, "version X.509 v3"));
+	layout_tree_free(&t);
+	assert_int_equal(layout_tree_build(m, 0, &t), 0); /* the introduction: no bytes */
+	assert_int_equal(t.n, 0);
+}
+
+static void test_ladder(void **state)
+{
+	(void)state;
+	lt_lines l;
+	int ls[64];
+	model *m = run("rsa");
+	int n = layout_ladder(m, 5, 80, 1, &l, ls, 64);
+	assert_int_equal(n, 1 + 1 + 1 + 1 + 1 + 3 + 2 + 4); /* header + every message */
+	assert_true(lines_have(&l, "|-- ClientHello --"));
+	assert_true(lines_have(&l, "-- ServerHello --|"));
+	assert_true(lines_have(&l, "|== Finished [encrypted] =="));
+	assert_true(lines_have(&l, ">  5  |-- ClientKeyExchange"));
+	for (int i = 0; i < l.n; i++)
+		assert_true(layout_cols(l.v[i]) <= 80);
+	lt_lines_free(&l);
+	layout_ladder(run("untrusted-ca"), 3, 80, 1, &l, ls, 64);
+	assert_true(lines_have(&l, "Alert unknown_ca"));
+	assert_true(lines_have(&l, "the client sent the fatal alert unknown_ca"));
+	lt_lines_free(&l);
+}
+
+static void test_scenario_parts(void **state)
+{
+	(void)state;
+	model *m = run("rsa");
+	const char *text = "intro {{scenario}}\n<!-- step 2 -->\n{{if cipher_suite}}suite {{cipher_suite}}{{end}}\n"
+			   "<!-- step 5 -->\nmaster {{master_secret_length}}\n";
+	tls_buf out = {0};
+	char err[256];
+	assert_int_equal(lesson_scenario_part(m, 0, text, &out, err, sizeof err), 0);
+	assert_non_null(strstr((char *)out.p, "intro rsa"));
+	assert_int_equal(lesson_scenario_part(m, 2, text, &out, err, sizeof err), 0);
+	assert_non_null(strstr((char *)out.p, "suite TLS_RSA"));
+	assert_null(strstr((char *)out.p, "master"));
+	assert_int_equal(lesson_scenario_part(m, 5, text, &out, err, sizeof err), 0);
+	assert_non_null(strstr((char *)out.p, "master 48"));
+	assert_int_equal(lesson_scenario_part(m, 3, text, &out, err, sizeof err), 0);
+	assert_string_equal((char *)out.p, "");
+	/* a part that names a value before it is known is an error, as in any lesson */
+	assert_int_equal(lesson_scenario_part(m, 1, "<!-- step 1 -->\n{{master_secret}}\n", &out, err, sizeof err), -1);
+	tls_buf_free(&out);
+}
+
+static void test_header_steps(void **state)
+{
+	(void)state;
+	char h[256];
+	model *m = run("resume");
+	layout_header(m, 0, 1, h, sizeof h);
+	assert_non_null(strstr(h, "Step 0: Introduction"));
+	layout_header(m, 3, 1, h, sizeof h);
+	assert_non_null(strstr(h, "Step 3 of 6"));
+	assert_non_null(strstr(h, "skipped"));
+	layout_header(m, 7, 1, h, sizeof h);
+	assert_non_null(strstr(h, "After the 6 steps: Secure channel"));
+	assert_true(layout_resumed(m));
+	assert_false(layout_resumed(run("rsa")));
+	layout_status(m, h, sizeof h);
+	assert_non_null(strstr(h, "(resumed)"));
+	assert_string_equal(layout_plural(1, "row", "rows"), "row");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +432,8 @@ int main(void)
 		cmocka_unit_test(test_knowledge),    cmocka_unit_test(test_derivation),
 		cmocka_unit_test(test_gcm),          cmocka_unit_test(test_alert),
 		cmocka_unit_test(test_screen),       cmocka_unit_test(test_help_and_wrap),
+		cmocka_unit_test(test_names_inline), cmocka_unit_test(test_ladder),
+		cmocka_unit_test(test_scenario_parts), cmocka_unit_test(test_header_steps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,7 +52,7 @@ static const char *scenario_lesson(const sim_scenario *sc, char *buf, size_t n)
 	struct stat st;
 	snprintf(buf, n, "scenario-%s.md", sc->name);
 	snprintf(sub, sizeof sub, "lessons/%s", buf);
-	data_path(path, sizeof path, sub);
+	app_data_path(path, sizeof path, sub);
 	return stat(path, &st) == 0 ? buf : NULL;
 }
 
