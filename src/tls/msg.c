@@ -386,7 +386,7 @@ static int suites_decode(tls_rd *r, tls_client_hello *m)
 		const char *nm = tls_suite_iana_name((uint16_t)v);
 		fmt_if(&s, path, sizeof path, "client_hello.cipher_suites[%zu]", i);
 		fmt_if(&s, mean, sizeof mean, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:",
-			 nm ? nm : "unknown suite", v);
+			 nm ? nm : "a suite tlsstep does not implement", v);
 		tls_rd_u16(&s, &v, path, mean);
 		/* Past the table's end only suites the server could pick are kept:
 		 * a long list must not hide the one acceptable suite. */
@@ -450,7 +450,7 @@ int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls
 	if (tls_rd_left(&r) >= 2) {
 		unsigned id = (unsigned)((r.p[r.pos] << 8) | r.p[r.pos + 1]);
 		const char *nm = tls_suite_iana_name((uint16_t)id);
-		fmt_if(&r, mean, sizeof mean, "the server's choice: %s (0x%04X)", nm ? nm : "unknown suite", id);
+		fmt_if(&r, mean, sizeof mean, "the server's choice: %s (0x%04X)", nm ? nm : "a suite tlsstep does not implement", id);
 	}
 	if (tls_rd_u16(&r, &v, "server_hello.cipher_suite", mean))
 		return DECODE_ERROR;
