@@ -1,10 +1,24 @@
 #include "model/knowledge.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
+#include "tls/crypto.h"
+#include "tls/msg.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <tomcrypt.h>
+
+void knowledge_put_keys(model_side *o, const tls_keys *ks)
+{
+	if (ks->mac_len) {
+		model_value_set(&o->v[MS_CLIENT_MAC], ks->client_mac, ks->mac_len);
+		model_value_set(&o->v[MS_SERVER_MAC], ks->server_mac, ks->mac_len);
+	}
+	model_value_set(&o->v[MS_CLIENT_KEY], ks->client_key, ks->key_len);
+	model_value_set(&o->v[MS_SERVER_KEY], ks->server_key, ks->key_len);
+	model_value_set(&o->v[MS_CLIENT_IV], ks->client_iv, ks->iv_len);
+	model_value_set(&o->v[MS_SERVER_IV], ks->server_iv, ks->iv_len);
+}
 
 void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 {
@@ -22,25 +36,14 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 	}
 	if (k->has_master)
 		model_value_set(&o->v[MS_MASTER], k->master, 48);
-	if (k->has_keys) {
-		if (ks->mac_len) {
-			model_value_set(&o->v[MS_CLIENT_MAC], ks->client_mac, ks->mac_len);
-			model_value_set(&o->v[MS_SERVER_MAC], ks->server_mac, ks->mac_len);
-		}
-		model_value_set(&o->v[MS_CLIENT_KEY], ks->client_key, ks->key_len);
-		model_value_set(&o->v[MS_SERVER_KEY], ks->server_key, ks->key_len);
-		model_value_set(&o->v[MS_CLIENT_IV], ks->client_iv, ks->iv_len);
-		model_value_set(&o->v[MS_SERVER_IV], ks->server_iv, ks->iv_len);
-	}
+	if (k->has_keys)
+		knowledge_put_keys(o, ks);
 	if (k->has_client_verify)
 		model_value_set(&o->v[MS_CLIENT_VERIFY], k->client_verify, 12);
 	if (k->has_server_verify)
 		model_value_set(&o->v[MS_SERVER_VERIFY], k->server_verify, 12);
-	if (k->transcript_len)
-		model_value_set(&o->transcript_hash, k->transcript_hash, k->transcript_hash_len);
-	o->transcript_len = k->transcript_len;
 	/* A server's certificate check is of the client's certificate (mutual). */
-	tls_fmt(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
+	snprintf(o->cert_note, sizeof o->cert_note, "%s", k->cert_note[0] ? k->cert_note : k->client_cert_note);
 }
 
 void knowledge_merge_secrets(model *m, const tls_knowledge *k)
@@ -73,7 +76,7 @@ static void finished_unchecked(model *m, int by_server, int step)
 	model_step *st = &m->steps[step];
 	for (size_t i = 0; i < st->n_msg; i++)
 		if (!strcmp(st->msg[i].name, "Finished") && st->msg[i].from_server != by_server)
-			tls_fmt(st->msg[i].note, sizeof st->msg[i].note,
+			snprintf(st->msg[i].note, sizeof st->msg[i].note,
 				 "verify_data never checked: the %s rejected this record (bad_record_mac) before reading it",
 				 by_server ? "server" : "client");
 }
@@ -84,7 +87,7 @@ static int mark_span(tls_spans *sp, const char *path)
 	for (size_t f = 0; f < sp->n; f++)
 		if (!strcmp(sp->v[f].path, path)) {
 			char was[TLS_SPAN_MEANING];
-			tls_fmt(was, sizeof was, "%s", sp->v[f].meaning);
+			snprintf(was, sizeof was, "%s", sp->v[f].meaning);
 			tls_spans_set_meaning(sp, f, "[this decided the refusal] %s", was);
 			return 1;
 		}
@@ -125,7 +128,7 @@ int knowledge_outcome(model *m, const tls_conn *c, int by_server, int step)
 	m->alert.level = TLS_ALERT_FATAL;
 	m->alert.desc = sent;
 	m->alert.step = step;
-	tls_fmt(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
+	snprintf(m->alert.reason, sizeof m->alert.reason, "%s", tls_conn_error(c));
 	if (sent == TLS_ALERT_BAD_RECORD_MAC)
 		finished_unchecked(m, by_server, step);
 	mark_deciding_field(m, c, by_server, step);
@@ -138,14 +141,205 @@ void knowledge_resume_notes(model *m)
 		"skipped: the client offered the session ID of an earlier handshake and the server still "
 		"had it; both sides hold that session's master secret, so no certificate and no key "
 		"exchange are needed";
-	tls_fmt(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
-	tls_fmt(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
+	m->resumed = 1;
+	snprintf(m->steps[3].note, sizeof m->steps[3].note, "%s", skipped);
+	snprintf(m->steps[4].note, sizeof m->steps[4].note, "%s", skipped);
 	/* Shown although nothing went by: the skip is the lesson. */
 	m->steps[3].reached = m->steps[4].reached = 1;
-	tls_fmt(m->steps[5].note, sizeof m->steps[5].note,
+	snprintf(m->steps[5].note, sizeof m->steps[5].note,
 		 "in a resumed handshake the server finishes first: step 6 was sent before this "
 		 "step, and the client answers it here with its ChangeCipherSpec and Finished");
-	tls_fmt(m->steps[6].note, sizeof m->steps[6].note,
+	snprintf(m->steps[6].note, sizeof m->steps[6].note,
 		 "sent right after the ServerHello, before the client's step 5: the keys come from "
 		 "the resumed master secret and the two new randoms");
+}
+
+/* ---- holding the columns to "after step N" ---------------------------- */
+
+/* The handshake hash of this model's version and suite: MD5 and SHA-1 side
+ * by side for TLS 1.0/1.1, else the PRF's hash. */
+typedef struct {
+	int md5_sha1, sha384;
+	hash_state a, b;
+	size_t len;
+	int opaque; /* a handshake message went by that nobody could read */
+} transcript;
+
+static void th_init(transcript *t, const model *m)
+{
+	memset(t, 0, sizeof *t);
+	t->md5_sha1 = tls_version_uses_prf10(m->version);
+	t->sha384 = !t->md5_sha1 && m->prf_sha384;
+	if (t->md5_sha1) {
+		md5_init(&t->a);
+		sha1_init(&t->b);
+	} else if (t->sha384) {
+		sha384_init(&t->a);
+	} else {
+		sha256_init(&t->a);
+	}
+}
+
+static void th_add(transcript *t, const uint8_t *p, size_t n)
+{
+	t->len += n;
+	if (!n) /* libtomcrypt refuses a NULL input, even of length 0 */
+		return;
+	if (t->md5_sha1) {
+		md5_process(&t->a, p, (unsigned long)n);
+		sha1_process(&t->b, p, (unsigned long)n);
+	} else if (t->sha384) {
+		sha384_process(&t->a, p, (unsigned long)n);
+	} else {
+		sha256_process(&t->a, p, (unsigned long)n);
+	}
+}
+
+/* The hash so far, into v (unknown once an unreadable message went by);
+ * the running state goes on. */
+static void th_value(const transcript *t, model_value *v)
+{
+	transcript c = *t;
+	uint8_t h[48];
+	size_t n = c.md5_sha1 ? 36 : c.sha384 ? 48 : 32;
+	memset(v, 0, sizeof *v);
+	if (c.opaque)
+		return;
+	if (c.md5_sha1) {
+		md5_done(&c.a, h);
+		sha1_done(&c.b, h + 16);
+	} else if (c.sha384) {
+		sha384_done(&c.a, h);
+	} else {
+		sha256_done(&c.a, h);
+	}
+	model_value_set(v, h, n);
+	zeromem(&c, sizeof c);
+}
+
+/* Which messages have gone by: the moments the rule is made of. */
+typedef struct {
+	int client_hello, server_hello, hello_done, cke, finished[2];
+} seen;
+
+/* The order the steps' messages crossed the wire in: a resumed handshake's
+ * server finishes (step 6) before the client (step 5). */
+static int wire_step(const model *m, int i)
+{
+	static const int full[] = {1, 2, 3, 4, 5, 6}, resumed[] = {1, 2, 3, 4, 6, 5};
+	return m->resumed ? resumed[i] : full[i];
+}
+
+/* How many entries of the wire order "after step n" covers. */
+static int steps_covered(const model *m, int n)
+{
+	if (n >= 6 || (m->resumed && n == 5))
+		return 6;
+	return n;
+}
+
+/* Feeds the handshake messages of one step to t, noting what went by and,
+ * at each first Finished, the hash it was computed over. */
+static void feed_step(model *m, int k, transcript *t, seen *sn)
+{
+	const model_step *st = &m->steps[k];
+	for (size_t i = 0; i < st->n_msg; i++) {
+		const model_msg *g = &st->msg[i];
+		int side = g->from_server ? 1 : 0;
+		if (g->hs_type == MODEL_NOT_HS || g->hs_type == TLS_HS_HELLO_REQUEST)
+			continue;
+		if (g->hs_type == MODEL_HS_OPAQUE || !g->decrypted) {
+			t->opaque = 1;
+			continue;
+		}
+		if (g->hs_type == TLS_HS_FINISHED && !sn->finished[side]) {
+			th_value(t, &m->finished_hash[side]);
+			m->finished_len[side] = m->finished_hash[side].known ? t->len : 0;
+		}
+		sn->client_hello |= g->hs_type == TLS_HS_CLIENT_HELLO;
+		sn->server_hello |= g->hs_type == TLS_HS_SERVER_HELLO;
+		sn->hello_done |= g->hs_type == TLS_HS_SERVER_HELLO_DONE;
+		sn->cke |= g->hs_type == TLS_HS_CLIENT_KEY_EXCHANGE;
+		if (g->hs_type == TLS_HS_FINISHED)
+			sn->finished[side] = 1;
+		th_add(t, g->bytes.p, g->bytes.len);
+	}
+}
+
+static void forget(model_side *s, enum model_secret i)
+{
+	memset(&s->v[i], 0, sizeof s->v[i]);
+	if (i == MS_PREMASTER)
+		memset(&s->premaster_full, 0, sizeof s->premaster_full);
+}
+
+/* Drops what a column cannot hold yet, given what has gone by. The client
+ * has all it needs for the premaster once the ServerHelloDone arrived; the
+ * server once the ClientKeyExchange did. Resuming, both hold the session's
+ * master secret once the ServerHello took it up. */
+static void hold_to_moments(const model *m, model_side *s, int server, const seen *sn)
+{
+	int pms = server ? sn->cke : sn->hello_done || sn->cke;
+	int kx = pms || (m->resumed && sn->server_hello);
+	if (!sn->client_hello)
+		forget(s, MS_CLIENT_RANDOM);
+	if (!sn->server_hello)
+		forget(s, MS_SERVER_RANDOM);
+	if (!pms)
+		forget(s, MS_PREMASTER);
+	if (!kx)
+		forget(s, MS_MASTER);
+	if (!kx || !sn->server_hello)
+		for (int i = MS_CLIENT_MAC; i <= MS_SERVER_IV; i++)
+			forget(s, (enum model_secret)i);
+	if (!sn->finished[0])
+		forget(s, MS_CLIENT_VERIFY);
+	if (!sn->finished[1])
+		forget(s, MS_SERVER_VERIFY);
+}
+
+void knowledge_settle(model *m, int upto)
+{
+	if (upto > MODEL_LAST_STEP)
+		upto = MODEL_LAST_STEP;
+	transcript t;
+	seen sn = {0};
+	th_init(&t, m);
+	/* TLS 1.3 hides its handshake from ServerHello on and hashes it under
+	 * another key schedule: tlsstep does not show its transcript. */
+	t.opaque = m->version == 0x0304;
+	memset(m->finished_hash, 0, sizeof m->finished_hash);
+	memset(m->finished_len, 0, sizeof m->finished_len);
+	int fed = 0;
+	for (int n = 1; n <= upto; n++) {
+		model_step *st = &m->steps[n];
+		if (n > 1 && !st->n_rec) {
+			st->client = m->steps[n - 1].client;
+			st->server = m->steps[n - 1].server;
+		}
+		for (int want = steps_covered(m, n); fed < want; fed++)
+			feed_step(m, wire_step(m, fed), &t, &sn);
+		model_side *sides[2] = {&st->client, &st->server};
+		for (int i = 0; i < 2; i++) {
+			hold_to_moments(m, sides[i], i, &sn);
+			th_value(&t, &sides[i]->transcript_hash);
+			sides[i]->transcript_len = sides[i]->transcript_hash.known ? t.len : 0;
+		}
+	}
+	zeromem(&t, sizeof t);
+}
+
+void knowledge_infer_peer(model *m, int peer_is_server)
+{
+	for (int n = 1; n <= m->current && n <= MODEL_LAST_STEP; n++) {
+		model_step *st = &m->steps[n];
+		const model_side *mine = peer_is_server ? &st->client : &st->server;
+		model_side *peer = peer_is_server ? &st->server : &st->client;
+		char note[sizeof peer->cert_note];
+		memcpy(note, peer->cert_note, sizeof note);
+		*peer = *mine;
+		memcpy(peer->cert_note, note, sizeof note); /* its own checks stay its own */
+		peer->inferred = 1;
+	}
+	knowledge_settle(m, m->current);
 }

@@ -1,6 +1,6 @@
 #include "model/model.h"
 
-#include "tls/sha_ni.h"
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +116,8 @@ void model_wire_hash(const model *m, char out[65])
 	sha256_init(&h);
 	for (int i = 1; i <= MODEL_LAST_STEP; i++)
 		for (size_t j = 0; j < m->steps[i].n_rec; j++)
-			tls_sha256_process(&h, m->steps[i].rec[j].wire.p, (unsigned long)m->steps[i].rec[j].wire.len);
-	tls_sha256_done(&h, d);
+			sha256_process(&h, m->steps[i].rec[j].wire.p, (unsigned long)m->steps[i].rec[j].wire.len);
+	sha256_done(&h, d);
 	tls_hex(out, d, 32);
 }
 
@@ -146,4 +146,29 @@ const char *model_prf_name(const model *m)
 const char *model_hash_name(const model *m)
 {
 	return old_prf(m) ? "MD5 + SHA-1" : m->prf_sha384 ? "SHA-384" : "SHA-256";
+}
+
+void model_thousands(char *out, size_t n, size_t v)
+{
+	if (v >= 1000)
+		snprintf(out, n, "%zu,%03zu", v / 1000, v % 1000);
+	else
+		snprintf(out, n, "%zu", v);
+}
+
+void model_finished_formula(const model *m, int server, char *out, size_t n)
+{
+	const model_value *h = &m->finished_hash[server ? 1 : 0];
+	const char *who = server ? "server" : "client";
+	char len[32], hex[2 * sizeof h->v + 1];
+	if (!h->known) {
+		snprintf(out, n, "PRF(master_secret, \"%s finished\", %s(handshake messages))[0..11]", who,
+			 model_hash_name(m));
+		return;
+	}
+	model_thousands(len, sizeof len, m->finished_len[server ? 1 : 0]);
+	for (size_t i = 0; i < h->len; i++)
+		snprintf(hex + 2 * i, sizeof hex - 2 * i, "%02x", h->v[i]);
+	snprintf(out, n, "PRF(master_secret, \"%s finished\", %s(%s bytes of handshake messages) = %s)[0..11]",
+		 who, model_hash_name(m), len, hex);
 }

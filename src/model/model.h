@@ -16,6 +16,7 @@
 
 typedef struct {
 	char name[48];        /* "ClientHello", "Finished", "ChangeCipherSpec", "Alert" ... */
+	int hs_type;          /* handshake message type, MODEL_HS_OPAQUE, or MODEL_NOT_HS */
 	int from_server;
 	int encrypted;        /* travelled under record protection */
 	int decrypted;        /* its plaintext is known (bytes holds it) */
@@ -25,6 +26,11 @@ typedef struct {
 	tls_spans fields;     /* offsets relative to bytes */
 	char note[256];       /* e.g. "verify_data matches" */
 } model_msg;
+
+/* model_msg.hs_type of a record that is not a handshake message, and of an
+ * encrypted handshake message nobody could read. */
+#define MODEL_NOT_HS (-1)
+#define MODEL_HS_OPAQUE 256
 
 typedef struct {
 	int from_server;
@@ -71,6 +77,8 @@ typedef struct {
 	size_t transcript_len;
 	char cert_note[320];
 	model_long_value premaster_full; /* added for issue 6, see above */
+	int inferred; /* the peer's column of a live connection: what the
+		       * protocol lets it know, inferred from ours */
 } model_side;
 
 typedef struct {
@@ -115,6 +123,11 @@ typedef struct {
 	int ems;                  /* extended master secret (RFC 7627) */
 	int etm;                  /* encrypt-then-MAC (RFC 7366) */
 	model_value session_hash; /* with ems: what the master secret was made from */
+	int resumed;              /* abbreviated handshake: the master secret came from a session */
+	/* Per side (0 client, 1 server): the Hash(handshake_messages) its
+	 * Finished.verify_data was computed over, and how many bytes it covers. */
+	model_value finished_hash[2];
+	size_t finished_len[2];
 } model;
 
 void model_init(model *m, const char *source);
@@ -132,6 +145,13 @@ const char *model_outcome_name(enum model_outcome o);
  * HMAC-SHA-256" and "SHA-256", or SHA-384, or the TLS 1.0/1.1 pair. */
 const char *model_prf_name(const model *m);
 const char *model_hash_name(const model *m);
+/* How a side's verify_data was made, with the real numbers:
+ * PRF(master_secret, "client finished", SHA-256(1,371 bytes of handshake
+ * messages) = 7e2c...)[0..11], the whole hash written out. Without the
+ * hash, the formula alone. */
+void model_finished_formula(const model *m, int server, char *out, size_t n);
+/* 1371 as "1,371": a count a student copies should read like one. */
+void model_thousands(char *out, size_t n, size_t v);
 /* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
  * tests pin to prove a run is byte-for-byte the same. */
 void model_wire_hash(const model *m, char out[65]);

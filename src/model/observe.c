@@ -1,36 +1,139 @@
 #include "model/observe.h"
 
+#include "model/knowledge.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
-#include "tls/fmt.h"
 #include "tls/msg.h"
 #include "tls/prf.h"
-#include "tls/sha_ni.h"
+#include "tls/keys.h"
+#include "tls/protect.h"
 #include "tls/x509.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct observer {
+	model *m;
+	int brief;      /* for a list of connections, where only the version, suite,
+			 * keys and completion matter: no field spans, certificates,
+			 * knowledge columns or decryption */
+	tls_buf hs[2];  /* partial handshake message, per direction (0 client, 1 server) */
+	int hs_step[2]; /* step of that partial message */
+	int ccs[2];
+	tls_protect rd[2];
+	int rd_on[2];
+	uint8_t master[48];
+	int have_master;
+	uint8_t cr[32], sr[32];
+	int have_cr, have_sr;
+	const tls_suite *suite;
+	tls_keys keys;
+	int have_keys;
+	/* The handshake hash runs only the hash the ServerHello calls for
+	 * (th_kind: 0 not known yet, TH_MD5_SHA1 for TLS 1.0/1.1, TH_SHA256,
+	 * TH_SHA384); until then the messages wait in th_pending. */
+	int th_kind;
+	hash_state th, th_sha1;
+	tls_buf th_pending;
+	int last_step;
+	/* what a replay adds */
+	const rsa_key *rsa; /* server private key: opens an RSA ClientKeyExchange */
+	uint8_t premaster[48];
+	size_t pms_len;
+	int have_pms;
+	uint8_t epms_head[8]; /* first 8 bytes of the encrypted premaster: key log
+				 "RSA" lines */
+	int have_epms;
+	int etm_offered, etm;     /* encrypt_then_mac (RFC 7366) offered / agreed */
+	int ems_offered, ems;     /* extended master secret (RFC 7627) offered / agreed */
+	uint8_t offered_sid[32];  /* the ClientHello's session ID: echoed, it resumes */
+	size_t offered_sid_len;
+	uint8_t session_hash[48]; /* transcript hash through ClientKeyExchange, for EMS */
+	size_t session_hash_len;
+	int tls13;
+	int t13_client_fin;   /* the client's encrypted Finished flight has gone by */
+	int enc_seen[2];      /* protected records seen per direction */
+	int finished_seen[2]; /* Finished (or its protected record) seen per direction
+			       */
+	uint8_t verify[2][12];
+	int have_verify[2];
+	size_t transcript_len;
+	char key_note[200]; /* why no keys can be derived (version, suite, RSA
+			       failure) */
+};
 
 /* Where the spans of a record or message go: nowhere in brief mode. */
 #define RSP(o, r) ((o)->brief ? NULL : &(r)->fields)
 #define GSP(o, g) ((o)->brief ? NULL : &(g)->fields)
 
-void obs_init(observer *o, model *m)
+observer *obs_new(model *m)
 {
-	memset(o, 0, sizeof *o);
+	observer *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
 	o->m = m;
 	o->last_step = 1;
 	tls_crypto_init();
+	return o;
+}
+
+void obs_set_brief(observer *o, int brief)
+{
+	o->brief = brief;
+}
+
+int obs_has_master(const observer *o)
+{
+	return o->have_master;
+}
+
+int obs_last_step(const observer *o)
+{
+	return o->last_step;
+}
+
+int obs_channel_started(const observer *o)
+{
+	return o->finished_seen[0] && o->finished_seen[1];
+}
+
+const uint8_t *obs_client_random(const observer *o)
+{
+	return o->have_cr ? o->cr : NULL;
+}
+
+const uint8_t *obs_rsa_head(const observer *o)
+{
+	return o->have_epms && !o->have_pms ? o->epms_head : NULL;
+}
+
+const tls_suite *obs_suite(const observer *o)
+{
+	return o->suite;
+}
+
+int obs_server_hello_seen(const observer *o)
+{
+	return o->have_sr;
+}
+
+const char *obs_key_note(const observer *o)
+{
+	return o->key_note;
 }
 
 void obs_free(observer *o)
 {
+	if (!o)
+		return;
 	tls_buf_free(&o->hs[0]);
 	tls_buf_free(&o->hs[1]);
 	tls_buf_free(&o->th_pending);
 	tls_protect_free(&o->rd[0]);
 	tls_protect_free(&o->rd[1]);
 	tls_wipe(o, sizeof *o);
+	free(o);
 }
 
 /* The version whose PRF and records apply: the ServerHello's, TLS 1.2
@@ -75,10 +178,10 @@ static void th_feed(observer *o, const uint8_t *p, size_t n)
 	switch (o->th_kind) {
 	case TH_MD5_SHA1:
 		md5_process(&o->th, p, (unsigned long)n);
-		tls_sha1_process(&o->th_sha1, p, (unsigned long)n);
+		sha1_process(&o->th_sha1, p, (unsigned long)n);
 		break;
 	case TH_SHA384: sha384_process(&o->th, p, (unsigned long)n); break;
-	default: tls_sha256_process(&o->th, p, (unsigned long)n);
+	default: sha256_process(&o->th, p, (unsigned long)n);
 	}
 }
 
@@ -124,7 +227,7 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		st = o->th;
 		md5_done(&st, out);
 		st = o->th_sha1;
-		tls_sha1_done(&st, out + 16);
+		sha1_done(&st, out + 16);
 		return 36;
 	case TH_SHA384:
 		st = o->th;
@@ -132,13 +235,13 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		return 48;
 	case TH_SHA256:
 		st = o->th;
-		tls_sha256_done(&st, out);
+		sha256_done(&st, out);
 		return 32;
 	default:
 		sha256_init(&st);
 		if (o->th_pending.len)
-			tls_sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
-		tls_sha256_done(&st, out);
+			sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
+		sha256_done(&st, out);
 		return 32;
 	}
 }
@@ -177,11 +280,6 @@ static void derive_master(observer *o)
 	zeromem(ms, sizeof ms);
 }
 
-void obs_set_cert_memo(observer *o, cert_memo *memo)
-{
-	o->memo = memo;
-}
-
 void obs_set_rsa_key(observer *o, const rsa_key *k)
 {
 	o->rsa = k;
@@ -209,27 +307,12 @@ void obs_knowledge(const observer *o, model_side *s)
 		model_value_set(&s->v[MS_PREMASTER], o->premaster, o->pms_len);
 	if (o->have_master)
 		model_value_set(&s->v[MS_MASTER], o->master, 48);
-	if (o->have_keys) {
-		const tls_keys *k = &o->keys;
-		if (k->mac_len) {
-			model_value_set(&s->v[MS_CLIENT_MAC], k->client_mac, k->mac_len);
-			model_value_set(&s->v[MS_SERVER_MAC], k->server_mac, k->mac_len);
-		}
-		model_value_set(&s->v[MS_CLIENT_KEY], k->client_key, k->key_len);
-		model_value_set(&s->v[MS_SERVER_KEY], k->server_key, k->key_len);
-		model_value_set(&s->v[MS_CLIENT_IV], k->client_iv, k->iv_len);
-		model_value_set(&s->v[MS_SERVER_IV], k->server_iv, k->iv_len);
-	}
+	if (o->have_keys)
+		knowledge_put_keys(s, &o->keys);
 	for (int d = 0; d < 2; d++)
 		if (o->have_verify[d])
 			model_value_set(&s->v[d ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY],
 					o->verify[d], 12);
-	if (o->transcript_len) {
-		uint8_t h[48];
-		size_t hl = transcript_hash(o, h);
-		model_value_set(&s->transcript_hash, h, hl);
-	}
-	s->transcript_len = o->transcript_len;
 }
 
 void obs_secrets(const observer *o, model *m)
@@ -331,47 +414,11 @@ static void header_spans(observer *o, model_record *r)
 		      len == 1 ? "" : "s");
 }
 
+/* The protected body's parts, as record protection lays them out. */
 static void protected_spans(observer *o, model_record *r)
 {
-	size_t body = r->wire.len - 5;
-	const tls_suite *s = o->suite;
-	if (s && s->bulk == TLS_BULK_AES_GCM && body >= 24) {
-		tls_spans_add(RSP(o, r), "record.nonce_explicit", 5, 8,
-			      "explicit nonce: 8 bytes sent with the record; with the 4-byte salt from the key "
-			      "block it forms the GCM nonce");
-		tls_spans_add(RSP(o, r), "record.ciphertext", 13, body - 24,
-			      "AES-GCM ciphertext: the encrypted message");
-		tls_spans_add(RSP(o, r), "record.tag", 5 + body - 16, 16,
-			      "authentication tag: proves the record was not changed");
-	} else if (s && s->bulk == TLS_BULK_AES_CBC && version(o) == TLS_VERSION_10 && body) {
-		size_t mac = o->etm && body >= 16 + s->mac_len ? s->mac_len : 0;
-		tls_spans_add(RSP(o, r), "record.ciphertext", 5, body - mac,
-			      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
-				    "the first record uses the key block's, each later one the last "
-				    "ciphertext block of the record before"
-				  : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
-				    "IV: the first record uses the key block's, each later one the "
-				    "last ciphertext block of the record before");
-		if (mac)
-			tls_spans_add(RSP(o, r), "record.mac", 5 + body - mac, mac,
-				      "HMAC over the header and ciphertext (encrypt-then-MAC, RFC "
-				      "7366): checked before anything is decrypted");
-	} else if (s && s->bulk == TLS_BULK_AES_CBC && o->etm && body >= 32 + s->mac_len) {
-		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
-			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-		tls_spans_add(RSP(o, r), "record.ciphertext", 21, body - 16 - s->mac_len,
-			      "AES-CBC ciphertext of message + padding");
-		tls_spans_add(RSP(o, r), "record.mac", 5 + body - s->mac_len, s->mac_len,
-			      "HMAC over the header, IV and ciphertext (encrypt-then-MAC, RFC 7366): "
-			      "checked before anything is decrypted");
-	} else if (s && s->bulk == TLS_BULK_AES_CBC && body >= 32) {
-		tls_spans_add(RSP(o, r), "record.iv", 5, 16,
-			      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-		tls_spans_add(RSP(o, r), "record.ciphertext", 21, body - 16,
-			      "AES-CBC ciphertext of message + HMAC + padding");
-	} else if (body) {
-		tls_spans_add(RSP(o, r), "record.ciphertext", 5, body, "encrypted record body");
-	}
+	tls_protect_shape sh = {o->suite, o->etm, version(o) == TLS_VERSION_10};
+	tls_protect_describe(&sh, r->wire.len - 5, RSP(o, r));
 }
 
 /* ---- messages ------------------------------------------------------- */
@@ -382,10 +429,11 @@ static model_msg *new_msg(observer *o, int step, int from_server, const char *na
 	model_msg *g = model_add_msg(s);
 	if (!g)
 		return NULL;
-	tls_fmt(g->name, sizeof g->name, "%s", name);
+	snprintf(g->name, sizeof g->name, "%s", name);
 	g->from_server = from_server;
 	g->encrypted = enc;
 	g->decrypted = 1;
+	g->hs_type = MODEL_NOT_HS;
 	g->record = s->n_rec ? s->n_rec - 1 : 0;
 	return g;
 }
@@ -403,10 +451,10 @@ static int parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 		tls_x509 x;
 		char prefix[32];
 		memset(&x, 0, sizeof x);
-		tls_fmt(prefix, sizeof prefix, "certificate[%zu]", i);
+		snprintf(prefix, sizeof prefix, "certificate[%zu]", i);
 		size_t base = (size_t)(cm.der[i] - g->bytes.p);
 		if (tls_x509_parse(cm.der[i], cm.len[i], &x, sp, base, prefix) == 0 && i == 0) {
-			tls_fmt(subject, sn, "%s", x.subject);
+			snprintf(subject, sn, "%s", x.subject);
 			first_ok = 1;
 		}
 		tls_x509_free(&x);
@@ -414,26 +462,13 @@ static int parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 	return first_ok;
 }
 
-/* The certificates' spans, from the memo when this exact message was
- * described before (a replay of many connections to one server). */
+/* The certificates' spans, described afresh for every message. */
 static void cert_spans(observer *o, model_msg *g)
 {
 	char subject[sizeof o->m->cert_subject];
-	int ok;
-	const cert_memo_slot *hit = o->memo ? cert_memo_find(o->memo, g->bytes.p, g->bytes.len) : NULL;
-	if (hit) {
-		tls_spans_append(&g->fields, hit->spans.v, hit->spans.n, 0);
-		tls_fmt(subject, sizeof subject, "%s", hit->subject);
-		ok = hit->subject_ok;
-	} else {
-		size_t before = g->fields.n;
-		ok = parse_certs(g, &g->fields, subject, sizeof subject);
-		if (o->memo)
-			cert_memo_put(o->memo, g->bytes.p, g->bytes.len, g->fields.v + before,
-				      g->fields.n - before, ok ? subject : NULL);
-	}
+	int ok = parse_certs(g, &g->fields, subject, sizeof subject);
 	if (ok && g->from_server)
-		tls_fmt(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
+		snprintf(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
 }
 
 /* The version a server picked: its hello's version field, or for TLS 1.3
@@ -445,21 +480,21 @@ static void learn_version(observer *o, const tls_server_hello *sh)
 		o->m->version = (uint16_t)((e->data[0] << 8) | e->data[1]);
 	o->tls13 = o->m->version == 0x0304;
 	if (o->tls13)
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "TLS 1.3 encrypts the handshake from ServerHello on, with keys from its "
 			 "own key schedule (RFC 8446 7.1); tlsstep teaches TLS 1.2 and does not "
 			 "decrypt TLS 1.3");
 	else if (o->m->version != TLS_VERSION_12 && !old_version(o))
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "version 0x%04x is older than TLS 1.0; tlsstep does not decrypt it",
 			 o->m->version);
 	else if (o->suite && !derivable(o))
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "%s does not allow %s (an AEAD or SHA-256 suite is TLS 1.2 only), so its "
 			 "records stay encrypted",
 			 o->m->version == TLS_VERSION_10 ? "TLS 1.0" : "TLS 1.1", o->suite->name);
 	else if (!o->suite)
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "cipher suite 0x%04X is not one tlsstep implements, so its records stay "
 			 "encrypted",
 			 sh->suite);
@@ -474,11 +509,13 @@ static void learn_hello(observer *o, model_msg *g, int type)
 		if (tls_client_hello_decode(b, n, &ch, NULL) == 0) {
 			memcpy(o->cr, ch.random, 32);
 			o->have_cr = 1;
-			tls_fmt(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
+			snprintf(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
 			o->ems_offered = tls_ext_find(ch.exts, ch.n_exts,
 						      TLS_EXT_EXTENDED_MASTER_SECRET) != NULL;
 			o->etm_offered =
 			    tls_ext_find(ch.exts, ch.n_exts, TLS_EXT_ENCRYPT_THEN_MAC) != NULL;
+			memcpy(o->offered_sid, ch.session_id, ch.session_id_len);
+			o->offered_sid_len = ch.session_id_len;
 		}
 	} else {
 		tls_server_hello sh;
@@ -489,7 +526,7 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			o->m->suite_id = sh.suite;
 			o->m->version = sh.version;
 			const char *nm = tls_suite_iana_name(sh.suite);
-			tls_fmt(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
+			snprintf(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
 			o->m->prf_sha384 = o->suite && o->suite->prf == TLS_PRF_SHA384;
 			learn_version(o, &sh);
 			o->ems = o->ems_offered &&
@@ -498,6 +535,11 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			o->etm = o->etm_offered && o->suite && o->suite->bulk == TLS_BULK_AES_CBC &&
 				 tls_ext_find(sh.exts, sh.n_exts, TLS_EXT_ENCRYPT_THEN_MAC) != NULL;
 			o->m->etm = o->etm;
+			/* RFC 5246 7.4.1.3: the server echoes the offered session ID
+			 * when it resumes that session. */
+			if (!o->tls13 && sh.session_id_len && sh.session_id_len == o->offered_sid_len &&
+			    !memcmp(sh.session_id, o->offered_sid, sh.session_id_len) && !o->m->resumed)
+				knowledge_resume_notes(o->m);
 		}
 	}
 	derive_master(o);
@@ -509,12 +551,12 @@ static void check_finished(observer *o, model_msg *g)
 	uint8_t h[48], want[12];
 	size_t hl;
 	if (!o->have_master || !o->suite || g->bytes.len != 16) {
-		tls_fmt(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
+		snprintf(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
 		return;
 	}
 	hl = transcript_hash(o, h);
 	tls_verify_data_ver(version(o), o->suite, o->master, g->from_server, h, hl, want);
-	tls_fmt(g->note, sizeof g->note, "verify_data %s",
+	snprintf(g->note, sizeof g->note, "verify_data %s",
 		 mem_neq(want, g->bytes.p + 4, 12) ? "does NOT match" : "matches");
 	memcpy(o->verify[g->from_server ? 1 : 0], g->bytes.p + 4, 12);
 	o->have_verify[g->from_server ? 1 : 0] = 1;
@@ -533,13 +575,13 @@ static void open_premaster(observer *o, model_msg *g, const uint8_t *enc, size_t
 	int err = rsa_decrypt_key_ex(enc, (unsigned long)len, dec, &dl, NULL, 0, tls_hash_sha256(),
 				     LTC_PKCS_1_V1_5, &stat, (rsa_key *)o->rsa);
 	if (err != CRYPT_OK || stat != 1 || dl != 48) {
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "the server key given does not open this ClientKeyExchange (a different "
 			 "key?)");
-		tls_fmt(g->note, sizeof g->note, "%s", o->key_note);
+		snprintf(g->note, sizeof g->note, "%s", o->key_note);
 	} else {
 		obs_set_premaster(o, dec, 48);
-		tls_fmt(g->note, sizeof g->note,
+		snprintf(g->note, sizeof g->note,
 			 "premaster secret recovered with the server's private key (PKCS#1 v1.5)%s",
 			 o->ems ? "; extended master secret (RFC 7627): master_secret = "
 				  "PRF(premaster, \"extended master secret\", hash of the "
@@ -579,6 +621,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 	if (!g)
 		return;
 	g->record_offset = rec_off;
+	g->hs_type = type;
 	tls_buf_put(&g->bytes, p, n);
 	if (!o->brief) { /* describing is for the spans; a brief observer keeps none */
 		tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, &g->fields);
@@ -670,11 +713,13 @@ static void opaque_msg(observer *o, model_record *r, int dir, int step)
 	if (!g)
 		return;
 	g->decrypted = 0;
+	if (r->type == TLS_CT_HANDSHAKE || hidden_hs)
+		g->hs_type = MODEL_HS_OPAQUE;
 	tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5);
 	if (o->key_note[0])
-		tls_fmt(g->note, sizeof g->note, "encrypted: %s", o->key_note);
+		snprintf(g->note, sizeof g->note, "encrypted: %s", o->key_note);
 	else
-		tls_fmt(g->note, sizeof g->note, "%s",
+		snprintf(g->note, sizeof g->note, "%s",
 			 o->have_master
 			     ? "could not be decrypted with the known keys"
 			     : "encrypted: the master secret is needed to read it (a key log line "
@@ -714,7 +759,7 @@ static void tls13_record(observer *o, model_record *r, int dir, int step)
 		simple_msg(o, r, dir, 0, r->wire.p + 5, r->wire.len - 5, step);
 		model_step *s = &o->m->steps[step];
 		if (s->n_msg)
-			tls_fmt(
+			snprintf(
 			    s->msg[s->n_msg - 1].note, sizeof s->msg[0].note,
 			    "compatibility ChangeCipherSpec: TLS 1.3 ignores it (RFC 8446 D.4)");
 		return;

@@ -15,72 +15,41 @@
 #ifndef SIM_OBSERVE_H
 #define SIM_OBSERVE_H
 
-#include "model/certmemo.h"
 #include "model/model.h"
-#include "tls/keys.h"
-#include "tls/protect.h"
 #include "tls/suites.h"
 
 #include <tomcrypt.h>
 
-typedef struct {
-	model *m;
-	int brief;      /* for a list of connections, where only the version, suite,
-			 * keys and completion matter: no field spans, certificates,
-			 * knowledge columns or decryption */
-	tls_buf hs[2];  /* partial handshake message, per direction (0 client, 1 server) */
-	int hs_step[2]; /* step of that partial message */
-	int ccs[2];
-	tls_protect rd[2];
-	int rd_on[2];
-	uint8_t master[48];
-	int have_master;
-	uint8_t cr[32], sr[32];
-	int have_cr, have_sr;
-	const tls_suite *suite;
-	tls_keys keys;
-	int have_keys;
-	/* The handshake hash runs only the hash the ServerHello calls for
-	 * (th_kind: 0 not known yet, TH_MD5_SHA1 for TLS 1.0/1.1, TH_SHA256,
-	 * TH_SHA384); until then the messages wait in th_pending. */
-	int th_kind;
-	hash_state th, th_sha1;
-	tls_buf th_pending;
-	int last_step;
-	/* what a replay adds */
-	const rsa_key *rsa; /* server private key: opens an RSA ClientKeyExchange */
-	cert_memo *memo;    /* certificate spans shared across connections, or NULL */
-	uint8_t premaster[48];
-	size_t pms_len;
-	int have_pms;
-	uint8_t epms_head[8]; /* first 8 bytes of the encrypted premaster: key log
-				 "RSA" lines */
-	int have_epms;
-	int etm_offered, etm;     /* encrypt_then_mac (RFC 7366) offered / agreed */
-	int ems_offered, ems;     /* extended master secret (RFC 7627) offered / agreed */
-	uint8_t session_hash[48]; /* transcript hash through ClientKeyExchange, for EMS */
-	size_t session_hash_len;
-	int tls13;
-	int t13_client_fin;   /* the client's encrypted Finished flight has gone by */
-	int enc_seen[2];      /* protected records seen per direction */
-	int finished_seen[2]; /* Finished (or its protected record) seen per direction
-			       */
-	uint8_t verify[2][12];
-	int have_verify[2];
-	size_t transcript_len;
-	char key_note[200]; /* why no keys can be derived (version, suite, RSA
-			       failure) */
-} observer;
+typedef struct observer observer;
 
-void obs_init(observer *o, model *m);
-void obs_free(observer *o);
+/* An observer filing into m (not owned); NULL when out of memory. */
+observer *obs_new(model *m);
+void obs_free(observer *o); /* NULL is fine; zeroes the secrets */
+/* For a list of connections, where only the version, suite, keys and
+ * completion matter: no field spans, certificates or decryption. */
+void obs_set_brief(observer *o, int brief);
+int obs_has_master(const observer *o);
+/* The step the last record was filed under. */
+int obs_last_step(const observer *o);
+/* Both Finished messages (or their protected records) went by. */
+int obs_channel_started(const observer *o);
+/* The ClientHello's random, NULL before one went by. */
+const uint8_t *obs_client_random(const observer *o);
+/* The first 8 bytes of an RSA-encrypted premaster (what a key log's "RSA"
+ * line names), NULL unless one went by and the premaster is still unknown. */
+const uint8_t *obs_rsa_head(const observer *o);
+/* The suite of the ServerHello (NULL before one, or when tlsstep lacks it),
+ * and whether a ServerHello went by at all. */
+const tls_suite *obs_suite(const observer *o);
+int obs_server_hello_seen(const observer *o);
+/* Why no keys can be derived (version, suite, RSA failure); "" if nothing
+ * stands in the way. */
+const char *obs_key_note(const observer *o);
 /* Gives the master secret (from a side's knowledge or a key log). */
 void obs_set_master(observer *o, const uint8_t ms[48]);
 /* The server's RSA private key (not owned); used when ClientKeyExchange goes
  * by. */
 void obs_set_rsa_key(observer *o, const rsa_key *k);
-/* Shares certificate spans with other observers (not owned). */
-void obs_set_cert_memo(observer *o, cert_memo *memo);
 /* Gives the premaster secret (key log "RSA" line); derives the master secret
  * once both randoms and the suite are known. 0 ok, negative if it cannot. */
 int obs_set_premaster(observer *o, const uint8_t *pms, size_t n);

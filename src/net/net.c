@@ -120,7 +120,7 @@ typedef struct {
 	int fd;
 	tls_conn *c;
 	model *m;
-	observer obs;
+	observer *obs;
 	tls_buf in; /* bytes from the peer not yet a whole record */
 	int is_server;
 	int peer_closed;
@@ -132,15 +132,15 @@ static void snapshot(pump *p, int step)
 	knowledge_snapshot(mine, tls_conn_knowledge(p->c));
 	p->m->steps[step].reached = 1;
 	knowledge_merge_secrets(p->m, tls_conn_knowledge(p->c));
-	if (!p->obs.have_master && tls_conn_knowledge(p->c)->has_master)
-		obs_set_master(&p->obs, tls_conn_knowledge(p->c)->master);
+	if (!obs_has_master(p->obs) && tls_conn_knowledge(p->c)->has_master)
+		obs_set_master(p->obs, tls_conn_knowledge(p->c)->master);
 }
 
 /* An alert belongs to the step in progress; after the handshake, to the
  * secure channel. */
 static int alert_step(pump *p)
 {
-	return tls_conn_handshake_done(p->c) ? MODEL_LAST_STEP : p->obs.last_step;
+	return tls_conn_handshake_done(p->c) ? MODEL_LAST_STEP : obs_last_step(p->obs);
 }
 
 static int flush_out(pump *p)
@@ -150,7 +150,7 @@ static int flush_out(pump *p)
 	while ((n = tls_conn_next_record(p->c)) > 0) {
 		tls_conn_output(p->c, &rec);
 		int alert = rec[0] == TLS_CT_ALERT;
-		int step = obs_record(&p->obs, p->is_server, rec, n, alert ? alert_step(p) : 0);
+		int step = obs_record(p->obs, p->is_server, rec, n, alert ? alert_step(p) : 0);
 		size_t off = 0;
 		while (off < n) {
 			ssize_t w = send(p->fd, rec + off, n - off, MSG_NOSIGNAL);
@@ -184,7 +184,7 @@ static void feed(pump *p)
 			return;
 		}
 		int alert = p->in.p[0] == TLS_CT_ALERT;
-		int step = obs_record(&p->obs, !p->is_server, p->in.p, n, alert ? alert_step(p) : 0);
+		int step = obs_record(p->obs, !p->is_server, p->in.p, n, alert ? alert_step(p) : 0);
 		tls_conn_recv(p->c, p->in.p, n);
 		tls_buf_consume(&p->in, n);
 		if (step > 0)
@@ -279,10 +279,14 @@ int net_run(int fd, tls_conn *c, model *m, const net_options *o, char *err, size
 	p.c = c;
 	p.m = m;
 	p.is_server = o->is_server;
-	obs_init(&p.obs, m);
+	p.obs = obs_new(m);
+	if (!p.obs) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	err[0] = 0;
 	int rc = handshake(&p, o, err, errlen);
-	int step = p.obs.last_step;
+	int step = obs_last_step(p.obs);
 	if (rc == 0) {
 		m->outcome = MODEL_ESTABLISHED;
 		if (tls_conn_knowledge(c)->resumed)
@@ -312,7 +316,8 @@ int net_run(int fd, tls_conn *c, model *m, const net_options *o, char *err, size
 				snprintf(err, errlen, "the handshake did not complete");
 		}
 	}
+	knowledge_infer_peer(m, !o->is_server);
 	tls_buf_free(&p.in);
-	obs_free(&p.obs);
+	obs_free(p.obs);
 	return rc;
 }

@@ -108,7 +108,8 @@ static void release(replay_conn *c)
 		tls_buf_free(&c->rec[i]);
 	}
 	if (c->m) {
-		obs_free(&c->obs);
+		obs_free(c->obs);
+		c->obs = NULL;
 		model_free(c->m);
 		free(c->m);
 		c->m = NULL;
@@ -133,11 +134,17 @@ static void become_tls(replay_conn *c)
 		return;
 	}
 	model_init(c->m, "replay");
-	obs_init(&c->obs, c->m);
-	c->obs.brief = x->opt->brief;
-	obs_set_cert_memo(&c->obs, &x->certs);
+	c->obs = obs_new(c->m);
+	if (!c->obs) {
+		c->state = CS_IGNORED;
+		model_free(c->m);
+		free(c->m);
+		c->m = NULL;
+		return;
+	}
+	obs_set_brief(c->obs, x->opt->brief);
 	if (x->opt->rsa)
-		obs_set_rsa_key(&c->obs, x->opt->rsa);
+		obs_set_rsa_key(c->obs, x->opt->rsa);
 }
 
 static void not_tls(replay_conn *c)
@@ -164,7 +171,7 @@ static int starts_client_hello(const uint8_t *p, size_t n)
 /* Files a record unless the caps are reached. */
 static void record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 {
-	int channel = fill_channel_started(&c->obs);
+	int channel = obs_channel_started(c->obs);
 	if (c->filed >= CONN_MAX_RECORDS || (channel && c->channel >= CONN_MAX_CHANNEL_RECORDS)) {
 		c->not_filed++;
 		return;

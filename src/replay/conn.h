@@ -29,7 +29,6 @@ typedef struct {
 	const replay_options *opt;
 	replay_stats *st;
 	int stop;        /* the connection asked for was handed over */
-	cert_memo certs; /* servers' certificate spans, parsed once per run */
 } replay_ctx;
 
 typedef struct {
@@ -52,12 +51,7 @@ struct replay_conn {
 	conn_dir_ctx dc[2];
 	replay_conn_info info;
 	model *m;
-	observer obs;
-	int snapped[MODEL_LAST_STEP + 1];
-	/* The last knowledge snapshot: its step and what it was made from (a
-	 * record that changes none of that is not snapshotted again). */
-	int snap_step;
-	size_t snap_stamp[3];
+	observer *obs;
 	size_t filed, channel, not_filed;
 };
 

@@ -7,8 +7,6 @@
 
 #include "replay/conn.h"
 
-/* Both Finished have gone by: further records belong to the secure channel. */
-int fill_channel_started(const observer *o);
 /* Files one whole record through the observer, then learns what it can. */
 void fill_record(replay_conn *c, int dir, const uint8_t *wire, size_t n);
 /* Secrets, outcome, reached steps and the connection's summary. */

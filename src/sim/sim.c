@@ -17,7 +17,7 @@ struct sim {
 	sim_options opt;
 	const sim_scenario *sc;
 	model *m;
-	observer obs;
+	observer *obs;
 	sim_pipe pipe;
 	tls_rng rng[2];
 	pki server_pki, client_pki;
@@ -182,8 +182,13 @@ int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errle
 	snprintf(m->scenario, sizeof m->scenario, "%s", s->sc->name);
 	m->seed = opt->seed;
 	m->has_seed = 1;
-	obs_init(&s->obs, m);
+	s->obs = obs_new(m);
 	s->next = 1;
+	if (!s->obs) {
+		snprintf(err, errlen, "out of memory");
+		sim_free(s);
+		return -1;
+	}
 	if (start(s, err, errlen)) {
 		sim_free(s);
 		return -1;
@@ -205,7 +210,7 @@ void sim_free(sim *s)
 	tls_session_wipe(&s->session);
 	tls_session_wipe(&s->cache);
 	pipe_free(&s->pipe);
-	obs_free(&s->obs);
+	obs_free(s->obs);
 	free(s);
 }
 
@@ -225,8 +230,8 @@ static void collect(sim *s)
 			pipe_push(&s->pipe, i, p, n);
 			tls_conn_consume(s->side[i], n);
 		}
-		if (!s->obs.have_master && tls_conn_knowledge(s->side[i])->has_master)
-			obs_set_master(&s->obs, tls_conn_knowledge(s->side[i])->master);
+		if (!obs_has_master(s->obs) && tls_conn_knowledge(s->side[i])->has_master)
+			obs_set_master(s->obs, tls_conn_knowledge(s->side[i])->master);
 	}
 }
 
@@ -247,10 +252,10 @@ static int deliver_one(sim *s, int dir, int step)
 	if (!n)
 		return 0;
 	int is_alert = rec[0] == TLS_CT_ALERT;
-	if (!is_alert && obs_classify(&s->obs, dir, rec, n) != step)
+	if (!is_alert && obs_classify(s->obs, dir, rec, n) != step)
 		return 0;
 	tamper(s, step, rec, n);
-	obs_record(&s->obs, dir, rec, n, step);
+	obs_record(s->obs, dir, rec, n, step);
 	tls_conn_recv(s->side[!dir], rec, n);
 	pipe_pop(&s->pipe, dir);
 	collect(s);
@@ -289,6 +294,7 @@ static void finish_step(sim *s, int step)
 	m->current = step;
 	knowledge_merge_secrets(m, tls_conn_knowledge(s->side[0]));
 	knowledge_merge_secrets(m, tls_conn_knowledge(s->side[1]));
+	knowledge_settle(m, step);
 	if (knowledge_outcome(m, s->side[0], 0, step) || knowledge_outcome(m, s->side[1], 1, step)) {
 		s->done = 1;
 		return;

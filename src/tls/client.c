@@ -8,7 +8,6 @@
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
-#include "tls/sha_ni.h"
 #include "tls/sig.h"
 
 #include <arpa/inet.h>
@@ -353,7 +352,7 @@ static int send_certificate_verify(tls_conn *c)
 	uint8_t d[32], sig[TLS_SIG_MAX];
 	size_t sl = sizeof sig;
 	hash_state h = c->th256;
-	tls_sha256_done(&h, d);
+	sha256_done(&h, d);
 	tls_buf body = {0};
 	int rc;
 	TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl));

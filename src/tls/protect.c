@@ -62,9 +62,14 @@ int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
 		    s->record_iv_len != GCM_EXPLICIT)
 			goto fail;
 		memcpy(p->salt, iv, sizeof p->salt);
+		/* One gcm_state per direction: gcm_init builds libtomcrypt's
+		 * multiplication tables once, gcm_reset reuses them per record. */
 		p->gcm = malloc(sizeof *p->gcm);
-		if (!p->gcm || tls_gcm_init(p->gcm, key, s->key_len))
+		if (!p->gcm || gcm_init(p->gcm, tls_cipher_aes(), key, (int)s->key_len) != CRYPT_OK) {
+			free(p->gcm);
+			p->gcm = NULL;
 			goto fail;
+		}
 	} else {
 		if (!mac_key || s->mac_key_len > sizeof p->mac_key || s->mac_len > MAX_MAC ||
 		    s->mac_len == 0 || s->record_iv_len != AES_BLOCK ||
@@ -117,7 +122,7 @@ void tls_protect_free(tls_protect *p)
 	if (!p)
 		return;
 	if (p->gcm) {
-		tls_gcm_free(p->gcm);
+		zeromem(p->gcm, sizeof *p->gcm);
 		free(p->gcm);
 	}
 	tls_wipe(p, sizeof *p);
@@ -403,7 +408,16 @@ static int gcm_run(tls_protect *p, const uint8_t nonce[GCM_NONCE], const uint8_t
 		memset(tag, 0, GCM_TAG);
 		return 0;
 	}
-	return tls_gcm_run(p->gcm, nonce, h, 13, in, out, len, tag, dir == GCM_ENCRYPT) ? TLS_ERR_INTERNAL : 0;
+	/* gcm_process takes (pt, ct) whichever the direction. libtomcrypt
+	 * 1.18.2's gcm_done writes the tag it computed, also on decryption,
+	 * and checks nothing: open_gcm compares it. */
+	uint8_t *pt = dir == GCM_ENCRYPT ? (uint8_t *)in : out, *ct = dir == GCM_ENCRYPT ? out : (uint8_t *)in;
+	unsigned long tag_len = GCM_TAG;
+	int ok = gcm_reset(p->gcm) == CRYPT_OK && gcm_add_iv(p->gcm, nonce, GCM_NONCE) == CRYPT_OK &&
+		 gcm_add_aad(p->gcm, h, 13) == CRYPT_OK &&
+		 gcm_process(p->gcm, pt, (unsigned long)len, ct, dir) == CRYPT_OK &&
+		 gcm_done(p->gcm, tag, &tag_len) == CRYPT_OK && tag_len == GCM_TAG;
+	return ok ? 0 : TLS_ERR_INTERNAL;
 }
 
 static void gcm_nonce(const tls_protect *p, const uint8_t explicit[GCM_EXPLICIT],
@@ -506,4 +520,80 @@ int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8
 	if (rc == 0)
 		p->seq++;
 	return rc;
+}
+
+/* ---- describing a record's layout, per mode ----------------------------- */
+
+/* Each returns 0 when the body fits its mode, -1 to leave it opaque. */
+static int describe_gcm(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	(void)sh;
+	if (body < GCM_EXPLICIT + 16)
+		return -1;
+	tls_spans_add(sp, "record.nonce_explicit", 5, GCM_EXPLICIT,
+		      "explicit nonce: 8 bytes sent with the record; with the 4-byte salt from the key "
+		      "block it forms the GCM nonce");
+	tls_spans_add(sp, "record.ciphertext", 5 + GCM_EXPLICIT, body - GCM_EXPLICIT - 16,
+		      "AES-GCM ciphertext: the encrypted message");
+	tls_spans_add(sp, "record.tag", 5 + body - 16, 16, "authentication tag: proves the record was not changed");
+	return 0;
+}
+
+static int describe_cbc10(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	size_t mac_len = sh->suite->mac_len;
+	size_t mac = sh->etm && body >= AES_BLOCK + mac_len ? mac_len : 0;
+	if (!body)
+		return -1;
+	tls_spans_add(sp, "record.ciphertext", 5, body - mac,
+		      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
+			    "the first record uses the key block's, each later one the last "
+			    "ciphertext block of the record before"
+			  : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
+			    "IV: the first record uses the key block's, each later one the "
+			    "last ciphertext block of the record before");
+	if (mac)
+		tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
+			      "HMAC over the header and ciphertext (encrypt-then-MAC, RFC "
+			      "7366): checked before anything is decrypted");
+	return 0;
+}
+
+static int describe_cbc_etm(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	size_t mac = sh->suite->mac_len;
+	if (body < 2 * AES_BLOCK + mac)
+		return -1;
+	tls_spans_add(sp, "record.iv", 5, AES_BLOCK,
+		      "explicit IV: 16 random bytes, so equal messages encrypt differently");
+	tls_spans_add(sp, "record.ciphertext", 5 + AES_BLOCK, body - AES_BLOCK - mac,
+		      "AES-CBC ciphertext of message + padding");
+	tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
+		      "HMAC over the header, IV and ciphertext (encrypt-then-MAC, RFC 7366): "
+		      "checked before anything is decrypted");
+	return 0;
+}
+
+static int describe_cbc(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	(void)sh;
+	if (body < 2 * AES_BLOCK)
+		return -1;
+	tls_spans_add(sp, "record.iv", 5, AES_BLOCK,
+		      "explicit IV: 16 random bytes, so equal messages encrypt differently");
+	tls_spans_add(sp, "record.ciphertext", 5 + AES_BLOCK, body - AES_BLOCK,
+		      "AES-CBC ciphertext of message + HMAC + padding");
+	return 0;
+}
+
+void tls_protect_describe(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+{
+	int (*describe)(const tls_protect_shape *, size_t, tls_spans *) = NULL;
+	const tls_suite *s = sh->suite;
+	if (s && s->bulk == TLS_BULK_AES_GCM)
+		describe = describe_gcm;
+	else if (s && s->bulk == TLS_BULK_AES_CBC)
+		describe = sh->tls10 ? describe_cbc10 : sh->etm ? describe_cbc_etm : describe_cbc;
+	if ((!describe || describe(sh, body, sp)) && body)
+		tls_spans_add(sp, "record.ciphertext", 5, body, "encrypted record body");
 }

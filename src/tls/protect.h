@@ -17,7 +17,6 @@
 #include <tomcrypt.h>
 
 #include "tls/bytes.h"
-#include "tls/gcm.h"
 #include "tls/rng.h"
 #include "tls/suites.h"
 
@@ -33,7 +32,7 @@ typedef struct {
 	symmetric_key aes; /* scheduled AES key for CBC */
 	int ready;
 	int etm;                  /* encrypt-then-MAC (RFC 7366), CBC only */
-	tls_gcm *gcm;             /* GCM: AES key schedule and hash key */
+	gcm_state *gcm;           /* GCM: libtomcrypt's state, key and tables */
 	int chained;              /* TLS 1.0: implicit IV, chained across records */
 	uint8_t chain_iv[16];     /* the IV of this direction's next record */
 } tls_protect;
@@ -68,5 +67,20 @@ void tls_protect_set_etm(tls_protect *p, int on);
  * in this mode. Negative for a GCM or uninitialised context. */
 int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16]);
 void tls_protect_free(tls_protect *p); /* zero everything */
+
+/* What a protected record looks like, keys or not: the suite and the mode
+ * (encrypt-then-MAC, TLS 1.0's implicit IV) fix the layout of its body. */
+typedef struct {
+	const tls_suite *suite; /* NULL: unknown, the body is one opaque field */
+	int etm;
+	int tls10;
+} tls_protect_shape;
+
+/* Names the parts of a protected record body of body_len bytes (explicit
+ * IV or nonce, ciphertext, MAC or tag) as spans at wire offsets, the 5-byte
+ * header before it. Each mode describes its own layout, the one seal
+ * writes and open reads; a body too short for its mode is one opaque
+ * field. sp may be NULL. */
+void tls_protect_describe(const tls_protect_shape *sh, size_t body_len, tls_spans *sp);
 
 #endif

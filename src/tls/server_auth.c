@@ -6,7 +6,6 @@
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
-#include "tls/sha_ni.h"
 #include "tls/sig.h"
 
 #include <stdio.h>
@@ -120,7 +119,7 @@ int tls_server_on_certificate_verify(tls_conn *c, const uint8_t *msg, size_t n)
 				"the client signed with 0x%04x; the server asked for rsa_pkcs1_sha256", alg);
 	/* Every handshake message up to the ClientKeyExchange. */
 	hash_state h = c->th256;
-	tls_sha256_done(&h, d);
+	sha256_done(&h, d);
 	int bad;
 	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(alg, d, 32, sig, sl, &c->peer[0]));
 	if (bad)

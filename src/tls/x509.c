@@ -4,7 +4,7 @@
 #include "tls/crypto.h"
 #include "tls/der.h"
 #include "tls/ecdsa.h"
-#include "tls/fmt.h"
+#include "tls/fuzzing.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -69,7 +69,7 @@ static void span(parser *ps, const char *field, const tls_der_item *it, const ch
 	char meaning[MEANING];
 	va_list ap;
 	va_start(ap, fmt);
-	tls_vfmt(meaning, sizeof meaning, fmt, ap);
+	vsnprintf(meaning, sizeof meaning, fmt, ap);
 	va_end(ap);
 	tls_spans_add_joined(ps->spans, ps->prefix, field, ps->base + it->off, it->len, meaning);
 }

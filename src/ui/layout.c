@@ -468,6 +468,13 @@ int layout_knowledge(const model *m, int step, lt_know *rows, int max)
 		snprintf(rows[n].server, sizeof rows[n].server, "%zu bytes", st->server.transcript_len);
 		n++;
 	}
+	if (n < max && (st->client.inferred || st->server.inferred)) {
+		/* a live connection: the peer's column is what the protocol lets it know */
+		snprintf(rows[n].label, sizeof rows[n].label, "column");
+		snprintf(rows[n].client, sizeof rows[n].client, "%s", st->client.inferred ? "peer's, inferred" : "ours");
+		snprintf(rows[n].server, sizeof rows[n].server, "%s", st->server.inferred ? "peer's, inferred" : "ours");
+		n++;
+	}
 	if (n < max && (st->client.cert_note[0] || st->server.cert_note[0])) {
 		snprintf(rows[n].label, sizeof rows[n].label, "certificate check");
 		snprintf(rows[n].client, sizeof rows[n].client, "%s", st->client.cert_note[0] ? st->client.cert_note : "-");
@@ -580,6 +587,24 @@ static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, s
 	*at += len;
 }
 
+/* The hash a Finished covers, with its length, so the student can feed the
+ * PRF exactly what the side did. */
+static void add_finished(lt_lines *l, const model *m, int server, int width)
+{
+	const char *who = server ? "server" : "client";
+	const model_value *h = &m->finished_hash[server], *vd = &m->secrets[server ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY];
+	char len[32];
+	if (!h->known || !vd->known)
+		return;
+	model_thousands(len, sizeof len, m->finished_len[server]);
+	lt_lines_add(l, "%s", "");
+	lt_lines_add(l, "%s verify_data = PRF(master_secret, \"%s finished\",", who, who);
+	lt_lines_add(l, "                     %s(%s bytes of handshake messages) = hash)[0..11]",
+		     model_hash_name(m), len);
+	add_hex(l, 2, "hash", h->v, h->len, width);
+	add_hex(l, 2, "= verify_data", vd->v, vd->len, width);
+}
+
 int layout_derivation(const model *m, int step, int width, lt_lines *out)
 {
 	memset(out, 0, sizeof *out);
@@ -618,6 +643,8 @@ int layout_derivation(const model *m, int step, int width, lt_lines *out)
 	add_cut(out, m, "server_write_key", &at, v[MS_SERVER_KEY].len, width);
 	add_cut(out, m, "client_write_IV", &at, v[MS_CLIENT_IV].len, width);
 	add_cut(out, m, "server_write_IV", &at, v[MS_SERVER_IV].len, width);
+	if (step == 5 || step == 6)
+		add_finished(out, m, step == 6, width);
 	return out->n;
 }
 

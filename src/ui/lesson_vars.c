@@ -492,7 +492,7 @@ static int c_ephemeral(const model *m, int step)
 static int c_ecdsa(const model *m, int step)
 {
 	const tls_suite *s = suite_at(m, step);
-	return s && strstr(s->name, "_ECDSA_") != NULL;
+	return tls_suite_is_ecdsa(s);
 }
 
 /* the server sent a CertificateRequest */

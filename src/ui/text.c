@@ -96,6 +96,9 @@ static void value(FILE *f, const model_value *v)
 static void knowledge(FILE *f, const model_step *st)
 {
 	fprintf(f, "\nWho knows what after this step:\n");
+	if (st->client.inferred || st->server.inferred)
+		fprintf(f, "  (the %s's column is inferred: what the protocol lets the peer know by now, "
+			   "not read from it)\n", st->client.inferred ? "client" : "server");
 	for (int i = 0; i < MS_COUNT; i++) {
 		const model_value *c = &st->client.v[i], *s = &st->server.v[i];
 		if (!c->known && !s->known)
@@ -168,9 +171,9 @@ static void verify(FILE *f, const model *m, int server)
 	const model_value *v = &m->secrets[server ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY];
 	if (!v->known)
 		return;
-	fprintf(f, "\n  %s verify_data = PRF(master_secret, \"%s finished\", %s(handshake messages))[0..11]\n"
-		   "                     = ",
-		server ? "server" : "client", server ? "server" : "client", model_hash_name(m));
+	char formula[256];
+	model_finished_formula(m, server, formula, sizeof formula);
+	fprintf(f, "\n  %s verify_data = %s\n                     = ", server ? "server" : "client", formula);
 	value(f, v);
 	fputc('\n', f);
 }

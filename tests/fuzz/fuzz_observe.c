@@ -9,6 +9,7 @@
  * separately allocated, exactly sized copy, as a capture reader hands them
  * over. The model is then read as the JSON view would. */
 #include "common.h"
+#include "model/knowledge.h"
 #include "model/model.h"
 #include "model/observe.h"
 
@@ -24,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t master[48] = "a master secret the fuzzer knows, 48 bytes long";
 	model *m = calloc(1, sizeof *m);
-	observer o;
+	observer *o;
 	size_t pos = 1;
 
 	if (!m)
@@ -34,11 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	model_init(m, "replay");
-	obs_init(&o, m);
+	o = obs_new(m);
+	if (!o)
+		abort();
 	if (data[0] & 1)
-		obs_set_master(&o, master);
+		obs_set_master(o, master);
 	if (data[0] & 2)
-		obs_set_rsa_key(&o, &fuzz_server_pki.key);
+		obs_set_rsa_key(o, &fuzz_server_pki.key);
 	while (pos < size) {
 		uint8_t ctl = data[pos++];
 		size_t left = size - pos, n;
@@ -52,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(rec, data + pos, n);
 		int from_server = ctl & 1, step = (ctl >> 1) & 7;
-		(void)obs_classify(&o, from_server, rec, n);
-		int got = obs_record(&o, from_server, rec, n, step);
+		(void)obs_classify(o, from_server, rec, n);
+		int got = obs_record(o, from_server, rec, n, step);
 		/* A whole record is filed under a step; anything else is refused (-1). */
 		int whole = n >= 5 && 5 + (size_t)(rec[3] << 8 | rec[4]) == n;
 		if (whole ? got < 1 || got > MODEL_LAST_STEP : got != -1)
@@ -62,8 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += n;
 	}
 	model_side side;
-	obs_knowledge(&o, &side);
-	obs_secrets(&o, m);
+	obs_knowledge(o, &side);
+	obs_secrets(o, m);
+	/* the "after step N" rule holds on whatever was filed */
+	knowledge_settle(m, m->current);
 	/* Every span must lie inside its record or message. */
 	for (int i = 1; i <= MODEL_LAST_STEP; i++) {
 		const model_step *st = &m->steps[i];
@@ -82,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 			}
 	}
-	obs_free(&o);
+	obs_free(o);
 	model_free(m);
 	free(m);
 	return 0;

@@ -190,6 +190,9 @@ static void test_knowledge(void **state)
 	assert_true(n >= MS_COUNT + 1);
 	assert_string_equal(k[MS_MASTER].client, "not yet");
 	assert_string_equal(k[MS_SERVER_RANDOM].client, "not yet");
+	/* the server draws its random for the ServerHello: step 2, not 1 */
+	assert_string_equal(k[MS_SERVER_RANDOM].server, "not yet");
+	layout_knowledge(m, 2, k, MS_COUNT + 4);
 	assert_string_not_equal(k[MS_SERVER_RANDOM].server, "not yet");
 	layout_knowledge(m, 6, k, MS_COUNT + 4);
 	hex(h, m->secrets[MS_MASTER].v, m->secrets[MS_MASTER].len);

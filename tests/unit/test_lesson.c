@@ -346,8 +346,9 @@ static void test_not_known_yet(void **state)
 	assert_non_null(strstr(err, "{{master_secret}}, which nobody knows at step 2"));
 	/* the same text is fine once the client has computed it */
 	assert_int_equal(lesson_fill(m, 4, "x {{master_secret}} y", &out, err, sizeof err), 0);
-	/* the server random is known to the server already at step 1 */
-	assert_int_equal(lesson_fill(m, 1, "{{server_random}}", &out, err, sizeof err), 0);
+	/* the server random belongs to the ServerHello: nobody has it at step 1 */
+	assert_int_equal(lesson_fill(m, 1, "{{server_random}}", &out, err, sizeof err), -1);
+	assert_int_equal(lesson_fill(m, 2, "{{server_random}}", &out, err, sizeof err), 0);
 	assert_int_equal(lesson_fill(m, 0, "{{client_random}}", &out, err, sizeof err), -1);
 	assert_non_null(strstr(err, "nobody knows at step 0"));
 	assert_int_equal(lesson_fill(m, 1, "{{cipher_suite}}", &out, err, sizeof err), -1);
