@@ -372,8 +372,8 @@ int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m)
 static void suite_meaning(size_t i, unsigned v, char *mean, size_t n)
 {
 	const char *nm = tls_suite_iana_name((uint16_t)v);
-	snprintf(mean, n, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:", nm ? nm : "unknown suite",
-	         v);
+	snprintf(mean, n, "%s %s (0x%04X)",
+	         i == 0 ? "offered first:" : "offered:", nm ? nm : "a suite tlsstep does not implement", v);
 }
 
 /* Past the table's end only suites the server could pick are kept: a long
@@ -443,7 +443,7 @@ int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls
 	if (tls_rd_left(&r) >= 2) {
 		unsigned id = (unsigned)((r.p[r.pos] << 8) | r.p[r.pos + 1]);
 		const char *nm = tls_suite_iana_name((uint16_t)id);
-		fmt_if(&r, mean, sizeof mean, "the server's choice: %s (0x%04X)", nm ? nm : "unknown suite", id);
+		fmt_if(&r, mean, sizeof mean, "the server's choice: %s (0x%04X)", nm ? nm : "a suite tlsstep does not implement", id);
 	}
 	if (tls_rd_u16(&r, &v, "server_hello.cipher_suite", mean))
 		return DECODE_ERROR;

@@ -206,7 +206,7 @@ static int check_time(vpath *p, int64_t now)
 		}
 		tls_x509_time_str(c->not_after, t, sizeof t);
 		return refuse(p, TLS_FAIL(TLS_ALERT_CERTIFICATE_EXPIRED), c, "validity.notAfter",
-		              "certificate for %s expired on %s", who, t);
+		              "certificate for %s expired after %s", who, t);
 	}
 	return 0;
 }

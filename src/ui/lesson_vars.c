@@ -14,7 +14,8 @@
  * decides whether this run has it by then.
  *
  * Conditions of {{if NAME}}: the rows of `conds`, alert_DESCRIPTION (that
- * alert was sent, e.g. alert_decrypt_error), client_ext_NAME and
+ * alert was sent, e.g. alert_decrypt_error), alert_by_step_N (an alert was
+ * sent at step N or before), client_ext_NAME and
  * server_ext_NAME (that hello carries the extension, by its name in the
  * engine's table, e.g. client_ext_supported_groups), or any placeholder
  * (true when known). Like the values, a condition only looks at what has happened by
@@ -587,6 +588,16 @@ static int has_ext(const tls_ext *e, size_t n, const char *name)
 	return 0;
 }
 
+static int c_alert_by_client(const model *m, int step)
+{
+	return alert_at(m, step) && !m->alert.by_server;
+}
+
+static int c_alert_by_server(const model *m, int step)
+{
+	return alert_at(m, step) && m->alert.by_server;
+}
+
 static const struct {
 	const char *name;
 	predicate test;
@@ -606,6 +617,8 @@ static const struct {
     {"session_offered", c_session_offered},
     {"finished_mismatch", c_finished_mismatch},
     {"ems", c_ems},
+    {"alert_by_client", c_alert_by_client},
+    {"alert_by_server", c_alert_by_server},
 };
 
 int lesson_condition(const model *m, int step, const char *name)
@@ -624,6 +637,12 @@ int lesson_condition(const model *m, int step, const char *name)
 		tls_server_hello sh;
 		return server_hello_at(m, step, &sh) && has_ext(sh.exts, sh.n_exts, name + 11);
 	}
+	/* alert_by_step_N: an alert was sent at step N or earlier. A lesson
+	 * part about step N is filled at a later step too (--plain fills the
+	 * whole scenario lesson at the last one), where plain "alert" would
+	 * also be true for an alert that came after it. */
+	if (!strncmp(name, "alert_by_step_", 14) && name[14] >= '0' && name[14] <= '7' && !name[15])
+		return alert_at(m, step) && m->alert.step <= name[14] - '0';
 	if (!strncmp(name, "alert_", 6)) {
 		/* alert_decrypt_error: that alert has been sent by this step */
 		for (int d = 0; d < 256; d++) {

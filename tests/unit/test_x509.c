@@ -213,7 +213,7 @@ static void test_chain_time(void **state)
 	char why[256];
 	assert_int_equal(tls_x509_verify_chain(&p->server, 1, &p->ca, 1, T2046, NULL, why, sizeof why),
 			 EXPIRED);
-	assert_string_equal(why, "certificate for server.tlsstep.test expired on 2045-01-01 00:00:00 UTC");
+	assert_string_equal(why, "certificate for server.tlsstep.test expired after 2045-01-01 00:00:00 UTC");
 	assert_int_equal(tls_x509_verify_chain(&p->server, 1, &p->ca, 1, T2025 - 1, NULL, why, sizeof why),
 			 EXPIRED);
 	assert_non_null(strstr(why, "not valid until 2025-01-01 00:00:00 UTC"));
@@ -222,7 +222,7 @@ static void test_chain_time(void **state)
 	assert_int_equal(tls_x509_verify_chain(&p->server, 1, &p->ca, 1, T2045, NULL, why, sizeof why), 0);
 	assert_int_equal(tls_x509_verify_chain(&p->expired, 1, &p->ca, 1, T2026, "localhost", why, sizeof why),
 			 EXPIRED);
-	assert_string_equal(why, "certificate for server.tlsstep.test expired on 2021-01-01 00:00:00 UTC");
+	assert_string_equal(why, "certificate for server.tlsstep.test expired after 2021-01-01 00:00:00 UTC");
 	/* In 2020 the leaf was valid and so was its root (from 2019): the chain
 	 * was good then, as the expired scenario's lesson says. */
 	assert_int_equal(tls_x509_verify_chain(&p->expired, 1, &p->ca, 1, T2021 - 10, "localhost", why,
