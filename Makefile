@@ -7,6 +7,8 @@ CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation -D_DEFAULT_SOUR
            -DGMP_DESC -DLTM_DESC -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TESTLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Tests find their data from the source tree, not the working directory.
+TEST_CFLAGS := -DTLSSTEP_SRCDIR='"$(CURDIR)"'
 B       := build
 
 LIB_SRC := $(wildcard src/tls/*.c src/model/*.c src/sim/*.c src/net/*.c src/replay/*.c src/ui/*.c src/app/*.c)
@@ -38,7 +40,7 @@ $(B)/tlsstep: $(B)/src/main.o $(B)/libtlsstep.a
 $(B)/tests/%: tests/unit/%.c $(B)/libtlsstep.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
-	@$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
+	@$(CC) $(CFLAGS) $(TEST_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
 
 # Installs only what is missing, and says what it installs.
 deps:

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include "sim/sim.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
@@ -245,5 +247,6 @@ int main(void)
 		cmocka_unit_test(test_accept_untrusted),
 		cmocka_unit_test(test_expired_clock),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

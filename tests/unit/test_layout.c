@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include "sim/sim.h"
 #include "ui/layout.h"
 
@@ -334,5 +336,6 @@ int main(void)
 		cmocka_unit_test(test_gcm),          cmocka_unit_test(test_alert),
 		cmocka_unit_test(test_screen),       cmocka_unit_test(test_help_and_wrap),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,6 @@
 /* Unit tests for the lessons: every lesson of every scenario loads at every
  * step the simulation reaches (so no placeholder is unresolved or used too
- * early), placeholder errors, and the Markdown layout. Run from the
- * repository root. */
+ * early), placeholder errors, and the Markdown layout. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +11,8 @@
 #include <sys/stat.h>
 
 #include <cmocka.h>
+
+#include "srcdir.h"
 
 #include "app/files.h"
 #include "model/model.h"
@@ -554,5 +555,6 @@ int main(void)
 		cmocka_unit_test(test_wrap_attributes), cmocka_unit_test(test_print),
 		cmocka_unit_test(test_tampered_runs),  cmocka_unit_test(test_variants),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "srcdir.h"
 #include <pcap/pcap.h>
 
 #include "replay/keylog.h"
@@ -451,5 +453,6 @@ int main(void)
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_several_connections),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
