@@ -13,7 +13,8 @@ enum out_mode { OUT_AUTO, OUT_TUI, OUT_PLAIN, OUT_JSON };
 /* Prints "tlsstep: <msg>" and returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u64(const char *s, uint64_t *out);
-/* Resolves OUT_AUTO: the TUI on a terminal, plain otherwise. */
+/* Resolves OUT_AUTO: the TUI on a terminal whose foreground we are in,
+ * plain otherwise. */
 enum out_mode out_mode_resolve(enum out_mode m);
 
 int cmd_simulate(int argc, char **argv);
