@@ -66,7 +66,7 @@ unit: $(TEST_BIN)
 e2e: all
 	@bash tests/e2e/run.sh
 
-# No tracked file may refer to ../shared, to a path of this machine or to a
+# No tracked file may refer to a folder beside the repository, a path of this machine or a
 # file outside the repository: a fresh clone must pass its tests alone.
 check-paths:
 	@bash tools/check_paths.sh
