@@ -10,6 +10,7 @@
 #include "ui/views.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,8 +139,12 @@ static int parse(int argc, char **argv, sim_cli *c)
 }
 
 /* An offset past the step's bytes would flip nothing, and the run would
- * look untouched. A dry run measures the step: the same seed gives the same
- * bytes up to the tampered one, and an offset that misses changes nothing. */
+ * look untouched. A dry run with nothing flipped measures the step: the
+ * same seed gives the same bytes up to the tampered one, so the byte exists
+ * in the real run exactly when the untouched step is longer than the offset
+ * (measuring a tampered run would not do: a flipped length field can make
+ * the step vanish). The no-op tamper also keeps a scenario's own attacker
+ * away, as the user's --tamper replaces it. */
 static int check_tamper(const sim_cli *c)
 {
 	if (!c->sim.tamper)
@@ -147,7 +152,9 @@ static int check_tamper(const sim_cli *c)
 	model m;
 	sim *s;
 	char err[512];
-	if (sim_new(&s, &c->sim, &m, err, sizeof err))
+	sim_options dry = c->sim;
+	dry.tamper_offset = SIZE_MAX;
+	if (sim_new(&s, &dry, &m, err, sizeof err))
 		return 0; /* the real run reports it */
 	sim_run(s);
 	const int n = c->sim.tamper_step;

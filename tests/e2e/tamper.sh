@@ -24,6 +24,13 @@ for sc in rsa ecdhe mutual; do
 	"$BIN" --json --scenario "$sc" --tamper "5:$((len - 1))" >"$TMP/last.json"
 	check "$sc: --tamper 5:$((len - 1)), the last byte, is flipped: an alert" jq -e '.outcome == "alert"' "$TMP/last.json"
 done
+# A flipped length field breaks the step's framing: still a run, measured
+# on the untouched handshake.
+for t in 1:3 1:4:0x80 2:3; do
+	"$BIN" --json --scenario rsa-gcm --tamper "$t" >"$TMP/t.json" 2>"$TMP/t.err"
+	rc=$?
+	check "--tamper $t (a record length) runs, exit $rc" test $rc = 1 -a -s "$TMP/t.json"
+done
 usage "step 8 is out of range" "the step is 1 to 7, not 8" --plain --tamper 8:1
 usage "step 0 is out of range" "the step is 1 to 7, not 0" --plain --tamper 0:1
 usage "a negative offset" "needs STEP:OFFSET" --plain --tamper 5:-1
