@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the classroom PKI for tlsstep: a root CA, a server and a client
 # certificate, and the broken certificates the failure scenarios use
-# (expired, signed by an untrusted CA, wrong name).
+# (expired, signed by an untrusted CA, wrong name, wrong purpose).
 #
 #   bash assets/mkpki.sh DIR
 #
@@ -23,6 +23,10 @@ trap 'rm -rf "$work"' EXIT
 
 START=20250101000000Z
 END=20450101000000Z
+# The classroom root starts before the expired leaf it signed (2020-2021),
+# so that chain was good once: with the clock set back to 2020 the client
+# accepts it, and only the leaf's own notAfter fails it today.
+ROOT_START=20190101000000Z
 SERVER_SAN="DNS:localhost,DNS:server.tlsstep.test,IP:127.0.0.1"
 # The config refers to $SAN; it must exist whenever openssl reads the config.
 export SAN=DNS:unused
@@ -76,6 +80,15 @@ subjectAltName         = \${ENV::SAN}
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 
+# Looks like a server's certificate, but is for TLS clients only.
+[ v3_wrong_purpose ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature, keyEncipherment
+extendedKeyUsage       = clientAuth
+subjectAltName         = \${ENV::SAN}
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+
 [ v3_client ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
@@ -85,7 +98,10 @@ authorityKeyIdentifier = keyid
 EOF
 }
 
+# A key that exists is kept: rerunning the script re-signs with the same
+# keys, so recorded runs and fixtures made with them stay valid.
 newkey() {
+	[ -s "$out/$1.key" ] && return 0
 	openssl genrsa -traditional -out "$out/$1.key" 2048 2>/dev/null
 }
 
@@ -111,11 +127,11 @@ sign() {
 }
 
 make_ca() {
-	local name=$1 cn=$2 serial=$3
+	local name=$1 cn=$2 serial=$3 start=$4
 	ca_db "$name" "$serial"
 	newkey "$name"
 	csr "$name" "/CN=$cn/O=tlsstep" "$name"
-	sign "$name" "$name" v3_ca "$START" "$END" self
+	sign "$name" "$name" v3_ca "$start" "$END" self
 }
 
 make_leaf() {
@@ -125,14 +141,15 @@ make_leaf() {
 	SAN=$san sign "$name" "$ca" "$ext" "$start" "$end"
 }
 
-make_ca ca "tlsstep Classroom Root CA" 1000
+make_ca ca "tlsstep Classroom Root CA" 1000 "$ROOT_START"
 make_leaf server ca v3_server server.tlsstep.test "$SERVER_SAN" "$START" "$END"
 make_leaf client ca v3_client student.tlsstep.test "DNS:unused" "$START" "$END"
 make_leaf expired ca v3_server server.tlsstep.test "$SERVER_SAN" \
 	20200101000000Z 20210101000000Z
 make_leaf wrong-name ca v3_server server.tlsstep.test "DNS:other.example" "$START" "$END"
+make_leaf wrong-purpose ca v3_wrong_purpose server.tlsstep.test "$SERVER_SAN" "$START" "$END"
 
-make_ca rogue-ca "tlsstep Rogue CA (not trusted)" 2000
+make_ca rogue-ca "tlsstep Rogue CA (not trusted)" 2000 "$START"
 make_leaf untrusted rogue-ca v3_server server.tlsstep.test "$SERVER_SAN" "$START" "$END"
 
 # The same server key as PKCS#8, to exercise the second private key format.
@@ -143,8 +160,10 @@ openssl pkcs8 -topk8 -nocrypt -in "$out/server.key" -out "$out/server.pk8.pem"
 chmod 644 "$out"/*.key "$out/server.pk8.pem"
 
 # Show what was made and prove each chain verifies where it should.
-for c in server client wrong-name; do
+for c in server client wrong-name wrong-purpose; do
 	openssl verify -attime 1767225600 -CAfile "$out/ca.crt" "$out/$c.crt" >/dev/null
 done
 openssl verify -attime 1767225600 -CAfile "$out/rogue-ca.crt" "$out/untrusted.crt" >/dev/null
-echo "mkpki: wrote CA, server, client, expired, rogue-ca, untrusted, wrong-name to $out"
+# 2020-06-01: the expired leaf was within its dates, and so was its root.
+openssl verify -attime 1590969600 -CAfile "$out/ca.crt" "$out/expired.crt" >/dev/null
+echo "mkpki: wrote CA, server, client, expired, rogue-ca, untrusted, wrong-name, wrong-purpose to $out"

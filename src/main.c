@@ -1,5 +1,7 @@
 /* tlsstep: the command line. Picks the subcommand; each lives in src/app/. */
 #include "app/cli.h"
+#include "app/files.h"
+#include "ui/lesson.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +39,7 @@ static void help(void)
 
 int main(int argc, char **argv)
 {
+	lesson_set_reader(data_lesson_read);
 	if (argc > 1 && argv[1][0] != '-') {
 		const char *cmd = argv[1];
 		if (!strcmp(cmd, "scenarios"))

@@ -6,7 +6,6 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "tls/conn.h"
-#include "tls/mont52.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -69,12 +68,6 @@ static int one_handshake(bench_env *e, uint64_t seed)
 	return rc_;
 }
 
-/* Which code raises to the private exponent (see tls/rsa_priv.h). */
-static const char *rsa_path(void)
-{
-	return tls_m52_available() ? "ifma" : "libtomcrypt";
-}
-
 static int cmp(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;
@@ -86,7 +79,6 @@ int cmd_bench(int argc, char **argv)
 	static const struct option opts[] = {{"scenario", required_argument, 0, 's'},
 					     {"json", no_argument, 0, 'j'},
 					     {"rounds", required_argument, 0, 'r'},
-					     {"portable-rsa", no_argument, 0, 'p'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *name = SCENARIO_DEFAULT;
@@ -98,7 +90,6 @@ int cmd_bench(int argc, char **argv)
 		switch (o) {
 		case 's': name = optarg; break;
 		case 'j': json = 1; break;
-		case 'p': tls_m52_enable(0); break;
 		case 'n':
 			if (parse_u64(optarg, &n) || n < 1 || n > 1000000)
 				return usage_error("-n needs a number of handshakes, not '%s'", optarg);
@@ -108,10 +99,8 @@ int cmd_bench(int argc, char **argv)
 				return usage_error("--rounds needs 1 to 64, not '%s'", optarg);
 			break;
 		case 'h':
-			puts("Usage: tlsstep bench [--scenario NAME] [-n HANDSHAKES] [--rounds R] [--portable-rsa] [--json]\n"
-			     "Full in-process handshakes per second (median of R rounds of N).\n"
-			     "  --portable-rsa  RSA private operations through libtomcrypt and GMP even\n"
-			     "                  where the AVX-512 IFMA kernel could run");
+			puts("Usage: tlsstep bench [--scenario NAME] [-n HANDSHAKES] [--rounds R] [--json]\n"
+			     "Full in-process handshakes per second (median of R rounds of N).");
 			return 0;
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
@@ -151,16 +140,15 @@ int cmd_bench(int argc, char **argv)
 	double other = total - crypto;
 	if (json) {
 		printf("{\"scenario\":\"%s\",\"handshakes\":%llu,\"rounds\":%llu,\"seconds_per_handshake\":%.6f,"
-		       "\"handshakes_per_second\":%.1f,\"rsa_private\":\"%s\",\"phases\":{",
-		       name, (unsigned long long)n, (unsigned long long)rounds, med, 1.0 / med, rsa_path());
+		       "\"handshakes_per_second\":%.1f,\"phases\":{",
+		       name, (unsigned long long)n, (unsigned long long)rounds, med, 1.0 / med);
 		for (int i = 0; i < TLS_PH_COUNT; i++)
 			printf("\"%s\":%.7f,", tls_phase_name(i), e.prof.seconds[i] / count);
 		printf("\"encoding_and_engine\":%.7f},\"engine_overhead_ratio\":%.3f}\n", other / count,
 		       crypto > 0 ? total / crypto : 0);
 	} else {
-		printf("%s: %.1f handshakes/s (%.3f ms each, median of %llu rounds of %llu)\n"
-		       "  RSA private operations: %s\n",
-		       name, 1.0 / med, med * 1000, (unsigned long long)rounds, (unsigned long long)n, rsa_path());
+		printf("%s: %.1f handshakes/s (%.3f ms each, median of %llu rounds of %llu)\n", name, 1.0 / med,
+		       med * 1000, (unsigned long long)rounds, (unsigned long long)n);
 		for (int i = 0; i < TLS_PH_COUNT; i++)
 			printf("  %-20s %8.3f ms\n", tls_phase_name(i), e.prof.seconds[i] / count * 1000);
 		printf("  %-20s %8.3f ms\n  a handshake costs %.3fx the sum of its timed primitives\n",

@@ -180,9 +180,10 @@ static const uint16_t default_suites[] = {
 };
 
 /* What connect offers in signature_algorithms, as browsers order them:
- * ECDSA and RSA-PSS first, PKCS#1 v1.5 after, SHA-1 last. */
+ * ECDSA and RSA-PSS first, PKCS#1 v1.5 after. No SHA-1 (rsa_pkcs1_sha1,
+ * ecdsa_sha1): browsers refuse it, so a server must not sign with it. */
 static const uint16_t connect_sig_algs[] = {
-	0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0603, 0x0806, 0x0601, 0x0203, 0x0201,
+	0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0603, 0x0806, 0x0601,
 };
 
 /* The system's trusted roots (Debian's ca-certificates, then other

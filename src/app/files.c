@@ -98,3 +98,11 @@ void data_path(char *out, size_t n, const char *sub)
 {
 	snprintf(out, n, "%s/%s", data_dir(), sub);
 }
+
+int data_lesson_read(const char *file, size_t max, tls_buf *out, char *err, size_t errlen)
+{
+	char sub[256], path[PATH_MAX + 256];
+	snprintf(sub, sizeof sub, "lessons/%s", file);
+	data_path(path, sizeof path, sub);
+	return file_read(path, max, out, err, errlen);
+}

@@ -19,4 +19,8 @@ const char *data_dir(void);
 /* data_dir()/sub into out. */
 void data_path(char *out, size_t n, const char *sub);
 
+/* Reads lessons/<file> from the data directory: the lesson reader the
+ * command layer hands to the views (see ui/lesson.h). */
+int data_lesson_read(const char *file, size_t max, tls_buf *out, char *err, size_t errlen);
+
 #endif

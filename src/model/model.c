@@ -1,6 +1,5 @@
 #include "model/model.h"
 
-#include "tls/sha_ni.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +115,8 @@ void model_wire_hash(const model *m, char out[65])
 	sha256_init(&h);
 	for (int i = 1; i <= MODEL_LAST_STEP; i++)
 		for (size_t j = 0; j < m->steps[i].n_rec; j++)
-			tls_sha256_process(&h, m->steps[i].rec[j].wire.p, (unsigned long)m->steps[i].rec[j].wire.len);
-	tls_sha256_done(&h, d);
+			sha256_process(&h, m->steps[i].rec[j].wire.p, (unsigned long)m->steps[i].rec[j].wire.len);
+	sha256_done(&h, d);
 	tls_hex(out, d, 32);
 }
 

@@ -2,10 +2,8 @@
 
 #include "tls/alert.h"
 #include "tls/crypto.h"
-#include "tls/fmt.h"
 #include "tls/msg.h"
 #include "tls/prf.h"
-#include "tls/sha_ni.h"
 #include "tls/x509.h"
 
 #include <stdio.h>
@@ -75,10 +73,10 @@ static void th_feed(observer *o, const uint8_t *p, size_t n)
 	switch (o->th_kind) {
 	case TH_MD5_SHA1:
 		md5_process(&o->th, p, (unsigned long)n);
-		tls_sha1_process(&o->th_sha1, p, (unsigned long)n);
+		sha1_process(&o->th_sha1, p, (unsigned long)n);
 		break;
 	case TH_SHA384: sha384_process(&o->th, p, (unsigned long)n); break;
-	default: tls_sha256_process(&o->th, p, (unsigned long)n);
+	default: sha256_process(&o->th, p, (unsigned long)n);
 	}
 }
 
@@ -124,7 +122,7 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		st = o->th;
 		md5_done(&st, out);
 		st = o->th_sha1;
-		tls_sha1_done(&st, out + 16);
+		sha1_done(&st, out + 16);
 		return 36;
 	case TH_SHA384:
 		st = o->th;
@@ -132,13 +130,13 @@ static size_t transcript_hash(const observer *o, uint8_t out[48])
 		return 48;
 	case TH_SHA256:
 		st = o->th;
-		tls_sha256_done(&st, out);
+		sha256_done(&st, out);
 		return 32;
 	default:
 		sha256_init(&st);
 		if (o->th_pending.len)
-			tls_sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
-		tls_sha256_done(&st, out);
+			sha256_process(&st, o->th_pending.p, (unsigned long)o->th_pending.len);
+		sha256_done(&st, out);
 		return 32;
 	}
 }
@@ -175,11 +173,6 @@ static void derive_master(observer *o)
 	if (ok)
 		obs_set_master(o, ms);
 	zeromem(ms, sizeof ms);
-}
-
-void obs_set_cert_memo(observer *o, cert_memo *memo)
-{
-	o->memo = memo;
 }
 
 void obs_set_rsa_key(observer *o, const rsa_key *k)
@@ -326,8 +319,9 @@ static void header_spans(observer *o, model_record *r)
 	tls_spans_add(RSP(o, r), "record.version", 1, 2, "record version: %s (0x%04x)",
 		      ver == 0x0303 ? "TLS 1.2" : ver == 0x0301 ? "TLS 1.0" : ver == 0x0302 ? "TLS 1.1" : "other",
 		      ver);
-	tls_spans_add(RSP(o, r), "record.length", 3, 2, "length of the record body: %u bytes",
-		      (unsigned)((w[3] << 8) | w[4]));
+	unsigned len = (unsigned)((w[3] << 8) | w[4]);
+	tls_spans_add(RSP(o, r), "record.length", 3, 2, "length of the record body: %u byte%s", len,
+		      len == 1 ? "" : "s");
 }
 
 static void protected_spans(observer *o, model_record *r)
@@ -381,7 +375,7 @@ static model_msg *new_msg(observer *o, int step, int from_server, const char *na
 	model_msg *g = model_add_msg(s);
 	if (!g)
 		return NULL;
-	tls_fmt(g->name, sizeof g->name, "%s", name);
+	snprintf(g->name, sizeof g->name, "%s", name);
 	g->from_server = from_server;
 	g->encrypted = enc;
 	g->decrypted = 1;
@@ -402,10 +396,10 @@ static int parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 		tls_x509 x;
 		char prefix[32];
 		memset(&x, 0, sizeof x);
-		tls_fmt(prefix, sizeof prefix, "certificate[%zu]", i);
+		snprintf(prefix, sizeof prefix, "certificate[%zu]", i);
 		size_t base = (size_t)(cm.der[i] - g->bytes.p);
 		if (tls_x509_parse(cm.der[i], cm.len[i], &x, sp, base, prefix) == 0 && i == 0) {
-			tls_fmt(subject, sn, "%s", x.subject);
+			snprintf(subject, sn, "%s", x.subject);
 			first_ok = 1;
 		}
 		tls_x509_free(&x);
@@ -413,26 +407,13 @@ static int parse_certs(model_msg *g, tls_spans *sp, char *subject, size_t sn)
 	return first_ok;
 }
 
-/* The certificates' spans, from the memo when this exact message was
- * described before (a replay of many connections to one server). */
+/* The certificates' spans, described afresh for every message. */
 static void cert_spans(observer *o, model_msg *g)
 {
 	char subject[sizeof o->m->cert_subject];
-	int ok;
-	const cert_memo_slot *hit = o->memo ? cert_memo_find(o->memo, g->bytes.p, g->bytes.len) : NULL;
-	if (hit) {
-		tls_spans_append(&g->fields, hit->spans.v, hit->spans.n, 0);
-		tls_fmt(subject, sizeof subject, "%s", hit->subject);
-		ok = hit->subject_ok;
-	} else {
-		size_t before = g->fields.n;
-		ok = parse_certs(g, &g->fields, subject, sizeof subject);
-		if (o->memo)
-			cert_memo_put(o->memo, g->bytes.p, g->bytes.len, g->fields.v + before,
-				      g->fields.n - before, ok ? subject : NULL);
-	}
+	int ok = parse_certs(g, &g->fields, subject, sizeof subject);
 	if (ok && g->from_server)
-		tls_fmt(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
+		snprintf(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
 }
 
 /* The version a server picked: its hello's version field, or for TLS 1.3
@@ -444,21 +425,21 @@ static void learn_version(observer *o, const tls_server_hello *sh)
 		o->m->version = (uint16_t)((e->data[0] << 8) | e->data[1]);
 	o->tls13 = o->m->version == 0x0304;
 	if (o->tls13)
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "TLS 1.3 encrypts the handshake from ServerHello on, with keys from its "
 			 "own key schedule (RFC 8446 7.1); tlsstep teaches TLS 1.2 and does not "
 			 "decrypt TLS 1.3");
 	else if (o->m->version != TLS_VERSION_12 && !old_version(o))
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "version 0x%04x is older than TLS 1.0; tlsstep does not decrypt it",
 			 o->m->version);
 	else if (o->suite && !derivable(o))
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "%s does not allow %s (an AEAD or SHA-256 suite is TLS 1.2 only), so its "
 			 "records stay encrypted",
 			 o->m->version == TLS_VERSION_10 ? "TLS 1.0" : "TLS 1.1", o->suite->name);
 	else if (!o->suite)
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "cipher suite 0x%04X is not one tlsstep implements, so its records stay "
 			 "encrypted",
 			 sh->suite);
@@ -473,7 +454,7 @@ static void learn_hello(observer *o, model_msg *g, int type)
 		if (tls_client_hello_decode(b, n, &ch, NULL) == 0) {
 			memcpy(o->cr, ch.random, 32);
 			o->have_cr = 1;
-			tls_fmt(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
+			snprintf(o->m->server_name, sizeof o->m->server_name, "%s", ch.server_name);
 			o->ems_offered = tls_ext_find(ch.exts, ch.n_exts,
 						      TLS_EXT_EXTENDED_MASTER_SECRET) != NULL;
 			o->etm_offered =
@@ -488,7 +469,7 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			o->m->suite_id = sh.suite;
 			o->m->version = sh.version;
 			const char *nm = tls_suite_iana_name(sh.suite);
-			tls_fmt(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
+			snprintf(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
 			o->m->prf_sha384 = o->suite && o->suite->prf == TLS_PRF_SHA384;
 			learn_version(o, &sh);
 			o->ems = o->ems_offered &&
@@ -508,12 +489,12 @@ static void check_finished(observer *o, model_msg *g)
 	uint8_t h[48], want[12];
 	size_t hl;
 	if (!o->have_master || !o->suite || g->bytes.len != 16) {
-		tls_fmt(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
+		snprintf(g->note, sizeof g->note, "verify_data not checked: the master secret is unknown");
 		return;
 	}
 	hl = transcript_hash(o, h);
 	tls_verify_data_ver(version(o), o->suite, o->master, g->from_server, h, hl, want);
-	tls_fmt(g->note, sizeof g->note, "verify_data %s",
+	snprintf(g->note, sizeof g->note, "verify_data %s",
 		 mem_neq(want, g->bytes.p + 4, 12) ? "does NOT match" : "matches");
 	memcpy(o->verify[g->from_server ? 1 : 0], g->bytes.p + 4, 12);
 	o->have_verify[g->from_server ? 1 : 0] = 1;
@@ -532,13 +513,13 @@ static void open_premaster(observer *o, model_msg *g, const uint8_t *enc, size_t
 	int err = rsa_decrypt_key_ex(enc, (unsigned long)len, dec, &dl, NULL, 0, tls_hash_sha256(),
 				     LTC_PKCS_1_V1_5, &stat, (rsa_key *)o->rsa);
 	if (err != CRYPT_OK || stat != 1 || dl != 48) {
-		tls_fmt(o->key_note, sizeof o->key_note,
+		snprintf(o->key_note, sizeof o->key_note,
 			 "the server key given does not open this ClientKeyExchange (a different "
 			 "key?)");
-		tls_fmt(g->note, sizeof g->note, "%s", o->key_note);
+		snprintf(g->note, sizeof g->note, "%s", o->key_note);
 	} else {
 		obs_set_premaster(o, dec, 48);
-		tls_fmt(g->note, sizeof g->note,
+		snprintf(g->note, sizeof g->note,
 			 "premaster secret recovered with the server's private key (PKCS#1 v1.5)%s",
 			 o->ems ? "; extended master secret (RFC 7627): master_secret = "
 				  "PRF(premaster, \"extended master secret\", hash of the "
@@ -671,9 +652,9 @@ static void opaque_msg(observer *o, model_record *r, int dir, int step)
 	g->decrypted = 0;
 	tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5);
 	if (o->key_note[0])
-		tls_fmt(g->note, sizeof g->note, "encrypted: %s", o->key_note);
+		snprintf(g->note, sizeof g->note, "encrypted: %s", o->key_note);
 	else
-		tls_fmt(g->note, sizeof g->note, "%s",
+		snprintf(g->note, sizeof g->note, "%s",
 			 o->have_master
 			     ? "could not be decrypted with the known keys"
 			     : "encrypted: the master secret is needed to read it (a key log line "
@@ -713,7 +694,7 @@ static void tls13_record(observer *o, model_record *r, int dir, int step)
 		simple_msg(o, r, dir, 0, r->wire.p + 5, r->wire.len - 5, step);
 		model_step *s = &o->m->steps[step];
 		if (s->n_msg)
-			tls_fmt(
+			snprintf(
 			    s->msg[s->n_msg - 1].note, sizeof s->msg[0].note,
 			    "compatibility ChangeCipherSpec: TLS 1.3 ignores it (RFC 8446 D.4)");
 		return;

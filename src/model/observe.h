@@ -15,7 +15,6 @@
 #ifndef SIM_OBSERVE_H
 #define SIM_OBSERVE_H
 
-#include "model/certmemo.h"
 #include "model/model.h"
 #include "tls/keys.h"
 #include "tls/protect.h"
@@ -49,7 +48,6 @@ typedef struct {
 	int last_step;
 	/* what a replay adds */
 	const rsa_key *rsa; /* server private key: opens an RSA ClientKeyExchange */
-	cert_memo *memo;    /* certificate spans shared across connections, or NULL */
 	uint8_t premaster[48];
 	size_t pms_len;
 	int have_pms;
@@ -79,8 +77,6 @@ void obs_set_master(observer *o, const uint8_t ms[48]);
 /* The server's RSA private key (not owned); used when ClientKeyExchange goes
  * by. */
 void obs_set_rsa_key(observer *o, const rsa_key *k);
-/* Shares certificate spans with other observers (not owned). */
-void obs_set_cert_memo(observer *o, cert_memo *memo);
 /* Gives the premaster secret (key log "RSA" line); derives the master secret
  * once both randoms and the suite are known. 0 ok, negative if it cannot. */
 int obs_set_premaster(observer *o, const uint8_t *pms, size_t n);

@@ -135,7 +135,6 @@ static void become_tls(replay_conn *c)
 	model_init(c->m, "replay");
 	obs_init(&c->obs, c->m);
 	c->obs.brief = x->opt->brief;
-	obs_set_cert_memo(&c->obs, &x->certs);
 	if (x->opt->rsa)
 		obs_set_rsa_key(&c->obs, x->opt->rsa);
 }

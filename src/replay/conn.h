@@ -29,7 +29,6 @@ typedef struct {
 	const replay_options *opt;
 	replay_stats *st;
 	int stop;        /* the connection asked for was handed over */
-	cert_memo certs; /* servers' certificate spans, parsed once per run */
 } replay_ctx;
 
 typedef struct {

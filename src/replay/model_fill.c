@@ -1,7 +1,6 @@
 #include "replay/model_fill.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
 #include "tls/msg.h"
 
 #include <stdio.h>
@@ -45,7 +44,7 @@ static void check_alert(replay_conn *c, int step, int dir)
 	m->alert.level = TLS_ALERT_FATAL;
 	m->alert.desc = g->bytes.p[1];
 	m->alert.step = step;
-	tls_fmt(m->alert.reason, sizeof m->alert.reason,
+	snprintf(m->alert.reason, sizeof m->alert.reason,
 		 "seen in the capture: the %s's reason is not on the wire, only the alert's name",
 		 dir ? "server" : "client");
 }
@@ -120,7 +119,7 @@ static void summary(replay_conn *c)
 	replay_conn_info *i = &c->info;
 	i->version = m->version;
 	i->suite_id = m->suite_id;
-	tls_fmt(i->suite, sizeof i->suite, "%s", m->suite[0] ? m->suite : "none");
+	snprintf(i->suite, sizeof i->suite, "%s", m->suite[0] ? m->suite : "none");
 	i->keys = c->obs.have_master;
 	i->complete = fill_channel_started(&c->obs);
 	if (c->obs.key_note[0] && c->obs.have_sr)

@@ -135,7 +135,6 @@ int replay_run(const char *path, const replay_options *o, replay_stats *st, char
 		return -1;
 	}
 	replay_ctx x = {.opt = o, .st = st};
-	cert_memo_init(&x.certs);
 	const struct pcap_pkthdr *h;
 	const uint8_t *d;
 	int rc = 0;
@@ -158,7 +157,6 @@ int replay_run(const char *path, const replay_options *o, replay_stats *st, char
 		rc = 0;
 	finish_all(t);
 	free(t);
-	cert_memo_free(&x.certs);
 	rin_close(&in);
 	return rc < 0 ? 1 : 0;
 }

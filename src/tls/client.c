@@ -8,7 +8,6 @@
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
-#include "tls/sha_ni.h"
 #include "tls/sig.h"
 
 #include <arpa/inet.h>
@@ -219,9 +218,18 @@ static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	return 0;
 }
 
+/* What the key exchange does with the server's key (RFC 5246 7.4.2, RFC
+ * 5280 4.2.1.3): RSA key exchange encrypts the premaster secret to it, every
+ * other one has the server sign its parameters. */
+static unsigned kx_key_usage(const tls_conn *c)
+{
+	return c->k.suite && c->k.suite->kx == TLS_KX_RSA ? TLS_X509_KU_KEY_ENCIPHERMENT
+							   : TLS_X509_KU_DIGITAL_SIGNATURE;
+}
+
 static int check_chain(tls_conn *c)
 {
-	char why[300] = "";
+	tls_x509_verdict v;
 	tls_knowledge *k = &c->k;
 	snprintf(k->cert_subject, sizeof k->cert_subject, "%s", c->peer[0].subject);
 	k->cert_checked = 1;
@@ -231,13 +239,18 @@ static int check_chain(tls_conn *c)
 			 "could have sent this one");
 		return 0;
 	}
+	tls_x509_policy pol = {.now = c->cfg.now,
+			       .host = c->cfg.server_name,
+			       .purpose = TLS_X509_PURPOSE_SERVER,
+			       .leaf_key_usage = kx_key_usage(c)};
 	int rc;
-	TLS_TIMED(c, TLS_PH_CERT, rc = tls_x509_verify_chain(c->peer, c->n_peer, c->cfg.anchors, c->cfg.n_anchors,
-							   c->cfg.now, c->cfg.server_name, why, sizeof why));
+	TLS_TIMED(c, TLS_PH_CERT,
+		  rc = tls_x509_verify(c->peer, c->n_peer, c->cfg.anchors, c->cfg.n_anchors, &pol, &v));
 	k->cert_status = rc;
 	if (rc) {
-		snprintf(k->cert_note, sizeof k->cert_note, "rejected: %s", why);
-		return tls_fail(c, rc, "certificate rejected: %s", why);
+		snprintf(k->cert_note, sizeof k->cert_note, "rejected: %s", v.why);
+		snprintf(k->cert_field, sizeof k->cert_field, "%s", v.field);
+		return tls_fail(c, rc, "certificate rejected: %s", v.why);
 	}
 	snprintf(k->cert_note, sizeof k->cert_note,
 		 "trusted: signed by a trusted CA, valid now, and names %s",
@@ -339,7 +352,7 @@ static int send_certificate_verify(tls_conn *c)
 	uint8_t d[32], sig[TLS_SIG_MAX];
 	size_t sl = sizeof sig;
 	hash_state h = c->th256;
-	tls_sha256_done(&h, d);
+	sha256_done(&h, d);
 	tls_buf body = {0};
 	int rc;
 	TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl));

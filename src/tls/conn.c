@@ -5,7 +5,6 @@
 #include "tls/crypto.h"
 #include "tls/keys.h"
 #include "tls/kx.h"
-#include "tls/sha_ni.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -223,7 +222,7 @@ size_t tls_conn_take_app(tls_conn *c, uint8_t *out, size_t cap)
 void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	double t0 = tls_prof_start(c);
-	tls_sha256_process(&c->th256, msg, (unsigned long)n);
+	sha256_process(&c->th256, msg, (unsigned long)n);
 	sha384_process(&c->th384, msg, (unsigned long)n);
 	c->k.transcript_len += n;
 	c->k.transcript_hash_len = tls_transcript_hash(c, c->k.transcript_hash);
@@ -248,7 +247,7 @@ size_t tls_transcript_hash(tls_conn *c, uint8_t out[48])
 		return 48;
 	}
 	h = c->th256;
-	tls_sha256_done(&h, out);
+	sha256_done(&h, out);
 	return 32;
 }
 

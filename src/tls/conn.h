@@ -95,11 +95,13 @@ typedef struct {
 	/* client: the certificate check */
 	int cert_checked, cert_status;
 	char cert_note[320];
+	char cert_field[96]; /* span path of the field that decided a refusal, or "" */
 	char cert_subject[256];
 	char peer_name[256];
 	/* server: the client's certificate check (mutual authentication) */
 	int client_cert_checked, client_cert_status;
 	char client_cert_note[320];
+	char client_cert_field[96]; /* as cert_field */
 	/* the session and how this handshake went */
 	uint8_t session_id[32];
 	size_t session_id_len;

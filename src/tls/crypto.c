@@ -1,7 +1,6 @@
 #include "tls/crypto.h"
 
 #include "tls/rng.h"
-#include "tls/sha_ni.h"
 
 #include <string.h>
 
@@ -14,11 +13,7 @@ int tls_crypto_init(void)
 	if (inited)
 		return 0;
 	ltc_mp = gmp_desc;
-	/* On a CPU with the SHA extensions, "sha1" and "sha256" name our
-	 * descriptors, so HMAC, the PRF and signatures use them. */
-	int ni = tls_sha_ni_available();
-	if (register_hash(ni ? tls_sha1_ni_desc() : &sha1_desc) < 0 ||
-	    register_hash(ni ? tls_sha256_ni_desc() : &sha256_desc) < 0 ||
+	if (register_hash(&sha1_desc) < 0 || register_hash(&sha256_desc) < 0 ||
 	    register_hash(&sha384_desc) < 0 || register_cipher(&aes_desc) < 0 ||
 	    register_prng(&chacha20_prng_desc) < 0)
 		return -1;

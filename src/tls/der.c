@@ -1,7 +1,6 @@
 #include "tls/der.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -231,10 +230,10 @@ int tls_der_oid_str(const tls_der_item *it, char *out, size_t n)
 		if (first) {
 			/* The first octet packs two arcs: 40 * X + Y. */
 			unsigned x = arc < 40 ? 0 : arc < 80 ? 1 : 2;
-			tls_fmt(tmp, sizeof tmp, "%u.%llu", x, (unsigned long long)(arc - 40u * x));
+			snprintf(tmp, sizeof tmp, "%u.%llu", x, (unsigned long long)(arc - 40u * x));
 			first = 0;
 		} else {
-			tls_fmt(tmp, sizeof tmp, ".%llu", (unsigned long long)arc);
+			snprintf(tmp, sizeof tmp, ".%llu", (unsigned long long)arc);
 		}
 		if (put_str(out, n, &pos, tmp))
 			return DER_FAIL;

@@ -39,6 +39,11 @@ int tls_kx_always(const tls_conn *c);
 void tls_kx_free(tls_kx_state *k);
 /* Sets the premaster in the knowledge (both sides). */
 void tls_kx_set_premaster(tls_conn *c, const uint8_t *p, size_t n);
+/* RSA key exchange, server side: decrypts a PKCS#1 v1.5 block that must
+ * hold exactly 48 bytes (a TLS premaster secret). Returns 1 when it does,
+ * 0 otherwise, without a branch on anything secret; msg is written either
+ * way. */
+unsigned tls_kx_rsa_decrypt48(const rsa_key *key, const uint8_t *in, size_t in_len, uint8_t msg[48]);
 /* Client: the groups it offers in supported_groups, as wire bytes. */
 size_t tls_kx_groups_ext(uint8_t *out, size_t cap);
 

@@ -11,9 +11,6 @@
 
 #include "tls/crypto.h"
 #include "tls/ecdsa.h"
-#include "tls/p256.h"
-
-#include <string.h>
 
 
 size_t tls_kx_groups_ext(uint8_t *out, size_t cap)
@@ -45,58 +42,11 @@ static int import_point(tls_conn *c, const tls_ec_curve *cv, const uint8_t *pt, 
 	return 0;
 }
 
-/* v as n big-endian bytes, left-padded. */
-static int mp_bytes(void *v, uint8_t *out, size_t n)
-{
-	unsigned long len = ltc_mp.unsigned_size(v);
-	if (len > n)
-		return -1;
-	memset(out, 0, n);
-	return ltc_mp.unsigned_write(v, out + (n - len)) == CRYPT_OK ? 0 : -1;
-}
-
-/* What ecc_make_key_ex does, with tls_p256_mul doing the multiplication:
- * the same 32 random bytes reduced modulo the order the same way, so a
- * seed gives the same key either way (the wire bytes are pinned). */
-static int make_key_p256(tls_conn *c, const ltc_ecc_set_type *dp)
-{
-	ecc_key *key = &c->kx.ec;
-	uint8_t d[32], x[32], y[32];
-	void *order;
-	if (tls_rng_read(c->cfg.rng, d, sizeof d))
-		return -1;
-	memset(key, 0, sizeof *key);
-	if (ltc_init_multi(&key->pubkey.x, &key->pubkey.y, &key->pubkey.z, &key->k, &order, NULL) != CRYPT_OK)
-		return -1;
-	key->type = PK_PRIVATE;
-	key->idx = -1;
-	key->dp = dp;
-	int ok = ltc_mp.read_radix(order, dp->order, 16) == CRYPT_OK &&
-		 ltc_mp.unsigned_read(key->k, d, sizeof d) == CRYPT_OK &&
-		 (ltc_mp.compare(key->k, order) == LTC_MP_LT || ltc_mp.mpdiv(key->k, order, NULL, key->k) == CRYPT_OK) &&
-		 mp_bytes(key->k, d, sizeof d) == 0 && tls_p256_mul(d, NULL, NULL, x, y) == 0 &&
-		 ltc_mp.unsigned_read(key->pubkey.x, x, sizeof x) == CRYPT_OK &&
-		 ltc_mp.unsigned_read(key->pubkey.y, y, sizeof y) == CRYPT_OK && ltc_mp.set_int(key->pubkey.z, 1) == CRYPT_OK;
-	ltc_mp.deinit(order);
-	zeromem(d, sizeof d);
-	if (!ok)
-		ecc_free(key);
-	return ok ? 0 : -1;
-}
-
-static int is_p256(const tls_ec_curve *cv)
-{
-	return cv->id == 23;
-}
-
 /* A fresh key pair on the curve; its public point into pt. */
 static int make_key(tls_conn *c, const tls_ec_curve *cv, uint8_t *pt, unsigned long *n)
 {
 	const ltc_ecc_set_type *dp = tls_ec_set(cv);
-	int rc = !dp ? -1
-		 : is_p256(cv) ? make_key_p256(c, dp)
-			       : ecc_make_key_ex(&c->cfg.rng->state, c->cfg.rng->idx, &c->kx.ec, dp) == CRYPT_OK ? 0 : -1;
-	if (rc)
+	if (!dp || ecc_make_key_ex(&c->cfg.rng->state, c->cfg.rng->idx, &c->kx.ec, dp) != CRYPT_OK)
 		return tls_fail(c, TLS_ERR_INTERNAL, "could not make an ephemeral key on %s", cv->ltc_name);
 	c->kx.has_ec = 1;
 	if (ecc_ansi_x963_export(&c->kx.ec, pt, n) != CRYPT_OK)
@@ -104,26 +54,13 @@ static int make_key(tls_conn *c, const tls_ec_curve *cv, uint8_t *pt, unsigned l
 	return 0;
 }
 
-/* The shared point's x-coordinate, left-padded to the field size. */
-static int shared_x(tls_conn *c, uint8_t *z, unsigned long *n)
-{
-	if (!is_p256(c->kx.curve))
-		return ecc_shared_secret(&c->kx.ec, &c->kx.ec_peer, z, n) == CRYPT_OK ? 0 : -1;
-	uint8_t d[32], px[32], py[32];
-	int rc = *n >= 32 && mp_bytes(c->kx.ec.k, d, 32) == 0 && mp_bytes(c->kx.ec_peer.pubkey.x, px, 32) == 0 &&
-			 mp_bytes(c->kx.ec_peer.pubkey.y, py, 32) == 0 && tls_p256_mul(d, px, py, z, NULL) == 0
-		     ? 0
-		     : -1;
-	zeromem(d, sizeof d);
-	*n = 32;
-	return rc;
-}
-
 static int shared(tls_conn *c)
 {
 	uint8_t z[ECC_MAXSIZE];
 	unsigned long n = sizeof z;
-	if (shared_x(c, z, &n))
+	/* libtomcrypt writes the x-coordinate left-padded to the field size,
+	 * the premaster RFC 8422 5.10 asks for. */
+	if (ecc_shared_secret(&c->kx.ec, &c->kx.ec_peer, z, &n) != CRYPT_OK)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER), "ECDH with the peer's point failed");
 	tls_kx_set_premaster(c, z, n);
 	zeromem(z, sizeof z);

@@ -5,7 +5,6 @@
 #include "tls/msg.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
 #include "tls/sig.h"
 #include "tls/suites.h"
 
@@ -48,14 +47,14 @@ static int ecdhe_params(tls_rd *r, tls_ske *m)
 	if (m->curve_type != 3)
 		return TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE); /* explicit curves: RFC 8422 deprecates them */
 	if (r->p + r->pos + 2 <= r->p + r->len)
-		tls_fmt(mean, sizeof mean, "the server's curve: %s (0x%04x)",
+		snprintf(mean, sizeof mean, "the server's curve: %s (0x%04x)",
 			 curve_name((unsigned)((r->p[r->pos] << 8) | r->p[r->pos + 1])),
 			 (unsigned)((r->p[r->pos] << 8) | r->p[r->pos + 1]));
 	if (tls_rd_u16(r, &m->named_curve, "server_key_exchange.named_curve", mean))
 		return r->err;
 	if (tls_rd_vec(r, 1, 1, 255, &pt, "server_key_exchange.public", NULL))
 		return r->err;
-	tls_fmt(mean, sizeof mean, "the server's ephemeral public key, a point on the curve: %s",
+	snprintf(mean, sizeof mean, "the server's ephemeral public key, a point on the curve: %s",
 		 point_format(pt.p[0]));
 	tls_rd_bytes(&pt, &m->point, pt.len, "server_key_exchange.public", mean);
 	m->point_len = pt.len;
@@ -76,7 +75,7 @@ static int dhe_params(tls_rd *r, tls_ske *m)
 {
 	char mean[TLS_SPAN_MEANING];
 	if (tls_rd_left(r) >= 2)
-		tls_fmt(mean, sizeof mean, "dh_p: the prime modulus, %u bits",
+		snprintf(mean, sizeof mean, "dh_p: the prime modulus, %u bits",
 			 8u * (unsigned)((r->p[r->pos] << 8) | r->p[r->pos + 1]));
 	if (dh_value(r, "server_key_exchange.dh_p", mean, &m->dh_p, &m->dh_p_len) ||
 	    dh_value(r, "server_key_exchange.dh_g", "dh_g: the generator", &m->dh_g, &m->dh_g_len) ||
@@ -92,20 +91,20 @@ static int signed_part(tls_rd *r, const char *who, uint16_t *alg, const uint8_t 
 	unsigned v;
 	tls_rd s;
 	char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
-	tls_fmt(path, sizeof path, "%s.signature_algorithm", who);
+	snprintf(path, sizeof path, "%s.signature_algorithm", who);
 	if (tls_rd_left(r) >= 2) {
 		v = (unsigned)((r->p[r->pos] << 8) | r->p[r->pos + 1]);
-		tls_fmt(mean, sizeof mean, "how it is signed: %s (0x%04x)", tls_sig_name((uint16_t)v), v);
+		snprintf(mean, sizeof mean, "how it is signed: %s (0x%04x)", tls_sig_name((uint16_t)v), v);
 	}
 	if (tls_rd_u16(r, &v, path, mean))
 		return r->err;
 	*alg = (uint16_t)v;
-	tls_fmt(path, sizeof path, "%s.signature", who);
+	snprintf(path, sizeof path, "%s.signature", who);
 	enum tls_sig_scheme sch = tls_sig_scheme(*alg);
 	const char *kind = sch == TLS_SCHEME_ECDSA ? "ECDSA signature (DER: r and s)"
 			   : sch == TLS_SCHEME_PSS ? "RSA-PSS signature (randomized, salt as long as the hash)"
 						   : "RSA signature";
-	tls_fmt(mean, sizeof mean, "%s over %s", kind,
+	snprintf(mean, sizeof mean, "%s over %s", kind,
 		 who[0] == 's' ? "client_random + server_random + the parameters: proves the certificate's "
 				 "owner chose them"
 			       : "every handshake message so far: proves the client holds the private key "
@@ -216,7 +215,7 @@ static int cr_types(tls_rd *r, tls_cert_request *m)
 		return r->err;
 	for (size_t i = 0; tls_rd_left(&t); i++) {
 		unsigned v;
-		tls_fmt(path, sizeof path, "certificate_request.certificate_types[%zu]", i);
+		snprintf(path, sizeof path, "certificate_request.certificate_types[%zu]", i);
 		tls_rd_u8(&t, &v, path, NULL);
 		tls_rd_mean(&t, "%s (%u)",
 			    v == 1 ? "rsa_sign: a certificate with an RSA key" : v == 64 ? "ecdsa_sign" : "another type",
@@ -237,8 +236,8 @@ static int cr_sig_algs(tls_rd *r, tls_cert_request *m)
 		return DECODE_ERROR;
 	for (size_t i = 0; tls_rd_left(&t); i++) {
 		unsigned v = (unsigned)((t.p[t.pos] << 8) | t.p[t.pos + 1]);
-		tls_fmt(path, sizeof path, "certificate_request.supported_signature_algorithms[%zu]", i);
-		tls_fmt(mean, sizeof mean, "the client may sign with %s (0x%04x)", tls_sig_name((uint16_t)v), v);
+		snprintf(path, sizeof path, "certificate_request.supported_signature_algorithms[%zu]", i);
+		snprintf(mean, sizeof mean, "the client may sign with %s (0x%04x)", tls_sig_name((uint16_t)v), v);
 		tls_rd_u16(&t, &v, path, mean);
 		if (m->n_sig_algs < 32)
 			m->sig_algs[m->n_sig_algs++] = (uint16_t)v;
@@ -257,7 +256,7 @@ int tls_cert_request_decode(const uint8_t *p, size_t n, tls_cert_request *m, tls
 	if (tls_rd_vec(&r, 2, 0, 0xffff, &cas, "certificate_request.certificate_authorities", NULL))
 		return DECODE_ERROR;
 	for (size_t i = 0; tls_rd_left(&cas); i++) {
-		tls_fmt(path, sizeof path, "certificate_request.certificate_authorities[%zu]", i);
+		snprintf(path, sizeof path, "certificate_request.certificate_authorities[%zu]", i);
 		if (tls_rd_vec(&cas, 2, 1, 0xffff, &dn, path,
 			       "a CA the server trusts (DER Name): send a certificate issued under it"))
 			return DECODE_ERROR;

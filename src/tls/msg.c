@@ -1,10 +1,10 @@
 #include "tls/msg.h"
 
 #include "tls/alert.h"
-#include "tls/fmt.h"
 #include "tls/suites.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #define DECODE_ERROR TLS_FAIL(TLS_ALERT_DECODE_ERROR)
@@ -152,7 +152,7 @@ static void fmt_if(const tls_rd *r, char *buf, size_t n, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	tls_vfmt(buf, n, fmt, ap);
+	vsnprintf(buf, n, fmt, ap);
 	va_end(ap);
 }
 
@@ -181,7 +181,7 @@ static void describe_sni(tls_rd *r, char *name, size_t name_n)
 		const uint8_t *p;
 		size_t n = tls_rd_left(&host);
 		char shown[256];
-		tls_fmt(shown, sizeof shown, "%.*s", (int)(n < 255 ? n : 255), (const char *)host.p);
+		snprintf(shown, sizeof shown, "%.*s", (int)(n < 255 ? n : 255), (const char *)host.p);
 		for (char *c = shown; *c; c++)
 			if (*c < 0x20 || *c > 0x7e)
 				*c = '?';
@@ -189,7 +189,7 @@ static void describe_sni(tls_rd *r, char *name, size_t name_n)
 			return;
 		tls_rd_mean(&host, "the host name the client wants: %s", shown);
 		if (type == 0 && name && !name[0])
-			tls_fmt(name, name_n, "%s", shown);
+			snprintf(name, name_n, "%s", shown);
 	}
 	r->err = list.err;
 }
@@ -313,7 +313,7 @@ static void version_meaning(char *m, size_t n, unsigned v, const char *what)
 {
 	const char *name = v == 0x0303 ? "TLS 1.2" : v == 0x0302 ? "TLS 1.1" : v == 0x0301 ? "TLS 1.0"
 			 : v == 0x0300 ? "SSL 3.0" : "unknown version";
-	tls_fmt(m, n, "%s: %s (0x%04x)", what, name, v);
+	snprintf(m, n, "%s: %s (0x%04x)", what, name, v);
 }
 
 static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t random[32],
@@ -547,13 +547,13 @@ int tls_alert_decode(const uint8_t *p, size_t n, unsigned *level, unsigned *desc
 	char m[TLS_SPAN_MEANING];
 	tls_rd_init(&r, p, n, sp, 0, NULL);
 	if (n >= 1)
-		tls_fmt(m, sizeof m, "level: %s (%u)", p[0] == 2 ? "fatal" : p[0] == 1 ? "warning" : "unknown",
+		snprintf(m, sizeof m, "level: %s (%u)", p[0] == 2 ? "fatal" : p[0] == 1 ? "warning" : "unknown",
 			 p[0]);
 	if (tls_rd_u8(&r, level, "alert.level", m))
 		return DECODE_ERROR;
 	if (n >= 2) {
 		const char *nm = tls_alert_name(p[1]);
-		tls_fmt(m, sizeof m, "description: %s (%u)", nm ? nm : "unknown", p[1]);
+		snprintf(m, sizeof m, "description: %s (%u)", nm ? nm : "unknown", p[1]);
 	}
 	if (tls_rd_u8(&r, desc, "alert.description", m))
 		return DECODE_ERROR;
@@ -592,7 +592,7 @@ int tls_hs_describe_kx(const uint8_t *msg, size_t n, int from_server, int kx, tl
 	uint32_t len;
 	char m[TLS_SPAN_MEANING];
 	tls_rd_init(&r, msg, n, sp, 0, NULL);
-	tls_fmt(m, sizeof m, "handshake type: %s (%u)", n ? tls_hs_name(msg[0]) : "?", n ? msg[0] : 0);
+	snprintf(m, sizeof m, "handshake type: %s (%u)", n ? tls_hs_name(msg[0]) : "?", n ? msg[0] : 0);
 	if (tls_rd_u8(&r, &type, "handshake.msg_type", m) ||
 	    tls_rd_u24(&r, &len, "handshake.length", "length of the message body in bytes"))
 		return DECODE_ERROR;

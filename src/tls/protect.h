@@ -17,7 +17,6 @@
 #include <tomcrypt.h>
 
 #include "tls/bytes.h"
-#include "tls/gcm.h"
 #include "tls/rng.h"
 #include "tls/suites.h"
 
@@ -33,7 +32,7 @@ typedef struct {
 	symmetric_key aes; /* scheduled AES key for CBC */
 	int ready;
 	int etm;                  /* encrypt-then-MAC (RFC 7366), CBC only */
-	tls_gcm *gcm;             /* GCM: AES key schedule and hash key */
+	gcm_state *gcm;           /* GCM: libtomcrypt's state, key and tables */
 	int chained;              /* TLS 1.0: implicit IV, chained across records */
 	uint8_t chain_iv[16];     /* the IV of this direction's next record */
 } tls_protect;

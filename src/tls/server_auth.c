@@ -6,7 +6,6 @@
 
 #include "tls/crypto.h"
 #include "tls/kx.h"
-#include "tls/sha_ni.h"
 #include "tls/sig.h"
 
 #include <stdio.h>
@@ -74,7 +73,6 @@ int tls_server_send_cert_request(tls_conn *c)
 int tls_server_on_client_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	size_t count = 0;
-	char why[300] = "";
 	tls_knowledge *k = &c->k;
 	int rc = tls_read_peer_chain(c, msg, n, &count);
 	if (rc)
@@ -86,13 +84,19 @@ int tls_server_on_client_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
 				"the server requires a client certificate and the client sent none");
 	}
-	/* No host name: a client certificate names a person or a device. */
-	TLS_TIMED(c, TLS_PH_CERT, rc = tls_x509_verify_chain(c->peer, c->n_peer, c->cfg.client_anchors,
-							   c->cfg.n_client_anchors, c->cfg.now, NULL, why, sizeof why));
+	/* No host name: a client certificate names a person or a device. It
+	 * must be meant for a TLS client, and its key may sign (CertificateVerify). */
+	tls_x509_policy pol = {.now = c->cfg.now,
+			       .purpose = TLS_X509_PURPOSE_CLIENT,
+			       .leaf_key_usage = TLS_X509_KU_DIGITAL_SIGNATURE};
+	tls_x509_verdict v;
+	TLS_TIMED(c, TLS_PH_CERT,
+		  rc = tls_x509_verify(c->peer, c->n_peer, c->cfg.client_anchors, c->cfg.n_client_anchors, &pol, &v));
 	k->client_cert_status = rc;
 	if (rc) {
-		snprintf(k->client_cert_note, sizeof k->client_cert_note, "rejected: %s", why);
-		return tls_fail(c, rc, "client certificate rejected: %s", why);
+		snprintf(k->client_cert_note, sizeof k->client_cert_note, "rejected: %s", v.why);
+		snprintf(k->client_cert_field, sizeof k->client_cert_field, "%s", v.field);
+		return tls_fail(c, rc, "client certificate rejected: %s", v.why);
 	}
 	snprintf(k->client_cert_note, sizeof k->client_cert_note,
 		 "trusted: %s, signed by a CA the server trusts and valid now (the signature in "
@@ -115,13 +119,13 @@ int tls_server_on_certificate_verify(tls_conn *c, const uint8_t *msg, size_t n)
 				"the client signed with 0x%04x; the server asked for rsa_pkcs1_sha256", alg);
 	/* Every handshake message up to the ClientKeyExchange. */
 	hash_state h = c->th256;
-	tls_sha256_done(&h, d);
+	sha256_done(&h, d);
 	int bad;
 	TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_verify(alg, d, 32, sig, sl, &c->peer[0]));
 	if (bad)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECRYPT_ERROR),
 				"the CertificateVerify signature does not verify with the client "
-				"certificate's key: the client does not hold that key");
+				"certificate's key: it was altered, or not made with that key");
 	tls_transcript_add(c, msg, n);
 	c->st = ST_WAIT_CCS;
 	return 0;

@@ -4,7 +4,6 @@
 #include "tls/crypto.h"
 #include "tls/ecdsa.h"
 #include "tls/fuzzing.h"
-#include "tls/rsa_priv.h"
 
 int tls_sig_hash(uint16_t alg)
 {
@@ -91,12 +90,19 @@ int tls_sig_sign(uint16_t alg, const uint8_t *digest, size_t dlen, const rsa_key
 {
 	int h = tls_sig_hash(alg);
 	enum tls_sig_scheme sch = tls_sig_scheme(alg);
-	if (h < 0 || !key || !dlen || (sch != TLS_SCHEME_PKCS1 && sch != TLS_SCHEME_PSS))
+	if (h < 0 || !key || !digest || !dlen || !out || !out_len ||
+	    (sch != TLS_SCHEME_PKCS1 && sch != TLS_SCHEME_PSS))
 		return TLS_ERR_INTERNAL;
 	/* PKCS#1 v1.5 draws no randomness: a seed gives the same signature.
 	 * PSS draws a salt as long as the hash (RFC 8446 4.2.3). */
-	size_t n = *out_len;
-	if (tls_rsa_sign(key, sch == TLS_SCHEME_PSS, h, digest, dlen, &rng->state, rng->idx, out, &n))
+	unsigned long n = (unsigned long)*out_len;
+	int pss = sch == TLS_SCHEME_PSS;
+	if (pss && !rng)
+		return TLS_ERR_INTERNAL;
+	/* rsa_sign_hash_ex wants a non-const key but only reads it. */
+	if (rsa_sign_hash_ex(digest, (unsigned long)dlen, out, &n, pss ? LTC_PKCS_1_PSS : LTC_PKCS_1_V1_5,
+			     pss ? &rng->state : NULL, pss ? rng->idx : 0, h,
+			     pss ? hash_descriptor[h].hashsize : 0, (rsa_key *)key) != CRYPT_OK)
 		return TLS_ERR_INTERNAL;
 	*out_len = n;
 	return 0;

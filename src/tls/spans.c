@@ -2,50 +2,40 @@
 
 #include "tls/alert.h"
 #include "tls/bytes.h"
-#include "tls/fmt.h"
 
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A chunk of span text, and of the span array too: a list lives in its
- * chunks alone, so a short one costs one allocation (a replay makes a few
- * dozen lists per connection). The first chunk is small (a record header
- * needs three short spans) and each next one doubles, up to TEXT_MAX. */
+/* The string arena: blocks that are never moved or freed before
+ * tls_spans_free, so a span's text pointers stay valid while the span
+ * array is reallocated and while the list itself is copied around. */
 struct tls_span_text {
 	tls_span_text *next;
 	size_t used, cap;
-	_Alignas(tls_span) char data[]; /* arrays of spans live here too */
+	char data[];
 };
 
-#define TEXT_FIRST 1024
-#define TEXT_MAX   16384
-#define SPANS_FIRST 8 /* the array's first size; each next one doubles */
+#define TEXT_BLOCK 4096
 
-/* With every chunk and array size a multiple of a span's alignment, an
- * array that fits in a chunk also fits with its padding (reserve). */
-_Static_assert(TEXT_FIRST % _Alignof(tls_span) == 0 && TEXT_MAX % _Alignof(tls_span) == 0 &&
-                   sizeof(tls_span) % _Alignof(tls_span) == 0,
-               "chunk sizes keep span arrays aligned");
-
-/* n bytes of room in s's text; the caller writes them and then commits
- * what it used with commit(). NULL when memory ran out. */
+/* n bytes of room at the end of the arena; the caller writes them and
+ * then takes what it used with commit(). NULL when memory ran out. */
 static char *room(tls_spans *s, size_t n)
 {
 	tls_span_text *t = s->text;
 	if (t && t->cap - t->used >= n)
 		return t->data + t->used;
-	size_t cap = t ? (t->cap * 2 < TEXT_MAX ? t->cap * 2 : TEXT_MAX) : TEXT_FIRST;
-	if (cap < n)
-		cap = n;
-	tls_span_text *c = malloc(sizeof *c + cap);
-	if (!c)
+	size_t cap = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+	tls_span_text *b = malloc(sizeof *b + cap);
+	if (!b)
 		return NULL;
-	c->next = t;
-	c->used = 0;
-	c->cap = cap;
-	s->text = c;
-	return c->data;
+	b->next = t;
+	b->used = 0;
+	b->cap = cap;
+	s->text = b;
+	return b->data;
 }
 
 /* A kept string: where it is (NULL when memory ran out) and its length. */
@@ -61,7 +51,7 @@ static text commit(tls_spans *s, char *p, size_t n)
 	return (text){p, n};
 }
 
-/* A copy of str in s's text, cut to max - 1 bytes. */
+/* A copy of str in the arena, cut to max - 1 bytes. */
 static text keep(tls_spans *s, const char *str, size_t max)
 {
 	size_t n = strnlen(str, max - 1);
@@ -78,37 +68,30 @@ static text keep_fmt(tls_spans *s, const char *fmt, va_list ap)
 	char *p = room(s, TLS_SPAN_MEANING);
 	if (!p)
 		return (text){NULL, 0};
-	return commit(s, p, tls_vfmt(p, TLS_SPAN_MEANING, fmt, ap));
+	int n = vsnprintf(p, TLS_SPAN_MEANING, fmt, ap);
+	if (n < 0) {
+		p[0] = 0;
+		n = 0;
+	}
+	return commit(s, p, (size_t)n < TLS_SPAN_MEANING ? (size_t)n : TLS_SPAN_MEANING - 1);
 }
 
 static const text none = {"", 0};
 
-/* Room for k more spans. A bigger array is taken from the chunks like text
- * and the spans copied over; the old array's bytes stay unused until the
- * list is freed (at most as many as the final array's). */
+/* Room for k more spans in the array (doubling). */
 static int reserve(tls_spans *s, size_t k)
 {
 	if (s->n + k <= s->cap)
 		return 0;
 	if (k > SIZE_MAX / (4 * sizeof(tls_span)) - s->n)
 		return TLS_ERR_INTERNAL; /* no size computed below can wrap */
-	size_t cap = s->cap ? s->cap * 2 : SPANS_FIRST;
+	size_t cap = s->cap ? s->cap * 2 : 8;
 	while (cap < s->n + k)
 		cap *= 2;
-	size_t bytes = cap * sizeof(tls_span);
-	tls_span_text *t = s->text;
-	size_t pad = t ? (size_t)(-(uintptr_t)(t->data + t->used) & (_Alignof(tls_span) - 1)) : 0;
-	char *p;
-	if (t && t->cap - t->used >= bytes + pad) {
-		t->used += pad;
-		p = t->data + t->used;
-	} else if ((p = room(s, bytes)) == NULL) { /* a new chunk: aligned as malloc's */
+	tls_span *v = realloc(s->v, cap * sizeof *v);
+	if (!v)
 		return TLS_ERR_INTERNAL;
-	}
-	if (s->n)
-		memcpy(p, s->v, s->n * sizeof(tls_span));
-	s->text->used += bytes;
-	s->v = (tls_span *)(void *)p;
+	s->v = v;
 	s->cap = cap;
 	return 0;
 }
@@ -161,13 +144,19 @@ int tls_spans_append(tls_spans *s, const tls_span *v, size_t n, size_t shift)
 {
 	if (!s || !n)
 		return 0;
-	/* v may lie in s's own array: reserve leaves the old array where it is */
+	/* v may lie in s's own array, which reserve may move: read it by
+	 * index then. Only the first n spans are copied, so the copies added
+	 * meanwhile are never read. */
+	int own = s->v && v >= s->v && v < s->v + s->n;
+	size_t from = own ? (size_t)(v - s->v) : 0;
 	if (reserve(s, n))
 		return TLS_ERR_INTERNAL;
 	for (size_t i = 0; i < n; i++) {
-		text p = keep(s, v[i].path, TLS_SPAN_PATH);
-		text m = keep(s, v[i].meaning, TLS_SPAN_MEANING);
-		if (file(s, p, m, v[i].offset + shift, v[i].length))
+		const tls_span *x = own ? &s->v[from + i] : &v[i];
+		/* the text is shared by both copies when it is s's own */
+		text p = own ? (text){x->path, x->path_len} : keep(s, x->path, TLS_SPAN_PATH);
+		text m = own ? (text){x->meaning, x->meaning_len} : keep(s, x->meaning, TLS_SPAN_MEANING);
+		if (file(s, p, m, x->offset + shift, x->length))
 			return TLS_ERR_INTERNAL;
 	}
 	return 0;
@@ -177,7 +166,7 @@ void tls_spans_vset_meaning(tls_spans *s, size_t i, const char *fmt, va_list ap)
 {
 	if (!s || i >= s->n)
 		return;
-	text m = keep_fmt(s, fmt, ap); /* the old text stays in its chunk */
+	text m = keep_fmt(s, fmt, ap); /* the old text stays in the arena */
 	if (m.p) {
 		s->v[i].meaning = m.p;
 		s->v[i].meaning_len = (uint16_t)m.n;
@@ -198,6 +187,7 @@ void tls_spans_free(tls_spans *s)
 		next = t->next;
 		free(t);
 	}
+	free(s->v);
 	s->v = NULL;
 	s->text = NULL;
 	s->n = s->cap = 0;

@@ -1,14 +1,13 @@
 /* Field spans: which bytes of a record or message are which field, and what
  * that field says.
  *
- * A handshake makes several hundred spans, and a replay of many handshakes
- * builds, prints and frees them over and over, so they are small: a span
- * holds pointers to its path and meaning, and the text lives in chunks owned
- * by the list, with the span array itself (a list can be moved, as the
- * arrays holding it grow; its text stays where it is). Nothing in the chunks
- * is freed or moved before tls_spans_free: when the array grows, the old
- * one stays readable, so pointers to spans stay valid too. Paths are cut at TLS_SPAN_PATH - 1 bytes and meanings
- * at TLS_SPAN_MEANING - 1, as snprintf into buffers of those sizes would. */
+ * A list is a growable array of spans plus a string arena for their text
+ * (paths and meanings). The arena's blocks never move, so a span's text
+ * stays valid while the array grows and while the list itself is copied,
+ * as the arrays holding lists grow; a pointer to a span is valid until
+ * the next span is added. Paths are cut at TLS_SPAN_PATH - 1 bytes and
+ * meanings at TLS_SPAN_MEANING - 1, as snprintf into buffers of those
+ * sizes would. */
 #ifndef TLS_SPANS_H
 #define TLS_SPANS_H
 
@@ -30,7 +29,7 @@ typedef struct tls_span_text tls_span_text;
 typedef struct {
 	tls_span *v;
 	size_t n, cap;
-	tls_span_text *text; /* the chunks holding paths and meanings */
+	tls_span_text *text; /* the arena holding paths and meanings */
 } tls_spans;
 
 /* Each returns 0, or TLS_ERR_INTERNAL when memory ran out; a NULL list

@@ -1,7 +1,9 @@
 /* The cipher suites tlsstep implements, as one table.
  *
  * Each row says how the suite exchanges keys, protects records and which hash
- * its PRF uses; record protection and key derivation read only this table. */
+ * its PRF uses; record protection and key derivation read only this table.
+ * A row names its cipher and MAC; the sizes below follow from them (see
+ * suites.c), so adding a suite of an existing shape is one row there. */
 #ifndef TLS_SUITES_H
 #define TLS_SUITES_H
 
@@ -11,6 +13,8 @@
 /* The key exchange and the kind of key the server's certificate holds:
  * ECDHE_ECDSA is ECDHE signed with an EC key. */
 enum tls_kx { TLS_KX_RSA, TLS_KX_ECDHE_RSA, TLS_KX_DHE_RSA, TLS_KX_ECDHE_ECDSA };
+/* The zero values are the defaults a row need not write: no MAC (AEAD)
+ * and SHA-256 for the PRF. */
 enum tls_bulk { TLS_BULK_AES_CBC, TLS_BULK_AES_GCM };
 enum tls_mac { TLS_MAC_NONE, TLS_MAC_SHA1, TLS_MAC_SHA256, TLS_MAC_SHA384 };
 enum tls_prf_hash { TLS_PRF_SHA256, TLS_PRF_SHA384 };
@@ -42,5 +46,7 @@ int tls_suite_prf_hash(const tls_suite *s);
 int tls_suite_mac_hash(const tls_suite *s);
 /* 1 for the ECDHE suites, whatever signs them. */
 int tls_suite_is_ecdhe(const tls_suite *s);
+/* 1 when the server's certificate must hold an EC key (ECDHE_ECDSA). */
+int tls_suite_is_ecdsa(const tls_suite *s);
 
 #endif

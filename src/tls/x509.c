@@ -4,7 +4,6 @@
 #include "tls/crypto.h"
 #include "tls/der.h"
 #include "tls/ecdsa.h"
-#include "tls/fmt.h"
 #include "tls/fuzzing.h"
 
 #include <arpa/inet.h>
@@ -14,15 +13,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define BAD TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
-#define UNSUPPORTED TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE)
-#define MAX_PATH 8
-#define MAX_CHAIN 64
+#define BAD            TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
+#define UNSUPPORTED    TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE)
 #define MAX_EXTENSIONS 64
-#define MEANING 256
+#define MEANING        256
 
 #define OID_RSA_ENCRYPTION "1.2.840.113549.1.1.1"
-#define OID_EC_PUBLIC_KEY "1.2.840.10045.2.1"
+#define OID_EC_PUBLIC_KEY  "1.2.840.10045.2.1"
 
 /* A truncating string builder: names and meanings are for display, so an
  * over-long one is cut rather than failing the parse. */
@@ -64,7 +61,7 @@ typedef struct {
 } parser;
 
 static void span(parser *ps, const char *field, const tls_der_item *it, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void span(parser *ps, const char *field, const tls_der_item *it, const char *fmt, ...)
 {
 	if (!ps->spans)
@@ -72,7 +69,7 @@ static void span(parser *ps, const char *field, const tls_der_item *it, const ch
 	char meaning[MEANING];
 	va_list ap;
 	va_start(ap, fmt);
-	tls_vfmt(meaning, sizeof meaning, fmt, ap);
+	vsnprintf(meaning, sizeof meaning, fmt, ap);
 	va_end(ap);
 	tls_spans_add_joined(ps->spans, ps->prefix, field, ps->base + it->off, it->len, meaning);
 }
@@ -99,17 +96,97 @@ static const struct {
 	const char *oid, *name, *hash; /* hash NULL: a name shown, never verified */
 	int kind;
 } sig_algs[] = {
-	{"1.2.840.113549.1.1.5", "sha1WithRSAEncryption", "sha1", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.11", "sha256WithRSAEncryption", "sha256", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.12", "sha384WithRSAEncryption", "sha384", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.13", "sha512WithRSAEncryption", "sha512", TLS_X509_SIG_RSA},
-	{"1.2.840.113549.1.1.10", "RSASSA-PSS", NULL, 0},
-	{"1.2.840.10045.4.1", "ecdsa-with-SHA1", "sha1", TLS_X509_SIG_ECDSA},
-	{"1.2.840.10045.4.3.2", "ecdsa-with-SHA256", "sha256", TLS_X509_SIG_ECDSA},
-	{"1.2.840.10045.4.3.3", "ecdsa-with-SHA384", "sha384", TLS_X509_SIG_ECDSA},
-	{"1.2.840.10045.4.3.4", "ecdsa-with-SHA512", "sha512", TLS_X509_SIG_ECDSA},
-	{"1.3.101.112", "Ed25519", NULL, 0},
+    {"1.2.840.113549.1.1.4", "md5WithRSAEncryption", "md5", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.5", "sha1WithRSAEncryption", "sha1", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.11", "sha256WithRSAEncryption", "sha256", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.12", "sha384WithRSAEncryption", "sha384", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.13", "sha512WithRSAEncryption", "sha512", TLS_X509_SIG_RSA},
+    {"1.2.840.113549.1.1.10", "RSASSA-PSS", "sha1", TLS_X509_SIG_PSS}, /* hash: the default */
+    {"1.2.840.10045.4.1", "ecdsa-with-SHA1", "sha1", TLS_X509_SIG_ECDSA},
+    {"1.2.840.10045.4.3.2", "ecdsa-with-SHA256", "sha256", TLS_X509_SIG_ECDSA},
+    {"1.2.840.10045.4.3.3", "ecdsa-with-SHA384", "sha384", TLS_X509_SIG_ECDSA},
+    {"1.2.840.10045.4.3.4", "ecdsa-with-SHA512", "sha512", TLS_X509_SIG_ECDSA},
+    {"1.3.101.112", "Ed25519", NULL, 0},
 };
+
+static const struct {
+	const char *oid, *hash;
+} hash_oids[] = {
+    {"1.3.14.3.2.26", "sha1"},
+    {"2.16.840.1.101.3.4.2.1", "sha256"},
+    {"2.16.840.1.101.3.4.2.2", "sha384"},
+    {"2.16.840.1.101.3.4.2.3", "sha512"},
+};
+
+/* HashAlgorithm ::= AlgorithmIdentifier, parameters NULL or absent. */
+static int pss_hash(tls_der *d, const char **hash)
+{
+	tls_der_item seq, oid, nul;
+	tls_der a;
+	char os[96];
+	if (tls_der_expect(d, TLS_DER_SEQUENCE, &seq) || tls_der_enter(d, &seq, &a) ||
+	    tls_der_expect(&a, TLS_DER_OID, &oid) || tls_der_oid_str(&oid, os, sizeof os))
+		return BAD;
+	if (tls_der_more(&a) && (tls_der_expect(&a, TLS_DER_NULL, &nul) || nul.body_len))
+		return BAD;
+	if (tls_der_done(&a))
+		return BAD;
+	*hash = NULL;
+	for (size_t i = 0; i < sizeof hash_oids / sizeof hash_oids[0]; i++)
+		if (!strcmp(os, hash_oids[i].oid))
+			*hash = hash_oids[i].hash;
+	return *hash ? 0 : UNSUPPORTED;
+}
+
+/* RSASSA-PSS-params (RFC 4055 3.1): hashAlgorithm [0] (default SHA-1),
+ * maskGenAlgorithm [1] (MGF1 with a hash; libtomcrypt's MGF1 uses the
+ * message hash, so the two must agree), saltLength [2] (default 20),
+ * trailerField [3] (only 1). */
+static int parse_pss(const tls_der_item *params, int has_params, const char **hash, unsigned long *salt)
+{
+	tls_der p, w, mg;
+	tls_der_item seq, it, mseq, moid;
+	const char *mgf_hash = "sha1";
+	char os[96];
+	uint64_t v;
+	int r;
+	*hash = "sha1";
+	*salt = 20;
+	if (!has_params || params->tag != TLS_DER_SEQUENCE)
+		return BAD; /* RFC 4055: the parameters must be present */
+	seq = *params;
+	tls_der_init(&p, params->body - params->body_off, params->body_off + params->body_len);
+	p.pos = params->body_off;
+	p.depth = 5;
+	if ((r = tls_der_optional(&p, TLS_DER_CONTEXT_C(0), &it)) < 0 ||
+	    (r && (tls_der_enter(&p, &it, &w) || (r = pss_hash(&w, hash)) || tls_der_done(&w))))
+		return r < 0 ? BAD : r;
+	if ((r = tls_der_optional(&p, TLS_DER_CONTEXT_C(1), &it)) < 0)
+		return BAD;
+	if (r) {
+		if (tls_der_enter(&p, &it, &w) || tls_der_expect(&w, TLS_DER_SEQUENCE, &mseq) ||
+		    tls_der_done(&w) || tls_der_enter(&w, &mseq, &mg) ||
+		    tls_der_expect(&mg, TLS_DER_OID, &moid) || tls_der_oid_str(&moid, os, sizeof os) ||
+		    strcmp(os, "1.2.840.113549.1.1.8"))
+			return BAD;
+		if ((r = pss_hash(&mg, &mgf_hash)) || tls_der_done(&mg))
+			return r ? r : BAD;
+	}
+	if ((r = tls_der_optional(&p, TLS_DER_CONTEXT_C(2), &it)) < 0 ||
+	    (r && (tls_der_enter(&p, &it, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &it) ||
+	           tls_der_small_uint(&it, &v) || tls_der_done(&w) || v > 512)))
+		return BAD;
+	if (r)
+		*salt = (unsigned long)v;
+	if ((r = tls_der_optional(&p, TLS_DER_CONTEXT_C(3), &it)) < 0 ||
+	    (r && (tls_der_enter(&p, &it, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &it) ||
+	           tls_der_small_uint(&it, &v) || tls_der_done(&w) || v != 1)))
+		return BAD;
+	(void)seq;
+	if (tls_der_done(&p))
+		return BAD;
+	return strcmp(*hash, mgf_hash) ? UNSUPPORTED : 0;
+}
 
 /* AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } */
 static int parse_alg(parser *ps, tls_der *d, const char *field, tls_der_item *it)
@@ -117,6 +194,8 @@ static int parse_alg(parser *ps, tls_der *d, const char *field, tls_der_item *it
 	tls_der a;
 	tls_der_item oid, params = {0};
 	char os[96];
+	unsigned long salt = 0;
+	int rc;
 	if (tls_der_expect(d, TLS_DER_SEQUENCE, it) || tls_der_enter(d, it, &a) ||
 	    tls_der_expect(&a, TLS_DER_OID, &oid) || tls_der_oid_str(&oid, os, sizeof os))
 		return BAD;
@@ -139,16 +218,28 @@ static int parse_alg(parser *ps, tls_der *d, const char *field, tls_der_item *it
 		return BAD;
 	if (kind == TLS_X509_SIG_ECDSA && has_params)
 		return BAD;
-	/* SHA-512 is registered on demand: only signatures use it. */
+	if (kind == TLS_X509_SIG_PSS && (rc = parse_pss(&params, has_params, &hash, &salt)) != 0)
+		return rc;
+	/* SHA-512 and MD5 are registered on demand: only signatures use them. */
 	if (hash && !strcmp(hash, "sha512"))
 		register_hash(&sha512_desc);
+	if (hash && !strcmp(hash, "md5"))
+		register_hash(&md5_desc);
 	ps->c->sig_hash = hash ? find_hash(hash) : -1;
 	ps->c->sig_kind = ps->c->sig_hash >= 0 ? kind : 0;
-	if (!strcmp(field, "signature"))
-		span(ps, field, it, "signature algorithm the issuer used: %s (repeated outside the signed part)",
-		     name);
+	ps->c->sig_salt = salt;
+	ps->c->sig_weak = hash && (!strcmp(hash, "sha1") || !strcmp(hash, "md5"));
+	char shown[128];
+	if (kind == TLS_X509_SIG_PSS)
+		snprintf(shown, sizeof shown, "RSASSA-PSS with %s", hash);
 	else
-		span(ps, field, it, "signature algorithm: %s", name);
+		snprintf(shown, sizeof shown, "%s", name);
+	snprintf(ps->c->sig_name, sizeof ps->c->sig_name, "%s", shown);
+	if (!strcmp(field, "signature"))
+		span(ps, field, it,
+		     "signature algorithm the issuer used: %s (repeated outside the signed part)", shown);
+	else
+		span(ps, field, it, "signature algorithm: %s", shown);
 	return 0;
 }
 
@@ -164,8 +255,8 @@ static int parse_version(parser *ps, tls_der *tbs, int *version)
 	if (r == 0) {
 		return 0; /* absent: version 1 */
 	}
-	if (tls_der_enter(tbs, &wrap, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &num) ||
-	    tls_der_done(&w) || tls_der_small_uint(&num, &v) || v > 2)
+	if (tls_der_enter(tbs, &wrap, &w) || tls_der_expect(&w, TLS_DER_INTEGER, &num) || tls_der_done(&w) ||
+	    tls_der_small_uint(&num, &v) || v > 2)
 		return BAD;
 	*version = (int)v;
 	span(ps, "version", &wrap, "version: X.509 v%d (encoded as %d)", *version + 1, *version);
@@ -191,17 +282,17 @@ static int parse_serial(parser *ps, tls_der *tbs)
 static const struct {
 	const char *oid, *name;
 } attr_names[] = {
-	{"2.5.4.3", "CN"},
-	{"2.5.4.6", "C"},
-	{"2.5.4.7", "L"},
-	{"2.5.4.8", "ST"},
-	{"2.5.4.9", "street"},
-	{"2.5.4.10", "O"},
-	{"2.5.4.11", "OU"},
-	{"2.5.4.5", "serialNumber"},
-	{"2.5.4.17", "postalCode"},
-	{"1.2.840.113549.1.9.1", "emailAddress"},
-	{"0.9.2342.19200300.100.1.25", "DC"},
+    {"2.5.4.3", "CN"},
+    {"2.5.4.6", "C"},
+    {"2.5.4.7", "L"},
+    {"2.5.4.8", "ST"},
+    {"2.5.4.9", "street"},
+    {"2.5.4.10", "O"},
+    {"2.5.4.11", "OU"},
+    {"2.5.4.5", "serialNumber"},
+    {"2.5.4.17", "postalCode"},
+    {"1.2.840.113549.1.9.1", "emailAddress"},
+    {"0.9.2342.19200300.100.1.25", "DC"},
 };
 
 /* Only printable ASCII is copied: these bytes come from the peer and end up
@@ -239,7 +330,7 @@ static int parse_atv(tls_der *set, strb *b, int first)
 /* Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue),
  * shown in encoded order, one line. */
 static int parse_name(parser *ps, tls_der *tbs, const char *field, char *out, size_t n, size_t *off,
-		      size_t *len)
+                      size_t *len)
 {
 	tls_der_item it, rdn;
 	tls_der names, set;
@@ -304,10 +395,9 @@ static int parse_rsa_key(parser *ps, size_t off, size_t len)
 	size_t nl, el;
 	tls_x509 *c = ps->c;
 	inside(ps, off, len, &d);
-	if (tls_der_expect(&d, TLS_DER_SEQUENCE, &seq) || tls_der_done(&d) ||
-	    tls_der_enter(&d, &seq, &k) || tls_der_expect(&k, TLS_DER_INTEGER, &n_it) ||
-	    tls_der_expect(&k, TLS_DER_INTEGER, &e_it) || tls_der_done(&k) ||
-	    tls_der_uint(&n_it, &n, &nl) || tls_der_uint(&e_it, &e, &el))
+	if (tls_der_expect(&d, TLS_DER_SEQUENCE, &seq) || tls_der_done(&d) || tls_der_enter(&d, &seq, &k) ||
+	    tls_der_expect(&k, TLS_DER_INTEGER, &n_it) || tls_der_expect(&k, TLS_DER_INTEGER, &e_it) ||
+	    tls_der_done(&k) || tls_der_uint(&n_it, &n, &nl) || tls_der_uint(&e_it, &e, &el))
 		return BAD;
 	c->key_bits = bit_length(n, nl);
 	span(ps, "subjectPublicKeyInfo.modulus", &n_it, "RSA modulus n, %u bits", c->key_bits);
@@ -334,7 +424,7 @@ static int parse_rsa_key(parser *ps, size_t off, size_t len)
 /* id-ecPublicKey: the parameters name the curve (RFC 5480 2.1.1; explicit
  * curve parameters are not allowed in PKIX), the BIT STRING holds the point. */
 static int parse_ec_key(parser *ps, const tls_der_item *alg, const tls_der_item *params, int has_params,
-			const tls_der_item *bits, const uint8_t *pt, size_t n)
+                        const tls_der_item *bits, const uint8_t *pt, size_t n)
 {
 	tls_x509 *c = ps->c;
 	char os[96];
@@ -348,7 +438,8 @@ static int parse_ec_key(parser *ps, const tls_der_item *alg, const tls_der_item 
 	const tls_ec_curve *cv = tls_ec_curve_by_oid(os);
 	if (!cv) {
 		span(ps, "subjectPublicKeyInfo.algorithm", alg,
-		     "public key algorithm id-ecPublicKey (EC) on curve %s, which tlsstep does not support", os);
+		     "public key algorithm id-ecPublicKey (EC) on curve %s, which tlsstep does not support",
+		     os);
 		return UNSUPPORTED;
 	}
 	span(ps, "subjectPublicKeyInfo.algorithm", alg, "public key algorithm id-ecPublicKey (EC) on %s",
@@ -407,6 +498,16 @@ static int parse_spki(parser *ps, tls_der *tbs)
 
 /* ---- extensions ------------------------------------------------------- */
 
+/* Grows a name array by one slot; names are few, so one at a time. */
+static int grow(void **arr, size_t n, size_t size)
+{
+	void *p = realloc(*arr, (n + 1) * size);
+	if (!p)
+		return TLS_ERR_INTERNAL;
+	*arr = p;
+	return 0;
+}
+
 static int dns_name(parser *ps, const tls_der_item *gn, strb *m, int *any)
 {
 	tls_x509 *c = ps->c;
@@ -419,10 +520,10 @@ static int dns_name(parser *ps, const tls_der_item *gn, strb *m, int *any)
 			return BAD;
 	sb_printf(m, "%s%.*s", *any ? ", " : "", (int)gn->body_len, (const char *)gn->body);
 	*any = 1;
-	if (c->n_dns == TLS_X509_MAX_NAMES) {
-		c->names_dropped = 1;
-		return 0;
-	}
+	if (c->n_dns + c->n_ip == TLS_X509_MAX_NAMES)
+		return BAD;
+	if (grow((void **)&c->dns, c->n_dns, sizeof c->dns[0]))
+		return TLS_ERR_INTERNAL;
 	memcpy(c->dns[c->n_dns], gn->body, gn->body_len);
 	c->dns[c->n_dns][gn->body_len] = 0;
 	c->n_dns++;
@@ -438,10 +539,11 @@ static int ip_name(parser *ps, const tls_der_item *gn, strb *m, int *any)
 	inet_ntop(gn->body_len == 4 ? AF_INET : AF_INET6, gn->body, txt, sizeof txt);
 	sb_printf(m, "%s%s", *any ? ", " : "", txt);
 	*any = 1;
-	if (c->n_ip == TLS_X509_MAX_NAMES) {
-		c->names_dropped = 1;
-		return 0;
-	}
+	if (c->n_dns + c->n_ip == TLS_X509_MAX_NAMES)
+		return BAD;
+	if (grow((void **)&c->ip, c->n_ip, sizeof c->ip[0]) ||
+	    grow((void **)&c->ip_len, c->n_ip, sizeof c->ip_len[0]))
+		return TLS_ERR_INTERNAL;
 	memcpy(c->ip[c->n_ip], gn->body, gn->body_len);
 	c->ip_len[c->n_ip++] = (uint8_t)gn->body_len;
 	return 0;
@@ -496,24 +598,28 @@ static int ext_bc(parser *ps, const tls_der_item *val, strb *m)
 		return BAD;
 	if ((r = tls_der_optional(&s, TLS_DER_BOOLEAN, &it)) < 0 || (r && tls_der_bool(&it, &ca)))
 		return BAD;
-	if ((r = tls_der_optional(&s, TLS_DER_INTEGER, &it)) < 0 ||
-	    (r && tls_der_small_uint(&it, &plen)) || tls_der_done(&s))
+	if ((r = tls_der_optional(&s, TLS_DER_INTEGER, &it)) < 0 || (r && tls_der_small_uint(&it, &plen)) ||
+	    tls_der_done(&s))
 		return BAD;
 	has_plen = r;
+	/* RFC 5280 4.2.1.9: pathLenConstraint only means something for a CA
+	 * (a non-CA is refused as an issuer anyway). */
 	ps->c->is_ca = ca;
+	ps->c->has_path_len = has_plen && ca;
+	ps->c->path_len = plen > 255 ? 255 : (unsigned)plen;
 	if (!ca)
 		sb_printf(m, "basicConstraints: not a CA, may not sign other certificates");
 	else if (has_plen)
 		sb_printf(m, "basicConstraints: a CA, may sign certificates (at most %llu CAs below it)",
-			  (unsigned long long)plen);
+		          (unsigned long long)plen);
 	else
 		sb_printf(m, "basicConstraints: a CA, may sign certificates");
 	return 0;
 }
 
 static const char *const ku_names[] = {
-	"digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement",
-	"keyCertSign",      "cRLSign",        "encipherOnly",    "decipherOnly",
+    "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement",
+    "keyCertSign",      "cRLSign",        "encipherOnly",    "decipherOnly",
 };
 
 static int ext_ku(parser *ps, const tls_der_item *val, strb *m)
@@ -540,13 +646,15 @@ static int ext_ku(parser *ps, const tls_der_item *val, strb *m)
 
 static const struct {
 	const char *oid, *name;
+	unsigned bit;
 } eku_names[] = {
-	{"1.3.6.1.5.5.7.3.1", "serverAuth (TLS server)"},
-	{"1.3.6.1.5.5.7.3.2", "clientAuth (TLS client)"},
-	{"1.3.6.1.5.5.7.3.3", "codeSigning"},
-	{"1.3.6.1.5.5.7.3.4", "emailProtection"},
-	{"1.3.6.1.5.5.7.3.8", "timeStamping"},
-	{"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
+    {"1.3.6.1.5.5.7.3.1", "serverAuth (TLS server)", TLS_X509_EKU_SERVER},
+    {"1.3.6.1.5.5.7.3.2", "clientAuth (TLS client)", TLS_X509_EKU_CLIENT},
+    {"1.3.6.1.5.5.7.3.3", "codeSigning", 0},
+    {"1.3.6.1.5.5.7.3.4", "emailProtection", 0},
+    {"1.3.6.1.5.5.7.3.8", "timeStamping", 0},
+    {"1.3.6.1.5.5.7.3.9", "OCSPSigning", 0},
+    {"2.5.29.37.0", "anyExtendedKeyUsage", TLS_X509_EKU_ANY},
 };
 
 static int ext_eku(parser *ps, const tls_der_item *val, strb *m)
@@ -562,10 +670,85 @@ static int ext_eku(parser *ps, const tls_der_item *val, strb *m)
 			return BAD;
 		const char *name = os;
 		for (size_t i = 0; i < sizeof eku_names / sizeof eku_names[0]; i++)
-			if (!strcmp(os, eku_names[i].oid))
+			if (!strcmp(os, eku_names[i].oid)) {
 				name = eku_names[i].name;
+				ps->c->eku |= eku_names[i].bit;
+			}
 		sb_printf(m, " %s", name);
 	}
+	ps->c->has_eku = 1;
+	return 0;
+}
+
+/* GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] DEFAULT 0,
+ * maximum [1] OPTIONAL }; the web PKI uses base alone (RFC 5280 4.2.1.10). */
+static int nc_subtree(tls_der *l, tls_x509_subtree **arr, size_t *n, strb *m)
+{
+	tls_der_item seq, gn;
+	tls_der s;
+	char txt[INET6_ADDRSTRLEN];
+	if (tls_der_expect(l, TLS_DER_SEQUENCE, &seq) || tls_der_enter(l, &seq, &s) ||
+	    tls_der_read(&s, &gn) || tls_der_done(&s))
+		return BAD;
+	tls_x509_subtree t = {0};
+	if (gn.tag == TLS_DER_CONTEXT(2)) {
+		if (gn.body_len > 255 || memchr(gn.body, 0, gn.body_len))
+			return BAD;
+		memcpy(t.dns, gn.body, gn.body_len);
+		sb_printf(m, " %s", gn.body_len ? t.dns : "(every name)");
+	} else if (gn.tag == TLS_DER_CONTEXT(7)) {
+		if (gn.body_len != 8 && gn.body_len != 32)
+			return BAD;
+		t.is_ip = 1;
+		t.ip_len = (uint8_t)(gn.body_len / 2);
+		memcpy(t.ip, gn.body, t.ip_len);
+		memcpy(t.mask, gn.body + t.ip_len, t.ip_len);
+		inet_ntop(t.ip_len == 4 ? AF_INET : AF_INET6, t.ip, txt, sizeof txt);
+		unsigned bits = 0;
+		for (size_t i = 0; i < t.ip_len; i++)
+			for (unsigned x = t.mask[i]; x; x &= x - 1)
+				bits++;
+		sb_printf(m, " %s/%u", txt, bits);
+	} else {
+		sb_printf(m, " (a %s name)", gn.tag == TLS_DER_CONTEXT_C(4) ? "directory" : "non-TLS");
+		return 0; /* constrains names a TLS client does not check */
+	}
+	if (*n == TLS_X509_MAX_SUBTREES)
+		return BAD;
+	if (grow((void **)arr, *n, sizeof **arr))
+		return TLS_ERR_INTERNAL;
+	(*arr)[(*n)++] = t;
+	return 0;
+}
+
+/* NameConstraints ::= SEQUENCE { permittedSubtrees [0], excludedSubtrees [1] } */
+static int ext_nc(parser *ps, const tls_der_item *val, strb *m)
+{
+	tls_der_item seq, part;
+	tls_der s, l;
+	tls_x509 *c = ps->c;
+	int r, rc, any = 0;
+	if (ext_open(ps, val, TLS_DER_SEQUENCE, &seq, &s))
+		return BAD;
+	sb_printf(m, "nameConstraints, the names this CA may issue for:");
+	for (unsigned k = 0; k < 2; k++) {
+		if ((r = tls_der_optional(&s, TLS_DER_CONTEXT_C(k), &part)) < 0)
+			return BAD;
+		if (!r)
+			continue;
+		if (tls_der_enter(&s, &part, &l) || !tls_der_more(&l))
+			return BAD;
+		sb_printf(m, "%s", k ? " excluded" : " permitted");
+		while (tls_der_more(&l))
+			if ((rc = k ? nc_subtree(&l, &c->excluded, &c->n_excluded, m)
+			            : nc_subtree(&l, &c->permitted, &c->n_permitted, m)))
+				return rc;
+		any = 1;
+	}
+	/* RFC 5280 4.2.1.10: an empty NameConstraints is not allowed. */
+	if (!any || tls_der_done(&s))
+		return BAD;
+	c->has_name_constraints = 1;
 	return 0;
 }
 
@@ -602,24 +785,25 @@ static const struct ext_info {
 	const char *about; /* meaning when parse is NULL */
 	int handled;       /* may be critical: tlsstep does what it asks */
 } ext_table[] = {
-	{"2.5.29.17", "subjectAltName", ext_san, NULL, 1},
-	{"2.5.29.19", "basicConstraints", ext_bc, NULL, 1},
-	{"2.5.29.15", "keyUsage", ext_ku, NULL, 1},
-	{"2.5.29.37", "extKeyUsage", ext_eku, NULL, 1},
-	{"2.5.29.14", "subjectKeyIdentifier", ext_ski, NULL, 1},
-	{"2.5.29.35", "authorityKeyIdentifier", ext_aki, NULL, 1},
-	/* Accepting any policy is what a client with no policy of its own does. */
-	{"2.5.29.32", "certificatePolicies", NULL, "certificatePolicies, the rules it was issued under", 1},
-	{"2.5.29.31", "cRLDistributionPoints", NULL,
-	 "cRLDistributionPoints, where to fetch the revocation list (tlsstep does not check revocation)", 0},
-	{"1.3.6.1.5.5.7.1.1", "authorityInfoAccess", NULL,
-	 "authorityInfoAccess, where to find the issuer's certificate and OCSP responder", 0},
-	{"1.3.6.1.4.1.11129.2.4.2", "signedCertificateTimestamps", NULL,
-	 "signedCertificateTimestamps, proof it was published in Certificate Transparency logs", 0},
+    {"2.5.29.17", "subjectAltName", ext_san, NULL, 1},
+    {"2.5.29.19", "basicConstraints", ext_bc, NULL, 1},
+    {"2.5.29.15", "keyUsage", ext_ku, NULL, 1},
+    {"2.5.29.37", "extKeyUsage", ext_eku, NULL, 1},
+    {"2.5.29.30", "nameConstraints", ext_nc, NULL, 1},
+    {"2.5.29.14", "subjectKeyIdentifier", ext_ski, NULL, 1},
+    {"2.5.29.35", "authorityKeyIdentifier", ext_aki, NULL, 1},
+    /* Accepting any policy is what a client with no policy of its own does. */
+    {"2.5.29.32", "certificatePolicies", NULL, "certificatePolicies, the rules it was issued under", 1},
+    {"2.5.29.31", "cRLDistributionPoints", NULL,
+     "cRLDistributionPoints, where to fetch the revocation list (tlsstep does not check revocation)", 0},
+    {"1.3.6.1.5.5.7.1.1", "authorityInfoAccess", NULL,
+     "authorityInfoAccess, where to find the issuer's certificate and OCSP responder", 0},
+    {"1.3.6.1.4.1.11129.2.4.2", "signedCertificateTimestamps", NULL,
+     "signedCertificateTimestamps, proof it was published in Certificate Transparency logs", 0},
 };
 
 static int one_extension(parser *ps, const tls_der_item *ext, const tls_der_item *oid, int critical,
-			 const tls_der_item *val)
+                         const tls_der_item *val)
 {
 	char os[96], field[TLS_SPAN_PATH], meaning[MEANING];
 	strb m;
@@ -652,8 +836,7 @@ static int one_extension(parser *ps, const tls_der_item *ext, const tls_der_item
 }
 
 /* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
-static int read_extension(tls_der *l, tls_der_item *ext, tls_der_item *oid, int *critical,
-			  tls_der_item *val)
+static int read_extension(tls_der *l, tls_der_item *ext, tls_der_item *oid, int *critical, tls_der_item *val)
 {
 	tls_der e;
 	tls_der_item b;
@@ -711,10 +894,10 @@ static int parse_tbs(parser *ps, tls_der *tbs)
 	ps->tbs_alg_off = alg.off;
 	ps->tbs_alg_len = alg.len;
 	if ((rc = parse_name(ps, tbs, "issuer", c->issuer, sizeof c->issuer, &c->issuer_off,
-			     &c->issuer_len)) ||
+	                     &c->issuer_len)) ||
 	    (rc = parse_validity(ps, tbs)) ||
 	    (rc = parse_name(ps, tbs, "subject", c->subject, sizeof c->subject, &c->subject_off,
-			     &c->subject_len)) ||
+	                     &c->subject_len)) ||
 	    (rc = parse_spki(ps, tbs)))
 		return rc;
 	for (unsigned t = 1; t <= 2; t++) {
@@ -757,12 +940,13 @@ static int parse_cert(parser *ps)
 	c->sig_off = sig.body_off + 1;
 	c->sig_len = sl;
 	span(ps, "signatureValue", &sig,
-	     "the issuer's signature over tbsCertificate, %zu bytes; checked with the issuer's public key", sl);
+	     "the issuer's signature over tbsCertificate, %zu bytes; checked with the issuer's public key",
+	     sl);
 	return 0;
 }
 
 int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
-		   const char *prefix)
+                   const char *prefix)
 {
 	if (!out)
 		return TLS_ERR_INTERNAL;
@@ -795,6 +979,11 @@ void tls_x509_free(tls_x509 *c)
 	else if (c->has_key)
 		rsa_free(&c->key);
 	free(c->der);
+	free(c->dns);
+	free(c->ip);
+	free(c->ip_len);
+	free(c->permitted);
+	free(c->excluded);
 	memset(c, 0, sizeof *c);
 }
 
@@ -849,320 +1038,4 @@ int tls_parse_iso8601(const char *s, int64_t *out)
 	if (*s)
 		return -1;
 	return tls_utc_mktime(y, mo, d, h, mi, sec, out);
-}
-
-/* ---- chain checking --------------------------------------------------- */
-
-static void say(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(char *why, size_t n, const char *fmt, ...)
-{
-	if (!why || n == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, n, fmt, ap);
-	va_end(ap);
-}
-
-/* The name a learner knows the certificate by: its CN, else its first DNS
- * name, else the whole subject. */
-static void cert_label(const tls_x509 *c, char *out, size_t n)
-{
-	const char *cn = NULL;
-	if (!strncmp(c->subject, "CN=", 3))
-		cn = c->subject + 3;
-	else if ((cn = strstr(c->subject, ", CN=")) != NULL)
-		cn += 5;
-	strb b;
-	sb_init(&b, out, n);
-	if (cn) {
-		const char *end = strstr(cn, ", ");
-		size_t l = end ? (size_t)(end - cn) : strlen(cn);
-		sb_printf(&b, "%.*s", (int)l, cn);
-	} else if (c->n_dns) {
-		sb_printf(&b, "%s", c->dns[0]);
-	} else {
-		sb_printf(&b, "'%s'", c->subject);
-	}
-}
-
-static int same_der(const tls_x509 *a, const tls_x509 *b)
-{
-	return a->der_len == b->der_len && !memcmp(a->der, b->der, a->der_len);
-}
-
-/* Byte comparison of the Name encodings: what every issuer in practice
- * produces, and far simpler than RFC 5280's string-preparation rules. */
-static int issued_by(const tls_x509 *child, const tls_x509 *issuer)
-{
-	if (!child->der || !issuer->der)
-		return 0; /* an entry whose parse failed */
-	return issuer->subject_len == child->issuer_len &&
-	       !memcmp(issuer->der + issuer->subject_off, child->der + child->issuer_off,
-		       child->issuer_len);
-}
-
-/* The signature is checked with the issuer's key, and the algorithm must
- * fit that key: an ECDSA signature from an RSA issuer (or the reverse)
- * never verifies. */
-static int sig_ok(const tls_x509 *child, const tls_x509 *issuer)
-{
-	unsigned char h[MAXBLOCKSIZE];
-	unsigned long hl = sizeof h;
-	int stat = 0, err = CRYPT_ERROR;
-	if (child->sig_hash < 0 || !issuer->has_key || child->sig_len == 0 || child->tbs_len == 0)
-		return 0;
-	if (hash_memory(child->sig_hash, child->der + child->tbs_off, child->tbs_len, h, &hl) != CRYPT_OK)
-		return 0;
-	const uint8_t *sig = child->der + child->sig_off;
-	if (child->sig_kind == TLS_X509_SIG_ECDSA && issuer->key_type == TLS_X509_KEY_EC) {
-		if (tls_ecdsa_verify(issuer->ec_curve, &issuer->ec_key, h, hl, sig, child->sig_len) == 0)
-			return 1;
-	} else if (child->sig_kind == TLS_X509_SIG_RSA && issuer->key_type == TLS_X509_KEY_RSA) {
-		/* rsa_verify_hash_ex wants a non-const key but only reads it. */
-		rsa_key k = issuer->key;
-		err = rsa_verify_hash_ex(sig, child->sig_len, h, hl, LTC_PKCS_1_V1_5, child->sig_hash, 0, &stat, &k);
-	}
-	/* CRYPT_OK only means the computation ran; stat says whether it matched.
-	 * A fuzzing build checks but does not insist (src/tls/fuzzing.h). */
-	return (err == CRYPT_OK && stat == 1) || tls_fuzzing();
-}
-
-typedef struct {
-	const tls_x509 *path[MAX_PATH];
-	size_t n;
-	const tls_x509 *anchor; /* signs path[n-1]; NULL when the leaf is itself an anchor */
-} chain_path;
-
-static int no_issuer(const tls_x509 *cur, const tls_x509 *bad_issuer, char *why, size_t wl)
-{
-	char who[128];
-	cert_label(cur, who, sizeof who);
-	if (bad_issuer) {
-		say(why, wl, "the signature on the certificate for %s does not verify with the key of '%s'",
-		    who, bad_issuer->subject);
-		return BAD;
-	}
-	if (issued_by(cur, cur))
-		say(why, wl, "the certificate for %s is self-signed and not trusted", who);
-	else
-		say(why, wl, "issuer '%s' is not trusted", cur->issuer);
-	return TLS_FAIL(TLS_ALERT_UNKNOWN_CA);
-}
-
-/* Walks from the leaf to an anchor, taking at each step the first candidate
- * whose name matches and whose key verifies the signature. */
-static int build_path(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t na,
-		      chain_path *p, char *why, size_t wl)
-{
-	unsigned char used[MAX_CHAIN] = {0};
-	p->n = 1;
-	p->path[0] = &chain[0];
-	p->anchor = NULL;
-	for (size_t a = 0; a < na; a++)
-		if (same_der(&chain[0], &anchors[a]))
-			return 0;
-	for (;;) {
-		const tls_x509 *cur = p->path[p->n - 1], *bad = NULL;
-		for (size_t a = 0; a < na; a++) {
-			if (!issued_by(cur, &anchors[a]))
-				continue;
-			if (sig_ok(cur, &anchors[a])) {
-				p->anchor = &anchors[a];
-				return 0;
-			}
-			bad = &anchors[a];
-		}
-		size_t next = 0;
-		for (size_t i = 1; i < n && !next; i++) {
-			if (used[i] || !issued_by(cur, &chain[i]))
-				continue;
-			if (sig_ok(cur, &chain[i]))
-				next = i;
-			else
-				bad = &chain[i];
-		}
-		if (!next)
-			return no_issuer(cur, bad, why, wl);
-		if (p->n == MAX_PATH) {
-			say(why, wl, "no trusted root within %d certificates", MAX_PATH);
-			return TLS_FAIL(TLS_ALERT_UNKNOWN_CA);
-		}
-		used[next] = 1;
-		p->path[p->n++] = &chain[next];
-	}
-}
-
-static int check_time(const tls_x509 *c, int64_t now, char *why, size_t wl)
-{
-	char who[128], t[40];
-	if (now >= c->not_before && now <= c->not_after)
-		return 0;
-	cert_label(c, who, sizeof who);
-	if (now < c->not_before) {
-		tls_x509_time_str(c->not_before, t, sizeof t);
-		say(why, wl, "certificate for %s is not valid until %s", who, t);
-	} else {
-		tls_x509_time_str(c->not_after, t, sizeof t);
-		say(why, wl, "certificate for %s expired on %s", who, t);
-	}
-	return TLS_FAIL(TLS_ALERT_CERTIFICATE_EXPIRED);
-}
-
-static int check_issuer(const tls_x509 *c, char *why, size_t wl)
-{
-	if (!c->is_ca) {
-		say(why, wl, "issuer '%s' is not a CA (basicConstraints), so it may not sign certificates",
-		    c->subject);
-		return BAD;
-	}
-	if (c->has_key_usage && !(c->key_usage & (1u << 5))) {
-		say(why, wl, "issuer '%s' lacks keyCertSign in keyUsage, so it may not sign certificates",
-		    c->subject);
-		return BAD;
-	}
-	return 0;
-}
-
-static int check_critical(const tls_x509 *c, char *why, size_t wl)
-{
-	char who[128];
-	if (!c->unknown_critical[0])
-		return 0;
-	cert_label(c, who, sizeof who);
-	say(why, wl, "certificate for %s has a critical extension tlsstep does not understand (%s)", who,
-	    c->unknown_critical);
-	return BAD;
-}
-
-static int check_path(const chain_path *p, int64_t now, char *why, size_t wl)
-{
-	int rc;
-	for (size_t i = 0; i < p->n; i++)
-		if ((rc = check_time(p->path[i], now, why, wl)) != 0)
-			return rc;
-	if (p->anchor && (rc = check_time(p->anchor, now, why, wl)) != 0)
-		return rc;
-	for (size_t i = 1; i < p->n; i++)
-		if ((rc = check_issuer(p->path[i], why, wl)) != 0)
-			return rc;
-	if (p->anchor && (rc = check_issuer(p->anchor, why, wl)) != 0)
-		return rc;
-	for (size_t i = 0; i < p->n; i++)
-		if ((rc = check_critical(p->path[i], why, wl)) != 0)
-			return rc;
-	return 0;
-}
-
-static int ascii_lower(int ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch;
-}
-
-/* Case-insensitive for ASCII only, independent of the locale. */
-static int same_ci(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
-			return 0;
-	return 1;
-}
-
-int tls_x509_name_match(const char *pattern, const char *host)
-{
-	if (!pattern || !host)
-		return 0;
-	size_t pl = strlen(pattern), hl = strlen(host);
-	if (hl && host[hl - 1] == '.')
-		hl--;
-	if (pl && pattern[pl - 1] == '.')
-		pl--;
-	if (pl == 0 || hl == 0 || memchr(host, '*', hl))
-		return 0;
-	if (pl > 2 && pattern[0] == '*' && pattern[1] == '.') {
-		const char *suffix = pattern + 1; /* ".example.com" */
-		size_t sl = pl - 1;
-		/* "*.com" would cover a whole top-level domain. */
-		if (!memchr(suffix + 1, '.', sl - 1) || memchr(suffix, '*', sl))
-			return 0;
-		const char *dot = memchr(host, '.', hl);
-		if (!dot || dot == host)
-			return 0;
-		size_t rest = hl - (size_t)(dot - host);
-		return rest == sl && same_ci(dot, suffix, sl);
-	}
-	if (memchr(pattern, '*', pl))
-		return 0; /* partial-label wildcards ("f*.example.com") are not honoured */
-	return pl == hl && same_ci(pattern, host, pl);
-}
-
-static void list_names(const tls_x509 *c, char *out, size_t n)
-{
-	strb b;
-	char txt[INET6_ADDRSTRLEN];
-	sb_init(&b, out, n);
-	for (size_t i = 0; i < c->n_dns; i++)
-		sb_printf(&b, "%s%s", b.len ? ", " : "", c->dns[i]);
-	for (size_t i = 0; i < c->n_ip; i++) {
-		inet_ntop(c->ip_len[i] == 4 ? AF_INET : AF_INET6, c->ip[i], txt, sizeof txt);
-		sb_printf(&b, "%s%s", b.len ? ", " : "", txt);
-	}
-	if (!b.len)
-		sb_printf(&b, "(none: it has no subjectAltName)");
-	else if (c->names_dropped)
-		sb_printf(&b, ", ... (more than tlsstep keeps)");
-}
-
-/* IP literals match iPAddress entries only and names match dNSName entries
- * only, as RFC 6125 asks; the subject CN is never consulted. */
-static int check_host(const tls_x509 *c, const char *host, char *why, size_t wl)
-{
-	uint8_t ip[16];
-	char names[512], lit[INET6_ADDRSTRLEN + 2];
-	size_t ipl = 0;
-	size_t hl = strlen(host);
-	/* "[::1]" is how URLs write IPv6 literals. */
-	if (hl > 2 && hl < sizeof lit && host[0] == '[' && host[hl - 1] == ']') {
-		snprintf(lit, sizeof lit, "%.*s", (int)(hl - 2), host + 1);
-		if (inet_pton(AF_INET6, lit, ip) == 1)
-			ipl = 16;
-	} else if (inet_pton(AF_INET, host, ip) == 1) {
-		ipl = 4;
-	} else if (inet_pton(AF_INET6, host, ip) == 1) {
-		ipl = 16;
-	}
-	for (size_t i = 0; ipl && i < c->n_ip; i++)
-		if (c->ip_len[i] == ipl && !memcmp(c->ip[i], ip, ipl))
-			return 0;
-	for (size_t i = 0; !ipl && i < c->n_dns; i++)
-		if (tls_x509_name_match(c->dns[i], host))
-			return 0;
-	list_names(c, names, sizeof names);
-	say(why, wl, "%s '%s' is not among the certificate's names: %s", ipl ? "IP address" : "host name",
-	    host, names);
-	return BAD;
-}
-
-int tls_x509_verify_chain(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t n_anchors,
-			  int64_t now, const char *host, char *why, size_t why_len)
-{
-	chain_path p;
-	int rc;
-	say(why, why_len, "%s", "");
-	if (!chain || n == 0 || !chain[0].der) {
-		say(why, why_len, "the peer sent no certificate");
-		return BAD;
-	}
-	if (n > MAX_CHAIN) {
-		say(why, why_len, "the peer sent %zu certificates; tlsstep accepts at most %d", n, MAX_CHAIN);
-		return BAD;
-	}
-	if (!anchors)
-		n_anchors = 0;
-	if ((rc = build_path(chain, n, anchors, n_anchors, &p, why, why_len)) != 0 ||
-	    (rc = check_path(&p, now, why, why_len)) != 0)
-		return rc;
-	if (host && (rc = check_host(&chain[0], host, why, why_len)) != 0)
-		return rc;
-	return 0;
 }

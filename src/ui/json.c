@@ -69,57 +69,79 @@ static void putch(jw *w, char c)
 
 #define LIT(w, s) put(w, s, sizeof(s) - 1)
 
-/* Whether any of the 8 bytes in x needs escaping (below 0x20, 0x7f and
- * above, '"' or '\\'). It may say yes for a clean word (a borrow or carry
- * crossing bytes), never no for a dirty one: a yes only sends the word
- * down the byte-by-byte path. Eight bytes per test matter here: span paths
- * and meanings are most of the tens of megabytes a large replay prints. */
-static int dirty8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t low = x - ones * 0x20;                 /* high bit set where byte < 0x20 */
-	uint64_t del = x + ones;                        /* 0x7f becomes 0x80 */
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-	uint64_t zq = q - ones, zb = b - ones;          /* high bit set where byte was 0 */
-	return ((low | del | x | (zq & ~q) | (zb & ~b)) & high) != 0;
-}
+/* Strings are UTF-8, as JSON wants (RFC 8259 8.1): a valid sequence is
+ * copied as it is, so "café" stays café. A byte that is not part of valid
+ * UTF-8 (a stray continuation byte, an overlong form, a UTF-16 surrogate
+ * encoded in UTF-8, a code point past U+10FFFF, a sequence cut short) is
+ * written as the four characters \xHH, Python's "backslashreplace": the
+ * output stays valid JSON and valid UTF-8, and the learner still sees which
+ * byte it was. \u00HH would be wrong for it: that is the character U+00HH,
+ * which the input did not hold. (A real backslash is escaped as \\, so the
+ * decoded text of a literal "\x41" in the input reads the same: the only
+ * ambiguity, and one no TLS field produces.) Control characters and DEL
+ * are \u00HH, which is what they are. */
 
-/* One byte, escaped, at o; returns the byte after it. */
-static char *esc1(char *o, unsigned char c)
+/* The length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0
+ * when s[0] does not start one (RFC 3629 section 4). */
+static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
-	if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-		*o++ = (char)c;
-	} else if (c == '"' || c == '\\') {
-		*o++ = '\\';
-		*o++ = (char)c;
+	unsigned c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		lo = c == 0xe0 ? 0xa0 : lo; /* no overlong form */
+		hi = c == 0xed ? 0x9f : hi; /* no surrogate D800..DFFF */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		lo = c == 0xf0 ? 0x90 : lo; /* no overlong form */
+		hi = c == 0xf4 ? 0x8f : hi; /* nothing past U+10FFFF */
 	} else {
-		memcpy(o, "\\u00", 4);
-		o[4] = d[c >> 4];
-		o[5] = d[c & 15];
-		o += 6;
+		return 0; /* continuation byte, C0/C1 (overlong), F5..FF */
 	}
-	return o;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
 }
 
 /* n bytes of s escaped at o (room for 6 * n taken by the caller); returns
- * the byte after them. Clean 8-byte words are copied whole. */
-static char *esc_into(char *o, const char *s, size_t n)
+ * the byte after them. */
+static char *esc_into(char *o, const char *str, size_t n)
 {
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, s + i, 8);
-		if (!dirty8(x)) {
-			memcpy(o, &x, 8);
-			o += 8;
+	static const char d[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i];
+		size_t k = c < 0x80 ? 1 : utf8_len(s + i, n - i);
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			*o++ = (char)c;
+		} else if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+		} else if (c < 0x80) {
+			memcpy(o, "\\u00", 4);
+			o[4] = d[c >> 4];
+			o[5] = d[c & 15];
+			o += 6;
+		} else if (k) {
+			memcpy(o, s + i, k);
+			o += k;
+			i += k;
 			continue;
+		} else {
+			memcpy(o, "\\\\x", 3);
+			o[3] = d[c >> 4];
+			o[4] = d[c & 15];
+			o += 5;
 		}
-		for (size_t j = 0; j < 8; j++)
-			o = esc1(o, (unsigned char)s[i + j]);
+		i++;
 	}
-	for (; i < n; i++)
-		o = esc1(o, (unsigned char)s[i]);
 	return o;
 }
 
@@ -129,6 +151,13 @@ static void str_n(jw *w, const char *s, size_t n)
 	putch(w, '"');
 	while (n) {
 		size_t k = n < sizeof w->b / 8 ? n : sizeof w->b / 8;
+		/* A piece must not end inside a UTF-8 sequence: cut before the
+		 * last byte that is not a continuation byte, up to 3 back. */
+		size_t cut = k;
+		while (cut < n && cut + 3 > k && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		if (cut < n && ((unsigned char)s[cut] & 0xc0) != 0x80)
+			k = cut;
 		char *o = room(w, 6 * k);
 		w->n += (size_t)(esc_into(o, s, k) - o);
 		s += k;
@@ -142,36 +171,11 @@ static void str(jw *w, const char *s)
 	str_n(w, s, strlen(s));
 }
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
-/* 16 bytes as 32 lowercase hex digits: each nibble plus '0', plus 39 more
- * for a nibble above 9 ('a' - '0' - 10). */
-static void hex16(char *o, const uint8_t *p)
-{
-	const __m128i nib = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
-	__m128i x = _mm_loadu_si128((const __m128i *)p);
-	__m128i hi = _mm_and_si128(_mm_srli_epi16(x, 4), nib), lo = _mm_and_si128(x, nib);
-	__m128i a = _mm_unpacklo_epi8(hi, lo), b = _mm_unpackhi_epi8(hi, lo);
-	a = _mm_add_epi8(_mm_add_epi8(a, _mm_set1_epi8('0')),
-			 _mm_and_si128(_mm_cmpgt_epi8(a, nine), _mm_set1_epi8(39)));
-	b = _mm_add_epi8(_mm_add_epi8(b, _mm_set1_epi8('0')),
-			 _mm_and_si128(_mm_cmpgt_epi8(b, nine), _mm_set1_epi8(39)));
-	_mm_storeu_si128((__m128i *)o, a);
-	_mm_storeu_si128((__m128i *)(o + 16), b);
-}
-#endif
-
 /* n bytes as hex at o (room for 2 * n taken by the caller). */
 static void hex_into(char *o, const uint8_t *p, size_t n)
 {
 	static const char d[] = "0123456789abcdef";
-	size_t i = 0;
-#if defined(__SSE2__)
-	for (; i + 16 <= n; i += 16)
-		hex16(o + 2 * i, p + i);
-#endif
-	for (; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		o[2 * i] = d[p[i] >> 4];
 		o[2 * i + 1] = d[p[i] & 15];
 	}

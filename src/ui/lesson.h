@@ -1,7 +1,8 @@
 /* Lessons: the teaching text of each step, from lessons/, with live values.
  *
  * A lesson is plain text in a small Markdown subset (# headings, **bold**,
- * *emphasis*, `code`, "- " list items, blank-line paragraphs). Placeholders
+ * *emphasis*, `code`, "- " list items, blank-line paragraphs; a line that is
+ * only an <!-- HTML comment --> is dropped). Placeholders
  * such as {{client_random}} are filled from the model as it stands at that
  * step; a placeholder that is unknown, or whose value nobody knows yet at
  * that step, is an error (the lesson must not use it there). */
@@ -12,6 +13,13 @@
 #include "tls/bytes.h"
 
 #include <stdio.h>
+
+/* Reads lesson `file` (a bare name such as "01-client-hello.md") into out,
+ * at most max bytes: 0, or -1 with a one-line reason in err. The command
+ * layer, which knows where the data lives, installs one before any lesson
+ * is loaded; lessons never open files themselves. */
+typedef int (*lesson_reader)(const char *file, size_t max, tls_buf *out, char *err, size_t errlen);
+void lesson_set_reader(lesson_reader read);
 
 /* File name (without directory) of the lesson for a step: 0 introduction,
  * 1..6 the steps, 7 secure channel. */

@@ -8,30 +8,27 @@ OSSL=build/bench/ossl_hs
 TMPD=$(mktemp -d)
 trap 'rm -rf "$TMPD"' EXIT
 printf '%-16s %-28s %12s %12s %8s\n' scenario "openssl cipher" "tlsstep ms" "openssl ms" ratio
-# The last row runs rsa again with libtomcrypt + GMP doing the private
-# operation, so the kernel's gain is measured against its baseline too.
-for row in rsa:AES128-SHA ecdhe:ECDHE-RSA-AES128-GCM-SHA256 dhe:DHE-RSA-AES128-SHA \
-	rsa:AES128-SHA:--portable-rsa; do
-	IFS=: read -r sc cipher flag <<<"$row"
-	label=$sc${flag:+ (portable)}
+# Every primitive is libtomcrypt's (GMP math), so there is one row per
+# key exchange.
+for row in rsa:AES128-SHA ecdhe:ECDHE-RSA-AES128-GCM-SHA256 dhe:DHE-RSA-AES128-SHA; do
+	IFS=: read -r sc cipher <<<"$row"
 	if ! build/tlsstep scenarios | grep -q "^$sc "; then
 		printf '%-16s %-28s %12s\n' "$sc" "$cipher" "(no such scenario yet)"
 		continue
 	fi
-	out="$TMPD/$sc${flag:+-portable}.json"
-	build/tlsstep bench --scenario "$sc" -n "$N" --rounds "$ROUNDS" $flag --json >"$out"
+	out="$TMPD/$sc.json"
+	build/tlsstep bench --scenario "$sc" -n "$N" --rounds "$ROUNDS" --json >"$out"
 	t=$(jq -r .seconds_per_handshake "$out")
 	o=$("$OSSL" "$cipher" "$N" assets "$ROUNDS" | jq -r .seconds_per_handshake)
-	awk -v s="$label" -v c="$cipher" -v t="$t" -v o="$o" \
+	awk -v s="$sc" -v c="$cipher" -v t="$t" -v o="$o" \
 		'BEGIN { printf "%-16s %-28s %12.3f %12.3f %7.2fx\n", s, c, t * 1000, o * 1000, t / o }'
 done
-echo "RSA private operations: $(jq -r .rsa_private "$TMPD/rsa.json") (portable row: libtomcrypt + GMP)"
 
 echo
 echo "Where tlsstep's time goes (ms per handshake; 'encoding_and_engine' is everything outside the timed primitives):"
 for f in "$TMPD"/*.json; do
 	[ -e "$f" ] || continue
-	jq -r '"  \(.scenario) (\(.rsa_private)): " + ([.phases | to_entries[] | "\(.key) \((.value * 1000 * 1000 | round) / 1000)"] | join(", ")) + "; total/primitives \(.engine_overhead_ratio)"' "$f"
+	jq -r '"  \(.scenario): " + ([.phases | to_entries[] | "\(.key) \((.value * 1000 * 1000 | round) / 1000)"] | join(", ")) + "; total/primitives \(.engine_overhead_ratio)"' "$f"
 done
 
 echo

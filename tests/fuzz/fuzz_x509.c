@@ -1,7 +1,8 @@
 /* The certificate parser (DER) with spans, and the chain check after it:
  * tls_x509_parse on arbitrary bytes; when it parses, the certificate goes
- * through tls_x509_verify_chain against the classroom CA (alone, and after
- * the real server certificate) and the name matcher. Also tls_der_walk. */
+ * through tls_x509_verify_chain and tls_x509_verify (with a purpose and a
+ * key exchange) against the classroom CA (alone, and after the real server
+ * certificate) and the name matcher. Also tls_der_walk. */
 #include "common.h"
 #include "tls/der.h"
 #include "tls/fuzzing.h"
@@ -41,6 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t na = fuzz_client_pki.n_anchors;
 		tls_x509_verify_chain(chain, 1, a, na, FUZZ_NOW, FUZZ_HOST, why, sizeof why);
 		tls_x509_verify_chain(chain, 1, a, na, FUZZ_NOW, NULL, NULL, 0);
+		/* With a purpose and a key exchange, as connect and serve ask. */
+		tls_x509_policy pol = {FUZZ_NOW, FUZZ_HOST, TLS_X509_PURPOSE_SERVER, TLS_X509_KU_DIGITAL_SIGNATURE};
+		tls_x509_verdict v;
+		tls_x509_verify(chain, 1, a, na, &pol, &v);
 		/* As an intermediate after the real leaf. */
 		if (tls_x509_parse(fuzz_server_pki.chain_der[0], fuzz_server_pki.chain_len[0], &chain[1],
 				   NULL, 0, NULL) == 0) {
@@ -48,10 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			chain[0] = chain[1];
 			chain[1] = t;
 			tls_x509_verify_chain(chain, 2, a, na, FUZZ_NOW, FUZZ_HOST, why, sizeof why);
+			pol.purpose = TLS_X509_PURPOSE_CLIENT;
+			tls_x509_verify(chain, 2, a, na, &pol, &v);
 			/* As the anchor itself. */
 			tls_x509_verify_chain(chain, 1, &chain[1], 1, FUZZ_NOW, FUZZ_HOST, why, sizeof why);
 		}
-		for (size_t i = 0; i < chain[0].n_dns && i < TLS_X509_MAX_NAMES; i++)
+		for (size_t i = 0; i < chain[0].n_dns; i++)
 			tls_x509_name_match(chain[0].dns[i], FUZZ_HOST);
 		if (chain[1].n_dns)
 			tls_x509_name_match(chain[1].dns[0], "a.b.c");

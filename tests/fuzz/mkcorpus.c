@@ -194,15 +194,26 @@ int main(int argc, char **argv)
 	}
 	protect_seeds();
 	/* Certificates (DER) for the x509 harness, key files for the PEM one. */
-	const char *certs[] = {"server.crt", "ca.crt", "expired.crt", "wrong-name.crt", "rogue-ca.crt"};
+	/* and, from assets/rules, the extensions the path rules read
+	 * (nameConstraints, extendedKeyUsage, pathLenConstraint, RSA-PSS). */
+	const char *certs[] = {"server.crt",          "ca.crt",          "expired.crt",
+			       "wrong-name.crt",      "rogue-ca.crt",    "rules/nc-outside.crt",
+			       "rules/ncx-excluded.crt", "rules/pss384-leaf.crt", "rules/pathlen0.crt",
+			       "rules/many-names.crt", "rules/int-nc.crt", "rules/int-ncx.crt",
+			       "rules/int-client.crt"};
 	for (size_t i = 0; i < sizeof certs / sizeof *certs; i++) {
-		char path[1024], err[256];
+		char path[1024], err[256], name[64];
 		pki p = {0};
 		data_path(path, sizeof path, "assets/");
 		strcat(path, certs[i]);
 		if (pki_add_chain(&p, path, err, sizeof err))
 			fuzz_die(path, err);
-		put_file("fuzz_x509", certs[i], p.chain_der[0], p.chain_len[0], NULL, 0);
+		snprintf(name, sizeof name, "%s", certs[i]);
+		for (char *c = name; *c; c++)
+			*c = *c == '/' ? '-' : *c;
+		if (!strncmp(name, "rules-", 6) && strlen(name) > 4)
+			strcpy(name + strlen(name) - 4, ".der");
+		put_file("fuzz_x509", name, p.chain_der[0], p.chain_len[0], NULL, 0);
 		pki_free(&p);
 	}
 	const char *keys[] = {"server.key", "server.pk8.pem", "ca.crt"};

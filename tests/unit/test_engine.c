@@ -128,6 +128,7 @@ static void test_failure_scenarios(void **st)
 	expect_alert("untrusted-ca", 0, TLS_ALERT_UNKNOWN_CA, 3);
 	expect_alert("expired", 0, TLS_ALERT_CERTIFICATE_EXPIRED, 3);
 	expect_alert("wrong-host", 0, TLS_ALERT_BAD_CERTIFICATE, 3);
+	expect_alert("wrong-purpose", 0, TLS_ALERT_UNSUPPORTED_CERTIFICATE, 3);
 	expect_alert("no-shared-cipher", 1, TLS_ALERT_HANDSHAKE_FAILURE, 1);
 }
 

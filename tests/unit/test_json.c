@@ -30,12 +30,12 @@ static void test_escapes(void **state)
 	const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"", "\"\""},
-		{"plain text", "\"plain text\""},
-		{"a\"b\\c", "\"a\\\"b\\\\c\""},
-		{"tab\there\nnl", "\"tab\\u0009here\\u000anl\""},
-		{"\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""},
-		{"caf\xc3\xa9", "\"caf\\u00c3\\u00a9\""}, /* bytes above ASCII, one by one */
+	    {"", "\"\""},
+	    {"plain text", "\"plain text\""},
+	    {"a\"b\\c", "\"a\\\"b\\\\c\""},
+	    {"tab\there\nnl", "\"tab\\u0009here\\u000anl\""},
+	    {"\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""},
+	    {"caf\xc3\xa9", "\"caf\xc3\xa9\""}, /* UTF-8 passes through */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *got = written(cases[i].in);
@@ -71,7 +71,76 @@ static void test_long(void **state)
 	free(want);
 }
 
-/* The escaping the writer must match, one byte at a time. */
+/* Valid UTF-8 is copied; each byte that is not part of a valid sequence
+ * becomes the text \xHH (in JSON: "\\xHH"), never \u00HH. */
+static void test_utf8(void **state)
+{
+	(void)state;
+	const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x92",
+	     "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x92\""}, /* 2, 3, 4 bytes */
+	    {"\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf",
+	     "\"\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf\""}, /* U+10FFFF, U+FFFD, U+D7FF */
+	    {"a\x80"
+	     "b",
+	     "\"a\\\\x80b\""}, /* stray continuation byte */
+	    {"\xbf\xbf", "\"\\\\xbf\\\\xbf\""},
+	    {"\xc0\xaf", "\"\\\\xc0\\\\xaf\""}, /* overlong '/' */
+	    {"\xc1\xbf", "\"\\\\xc1\\\\xbf\""},
+	    {"\xe0\x80\xaf", "\"\\\\xe0\\\\x80\\\\xaf\""},            /* overlong, 3 bytes */
+	    {"\xf0\x80\x80\xaf", "\"\\\\xf0\\\\x80\\\\x80\\\\xaf\""}, /* overlong, 4 bytes */
+	    {"\xed\xa0\x80", "\"\\\\xed\\\\xa0\\\\x80\""},            /* surrogate U+D800 */
+	    {"\xed\xbf\xbf", "\"\\\\xed\\\\xbf\\\\xbf\""},            /* surrogate U+DFFF */
+	    {"\xf4\x90\x80\x80", "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""}, /* past U+10FFFF */
+	    {"\xf5\xfe\xff", "\"\\\\xf5\\\\xfe\\\\xff\""},            /* never in UTF-8 */
+	    {"ab\xe2\x82", "\"ab\\\\xe2\\\\x82\""},                   /* cut short at the end */
+	    {"\xe2\x82z", "\"\\\\xe2\\\\x82z\""},                     /* cut short by ASCII */
+	    {"\xc3\xc3\xa9", "\"\\\\xc3\xc3\xa9\""},                  /* cut short by a new sequence */
+	    {"\xf0\x9f\x94", "\"\\\\xf0\\\\x9f\\\\x94\""},
+	    {"\\x80", "\"\\\\x80\""}, /* the text \x80 itself reads the same */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = written(cases[i].in);
+		if (strcmp(got, cases[i].out))
+			fail_msg("case %zu: got %s, want %s", i, got, cases[i].out);
+		free(got);
+	}
+}
+
+/* Multi-byte characters across the writer's pieces, at every alignment:
+ * a piece must never end inside a sequence. */
+static void test_utf8_long(void **state)
+{
+	(void)state;
+	static const char lock[] = "\xf0\x9f\x94\x92", e[] = "\xc3\xa9";
+	size_t n = 100000;
+	for (size_t lead = 0; lead < 4; lead++)
+		for (int which = 0; which < 2; which++) {
+			const char *ch = which ? lock : e;
+			size_t cl = strlen(ch), w = 0;
+			char *in = malloc(n + 8), *want = malloc(n + 16);
+			assert_non_null(in);
+			assert_non_null(want);
+			memset(in, 'a', lead);
+			w = lead;
+			while (w + cl <= n) {
+				memcpy(in + w, ch, cl);
+				w += cl;
+			}
+			in[w] = 0;
+			sprintf(want, "\"%s\"", in);
+			char *got = written(in);
+			assert_string_equal(got, want);
+			free(got);
+			free(in);
+			free(want);
+		}
+}
+
+/* The escaping the writer must match, one byte at a time, for bytes
+ * that stand alone (so that one above ASCII is never valid UTF-8). */
 static size_t ref_escape(char *o, const unsigned char *s, size_t n)
 {
 	size_t w = 0;
@@ -79,8 +148,10 @@ static size_t ref_escape(char *o, const unsigned char *s, size_t n)
 		unsigned c = s[i];
 		if (c == '"' || c == '\\')
 			w += (size_t)sprintf(o + w, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
+		else if (c < 0x20 || c == 0x7f)
 			w += (size_t)sprintf(o + w, "\\u%04x", c);
+		else if (c > 0x7f)
+			w += (size_t)sprintf(o + w, "\\\\x%02x", c);
 		else
 			o[w++] = (char)c;
 	}
@@ -88,8 +159,8 @@ static size_t ref_escape(char *o, const unsigned char *s, size_t n)
 	return w;
 }
 
-/* Every byte that needs escaping, at every position of a few 8-byte
- * words, next to clean ones: the word-at-a-time test must never pass one. */
+/* Every byte that needs escaping, at every position of a string of 25,
+ * next to clean ones. */
 static void test_each_position(void **state)
 {
 	(void)state;
@@ -155,7 +226,7 @@ static void test_model_hex_and_spans(void **state)
 	strcat(want, "\"");
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "{\"path\":\"record.\\\"odd\\\"\\u0009path\",\"offset\":3,\"length\":2,"
-				   "\"meaning\":\"a \\\\ b\\u0001\"}"));
+	                            "\"meaning\":\"a \\\\ b\\u0001\"}"));
 	free(out);
 	for (size_t n = 0; n <= 40; n++) {
 		model_free(&m);
@@ -173,7 +244,8 @@ static void test_model_hex_and_spans(void **state)
 	model_free(&m);
 }
 
-/* The longest path and meaning a span keeps, every byte escaped as \u00XX:
+/* The longest path and meaning a span keeps, every byte escaped (\u00XX,
+ * the longest escape, in the meaning):
  * the most one span can take of the writer's buffer. */
 static void test_widest_span(void **state)
 {
@@ -183,7 +255,7 @@ static void test_widest_span(void **state)
 	char path[300], meaning[300];
 	memset(path, 0x01, sizeof path - 1);
 	path[sizeof path - 1] = 0;
-	memset(meaning, 0xff, sizeof meaning - 1);
+	memset(meaning, 0x1f, sizeof meaning - 1);
 	meaning[sizeof meaning - 1] = 0;
 	assert_int_equal(tls_spans_add_str(&r->fields, path, 0, 0, meaning), 0);
 	char want[4000] = "{\"path\":\"";
@@ -203,11 +275,10 @@ static void test_widest_span(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_long),
-		cmocka_unit_test(test_each_position),
-		cmocka_unit_test(test_model_hex_and_spans),
-		cmocka_unit_test(test_widest_span),
+	    cmocka_unit_test(test_escapes),       cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_long),     cmocka_unit_test(test_long),
+	    cmocka_unit_test(test_each_position), cmocka_unit_test(test_model_hex_and_spans),
+	    cmocka_unit_test(test_widest_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* Unit tests for the TUI's view model (src/ui/layout.c), on models made by
- * running real simulations. Run from the repository root (assets/). */
+ * running real simulations. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

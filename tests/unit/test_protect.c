@@ -538,6 +538,48 @@ static void test_kat_gcm(void **state)
 	tls_protect_free(&rx);
 }
 
+/* AES-256-GCM (0x009D), key 30..4f, salt 0f1e2d3c, seq 0102030405060708,
+ * type 23, 300 bytes (i * 7 mod 256): many blocks and a partial last one. */
+#define KAT_GCM256                                                                \
+	"0102030405060708c9b72a97ea759ba038ac939524741d6e5eb63061c14cb699c2a885f9494504c2" \
+	"b7701adcec569f2aaa1706c0ef23b67ad896094bbfe1063e5081411e7aa35461b6eec57ebe0c6972" \
+	"dc29c19fda2e9c17c9a6206f2174c335ca3b6e8788977f884aca3f1c1511bdff466f80157e277f7d" \
+	"d94b5847e74a6359daed1e7b299a6bbc3561530c2fbd9c60a3cbab739a221278a9168487436f4b9c" \
+	"901177536ab0706405f2682afe282f2952fafdb94267826ba6166067f6060803f0e977203e8c82a3" \
+	"8536650d2e9b24dff7482b5f30332c63e6ed878f0e8ddc2a996986c7f119d3e635ddd3971757d3e6" \
+	"cdc2db41b22aa557bfacd73fc9fd03fbf988635b7bd6da7cc0dc46c6eb94d9b130ffededd25cf69c" \
+	"9f33595c4443e020b6b6b19f81bb155af47b44f2ea28eb3df0f47c78947b561c64477554e9ef8ce3" \
+	"743f21ca"
+
+static void test_kat_gcm256(void **state)
+{
+	(void)state;
+	static const uint8_t salt[4] = {0x0f, 0x1e, 0x2d, 0x3c};
+	uint8_t pt[300], want[8 + 300 + 16];
+	tls_protect tx, rx;
+	tls_buf rec = {0}, out = {0};
+	for (size_t i = 0; i < sizeof pt; i++)
+		pt[i] = (uint8_t)(i * 7);
+	init_with(&tx, 0x009D, 0, 0x30, salt);
+	init_with(&rx, 0x009D, 0, 0x30, salt);
+	tx.seq = rx.seq = 0x0102030405060708;
+	assert_int_equal(tls_protect_seal(&tx, NULL, APPDATA, V12, pt, sizeof pt, &rec), 0);
+	size_t n = unhex(want, KAT_GCM256);
+	assert_int_equal(rec.len, n);
+	assert_memory_equal(rec.p, want, n);
+	assert_int_equal(tls_protect_open(&rx, APPDATA, V12, want, n, &out), 0);
+	assert_int_equal(out.len, sizeof pt);
+	assert_memory_equal(out.p, pt, sizeof pt);
+	/* the computed tag must be compared: a flipped last tag bit is refused */
+	want[n - 1] ^= 0x01;
+	out.len = 0;
+	assert_int_equal(tls_protect_open(&rx, APPDATA, V12, want, n, &out), BAD_MAC);
+	tls_buf_free(&rec);
+	tls_buf_free(&out);
+	tls_protect_free(&tx);
+	tls_protect_free(&rx);
+}
+
 static void test_init_and_free(void **state)
 {
 	(void)state;
@@ -588,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_kat_cbc_sha1),
 		cmocka_unit_test(test_kat_cbc_sha256_long_padding),
 		cmocka_unit_test(test_kat_gcm),
+		cmocka_unit_test(test_kat_gcm256),
 		cmocka_unit_test(test_init_and_free),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -49,6 +49,7 @@ static const expect expected[] = {
 	{"untrusted-ca", 0, 0, TLS_ALERT_UNKNOWN_CA, 3, 0x002F, "c75b23141660a5049243ddba0bae4c3aa06d0a4704a8b32f0316797781017243"},
 	{"expired", 0, 0, TLS_ALERT_CERTIFICATE_EXPIRED, 3, 0x002F, "46ccfa6d22f884c8c8cb847e2d923078971236e2d7ebf16de55a68d42beeb39e"},
 	{"wrong-host", 0, 0, TLS_ALERT_BAD_CERTIFICATE, 3, 0x002F, "5f9791436f82caa05b37a4ab057a129b03327b25b9713598141a15f9ae0851ec"},
+	{"wrong-purpose", 0, 0, TLS_ALERT_UNSUPPORTED_CERTIFICATE, 3, 0x002F, "be8bb33cc0f07d8fd59149a78a80c10e173bbff5d36a54f5b126d761e995d464"},
 	{"no-shared-cipher", 0, 1, TLS_ALERT_HANDSHAKE_FAILURE, 1, 0, "b5e2c611cfc0e2a55297ad11b31149e96bfd5dd6d8fdd14ece10e7668fcbd953"},
 	{"old-version", 0, 1, TLS_ALERT_PROTOCOL_VERSION, 1, 0, "239135b35cbca1e22857f3da7801a893e27daf1b85a9b3b4506d36fffdfb5196"},
 	{"tampered", 0, 1, TLS_ALERT_DECRYPT_ERROR, 5, 0x002F, "915c19f93218bd53174b30fddb9d286b8b0161c528569a2d01201d9ae0f459fc"},
@@ -483,6 +484,38 @@ static void test_mutual_failures(void **st)
 	assert_int_equal(mutual_alert(&other_pki, &other_pki.key), TLS_ALERT_UNKNOWN_CA);
 }
 
+/* A refused certificate: step 3 marks the one field that decided, in the
+ * message and in the record that carried it, and nothing else. */
+static void test_refusal_marks_field(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *scenario, *path;
+	} want[] = {
+		{"wrong-purpose", "certificate[0].extensions.extKeyUsage"},
+		{"wrong-host", "certificate[0].extensions.subjectAltName"},
+		{"expired", "certificate[0].validity.notAfter"},
+		{"untrusted-ca", "certificate[1].issuer"},
+		{"rsa", NULL},
+	};
+	for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+		model *m = run(want[w].scenario, 1);
+		const model_step *st = &m->steps[3];
+		size_t marked = 0;
+		for (size_t i = 0; i < st->n_msg; i++)
+			for (size_t f = 0; f < st->msg[i].fields.n; f++)
+				if (strstr(st->msg[i].fields.v[f].meaning, "[this decided the refusal]")) {
+					assert_string_equal(st->msg[i].fields.v[f].path, want[w].path);
+					marked++;
+				}
+		for (size_t r = 0; r < st->n_rec; r++)
+			for (size_t f = 0; f < st->rec[r].fields.n; f++)
+				marked += strstr(st->rec[r].fields.v[f].meaning, "[this decided the refusal]") != NULL;
+		assert_int_equal(marked, want[w].path ? 2 : 0);
+		done(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_tampered_custom),
 		cmocka_unit_test(test_old_names),
+		cmocka_unit_test(test_refusal_marks_field),
 		cmocka_unit_test(test_ecdhe_bad_params),
 		cmocka_unit_test(test_dhe_bad_params),
 		cmocka_unit_test(test_mutual_failures),

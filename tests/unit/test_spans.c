@@ -9,7 +9,6 @@
 
 #include "tls/spans.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,33 +94,12 @@ static void test_append_and_mean(void **state)
 	tls_spans_free(&b);
 }
 
-/* Text of odd lengths before the array grows inside the first chunk: the
- * grown array must still be aligned for a span. */
-static void test_array_aligned(void **state)
-{
-	(void)state;
-	for (int odd = 1; odd < 9; odd++) {
-		tls_spans s = {0};
-		char path[16];
-		memset(path, 'q', sizeof path);
-		path[odd] = 0;
-		for (int i = 0; i < 9; i++) { /* the ninth outgrows the first array */
-			assert_int_equal(tls_spans_add_str(&s, path, (size_t)i, 1, ""), 0);
-			assert_int_equal((uintptr_t)s.v % _Alignof(tls_span), 0);
-		}
-		for (int i = 0; i < 9; i++)
-			assert_int_equal(s.v[i].offset, i);
-		tls_spans_free(&s);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cut_to_size),
 	    cmocka_unit_test(test_text_stays_put),
 	    cmocka_unit_test(test_append_and_mean),
-	    cmocka_unit_test(test_array_aligned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@
 #define T2026 1767225600LL
 #define T2046 2398377600LL
 #define T2021 1609459200LL
+#define T2019 1546300800LL
 
 #define EXPIRED TLS_FAIL(TLS_ALERT_CERTIFICATE_EXPIRED)
 #define UNKNOWN_CA TLS_FAIL(TLS_ALERT_UNKNOWN_CA)
@@ -224,12 +225,17 @@ static void test_chain_time(void **state)
 	assert_int_equal(tls_x509_verify_chain(&p->expired, 1, &p->ca, 1, T2026, "localhost", why, sizeof why),
 			 EXPIRED);
 	assert_string_equal(why, "certificate for server.tlsstep.test expired on 2021-01-01 00:00:00 UTC");
-	/* In 2020 the leaf was valid but the root did not exist yet. */
+	/* In 2020 the leaf was valid and so was its root (from 2019): the chain
+	 * was good then, as the expired scenario's lesson says. */
 	assert_int_equal(tls_x509_verify_chain(&p->expired, 1, &p->ca, 1, T2021 - 10, "localhost", why,
 					       sizeof why),
+			 0);
+	/* Before 2019 the root did not exist yet. */
+	assert_int_equal(tls_x509_verify_chain(&p->expired, 1, &p->ca, 1, T2019 - 10,
+					       "localhost", why, sizeof why),
 			 EXPIRED);
-	assert_string_equal(why, "certificate for tlsstep Classroom Root CA is not valid until "
-				 "2025-01-01 00:00:00 UTC");
+	assert_string_equal(why, "certificate for server.tlsstep.test is not valid until "
+				 "2020-01-01 00:00:00 UTC");
 }
 
 static void test_chain_untrusted(void **state)

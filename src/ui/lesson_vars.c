@@ -1,0 +1,637 @@
+/* Lesson placeholders and conditions: what each {{name}} means at a step.
+ *
+ * Values are resolved against one step of the model only, so a lesson can
+ * never show a value before the handshake has produced it; that is the
+ * point of the "which nobody knows at step k" error.
+ *
+ * Placeholders: every secret of the model by its JSON key (client_random,
+ * server_random, premaster_secret, master_secret, client_write_mac_key, ...,
+ * server_verify_data) and NAME_length for its size in bytes (for a DHE
+ * premaster secret, the whole value's: the model keeps only its first 48
+ * bytes as a plain secret); then the rows of `vars` below. Adding a
+ * placeholder is one row there and its resolver above it. A row's `from`
+ * is the first step at which the value can exist in any run; the resolver
+ * decides whether this run has it by then.
+ *
+ * Conditions of {{if NAME}}: the rows of `conds`, alert_DESCRIPTION (that
+ * alert was sent, e.g. alert_decrypt_error), client_ext_NAME and
+ * server_ext_NAME (that hello carries the extension, by its name in the
+ * engine's table, e.g. client_ext_supported_groups), or any placeholder
+ * (true when known). Like the values, a condition only looks at what has happened by
+ * that step: at step 1 nobody knows the key exchange.
+ *
+ * Hex values longer than 16 bytes are shown as their first 8 bytes and an
+ * ellipsis; the full values are in the knowledge view beside the lesson. */
+#include "ui/lesson_int.h"
+
+#include "tls/alert.h"
+#include "tls/msg.h"
+#include "tls/suites.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VAL_MAX     400
+#define SHORT_BYTES 16 /* longer values are shortened */
+
+/* ---- what the model holds at a step ---------------------------------- */
+
+static void hex_value(char *out, size_t n, const uint8_t *p, size_t len)
+{
+	size_t show = len > SHORT_BYTES ? 8 : len;
+	size_t o = 0;
+	for (size_t i = 0; i < show && o + 3 < n; i++)
+		o += (size_t)snprintf(out + o, n - o, "%02x", p[i]);
+	if (len > SHORT_BYTES)
+		snprintf(out + o, n - o, "\u2026");
+}
+
+/* What one side or the other knows of secret s at the end of step k. */
+static const model_value *secret_at(const model *m, int step, int s)
+{
+	const model_step *st = &m->steps[step];
+	if (st->client.v[s].known && st->client.v[s].len)
+		return &st->client.v[s];
+	if (st->server.v[s].known && st->server.v[s].len)
+		return &st->server.v[s];
+	return NULL;
+}
+
+static const tls_suite *suite_at(const model *m, int step)
+{
+	if (step < 2 || !m->suite_id)
+		return NULL;
+	return tls_suite_by_id(m->suite_id);
+}
+
+static int alert_at(const model *m, int step)
+{
+	return m->alert.present && m->alert.step <= step;
+}
+
+/* A handshake message of step `in`, if the run has got that far by `step`.
+ * Its bytes start with the 4-byte handshake header. */
+static const model_msg *msg_at(const model *m, int step, int in, const char *name, int from_server)
+{
+	if (in > step || in < 1 || in > MODEL_LAST_STEP || !m->steps[in].reached)
+		return NULL;
+	const model_step *st = &m->steps[in];
+	for (size_t i = 0; i < st->n_msg; i++)
+		if (!strcmp(st->msg[i].name, name) && st->msg[i].from_server == from_server &&
+		    (!st->msg[i].encrypted || st->msg[i].decrypted))
+			return &st->msg[i];
+	return NULL;
+}
+
+/* The ServerKeyExchange seen by this step, decoded by the engine's own
+ * decoder (its pointers point into the model). 1 when there is one. */
+static int ske_at(const model *m, int step, int ecdhe, tls_ske *out)
+{
+	const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
+	return g && g->bytes.len > 4 &&
+	       tls_ske_decode(g->bytes.p + 4, g->bytes.len - 4, ecdhe, out, NULL) == 0;
+}
+
+/* The session_id of a hello: after header 4, version 2 and random 32. */
+static int hello_session(const model_msg *g, const uint8_t **sid, size_t *len)
+{
+	if (!g || g->bytes.len < 39)
+		return 0;
+	size_t n = g->bytes.p[38];
+	if (n > 32 || g->bytes.len < 39 + n)
+		return 0;
+	*sid = g->bytes.p + 39;
+	*len = n;
+	return 1;
+}
+
+/* ---- secrets: one generic rule for every key of the model ------------- */
+
+/* The whole premaster's length: a DHE premaster is longer than a model_value. */
+static size_t premaster_length(const model *m, int step, size_t len)
+{
+	const model_side *c = &m->steps[step].client, *sv = &m->steps[step].server;
+	if (c->premaster_full.len > len)
+		len = c->premaster_full.len;
+	if (sv->premaster_full.len > len)
+		len = sv->premaster_full.len;
+	return len;
+}
+
+/* 1/0 as lesson_resolve for a secret or its _length, -1 when name is neither. */
+static int resolve_secret(const model *m, int step, const char *name, char *val, size_t vn)
+{
+	for (int s = 0; s < MS_COUNT; s++) {
+		const char *key = model_secret_key((enum model_secret)s);
+		size_t kl = strlen(key);
+		int length = !strncmp(name, key, kl) && !strcmp(name + kl, "_length");
+		if (strcmp(name, key) && !length)
+			continue;
+		const model_value *v = secret_at(m, step, s);
+		if (!v)
+			return 0;
+		if (!length)
+			hex_value(val, vn, v->v, v->len);
+		else
+			snprintf(val, vn, "%zu",
+			         s == MS_PREMASTER ? premaster_length(m, step, v->len) : v->len);
+		return 1;
+	}
+	return -1;
+}
+
+/* ---- resolvers of the table: 1 and val when known, 0 when not --------- */
+
+typedef int (*resolver)(const model *m, int step, char *val, size_t vn);
+
+static int r_premaster_version(const model *m, int step, char *val, size_t vn)
+{
+	const model_value *v = secret_at(m, step, MS_PREMASTER);
+	if (!v || v->len < 2)
+		return 0;
+	snprintf(val, vn, "%02x%02x", v->v[0], v->v[1]);
+	return 1;
+}
+
+static int r_cipher_suite(const model *m, int step, char *val, size_t vn)
+{
+	(void)step;
+	if (!m->suite_id || !m->suite[0])
+		return 0;
+	snprintf(val, vn, "%s", m->suite);
+	return 1;
+}
+
+static int r_cipher_suite_id(const model *m, int step, char *val, size_t vn)
+{
+	(void)step;
+	if (!m->suite_id || !m->suite[0])
+		return 0;
+	snprintf(val, vn, "0x%04X", m->suite_id);
+	return 1;
+}
+
+static int r_prf_hash(const model *m, int step, char *val, size_t vn)
+{
+	(void)step;
+	if (!m->suite_id || !m->suite[0])
+		return 0;
+	snprintf(val, vn, "%s", m->prf_sha384 ? "SHA-384" : "SHA-256");
+	return 1;
+}
+
+static int r_key_block_length(const model *m, int step, char *val, size_t vn)
+{
+	if (!m->key_block_len || !secret_at(m, step, MS_CLIENT_KEY))
+		return 0;
+	snprintf(val, vn, "%zu", m->key_block_len);
+	return 1;
+}
+
+/* RFC 5246 6.3 cuts IVs from the key block only for implicit-nonce (AEAD)
+ * suites; a CBC record carries its own IV. tlsstep derives the CBC IVs too
+ * (the TLS 1.0 layout) to show them: this is the length without them. */
+static int r_key_block_rfc_length(const model *m, int step, char *val, size_t vn)
+{
+	const tls_suite *su = suite_at(m, step);
+	if (!su || !m->key_block_len || !secret_at(m, step, MS_CLIENT_KEY))
+		return 0;
+	size_t n = 2 * (su->mac_key_len + su->key_len);
+	if (su->bulk != TLS_BULK_AES_CBC)
+		n += 2 * su->fixed_iv_len;
+	snprintf(val, vn, "%zu", n);
+	return 1;
+}
+
+static int client_version(const model *m, int step, unsigned *v)
+{
+	const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+	if (!g || g->bytes.len < 6)
+		return 0;
+	*v = (unsigned)g->bytes.p[4] << 8 | g->bytes.p[5];
+	return 1;
+}
+
+static int r_client_version(const model *m, int step, char *val, size_t vn)
+{
+	unsigned v;
+	if (!client_version(m, step, &v))
+		return 0;
+	const char *name = tls_version_name(v);
+	if (name)
+		snprintf(val, vn, "%s", name);
+	else
+		snprintf(val, vn, "version 0x%04x", v);
+	return 1;
+}
+
+static int r_client_version_hex(const model *m, int step, char *val, size_t vn)
+{
+	unsigned v;
+	if (!client_version(m, step, &v))
+		return 0;
+	snprintf(val, vn, "%04x", v);
+	return 1;
+}
+
+/* ECParameters: curve_type 3 (named_curve), then the curve's code */
+static int r_named_curve(const model *m, int step, char *val, size_t vn)
+{
+	const tls_suite *su = suite_at(m, step);
+	tls_ske ske;
+	if (!su || !tls_suite_is_ecdhe(su) || !ske_at(m, step, 1, &ske) || ske.curve_type != 3)
+		return 0;
+	const char *c = tls_group_label(ske.named_curve);
+	if (c)
+		snprintf(val, vn, "%s", c);
+	else
+		snprintf(val, vn, "curve 0x%04X", (unsigned)ske.named_curve);
+	return 1;
+}
+
+/* ServerDHParams starts with dh_p<1..2^16-1>: its size without leading zeros */
+static int r_dh_p_bits(const model *m, int step, char *val, size_t vn)
+{
+	const tls_suite *su = suite_at(m, step);
+	tls_ske ske;
+	if (!su || su->kx != TLS_KX_DHE_RSA || !ske_at(m, step, 0, &ske))
+		return 0;
+	size_t n = ske.dh_p_len;
+	const uint8_t *p = ske.dh_p;
+	while (n && !*p) {
+		p++;
+		n--;
+	}
+	if (!n)
+		return 0;
+	size_t bits = 8 * n;
+	for (uint8_t top = p[0]; !(top & 0x80); top <<= 1)
+		bits--;
+	snprintf(val, vn, "%zu", bits);
+	return 1;
+}
+
+static int r_server_name(const model *m, int step, char *val, size_t vn)
+{
+	(void)step;
+	if (!m->server_name[0])
+		return 0;
+	snprintf(val, vn, "%s", m->server_name);
+	return 1;
+}
+
+static int r_certificate_subject(const model *m, int step, char *val, size_t vn)
+{
+	(void)step;
+	if (!m->cert_subject[0])
+		return 0;
+	snprintf(val, vn, "%s", m->cert_subject);
+	return 1;
+}
+
+/* the client's verdict on the server's certificate */
+static int r_certificate_check(const model *m, int step, char *val, size_t vn)
+{
+	if (!m->steps[step].client.cert_note[0])
+		return 0;
+	snprintf(val, vn, "%s", m->steps[step].client.cert_note);
+	return 1;
+}
+
+/* the server's verdict on a client certificate */
+static int r_client_certificate_check(const model *m, int step, char *val, size_t vn)
+{
+	if (!m->steps[step].server.cert_note[0])
+		return 0;
+	snprintf(val, vn, "%s", m->steps[step].server.cert_note);
+	return 1;
+}
+
+/* the extended master secret's input, known with the master secret */
+static int r_session_hash(const model *m, int step, char *val, size_t vn)
+{
+	if (!m->ems || !m->session_hash.known || !m->session_hash.len || !secret_at(m, step, MS_MASTER))
+		return 0;
+	hex_value(val, vn, m->session_hash.v, m->session_hash.len);
+	return 1;
+}
+
+static int r_transcript_hash(const model *m, int step, char *val, size_t vn)
+{
+	const model_side *sd = &m->steps[step].client;
+	if (!sd->transcript_hash.known || !sd->transcript_hash.len)
+		return 0;
+	hex_value(val, vn, sd->transcript_hash.v, sd->transcript_hash.len);
+	return 1;
+}
+
+static int r_transcript_length(const model *m, int step, char *val, size_t vn)
+{
+	const model_side *sd = &m->steps[step].client;
+	if (!sd->transcript_hash.known || !sd->transcript_hash.len)
+		return 0;
+	snprintf(val, vn, "%zu", sd->transcript_len);
+	return 1;
+}
+
+static int r_seed(const model *m, int step, char *val, size_t vn)
+{
+	(void)step;
+	if (!m->has_seed)
+		return 0;
+	snprintf(val, vn, "%llu", (unsigned long long)m->seed);
+	return 1;
+}
+
+static int r_scenario(const model *m, int step, char *val, size_t vn)
+{
+	(void)step;
+	if (!m->scenario[0])
+		return 0;
+	snprintf(val, vn, "%s", m->scenario);
+	return 1;
+}
+
+static int r_alert(const model *m, int step, char *val, size_t vn)
+{
+	if (!alert_at(m, step))
+		return 0;
+	const char *a = tls_alert_name(m->alert.desc);
+	if (a)
+		snprintf(val, vn, "%s (%d)", a, m->alert.desc);
+	else
+		snprintf(val, vn, "alert %d", m->alert.desc);
+	return 1;
+}
+
+static int r_alert_sender(const model *m, int step, char *val, size_t vn)
+{
+	if (!alert_at(m, step))
+		return 0;
+	snprintf(val, vn, "%s", m->alert.by_server ? "server" : "client");
+	return 1;
+}
+
+static int r_alert_receiver(const model *m, int step, char *val, size_t vn)
+{
+	if (!alert_at(m, step))
+		return 0;
+	snprintf(val, vn, "%s", m->alert.by_server ? "client" : "server");
+	return 1;
+}
+
+static int r_alert_step(const model *m, int step, char *val, size_t vn)
+{
+	if (!alert_at(m, step))
+		return 0;
+	snprintf(val, vn, "%d", m->alert.step);
+	return 1;
+}
+
+static int r_alert_reason(const model *m, int step, char *val, size_t vn)
+{
+	if (!alert_at(m, step) || !m->alert.reason[0])
+		return 0;
+	snprintf(val, vn, "%s", m->alert.reason);
+	return 1;
+}
+
+/* The placeholders besides the secrets: name, first step it can be known, resolver. */
+static const struct {
+	const char *name;
+	int from;
+	resolver get;
+} vars[] = {
+    {"premaster_version", 1, r_premaster_version}, /* its first two bytes */
+    {"cipher_suite", 2, r_cipher_suite},
+    {"cipher_suite_id", 2, r_cipher_suite_id}, /* 0x002F */
+    {"prf_hash", 2, r_prf_hash},
+    {"key_block_length", 1, r_key_block_length},
+    {"key_block_rfc_length", 1, r_key_block_rfc_length}, /* what RFC 5246 6.3 needs */
+    {"client_version", 1, r_client_version},             /* TLS 1.2, from the ClientHello */
+    {"client_version_hex", 1, r_client_version_hex},     /* 0303 */
+    {"named_curve", 2, r_named_curve},                   /* ECDHE, from the ServerKeyExchange */
+    {"dh_p_bits", 2, r_dh_p_bits},                       /* DHE, from the ServerKeyExchange */
+    {"server_name", 1, r_server_name},
+    {"certificate_subject", 3, r_certificate_subject},
+    {"certificate_check", 0, r_certificate_check},
+    {"client_certificate_check", 0, r_client_certificate_check},
+    {"session_hash", 1, r_session_hash}, /* with ems, the hash the master secret is made from */
+    {"transcript_hash", 0, r_transcript_hash},
+    {"transcript_length", 0, r_transcript_length},
+    {"seed", 0, r_seed},
+    {"scenario", 0, r_scenario},
+    {"alert", 1, r_alert}, /* "decrypt_error (51)" */
+    {"alert_sender", 1, r_alert_sender},
+    {"alert_receiver", 1, r_alert_receiver},
+    {"alert_reason", 1, r_alert_reason},
+    {"alert_step", 1, r_alert_step},
+};
+
+int lesson_resolve(const model *m, int step, const char *name, char *val, size_t vn)
+{
+	val[0] = 0;
+	int r = resolve_secret(m, step, name, val, vn);
+	if (r >= 0)
+		return r;
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		if (!strcmp(name, vars[i].name))
+			return step >= vars[i].from && vars[i].get(m, step, val, vn);
+	return -1;
+}
+
+/* ---- conditions -------------------------------------------------------- */
+
+typedef int (*predicate)(const model *m, int step);
+
+static int c_aead(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return s && s->bulk == TLS_BULK_AES_GCM;
+}
+
+static int c_cbc(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return s && s->bulk == TLS_BULK_AES_CBC;
+}
+
+static int c_established(const model *m, int step)
+{
+	return m->outcome == MODEL_ESTABLISHED && step >= 6 && !alert_at(m, step);
+}
+
+static int c_rsa_kx(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return s && s->kx == TLS_KX_RSA;
+}
+
+/* Every key exchange but RSA and DHE is ECDHE, signed with RSA or ECDSA. */
+static int c_ecdhe(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return s && s->kx != TLS_KX_RSA && s->kx != TLS_KX_DHE_RSA;
+}
+
+static int c_dhe(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return s && s->kx == TLS_KX_DHE_RSA;
+}
+
+static int c_ephemeral(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return s && s->kx != TLS_KX_RSA;
+}
+
+/* the server's certificate holds an EC key */
+static int c_ecdsa(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return tls_suite_is_ecdsa(s);
+}
+
+/* the server sent a CertificateRequest */
+static int c_mutual(const model *m, int step)
+{
+	return msg_at(m, step, 4, "CertificateRequest", 1) != NULL;
+}
+
+/* the ClientHello names a session */
+static int c_session_offered(const model *m, int step)
+{
+	const uint8_t *sid;
+	size_t n;
+	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &sid, &n) && n > 0;
+}
+
+/* RFC 5246 7.3: a server that resumes echoes the client's session ID. */
+static int c_resumed(const model *m, int step)
+{
+	const uint8_t *cs, *ss;
+	size_t cn, sn;
+	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &cs, &cn) &&
+	       hello_session(msg_at(m, step, 2, "ServerHello", 1), &ss, &sn) && cn && cn == sn &&
+	       !memcmp(cs, ss, cn);
+}
+
+/* a Finished arrived with the wrong verify_data (the observer's note says so) */
+static int c_finished_mismatch(const model *m, int step)
+{
+	for (int k = 5; k <= 6 && k <= step; k++)
+		for (size_t i = 0; m->steps[k].reached && i < m->steps[k].n_msg; i++)
+			if (!strcmp(m->steps[k].msg[i].name, "Finished") &&
+			    strstr(m->steps[k].msg[i].note, "does NOT match"))
+				return 1;
+	return 0;
+}
+
+/* the hellos agreed on the extended master secret of RFC 7627 */
+static int c_ems(const model *m, int step)
+{
+	return m->ems && step >= 2;
+}
+
+/* The hellos as the engine decodes them, when they exist by this step. */
+static int client_hello_at(const model *m, int step, tls_client_hello *ch)
+{
+	const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+	return g && g->bytes.len > 4 &&
+	       tls_client_hello_decode(g->bytes.p + 4, g->bytes.len - 4, ch, NULL) == 0;
+}
+
+static int server_hello_at(const model *m, int step, tls_server_hello *sh)
+{
+	const model_msg *g = msg_at(m, step, 2, "ServerHello", 1);
+	return g && g->bytes.len > 4 &&
+	       tls_server_hello_decode(g->bytes.p + 4, g->bytes.len - 4, sh, NULL) == 0;
+}
+
+/* the server took the suite the client listed first */
+static int c_first_offer(const model *m, int step)
+{
+	tls_client_hello ch;
+	return suite_at(m, step) && client_hello_at(m, step, &ch) && ch.n_suites &&
+	       ch.suites[0] == m->suite_id;
+}
+
+/* A misspelt extension name is an error in the lesson, not a false condition. */
+static int ext_known(const char *name)
+{
+	for (unsigned t = 0; t <= 0xffff; t++) {
+		const char *x = tls_ext_name((uint16_t)t);
+		if (x && !strcmp(x, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* the ClientHello, as the server received it, lists first a suite that no
+ * one implements (what the tampered scenario's attacker makes of it) */
+static int c_first_offer_unknown(const model *m, int step)
+{
+	tls_client_hello ch;
+	return client_hello_at(m, step, &ch) && ch.n_suites && !tls_suite_by_id(ch.suites[0]);
+}
+
+static int has_ext(const tls_ext *e, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *x = tls_ext_name(e[i].type);
+		if (x && !strcmp(x, name))
+			return 1;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	predicate test;
+} conds[] = {
+    {"first_offer", c_first_offer},
+    {"first_offer_unknown", c_first_offer_unknown},
+    {"aead", c_aead},
+    {"cbc", c_cbc},
+    {"established", c_established},
+    {"rsa_kx", c_rsa_kx},
+    {"ecdhe", c_ecdhe},
+    {"dhe", c_dhe},
+    {"ephemeral", c_ephemeral}, /* ecdhe or dhe */
+    {"ecdsa", c_ecdsa},
+    {"mutual", c_mutual},
+    {"resumed", c_resumed},
+    {"session_offered", c_session_offered},
+    {"finished_mismatch", c_finished_mismatch},
+    {"ems", c_ems},
+};
+
+int lesson_condition(const model *m, int step, const char *name)
+{
+	for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++)
+		if (!strcmp(name, conds[i].name))
+			return conds[i].test(m, step);
+	/* client_ext_NAME, server_ext_NAME: that hello carries extension NAME */
+	if ((!strncmp(name, "client_ext_", 11) || !strncmp(name, "server_ext_", 11)) && !ext_known(name + 11))
+		return -1;
+	if (!strncmp(name, "client_ext_", 11)) {
+		tls_client_hello ch;
+		return client_hello_at(m, step, &ch) && has_ext(ch.exts, ch.n_exts, name + 11);
+	}
+	if (!strncmp(name, "server_ext_", 11)) {
+		tls_server_hello sh;
+		return server_hello_at(m, step, &sh) && has_ext(sh.exts, sh.n_exts, name + 11);
+	}
+	if (!strncmp(name, "alert_", 6)) {
+		/* alert_decrypt_error: that alert has been sent by this step */
+		for (int d = 0; d < 256; d++) {
+			const char *a = tls_alert_name(d);
+			if (a && !strcmp(name + 6, a))
+				return alert_at(m, step) && m->alert.desc == d;
+		}
+	}
+	char val[VAL_MAX];
+	return lesson_resolve(m, step, name, val, sizeof val);
+}
