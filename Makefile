@@ -1,5 +1,6 @@
-# tlsstep build. `make` builds build/tlsstep; `make test` installs missing
-# packages, builds and runs every test; `make run` opens the TUI.
+# tlsstep build. `make` builds build/tlsstep; `make run ARGS="..."` installs
+# what running needs and starts it (the TUI on a terminal); `make test`
+# installs what testing needs, builds and runs every test.
 CC      ?= cc
 PKGS    := libtomcrypt libtommath gmp ncursesw libpcap
 CFLAGS  ?= -O2 -g
@@ -7,6 +8,8 @@ CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation -D_DEFAULT_SOUR
            -DGMP_DESC -DLTM_DESC -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TESTLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Tests find their data from the source tree, not the working directory.
+TEST_CFLAGS := -DTLSSTEP_SRCDIR='"$(CURDIR)"'
 B       := build
 
 LIB_SRC := $(wildcard src/tls/*.c src/model/*.c src/sim/*.c src/net/*.c src/replay/*.c src/ui/*.c src/app/*.c)
@@ -14,13 +17,17 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-DEB_PKGS := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev \
-            libncurses-dev libcmocka-dev libpcap-dev libssl-dev tmux tshark openssl jq curl \
-            python3 aspell aspell-en valgrind ca-certificates \
-            python3-pil python3-cryptography fonts-dejavu-core man-db clang libclang-rt-14-dev
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: what building and running need, and what the tests add
+# (peers, oracles, sanitizers, the TUI and screenshot tools).
+DEPS_RUN  := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev \
+             libncurses-dev libpcap-dev
+DEPS_TEST := libcmocka-dev libssl-dev tmux tshark openssl jq curl python3 aspell aspell-en \
+             valgrind ca-certificates python3-pil python3-cryptography fonts-dejavu-core man-db \
+             clang libclang-rt-14-dev
+# Run with ARGS: make run ARGS="--scenario ecdhe".
+ARGS ?=
 
-.PHONY: all deps run test unit e2e clean assets
+.PHONY: all deps deps-run deps-test run test unit e2e check-paths clean assets
 all: $(B)/tlsstep
 
 $(B)/%.o: %.c
@@ -38,21 +45,20 @@ $(B)/tlsstep: $(B)/src/main.o $(B)/libtlsstep.a
 $(B)/tests/%: tests/unit/%.c $(B)/libtlsstep.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
-	@$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
+	@$(CC) $(CFLAGS) $(TEST_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
 
-# Installs only what is missing, and says what it installs.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
-	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
-	else echo "make deps: all packages present"; fi
+# Install only what is missing, and say what; without apt, name the
+# packages and the command, and go on when pkg-config finds the libraries.
+deps-run:
+	@bash tools/deps.sh deps-run "$(PKGS)" $(DEPS_RUN)
+deps-test:
+	@bash tools/deps.sh deps-test "$(PKGS) cmocka" $(DEPS_RUN) $(DEPS_TEST)
+deps: deps-test
 
-run: deps all
-	$(B)/tlsstep
+# A sub-make, so that pkg-config's flags are read once the packages are in.
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	$(B)/tlsstep $(ARGS)
 
 unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
@@ -60,10 +66,17 @@ unit: $(TEST_BIN)
 e2e: all
 	@bash tests/e2e/run.sh
 
-# Unit and end-to-end tests both run; either failing fails the target.
+# No tracked file may refer to a folder beside the repository, a path of this machine or a
+# file outside the repository: a fresh clone must pass its tests alone.
+check-paths:
+	@bash tools/check_paths.sh
+
+# Every stage runs even when one fails; any failing fails the target.
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@st=0; $(MAKE) --no-print-directory unit || st=1; \
+	@st=0; $(MAKE) --no-print-directory check-paths || st=1; \
+	$(MAKE) --no-print-directory check-layers || st=1; \
+	$(MAKE) --no-print-directory unit || st=1; \
 	$(MAKE) --no-print-directory e2e || st=1; \
 	if [ $$st = 0 ]; then echo "make test: all passed"; else echo "make test: FAILED"; fi; exit $$st
 

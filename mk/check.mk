@@ -28,10 +28,10 @@ ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:exitcode=86:detect_stack_use_after_ret
 
 VG         := valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
               --errors-for-leak-kinds=definite,indirect --track-origins=yes -q
-# Captures for the replay runs: the shared real-world fixture (with its key
-# log) when present, and a simulation recorded on the spot (key log, then
+# Captures for the replay runs: the real-world fixture in tests/fixtures
+# (with its key log), and a simulation recorded on the spot (key log, then
 # the server's RSA key). Set VG_REPLAY=0 to skip them.
-VG_FIXTURE := $(wildcard ../shared/fixtures/illustrated-tls12/capture.pcap)
+VG_FIXTURE := tests/fixtures/illustrated-tls12/capture.pcap
 VG_REPLAY  ?= 1
 
 .PHONY: check asan-build check-unit check-cli check-e2e valgrind
@@ -89,10 +89,8 @@ valgrind: all
 	  $(B)/tlsstep --seed 3 --json --record $(B)/vg.pcap --keylog $(B)/vg.keys >/dev/null; \
 	  vg "replay (simulation, key log)" $(B)/tlsstep replay $(B)/vg.pcap --keylog $(B)/vg.keys --json; \
 	  vg "replay (simulation, RSA key)" $(B)/tlsstep replay $(B)/vg.pcap --key assets/server.key --plain; \
-	  if [ -n "$(VG_FIXTURE)" ]; then \
-	    vg "replay (illustrated-tls12 fixture)" $(B)/tlsstep replay $(VG_FIXTURE) \
-	      --keylog $(dir $(VG_FIXTURE))keylog.txt --plain; \
-	  fi; \
+	  vg "replay (illustrated-tls12 fixture)" $(B)/tlsstep replay $(VG_FIXTURE) \
+	    --keylog $(dir $(VG_FIXTURE))keylog.txt --plain; \
 	fi; \
 	echo "make valgrind: $$([ $$fail = 0 ] && echo passed || echo FAILED) in $$(( $$(date +%s) - start ))s"; \
 	exit $$fail

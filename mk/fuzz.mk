@@ -86,7 +86,7 @@ fuzz-clean:
 # The regression test with the fuzzing switch on: the saved inputs take the
 # paths the fuzzer saw (identity record protection).
 $(FUZZ_B)/test_regress: tests/unit/test_regress.c $(wildcard tests/fuzz/*.c tests/fuzz/*.h) $(FUZZ_LIB)
-	@echo "  LD (fuzz) $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(shell pkg-config --cflags cmocka) \
+	@echo "  LD (fuzz) $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(TEST_CFLAGS) $(shell pkg-config --cflags cmocka) \
 	  -o $@ $< $(FUZZ_LIB) $(LDLIBS) $(TESTLIBS)
 
 .PHONY: fuzz-regress

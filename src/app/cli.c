@@ -30,9 +30,19 @@ int app_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* The TUI takes the terminal over, which a background job (`tlsstep serve
+ * 4433 &`) may not do: the kernel stops it ("Stopped (tty output)"). So
+ * both ends must be the terminal and this process in its foreground. */
+static int own_terminal(void)
+{
+	pid_t me = getpgrp();
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && tcgetpgrp(STDIN_FILENO) == me &&
+	       tcgetpgrp(STDOUT_FILENO) == me;
+}
+
 enum out_mode app_out_mode_resolve(enum out_mode m)
 {
 	if (m != OUT_AUTO)
 		return m;
-	return isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? OUT_TUI : OUT_PLAIN;
+	return own_terminal() ? OUT_TUI : OUT_PLAIN;
 }

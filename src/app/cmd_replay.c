@@ -20,7 +20,17 @@
 
 #define MAX_KEY_FILE (64 * 1024)
 
-enum { O_KEYLOG = 256, O_KEY, O_LIST, O_CONN, O_PLAIN, O_JSON };
+enum { O_KEYLOG = 256, O_KEY, O_LIST, O_CONN, O_PLAIN, O_JSON, O_HELP = 'h' };
+
+static const char replay_help[] =
+	"Usage: tlsstep replay FILE [OPTIONS]\n"
+	"Steps through the TLS handshakes of a capture (pcap or pcapng), as for a simulation.\n"
+	"  --keylog FILE        NSS key log (CLIENT_RANDOM or RSA lines), as SSLKEYLOGFILE writes it\n"
+	"  --key FILE           the server's RSA private key (PEM), for RSA key exchanges\n"
+	"  --list               one line per TLS connection in the capture\n"
+	"  --conn N             only connection N of that list\n"
+	"  --plain | --json     output format (default: the TUI on a terminal)\n"
+	"Without --keylog or --key the keys stay unknown and Finished stays encrypted.\n";
 
 static const struct option opts[] = {
     {"keylog", required_argument, 0, O_KEYLOG},
@@ -29,6 +39,7 @@ static const struct option opts[] = {
     {"conn", required_argument, 0, O_CONN},
     {"plain", no_argument, 0, O_PLAIN},
     {"json", no_argument, 0, O_JSON},
+    {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
 
@@ -62,6 +73,7 @@ static int parse(int argc, char **argv, replay_cli *c)
 			break;
 		case O_PLAIN: c->mode = OUT_PLAIN; break;
 		case O_JSON: c->mode = OUT_JSON; break;
+		case O_HELP: fputs(replay_help, stdout); exit(0);
 		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
 		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}

@@ -11,6 +11,7 @@
 #include "ui/views.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,13 @@ static int parse_tamper(const char *s, sim_options *o)
 {
 	char *end;
 	long step = strtol(s, &end, 10);
-	if (end == s || *end != ':' || step < 1 || step > 7)
+	if (end == s || *end != ':')
 		return -1;
+	if (step < 1 || step > MODEL_LAST_STEP)
+		return app_usage_error("--tamper: the step is 1 to %d, not %ld", MODEL_LAST_STEP, step);
 	s = end + 1;
 	unsigned long off = strtoul(s, &end, 0);
-	if (end == s || (*end && *end != ':'))
+	if (end == s || *s == '-' || (*end && *end != ':'))
 		return -1;
 	unsigned long x = 1;
 	if (*end == ':') {
@@ -134,12 +137,15 @@ static int parse(int argc, char **argv, sim_cli *c)
 		case O_JSON: c->mode = OUT_JSON; break;
 		case O_RECORD: c->record = optarg; break;
 		case O_KEYLOG: c->keylog = optarg; break;
-		case O_TAMPER:
-			if (parse_tamper(optarg, &c->sim))
-				return app_usage_error(
-				    "--tamper needs STEP:OFFSET[:XOR] (e.g. 5:100 or 3:20:0x80), not '%s'",
-				    optarg);
+		case O_TAMPER: {
+			int r = parse_tamper(optarg, &c->sim);
+			if (r < 0)
+				return app_usage_error("--tamper needs STEP:OFFSET[:XOR] (e.g. 5:100 or 3:20:0x80), not '%s'",
+						   optarg);
+			if (r)
+				return r;
 			break;
+		}
 		case O_UNTRUSTED: c->sim.accept_untrusted = 1; break;
 		case O_AUTOPLAY: {
 			char *end;
@@ -166,6 +172,42 @@ static int parse(int argc, char **argv, sim_cli *c)
 	if (optind < argc)
 		return app_usage_error("unexpected argument '%s'", argv[optind]);
 	return 0;
+}
+
+/* An offset past the step's bytes would flip nothing, and the run would
+ * look untouched. A dry run with nothing flipped measures the step: the
+ * same seed gives the same bytes up to the tampered one, so the byte exists
+ * in the real run exactly when the untouched step is longer than the offset
+ * (measuring a tampered run would not do: a flipped length field can make
+ * the step vanish). The no-op tamper also keeps a scenario's own attacker
+ * away, as the user's --tamper replaces it. */
+static int check_tamper(const sim_cli *c)
+{
+	if (!c->sim.tamper)
+		return 0;
+	model m;
+	sim *s;
+	char err[512];
+	sim_options dry = c->sim;
+	dry.tamper_offset = SIZE_MAX;
+	if (sim_new(&s, &dry, &m, err, sizeof err))
+		return 0; /* the real run reports it */
+	sim_run(s);
+	const int n = c->sim.tamper_step;
+	const model_step *st = &m.steps[n];
+	size_t len = 0;
+	for (size_t i = 0; i < st->n_rec; i++)
+		len += st->rec[i].wire.len;
+	int rc = 0;
+	if (!st->reached || !len)
+		rc = app_usage_error("--tamper %d:%zu: step %d is not reached, the handshake ends at step %d", n,
+				 c->sim.tamper_offset, n, m.current);
+	else if (c->sim.tamper_offset >= len)
+		rc = app_usage_error("--tamper %d:%zu: step %d has %zu bytes on the wire (offsets 0 to %zu)", n,
+				 c->sim.tamper_offset, n, len, len - 1);
+	sim_free(s);
+	model_free(&m);
+	return rc;
 }
 
 static int write_files(const model *m, const sim_cli *c)
@@ -323,6 +365,8 @@ int cmd_simulate(int argc, char **argv)
 {
 	sim_cli c;
 	int rc = parse(argc, argv, &c);
+	if (!rc)
+		rc = check_tamper(&c);
 	if (rc)
 		return rc;
 	c.mode = app_out_mode_resolve(c.mode);

@@ -1,5 +1,5 @@
 /* --json: one object per handshake, on one line, with the contract's keys
- * (see DESIGN.md "JSON contract"). */
+ * (doc/json.md lists every key, its type and when it is null). */
 #include "ui/views.h"
 
 #include "tls/alert.h"

@@ -7,7 +7,7 @@
 # under valgrind when it is installed.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-FIX="$ROOT/../shared/fixtures/illustrated-tls12"
+FIX="$ROOT/tests/fixtures/illustrated-tls12"
 
 # ---- (a) round trip -------------------------------------------------------
 same_steps='[.outcome, .alert.sent_by, .alert.description, .alert.step,

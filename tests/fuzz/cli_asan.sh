@@ -42,11 +42,12 @@ for step in 1 2 3 4 5 6 7; do
 	run "0 1" --plain --step "$step"
 	run "0 1" --json --step "$step" --scenario rsa-gcm
 done
-# A flipped byte in every step, at a few offsets (past the end included).
+# A flipped byte in every step, at a few offsets (past the end of the
+# step included: that is a usage error, 2).
 for step in 1 2 3 4 5 6; do
 	for off in 0 3 5 9 40 100 700 5000; do
-		run "0 1" --json --tamper "$step:$off:0x80"
-		run "0 1" --plain --scenario rsa-gcm --tamper "$step:$off"
+		run "0 1 2" --json --tamper "$step:$off:0x80"
+		run "0 1 2" --plain --scenario rsa-gcm --tamper "$step:$off"
 	done
 done
 run "0 1" --json --max-fragment 1
@@ -64,6 +65,8 @@ run 2 --step 99 --plain
 run 2 --tamper x --plain
 run 2 --tamper 5: --plain
 run 2 --tamper 9:1 --plain
+run 2 --tamper 5:99999 --plain
+run 2 --tamper 5:1 --plain --scenario untrusted-ca
 run 2 --tamper 5:1:0x1ff --plain
 run 2 --time yesterday --plain
 run 2 --time 2026-13-45T99:99:99Z --plain

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include "app/pki.h"
 #include "tls/alert.h"
 #include "tls/conn.h"
@@ -22,9 +24,9 @@ static int setup(void **st)
 {
 	(void)st;
 	char err[256];
-	if (app_pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
-	    app_pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
-	    app_pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err)) {
+	if (app_pki_add_chain(&server_pki, SRC("assets/server.crt"), err, sizeof err) ||
+	    app_pki_load_key(&server_pki, SRC("assets/server.key"), err, sizeof err) ||
+	    app_pki_load_anchors(&client_pki, SRC("assets/ca.crt"), err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include "scenario_creds.h"
 
 #include "app/files.h"
+#include "srcdir.h"
 
 #include "sim/sim.h"
 #include "tls/alert.h"
@@ -277,5 +278,6 @@ int main(void)
 	    cmocka_unit_test(test_accept_untrusted),
 	    cmocka_unit_test(test_expired_clock),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

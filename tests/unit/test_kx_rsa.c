@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include "test_files.h"
 
 #include "tls/crypto.h"
@@ -21,7 +23,7 @@ static int load_key(void **state)
 {
 	(void)state;
 	size_t len;
-	uint8_t *pem = slurp("assets/server.key", &len);
+	uint8_t *pem = slurp(SRC("assets/server.key"), &len);
 	assert_int_equal(tls_crypto_init(), 0);
 	assert_int_equal(tls_rsa_private_import(pem, len, &server_key), 0);
 	free(pem);

@@ -1,5 +1,5 @@
 /* Unit tests for the TUI's view model (src/ui/layout.c), on models made by
- * running real simulations. Run from the repository root (assets/). */
+ * running real simulations. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "scenario_creds.h"
+#include "srcdir.h"
 
 #include "sim/sim.h"
 #include "ui/layout.h"
@@ -435,5 +436,6 @@ int main(void)
 		cmocka_unit_test(test_names_inline), cmocka_unit_test(test_ladder),
 		cmocka_unit_test(test_scenario_parts), cmocka_unit_test(test_header_steps),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,6 @@
 /* Unit tests for the lessons: every lesson of every scenario loads at every
  * step the simulation reaches (so no placeholder is unresolved or used too
- * early), placeholder errors, and the Markdown layout. Run from the
- * repository root. */
+ * early), placeholder errors, and the Markdown layout. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 #include <cmocka.h>
 
 #include "scenario_creds.h"
+#include "srcdir.h"
 
 #include "app/files.h"
 #include "model/model.h"
@@ -677,5 +677,6 @@ int main(void)
 		cmocka_unit_test(test_hellos_and_key_block), cmocka_unit_test(test_scenario_parts),
 		cmocka_unit_test(test_comment_lines),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

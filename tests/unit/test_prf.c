@@ -1,6 +1,6 @@
 /* PRF, master secret, key block and verify_data against answers computed
  * elsewhere: OpenSSL's TLS1-PRF KDF (SHA-256, SHA-384, and MD5-SHA1 for TLS
- * 1.0/1.1) and the published secrets of the Illustrated TLS 1.2 connection (../shared/fixtures/illustrated-tls12). */
+ * 1.0/1.1) and the published secrets of the Illustrated TLS 1.2 connection (tests/fixtures/illustrated-tls12). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,7 +161,7 @@ static void test_regressions(void **state)
 	(void)state;
 	size_t total = 0;
 	for (size_t i = 0; i < sizeof harnesses / sizeof *harnesses; i++)
-		total += feed_dir("tests/fuzz/regress", &harnesses[i]);
+		total += feed_dir(SRC("tests/fuzz/regress"), &harnesses[i]);
 	print_message("  %zu regression inputs\n", total);
 }
 
@@ -167,7 +169,7 @@ static void test_seed_corpora(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof harnesses / sizeof *harnesses; i++)
-		assert_true(feed_dir("tests/fuzz/corpus", &harnesses[i]) >= harnesses[i].min_seeds);
+		assert_true(feed_dir(SRC("tests/fuzz/corpus"), &harnesses[i]) >= harnesses[i].min_seeds);
 }
 
 int main(void)
@@ -177,5 +179,6 @@ int main(void)
 		cmocka_unit_test(test_regressions),
 		cmocka_unit_test(test_seed_corpora),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

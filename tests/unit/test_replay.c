@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "scenario_creds.h"
+#include "srcdir.h"
 #include <pcap/pcap.h>
 
 #include "replay/keylog.h"
@@ -454,5 +455,6 @@ int main(void)
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_several_connections),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "scenario_creds.h"
+#include "srcdir.h"
 
 #include "app/pki.h"
 #include "sim/scenario.h"
@@ -212,14 +213,14 @@ static int setup(void **st)
 {
 	(void)st;
 	char err[256];
-	if (app_pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
-	    app_pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
-	    app_pki_load_anchors(&server_pki, "assets/ca.crt", err, sizeof err) ||
-	    app_pki_add_chain(&client_pki, "assets/client.crt", err, sizeof err) ||
-	    app_pki_load_key(&client_pki, "assets/client.key", err, sizeof err) ||
-	    app_pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err) ||
-	    app_pki_add_chain(&other_pki, "assets/untrusted.crt", err, sizeof err) ||
-	    app_pki_load_key(&other_pki, "assets/untrusted.key", err, sizeof err)) {
+	if (app_pki_add_chain(&server_pki, SRC("assets/server.crt"), err, sizeof err) ||
+	    app_pki_load_key(&server_pki, SRC("assets/server.key"), err, sizeof err) ||
+	    app_pki_load_anchors(&server_pki, SRC("assets/ca.crt"), err, sizeof err) ||
+	    app_pki_add_chain(&client_pki, SRC("assets/client.crt"), err, sizeof err) ||
+	    app_pki_load_key(&client_pki, SRC("assets/client.key"), err, sizeof err) ||
+	    app_pki_load_anchors(&client_pki, SRC("assets/ca.crt"), err, sizeof err) ||
+	    app_pki_add_chain(&other_pki, SRC("assets/untrusted.crt"), err, sizeof err) ||
+	    app_pki_load_key(&other_pki, SRC("assets/untrusted.key"), err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -532,5 +533,6 @@ int main(void)
 		cmocka_unit_test(test_dhe_bad_params),
 		cmocka_unit_test(test_mutual_failures),
 	};
+	use_srcdir();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include "test_files.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
@@ -55,7 +57,7 @@ static void test_parse_server(void **state)
 {
 	(void)state;
 	size_t len;
-	uint8_t *der = der_of("assets/server.crt", &len);
+	uint8_t *der = der_of(SRC("assets/server.crt"), &len);
 	tls_x509 c;
 	tls_spans spans = {0};
 	assert_int_equal(tls_x509_parse(der, len, &c, &spans, 100, "certificate[0]"), 0);
@@ -116,8 +118,8 @@ static void test_parse_ca_and_client(void **state)
 {
 	(void)state;
 	tls_x509 ca, cl;
-	load_one("assets/ca.crt", &ca);
-	load_one("assets/client.crt", &cl);
+	load_one(SRC("assets/ca.crt"), &ca);
+	load_one(SRC("assets/client.crt"), &cl);
 	assert_true(ca.is_ca);
 	assert_true(ca.key_usage & (1u << 5));
 	assert_string_equal(ca.subject, ca.issuer);
@@ -135,7 +137,7 @@ static void test_real_certificate(void **state)
 	tls_x509 c;
 	tls_spans spans = {0};
 	size_t len;
-	uint8_t *der = der_of("/work/shared/fixtures/illustrated-tls12/server.crt", &len);
+	uint8_t *der = der_of(SRC("tests/fixtures/illustrated-tls12/server.crt"), &len);
 	assert_int_equal(tls_x509_parse(der, len, &c, &spans, 0, "certificate[0]"), 0);
 	assert_string_equal(c.subject, "C=US, CN=example.ulfheim.net");
 	assert_string_equal(c.issuer, "C=US, O=Example CA");
@@ -164,13 +166,13 @@ static int pki_setup(void **state)
 	pki *p = calloc(1, sizeof *p);
 	if (!p)
 		return -1;
-	load_one("assets/ca.crt", &p->ca);
-	load_one("assets/server.crt", &p->server);
-	load_one("assets/expired.crt", &p->expired);
-	load_one("assets/rogue-ca.crt", &p->rogue);
-	load_one("assets/untrusted.crt", &p->untrusted);
-	load_one("assets/wrong-name.crt", &p->wrong);
-	load_one("assets/client.crt", &p->client);
+	load_one(SRC("assets/ca.crt"), &p->ca);
+	load_one(SRC("assets/server.crt"), &p->server);
+	load_one(SRC("assets/expired.crt"), &p->expired);
+	load_one(SRC("assets/rogue-ca.crt"), &p->rogue);
+	load_one(SRC("assets/untrusted.crt"), &p->untrusted);
+	load_one(SRC("assets/wrong-name.crt"), &p->wrong);
+	load_one(SRC("assets/client.crt"), &p->client);
 	*state = p;
 	return 0;
 }
@@ -478,7 +480,7 @@ static void test_der_reader(void **state)
 
 	/* A real certificate whose outer length is made indefinite. */
 	size_t len;
-	uint8_t *der = der_of("assets/server.crt", &len);
+	uint8_t *der = der_of(SRC("assets/server.crt"), &len);
 	tls_x509 c;
 	assert_int_equal(der[1], 0x82);
 	der[1] = 0x80;
@@ -572,7 +574,7 @@ static void test_private_keys(void **state)
 	pki *p = *state;
 	rsa_key k;
 	size_t len;
-	uint8_t *pem = slurp("assets/server.key", &len);
+	uint8_t *pem = slurp(SRC("assets/server.key"), &len);
 	assert_non_null(strstr((const char *)pem, "BEGIN RSA PRIVATE KEY"));
 	assert_int_equal(tls_rsa_private_import(pem, len, &k), 0);
 	assert_key_matches(&k, &p->server);
@@ -598,7 +600,7 @@ static void test_private_keys(void **state)
 	tls_buf_free(&der);
 	free(pem);
 
-	pem = slurp("assets/server.pk8.pem", &len);
+	pem = slurp(SRC("assets/server.pk8.pem"), &len);
 	assert_non_null(strstr((const char *)pem, "BEGIN PRIVATE KEY"));
 	assert_int_equal(tls_rsa_private_import(pem, len, &k), 0);
 	assert_key_matches(&k, &p->server);
@@ -671,8 +673,8 @@ static void test_load_all(void **state)
 {
 	(void)state;
 	size_t l1, l2, n;
-	uint8_t *a = slurp("assets/server.crt", &l1);
-	uint8_t *b = slurp("assets/ca.crt", &l2);
+	uint8_t *a = slurp(SRC("assets/server.crt"), &l1);
+	uint8_t *b = slurp(SRC("assets/ca.crt"), &l2);
 	uint8_t *both = malloc(l1 + l2);
 	assert_non_null(both);
 	memcpy(both, a, l1);
@@ -695,7 +697,7 @@ static void test_load_all(void **state)
 	free(v);
 	/* A key file holds no certificate; garbage is no certificate. */
 	size_t kl;
-	uint8_t *key = slurp("assets/server.key", &kl);
+	uint8_t *key = slurp(SRC("assets/server.key"), &kl);
 	assert_int_not_equal(tls_x509_load_all(key, kl, &v, &n), 0);
 	assert_null(v);
 	assert_int_equal(n, 0);

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include "test_files.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
@@ -30,7 +32,7 @@
 #define EXPIRED TLS_FAIL(TLS_ALERT_CERTIFICATE_EXPIRED)
 #define UNKNOWN_CA TLS_FAIL(TLS_ALERT_UNKNOWN_CA)
 #define DECRYPT_ERROR TLS_FAIL(TLS_ALERT_DECRYPT_ERROR)
-#define DIR "assets/chains/"
+#define DIR SRC("assets/chains/")
 
 static const char kat_msg[] = "tlsstep known answer";
 static const char kat_p256_sha256[] =

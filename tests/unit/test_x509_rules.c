@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "srcdir.h"
+
 #include "test_files.h"
 #include "tls/alert.h"
 #include "tls/x509.h"
@@ -23,7 +25,7 @@
 #define T2026       1767225600LL
 #define BAD         TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE)
 #define UNSUPPORTED TLS_FAIL(TLS_ALERT_UNSUPPORTED_CERTIFICATE)
-#define DIR         "assets/rules/"
+#define DIR         SRC("assets/rules/")
 #define MAX_CERTS   8
 
 /* What tlsstep must say for each case of verdicts.txt. */
