@@ -365,20 +365,19 @@ int cmd_simulate(int argc, char **argv)
 {
 	sim_cli c;
 	int rc = parse(argc, argv, &c);
-	if (!rc)
-		rc = check_tamper(&c);
 	if (rc)
 		return rc;
 	c.mode = app_out_mode_resolve(c.mode);
 	/* The simulator reads no file: the scenario's certificates and keys
 	 * are loaded here and outlive every run (the TUI restarts). */
 	char err[512];
-	if (!sim_cli_creds(&c, c.sim.scenario, err, sizeof err)) {
-		fprintf(stderr, "tlsstep: %s\n", err);
-		return EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
-	}
 	c.sim.creds = sim_cli_creds(&c, c.sim.scenario, err, sizeof err);
-	rc = c.mode == OUT_TUI ? run_tui(&c) : run_batch(&c);
+	if (!c.sim.creds) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		rc = EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
+	} else if (!(rc = check_tamper(&c))) {
+		rc = c.mode == OUT_TUI ? run_tui(&c) : run_batch(&c);
+	}
 	for (size_t i = 0; i < SIM_CLI_MAX_SCENARIOS; i++)
 		if (c.creds_loaded[i])
 			sim_creds_free(&c.creds[i]);

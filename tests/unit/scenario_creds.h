@@ -5,6 +5,8 @@
 #ifndef TESTS_SCENARIO_CREDS_H
 #define TESTS_SCENARIO_CREDS_H
 
+#include "srcdir.h"
+
 #include "app/pki.h"
 #include "sim/scenario.h"
 
@@ -18,6 +20,7 @@ static inline const sim_creds *scenario_creds(const char *scenario)
 		sim_creds creds;
 	} loaded[64];
 	char err[512];
+	use_srcdir(); /* assets/ from the source tree, whatever the working directory */
 	const sim_scenario *sc = sim_scenario_lookup(scenario, err, sizeof err);
 	if (!sc)
 		return NULL; /* sim_new then names the unknown scenario */
