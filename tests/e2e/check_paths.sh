@@ -25,7 +25,7 @@ plant() {
 	else bad "fails on $name" "rc=$rc $(cat "$TMP/cp.out")"; fi
 	rm -f "$T/$file"
 }
-plant a/beside.sh "$(printf 'FIX=$ROOT/%s/shared/fixtures' ..)" "a folder beside the repository"
+plant a/beside.sh "$(printf 'FIX=$ROOT/%s/%s/fixtures' .. shared)" "a folder beside the repository"
 plant a/b/abs.c "$(printf 'f("/%s/shared/x.crt");' work)" "an absolute /work path"
 plant README.md "$(printf 'see /%s/.cache/x' root)" "an absolute /root path"
 plant a/home.mk "$(printf 'X := /%s/alice/src' home)" "an absolute /home path"
