@@ -1,7 +1,7 @@
 # tlsstep build. `make` builds build/tlsstep; `make test` installs missing
 # packages, builds and runs every test; `make run` opens the TUI.
 CC      ?= cc
-PKGS    := libtomcrypt libtommath gmp ncursesw libpcap
+PKGS    := libtomcrypt libtommath gmp ncursesw libpcap nettle hogweed
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -DGMP_DESC -DLTM_DESC -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -14,7 +14,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-DEB_PKGS := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev \
+DEB_PKGS := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev nettle-dev \
             libncurses-dev libcmocka-dev libpcap-dev libssl-dev tmux tshark openssl jq curl \
             python3 aspell aspell-en valgrind ca-certificates \
             python3-pil python3-cryptography fonts-dejavu-core man-db clang libclang-rt-14-dev
