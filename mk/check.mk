@@ -1,4 +1,5 @@
-# Sanitizer and valgrind targets (issue 8).
+# Sanitizer and valgrind targets: memory errors and undefined behaviour
+# that the ordinary build would not notice.
 #
 #   make check     build everything with AddressSanitizer + UBSan into
 #                  build-asan/ and run the unit tests, a set of command-line

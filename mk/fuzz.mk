@@ -1,4 +1,4 @@
-# libFuzzer harnesses (issue 8).
+# libFuzzer harnesses: every parser of outside bytes, fed mutated input.
 #
 #   make fuzz FUZZ_SECONDS=N   build every harness and run each for N seconds
 #                              (default 60), one at a time, one job each

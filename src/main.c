@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 			return cmd_bench(argc - 1, argv + 1);
 		if (!strcmp(cmd, "replay"))
 			return cmd_replay(argc - 1, argv + 1);
-		return usage_error("unknown command '%s'", cmd);
+		return app_usage_error("unknown command '%s'", cmd);
 	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int usage_error(const char *fmt, ...)
+int app_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("tlsstep: ", stderr);
@@ -17,7 +17,7 @@ int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int parse_u64(const char *s, uint64_t *out)
+int app_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 	if (!s || !*s || *s == '-' || *s == '+')
@@ -30,7 +30,7 @@ int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-enum out_mode out_mode_resolve(enum out_mode m)
+enum out_mode app_out_mode_resolve(enum out_mode m)
 {
 	if (m != OUT_AUTO)
 		return m;

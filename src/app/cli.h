@@ -11,10 +11,10 @@
 enum out_mode { OUT_AUTO, OUT_TUI, OUT_PLAIN, OUT_JSON };
 
 /* Prints "tlsstep: <msg>" and returns EXIT_USAGE. */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int parse_u64(const char *s, uint64_t *out);
+int app_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int app_parse_u64(const char *s, uint64_t *out);
 /* Resolves OUT_AUTO: the TUI on a terminal, plain otherwise. */
-enum out_mode out_mode_resolve(enum out_mode m);
+enum out_mode app_out_mode_resolve(enum out_mode m);
 
 int cmd_simulate(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);

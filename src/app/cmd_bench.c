@@ -22,13 +22,13 @@ static double now(void)
 
 typedef struct {
 	const sim_scenario *sc;
-	pki server, client;
+	sim_creds creds;
 	tls_profile prof; /* time per phase, over every handshake */
 } bench_env;
 
 static int load(bench_env *e, char *err, size_t n)
 {
-	return sim_load_pki(e->sc, &e->server, &e->client, err, n);
+	return app_pki_load_scenario(e->sc->name, &e->creds, err, n);
 }
 
 /* Moves every byte one side wrote to the other. */
@@ -50,7 +50,7 @@ static int one_handshake(bench_env *e, uint64_t seed)
 	tls_conn *c = NULL, *s = NULL;
 	tls_rng_seed(&rc, seed, "client");
 	tls_rng_seed(&rs, seed, "server");
-	sim_scenario_configs(e->sc, &e->server, &e->client, &cc, &sc);
+	sim_scenario_configs(e->sc, &e->creds, &cc, &sc);
 	cc.rng = &rc;
 	sc.rng = &rs;
 	cc.now = sc.now = SIM_DEFAULT_TIME;
@@ -91,25 +91,25 @@ int cmd_bench(int argc, char **argv)
 		case 's': name = optarg; break;
 		case 'j': json = 1; break;
 		case 'n':
-			if (parse_u64(optarg, &n) || n < 1 || n > 1000000)
-				return usage_error("-n needs a number of handshakes, not '%s'", optarg);
+			if (app_parse_u64(optarg, &n) || n < 1 || n > 1000000)
+				return app_usage_error("-n needs a number of handshakes, not '%s'", optarg);
 			break;
 		case 'r':
-			if (parse_u64(optarg, &rounds) || rounds < 1 || rounds > 64)
-				return usage_error("--rounds needs 1 to 64, not '%s'", optarg);
+			if (app_parse_u64(optarg, &rounds) || rounds < 1 || rounds > 64)
+				return app_usage_error("--rounds needs 1 to 64, not '%s'", optarg);
 			break;
 		case 'h':
 			puts("Usage: tlsstep bench [--scenario NAME] [-n HANDSHAKES] [--rounds R] [--json]\n"
 			     "Full in-process handshakes per second (median of R rounds of N).");
 			return 0;
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	bench_env e = {0};
 	char err[512];
-	e.sc = scenario_find(name);
+	e.sc = sim_scenario_find(name);
 	if (!e.sc)
-		return usage_error("unknown scenario '%s'", name);
+		return app_usage_error("unknown scenario '%s'", name);
 	if (load(&e, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;
@@ -127,8 +127,7 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (rc) {
 		fprintf(stderr, "tlsstep: scenario %s does not complete a handshake\n", name);
-		pki_free(&e.server);
-		pki_free(&e.client);
+		sim_creds_free(&e.creds);
 		return 1;
 	}
 	qsort(per, (size_t)rounds, sizeof per[0], cmp);
@@ -154,7 +153,6 @@ int cmd_bench(int argc, char **argv)
 		printf("  %-20s %8.3f ms\n  a handshake costs %.3fx the sum of its timed primitives\n",
 		       "encoding and engine", other / count * 1000, crypto > 0 ? total / crypto : 0);
 	}
-	pki_free(&e.server);
-	pki_free(&e.client);
+	sim_creds_free(&e.creds);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "app/pki.h"
 #include "net/choices.h"
 #include "net/net.h"
+#include "net/serve.h"
 #include "tls/alert.h"
 #include "tls/conn.h"
 #include "tls/suites.h"
@@ -12,6 +13,9 @@
 #include "ui/views.h"
 
 #include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +28,7 @@
 
 enum {
 	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
-	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA,
+	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS,
 };
 
 static const struct option opts[] = {
@@ -35,12 +39,14 @@ static const struct option opts[] = {
 	{"cert", required_argument, 0, O_CERT}, {"key", required_argument, 0, O_KEY},
 	{"cipher", required_argument, 0, O_CIPHER}, {"keep-serving", no_argument, 0, O_KEEP},
 	{"bind", required_argument, 0, O_BIND}, {"data-dir", required_argument, 0, O_DATA_DIR},
-	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA}, {0, 0, 0, 0},
+	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA},
+	{"max-conns", required_argument, 0, O_MAX_CONNS}, {0, 0, 0, 0},
 };
 
 typedef struct {
 	const char *ca, *servername, *cert, *key, *bind, *client_ca;
 	int insecure, timeout, keep, has_seed;
+	size_t max_conns; /* serve: open at once; 0 = NET_SERVE_MAX_CONNS */
 	uint64_t seed;
 	int64_t now;
 	enum out_mode mode;
@@ -58,7 +64,7 @@ static const char connect_help[] =
 	"  --cipher NAME        offer only this suite (IANA or OpenSSL name)\n"
 	"  --cert FILE --key FILE   a client certificate, for a server that asks for one\n"
 	"  --timeout SECONDS    give up on a silent server (default 10)\n"
-	"  --seed N             deterministic randomness (for tests)\n"
+	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
 	"  --plain | --json     output format\n";
 
@@ -69,9 +75,11 @@ static const char serve_help[] =
 	"  --cipher NAME        accept only this suite\n"
 	"  --client-ca FILE     ask the client for a certificate issued by these CAs (PEM)\n"
 	"  --bind ADDR          address to listen on (default 127.0.0.1)\n"
-	"  --keep-serving       accept connections one after another until interrupted\n"
-	"  --timeout SECONDS    give up on a silent client (default 10)\n"
-	"  --seed N             deterministic randomness (for tests)\n"
+	"  --keep-serving       serve clients (many at once) until interrupted; Ctrl-C prints a summary\n"
+	"  --max-conns N        connections open at once (default 1024); one more gets an alert\n"
+	"  --timeout SECONDS    deadline for each client's whole handshake, and how long to wait for\n"
+	"                       its request afterwards (default 10)\n"
+	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --plain | --json     output format\n"
 	"PORT 0 picks a free port; the port is printed on stderr.\n";
 
@@ -79,7 +87,7 @@ static int add_cipher(net_cli *c, const char *name)
 {
 	const tls_suite *s = tls_suite_by_name(name);
 	if (!s)
-		return usage_error("unknown or unsupported cipher suite '%s'", name);
+		return app_usage_error("unknown or unsupported cipher suite '%s'", name);
 	if (c->n_suites < 16)
 		c->suites[c->n_suites++] = s->id;
 	return 0;
@@ -100,21 +108,24 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		case O_INSECURE: c->insecure = 1; break;
 		case O_SERVERNAME: c->servername = optarg; break;
 		case O_TIMEOUT:
-			if (parse_u64(optarg, &v) || v < 1 || v > 3600)
-				return usage_error("--timeout needs seconds from 1 to 3600, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 3600)
+				return app_usage_error("--timeout needs seconds from 1 to 3600, not '%s'",
+				                       optarg);
 			c->timeout = (int)v;
 			break;
 		case O_PLAIN: c->mode = OUT_PLAIN; break;
 		case O_JSON: c->mode = OUT_JSON; break;
 		case O_SEED:
-			if (parse_u64(optarg, &v))
-				return usage_error("--seed needs a non-negative number, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v))
+				return app_usage_error("--seed needs a non-negative number, not '%s'",
+				                       optarg);
 			c->seed = v;
 			c->has_seed = 1;
 			break;
 		case O_TIME:
 			if (tls_parse_iso8601(optarg, &c->now) || c->now <= 0)
-				return usage_error("--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
+				return app_usage_error(
+				    "--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
 			break;
 		case O_CERT: c->cert = optarg; break;
 		case O_KEY: c->key = optarg; break;
@@ -124,19 +135,24 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 				return EXIT_USAGE;
 			break;
 		case O_KEEP: c->keep = 1; break;
+		case O_MAX_CONNS:
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 65536)
+				return app_usage_error("--max-conns needs a number from 1 to 65536, not '%s'", optarg);
+			c->max_conns = (size_t)v;
+			break;
 		case O_BIND: c->bind = optarg; break;
 		case O_DATA_DIR: data_dir_set(optarg); break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); exit(0);
-		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
+		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
+		return app_usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
 				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
 	c->target = argv[optind];
-	c->mode = out_mode_resolve(c->mode);
+	c->mode = app_out_mode_resolve(c->mode);
 	return 0;
 }
 
@@ -173,9 +189,9 @@ static void show(const model *m, enum out_mode mode)
 /* Every suite tlsstep implements. Forward secrecy first (ECDHE, then DHE),
  * AEAD before CBC within each, RSA key exchange last. */
 static const uint16_t default_suites[] = {
-	0xC02B, 0xC02C, 0xC023, 0xC024, 0xC009, 0xC00A, /* ECDHE_ECDSA (the client's; serve has an RSA key) */
-	0xC02F, 0xC030, 0xC027, 0xC028, 0xC013, 0xC014, /* ECDHE_RSA */
-	0x009E, 0x009F, 0x0067, 0x0033,                 /* DHE_RSA */
+	0xC02B, 0xC02C, 0xCCA9, 0xC023, 0xC024, 0xC009, 0xC00A, /* ECDHE_ECDSA (the client's; serve has an RSA key) */
+	0xC02F, 0xC030, 0xCCA8, 0xC027, 0xC028, 0xC013, 0xC014, /* ECDHE_RSA */
+	0x009E, 0x009F, 0xCCAA, 0x0067, 0x006B, 0x0033, 0x0039, /* DHE_RSA */
 	0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F, /* RSA */
 };
 
@@ -230,6 +246,41 @@ static int split_target(const char *t, char *host, size_t hn, char *port, size_t
 	return 0;
 }
 
+/* Is addr one of this machine's loopback addresses? A name is resolved. */
+static int is_loopback(const char *host)
+{
+	struct addrinfo hints = {0}, *res, *ai;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &res))
+		return 0;
+	int all = 1;
+	for (ai = res; ai; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET)
+			all &= (ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr) >> 24) == 127;
+		else if (ai->ai_family == AF_INET6)
+			all &= IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
+		else
+			all = 0;
+	}
+	freeaddrinfo(res);
+	return all;
+}
+
+/* --seed makes every random byte, so an ECDHE premaster, known to anyone
+ * who knows the seed: only for the machine's own loopback. */
+static int seed_policy(const net_cli *c, const char *host)
+{
+	if (!c->has_seed)
+		return 0;
+	if (!is_loopback(host))
+		return app_usage_error("--seed makes every random byte (and so the session keys) predictable: "
+				   "refused for %s, which is not a loopback address",
+				   host);
+	fprintf(stderr, "tlsstep: warning: --seed makes every random byte predictable; fine on "
+			"loopback, never for real traffic\n");
+	return 0;
+}
+
 int cmd_connect(int argc, char **argv)
 {
 	net_cli c;
@@ -238,13 +289,16 @@ int cmd_connect(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (split_target(c.target, host, sizeof host, port, sizeof port))
-		return usage_error("connect needs HOST:PORT, not '%s'", c.target);
-	pki p = {0};
+		return app_usage_error("connect needs HOST:PORT, not '%s'", c.target);
+	if ((rc = seed_policy(&c, host)))
+		return rc;
+	tls_creds p = {0};
 	if ((c.cert == NULL) != (c.key == NULL))
-		return usage_error("--cert and --key go together");
-	if (c.cert && (pki_add_chain(&p, c.cert, err, sizeof err) || pki_load_key(&p, c.key, err, sizeof err))) {
+		return app_usage_error("--cert and --key go together");
+	if (c.cert && (app_pki_add_chain(&p, c.cert, err, sizeof err) ||
+	               app_pki_load_key(&p, c.key, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	if (!c.insecure) {
@@ -254,7 +308,7 @@ int cmd_connect(int argc, char **argv)
 					"give --ca FILE or --insecure\n");
 			return 1;
 		}
-		if (pki_load_anchors(&p, ca, err, sizeof err)) {
+		if (app_pki_load_anchors(&p, ca, err, sizeof err)) {
 			fprintf(stderr, "tlsstep: %s\n", err);
 			return 1;
 		}
@@ -262,7 +316,7 @@ int cmd_connect(int argc, char **argv)
 	tls_rng rng;
 	if (make_rng(&rng, &c, "client")) {
 		fprintf(stderr, "tlsstep: cannot seed the random generator\n");
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	uint8_t ip[16];
@@ -310,144 +364,295 @@ int cmd_connect(int argc, char **argv)
 	}
 	model_free(&m);
 	tls_rng_free(&rng);
-	pki_free(&p);
+	tls_creds_free(&p);
 	return rc;
 }
 
-/* Accepts one client and runs its handshake into m (initialised here; the
- * caller frees it). peer gets the client's address. */
-static int serve_conn(int lfd, const net_cli *c, const pki *p, uint64_t n, model *m, char *peer,
-		      size_t peerlen, tls_session *cache)
+#define SERVE_KEEP 32 /* finished connections the live list keeps */
+
+/* ---- serve ---------------------------------------------------------- */
+
+/* What every connection of one serve shares, and what it adds up. */
+typedef struct {
+	const net_cli *c;
+	const tls_creds *p;
+	tls_session cache; /* the last full handshake can be resumed */
+	net_server *srv;
+	int bound;
+	uint64_t done, established, resumed, alert_by_server, alert_by_client, incomplete, refused;
+	model *last; /* without --keep-serving: the one connection, shown at the end */
+	int last_rc;
+	/* the live list (--keep-serving on a terminal): finished ones, newest first */
+	model *m[SERVE_KEEP];
+	char label[SERVE_KEEP][160];
+	uint64_t num[SERVE_KEEP];
+	size_t count;
+	/* what the list shows: open connections, then finished ones */
+	char open_label[SERVE_KEEP][160];
+	const model *shown[2 * SERVE_KEEP];
+	const char *lines[2 * SERVE_KEEP];
+} serve_ctx;
+
+static int serve_make(void *ctx, uint64_t n, tls_rng *rng, tls_conn **conn, model *m)
 {
-	char err[512];
-	model_init(m, "serve");
-	int fd = net_accept(lfd, c->keep ? 0 : c->timeout * 6, peer, peerlen, err, sizeof err);
-	if (fd < 0) {
-		if (c->mode != OUT_TUI)
-			fprintf(stderr, "tlsstep: %s\n", err);
-		return 1;
-	}
-	tls_rng rng;
+	serve_ctx *sc = ctx;
+	const net_cli *c = sc->c;
 	net_cli cc = *c;
 	cc.seed = c->seed + n;
-	if (make_rng(&rng, &cc, "server")) {
-		close(fd);
-		return 1;
-	}
+	if (make_rng(rng, &cc, "server"))
+		return -1;
 	tls_config cfg = {0};
 	cfg.is_server = 1;
-	cfg.rng = &rng;
+	cfg.rng = rng;
 	cfg.now = c->now ? c->now : (int64_t)time(NULL);
 	cfg.suites = c->n_suites ? c->suites : default_suites;
 	cfg.n_suites = c->n_suites ? c->n_suites : sizeof default_suites / sizeof default_suites[0];
-	cfg.chain_der = p->chain_der;
-	cfg.chain_len = p->chain_len;
-	cfg.chain_n = p->chain_n;
-	cfg.key = &p->key;
+	cfg.chain_der = sc->p->chain_der;
+	cfg.chain_len = sc->p->chain_len;
+	cfg.chain_n = sc->p->chain_n;
+	cfg.key = &sc->p->key;
 	cfg.ems = 1;
 	cfg.etm = 1;
 	cfg.request_client_cert = c->client_ca != NULL;
-	cfg.client_anchors = p->anchors;
-	cfg.n_client_anchors = p->n_anchors;
-	cfg.session_cache = cache; /* the last full handshake can be resumed */
+	cfg.client_anchors = sc->p->anchors;
+	cfg.n_client_anchors = sc->p->n_anchors;
+	cfg.session_cache = &sc->cache;
 	m->seed = cc.seed;
 	m->has_seed = c->has_seed;
-	tls_conn *conn = NULL;
-	int rc = 1;
-	net_options no = {c->timeout, NULL, 1, 1};
-	if (tls_conn_new(&conn, &cfg) == 0) {
-		rc = net_run(fd, conn, m, &no, err, sizeof err) ? 1 : 0;
-		if (rc && c->mode != OUT_TUI)
-			fprintf(stderr, "tlsstep: handshake with %s failed: %s\n", peer, err);
-	}
-	tls_conn_free(conn);
-	close(fd);
-	tls_rng_free(&rng);
-	return rc;
-}
-
-static int serve_one(int lfd, const net_cli *c, const pki *p, uint64_t n, tls_session *cache)
-{
-	model m;
-	char peer[64];
-	int rc = serve_conn(lfd, c, p, n, &m, peer, sizeof peer, cache);
-	if (m.current > 0)
-		show(&m, c->mode);
-	model_free(&m);
-	return rc;
-}
-
-/* --keep-serving on a terminal: the connections so far, newest first; Enter
- * opens one in the step-through view, q in the list stops the server. New
- * clients are served while the list is on screen. */
-#define SERVE_KEEP 32
-typedef struct {
-	int lfd;
-	const net_cli *c;
-	const pki *p;
-	uint64_t n;
-	model *m[SERVE_KEEP];
-	char label[SERVE_KEEP][160];
-	const char *lines[SERVE_KEEP];
-	size_t count;
-	tls_session *cache;
-} serve_list;
-
-static const char *const *serve_lines(void *ctx, size_t *n)
-{
-	serve_list *s = ctx;
-	for (size_t i = 0; i < s->count; i++)
-		s->lines[i] = s->label[i];
-	*n = s->count;
-	return s->lines;
-}
-
-static int serve_idle(void *ctx)
-{
-	serve_list *s = ctx;
-	struct pollfd pf = {s->lfd, POLLIN, 0};
-	if (poll(&pf, 1, 0) <= 0)
-		return 0;
-	model *m = calloc(1, sizeof *m);
-	char peer[64] = "?";
-	if (!m)
-		return 0;
-	serve_conn(s->lfd, s->c, s->p, s->n, m, peer, sizeof peer, s->cache);
-	if (s->count == SERVE_KEEP) { /* forget the oldest */
-		model_free(s->m[SERVE_KEEP - 1]);
-		free(s->m[SERVE_KEEP - 1]);
-		s->count--;
-	}
-	memmove(s->m + 1, s->m, s->count * sizeof s->m[0]);
-	memmove(s->label + 1, s->label, s->count * sizeof s->label[0]);
-	s->m[0] = m;
-	s->count++;
-	const char *nm = m->alert.present ? tls_alert_name(m->alert.desc) : NULL;
-	snprintf(s->label[0], sizeof s->label[0], "#%llu  %-15s  %s  %s%s", (unsigned long long)++s->n, peer,
-		 m->suite[0] ? m->suite : "(no suite)",
-		 m->outcome == MODEL_ESTABLISHED ? "established" : m->alert.present ? "alert: " : "incomplete",
-		 m->outcome != MODEL_ESTABLISHED && nm ? nm : "");
-	return 1;
-}
-
-static int serve_browse(int lfd, const net_cli *c, const pki *p, int port, tls_session *cache)
-{
-	serve_list s = {.lfd = lfd, .c = c, .p = p, .cache = cache};
-	char title[128];
-	snprintf(title, sizeof title, "tlsstep serve: listening on %s port %d (newest first)", c->bind, port);
-	for (;;) {
-		int pick = ui_pick_live(title, "waiting for a client...", serve_lines, serve_idle, &s, 0);
-		if (pick < 0)
-			break;
-		tui_options t = {0};
-		t.view = s.m[pick];
-		tui_run(&t);
-	}
-	for (size_t i = 0; i < s.count; i++) {
-		model_free(s.m[i]);
-		free(s.m[i]);
+	if (tls_conn_new(conn, &cfg)) {
+		tls_rng_free(rng);
+		return -1;
 	}
 	return 0;
+}
+
+/* "established, resumed", "alert: unknown_ca (sent by the client)"... */
+static void outcome_text(const model *m, int open, int resumed, char *out, size_t n)
+{
+	const char *nm = m->alert.present ? tls_alert_name(m->alert.desc) : NULL;
+	if (m->outcome == MODEL_ESTABLISHED)
+		snprintf(out, n, "established%s", resumed ? ", resumed" : "");
+	else if (m->alert.present)
+		snprintf(out, n, "alert: %s (sent by the %s)", nm ? nm : "?",
+			 m->alert.by_server ? "server" : "client");
+	else if (open)
+		snprintf(out, n, "in progress: step %d", m->current > 0 ? m->current : 1);
+	else
+		snprintf(out, n, "incomplete");
+}
+
+static void serve_label(char *out, size_t n, uint64_t num, const char *peer, const model *m, int open,
+			int resumed)
+{
+	char o[96];
+	if (!m) {
+		snprintf(out, n, "#%llu  %-15s  connected, nothing received yet", (unsigned long long)num + 1, peer);
+		return;
+	}
+	outcome_text(m, open, resumed, o, sizeof o);
+	snprintf(out, n, "#%llu  %-15s  %s  %s", (unsigned long long)num + 1, peer,
+		 m->suite[0] ? m->suite : "(no suite yet)", o);
+}
+
+static void serve_done(void *ctx, const net_served *d)
+{
+	serve_ctx *sc = ctx;
+	const model *m = d->m;
+	sc->done++;
+	if (m->outcome == MODEL_ESTABLISHED)
+		sc->established++;
+	else if (m->alert.present && m->alert.by_server)
+		sc->alert_by_server++;
+	else if (m->alert.present)
+		sc->alert_by_client++;
+	else
+		sc->incomplete++;
+	sc->resumed += d->resumed;
+	if (!d->ok && sc->c->mode != OUT_TUI)
+		fprintf(stderr, "tlsstep: handshake with %s failed: %s\n", d->peer, d->err);
+	if (!sc->c->keep) {
+		sc->last = d->m;
+		sc->last_rc = d->ok ? 0 : 1;
+		return;
+	}
+	if (sc->c->mode != OUT_TUI) {
+		if (m->current > 0)
+			show(m, sc->c->mode);
+		model_free(d->m);
+		free(d->m);
+		return;
+	}
+	if (sc->count == SERVE_KEEP) { /* forget the oldest */
+		model_free(sc->m[SERVE_KEEP - 1]);
+		free(sc->m[SERVE_KEEP - 1]);
+		sc->count--;
+	}
+	memmove(sc->m + 1, sc->m, sc->count * sizeof sc->m[0]);
+	memmove(sc->label + 1, sc->label, sc->count * sizeof sc->label[0]);
+	memmove(sc->num + 1, sc->num, sc->count * sizeof sc->num[0]);
+	sc->m[0] = d->m;
+	sc->num[0] = d->n;
+	sc->count++;
+	serve_label(sc->label[0], sizeof sc->label[0], d->n, d->peer, m, 0, d->resumed);
+}
+
+static void serve_refused(void *ctx, const char *peer, size_t open)
+{
+	serve_ctx *sc = ctx;
+	sc->refused++;
+	if (sc->c->mode != OUT_TUI)
+		fprintf(stderr, "tlsstep: refused %s: %zu connections are open (the cap); it got an "
+				"internal_error alert\n",
+			peer, open);
+}
+
+static void serve_summary(const serve_ctx *sc)
+{
+	fprintf(stderr,
+		"tlsstep: served %llu connections: %llu established (%llu resumed), %llu failed by alert "
+		"(%llu sent by the server, %llu by the client), %llu incomplete; %llu refused at the cap\n",
+		(unsigned long long)sc->done, (unsigned long long)sc->established,
+		(unsigned long long)sc->resumed,
+		(unsigned long long)(sc->alert_by_server + sc->alert_by_client),
+		(unsigned long long)sc->alert_by_server, (unsigned long long)sc->alert_by_client,
+		(unsigned long long)sc->incomplete, (unsigned long long)sc->refused);
+}
+
+/* The live list: connections in progress (newest first), then finished ones. */
+static const char *const *serve_lines(void *ctx, size_t *n)
+{
+	serve_ctx *sc = ctx;
+	net_open_conn oc[SERVE_KEEP];
+	size_t no = net_serve_open(sc->srv, oc, SERVE_KEEP), k = 0;
+	for (size_t i = no; i-- > 0; k++) {
+		serve_label(sc->open_label[k], sizeof sc->open_label[k], oc[i].n, oc[i].peer, oc[i].m, 1, 0);
+		sc->lines[k] = sc->open_label[k];
+		sc->shown[k] = oc[i].m;
+	}
+	for (size_t i = 0; i < sc->count; i++, k++) {
+		sc->lines[k] = sc->label[i];
+		sc->shown[k] = sc->m[i];
+	}
+	*n = k;
+	return sc->lines;
+}
+
+static volatile sig_atomic_t serve_stop;
+static void on_stop(int sig)
+{
+	(void)sig;
+	serve_stop = 1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The live list's idle hook: serve for a moment, then let keys through. */
+static int serve_idle(void *ctx)
+{
+	serve_ctx *sc = ctx;
+	int64_t end = mono_ms() + 150;
+	int changed = 0;
+	size_t before = net_serve_count(sc->srv);
+	uint64_t acc = net_serve_accepted(sc->srv);
+	while (!serve_stop && mono_ms() < end)
+		if (net_serve_step(sc->srv, 50) != 0)
+			changed = 1;
+	/* Progress of open connections shows too: redraw while any are open. */
+	return changed || before || net_serve_count(sc->srv) || acc != net_serve_accepted(sc->srv);
+}
+
+static int serve_browse(serve_ctx *sc)
+{
+	char title[160];
+	snprintf(title, sizeof title, "tlsstep serve: listening on %s port %d (newest first)", sc->c->bind,
+		 sc->bound);
+	for (;;) {
+		int pick = ui_pick_live(title, "waiting for a client...", serve_lines, serve_idle, sc, 0);
+		if (pick < 0 || serve_stop)
+			break;
+		size_t n;
+		serve_lines(sc, &n);
+		if ((size_t)pick >= n || !sc->shown[pick])
+			continue;
+		tui_options t = {0};
+		t.view = sc->shown[pick];
+		tui_run(&t);
+	}
+	return 0;
+}
+
+/* Without --keep-serving: the first client, shown when it is done. */
+static int serve_once(serve_ctx *sc)
+{
+	int64_t give_up = mono_ms() + (int64_t)sc->c->timeout * 6000;
+	while (!serve_stop && !sc->last) {
+		if (net_serve_accepted(sc->srv) == 0 && mono_ms() >= give_up) {
+			fprintf(stderr, "tlsstep: no client connected within %d seconds\n", sc->c->timeout * 6);
+			return 1;
+		}
+		net_serve_step(sc->srv, 200);
+	}
+	if (!sc->last)
+		return 1;
+	if (sc->last->current > 0)
+		show(sc->last, sc->c->mode);
+	model_free(sc->last);
+	free(sc->last);
+	return sc->last_rc;
+}
+
+static int serve_loop(int lfd, const net_cli *c, const tls_creds *p, int bound)
+{
+	serve_ctx sc = {.c = c, .p = p, .bound = bound};
+	net_serve_cfg cfg = {
+		.lfd = lfd, .max_conns = c->max_conns, .max_accept = c->keep ? 0 : 1,
+		.handshake_s = c->timeout, .idle_s = c->timeout, .make = serve_make,
+		.done = serve_done, .refused = serve_refused, .ctx = &sc,
+	};
+	if (net_serve_new(&sc.srv, &cfg)) {
+		fprintf(stderr, "tlsstep: out of memory\n");
+		return 1;
+	}
+	struct sigaction sa = {0};
+	sa.sa_handler = on_stop; /* no SA_RESTART: poll returns at once */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	int rc = 0;
+	if (!c->keep)
+		rc = serve_once(&sc);
+	else if (c->mode == OUT_TUI)
+		rc = serve_browse(&sc);
+	else
+		while (!serve_stop)
+			net_serve_step(sc.srv, 1000);
+	if (c->keep)
+		serve_summary(&sc);
+	net_serve_free(sc.srv);
+	for (size_t i = 0; i < sc.count; i++) {
+		model_free(sc.m[i]);
+		free(sc.m[i]);
+	}
+	tls_session_wipe(&sc.cache);
+	return rc;
+}
+
+/* Each open connection is a descriptor; the usual soft limit (1,024) is
+ * below the cap plus stdio and the listener. */
+static void raise_fd_limit(size_t conns)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	rlim_t want = (rlim_t)conns + 64;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 int cmd_serve(int argc, char **argv)
@@ -458,41 +663,41 @@ int cmd_serve(int argc, char **argv)
 	int rc = parse(argc, argv, &c, serve_help);
 	if (rc)
 		return rc;
-	if (parse_u64(c.target, &portnum) || portnum > 65535)
-		return usage_error("serve needs a port number, not '%s'", c.target);
+	if (app_parse_u64(c.target, &portnum) || portnum > 65535)
+		return app_usage_error("serve needs a port number, not '%s'", c.target);
 	if ((c.cert == NULL) != (c.key == NULL))
-		return usage_error("--cert and --key go together");
-	pki p = {0};
+		return app_usage_error("--cert and --key go together");
+	tls_creds p = {0};
 	char cert[1024], key[1024];
 	data_path(cert, sizeof cert, "assets/server.crt");
 	data_path(key, sizeof key, "assets/server.key");
-	if (pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
-	    pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
-	    (c.client_ca && pki_load_anchors(&p, c.client_ca, err, sizeof err))) {
+	if (app_pki_add_chain(&p, c.cert ? c.cert : cert, err, sizeof err) ||
+	    app_pki_load_key(&p, c.key ? c.key : key, err, sizeof err) ||
+	    (c.client_ca && app_pki_load_anchors(&p, c.client_ca, err, sizeof err))) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
 	(void)path;
+	if ((rc = seed_policy(&c, c.bind))) {
+		tls_creds_free(&p);
+		return rc;
+	}
+	if (!c.key && !is_loopback(c.bind))
+		fprintf(stderr, "tlsstep: warning: the classroom key (assets/server.key) is public: anyone can "
+				"decrypt or impersonate this server; give --cert and --key for anything private\n");
 	int bound;
 	int lfd = net_listen(c.bind, c.target, &bound, err, sizeof err);
 	if (lfd < 0) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		pki_free(&p);
+		tls_creds_free(&p);
 		return 1;
 	}
+	raise_fd_limit(c.max_conns ? c.max_conns : NET_SERVE_MAX_CONNS);
 	fprintf(stderr, "tlsstep: listening on %s port %d\n", c.bind, bound);
 	fflush(stderr);
-	uint64_t n = 0;
-	tls_session cache = {0};
-	if (c.keep && c.mode == OUT_TUI)
-		rc = serve_browse(lfd, &c, &p, bound, &cache);
-	else
-		do
-			rc = serve_one(lfd, &c, &p, n++, &cache);
-		while (c.keep);
-	tls_session_wipe(&cache);
+	rc = serve_loop(lfd, &c, &p, bound);
 	close(lfd);
-	pki_free(&p);
+	tls_creds_free(&p);
 	return rc;
 }

@@ -52,26 +52,26 @@ static int parse(int argc, char **argv, replay_cli *c)
 		case O_KEY: c->key = optarg; break;
 		case O_LIST: c->list = 1; break;
 		case O_CONN:
-			if (parse_u64(optarg, &v) || v < 1 || v > 1000000000)
-				return usage_error(
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 1000000000)
+				return app_usage_error(
 				    "--conn needs a connection number (1, 2 ...), not '%s'",
 				    optarg);
 			c->conn = (int)v;
 			break;
 		case O_PLAIN: c->mode = OUT_PLAIN; break;
 		case O_JSON: c->mode = OUT_JSON; break;
-		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
+		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("replay needs a capture file: tlsstep replay FILE "
+		return app_usage_error("replay needs a capture file: tlsstep replay FILE "
 				   "[--keylog F | --key KEY]");
 	c->file = argv[optind++];
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return app_usage_error("unexpected argument '%s'", argv[optind]);
 	if (c->list && c->mode == OUT_JSON)
-		return usage_error("--list prints a table; leave out --json");
+		return app_usage_error("--list prints a table; leave out --json");
 	return 0;
 }
 
@@ -283,36 +283,36 @@ int cmd_replay(int argc, char **argv)
 	int rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
-	c.mode = out_mode_resolve(c.mode);
+	c.mode = app_out_mode_resolve(c.mode);
 	if (c.mode == OUT_TUI && c.list)
 		c.mode = OUT_PLAIN; /* --list is a list, on a terminal too */
 	keylog kl;
-	keylog_init(&kl, c.keylog ? c.keylog : "pcapng Decryption Secrets Block", stderr);
+	replay_keylog_init(&kl, c.keylog ? c.keylog : "pcapng Decryption Secrets Block", stderr);
 	char err[512];
-	if (c.keylog && keylog_load(&kl, c.keylog, err, sizeof err)) {
+	if (c.keylog && replay_keylog_load(&kl, c.keylog, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
-		keylog_free(&kl);
+		replay_keylog_free(&kl);
 		return 1;
 	}
 	kl.name = "pcapng Decryption Secrets Block";
-	rin_secrets(c.file, &kl);
+	replay_input_secrets(c.file, &kl);
 	kl.name = c.keylog ? c.keylog : kl.name;
-	keylog_finish(&kl);
+	replay_keylog_finish(&kl);
 	rsa_key key;
 	int have_key = 0;
 	if (c.key) {
 		if (load_key(c.key, &key)) {
-			keylog_free(&kl);
+			replay_keylog_free(&kl);
 			return 1;
 		}
 		have_key = 1;
 	}
 	if (c.mode == OUT_TUI && !c.conn)
-		rc = pick_and_show(&c, keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
+		rc = pick_and_show(&c, replay_keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
 	else
-		rc = run(&c, keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
+		rc = run(&c, replay_keylog_count(&kl) ? &kl : NULL, have_key ? &key : NULL);
 	if (have_key)
 		rsa_free(&key);
-	keylog_free(&kl);
+	replay_keylog_free(&kl);
 	return rc;
 }

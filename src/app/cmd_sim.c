@@ -1,6 +1,7 @@
 /* The default command: simulate a handshake and show it. */
 #include "app/cli.h"
 #include "app/files.h"
+#include "app/pki.h"
 #include "app/record.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -76,23 +77,27 @@ static int parse(int argc, char **argv, sim_cli *c)
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case O_SCENARIO:
-			if (!scenario_find(optarg))
-				return usage_error("unknown scenario '%s' (tlsstep scenarios lists them)", optarg);
+			if (!sim_scenario_find(optarg))
+				return app_usage_error("unknown scenario '%s' (tlsstep scenarios lists them)",
+				                       optarg);
 			c->sim.scenario = optarg;
 			break;
 		case O_SEED:
-			if (parse_u64(optarg, &v))
-				return usage_error("--seed needs a non-negative number, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v))
+				return app_usage_error("--seed needs a non-negative number, not '%s'",
+				                       optarg);
 			c->sim.seed = v;
 			break;
 		case O_TIME:
 			if (tls_parse_iso8601(optarg, &t) || t <= 0)
-				return usage_error("--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
+				return app_usage_error(
+				    "--time needs a date like 2026-01-01T00:00:00Z, not '%s'", optarg);
 			c->sim.now = t;
 			break;
 		case O_STEP:
-			if (parse_u64(optarg, &v) || v < 1 || v > 7)
-				return usage_error("--step needs a step number from 1 to 7, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 7)
+				return app_usage_error("--step needs a step number from 1 to 7, not '%s'",
+				                       optarg);
 			c->stop_step = (int)v;
 			c->tui.start_step = (int)v;
 			break;
@@ -102,15 +107,17 @@ static int parse(int argc, char **argv, sim_cli *c)
 		case O_KEYLOG: c->keylog = optarg; break;
 		case O_TAMPER:
 			if (parse_tamper(optarg, &c->sim))
-				return usage_error("--tamper needs STEP:OFFSET[:XOR] (e.g. 5:100 or 3:20:0x80), not '%s'",
-						   optarg);
+				return app_usage_error(
+				    "--tamper needs STEP:OFFSET[:XOR] (e.g. 5:100 or 3:20:0x80), not '%s'",
+				    optarg);
 			break;
 		case O_UNTRUSTED: c->sim.accept_untrusted = 1; break;
 		case O_AUTOPLAY: {
 			char *end;
 			double d = strtod(optarg, &end);
 			if (end == optarg || *end || d <= 0 || d > 3600)
-				return usage_error("--autoplay needs a number of seconds, not '%s'", optarg);
+				return app_usage_error("--autoplay needs a number of seconds, not '%s'",
+				                       optarg);
 			c->tui.autoplay = d;
 			break;
 		}
@@ -118,16 +125,17 @@ static int parse(int argc, char **argv, sim_cli *c)
 		case O_ASCII: c->tui.ascii = 1; break;
 		case O_DATA_DIR: data_dir_set(optarg); break;
 		case O_FRAGMENT:
-			if (parse_u64(optarg, &v) || v < 1 || v > 16384)
-				return usage_error("--max-fragment needs a size from 1 to 16384, not '%s'", optarg);
+			if (app_parse_u64(optarg, &v) || v < 1 || v > 16384)
+				return app_usage_error(
+				    "--max-fragment needs a size from 1 to 16384, not '%s'", optarg);
 			c->sim.max_fragment = (size_t)v;
 			break;
-		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
+		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return app_usage_error("unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
@@ -165,7 +173,7 @@ static int run_batch(sim_cli *c)
 			if (lessons)
 				text_lesson(stdout, &m, step, lesson_file(step));
 		}
-	const sim_scenario *sc = scenario_find(m.scenario);
+	const sim_scenario *sc = sim_scenario_find(m.scenario);
 	if (lessons && sc && sc->lesson)
 		text_lesson(stdout, &m, m.current, sc->lesson);
 	if (c->mode == OUT_PLAIN)
@@ -186,14 +194,25 @@ int cmd_simulate(int argc, char **argv)
 	int rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
-	c.mode = out_mode_resolve(c.mode);
+	c.mode = app_out_mode_resolve(c.mode);
+	/* The simulator reads no file: the scenario's certificates and keys
+	 * are loaded here, once, and outlive every run (the TUI restarts). */
+	sim_creds creds;
+	char err[512];
+	if (app_pki_load_scenario(c.sim.scenario, &creds, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
+	}
+	c.sim.creds = &creds;
 	if (c.mode == OUT_TUI) {
 		c.tui.sim = c.sim;
 		c.tui.record = c.record;
 		c.tui.keylog = c.keylog;
-		return tui_run(&c.tui);
-	}
-	return run_batch(&c);
+		rc = tui_run(&c.tui);
+	} else
+		rc = run_batch(&c);
+	sim_creds_free(&creds);
+	return rc;
 }
 
 int cmd_scenarios(int argc, char **argv)
@@ -203,8 +222,8 @@ int cmd_scenarios(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1)
-		return usage_error("'scenarios' takes no arguments");
-	for (size_t i = 0; i < scenario_count(); i++)
-		printf("%-16s %s\n", scenario_at(i)->name, scenario_at(i)->summary);
+		return app_usage_error("'scenarios' takes no arguments");
+	for (size_t i = 0; i < sim_scenario_count(); i++)
+		printf("%-16s %s\n", sim_scenario_at(i)->name, sim_scenario_at(i)->summary);
 	return 0;
 }

@@ -26,7 +26,11 @@ int file_read(const char *path, size_t max, tls_buf *out, char *err, size_t errl
 			snprintf(err, errlen, "%s is too large (over %zu bytes)", path, max);
 			return -1;
 		}
-		tls_buf_put(out, chunk, n);
+		if (tls_buf_put(out, chunk, n)) {
+			fclose(f);
+			snprintf(err, errlen, "out of memory reading %s", path);
+			return -1;
+		}
 	}
 	int bad = ferror(f);
 	fclose(f);

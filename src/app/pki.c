@@ -10,14 +10,25 @@
 
 #define MAX_FILE (1024 * 1024)
 
-int pki_add_chain(pki *p, const char *path, char *err, size_t errlen)
+static int crypto_ready(char *err, size_t errlen)
+{
+	if (tls_crypto_init() == 0)
+		return 0;
+	snprintf(err, errlen, "cannot start libtomcrypt");
+	return -1;
+}
+
+int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen)
 {
 	tls_buf f = {0};
 	tls_x509 *certs = NULL;
 	size_t n = 0;
 	if (file_read(path, MAX_FILE, &f, err, errlen))
 		return -1;
-	tls_crypto_init();
+	if (crypto_ready(err, errlen)) {
+		tls_buf_free(&f);
+		return -1;
+	}
 	int rc = tls_x509_load_all(f.p, f.len, &certs, &n);
 	if (rc || n == 0) {
 		snprintf(err, errlen, "%s: no readable certificate", path);
@@ -31,7 +42,11 @@ int pki_add_chain(pki *p, const char *path, char *err, size_t errlen)
 			break;
 		}
 		tls_buf *d = &p->der[p->chain_n];
-		tls_buf_put(d, certs[i].der, certs[i].der_len);
+		if (tls_buf_put(d, certs[i].der, certs[i].der_len)) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			rc = -1;
+			break;
+		}
 		p->chain_der[p->chain_n] = d->p;
 		p->chain_len[p->chain_n] = d->len;
 		p->chain_n++;
@@ -43,12 +58,15 @@ int pki_add_chain(pki *p, const char *path, char *err, size_t errlen)
 	return rc ? -1 : 0;
 }
 
-int pki_load_key(pki *p, const char *path, char *err, size_t errlen)
+int app_pki_load_key(tls_creds *p, const char *path, char *err, size_t errlen)
 {
 	tls_buf f = {0};
 	if (file_read(path, MAX_FILE, &f, err, errlen))
 		return -1;
-	tls_crypto_init();
+	if (crypto_ready(err, errlen)) {
+		tls_buf_free(&f);
+		return -1;
+	}
 	int rc = tls_rsa_private_import(f.p, f.len, &p->key);
 	tls_buf_free(&f);
 	if (rc) {
@@ -59,12 +77,15 @@ int pki_load_key(pki *p, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int pki_load_anchors(pki *p, const char *path, char *err, size_t errlen)
+int app_pki_load_anchors(tls_creds *p, const char *path, char *err, size_t errlen)
 {
 	tls_buf f = {0};
 	if (file_read(path, 16 * MAX_FILE, &f, err, errlen))
 		return -1;
-	tls_crypto_init();
+	if (crypto_ready(err, errlen)) {
+		tls_buf_free(&f);
+		return -1;
+	}
 	int rc = tls_x509_load_all(f.p, f.len, &p->anchors, &p->n_anchors);
 	tls_buf_free(&f);
 	if (rc || p->n_anchors == 0) {
@@ -74,14 +95,45 @@ int pki_load_anchors(pki *p, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-void pki_free(pki *p)
+static int load_sides(const sim_scenario *sc, tls_creds *server, tls_creds *client, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < TLS_MAX_CERTS; i++)
-		tls_buf_free(&p->der[i]);
-	if (p->has_key)
-		rsa_free(&p->key);
-	for (size_t i = 0; i < p->n_anchors; i++)
-		tls_x509_free(&p->anchors[i]);
-	free(p->anchors);
-	memset(p, 0, sizeof *p);
+	char path[1024];
+	data_path(path, sizeof path, "assets/");
+	size_t base = strlen(path);
+	snprintf(path + base, sizeof path - base, "%s", sc->server_cert);
+	if (app_pki_add_chain(server, path, err, errlen))
+		return -1;
+	if (sc->chain_extra) {
+		snprintf(path + base, sizeof path - base, "%s", sc->chain_extra);
+		if (app_pki_add_chain(server, path, err, errlen))
+			return -1;
+	}
+	snprintf(path + base, sizeof path - base, "%s", sc->server_key);
+	if (app_pki_load_key(server, path, err, errlen))
+		return -1;
+	if (sc->client_cert) {
+		snprintf(path + base, sizeof path - base, "%s", sc->client_cert);
+		if (app_pki_add_chain(client, path, err, errlen))
+			return -1;
+		snprintf(path + base, sizeof path - base, "%s", sc->client_key);
+		if (app_pki_load_key(client, path, err, errlen))
+			return -1;
+	}
+	snprintf(path + base, sizeof path - base, "ca.crt");
+	if (sc->request_client_cert && app_pki_load_anchors(server, path, err, errlen))
+		return -1;
+	return app_pki_load_anchors(client, path, err, errlen);
+}
+
+int app_pki_load_scenario(const char *scenario, sim_creds *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	const sim_scenario *sc = sim_scenario_lookup(scenario, err, errlen);
+	if (!sc)
+		return -1;
+	if (load_sides(sc, &out->server, &out->client, err, errlen)) {
+		sim_creds_free(out);
+		return -1;
+	}
+	return 0;
 }

@@ -1,27 +1,22 @@
 /* Loading the certificates and keys a side needs from files: a server's
- * chain and private key, a client's trusted roots. */
+ * chain and private key, a client's trusted roots; and, for a scenario,
+ * both sides' from assets/, to hand to the simulator. */
 #ifndef APP_PKI_H
 #define APP_PKI_H
 
-#include "tls/bytes.h"
-#include "tls/msg.h"
-#include "tls/x509.h"
+#include "sim/sim.h"
+#include "tls/creds.h"
 
-typedef struct pki {
-	tls_buf der[TLS_MAX_CERTS];
-	const uint8_t *chain_der[TLS_MAX_CERTS];
-	size_t chain_len[TLS_MAX_CERTS];
-	size_t chain_n;
-	rsa_key key;
-	int has_key;
-	tls_x509 *anchors;
-	size_t n_anchors;
-} pki;
+#include <stddef.h>
 
 /* Appends every certificate in path (PEM or DER) to the chain. */
-int pki_add_chain(pki *p, const char *path, char *err, size_t errlen);
-int pki_load_key(pki *p, const char *path, char *err, size_t errlen);
-int pki_load_anchors(pki *p, const char *path, char *err, size_t errlen);
-void pki_free(pki *p);
+TLS_MUST_USE int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen);
+TLS_MUST_USE int app_pki_load_key(tls_creds *p, const char *path, char *err, size_t errlen);
+TLS_MUST_USE int app_pki_load_anchors(tls_creds *p, const char *path, char *err, size_t errlen);
+/* What a scenario's sides need, from the data directory's assets/: the
+ * server's chain and key, the client's trusted roots and, for mutual
+ * authentication, the client's certificate and key. scenario NULL is the
+ * default one. err names an unknown scenario or a missing asset. */
+TLS_MUST_USE int app_pki_load_scenario(const char *scenario, sim_creds *out, char *err, size_t errlen);
 
 #endif

@@ -34,7 +34,7 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 										: sizeof o->premaster_full.v;
 		memcpy(o->premaster_full.v, k->premaster, o->premaster_full.len);
 	}
-	if (k->has_master)
+	if (k->has_master || k->has_cached_master)
 		model_value_set(&o->v[MS_MASTER], k->master, 48);
 	if (k->has_keys)
 		knowledge_put_keys(o, ks);
@@ -275,12 +275,14 @@ static void forget(model_side *s, enum model_secret i)
 
 /* Drops what a column cannot hold yet, given what has gone by. The client
  * has all it needs for the premaster once the ServerHelloDone arrived; the
- * server once the ClientKeyExchange did. Resuming, both hold the session's
- * master secret once the ServerHello took it up. */
+ * server once the ClientKeyExchange did. Resuming, both held the session's
+ * master secret before this connection began: the client offers its ID in
+ * the ClientHello and the server looks it up in its cache on receipt; the
+ * keys follow once the ServerHello brought the new server random. */
 static void hold_to_moments(const model *m, model_side *s, int server, const seen *sn)
 {
 	int pms = server ? sn->cke : sn->hello_done || sn->cke;
-	int kx = pms || (m->resumed && sn->server_hello);
+	int kx = pms || (m->resumed && sn->client_hello);
 	if (!sn->client_hello)
 		forget(s, MS_CLIENT_RANDOM);
 	if (!sn->server_hello)

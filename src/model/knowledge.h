@@ -19,9 +19,10 @@
  *                          4), it has all it needs and makes it before
  *                          answering; server: once the ClientKeyExchange
  *                          arrived (step 5)
- *   master secret, keys    likewise; resuming, from step 2: the ServerHello
- *                          takes the offered session up (the server decides
- *                          while building it), and both randoms exist
+ *   master secret, keys    likewise; resuming, the session's master secret
+ *                          from step 1 (both cached it: the client offers
+ *                          its ID, the server finds it on receipt), the
+ *                          keys from step 2 (they need the server random)
  *   client verify_data     from the step with the client's Finished
  *   server verify_data     from the step with the server's Finished
  * A key log or a private key tells a replay values, never moments: the same

@@ -62,7 +62,7 @@ typedef struct {
 	uint8_t v[48];
 } model_value;
 
-/* Added for issue 6: a DHE premaster secret is as long as p (256 bytes
+/* A DHE premaster secret is as long as p (256 bytes
  * with ffdhe2048), more than a model_value holds. v[MS_PREMASTER] keeps its
  * first 48 bytes; the whole value is here (len 0 when unknown). */
 typedef struct {
@@ -76,7 +76,7 @@ typedef struct {
 	model_value transcript_hash;
 	size_t transcript_len;
 	char cert_note[320];
-	model_long_value premaster_full; /* added for issue 6, see above */
+	model_long_value premaster_full; /* see model_long_value */
 	int inferred; /* the peer's column of a live connection: what the
 		       * protocol lets it know, inferred from ours */
 } model_side;
@@ -90,7 +90,7 @@ typedef struct {
 	size_t n_msg, cap_msg;
 	model_side client, server;
 	int reached;
-	/* Added for issue 6: why a step is empty or out of time order (a resumed
+	/* Why a step is empty or out of time order (a resumed
 	 * handshake skips steps 3-4 and the server's step 6 comes before step 5);
 	 * "" when there is nothing to say. */
 	char note[256];
@@ -119,7 +119,7 @@ typedef struct {
 	size_t key_block_len;
 	uint8_t key_block[192];
 	int prf_sha384;
-	model_long_value premaster_full; /* added for issue 6: the whole premaster, final */
+	model_long_value premaster_full; /* the whole premaster, final */
 	int ems;                  /* extended master secret (RFC 7627) */
 	int etm;                  /* encrypt-then-MAC (RFC 7366) */
 	model_value session_hash; /* with ems: what the master secret was made from */

@@ -74,7 +74,8 @@ observer *obs_new(model *m)
 		return NULL;
 	o->m = m;
 	o->last_step = 1;
-	tls_crypto_init();
+	if (tls_crypto_init())
+		snprintf(o->key_note, sizeof o->key_note, "libtomcrypt did not start: no key can be derived");
 	return o;
 }
 
@@ -211,8 +212,8 @@ static void transcript_add(observer *o, const uint8_t *p, size_t n)
 	}
 	if (o->th_kind)
 		th_feed(o, p, n);
-	else
-		tls_buf_put(&o->th_pending, p, n);
+	else if (tls_buf_put(&o->th_pending, p, n))
+		snprintf(o->key_note, sizeof o->key_note, "out of memory: the handshake hash is incomplete");
 }
 
 /* The running handshake hash as Finished and the EMS session hash want it:
@@ -555,7 +556,10 @@ static void check_finished(observer *o, model_msg *g)
 		return;
 	}
 	hl = transcript_hash(o, h);
-	tls_verify_data_ver(version(o), o->suite, o->master, g->from_server, h, hl, want);
+	if (tls_verify_data_ver(version(o), o->suite, o->master, g->from_server, h, hl, want)) {
+		snprintf(g->note, sizeof g->note, "verify_data not checked: the PRF failed");
+		return;
+	}
 	snprintf(g->note, sizeof g->note, "verify_data %s",
 		 mem_neq(want, g->bytes.p + 4, 12) ? "does NOT match" : "matches");
 	memcpy(o->verify[g->from_server ? 1 : 0], g->bytes.p + 4, 12);
@@ -622,7 +626,8 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 		return;
 	g->record_offset = rec_off;
 	g->hs_type = type;
-	tls_buf_put(&g->bytes, p, n);
+	if (tls_buf_put(&g->bytes, p, n))
+		return;
 	if (!o->brief) { /* describing is for the spans; a brief observer keeps none */
 		tls_hs_describe_kx(p, n, from_server, o->suite ? (int)o->suite->kx : -1, &g->fields);
 		if (type == TLS_HS_CERTIFICATE)
@@ -649,13 +654,14 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 	tls_buf *hb = &o->hs[dir];
 	size_t consumed_from_prev = hb->len ? 1 : 0;
 	size_t off = 0;
-	tls_buf_put(hb, p, n);
+	if (tls_buf_put(hb, p, n))
+		return;
 	if (!enc && consumed_from_prev)
 		tls_spans_add(RSP(o, r), "handshake.fragment", 5, n,
 			      "continuation of a handshake message split over records");
 	while (hb->len >= 4) {
 		size_t len = ((size_t)hb->p[1] << 16) | ((size_t)hb->p[2] << 8) | hb->p[3];
-		if (len > TLS_MAX_HS_MSG) {
+		if (len > tls_hs_limit(hb->p[0])) {
 			tls_buf_clear(hb);
 			return;
 		}
@@ -691,12 +697,17 @@ static void simple_msg(observer *o, model_record *r, int dir, int enc, const uin
 	model_msg *g = new_msg(o, step, dir, name, enc);
 	if (!g)
 		return;
-	tls_buf_put(&g->bytes, p, n);
-	if (type == TLS_CT_CHANGE_CIPHER_SPEC)
-		tls_ccs_decode(p, n, GSP(o, g));
-	else if (type == TLS_CT_ALERT) {
+	if (tls_buf_put(&g->bytes, p, n))
+		return;
+	if (type == TLS_CT_CHANGE_CIPHER_SPEC) {
+		if (tls_ccs_decode(p, n, GSP(o, g)))
+			snprintf(g->note, sizeof g->note,
+			         "not a ChangeCipherSpec: its body must be the one byte 01");
+	} else if (type == TLS_CT_ALERT) {
 		unsigned lv, ds;
-		tls_alert_decode(p, n, &lv, &ds, GSP(o, g));
+		if (tls_alert_decode(p, n, &lv, &ds, GSP(o, g)))
+			snprintf(g->note, sizeof g->note,
+			         "not an alert: an alert is two bytes, level and description");
 	} else if (n)
 		tls_spans_add(GSP(o, g), "application_data", 0, n, "application data (%zu bytes)", n);
 	if (!enc)
@@ -715,7 +726,8 @@ static void opaque_msg(observer *o, model_record *r, int dir, int step)
 	g->decrypted = 0;
 	if (r->type == TLS_CT_HANDSHAKE || hidden_hs)
 		g->hs_type = MODEL_HS_OPAQUE;
-	tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5);
+	if (tls_buf_put(&g->bytes, r->wire.p + 5, r->wire.len - 5))
+		return;
 	if (o->key_note[0])
 		snprintf(g->note, sizeof g->note, "encrypted: %s", o->key_note);
 	else
@@ -787,7 +799,8 @@ int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int 
 		return -1;
 	r->from_server = dir;
 	r->type = wire[0];
-	tls_buf_put(&r->wire, wire, n);
+	if (tls_buf_put(&r->wire, wire, n))
+		return -1;
 	header_spans(o, r);
 	if (step > o->m->current)
 		o->m->current = step;
@@ -811,8 +824,8 @@ int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int 
 			tls_buf_free(&plain);
 			return step;
 		}
-	} else {
-		tls_buf_put(&plain, wire + 5, n - 5);
+	} else if (tls_buf_put(&plain, wire + 5, n - 5)) {
+		return -1;
 	}
 	if (wire[0] == TLS_CT_HANDSHAKE)
 		handshake(o, r, dir, enc, plain.p, plain.len, step);

@@ -1,8 +1,6 @@
 #include "net/net.h"
 
-#include "model/knowledge.h"
-#include "model/observe.h"
-#include "tls/msg.h"
+#include "net/pump.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,7 +75,7 @@ int net_listen(const char *addr, const char *port, int *bound, char *err, size_t
 	int fd = socket(res->ai_family, SOCK_STREAM, 0), one = 1;
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 8)) {
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, SOMAXCONN)) {
 		snprintf(err, errlen, "cannot listen on %s port %s: %s", addr, port, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -114,84 +112,23 @@ int net_accept(int lfd, int timeout_s, char *peer, size_t peerlen, char *err, si
 	return fd;
 }
 
-/* ---- the pump ------------------------------------------------------- */
-
-typedef struct {
-	int fd;
-	tls_conn *c;
-	model *m;
-	observer *obs;
-	tls_buf in; /* bytes from the peer not yet a whole record */
-	int is_server;
-	int peer_closed;
-} pump;
-
-static void snapshot(pump *p, int step)
-{
-	model_side *mine = p->is_server ? &p->m->steps[step].server : &p->m->steps[step].client;
-	knowledge_snapshot(mine, tls_conn_knowledge(p->c));
-	p->m->steps[step].reached = 1;
-	knowledge_merge_secrets(p->m, tls_conn_knowledge(p->c));
-	if (!obs_has_master(p->obs) && tls_conn_knowledge(p->c)->has_master)
-		obs_set_master(p->obs, tls_conn_knowledge(p->c)->master);
-}
-
-/* An alert belongs to the step in progress; after the handshake, to the
- * secure channel. */
-static int alert_step(pump *p)
-{
-	return tls_conn_handshake_done(p->c) ? MODEL_LAST_STEP : obs_last_step(p->obs);
-}
+/* ---- connect: the pump over a blocking socket ---------------------- */
 
 static int flush_out(pump *p)
 {
-	size_t n;
-	const uint8_t *rec;
-	while ((n = tls_conn_next_record(p->c)) > 0) {
-		tls_conn_output(p->c, &rec);
-		int alert = rec[0] == TLS_CT_ALERT;
-		int step = obs_record(p->obs, p->is_server, rec, n, alert ? alert_step(p) : 0);
-		size_t off = 0;
-		while (off < n) {
-			ssize_t w = send(p->fd, rec + off, n - off, MSG_NOSIGNAL);
-			if (w <= 0) {
-				if (w < 0 && errno == EINTR)
-					continue;
-				return -1;
-			}
+	tls_buf out = {0};
+	int rc = pump_take(p, &out);
+	for (size_t off = 0; rc == 0 && off < out.len;) {
+		ssize_t w = send(p->fd, out.p + off, out.len - off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			rc = -1;
+		else
 			off += (size_t)w;
-		}
-		tls_conn_consume(p->c, n);
-		if (step > 0)
-			snapshot(p, step);
 	}
-	return 0;
-}
-
-/* Feeds every whole record received so far to the observer and the engine. */
-static void feed(pump *p)
-{
-	while (p->in.len >= 5) {
-		size_t n = 5 + (size_t)((p->in.p[3] << 8) | p->in.p[4]);
-		/* A header the engine will refuse anyway (unknown type, not TLS,
-		 * longer than any record may be) goes to it now: waiting for a body
-		 * that may never come would turn an alert into a timeout. */
-		int bad_header = p->in.p[0] < 20 || p->in.p[0] > 23 || p->in.p[1] != 3 ||
-				 n > 5 + tls_conn_record_limit(p->c);
-		if (bad_header || n > p->in.len) {
-			if (bad_header) /* let the engine name the problem */
-				tls_conn_recv(p->c, p->in.p, p->in.len), tls_buf_clear(&p->in);
-			return;
-		}
-		int alert = p->in.p[0] == TLS_CT_ALERT;
-		int step = obs_record(p->obs, !p->is_server, p->in.p, n, alert ? alert_step(p) : 0);
-		tls_conn_recv(p->c, p->in.p, n);
-		tls_buf_consume(&p->in, n);
-		if (step > 0)
-			snapshot(p, step);
-		if (tls_conn_status(p->c) == TLS_FAILED)
-			return;
-	}
+	tls_buf_free(&out);
+	return rc;
 }
 
 static int read_some(pump *p, int timeout_s, char *err, size_t errlen)
@@ -212,32 +149,11 @@ static int read_some(pump *p, int timeout_s, char *err, size_t errlen)
 								     : "");
 		return -1;
 	}
-	tls_buf_put(&p->in, buf, (size_t)r);
-	feed(p);
-	return 0;
-}
-
-/* serve: a GET gets a page about the handshake; anything else is echoed. */
-static void http_answer(pump *p, const uint8_t *req, size_t n)
-{
-	char body[2048], ms[97] = "", resp[2600];
-	const model *m = p->m;
-	if (m->secrets[MS_MASTER].known)
-		tls_hex(ms, m->secrets[MS_MASTER].v, 48);
-	int bl = snprintf(body, sizeof body,
-			  "tlsstep served your TLS 1.2 handshake.\n\ncipher suite: %s (0x%04X)\n"
-			  "server name you asked for: %s\nmaster secret: %s\n"
-			  "\nRun tlsstep serve --plain to see every byte of it.\n",
-			  m->suite, m->suite_id, m->server_name[0] ? m->server_name : "(none)", ms);
-	if (n >= 4 && (!memcmp(req, "GET ", 4) || !memcmp(req, "HEAD", 4))) {
-		int rl = snprintf(resp, sizeof resp,
-				  "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
-				  "Connection: close\r\n\r\n%s",
-				  bl, body);
-		tls_conn_send_app(p->c, (const uint8_t *)resp, (size_t)rl);
-	} else if (n) {
-		tls_conn_send_app(p->c, req, n);
+	if (pump_feed(p, buf, (size_t)r)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
+	return 0;
 }
 
 static int handshake(pump *p, const net_options *o, char *err, size_t errlen)
@@ -261,7 +177,7 @@ static void after(pump *p, const net_options *o)
 		while (n == 0 && tls_conn_status(p->c) == TLS_ESTABLISHED && !p->peer_closed &&
 		       read_some(p, 2, e, sizeof e) == 0)
 			n = tls_conn_take_app(p->c, req, sizeof req);
-		http_answer(p, req, n);
+		pump_http_answer(p, req, n);
 	}
 	tls_conn_close(p->c);
 	flush_out(p);
@@ -274,50 +190,16 @@ static void after(pump *p, const net_options *o)
 
 int net_run(int fd, tls_conn *c, model *m, const net_options *o, char *err, size_t errlen)
 {
-	pump p = {0};
-	p.fd = fd;
-	p.c = c;
-	p.m = m;
-	p.is_server = o->is_server;
-	p.obs = obs_new(m);
-	if (!p.obs) {
+	pump p;
+	if (pump_init(&p, fd, c, m, o->is_server)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	err[0] = 0;
 	int rc = handshake(&p, o, err, errlen);
-	int step = obs_last_step(p.obs);
-	if (rc == 0) {
-		m->outcome = MODEL_ESTABLISHED;
-		if (tls_conn_knowledge(c)->resumed)
-			knowledge_resume_notes(m);
+	if (rc == 0)
 		after(&p, o);
-		/* An alert after the handshake (a bad record, say) is still news. */
-		if (tls_conn_alert_sent(c) >= 0 && !m->alert.present) {
-			knowledge_outcome(m, c, o->is_server, MODEL_LAST_STEP);
-			m->outcome = MODEL_ESTABLISHED;
-		}
-	} else if (knowledge_outcome(m, c, o->is_server, step)) {
-		snprintf(err, errlen, "%s", tls_conn_error(c));
-	} else {
-		int lvl, recv = tls_conn_alert_received(c, &lvl);
-		if (recv >= 0) {
-			m->outcome = MODEL_ALERT;
-			m->alert.present = 1;
-			m->alert.by_server = !o->is_server;
-			m->alert.level = lvl;
-			m->alert.desc = recv;
-			m->alert.step = step;
-			snprintf(m->alert.reason, sizeof m->alert.reason, "sent by the peer");
-			snprintf(err, errlen, "%s", tls_conn_error(c));
-		} else {
-			m->outcome = MODEL_INCOMPLETE;
-			if (!err[0])
-				snprintf(err, errlen, "the handshake did not complete");
-		}
-	}
-	knowledge_infer_peer(m, !o->is_server);
-	tls_buf_free(&p.in);
-	obs_free(p.obs);
+	pump_outcome(&p, rc == 0, err, errlen);
+	pump_free(&p);
 	return rc;
 }

@@ -14,12 +14,12 @@ static int same_ep(const replay_endpoint *a, const replay_endpoint *b)
 	return a->port == b->port && !memcmp(a->addr, b->addr, 16);
 }
 
-int conn_dir(const replay_conn *c, const replay_seg *s)
+int replay_conn_dir(const replay_conn *c, const replay_seg *s)
 {
 	return same_ep(&c->ep[0], &s->src) ? 0 : 1;
 }
 
-int conn_matches(const replay_conn *c, const replay_seg *s)
+int replay_conn_matches(const replay_conn *c, const replay_seg *s)
 {
 	if (c->family != s->family)
 		return 0;
@@ -27,12 +27,12 @@ int conn_matches(const replay_conn *c, const replay_seg *s)
 	       (same_ep(&c->ep[1], &s->src) && same_ep(&c->ep[0], &s->dst));
 }
 
-int conn_closed(const replay_conn *c)
+int replay_conn_closed(const replay_conn *c)
 {
 	return c->rst || (c->fin[0] && c->fin[1]);
 }
 
-void conn_note(replay_conn *c, const char *fmt, ...)
+void replay_conn_note(replay_conn *c, const char *fmt, ...)
 {
 	replay_conn_info *i = &c->info;
 	if (i->n_notes == REPLAY_MAX_NOTES) {
@@ -58,7 +58,7 @@ static void on_gap(void *ctx, uint32_t seq, uint32_t n)
 	replay_conn *c = d->c;
 	if (c->state != CS_TLS || c->dead[d->dir])
 		return;
-	conn_note(c,
+	replay_conn_note(c,
 		  "%s: %u bytes missing from the capture (at sequence number %u); the rest of "
 		  "this direction cannot be cut into records",
 		  dir_name(d->dir), n, seq);
@@ -66,7 +66,7 @@ static void on_gap(void *ctx, uint32_t seq, uint32_t n)
 	tls_buf_free(&c->rec[d->dir]);
 }
 
-replay_conn *conn_new(replay_ctx *ctx, const replay_seg *s)
+replay_conn *replay_conn_new(replay_ctx *ctx, const replay_seg *s)
 {
 	replay_conn *c = calloc(1, sizeof *c);
 	if (!c)
@@ -104,7 +104,7 @@ static void swap_sides(replay_conn *c)
 static void release(replay_conn *c)
 {
 	for (int i = 0; i < 2; i++) {
-		reasm_free(&c->rs[i]);
+		replay_reasm_free(&c->rs[i]);
 		tls_buf_free(&c->rec[i]);
 	}
 	if (c->m) {
@@ -120,8 +120,8 @@ static void become_tls(replay_conn *c)
 {
 	replay_ctx *x = c->ctx;
 	c->info.number = (int)++x->st->tls_conns;
-	pkt_endpoint_str(c->info.client, sizeof c->info.client, c->family, &c->ep[0]);
-	pkt_endpoint_str(c->info.server, sizeof c->info.server, c->family, &c->ep[1]);
+	replay_pkt_endpoint_str(c->info.client, sizeof c->info.client, c->family, &c->ep[0]);
+	replay_pkt_endpoint_str(c->info.server, sizeof c->info.server, c->family, &c->ep[1]);
 	if (x->opt->only && x->opt->only != c->info.number) {
 		c->state = CS_IGNORED;
 		release(c);
@@ -178,7 +178,7 @@ static void record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 	}
 	c->filed++;
 	c->channel += channel;
-	fill_record(c, dir, w, n);
+	replay_fill_record(c, dir, w, n);
 }
 
 /* Cuts one direction's stream into records. */
@@ -205,7 +205,7 @@ static void on_bytes(void *ctx, const uint8_t *p, size_t n)
 				return;
 		}
 		if (!header_ok(b->p)) {
-			conn_note(c,
+			replay_conn_note(c,
 				  "%s: the stream stops looking like TLS records (bytes %02x %02x "
 				  "%02x %02x %02x); the rest of this direction is skipped",
 				  dir_name(dir), b->p[0], b->p[1], b->p[2], b->p[3], b->p[4]);
@@ -233,11 +233,11 @@ static int start_midstream(replay_conn *c, int *dir, const replay_seg *s)
 			swap_sides(c);
 			*dir = 0;
 		}
-		reasm_start(&c->rs[0], s->seq);
+		replay_reasm_start(&c->rs[0], s->seq);
 		return 1;
 	}
 	if (c->state == CS_TLS && *dir == 1 && s->len >= 5 && header_ok(s->data)) {
-		reasm_start(&c->rs[1], s->seq);
+		replay_reasm_start(&c->rs[1], s->seq);
 		return 1;
 	}
 	return 0;
@@ -252,21 +252,21 @@ static void flags(replay_conn *c, int *dir, const replay_seg *s)
 	}
 	if (s->flags & TCPF_SYN) {
 		c->syn[*dir] = 1;
-		reasm_start(&c->rs[*dir], s->seq + 1);
+		replay_reasm_start(&c->rs[*dir], s->seq + 1);
 	}
 	if (s->flags & TCPF_RST)
 		c->rst = 1;
 }
 
-void conn_segment(replay_conn *c, const replay_seg *s, double ts)
+void replay_conn_segment(replay_conn *c, const replay_seg *s, double ts)
 {
-	int dir = conn_dir(c, s);
+	int dir = replay_conn_dir(c, s);
 	c->last_ts = ts;
 	flags(c, &dir, s);
 	if ((s->len || s->missing) && (c->state == CS_WAIT || c->state == CS_TLS) &&
 	    !c->dead[dir] && start_midstream(c, &dir, s)) {
 		reasm_sink sink = {&c->dc[dir], on_bytes, on_gap};
-		reasm_add(&c->rs[dir], s->seq, s->data, s->len, s->missing, &sink);
+		replay_reasm_add(&c->rs[dir], s->seq, s->data, s->len, s->missing, &sink);
 	}
 	if (s->flags & TCPF_FIN) {
 		c->fin[dir] = 1;
@@ -274,27 +274,27 @@ void conn_segment(replay_conn *c, const replay_seg *s, double ts)
 	}
 }
 
-void conn_finish(replay_conn *c)
+void replay_conn_finish(replay_conn *c)
 {
 	for (int dir = 0; dir < 2; dir++) {
 		reasm_sink sink = {&c->dc[dir], on_bytes, on_gap};
 		reasm *r = &c->rs[dir];
 		if (c->state != CS_TLS)
 			continue;
-		reasm_flush(r, &sink);
+		replay_reasm_flush(r, &sink);
 		if (c->fin[dir] && r->started && (int32_t)(c->fin_seq[dir] - r->next) > 0)
 			on_gap(&c->dc[dir], r->next, c->fin_seq[dir] - r->next); /* the lost tail */
 		if (c->rec[dir].len && !c->dead[dir])
-			conn_note(c, "%s: the capture ends inside a record (%zu bytes of it seen)",
+			replay_conn_note(c, "%s: the capture ends inside a record (%zu bytes of it seen)",
 				  dir_name(dir), c->rec[dir].len);
 	}
 	if (c->state == CS_TLS && c->m) {
 		if (c->not_filed)
-			conn_note(c,
+			replay_conn_note(c,
 				  "%zu more records are not shown (a replay keeps the first %d of "
 				  "a connection, %d of them in the secure channel)",
 				  c->not_filed, CONN_MAX_RECORDS, CONN_MAX_CHANNEL_RECORDS);
-		fill_finish(c);
+		replay_fill_finish(c);
 		c->ctx->st->emitted++;
 		if (c->ctx->opt->emit)
 			c->ctx->opt->emit(c->ctx->opt->ctx, &c->info, c->m);
@@ -305,7 +305,7 @@ void conn_finish(replay_conn *c)
 	c->state = CS_DONE;
 }
 
-void conn_free(replay_conn *c)
+void replay_conn_free(replay_conn *c)
 {
 	if (!c)
 		return;

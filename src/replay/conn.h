@@ -55,17 +55,17 @@ struct replay_conn {
 	size_t filed, channel, not_filed;
 };
 
-replay_conn *conn_new(replay_ctx *ctx, const replay_seg *s);
+replay_conn *replay_conn_new(replay_ctx *ctx, const replay_seg *s);
 /* Which side sent s: 0 client, 1 server (by the current guess). */
-int conn_dir(const replay_conn *c, const replay_seg *s);
-int conn_matches(const replay_conn *c, const replay_seg *s);
-void conn_segment(replay_conn *c, const replay_seg *s, double ts);
+int replay_conn_dir(const replay_conn *c, const replay_seg *s);
+int replay_conn_matches(const replay_conn *c, const replay_seg *s);
+void replay_conn_segment(replay_conn *c, const replay_seg *s, double ts);
 /* Ends the connection: flushes reassembly, hands the model over. */
-void conn_finish(replay_conn *c);
-void conn_free(replay_conn *c);
+void replay_conn_finish(replay_conn *c);
+void replay_conn_free(replay_conn *c);
 /* Adds a note to the connection (gaps, caps, missing keys). */
-void conn_note(replay_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void replay_conn_note(replay_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Both sides sent FIN, or one RST: nothing more will come. */
-int conn_closed(const replay_conn *c);
+int replay_conn_closed(const replay_conn *c);
 
 #endif

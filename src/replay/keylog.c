@@ -9,14 +9,14 @@
 
 enum { KL_MASTER, KL_RSA };
 
-void keylog_init(keylog *k, const char *name, FILE *warn)
+void replay_keylog_init(keylog *k, const char *name, FILE *warn)
 {
 	memset(k, 0, sizeof *k);
 	k->name = name;
 	k->warn = warn;
 }
 
-void keylog_free(keylog *k)
+void replay_keylog_free(keylog *k)
 {
 	for (int i = 0; i < 2; i++) {
 		if (k->v[i])
@@ -123,7 +123,7 @@ static size_t split(const char *s, size_t n, const char *f[4], size_t fl[4])
 	return nf;
 }
 
-int keylog_line(keylog *k, const char *s, size_t n, size_t lineno)
+int replay_keylog_line(keylog *k, const char *s, size_t n, size_t lineno)
 {
 	const char *f[4];
 	size_t fl[4];
@@ -170,7 +170,7 @@ int keylog_line(keylog *k, const char *s, size_t n, size_t lineno)
 	return rc;
 }
 
-void keylog_text(keylog *k, const char *text, size_t len)
+void replay_keylog_text(keylog *k, const char *text, size_t len)
 {
 	size_t lineno = 0, at = 0;
 	while (at < len) {
@@ -180,7 +180,7 @@ void keylog_text(keylog *k, const char *text, size_t len)
 		if (end - at > KEYLOG_MAX_LINE)
 			warn(k, lineno, "longer than %d bytes; skipped", KEYLOG_MAX_LINE);
 		else
-			keylog_line(k, text + at, end - at, lineno);
+			replay_keylog_line(k, text + at, end - at, lineno);
 		at = end + 1;
 	}
 }
@@ -202,7 +202,7 @@ static long read_line(FILE *f, char *buf, size_t cap, size_t *kept)
 	return total;
 }
 
-int keylog_load(keylog *k, const char *path, char *err, size_t errlen)
+int replay_keylog_load(keylog *k, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -217,7 +217,7 @@ int keylog_load(keylog *k, const char *path, char *err, size_t errlen)
 		if ((size_t)n > KEYLOG_MAX_LINE)
 			warn(k, lineno, "longer than %d bytes; skipped", KEYLOG_MAX_LINE);
 		else
-			keylog_line(k, buf, kept, lineno);
+			replay_keylog_line(k, buf, kept, lineno);
 	}
 	int bad = ferror(f);
 	fclose(f);
@@ -238,7 +238,7 @@ static int cmp_entry(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-void keylog_finish(keylog *k)
+void replay_keylog_finish(keylog *k)
 {
 	for (int kind = 0; kind < 2; kind++) {
 		keylog_entry *v = k->v[kind];
@@ -276,17 +276,17 @@ static const uint8_t *find(const keylog *k, int kind, const uint8_t *key, size_t
 	return lo < k->n[kind] && !memcmp(v[lo].key, probe.key, 32) ? v[lo].secret : NULL;
 }
 
-const uint8_t *keylog_master(const keylog *k, const uint8_t cr[32])
+const uint8_t *replay_keylog_master(const keylog *k, const uint8_t cr[32])
 {
 	return find(k, KL_MASTER, cr, 32);
 }
 
-const uint8_t *keylog_rsa(const keylog *k, const uint8_t head[8])
+const uint8_t *replay_keylog_rsa(const keylog *k, const uint8_t head[8])
 {
 	return find(k, KL_RSA, head, 8);
 }
 
-size_t keylog_count(const keylog *k)
+size_t replay_keylog_count(const keylog *k)
 {
 	return k->n[0] + k->n[1];
 }

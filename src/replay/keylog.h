@@ -8,9 +8,11 @@
  * are ignored; CRLF is accepted. A bad line (short or non-hex field, NUL
  * byte, unknown label, line over KEYLOG_MAX_LINE) is skipped with a warning
  * naming its line number, never fatal. Lookups are by binary search after
- * keylog_finish, so a big key log costs O(log n) per connection. */
+ * replay_keylog_finish, so a big key log costs O(log n) per connection. */
 #ifndef REPLAY_KEYLOG_H
 #define REPLAY_KEYLOG_H
+
+#include "tls/bytes.h" /* TLS_MUST_USE */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -33,21 +35,21 @@ typedef struct {
 	size_t warnings, tls13_lines, used_lines;
 } keylog;
 
-void keylog_init(keylog *k, const char *name, FILE *warn);
-void keylog_free(keylog *k); /* zeroes the secrets */
+void replay_keylog_init(keylog *k, const char *name, FILE *warn);
+void replay_keylog_free(keylog *k); /* zeroes the secrets */
 /* One line (without its newline; a trailing CR is dropped). Returns 0 when
  * used or ignored, -1 (with a warning) when bad. */
-int keylog_line(keylog *k, const char *line, size_t len, size_t lineno);
+int replay_keylog_line(keylog *k, const char *line, size_t len, size_t lineno);
 /* Whole text (a file, a pcapng Decryption Secrets Block). */
-void keylog_text(keylog *k, const char *text, size_t len);
+void replay_keylog_text(keylog *k, const char *text, size_t len);
 /* Reads a file line by line with a fixed buffer. 0, or -1 with err set
  * when the file cannot be opened or read. */
-int keylog_load(keylog *k, const char *path, char *err, size_t errlen);
+TLS_MUST_USE int replay_keylog_load(keylog *k, const char *path, char *err, size_t errlen);
 /* Sorts for lookups; warns about a client random given two different
  * master secrets (the earliest line wins). Call after loading. */
-void keylog_finish(keylog *k);
-const uint8_t *keylog_master(const keylog *k, const uint8_t client_random[32]);
-const uint8_t *keylog_rsa(const keylog *k, const uint8_t head[8]);
-size_t keylog_count(const keylog *k);
+void replay_keylog_finish(keylog *k);
+const uint8_t *replay_keylog_master(const keylog *k, const uint8_t client_random[32]);
+const uint8_t *replay_keylog_rsa(const keylog *k, const uint8_t head[8]);
+size_t replay_keylog_count(const keylog *k);
 
 #endif

@@ -17,9 +17,9 @@ static void find_keys(replay_conn *c)
 	if (!k || obs_has_master(o))
 		return;
 	const uint8_t *v, *cr = obs_client_random(o), *head = obs_rsa_head(o);
-	if (cr && (v = keylog_master(k, cr)) != NULL)
+	if (cr && (v = replay_keylog_master(k, cr)) != NULL)
 		obs_set_master(o, v);
-	else if (head && (v = keylog_rsa(k, head)) != NULL)
+	else if (head && (v = replay_keylog_rsa(k, head)) != NULL)
 		obs_set_premaster(o, v, 48);
 }
 
@@ -45,7 +45,7 @@ static void check_alert(replay_conn *c, int step, int dir)
 		 dir ? "server" : "client");
 }
 
-void fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
+void replay_fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 {
 	int step = 0;
 	if (w[0] == TLS_CT_ALERT && obs_channel_started(c->obs))
@@ -66,13 +66,13 @@ static void missing_keys_note(replay_conn *c)
 	if (obs_has_master(o) || !obs_server_hello_seen(o) || obs_key_note(o)[0])
 		return;
 	if (!opt->keys && !opt->rsa)
-		conn_note(c, "no keys given: the Finished messages and application data "
+		replay_conn_note(c, "no keys given: the Finished messages and application data "
 			     "stay encrypted (--keylog FILE, or --key FILE for RSA key exchange)");
 	else if (opt->keys && !opt->rsa)
-		conn_note(c, "the key log has no CLIENT_RANDOM line for this connection's "
+		replay_conn_note(c, "the key log has no CLIENT_RANDOM line for this connection's "
 			     "client random");
 	else if (suite && suite->kx != TLS_KX_RSA)
-		conn_note(c,
+		replay_conn_note(c,
 			  "the server key cannot open a %s key exchange: only RSA key exchange "
 			  "hides the premaster secret under the server key; a key log is needed",
 			  tls_suite_is_ecdhe(suite) ? "ECDHE" : "DHE");
@@ -88,7 +88,7 @@ static void summary(replay_conn *c)
 	i->keys = obs_has_master(c->obs);
 	i->complete = obs_channel_started(c->obs);
 	if (obs_key_note(c->obs)[0] && obs_server_hello_seen(c->obs))
-		conn_note(c, "%s", obs_key_note(c->obs));
+		replay_conn_note(c, "%s", obs_key_note(c->obs));
 	missing_keys_note(c);
 }
 
@@ -108,7 +108,7 @@ static void fill_knowledge(replay_conn *c)
 	tls_wipe(&all, sizeof all);
 }
 
-void fill_finish(replay_conn *c)
+void replay_fill_finish(replay_conn *c)
 {
 	model *m = c->m;
 	obs_secrets(c->obs, m);

@@ -8,8 +8,8 @@
 #include "replay/conn.h"
 
 /* Files one whole record through the observer, then learns what it can. */
-void fill_record(replay_conn *c, int dir, const uint8_t *wire, size_t n);
+void replay_fill_record(replay_conn *c, int dir, const uint8_t *wire, size_t n);
 /* Secrets, outcome, reached steps and the connection's summary. */
-void fill_finish(replay_conn *c);
+void replay_fill_finish(replay_conn *c);
 
 #endif

@@ -19,7 +19,7 @@ static uint32_t be32(const uint8_t *p)
 	return ((uint32_t)be16(p) << 16) | be16(p + 2);
 }
 
-int pkt_linktype_ok(int dlt)
+int replay_pkt_linktype_ok(int dlt)
 {
 	switch (dlt) {
 	case DLT_EN10MB:
@@ -196,7 +196,7 @@ static enum pkt_result loopback(int dlt, const uint8_t *p, size_t have, replay_s
 	return PKT_NOT_IP;
 }
 
-enum pkt_result pkt_parse(int dlt, const uint8_t *p, size_t have, replay_seg *s, const char **why)
+enum pkt_result replay_pkt_parse(int dlt, const uint8_t *p, size_t have, replay_seg *s, const char **why)
 {
 	*why = "";
 	memset(s, 0, sizeof *s);
@@ -221,7 +221,7 @@ enum pkt_result pkt_parse(int dlt, const uint8_t *p, size_t have, replay_seg *s,
 	return PKT_MALFORMED;
 }
 
-void pkt_endpoint_str(char *out, size_t n, int family, const replay_endpoint *e)
+void replay_pkt_endpoint_str(char *out, size_t n, int family, const replay_endpoint *e)
 {
 	char a[INET6_ADDRSTRLEN];
 	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, e->addr, a, sizeof a))

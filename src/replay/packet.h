@@ -39,11 +39,11 @@ enum pkt_result {
 
 /* Parses one frame of link type dlt (pcap DLT_ value). caplen bytes were
  * captured. On PKT_MALFORMED, why names the problem. */
-enum pkt_result pkt_parse(int dlt, const uint8_t *p, size_t caplen, replay_seg *seg,
+enum pkt_result replay_pkt_parse(int dlt, const uint8_t *p, size_t caplen, replay_seg *seg,
 			  const char **why);
-/* Whether pkt_parse reads this link type. */
-int pkt_linktype_ok(int dlt);
+/* Whether replay_pkt_parse reads this link type. */
+int replay_pkt_linktype_ok(int dlt);
 /* "192.0.2.1:443" or "[::1]:8443" */
-void pkt_endpoint_str(char *out, size_t n, int family, const replay_endpoint *e);
+void replay_pkt_endpoint_str(char *out, size_t n, int family, const replay_endpoint *e);
 
 #endif

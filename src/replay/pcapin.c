@@ -65,7 +65,7 @@ static FILE *open_buffered(const char *path, char **buf)
 	return f;
 }
 
-int rin_open(replay_input *in, const char *path, char *err, size_t errlen)
+int replay_input_open(replay_input *in, const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	memset(in, 0, sizeof *in);
@@ -80,24 +80,24 @@ int rin_open(replay_input *in, const char *path, char *err, size_t errlen)
 	in->p = pcap_fopen_offline(f, ebuf);
 	if (!in->p) {
 		fclose(f);
-		rin_close(in);
+		replay_input_close(in);
 		snprintf(err, errlen, "%s: %s", path, ebuf[0] ? ebuf : "libpcap cannot read it");
 		return -1;
 	}
 	in->dlt = pcap_datalink(in->p);
-	if (!pkt_linktype_ok(in->dlt)) {
+	if (!replay_pkt_linktype_ok(in->dlt)) {
 		const char *nm = pcap_datalink_val_to_name(in->dlt);
 		snprintf(err, errlen,
 			 "%s: link type %d (%s) is not one tlsstep reads (Ethernet, Linux cooked, "
 			 "raw IP, loopback)",
 			 path, in->dlt, nm ? nm : "unknown");
-		rin_close(in);
+		replay_input_close(in);
 		return -1;
 	}
 	return 0;
 }
 
-int rin_next(replay_input *in, const struct pcap_pkthdr **h, const uint8_t **data, char *err,
+int replay_input_next(replay_input *in, const struct pcap_pkthdr **h, const uint8_t **data, char *err,
 	     size_t errlen)
 {
 	struct pcap_pkthdr *ph;
@@ -116,7 +116,7 @@ int rin_next(replay_input *in, const struct pcap_pkthdr **h, const uint8_t **dat
 	return -1;
 }
 
-void rin_close(replay_input *in)
+void replay_input_close(replay_input *in)
 {
 	if (in->p)
 		pcap_close(in->p);
@@ -139,7 +139,7 @@ static int dsb(FILE *f, uint32_t block_len, int swap, keylog *k)
 		return 0;
 	int used = fread(text, 1, len, f) == len;
 	if (used)
-		keylog_text(k, text, len);
+		replay_keylog_text(k, text, len);
 	memset(text, 0, len);
 	free(text);
 	return used;
@@ -160,7 +160,7 @@ static int skip(FILE *f, uint64_t n)
 	return 0;
 }
 
-int rin_secrets(const char *path, keylog *k)
+int replay_input_secrets(const char *path, keylog *k)
 {
 	char *buf;
 	FILE *f = open_buffered(path, &buf);

@@ -4,7 +4,7 @@
  * Before libpcap opens the file, its first bytes are checked so the error
  * names the actual problem (empty file, bad magic, truncated header).
  * libpcap 1.10 does not expose pcapng Decryption Secrets Blocks, so
- * rin_secrets walks the pcapng block headers itself (seeking past packets)
+ * replay_input_secrets walks the pcapng block headers itself (seeking past packets)
  * and hands any TLS key log found there to the key log reader. */
 #ifndef REPLAY_PCAPIN_H
 #define REPLAY_PCAPIN_H
@@ -27,13 +27,13 @@ typedef struct {
 } replay_input;
 
 /* 0, or -1 with a one-line reason in err ("FILE: ..."). */
-int rin_open(replay_input *in, const char *path, char *err, size_t errlen);
+TLS_MUST_USE int replay_input_open(replay_input *in, const char *path, char *err, size_t errlen);
 /* 1 a packet, 0 end of file, -1 a damaged packet (err says which). */
-int rin_next(replay_input *in, const struct pcap_pkthdr **h, const uint8_t **data, char *err,
+int replay_input_next(replay_input *in, const struct pcap_pkthdr **h, const uint8_t **data, char *err,
 	     size_t errlen);
-void rin_close(replay_input *in);
+void replay_input_close(replay_input *in);
 /* Adds the TLS key logs of a pcapng file's Decryption Secrets Blocks to k.
  * Returns how many blocks were used (0 for pcap files). */
-int rin_secrets(const char *path, keylog *k);
+int replay_input_secrets(const char *path, keylog *k);
 
 #endif

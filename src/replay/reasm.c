@@ -17,7 +17,7 @@ static int32_t dist(uint32_t a, uint32_t b)
 	return (int32_t)(a - b);
 }
 
-void reasm_start(reasm *r, uint32_t seq)
+void replay_reasm_start(reasm *r, uint32_t seq)
 {
 	r->started = 1;
 	r->next = seq;
@@ -77,11 +77,11 @@ static void hold(reasm *r, uint32_t seq, const uint8_t *p, size_t n)
 	r->pending_bytes += n;
 }
 
-void reasm_add(reasm *r, uint32_t seq, const uint8_t *p, size_t n, size_t missing,
+void replay_reasm_add(reasm *r, uint32_t seq, const uint8_t *p, size_t n, size_t missing,
 	       const reasm_sink *s)
 {
 	if (!r->started)
-		reasm_start(r, seq);
+		replay_reasm_start(r, seq);
 	if (n && dist(seq, r->next) <= 0) {
 		deliver(r, seq, p, n, s);
 		drain(r, s);
@@ -99,13 +99,13 @@ void reasm_add(reasm *r, uint32_t seq, const uint8_t *p, size_t n, size_t missin
 	}
 }
 
-void reasm_flush(reasm *r, const reasm_sink *s)
+void replay_reasm_flush(reasm *r, const reasm_sink *s)
 {
 	while (r->pending)
 		jump(r, s);
 }
 
-void reasm_free(reasm *r)
+void replay_reasm_free(reasm *r)
 {
 	while (r->pending) {
 		reasm_seg *g = r->pending;

@@ -33,14 +33,14 @@ typedef struct {
 } reasm;
 
 /* The stream's first byte has sequence number seq (ISN + 1 after a SYN). */
-void reasm_start(reasm *r, uint32_t seq);
+void replay_reasm_start(reasm *r, uint32_t seq);
 /* Adds a segment; in-order bytes go to the sink at once. missing: payload
  * bytes that followed p but were not captured (snapshot length). */
-void reasm_add(reasm *r, uint32_t seq, const uint8_t *p, size_t n, size_t missing,
+void replay_reasm_add(reasm *r, uint32_t seq, const uint8_t *p, size_t n, size_t missing,
 	       const reasm_sink *s);
 /* End of stream: whatever waits behind a hole is delivered after reporting
  * the hole as a gap. */
-void reasm_flush(reasm *r, const reasm_sink *s);
-void reasm_free(reasm *r);
+void replay_reasm_flush(reasm *r, const reasm_sink *s);
+void replay_reasm_free(reasm *r);
 
 #endif

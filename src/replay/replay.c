@@ -40,7 +40,7 @@ static size_t bucket(const replay_seg *s)
 static replay_conn **find(conn_table *t, const replay_seg *s)
 {
 	replay_conn **at = &t->b[bucket(s)];
-	while (*at && !conn_matches(*at, s))
+	while (*at && !replay_conn_matches(*at, s))
 		at = &(*at)->next;
 	return at;
 }
@@ -49,8 +49,8 @@ static void drop(conn_table *t, replay_conn **at)
 {
 	replay_conn *c = *at;
 	*at = c->next;
-	conn_finish(c);
-	conn_free(c);
+	replay_conn_finish(c);
+	replay_conn_free(c);
 	t->n--;
 }
 
@@ -65,7 +65,7 @@ static void segment(conn_table *t, replay_ctx *x, const replay_seg *s, double ts
 	if (!*at) {
 		if (!syn && !(s->flags & TCPF_SYN) && !s->len && !s->missing)
 			return;
-		replay_conn *c = conn_new(x, s);
+		replay_conn *c = replay_conn_new(x, s);
 		if (!c)
 			return;
 		c->next = t->b[bucket(s)];
@@ -73,8 +73,8 @@ static void segment(conn_table *t, replay_ctx *x, const replay_seg *s, double ts
 		t->n++;
 		at = find(t, s);
 	}
-	conn_segment(*at, s, ts);
-	if (conn_closed(*at))
+	replay_conn_segment(*at, s, ts);
+	if (replay_conn_closed(*at))
 		drop(t, at);
 }
 
@@ -126,11 +126,11 @@ int replay_run(const char *path, const replay_options *o, replay_stats *st, char
 {
 	replay_input in;
 	memset(st, 0, sizeof *st);
-	if (rin_open(&in, path, err, errlen))
+	if (replay_input_open(&in, path, err, errlen))
 		return -1;
 	conn_table *t = calloc(1, sizeof *t);
 	if (!t) {
-		rin_close(&in);
+		replay_input_close(&in);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -138,12 +138,12 @@ int replay_run(const char *path, const replay_options *o, replay_stats *st, char
 	const struct pcap_pkthdr *h;
 	const uint8_t *d;
 	int rc = 0;
-	while (!x.stop && (rc = rin_next(&in, &h, &d, err, errlen)) == 1) {
+	while (!x.stop && (rc = replay_input_next(&in, &h, &d, err, errlen)) == 1) {
 		replay_seg s;
 		const char *why;
 		double ts = (double)h->ts.tv_sec + h->ts.tv_usec / 1e6;
 		st->packets++;
-		enum pkt_result r = pkt_parse(in.dlt, d, h->caplen, &s, &why);
+		enum pkt_result r = replay_pkt_parse(in.dlt, d, h->caplen, &s, &why);
 		if (r != PKT_TCP) {
 			count(st, r, why);
 			continue;
@@ -157,6 +157,6 @@ int replay_run(const char *path, const replay_options *o, replay_stats *st, char
 		rc = 0;
 	finish_all(t);
 	free(t);
-	rin_close(&in);
+	replay_input_close(&in);
 	return rc < 0 ? 1 : 0;
 }

@@ -53,7 +53,7 @@ typedef struct {
 
 /* 0: read to the end. -1: cannot be read at all (err). 1: damaged part
  * way (err names the packet); connections before it were emitted. */
-int replay_run(const char *path, const replay_options *o, replay_stats *st, char *err,
+TLS_MUST_USE int replay_run(const char *path, const replay_options *o, replay_stats *st, char *err,
 	       size_t errlen);
 
 /* "TLS 1.2", "TLS 1.3", "SSL 3.0", "unknown" */

@@ -1,11 +1,11 @@
 #include "sim/pipe.h"
 
-int pipe_push(sim_pipe *p, int dir, const uint8_t *rec, size_t n)
+int sim_pipe_push(sim_pipe *p, int dir, const uint8_t *rec, size_t n)
 {
 	return tls_buf_put(&p->q[dir], rec, n);
 }
 
-size_t pipe_peek(sim_pipe *p, int dir, uint8_t **rec)
+size_t sim_pipe_peek(sim_pipe *p, int dir, uint8_t **rec)
 {
 	tls_buf *b = &p->q[dir];
 	if (b->len < 5)
@@ -17,14 +17,14 @@ size_t pipe_peek(sim_pipe *p, int dir, uint8_t **rec)
 	return n;
 }
 
-void pipe_pop(sim_pipe *p, int dir)
+void sim_pipe_pop(sim_pipe *p, int dir)
 {
 	uint8_t *r;
-	size_t n = pipe_peek(p, dir, &r);
+	size_t n = sim_pipe_peek(p, dir, &r);
 	tls_buf_consume(&p->q[dir], n);
 }
 
-void pipe_free(sim_pipe *p)
+void sim_pipe_free(sim_pipe *p)
 {
 	tls_buf_free(&p->q[0]);
 	tls_buf_free(&p->q[1]);

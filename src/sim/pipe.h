@@ -14,10 +14,10 @@ typedef struct {
 	tls_buf q[2]; /* concatenated records, oldest first */
 } sim_pipe;
 
-int pipe_push(sim_pipe *p, int dir, const uint8_t *rec, size_t n);
+TLS_MUST_USE int sim_pipe_push(sim_pipe *p, int dir, const uint8_t *rec, size_t n);
 /* The oldest whole record in a direction: its length, 0 if none. */
-size_t pipe_peek(sim_pipe *p, int dir, uint8_t **rec);
-void pipe_pop(sim_pipe *p, int dir);
-void pipe_free(sim_pipe *p);
+size_t sim_pipe_peek(sim_pipe *p, int dir, uint8_t **rec);
+void sim_pipe_pop(sim_pipe *p, int dir);
+void sim_pipe_free(sim_pipe *p);
 
 #endif

@@ -1,5 +1,6 @@
 #include "sim/scenario.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -69,7 +70,8 @@ static const sim_scenario scenarios[] = {
 };
 /* clang-format on */
 
-/* Names used before issue 6, still accepted (not listed). */
+/* Older scenario names, still accepted so that old command lines and
+ * scripts keep working (not listed). */
 static const struct {
 	const char *old, *now;
 } aliases[] = {
@@ -77,17 +79,17 @@ static const struct {
 	{"no-common-suite", "no-shared-cipher"},
 };
 
-size_t scenario_count(void)
+size_t sim_scenario_count(void)
 {
 	return N(scenarios);
 }
 
-const sim_scenario *scenario_at(size_t i)
+const sim_scenario *sim_scenario_at(size_t i)
 {
 	return i < N(scenarios) ? &scenarios[i] : NULL;
 }
 
-const sim_scenario *scenario_find(const char *name)
+const sim_scenario *sim_scenario_find(const char *name)
 {
 	if (!name)
 		return NULL;
@@ -98,4 +100,12 @@ const sim_scenario *scenario_find(const char *name)
 		if (!strcmp(scenarios[i].name, name))
 			return &scenarios[i];
 	return NULL;
+}
+
+const sim_scenario *sim_scenario_lookup(const char *name, char *err, size_t errlen)
+{
+	const sim_scenario *sc = sim_scenario_find(name ? name : SCENARIO_DEFAULT);
+	if (!sc)
+		snprintf(err, errlen, "unknown scenario '%s' (tlsstep scenarios lists them)", name);
+	return sc;
 }

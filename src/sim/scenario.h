@@ -30,9 +30,11 @@ typedef struct {
 	int etm; /* both sides use encrypt-then-MAC (RFC 7366) */
 } sim_scenario;
 
-const sim_scenario *scenario_find(const char *name);
-size_t scenario_count(void);
-const sim_scenario *scenario_at(size_t i);
+const sim_scenario *sim_scenario_find(const char *name);
+/* name, or the default scenario when name is NULL; err names an unknown one. */
+const sim_scenario *sim_scenario_lookup(const char *name, char *err, size_t errlen);
+size_t sim_scenario_count(void);
+const sim_scenario *sim_scenario_at(size_t i);
 #define SCENARIO_DEFAULT "rsa"
 
 #endif

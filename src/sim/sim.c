@@ -1,7 +1,5 @@
 #include "sim/sim.h"
 
-#include "app/files.h"
-#include "app/pki.h"
 #include "model/knowledge.h"
 #include "model/observe.h"
 #include "sim/pipe.h"
@@ -20,52 +18,23 @@ struct sim {
 	observer *obs;
 	sim_pipe pipe;
 	tls_rng rng[2];
-	pki server_pki, client_pki;
 	tls_conn *side[2]; /* 0 client, 1 server */
 	int next;          /* next step to run */
 	int done;
+	int failed; /* out of memory moving a record: the run cannot go on */
 	size_t tamper_seen;
 	tls_session session, cache; /* resume: the client's saved session, the server's cache */
 };
 
-int sim_load_pki(const sim_scenario *sc, pki *server, pki *client, char *err, size_t errlen)
+void sim_creds_free(sim_creds *cr)
 {
-	char path[1024];
-	data_path(path, sizeof path, "assets/");
-	size_t base = strlen(path);
-	snprintf(path + base, sizeof path - base, "%s", sc->server_cert);
-	if (pki_add_chain(server, path, err, errlen))
-		return -1;
-	if (sc->chain_extra) {
-		snprintf(path + base, sizeof path - base, "%s", sc->chain_extra);
-		if (pki_add_chain(server, path, err, errlen))
-			return -1;
-	}
-	snprintf(path + base, sizeof path - base, "%s", sc->server_key);
-	if (pki_load_key(server, path, err, errlen))
-		return -1;
-	if (sc->client_cert) {
-		snprintf(path + base, sizeof path - base, "%s", sc->client_cert);
-		if (pki_add_chain(client, path, err, errlen))
-			return -1;
-		snprintf(path + base, sizeof path - base, "%s", sc->client_key);
-		if (pki_load_key(client, path, err, errlen))
-			return -1;
-	}
-	snprintf(path + base, sizeof path - base, "ca.crt");
-	if (sc->request_client_cert && pki_load_anchors(server, path, err, errlen))
-		return -1;
-	return pki_load_anchors(client, path, err, errlen);
+	tls_creds_free(&cr->server);
+	tls_creds_free(&cr->client);
 }
 
-static int load_pki(sim *s, char *err, size_t errlen)
+void sim_scenario_configs(const sim_scenario *sc, const sim_creds *cr, tls_config *cc, tls_config *scfg)
 {
-	return sim_load_pki(s->sc, &s->server_pki, &s->client_pki, err, errlen);
-}
-
-void sim_scenario_configs(const sim_scenario *sc, const pki *server, const pki *client, tls_config *cc,
-			  tls_config *scfg)
-{
+	const tls_creds *server = &cr->server, *client = &cr->client;
 	memset(cc, 0, sizeof *cc);
 	memset(scfg, 0, sizeof *scfg);
 	cc->suites = sc->client_suites;
@@ -95,7 +64,7 @@ void sim_scenario_configs(const sim_scenario *sc, const pki *server, const pki *
 static int make_sides(sim *s, char *err, size_t errlen)
 {
 	tls_config cc, sc;
-	sim_scenario_configs(s->sc, &s->server_pki, &s->client_pki, &cc, &sc);
+	sim_scenario_configs(s->sc, s->opt.creds, &cc, &sc);
 	cc.rng = &s->rng[0];
 	sc.rng = &s->rng[1];
 	cc.now = sc.now = s->opt.now;
@@ -145,8 +114,6 @@ static int start(sim *s, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the random generator");
 		return -1;
 	}
-	if (load_pki(s, err, errlen))
-		return -1;
 	if (s->sc->resume) {
 		if (first_connection(s, err, errlen))
 			return -1;
@@ -165,9 +132,10 @@ int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errle
 	s->opt = *opt;
 	if (!s->opt.now)
 		s->opt.now = SIM_DEFAULT_TIME;
-	s->sc = scenario_find(opt->scenario ? opt->scenario : SCENARIO_DEFAULT);
-	if (!s->sc) {
-		snprintf(err, errlen, "unknown scenario '%s' (tlsstep scenarios lists them)", opt->scenario);
+	s->sc = sim_scenario_lookup(opt->scenario, err, errlen);
+	if (s->sc && !opt->creds)
+		snprintf(err, errlen, "no certificates or keys were given for scenario '%s'", s->sc->name);
+	if (!s->sc || !opt->creds) {
 		free(s);
 		return -1;
 	}
@@ -205,11 +173,9 @@ void sim_free(sim *s)
 	tls_conn_free(s->side[1]);
 	tls_rng_free(&s->rng[0]);
 	tls_rng_free(&s->rng[1]);
-	pki_free(&s->server_pki);
-	pki_free(&s->client_pki);
 	tls_session_wipe(&s->session);
 	tls_session_wipe(&s->cache);
-	pipe_free(&s->pipe);
+	sim_pipe_free(&s->pipe);
 	obs_free(s->obs);
 	free(s);
 }
@@ -227,7 +193,10 @@ static void collect(sim *s)
 		const uint8_t *p;
 		while ((n = tls_conn_next_record(s->side[i])) > 0) {
 			tls_conn_output(s->side[i], &p);
-			pipe_push(&s->pipe, i, p, n);
+			if (sim_pipe_push(&s->pipe, i, p, n)) {
+				s->failed = s->done = 1;
+				return;
+			}
 			tls_conn_consume(s->side[i], n);
 		}
 		if (!obs_has_master(s->obs) && tls_conn_knowledge(s->side[i])->has_master)
@@ -248,7 +217,7 @@ static void tamper(sim *s, int step, uint8_t *rec, size_t n)
 static int deliver_one(sim *s, int dir, int step)
 {
 	uint8_t *rec;
-	size_t n = pipe_peek(&s->pipe, dir, &rec);
+	size_t n = sim_pipe_peek(&s->pipe, dir, &rec);
 	if (!n)
 		return 0;
 	int is_alert = rec[0] == TLS_CT_ALERT;
@@ -257,7 +226,7 @@ static int deliver_one(sim *s, int dir, int step)
 	tamper(s, step, rec, n);
 	obs_record(s->obs, dir, rec, n, step);
 	tls_conn_recv(s->side[!dir], rec, n);
-	pipe_pop(&s->pipe, dir);
+	sim_pipe_pop(&s->pipe, dir);
 	collect(s);
 	return 1;
 }
@@ -329,6 +298,8 @@ int sim_step(sim *s)
 		while (deliver_one(s, PIPE_C2S, step) || deliver_one(s, PIPE_S2C, step))
 			;
 	finish_step(s, step);
+	if (s->failed)
+		return -1;
 	if (!s->done && step >= 6 && s->m->outcome != MODEL_ESTABLISHED) {
 		s->m->outcome = MODEL_INCOMPLETE;
 		s->done = 1;

@@ -8,12 +8,21 @@
 
 #include "model/model.h"
 #include "sim/scenario.h"
+#include "tls/creds.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a scenario's two sides hold: loaded from files by the command
+ * layer (app_pki_load_scenario) and handed down; the simulator reads no
+ * file. */
+typedef struct {
+	tls_creds server, client;
+} sim_creds;
+
 typedef struct {
 	const char *scenario; /* NULL = default */
+	const sim_creds *creds; /* this scenario's; borrowed, outlives the sim */
 	uint64_t seed;
 	int64_t now;          /* simulated clock, Unix seconds */
 	int tamper;           /* flip a byte on the wire */
@@ -29,22 +38,15 @@ typedef struct {
 
 typedef struct sim sim;
 
-/* Loads what a scenario's sides need from assets/: the server's chain and
- * key, the client's trusted roots and, for mutual authentication, the
- * client's certificate and key. */
-struct pki;
-int sim_load_pki(const sim_scenario *sc, struct pki *server, struct pki *client, char *err,
-		 size_t errlen);
-
 /* Fills what a scenario decides in both sides' configurations (suites,
  * names, certificates, keys, extensions); the caller adds the randomness,
  * the clock and anything of its own. */
 typedef struct tls_config tls_config;
-void sim_scenario_configs(const sim_scenario *sc, const struct pki *server, const struct pki *client,
-			  tls_config *cc, tls_config *scfg);
+void sim_scenario_configs(const sim_scenario *sc, const sim_creds *cr, tls_config *cc, tls_config *scfg);
+void sim_creds_free(sim_creds *cr);
 
-/* err gets one line naming the problem (a missing asset, an unknown scenario). */
-int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen);
+/* err gets one line naming the problem (no credentials, an unknown scenario). */
+TLS_MUST_USE int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errlen);
 /* Runs the next step. Returns its number, 0 when nothing is left, <0 on an
  * internal error. */
 int sim_step(sim *s);

@@ -66,7 +66,8 @@ size_t tls_buf_len_begin(tls_buf *b, int n)
 {
 	size_t pos = b->len;
 	uint8_t z[3] = {0, 0, 0};
-	tls_buf_put(b, z, (size_t)n);
+	if (tls_buf_put(b, z, (size_t)n))
+		return pos; /* nothing reserved: tls_buf_len_end at pos sees it and fails */
 	return pos;
 }
 
@@ -235,6 +236,28 @@ int tls_rd_only_vec(const uint8_t *p, size_t len, int n, size_t min, size_t max,
 	*v = sub.p;
 	*vlen = sub.len;
 	return tls_rd_done(&r);
+}
+
+int tls_rd_u16_list(tls_rd *r, const char *path, const tls_u16_list *l)
+{
+	tls_rd list;
+	char p[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
+	if (tls_rd_vec(r, 2, 2, 0xfffe, &list, path, NULL))
+		return r->err;
+	if (list.len % 2)
+		return rd_fail(r);
+	for (size_t i = 0; tls_rd_left(&list); i++) {
+		unsigned v = (unsigned)(list.p[list.pos] << 8 | list.p[list.pos + 1]);
+		if (list.spans) { /* only a span needs the words */
+			snprintf(p, sizeof p, "%s[%zu]", path, i);
+			l->describe(i, v, m, sizeof m);
+		}
+		if (tls_rd_u16(&list, &v, list.spans ? p : NULL, list.spans ? m : NULL))
+			return r->err = list.err;
+		if (l->out && (l->keep ? l->keep(*l->n_out, l->cap, v) : *l->n_out < l->cap))
+			l->out[(*l->n_out)++] = (uint16_t)v;
+	}
+	return 0;
 }
 
 int tls_rd_done(tls_rd *r)

@@ -11,19 +11,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* On a function whose failure matters (an append that can run out of
+ * memory, a parser, a cryptographic call): the compiler refuses a call
+ * that ignores the result, so a failure cannot pass unnoticed. */
+#define TLS_MUST_USE __attribute__((warn_unused_result))
+
 typedef struct {
 	uint8_t *p;
 	size_t len, cap;
 } tls_buf;
 
-int tls_buf_reserve(tls_buf *b, size_t extra);
-int tls_buf_put(tls_buf *b, const void *data, size_t n);
-int tls_buf_u8(tls_buf *b, unsigned v);
-int tls_buf_u16(tls_buf *b, unsigned v);
-int tls_buf_u24(tls_buf *b, uint32_t v);
-/* Reserve an n-byte length prefix; returns its position for tls_buf_fill_len. */
+/* Appends: 0, or negative when memory ran out (the buffer is unchanged). */
+TLS_MUST_USE int tls_buf_reserve(tls_buf *b, size_t extra);
+TLS_MUST_USE int tls_buf_put(tls_buf *b, const void *data, size_t n);
+TLS_MUST_USE int tls_buf_u8(tls_buf *b, unsigned v);
+TLS_MUST_USE int tls_buf_u16(tls_buf *b, unsigned v);
+TLS_MUST_USE int tls_buf_u24(tls_buf *b, uint32_t v);
+/* Reserves an n-byte length prefix; returns its position for
+ * tls_buf_len_end, which fills it in and fails when the reservation did
+ * (memory ran out) or the contents outgrew n bytes. */
 size_t tls_buf_len_begin(tls_buf *b, int n);
-int tls_buf_len_end(tls_buf *b, size_t pos, int n);
+TLS_MUST_USE int tls_buf_len_end(tls_buf *b, size_t pos, int n);
 void tls_buf_consume(tls_buf *b, size_t n); /* drop n bytes from the front */
 void tls_buf_clear(tls_buf *b);             /* zero, keep capacity */
 void tls_buf_free(tls_buf *b);              /* zero and release */
@@ -68,6 +76,20 @@ int tls_rd_vec(tls_rd *r, int n, size_t min, size_t max, tls_rd *sub, const char
  * handshake header. */
 int tls_rd_only_vec(const uint8_t *p, size_t len, int n, size_t min, size_t max, const char *path,
 		    const char *meaning, const uint8_t **v, size_t *vlen, tls_spans *sp);
+/* How tls_rd_u16_list names and keeps the values of one list. */
+typedef struct {
+	/* The meaning of value i; called only when spans are recorded. */
+	void (*describe)(size_t i, unsigned v, char *mean, size_t n);
+	/* Whether to keep v when n_kept are kept; NULL keeps the first cap. */
+	int (*keep)(size_t n_kept, size_t cap, unsigned v);
+	uint16_t *out; /* NULL keeps nothing */
+	size_t *n_out, cap;
+} tls_u16_list;
+/* A vector of 16-bit values (cipher suites, signature algorithms, groups):
+ * 2-byte length, even, 2 to 0xfffe bytes. Each value gets a span
+ * "<path>[i]"; the list's length and parity are checked before any value
+ * is read (decode_error). */
+int tls_rd_u16_list(tls_rd *r, const char *path, const tls_u16_list *l);
 /* Fails with decode_error unless every byte was consumed. */
 int tls_rd_done(tls_rd *r);
 /* Sets the meaning of the span r added last (for meanings decided after the

@@ -80,6 +80,9 @@ static void hello_session(tls_conn *c, tls_client_hello *ch)
 		return;
 	memcpy(ch->session_id, s->id, s->id_len);
 	ch->session_id_len = s->id_len;
+	/* Offering a session means holding its master secret already. */
+	memcpy(c->k.master, s->master, 48);
+	c->k.has_cached_master = 1;
 }
 
 int tls_client_start(tls_conn *c)
@@ -410,7 +413,7 @@ static const tls_hs_row client_rows[] = {
 	{ST_WAIT_FINISHED, TLS_HS_FINISHED, on_finished},
 };
 
-int tls_client_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n)
+int tls_client_handle(tls_conn *c, enum tls_hs_type type, const uint8_t *msg, size_t n)
 {
 	if (type == TLS_HS_HELLO_REQUEST && c->st != ST_DONE && n == 4)
 		return 0; /* RFC 5246 7.4.1.1: ignored while negotiating */

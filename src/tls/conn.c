@@ -95,13 +95,12 @@ size_t tls_conn_next_record(tls_conn *c)
 
 /* ---- sending -------------------------------------------------------- */
 
-int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
+int tls_send_record(tls_conn *c, enum tls_content_type type, const uint8_t *p, size_t n)
 {
-	size_t at;
 	int rc;
-	tls_buf_u8(&c->out, type);
-	tls_buf_u16(&c->out, c->rec_version);
-	at = tls_buf_len_begin(&c->out, 2);
+	if (tls_buf_u8(&c->out, type) || tls_buf_u16(&c->out, c->rec_version))
+		return TLS_ERR_INTERNAL;
+	size_t at = tls_buf_len_begin(&c->out, 2);
 	if (c->wr_on)
 		TLS_TIMED(c, TLS_PH_RECORD, rc = tls_protect_seal(&c->wr, c->cfg.rng, type, c->rec_version, p, n, &c->out));
 	else
@@ -111,7 +110,7 @@ int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
 	return tls_buf_len_end(&c->out, at, 2);
 }
 
-int tls_send_hs(tls_conn *c, uint8_t type, const tls_buf *body)
+int tls_send_hs(tls_conn *c, enum tls_hs_type type, const tls_buf *body)
 {
 	tls_buf msg = {0};
 	int rc = tls_hs_wrap(&msg, type, body->p, body->len);
@@ -304,7 +303,7 @@ static int after_handshake(tls_conn *c)
 	while (c->hs_in.len >= 4) {
 		const uint8_t *h = c->hs_in.p;
 		size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
-		if (len > TLS_MAX_HS_MSG)
+		if (len > tls_hs_limit(h[0]))
 			return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "oversized handshake message");
 		if (c->hs_in.len < 4 + len)
 			return 0;
@@ -328,15 +327,16 @@ static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 	while (c->hs_in.len >= 4 && c->status == TLS_HANDSHAKING) {
 		uint8_t *h = c->hs_in.p;
 		size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
-		if (len > TLS_MAX_HS_MSG)
+		if (len > tls_hs_limit(h[0]))
 			return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR),
-					"handshake message of %zu bytes is over the %d-byte limit", len,
-					TLS_MAX_HS_MSG);
+					"%s of %zu bytes is over the %zu-byte limit", tls_hs_name(h[0]), len,
+					tls_hs_limit(h[0]));
 		if (c->hs_in.len < 4 + len)
 			return 0; /* the rest comes in later records */
 		/* Copy out: a handler may send, and the buffer must stay put. */
 		tls_buf msg = {0};
-		tls_buf_put(&msg, h, 4 + len);
+		if (tls_buf_put(&msg, h, 4 + len))
+			return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
 		tls_buf_consume(&c->hs_in, 4 + len);
 		int rc = c->cfg.is_server ? tls_server_handle(c, msg.p[0], msg.p, msg.len)
 					  : tls_client_handle(c, msg.p[0], msg.p, msg.len);
@@ -351,8 +351,10 @@ static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 
 static int handle_ccs(tls_conn *c, const uint8_t *p, size_t n)
 {
+	/* RFC 8446 5 states what strict TLS 1.2 peers check too: any body
+	 * but the single byte 01 is unexpected_message. */
 	if (tls_ccs_decode(p, n, NULL))
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR),
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
 				"ChangeCipherSpec body is not the single byte 01");
 	if (c->st != ST_WAIT_CCS || c->hs_in.len)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
@@ -441,8 +443,8 @@ static int one_record(tls_conn *c)
 			tls_buf_free(&plain);
 			return tls_fail(c, rc, "a protected record failed its integrity check");
 		}
-	} else {
-		tls_buf_put(&plain, h + 5, len);
+	} else if (tls_buf_put(&plain, h + 5, len)) {
+		return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
 	}
 	tls_buf_consume(&c->in, 5 + len);
 	rc = handle_record(c, type, plain.p, plain.len);

@@ -80,6 +80,9 @@ enum tls_status { TLS_HANDSHAKING, TLS_ESTABLISHED, TLS_FAILED, TLS_CLOSED };
 typedef struct {
 	int has_client_random, has_server_random, has_premaster, has_master, has_keys;
 	int has_client_verify, has_server_verify;
+	/* client: master holds the cached session's master secret it offers to
+	 * resume (has_master stays 0 until the server takes the offer up) */
+	int has_cached_master;
 	uint8_t client_random[32], server_random[32];
 	uint8_t premaster[TLS_MAX_PREMASTER];
 	size_t premaster_len;
@@ -116,7 +119,7 @@ typedef struct {
 
 typedef struct tls_conn tls_conn;
 
-int tls_conn_new(tls_conn **out, const tls_config *cfg);
+TLS_MUST_USE int tls_conn_new(tls_conn **out, const tls_config *cfg);
 void tls_conn_free(tls_conn *c); /* zeroes every secret */
 /* Client: queues the ClientHello. Server: nothing to do. */
 int tls_conn_start(tls_conn *c);

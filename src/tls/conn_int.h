@@ -32,11 +32,11 @@ enum tls_hs_state {
 typedef int (*tls_hs_handler)(struct tls_conn *c, const uint8_t *msg, size_t n);
 typedef struct {
 	enum tls_hs_state st;
-	uint8_t type;
+	enum tls_hs_type type;
 	tls_hs_handler on;
 } tls_hs_row;
 /* The handler for (st, type) in a table, or NULL. */
-tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, int st, uint8_t type);
+tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, enum tls_hs_state st, enum tls_hs_type type);
 
 /* Ephemeral keys of a DHE or ECDHE exchange (ours and the peer's public
  * value); wiped and freed with the connection. */
@@ -66,8 +66,11 @@ struct tls_conn {
 	size_t n_peer;
 	uint16_t rec_version;   /* version in our record headers: 0x0303, or lower for an old client */
 	tls_kx_state kx;
-	uint16_t peer_sig_algs[32]; /* server: the client's signature_algorithms */
+	/* server: the client's signature_algorithms that an RSA key can make,
+	 * each once, in the client's order (the list itself may be 32,767 long) */
+	uint16_t peer_sig_algs[32];
 	size_t n_peer_sig_algs;
+	int peer_sent_sig_algs;
 	uint16_t peer_groups[32];   /* server: the client's supported_groups */
 	size_t n_peer_groups;
 	int peer_sent_groups, peer_sent_point_formats, peer_uncompressed_ok;
@@ -100,8 +103,8 @@ void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t n);
 size_t tls_transcript_hash(tls_conn *c, uint8_t out[48]);
 /* Wraps body as a handshake message, adds it to the transcript, sends it in
  * one or more records of its own. */
-int tls_send_hs(tls_conn *c, uint8_t type, const tls_buf *body);
-int tls_send_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n);
+int tls_send_hs(tls_conn *c, enum tls_hs_type type, const tls_buf *body);
+int tls_send_record(tls_conn *c, enum tls_content_type type, const uint8_t *p, size_t n);
 int tls_send_ccs(tls_conn *c); /* and switch on write protection */
 int tls_start_read_protection(tls_conn *c);
 int tls_fail(tls_conn *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -120,7 +123,7 @@ int tls_resume_keys(tls_conn *c, const tls_session *s);
 void tls_established(tls_conn *c);
 
 int tls_client_start(tls_conn *c);
-int tls_client_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n);
-int tls_server_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n);
+int tls_client_handle(tls_conn *c, enum tls_hs_type type, const uint8_t *msg, size_t n);
+int tls_server_handle(tls_conn *c, enum tls_hs_type type, const uint8_t *msg, size_t n);
 
 #endif

@@ -5,7 +5,9 @@
 #ifndef TLS_CRYPTO_H
 #define TLS_CRYPTO_H
 
-int tls_crypto_init(void);
+#include "tls/bytes.h" /* TLS_MUST_USE */
+
+TLS_MUST_USE int tls_crypto_init(void);
 /* Registered indices, valid after tls_crypto_init. */
 int tls_hash_sha1(void);
 int tls_hash_sha256(void);

@@ -11,6 +11,8 @@
 #ifndef TLS_DER_H
 #define TLS_DER_H
 
+#include "tls/bytes.h" /* TLS_MUST_USE */
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,38 +59,38 @@ void tls_der_init(tls_der *d, const uint8_t *p, size_t len);
 int tls_der_more(const tls_der *d);
 /* 1 and the next tag, or 0 at the end of the cursor. */
 int tls_der_peek(const tls_der *d, unsigned *tag);
-int tls_der_read(tls_der *d, tls_der_item *it);
+TLS_MUST_USE int tls_der_read(tls_der *d, tls_der_item *it);
 /* Reads the next element and fails unless its tag is `tag`. */
-int tls_der_expect(tls_der *d, unsigned tag, tls_der_item *it);
+TLS_MUST_USE int tls_der_expect(tls_der *d, unsigned tag, tls_der_item *it);
 /* 1 (read) when the next element has `tag`, 0 (nothing read) otherwise. */
-int tls_der_optional(tls_der *d, unsigned tag, tls_der_item *it);
+TLS_MUST_USE int tls_der_optional(tls_der *d, unsigned tag, tls_der_item *it);
 /* Cursor over a constructed element's contents; fails past TLS_DER_MAX_DEPTH. */
-int tls_der_enter(const tls_der *parent, const tls_der_item *it, tls_der *sub);
+TLS_MUST_USE int tls_der_enter(const tls_der *parent, const tls_der_item *it, tls_der *sub);
 /* Fails unless every byte of the cursor was read. */
-int tls_der_done(const tls_der *d);
+TLS_MUST_USE int tls_der_done(const tls_der *d);
 /* Checks that p holds exactly one well-formed element, descending into every
  * constructed element (bounded depth, so hostile nesting cannot exhaust the
  * stack). */
-int tls_der_walk(const uint8_t *p, size_t len);
+TLS_MUST_USE int tls_der_walk(const uint8_t *p, size_t len);
 
 /* A non-negative INTEGER's magnitude without the sign octet. Refuses empty,
  * negative and non-minimally encoded integers. */
-int tls_der_uint(const tls_der_item *it, const uint8_t **p, size_t *n);
+TLS_MUST_USE int tls_der_uint(const tls_der_item *it, const uint8_t **p, size_t *n);
 /* A non-negative INTEGER that fits in 63 bits. */
-int tls_der_small_uint(const tls_der_item *it, uint64_t *v);
+TLS_MUST_USE int tls_der_small_uint(const tls_der_item *it, uint64_t *v);
 /* BOOLEAN: DER allows only 0x00 and 0xff. */
-int tls_der_bool(const tls_der_item *it, int *v);
+TLS_MUST_USE int tls_der_bool(const tls_der_item *it, int *v);
 /* BIT STRING contents after the unused-bits octet (unused must be 0..7 and 0
  * for an empty string). */
-int tls_der_bits(const tls_der_item *it, const uint8_t **p, size_t *n, unsigned *unused);
+TLS_MUST_USE int tls_der_bits(const tls_der_item *it, const uint8_t **p, size_t *n, unsigned *unused);
 /* OBJECT IDENTIFIER as dotted text, e.g. "2.5.29.17". */
-int tls_der_oid_str(const tls_der_item *it, char *out, size_t n);
+TLS_MUST_USE int tls_der_oid_str(const tls_der_item *it, char *out, size_t n);
 /* UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only
  * forms RFC 5280 allows, to seconds since the Unix epoch. */
-int tls_der_time(const tls_der_item *it, int64_t *t);
+TLS_MUST_USE int tls_der_time(const tls_der_item *it, int64_t *t);
 
 /* Calendar time (UTC) to seconds since the epoch; fails on an invalid date. */
-int tls_utc_mktime(int y, int mo, int d, int h, int mi, int s, int64_t *out);
+TLS_MUST_USE int tls_utc_mktime(int y, int mo, int d, int h, int mi, int s, int64_t *out);
 /* The inverse, for printing. */
 void tls_utc_split(int64_t t, int *y, int *mo, int *d, int *h, int *mi, int *s);
 

@@ -11,6 +11,8 @@
 #ifndef TLS_ECDSA_H
 #define TLS_ECDSA_H
 
+#include "tls/bytes.h" /* TLS_MUST_USE */
+
 #include "tls/rng.h"
 
 #include <stddef.h>
@@ -44,14 +46,14 @@ const tls_ec_curve *tls_ec_curve_at(size_t i); /* NULL past the end; preference 
 const ltc_ecc_set_type *tls_ec_set(const tls_ec_curve *cv);
 /* Checks an uncompressed point and imports it as a public key. 0 or a
  * TLS_EC_* reason; on failure *key holds nothing to free. */
-int tls_ec_import_point(const tls_ec_curve *cv, const uint8_t *pt, size_t n, ecc_key *key);
+TLS_MUST_USE int tls_ec_import_point(const tls_ec_curve *cv, const uint8_t *pt, size_t n, ecc_key *key);
 /* A short English phrase for a TLS_EC_* reason. */
 const char *tls_ec_reason(int reason);
 
 /* 0 when sig (DER SEQUENCE { r INTEGER, s INTEGER }) is key's ECDSA
  * signature of the digest (truncated to the group order's size, FIPS 186-4
  * 6.4), -1 otherwise. */
-int tls_ecdsa_verify(const tls_ec_curve *cv, const ecc_key *key, const uint8_t *digest, size_t dlen,
-		     const uint8_t *sig, size_t sig_len);
+TLS_MUST_USE int tls_ecdsa_verify(const tls_ec_curve *cv, const ecc_key *key, const uint8_t *digest,
+                                  size_t dlen, const uint8_t *sig, size_t sig_len);
 
 #endif

@@ -91,8 +91,9 @@ int tls_send_finished(tls_conn *c)
 	else
 		c->k.has_client_verify = 1;
 	tls_buf body = {0};
-	tls_finished_encode(&body, vd);
-	rc = tls_send_hs(c, TLS_HS_FINISHED, &body);
+	rc = tls_finished_encode(&body, vd);
+	if (!rc)
+		rc = tls_send_hs(c, TLS_HS_FINISHED, &body);
 	tls_buf_free(&body);
 	return rc ? tls_fail(c, rc, "could not send Finished") : 0;
 }
@@ -125,10 +126,10 @@ void tls_established(tls_conn *c)
 	c->status = TLS_ESTABLISHED;
 }
 
-tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, int st, uint8_t type)
+tls_hs_handler tls_hs_lookup(const tls_hs_row *rows, size_t n, enum tls_hs_state st, enum tls_hs_type type)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((int)rows[i].st == st && rows[i].type == type)
+		if (rows[i].st == st && rows[i].type == type)
 			return rows[i].on;
 	return NULL;
 }

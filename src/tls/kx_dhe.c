@@ -125,13 +125,12 @@ static int client_params(tls_conn *c, const tls_ske *m)
 	group_p(p);
 	c->k.named_group = m->dh_p_len == 256 && !memcmp(p, m->dh_p, 256) ? FFDHE2048 : 0;
 	/* Kept for the ClientKeyExchange: the decoded message does not outlive this call. */
-	c->kx.dh_params.len = 0;
-	tls_buf_u16(&c->kx.dh_params, (unsigned)m->dh_p_len);
-	tls_buf_put(&c->kx.dh_params, m->dh_p, m->dh_p_len);
-	tls_buf_u16(&c->kx.dh_params, (unsigned)m->dh_g_len);
-	tls_buf_put(&c->kx.dh_params, m->dh_g, m->dh_g_len);
-	tls_buf_u16(&c->kx.dh_params, (unsigned)m->dh_ys_len);
-	tls_buf_put(&c->kx.dh_params, m->dh_ys, m->dh_ys_len);
+	tls_buf *kept = &c->kx.dh_params;
+	kept->len = 0;
+	if (tls_buf_u16(kept, (unsigned)m->dh_p_len) || tls_buf_put(kept, m->dh_p, m->dh_p_len) ||
+	    tls_buf_u16(kept, (unsigned)m->dh_g_len) || tls_buf_put(kept, m->dh_g, m->dh_g_len) ||
+	    tls_buf_u16(kept, (unsigned)m->dh_ys_len) || tls_buf_put(kept, m->dh_ys, m->dh_ys_len))
+		return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
 	return 0;
 }
 

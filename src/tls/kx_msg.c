@@ -192,18 +192,18 @@ int tls_cke_dhe_decode(const uint8_t *p, size_t n, const uint8_t **y, size_t *le
 
 int tls_cert_request_encode(tls_buf *out, const tls_cert_request *m)
 {
-	size_t at;
-	tls_buf_u8(out, (unsigned)m->n_types);
-	tls_buf_put(out, m->types, m->n_types);
-	at = tls_buf_len_begin(out, 2);
+	if (tls_buf_u8(out, (unsigned)m->n_types) || tls_buf_put(out, m->types, m->n_types))
+		return TLS_ERR_INTERNAL;
+	size_t at = tls_buf_len_begin(out, 2);
 	for (size_t i = 0; i < m->n_sig_algs; i++)
-		tls_buf_u16(out, m->sig_algs[i]);
-	tls_buf_len_end(out, at, 2);
+		if (tls_buf_u16(out, m->sig_algs[i]))
+			return TLS_ERR_INTERNAL;
+	if (tls_buf_len_end(out, at, 2))
+		return TLS_ERR_INTERNAL;
 	at = tls_buf_len_begin(out, 2);
-	for (size_t i = 0; i < m->n_cas; i++) {
-		tls_buf_u16(out, (unsigned)m->ca_len[i]);
-		tls_buf_put(out, m->cas[i], m->ca_len[i]);
-	}
+	for (size_t i = 0; i < m->n_cas; i++)
+		if (tls_buf_u16(out, (unsigned)m->ca_len[i]) || tls_buf_put(out, m->cas[i], m->ca_len[i]))
+			return TLS_ERR_INTERNAL;
 	return tls_buf_len_end(out, at, 2);
 }
 
@@ -226,23 +226,17 @@ static int cr_types(tls_rd *r, tls_cert_request *m)
 	return 0;
 }
 
+static void cr_sig_alg_meaning(size_t i, unsigned v, char *mean, size_t n)
+{
+	(void)i;
+	snprintf(mean, n, "the client may sign with %s (0x%04x)", tls_sig_name((uint16_t)v), v);
+}
+
 static int cr_sig_algs(tls_rd *r, tls_cert_request *m)
 {
-	tls_rd t;
-	char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
-	if (tls_rd_vec(r, 2, 2, 0xfffe, &t, "certificate_request.supported_signature_algorithms", NULL))
-		return r->err;
-	if (t.len % 2)
-		return DECODE_ERROR;
-	for (size_t i = 0; tls_rd_left(&t); i++) {
-		unsigned v = (unsigned)((t.p[t.pos] << 8) | t.p[t.pos + 1]);
-		snprintf(path, sizeof path, "certificate_request.supported_signature_algorithms[%zu]", i);
-		snprintf(mean, sizeof mean, "the client may sign with %s (0x%04x)", tls_sig_name((uint16_t)v), v);
-		tls_rd_u16(&t, &v, path, mean);
-		if (m->n_sig_algs < 32)
-			m->sig_algs[m->n_sig_algs++] = (uint16_t)v;
-	}
-	return 0;
+	tls_u16_list l = {cr_sig_alg_meaning, NULL, m->sig_algs, &m->n_sig_algs,
+	                  sizeof m->sig_algs / sizeof m->sig_algs[0]};
+	return tls_rd_u16_list(r, "certificate_request.supported_signature_algorithms", &l);
 }
 
 int tls_cert_request_decode(const uint8_t *p, size_t n, tls_cert_request *m, tls_spans *sp)
@@ -308,8 +302,8 @@ static int describe_cke(const uint8_t *b, size_t len, int kx, tls_spans *sp)
 	return rc;
 }
 
-int tls_hs_describe_kx_body(uint8_t type, const uint8_t *b, size_t len, int from_server, int kx,
-			    tls_spans *sp)
+int tls_hs_describe_kx_body(enum tls_hs_type type, const uint8_t *b, size_t len, int from_server, int kx,
+                            tls_spans *sp)
 {
 	switch (type) {
 	case TLS_HS_SERVER_KEY_EXCHANGE: return describe_ske(b, len, kx, sp);

@@ -10,7 +10,7 @@
 #define DECODE_ERROR TLS_FAIL(TLS_ALERT_DECODE_ERROR)
 #define HDR 4 /* body offsets are shown relative to the handshake header */
 
-int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len)
+int tls_hs_wrap(tls_buf *out, enum tls_hs_type type, const uint8_t *body, size_t len)
 {
 	if (len > 0xffffff)
 		return TLS_ERR_INTERNAL;
@@ -19,7 +19,7 @@ int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len)
 	return 0;
 }
 
-const char *tls_hs_name(uint8_t type)
+const char *tls_hs_name(enum tls_hs_type type)
 {
 	switch (type) {
 	case TLS_HS_HELLO_REQUEST: return "HelloRequest";
@@ -81,7 +81,7 @@ const char *tls_group_label(unsigned v)
 	}
 }
 
-const char *tls_content_type_name(uint8_t type)
+const char *tls_content_type_name(enum tls_content_type type)
 {
 	switch (type) {
 	case TLS_CT_CHANGE_CIPHER_SPEC: return "change_cipher_spec";
@@ -194,25 +194,16 @@ static void describe_sni(tls_rd *r, char *name, size_t name_n)
 	r->err = list.err;
 }
 
-static void describe_u16_list(tls_rd *r, const char *path, const char *(*namer)(unsigned),
-			      uint16_t *out, size_t *n_out, size_t cap)
+static void sig_alg_meaning(size_t i, unsigned v, char *mean, size_t n)
 {
-	tls_rd list;
-	char p[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
-	if (tls_rd_vec(r, 2, 2, 0xfffe, &list, path, NULL))
-		return;
-	if (tls_rd_left(&list) % 2) {
-		r->err = DECODE_ERROR;
-		return;
-	}
-	for (size_t i = 0; tls_rd_left(&list); i++) {
-		unsigned v = (unsigned)((list.p[list.pos] << 8) | list.p[list.pos + 1]);
-		fmt_if(&list, p, sizeof p, "%s[%zu]", path, i);
-		fmt_if(&list, m, sizeof m, "%s (0x%04x)", namer(v), v);
-		tls_rd_u16(&list, &v, p, m);
-		if (out && *n_out < cap)
-			out[(*n_out)++] = (uint16_t)v;
-	}
+	(void)i;
+	snprintf(mean, n, "%s (0x%04x)", tls_sig_alg_name(v), v);
+}
+
+static void group_meaning(size_t i, unsigned v, char *mean, size_t n)
+{
+	(void)i;
+	snprintf(mean, n, "%s (0x%04x)", tls_group_name(v), v);
 }
 
 /* Body of one extension, for display and for the few the engine reads. */
@@ -223,13 +214,19 @@ static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 		if (tls_rd_left(r))
 			describe_sni(r, ch ? ch->server_name : NULL, ch ? sizeof ch->server_name : 0);
 		break;
-	case TLS_EXT_SIGNATURE_ALGORITHMS:
-		describe_u16_list(r, "supported_signature_algorithms", tls_sig_alg_name,
-				  ch ? ch->sig_algs : NULL, ch ? &ch->n_sig_algs : NULL, 32);
+	case TLS_EXT_SIGNATURE_ALGORITHMS: {
+		tls_u16_list l = {sig_alg_meaning, NULL, ch ? ch->sig_algs : NULL,
+		                  ch ? &ch->n_sig_algs : NULL,
+		                  ch ? sizeof ch->sig_algs / sizeof ch->sig_algs[0] : 0};
+		tls_rd_u16_list(r, "supported_signature_algorithms", &l);
 		break;
-	case TLS_EXT_SUPPORTED_GROUPS:
-		describe_u16_list(r, "named_group_list", tls_group_name, NULL, NULL, 0);
+	}
+	case TLS_EXT_SUPPORTED_GROUPS: {
+		tls_u16_list l = {group_meaning, NULL, ch ? ch->groups : NULL, ch ? &ch->n_groups : NULL,
+		                  ch ? sizeof ch->groups / sizeof ch->groups[0] : 0};
+		tls_rd_u16_list(r, "named_group_list", &l);
 		break;
+	}
 	case TLS_EXT_RENEGOTIATION_INFO: {
 		tls_rd sub;
 		tls_rd_vec(r, 1, 0, 255, &sub, "renegotiated_connection",
@@ -356,45 +353,42 @@ static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t r
 
 int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m)
 {
-	size_t at;
-	tls_buf_u16(out, m->version);
-	tls_buf_put(out, m->random, 32);
-	tls_buf_u8(out, (unsigned)m->session_id_len);
-	tls_buf_put(out, m->session_id, m->session_id_len);
-	at = tls_buf_len_begin(out, 2);
+	if (tls_buf_u16(out, m->version) || tls_buf_put(out, m->random, 32) ||
+	    tls_buf_u8(out, (unsigned)m->session_id_len) ||
+	    tls_buf_put(out, m->session_id, m->session_id_len))
+		return TLS_ERR_INTERNAL;
+	size_t at = tls_buf_len_begin(out, 2);
 	for (size_t i = 0; i < m->n_suites; i++)
-		tls_buf_u16(out, m->suites[i]);
-	tls_buf_len_end(out, at, 2);
-	tls_buf_u8(out, 1); /* one compression method: null */
-	tls_buf_u8(out, 0);
+		if (tls_buf_u16(out, m->suites[i]))
+			return TLS_ERR_INTERNAL;
+	if (tls_buf_len_end(out, at, 2) || tls_buf_u8(out, 1) /* one compression method: null */ ||
+	    tls_buf_u8(out, 0))
+		return TLS_ERR_INTERNAL;
 	return exts_encode(out, m->exts, m->n_exts);
 }
 
 #define KEEP_USABLE 24 /* room for every suite tlsstep implements, and the SCSV */
 
+static void suite_meaning(size_t i, unsigned v, char *mean, size_t n)
+{
+	const char *nm = tls_suite_iana_name((uint16_t)v);
+	snprintf(mean, n, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:", nm ? nm : "unknown suite",
+	         v);
+}
+
+/* Past the table's end only suites the server could pick are kept: a long
+ * list must not hide the one acceptable suite. */
+static int suite_keep(size_t n_kept, size_t cap, unsigned v)
+{
+	int usable = tls_suite_by_id((uint16_t)v) || v == TLS_SCSV_RENEGOTIATION;
+	return n_kept < cap - KEEP_USABLE || (n_kept < cap && usable);
+}
+
 static int suites_decode(tls_rd *r, tls_client_hello *m)
 {
-	tls_rd s;
-	char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
-	if (tls_rd_vec(r, 2, 2, 0xfffe, &s, "client_hello.cipher_suites", NULL))
-		return r->err;
-	if (s.len % 2)
-		return DECODE_ERROR;
+	tls_u16_list l = {suite_meaning, suite_keep, m->suites, &m->n_suites, TLS_MAX_SUITES};
 	m->n_suites = 0;
-	for (size_t i = 0; tls_rd_left(&s); i++) {
-		unsigned v = (unsigned)((s.p[s.pos] << 8) | s.p[s.pos + 1]);
-		const char *nm = tls_suite_iana_name((uint16_t)v);
-		fmt_if(&s, path, sizeof path, "client_hello.cipher_suites[%zu]", i);
-		fmt_if(&s, mean, sizeof mean, "%s %s (0x%04X)", i == 0 ? "offered first:" : "offered:",
-			 nm ? nm : "unknown suite", v);
-		tls_rd_u16(&s, &v, path, mean);
-		/* Past the table's end only suites the server could pick are kept:
-		 * a long list must not hide the one acceptable suite. */
-		int usable = tls_suite_by_id((uint16_t)v) || v == TLS_SCSV_RENEGOTIATION;
-		if (m->n_suites < TLS_MAX_SUITES - KEEP_USABLE || (m->n_suites < TLS_MAX_SUITES && usable))
-			m->suites[m->n_suites++] = (uint16_t)v;
-	}
-	return 0;
+	return tls_rd_u16_list(r, "client_hello.cipher_suites", &l);
 }
 
 int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls_spans *sp)
@@ -428,12 +422,11 @@ int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls
 
 int tls_server_hello_encode(tls_buf *out, const tls_server_hello *m)
 {
-	tls_buf_u16(out, m->version);
-	tls_buf_put(out, m->random, 32);
-	tls_buf_u8(out, (unsigned)m->session_id_len);
-	tls_buf_put(out, m->session_id, m->session_id_len);
-	tls_buf_u16(out, m->suite);
-	tls_buf_u8(out, m->compression);
+	if (tls_buf_u16(out, m->version) || tls_buf_put(out, m->random, 32) ||
+	    tls_buf_u8(out, (unsigned)m->session_id_len) ||
+	    tls_buf_put(out, m->session_id, m->session_id_len) || tls_buf_u16(out, m->suite) ||
+	    tls_buf_u8(out, m->compression))
+		return TLS_ERR_INTERNAL;
 	return exts_encode(out, m->exts, m->n_exts);
 }
 
@@ -468,10 +461,9 @@ int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls
 int tls_certificate_encode(tls_buf *out, const tls_certificate_msg *m)
 {
 	size_t at = tls_buf_len_begin(out, 3);
-	for (size_t i = 0; i < m->n; i++) {
-		tls_buf_u24(out, (uint32_t)m->len[i]);
-		tls_buf_put(out, m->der[i], m->len[i]);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		if (tls_buf_u24(out, (uint32_t)m->len[i]) || tls_buf_put(out, m->der[i], m->len[i]))
+			return TLS_ERR_INTERNAL;
 	return tls_buf_len_end(out, at, 3);
 }
 

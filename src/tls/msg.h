@@ -50,6 +50,15 @@ enum tls_ext_type {
 #define TLS_VERSION_12 0x0303
 #define TLS_SCSV_RENEGOTIATION 0x00ff
 #define TLS_MAX_HS_MSG (64 * 1024) /* cap on any handshake message we accept */
+/* A ClientHello can be longer: its largest legal form (session_id 32,
+ * 32,767 suites, 255 compression methods, 65,535 bytes of extensions) is
+ * 131,396 bytes. Accepting exactly that much is the per-connection memory
+ * cap for a hello; anything longer cannot be a ClientHello. */
+#define TLS_MAX_CLIENT_HELLO (2 + 32 + 1 + 32 + 2 + 65534 + 1 + 255 + 2 + 65535)
+static inline size_t tls_hs_limit(unsigned type)
+{
+	return type == TLS_HS_CLIENT_HELLO ? TLS_MAX_CLIENT_HELLO : TLS_MAX_HS_MSG;
+}
 #define TLS_MAX_SUITES 128
 #define TLS_MAX_EXTS 32
 #define TLS_MAX_CERTS 10
@@ -73,6 +82,8 @@ typedef struct {
 	char server_name[256]; /* from server_name, "" if absent */
 	uint16_t sig_algs[32];
 	size_t n_sig_algs;
+	uint16_t groups[32]; /* from supported_groups */
+	size_t n_groups;
 } tls_client_hello;
 
 typedef struct {
@@ -93,11 +104,11 @@ typedef struct {
 } tls_certificate_msg;
 
 /* Header: msg_type(1) + uint24 length, then the body. */
-int tls_hs_wrap(tls_buf *out, uint8_t type, const uint8_t *body, size_t len);
+TLS_MUST_USE int tls_hs_wrap(tls_buf *out, enum tls_hs_type type, const uint8_t *body, size_t len);
 /* "ClientHello", or "Handshake(<n>)" in buf for unknown types. */
-const char *tls_hs_name(uint8_t type);
+const char *tls_hs_name(enum tls_hs_type type);
 const char *tls_ext_name(uint16_t type); /* NULL when unknown */
-const char *tls_content_type_name(uint8_t type);
+const char *tls_content_type_name(enum tls_content_type type);
 /* "rsa_pss_rsae_sha256", "secp256r1"...; "unknown" for others. */
 const char *tls_sig_alg_name(unsigned v);
 const char *tls_group_name(unsigned v);
@@ -107,22 +118,21 @@ const char *tls_group_label(unsigned v);
 /* "TLS 1.2" for 0x0303 and so on back to SSL 3.0; NULL for anything else. */
 const char *tls_version_name(unsigned version);
 
-int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m);
-int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls_spans *sp);
-int tls_server_hello_encode(tls_buf *out, const tls_server_hello *m);
-int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls_spans *sp);
-int tls_certificate_encode(tls_buf *out, const tls_certificate_msg *m);
-int tls_certificate_decode(const uint8_t *p, size_t n, tls_certificate_msg *m, tls_spans *sp);
-int tls_server_hello_done_decode(const uint8_t *p, size_t n, tls_spans *sp);
+TLS_MUST_USE int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m);
+TLS_MUST_USE int tls_client_hello_decode(const uint8_t *p, size_t n, tls_client_hello *m, tls_spans *sp);
+TLS_MUST_USE int tls_server_hello_encode(tls_buf *out, const tls_server_hello *m);
+TLS_MUST_USE int tls_server_hello_decode(const uint8_t *p, size_t n, tls_server_hello *m, tls_spans *sp);
+TLS_MUST_USE int tls_certificate_encode(tls_buf *out, const tls_certificate_msg *m);
+TLS_MUST_USE int tls_certificate_decode(const uint8_t *p, size_t n, tls_certificate_msg *m, tls_spans *sp);
+TLS_MUST_USE int tls_server_hello_done_decode(const uint8_t *p, size_t n, tls_spans *sp);
 /* RSA ClientKeyExchange: EncryptedPreMasterSecret with its uint16 length. */
-int tls_cke_rsa_encode(tls_buf *out, const uint8_t *enc, size_t len);
-int tls_cke_rsa_decode(const uint8_t *p, size_t n, const uint8_t **enc, size_t *len,
-		       tls_spans *sp);
-int tls_finished_encode(tls_buf *out, const uint8_t vd[12]);
-int tls_finished_decode(const uint8_t *p, size_t n, uint8_t vd[12], tls_spans *sp);
-int tls_alert_decode(const uint8_t *p, size_t n, unsigned *level, unsigned *desc,
-		     tls_spans *sp);
-int tls_ccs_decode(const uint8_t *p, size_t n, tls_spans *sp);
+TLS_MUST_USE int tls_cke_rsa_encode(tls_buf *out, const uint8_t *enc, size_t len);
+TLS_MUST_USE int tls_cke_rsa_decode(const uint8_t *p, size_t n, const uint8_t **enc, size_t *len,
+                                    tls_spans *sp);
+TLS_MUST_USE int tls_finished_encode(tls_buf *out, const uint8_t vd[12]);
+TLS_MUST_USE int tls_finished_decode(const uint8_t *p, size_t n, uint8_t vd[12], tls_spans *sp);
+TLS_MUST_USE int tls_alert_decode(const uint8_t *p, size_t n, unsigned *level, unsigned *desc, tls_spans *sp);
+TLS_MUST_USE int tls_ccs_decode(const uint8_t *p, size_t n, tls_spans *sp);
 
 /* ---- kx_msg.c: messages of DHE/ECDHE suites and mutual authentication -- */
 
@@ -151,25 +161,27 @@ typedef struct {
 
 /* ecdhe: 1 for ECDHE, 0 for DHE. A curve_type other than named_curve gives
  * TLS_FAIL(handshake_failure); any other malformation decode_error. */
-int tls_ske_decode(const uint8_t *p, size_t n, int ecdhe, tls_ske *m, tls_spans *sp);
-int tls_ecdhe_params_encode(tls_buf *out, unsigned curve, const uint8_t *pt, size_t n);
-int tls_dhe_params_encode(tls_buf *out, const uint8_t *p, size_t pl, const uint8_t *g, size_t gl,
-			  const uint8_t *ys, size_t yl);
+TLS_MUST_USE int tls_ske_decode(const uint8_t *p, size_t n, int ecdhe, tls_ske *m, tls_spans *sp);
+TLS_MUST_USE int tls_ecdhe_params_encode(tls_buf *out, unsigned curve, const uint8_t *pt, size_t n);
+TLS_MUST_USE int tls_dhe_params_encode(tls_buf *out, const uint8_t *p, size_t pl, const uint8_t *g, size_t gl,
+                                       const uint8_t *ys, size_t yl);
 /* digitally-signed: SignatureAndHashAlgorithm + signature<0..2^16-1>. */
-int tls_signed_encode(tls_buf *out, uint16_t alg, const uint8_t *sig, size_t n);
-int tls_cke_ecdhe_encode(tls_buf *out, const uint8_t *pt, size_t n);
-int tls_cke_ecdhe_decode(const uint8_t *p, size_t n, const uint8_t **pt, size_t *len, tls_spans *sp);
+TLS_MUST_USE int tls_signed_encode(tls_buf *out, uint16_t alg, const uint8_t *sig, size_t n);
+TLS_MUST_USE int tls_cke_ecdhe_encode(tls_buf *out, const uint8_t *pt, size_t n);
+TLS_MUST_USE int tls_cke_ecdhe_decode(const uint8_t *p, size_t n, const uint8_t **pt, size_t *len,
+                                      tls_spans *sp);
 /* DHE's ClientKeyExchange has the RSA one's shape: use tls_cke_rsa_encode. */
-int tls_cke_dhe_decode(const uint8_t *p, size_t n, const uint8_t **y, size_t *len, tls_spans *sp);
-int tls_cert_request_encode(tls_buf *out, const tls_cert_request *m);
-int tls_cert_request_decode(const uint8_t *p, size_t n, tls_cert_request *m, tls_spans *sp);
-int tls_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const uint8_t **sig,
-			   size_t *len, tls_spans *sp);
+TLS_MUST_USE int tls_cke_dhe_decode(const uint8_t *p, size_t n, const uint8_t **y, size_t *len,
+                                    tls_spans *sp);
+TLS_MUST_USE int tls_cert_request_encode(tls_buf *out, const tls_cert_request *m);
+TLS_MUST_USE int tls_cert_request_decode(const uint8_t *p, size_t n, tls_cert_request *m, tls_spans *sp);
+TLS_MUST_USE int tls_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const uint8_t **sig,
+                                        size_t *len, tls_spans *sp);
 /* Body spans of ServerKeyExchange, ClientKeyExchange, CertificateRequest and
  * CertificateVerify; kx is the suite's enum tls_kx, or -1 when unknown (then
  * the shape decides). Returns 1 for other message types. */
-int tls_hs_describe_kx_body(uint8_t type, const uint8_t *b, size_t len, int from_server, int kx,
-			    tls_spans *sp);
+int tls_hs_describe_kx_body(enum tls_hs_type type, const uint8_t *b, size_t len, int from_server, int kx,
+                            tls_spans *sp);
 
 /* Decodes any whole handshake message (header + body) for display: records
  * the header spans and the body's spans. Returns the decoder's status.

@@ -12,18 +12,20 @@
 #ifndef TLS_PRF_H
 #define TLS_PRF_H
 
+#include "tls/bytes.h" /* TLS_MUST_USE */
+
 #include <stddef.h>
 #include <stdint.h>
 
 /* Fills out[0..out_len) with PRF output. hash_idx is a libtomcrypt hash
  * index (tls_hash_sha256() / tls_hash_sha384()); label is an ASCII string
  * without its NUL. Returns 0, or TLS_ERR_INTERNAL on bad arguments. */
-int tls_prf(int hash_idx, const uint8_t *secret, size_t secret_len, const char *label,
-	    const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len);
+TLS_MUST_USE int tls_prf(int hash_idx, const uint8_t *secret, size_t secret_len, const char *label,
+                         const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len);
 
 /* The TLS 1.0/1.1 PRF, same arguments without a hash: P_MD5 over the
  * first half of the secret XOR P_SHA1 over the second half. */
-int tls_prf10(const uint8_t *secret, size_t secret_len, const char *label, const uint8_t *seed,
-	      size_t seed_len, uint8_t *out, size_t out_len);
+TLS_MUST_USE int tls_prf10(const uint8_t *secret, size_t secret_len, const char *label, const uint8_t *seed,
+                           size_t seed_len, uint8_t *out, size_t out_len);
 
 #endif

@@ -29,6 +29,7 @@ typedef struct {
 	uint8_t mac_key[48];
 	uint8_t key[32];
 	uint8_t salt[4];   /* GCM implicit nonce part (fixed IV) */
+	uint8_t aead_iv[12]; /* ChaCha20-Poly1305: the key block's IV (RFC 7905) */
 	symmetric_key aes; /* scheduled AES key for CBC */
 	int ready;
 	int etm;                  /* encrypt-then-MAC (RFC 7366), CBC only */
@@ -39,8 +40,8 @@ typedef struct {
 
 /* mac_key (suite->mac_key_len bytes, may be NULL for GCM), key (key_len) and
  * iv (fixed_iv_len; only GCM uses it, CBC records carry their own IV). */
-int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
-		     const uint8_t *key, const uint8_t *iv);
+TLS_MUST_USE int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
+                                  const uint8_t *key, const uint8_t *iv);
 /* Appends to out the protected fragment (the record body, without the 5-byte
  * header) for a record of content type `type` and version `version` carrying
  * pt. CBC: explicit IV from rng, HMAC over seq_num + type + version + length +
@@ -48,14 +49,14 @@ int tls_protect_init(tls_protect *p, const tls_suite *s, const uint8_t *mac_key,
  * seq + type + version + plaintext length, 16-byte tag appended (rng unused,
  * may be NULL). seq += 1 on success. pt_len > 2^14: TLS_FAIL(RECORD_OVERFLOW).
  * pt must not point into out. */
-int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t version,
-		     const uint8_t *pt, size_t pt_len, tls_buf *out);
+TLS_MUST_USE int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t version,
+                                  const uint8_t *pt, size_t pt_len, tls_buf *out);
 /* Opens a protected fragment into out (cleared first). Any malformed or
  * forged record: TLS_FAIL(TLS_ALERT_BAD_RECORD_MAC), out left empty. Fragment
  * over 2^14 + 2048 or plaintext over 2^14: TLS_FAIL(TLS_ALERT_RECORD_OVERFLOW).
  * seq += 1 on success only. */
-int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
-		     size_t frag_len, tls_buf *out);
+TLS_MUST_USE int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+                                  size_t frag_len, tls_buf *out);
 /* Switches a CBC context to encrypt-then-MAC (RFC 7366): the record is
  * IV + AES-CBC(data + padding) + HMAC over the header and all of that, so
  * the MAC is checked before anything is decrypted. Ignored for GCM. */
@@ -65,7 +66,7 @@ void tls_protect_set_etm(tls_protect *p, int on);
  * ciphertext block the next one's. Composes with encrypt-then-MAC (the MAC
  * then covers the header and the ciphertext alone). rng is not used by seal
  * in this mode. Negative for a GCM or uninitialised context. */
-int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16]);
+TLS_MUST_USE int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16]);
 void tls_protect_free(tls_protect *p); /* zero everything */
 
 /* What a protected record looks like, keys or not: the suite and the mode

@@ -9,6 +9,7 @@
 #include "tls/crypto.h"
 #include "tls/kx.h"
 #include "tls/server_int.h"
+#include "tls/sig.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,25 +18,18 @@ static const uint8_t empty_reneg[] = {0x00};
 static const uint8_t point_formats[] = {0x01, 0x00}; /* uncompressed only */
 
 /* Server preference order among what the client offered, skipping key
- * exchanges the client cannot do (an ECDHE suite without a common curve). */
+ * exchanges the client cannot do (an ECDHE suite without a common curve, a
+ * signed ServerKeyExchange with no signature algorithm in common). */
 static const tls_suite *choose_suite(const tls_conn *c, const tls_client_hello *ch)
 {
 	for (size_t i = 0; i < c->cfg.n_suites; i++)
 		for (size_t j = 0; j < ch->n_suites; j++) {
 			const tls_suite *s = tls_suite_by_id(ch->suites[j]);
-			if (ch->suites[j] == c->cfg.suites[i] && s && tls_kx_ops_for(s)->server_can(c))
+			if (ch->suites[j] == c->cfg.suites[i] && s && tls_kx_ops_for(s)->server_can(c) &&
+			    (!tls_kx_ops_for(s)->server_params || tls_server_sig_alg(c)))
 				return s;
 		}
 	return NULL;
-}
-
-static void read_u16_list(const tls_ext *e, uint16_t *out, size_t *n, size_t cap)
-{
-	*n = 0;
-	if (e->len < 2)
-		return;
-	for (size_t i = 2; i + 1 < e->len && *n < cap; i += 2)
-		out[(*n)++] = (uint16_t)(e->data[i] << 8 | e->data[i + 1]);
 }
 
 /* What the client said about curves and point formats (RFC 8422 5.1). */
@@ -45,15 +39,36 @@ static void read_ec_extensions(tls_conn *c, const tls_client_hello *ch)
 	const tls_ext *f = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_EC_POINT_FORMATS);
 	if (g) {
 		c->peer_sent_groups = 1;
-		read_u16_list(g, c->peer_groups, &c->n_peer_groups, 32);
+		memcpy(c->peer_groups, ch->groups, ch->n_groups * sizeof ch->groups[0]);
+		c->n_peer_groups = ch->n_groups;
 	}
 	if (f) {
 		c->peer_sent_point_formats = 1;
 		for (size_t i = 1; i < f->len; i++)
 			c->peer_uncompressed_ok |= f->data[i] == 0;
 	}
-	memcpy(c->peer_sig_algs, ch->sig_algs, ch->n_sig_algs * 2);
-	c->n_peer_sig_algs = ch->n_sig_algs;
+}
+
+/* Reads the whole signature_algorithms list, not the decoder's first 32:
+ * the one usable pair may come after thousands of unknown or repeated ones. */
+static void read_sig_algs(tls_conn *c, const tls_client_hello *ch)
+{
+	const tls_ext *e = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_SIGNATURE_ALGORITHMS);
+	c->n_peer_sig_algs = 0;
+	c->peer_sent_sig_algs = e != NULL;
+	if (!e || e->len < 2)
+		return;
+	for (size_t i = 2; i + 1 < e->len; i += 2) {
+		uint16_t v = (uint16_t)(e->data[i] << 8 | e->data[i + 1]);
+		enum tls_sig_scheme sc = tls_sig_scheme(v);
+		int known = 0;
+		if ((sc != TLS_SCHEME_PKCS1 && sc != TLS_SCHEME_PSS) || tls_sig_hash(v) < 0)
+			continue;
+		for (size_t j = 0; j < c->n_peer_sig_algs; j++)
+			known |= c->peer_sig_algs[j] == v;
+		if (!known && c->n_peer_sig_algs < sizeof c->peer_sig_algs / sizeof c->peer_sig_algs[0])
+			c->peer_sig_algs[c->n_peer_sig_algs++] = v;
+	}
 }
 
 static int check_client_hello(tls_conn *c, const tls_client_hello *ch)
@@ -76,6 +91,7 @@ static int check_client_hello(tls_conn *c, const tls_client_hello *ch)
 		c->secure_renegotiation = 1;
 	}
 	read_ec_extensions(c, ch);
+	read_sig_algs(c, ch);
 	const tls_ext *ems = tls_ext_find(ch->exts, ch->n_exts, TLS_EXT_EXTENDED_MASTER_SECRET);
 	if (ems && ems->len != 0)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "extended_master_secret must be empty");
@@ -253,7 +269,7 @@ static const tls_hs_row server_rows[] = {
 	{ST_WAIT_FINISHED, TLS_HS_FINISHED, on_finished},
 };
 
-int tls_server_handle(tls_conn *c, uint8_t type, const uint8_t *msg, size_t n)
+int tls_server_handle(tls_conn *c, enum tls_hs_type type, const uint8_t *msg, size_t n)
 {
 	tls_hs_handler on = tls_hs_lookup(server_rows, sizeof server_rows / sizeof server_rows[0], c->st, type);
 	if (on)

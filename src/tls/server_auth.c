@@ -11,18 +11,23 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Our preference; RFC 5246 7.4.1.4.1: a client that sent no list takes SHA-1. */
-static uint16_t ske_sig_alg(const tls_conn *c)
+/* Our preference: PKCS#1 v1.5 first (what every TLS 1.2 client verifies),
+ * then RSA-PSS with an rsaEncryption key (RFC 8446 4.2.3 defines the
+ * rsa_pss_rsae_* codes for TLS 1.2 too), SHA-1 last. RFC 5246 7.4.1.4.1: a
+ * client that sent no list takes SHA-1. 0 when nothing the client offered
+ * fits the key. */
+uint16_t tls_server_sig_alg(const tls_conn *c)
 {
 	static const uint16_t pref[] = {TLS_SIG_RSA_SHA256, TLS_SIG_RSA_SHA384, TLS_SIG_RSA_SHA512,
+					TLS_SIG_PSS_SHA256, TLS_SIG_PSS_SHA384, TLS_SIG_PSS_SHA512,
 					TLS_SIG_RSA_SHA1};
-	if (!c->n_peer_sig_algs)
+	if (!c->peer_sent_sig_algs)
 		return TLS_SIG_RSA_SHA1;
 	for (size_t i = 0; i < sizeof pref / sizeof pref[0]; i++)
 		for (size_t j = 0; j < c->n_peer_sig_algs; j++)
 			if (c->peer_sig_algs[j] == pref[i])
 				return pref[i];
-	return TLS_SIG_RSA_SHA256;
+	return 0;
 }
 
 int tls_server_send_key_exchange(tls_conn *c)
@@ -33,8 +38,11 @@ int tls_server_send_key_exchange(tls_conn *c)
 	tls_buf body = {0};
 	uint8_t d[64], sig[TLS_SIG_MAX];
 	size_t dl, sl = sizeof sig;
-	uint16_t alg = ske_sig_alg(c);
+	uint16_t alg = tls_server_sig_alg(c);
 	int rc;
+	if (!alg)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
+				"no signature algorithm the client offered can be made with an RSA key");
 	TLS_TIMED(c, TLS_PH_KX, rc = kx->server_params(c, &body));
 	if (rc)
 		goto out;

@@ -6,6 +6,9 @@
 
 #include "tls/conn_int.h"
 
+/* The SignatureAndHashAlgorithm the ServerKeyExchange will use, 0 when
+ * nothing the client offered can be made with our RSA key. */
+uint16_t tls_server_sig_alg(const tls_conn *c);
 /* Sends the ServerKeyExchange when the suite's key exchange has one. */
 int tls_server_send_key_exchange(tls_conn *c);
 int tls_server_send_cert_request(tls_conn *c);

@@ -38,17 +38,17 @@ enum tls_sig_scheme tls_sig_scheme(uint16_t alg);
 /* The certificate key type the code needs: TLS_X509_KEY_RSA or _EC, 0 if unsupported. */
 int tls_sig_key_type(uint16_t alg);
 /* Hash of the concatenated parts with the algorithm's hash; 0 or -1. */
-int tls_sig_digest(uint16_t alg, const uint8_t *const *parts, const size_t *lens, size_t n,
-		   uint8_t out[64], size_t *out_len);
+TLS_MUST_USE int tls_sig_digest(uint16_t alg, const uint8_t *const *parts, const size_t *lens, size_t n,
+                                uint8_t out[64], size_t *out_len);
 /* RSA signature of a digest (PKCS#1 v1.5, or PSS drawing its salt from
  * rng); 0 or TLS_ERR_INTERNAL. */
-int tls_sig_sign(uint16_t alg, const uint8_t *digest, size_t dlen, const rsa_key *key, tls_rng *rng,
-		 uint8_t *out, size_t *out_len);
+TLS_MUST_USE int tls_sig_sign(uint16_t alg, const uint8_t *digest, size_t dlen, const rsa_key *key,
+                              tls_rng *rng, uint8_t *out, size_t *out_len);
 /* 0 when sig is the signature of digest by the key in cert (RSA or EC, as
  * alg requires), else TLS_FAIL(decrypt_error) (RFC 5246 7.2.2: a signature
  * that cannot be verified). */
-int tls_sig_verify(uint16_t alg, const uint8_t *digest, size_t dlen, const uint8_t *sig,
-		   size_t sig_len, const tls_x509 *cert);
+TLS_MUST_USE int tls_sig_verify(uint16_t alg, const uint8_t *digest, size_t dlen, const uint8_t *sig,
+                                size_t sig_len, const tls_x509 *cert);
 const char *tls_sig_name(uint16_t alg);
 
 #endif

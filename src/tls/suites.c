@@ -13,6 +13,10 @@
 #define AES_CBC(bytes) .bulk = TLS_BULK_AES_CBC, .key_len = (bytes), .fixed_iv_len = 16, .record_iv_len = 16
 #define AES_GCM(bytes)                                                                                       \
 	.bulk = TLS_BULK_AES_GCM, .key_len = (bytes), .fixed_iv_len = 4, .record_iv_len = 8, .tag_len = 16
+/* ChaCha20-Poly1305 (RFC 7905): a 12-byte IV from the key block, no
+ * explicit nonce in the record, a 16-byte tag. */
+#define CHACHA20_POLY1305                                                                                    \
+	.bulk = TLS_BULK_CHACHA20_POLY1305, .key_len = 32, .fixed_iv_len = 12, .record_iv_len = 0, .tag_len = 16
 #define AES_128_CBC    AES_CBC(16)
 #define AES_256_CBC    AES_CBC(32)
 #define AES_128_GCM    AES_GCM(16)
@@ -61,6 +65,15 @@ static const tls_suite suites[] = {
 	 .kx = TLS_KX_DHE_RSA, AES_256_GCM, PRF_SHA384},
 	{.id = 0x0067, .name = "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", .openssl = "DHE-RSA-AES128-SHA256",
 	 .kx = TLS_KX_DHE_RSA, AES_128_CBC, HMAC_SHA256},
+	/* The rest of OpenSSL's default TLS 1.2 list for an RSA key. */
+	{.id = 0x0039, .name = "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", .openssl = "DHE-RSA-AES256-SHA",
+	 .kx = TLS_KX_DHE_RSA, AES_256_CBC, HMAC_SHA1},
+	{.id = 0x006B, .name = "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", .openssl = "DHE-RSA-AES256-SHA256",
+	 .kx = TLS_KX_DHE_RSA, AES_256_CBC, HMAC_SHA256},
+	{.id = 0xCCA8, .name = "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", .openssl = "ECDHE-RSA-CHACHA20-POLY1305",
+	 .kx = TLS_KX_ECDHE_RSA, CHACHA20_POLY1305},
+	{.id = 0xCCAA, .name = "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", .openssl = "DHE-RSA-CHACHA20-POLY1305",
+	 .kx = TLS_KX_DHE_RSA, CHACHA20_POLY1305},
 	/* ECDHE signed with an ECDSA certificate: what most public sites use. */
 	{.id = 0xC02B, .name = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", .openssl = "ECDHE-ECDSA-AES128-GCM-SHA256",
 	 .kx = TLS_KX_ECDHE_ECDSA, AES_128_GCM},
@@ -74,6 +87,8 @@ static const tls_suite suites[] = {
 	 .kx = TLS_KX_ECDHE_ECDSA, AES_128_CBC, HMAC_SHA256},
 	{.id = 0xC024, .name = "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", .openssl = "ECDHE-ECDSA-AES256-SHA384",
 	 .kx = TLS_KX_ECDHE_ECDSA, AES_256_CBC, HMAC_SHA384, PRF_SHA384},
+	{.id = 0xCCA9, .name = "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+	 .openssl = "ECDHE-ECDSA-CHACHA20-POLY1305", .kx = TLS_KX_ECDHE_ECDSA, CHACHA20_POLY1305},
 };
 
 /* Names of common suites tlsstep does not implement, so a peer's choice can
@@ -82,11 +97,6 @@ static const struct { uint16_t id; const char *name; } other_names[] = {
 	{0x00FF, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
 	{0x5600, "TLS_FALLBACK_SCSV"},
 	{0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"},
-	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
-	{0x006B, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"},
-	{0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xCCAA, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
 	{0x1301, "TLS_AES_128_GCM_SHA256"},
 	{0x1302, "TLS_AES_256_GCM_SHA384"},
 	{0x1303, "TLS_CHACHA20_POLY1305_SHA256"},

@@ -15,7 +15,7 @@
 enum tls_kx { TLS_KX_RSA, TLS_KX_ECDHE_RSA, TLS_KX_DHE_RSA, TLS_KX_ECDHE_ECDSA };
 /* The zero values are the defaults a row need not write: no MAC (AEAD)
  * and SHA-256 for the PRF. */
-enum tls_bulk { TLS_BULK_AES_CBC, TLS_BULK_AES_GCM };
+enum tls_bulk { TLS_BULK_AES_CBC, TLS_BULK_AES_GCM, TLS_BULK_CHACHA20_POLY1305 };
 enum tls_mac { TLS_MAC_NONE, TLS_MAC_SHA1, TLS_MAC_SHA256, TLS_MAC_SHA384 };
 enum tls_prf_hash { TLS_PRF_SHA256, TLS_PRF_SHA384 };
 
@@ -30,9 +30,9 @@ typedef struct {
 	size_t mac_key_len;   /* 0 for AEAD */
 	size_t mac_len;       /* HMAC output length, 0 for AEAD */
 	size_t key_len;       /* 16 or 32 */
-	size_t fixed_iv_len;  /* key block IV: 16 for CBC, 4 (salt) for GCM */
-	size_t record_iv_len; /* explicit per record: 16 for CBC, 8 for GCM */
-	size_t tag_len;       /* 16 for GCM, 0 otherwise */
+	size_t fixed_iv_len;  /* key block IV: 16 for CBC, 4 (salt) for GCM, 12 for ChaCha20 */
+	size_t record_iv_len; /* explicit per record: 16 for CBC, 8 for GCM, 0 for ChaCha20 */
+	size_t tag_len;       /* 16 for the AEADs, 0 otherwise */
 } tls_suite;
 
 const tls_suite *tls_suite_by_id(uint16_t id);

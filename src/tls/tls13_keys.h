@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tls/bytes.h" /* TLS_MUST_USE */
+
 #define TLS13_HASH_MAX    48   /* SHA-384, the largest hash a TLS 1.3 suite uses */
 #define TLS13_LABEL_MAX   249  /* "tls13 " + label fits opaque label<7..255> */
 #define TLS13_CONTEXT_MAX 255  /* opaque context<0..255> */
@@ -74,55 +76,57 @@ typedef struct {
 } tls13_sched;
 
 /* HKDF-Extract(salt, ikm) into out (the hash's length). */
-int tls13_hkdf_extract(int hash, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
-                       uint8_t *out);
+TLS_MUST_USE int tls13_hkdf_extract(int hash, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+                                    size_t ikm_len, uint8_t *out);
 /* HKDF-Expand-Label(secret, label, context, out_len) (RFC 8446 7.1): label
  * is given without "tls13 " and must be 1..TLS13_LABEL_MAX bytes, context at
  * most TLS13_CONTEXT_MAX, out_len 1..255 hash lengths; otherwise
  * TLS_ERR_INTERNAL and nothing is written. */
-int tls13_expand_label(int hash, const uint8_t *secret, size_t secret_len, const char *label,
-                       const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
+TLS_MUST_USE int tls13_expand_label(int hash, const uint8_t *secret, size_t secret_len, const char *label,
+                                    const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
 /* Derive-Secret(secret, label, messages), given Transcript-Hash(messages)
  * (th, the hash's length): out gets the hash's length. */
-int tls13_derive_secret(int hash, const uint8_t *secret, size_t secret_len, const char *label,
-                        const uint8_t *th, size_t th_len, uint8_t *out);
+TLS_MUST_USE int tls13_derive_secret(int hash, const uint8_t *secret, size_t secret_len, const char *label,
+                                     const uint8_t *th, size_t th_len, uint8_t *out);
 /* Hash of the concatenated handshake messages (headers included). */
-int tls13_transcript_hash(int hash, const uint8_t *msgs, size_t len, uint8_t *out);
+TLS_MUST_USE int tls13_transcript_hash(int hash, const uint8_t *msgs, size_t len, uint8_t *out);
 
 /* The traffic key and IV of a traffic secret (RFC 8446 7.3). */
-int tls13_traffic_keys(int hash, const uint8_t *secret, size_t secret_len, uint8_t *key, size_t key_len,
-                       uint8_t *iv, size_t iv_len);
+TLS_MUST_USE int tls13_traffic_keys(int hash, const uint8_t *secret, size_t secret_len, uint8_t *key,
+                                    size_t key_len, uint8_t *iv, size_t iv_len);
 /* finished_key = HKDF-Expand-Label(base_key, "finished", "", Hash.length) and
  * verify_data = HMAC(finished_key, th) (RFC 8446 4.4.4); base_key is the
  * sender's handshake traffic secret. Both outputs are the hash's length;
  * finished_key may be NULL. */
-int tls13_finished(int hash, const uint8_t *base_key, size_t base_len, const uint8_t *th, size_t th_len,
-                   uint8_t *finished_key, uint8_t *verify_data);
+TLS_MUST_USE int tls13_finished(int hash, const uint8_t *base_key, size_t base_len, const uint8_t *th,
+                                size_t th_len, uint8_t *finished_key, uint8_t *verify_data);
 /* The PSK a NewSessionTicket stands for (RFC 8446 4.6.1):
  * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce,
  * Hash.length); the nonce is 0..255 bytes. */
-int tls13_resumption_psk(int hash, const uint8_t *res_master, size_t res_len, const uint8_t *nonce,
-                         size_t nonce_len, uint8_t *out);
+TLS_MUST_USE int tls13_resumption_psk(int hash, const uint8_t *res_master, size_t res_len,
+                                      const uint8_t *nonce, size_t nonce_len, uint8_t *out);
 
 /* Starts a schedule: early secret from psk (NULL/0: no PSK, zeros), and with
  * a PSK the binder key, "res binder" for a resumption PSK, else "ext binder". */
-int tls13_sched_init(tls13_sched *s, int hash, const uint8_t *psk, size_t psk_len, int resumption);
+TLS_MUST_USE int tls13_sched_init(tls13_sched *s, int hash, const uint8_t *psk, size_t psk_len,
+                                  int resumption);
 /* Handshake secret from the (EC)DHE shared secret (1..TLS13_SHARED_MAX
  * bytes) and both handshake traffic secrets; th_sh = Hash(ClientHello ..
  * ServerHello). */
-int tls13_sched_handshake(tls13_sched *s, const uint8_t *shared, size_t shared_len, const uint8_t *th_sh,
-                          size_t th_len);
+TLS_MUST_USE int tls13_sched_handshake(tls13_sched *s, const uint8_t *shared, size_t shared_len,
+                                       const uint8_t *th_sh, size_t th_len);
 /* Master secret, both application traffic secrets and the exporter master
  * secret; th_sf = Hash(ClientHello .. server Finished). */
-int tls13_sched_master(tls13_sched *s, const uint8_t *th_sf, size_t th_len);
+TLS_MUST_USE int tls13_sched_master(tls13_sched *s, const uint8_t *th_sf, size_t th_len);
 /* Resumption master secret; th_cf = Hash(ClientHello .. client Finished). */
-int tls13_sched_resumption(tls13_sched *s, const uint8_t *th_cf, size_t th_len);
+TLS_MUST_USE int tls13_sched_resumption(tls13_sched *s, const uint8_t *th_cf, size_t th_len);
 /* Key and IV of one traffic secret, recorded in the trace. */
-int tls13_sched_keys(tls13_sched *s, enum tls13_traffic which, uint8_t *key, size_t key_len, uint8_t *iv,
-                     size_t iv_len);
+TLS_MUST_USE int tls13_sched_keys(tls13_sched *s, enum tls13_traffic which, uint8_t *key, size_t key_len,
+                                  uint8_t *iv, size_t iv_len);
 /* Finished key and verify_data of one side (client != 0: the client's),
  * recorded in the trace; th = Hash(ClientHello .. the message before it). */
-int tls13_sched_finished(tls13_sched *s, int client, const uint8_t *th, size_t th_len, uint8_t *verify_data);
+TLS_MUST_USE int tls13_sched_finished(tls13_sched *s, int client, const uint8_t *th, size_t th_len,
+                                      uint8_t *verify_data);
 /* The last trace step with this name, or NULL. */
 const tls13_step *tls13_sched_find(const tls13_sched *s, const char *name);
 /* Wipes every secret. */

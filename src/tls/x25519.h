@@ -13,18 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tls/bytes.h" /* TLS_MUST_USE */
+
 #define TLS_X25519_LEN 32
 
 /* The public key (the key_exchange of a KeyShareEntry) of the private key
  * priv, which is 32 random bytes used as they are. Returns 0, or
  * TLS_ERR_INTERNAL on NULL arguments. */
-int tls_x25519_keygen(const uint8_t priv[TLS_X25519_LEN], uint8_t pub[TLS_X25519_LEN]);
+TLS_MUST_USE int tls_x25519_keygen(const uint8_t priv[TLS_X25519_LEN], uint8_t pub[TLS_X25519_LEN]);
 
 /* The shared secret of our private key and the peer's public key, whose
  * length peer_len comes off the wire: anything but 32 bytes fails with
  * TLS_FAIL(illegal_parameter), as does an all-zero result (out is then
  * zeroed). */
-int tls_x25519_shared(const uint8_t priv[TLS_X25519_LEN], const uint8_t *peer, size_t peer_len,
-                      uint8_t out[TLS_X25519_LEN]);
+TLS_MUST_USE int tls_x25519_shared(const uint8_t priv[TLS_X25519_LEN], const uint8_t *peer, size_t peer_len,
+                                   uint8_t out[TLS_X25519_LEN]);
 
 #endif

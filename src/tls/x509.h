@@ -104,8 +104,8 @@ enum { TLS_X509_EKU_SERVER = 1, TLS_X509_EKU_CLIENT = 2, TLS_X509_EKU_ANY = 4 };
  * with e=1, even e, or a modulus under 1024 (or over 8192) bits (keys of
  * 1024 to 2047 bits parse, so the verifier can say why it refuses them). On failure *out is left zeroed (tls_x509_free is harmless)
  * and the spans recorded so far stay, showing how far the parse got. */
-int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
-		   const char *prefix);
+TLS_MUST_USE int tls_x509_parse(const uint8_t *der, size_t len, tls_x509 *out, tls_spans *spans, size_t base,
+                                const char *prefix);
 void tls_x509_free(tls_x509 *c);
 
 /* What the verifier is asked to check beyond the path itself. */
@@ -149,13 +149,14 @@ typedef struct {
  * for this key exchange, or its extendedKeyUsage excludes the purpose),
  * TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE) (any other rule), filling *v (may be
  * NULL). */
-int tls_x509_verify(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t n_anchors,
-		    const tls_x509_policy *pol, tls_x509_verdict *v);
+TLS_MUST_USE int tls_x509_verify(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t n_anchors,
+                                 const tls_x509_policy *pol, tls_x509_verdict *v);
 
 /* tls_x509_verify for any purpose and no key exchange, with only the
  * sentence (why may be NULL). */
-int tls_x509_verify_chain(const tls_x509 *chain, size_t n, const tls_x509 *anchors, size_t n_anchors,
-			  int64_t now, const char *host, char *why, size_t why_len);
+TLS_MUST_USE int tls_x509_verify_chain(const tls_x509 *chain, size_t n, const tls_x509 *anchors,
+                                       size_t n_anchors, int64_t now, const char *host, char *why,
+                                       size_t why_len);
 
 /* 1 when a dNSName pattern covers host: case-insensitive, one trailing dot
  * ignored, and a "*." prefix matching exactly one non-empty left-most label
@@ -166,6 +167,6 @@ int tls_x509_name_match(const char *pattern, const char *host);
 void tls_x509_time_str(int64_t t, char *out, size_t n);
 /* Parses "2026-01-01T00:00:00Z" (also without Z, also date only) to Unix
  * seconds; 0, or -1 on error. */
-int tls_parse_iso8601(const char *s, int64_t *out);
+TLS_MUST_USE int tls_parse_iso8601(const char *s, int64_t *out);
 
 #endif

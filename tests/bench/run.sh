@@ -33,6 +33,7 @@ done
 
 echo
 REPLAY_N=${REPLAY_N:-1000} bash tests/bench/replay_scale.sh
+echo; bash tests/bench/serve_load.sh
 echo
 t=$(TLSSTEP_TUI_BENCH=1 script -qec "build/tlsstep" /dev/null 2>&1 </dev/null | tr -d '\r' | grep -ao 'first_frame_ms=[0-9.]* redraw_ms=[0-9.]*')
 echo "TUI (80x24 pseudo-terminal): $t"

@@ -30,8 +30,9 @@ check "replay opened with the server key: hashes reproduce" \
 check "replay: the server knows the master secret from step 5, the client from step 4" \
 	jq -e '[.steps[] | [.number, .client_knows.master_secret != null, .server_knows.master_secret != null]]
 		== [[1,false,false],[2,false,false],[3,false,false],[4,true,false],[5,true,true],[6,true,true],[7,true,true]]' "$TMP/r-rsa.json"
-check "replay of a resumed handshake: both know the session's master secret from step 2" \
-	jq -e '.steps[0].client_knows.master_secret == null and .steps[1].server_knows.master_secret != null
+check "replay of a resumed handshake: both hold the cached session's master secret from step 1" \
+	jq -e '.steps[0].client_knows.master_secret != null and .steps[0].server_knows.master_secret != null
+		and .steps[0].client_knows.client_write_key == null and .steps[1].server_knows.master_secret != null
 		and .steps[1].client_knows.master_secret != null
 		and (.steps[2].note | startswith("skipped"))' "$TMP/r-resume.json"
 FX=tests/fixtures/illustrated-tls12

@@ -14,7 +14,7 @@ For every handshake (one JSON object per line) it
     secrets.<side>_verify_data and the verify_data of the Finished;
   - checks who knows what when (RFC 5246 7.3): nobody knows the server
     random before step 2, the server the master secret before step 5 (full
-    handshake; resumed, nobody before step 2), the client before step 4,
+    handshake; resumed, both from step 1: they cached it), the client before step 4,
     and a verify_data before its Finished.
 Usage: finished_check.py FILE.json [--min-finished N]; exits 1 on any
 failure, or when fewer than N Finished messages were checked."""
@@ -140,7 +140,14 @@ def check(j, c, label):
             k = s[side + "_knows"]
             if n < 2:
                 c.expect(k["server_random"] is None, "%s: %s knows no server random at step 1" % (label, side))
-            if n < (2 if resumed else 5 if side == "server" else 4):
+            if resumed:
+                # both held the cached session's master secret before this
+                # connection began; no premaster is exchanged at all
+                c.expect(k["premaster_secret"] is None,
+                         "%s: the %s has no premaster secret in a resumed handshake" % (label, side))
+                c.expect(k["master_secret"] == sec["master_secret"],
+                         "%s: the %s holds the session's master secret from step 1" % (label, side))
+            elif n < (5 if side == "server" else 4):
                 c.expect(k["master_secret"] is None and k["premaster_secret"] is None,
                          "%s: the %s has no premaster or master secret at step %d" % (label, side, n))
             for f, fin_step in (("client", 5), ("server", 6)):

@@ -108,7 +108,9 @@ capture() { # SUITE FILE.pcapng KEYLOG
 	rm -f "$out" "$keys" "$TMP/srv.out" "$TMP/ts.err"
 	# An ephemeral port on 127.0.0.1, then a capture of just that port.
 	# stdin held open: s_server closes the connection when its stdin ends.
-	sleep 10 | timeout 15 openssl s_server -accept 127.0.0.1:0 -cert assets/server.crt -key assets/server.key \
+	# 40 s, not 10: on a loaded machine tshark can take most of 10 s to start;
+	# the server is stopped as soon as the client is done anyway.
+	sleep 40 | timeout 45 openssl s_server -accept 127.0.0.1:0 -cert assets/server.crt -key assets/server.key \
 		-cipher "$suite" -tls1_2 -no_etm -naccept 1 >"$TMP/srv.out" 2>&1 &
 	local srv=$!
 	wait_for "$TMP/srv.out" '^ACCEPT' 50 || return 1

@@ -16,8 +16,9 @@ capture() { # VERSION-FLAG SUITE ETM(yes|no) FILE.pcapng KEYLOG
 	rm -f "$out" "$keys" "$TMP/srv.out" "$TMP/ts.err"
 	# An ephemeral port on 127.0.0.1, then a capture of just that port. The
 	# server's stdin goes to the client once connected (s_server reads it
-	# only then); held open meanwhile, as s_server stops when it ends.
-	(echo pong; sleep 10) | timeout 15 openssl s_server -accept 127.0.0.1:0 -cert assets/server.crt \
+	# only then); held open meanwhile, as s_server stops when it ends: 40 s,
+	# as tshark can take most of 10 s to start on a loaded machine.
+	(echo pong; sleep 40) | timeout 45 openssl s_server -accept 127.0.0.1:0 -cert assets/server.crt \
 		-key assets/server.key -cipher "$suite" "$ver" "${E[@]}" -naccept 1 >"$TMP/srv.out" 2>&1 &
 	local srv=$!
 	wait_for "$TMP/srv.out" '^ACCEPT' 50 || return 1

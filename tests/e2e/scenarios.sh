@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 6: each suite scenario and mutual authentication against openssl
+# Each suite scenario and mutual authentication against openssl
 # (tlsstep connect -> s_server, s_client -> tlsstep serve; both sides must
 # hold the same master secret), and every scenario's --record pcap decrypts
 # in tshark with the key log. 127.0.0.1, ephemeral ports, bounded waits.

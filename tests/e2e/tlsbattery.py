@@ -127,11 +127,18 @@ class Suite:
 SUITES = {s.name: s for s in (
     Suite(0x002F, "AES128-SHA", False, 20, 16, 16),
     Suite(0x009C, "AES128-GCM-SHA256", True, 0, 16, 4),
+    Suite(0xC02F, "ECDHE-RSA-AES128-GCM-SHA256", True, 0, 16, 4),
 )}
 CBC, GCM = SUITES["AES128-SHA"], SUITES["AES128-GCM-SHA256"]
+# Only read up to the server's flight: its ServerKeyExchange is what the
+# signature_algorithms cases look at (this client does no ECDHE).
+ECDHE = SUITES["ECDHE-RSA-AES128-GCM-SHA256"]
 # What serve_battery.sh enables with --cipher: the RFC verdict on a
 # ClientHello depends on it (no suite in common -> handshake_failure).
-SERVER_SUITES = {CBC.id, GCM.id}
+SERVER_SUITES = {CBC.id, GCM.id, ECDHE.id}
+# Connections a case opens besides its own Session (resumption): the
+# runner counts them to know which JSON line is the case's.
+EXTRA_CONNS = []
 
 
 class BadRecord(Exception):
@@ -379,6 +386,7 @@ class Stop(Exception):
 
 class Session:
     def __init__(self, port, suite):
+        self.port = port
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.suite = suite
@@ -388,6 +396,8 @@ class Session:
         self.wr = self.rd = None
         self.inbuf, self.hsbuf, self.app = bytearray(), bytearray(), bytearray()
         self.server_hello = None
+        self.server_sid = None
+        self.ske = None
         self.server_random = None
         self.server_key = None
         self.server_cert = None
@@ -559,7 +569,7 @@ class Session:
             if mtype == HS_SERVER_HELLO:
                 r = Reader(body)
                 version, self.server_random = r.uint(2), r.take(32)
-                r.vec(1, 0, 32)
+                self.server_sid = r.vec(1, 0, 32)
                 suite, comp = r.uint(2), r.uint(1)
                 self.server_hello = (version, suite, comp)
             elif mtype == HS_CERTIFICATE:
@@ -574,7 +584,9 @@ class Session:
                 if self.server_key is None:
                     return Outcome("error", detail="no server certificate")
                 return Outcome("proceed") if until == "flight" else None
-            elif mtype not in (HS_SKE, HS_CERT_REQUEST):
+            elif mtype == HS_SKE:
+                self.ske = body
+            elif mtype != HS_CERT_REQUEST:
                 return Outcome("error", detail="unexpected handshake message %d from the server" % mtype)
         except (ParseError, ValueError) as e:
             return Outcome("error", detail="cannot parse the server's message %d: %s" % (mtype, e))
@@ -1110,12 +1122,12 @@ def order_cases():
         c = s.ccs()
         return c + c  # the second one arrives in clear after read protection started
     add(fam, "ChangeCipherSpec twice, both in clear", "alert:bad_record_mac", full_with(ccs=ccs_twice_clear))
-    add(fam, "ChangeCipherSpec with body 02", "alert:decode_error", full_with(ccs=lambda s: s.ccs(b"\x02")))
-    add(fam, "ChangeCipherSpec with body 01 01", "alert:decode_error", full_with(ccs=lambda s: s.ccs(b"\x01\x01")))
-    add(fam, "ChangeCipherSpec with body 00", "alert:decode_error", full_with(ccs=lambda s: s.ccs(b"\x00")))
-    add(fam, "empty ChangeCipherSpec record", ("alert:unexpected_message", "alert:decode_error"),
+    add(fam, "ChangeCipherSpec with body 02", "alert:unexpected_message", full_with(ccs=lambda s: s.ccs(b"\x02")))
+    add(fam, "ChangeCipherSpec with body 01 01", "alert:unexpected_message", full_with(ccs=lambda s: s.ccs(b"\x01\x01")))
+    add(fam, "ChangeCipherSpec with body 00", "alert:unexpected_message", full_with(ccs=lambda s: s.ccs(b"\x00")))
+    add(fam, "empty ChangeCipherSpec record", "alert:unexpected_message",
         full_with(ccs=lambda s: s.ccs(b"")))
-    add(fam, "ChangeCipherSpec body 02 before ClientKeyExchange", ("alert:decode_error", "alert:unexpected_message"),
+    add(fam, "ChangeCipherSpec body 02 before ClientKeyExchange", "alert:unexpected_message",
         after_flight(lambda s: s.record(CT_CCS, b"\x02")))
 
     for suite in (CBC, GCM):
@@ -1350,7 +1362,164 @@ def good_handshake(s):
     return Outcome("established")
 
 
+# -- what a strict client checks (sizes, signature_algorithms, resumption) ----------
+
+EC_EXTS = [(EXT_GROUPS, u16(2) + u16(23)), (EXT_POINT_FORMATS, b"\x01\x00")]
+
+
+def sig_algs_ext(codes):
+    data = b"".join(u16(c) for c in codes)
+    return (EXT_SIG_ALGS, u16(len(data)) + data)
+
+
+def ske_signed_with(want):
+    """The case's ServerKeyExchange must be signed with one of `want`, and
+    the signature must verify with the server's certificate key."""
+    from cryptography.hazmat.primitives import hashes
+
+    def check(s):
+        b = s.ske
+        if not b or len(b) < 4:
+            return Outcome("error", detail="no ServerKeyExchange")
+        params = b[:4 + b[3]]
+        alg = struct.unpack(">H", b[len(params):len(params) + 2])[0]
+        sig = b[len(params) + 4:]
+        if alg not in want:
+            return Outcome("error", detail="ServerKeyExchange signed with 0x%04x" % alg)
+        h = {0x0401: hashes.SHA256(), 0x0501: hashes.SHA384(), 0x0601: hashes.SHA512(),
+             0x0804: hashes.SHA256(), 0x0805: hashes.SHA384(), 0x0806: hashes.SHA512()}[alg]
+        pad = (rsa_padding.PSS(rsa_padding.MGF1(h), h.digest_size) if alg >= 0x0800 else rsa_padding.PKCS1v15())
+        try:
+            s.server_key.verify(sig, s.client_random + s.server_random + params, pad, h)
+        except Exception:
+            return Outcome("error", detail="the 0x%04x signature does not verify" % alg)
+        return Outcome("proceed")
+    return check
+
+
+def flight_then(check, **hello):
+    def run(s):
+        s.hello(**hello)
+        return check(s)
+    return run
+
+
+def first_server_hello(s, until_s=3.0):
+    """Reads until the ServerHello is in (a resumed session's CCS follows it)."""
+    deadline = time.monotonic() + until_s
+    while s.server_sid is None:
+        r = s._record_in(deadline)
+        if isinstance(r, str):
+            return Outcome(r)
+        ctype, _, frag = r
+        if ctype == CT_ALERT:
+            return Outcome("alert", frag[1], frag[0])
+        if ctype == CT_HS and frag[0] == HS_SERVER_HELLO:
+            s._server_message(frag[:4 + int.from_bytes(frag[1:4], "big")], "flight")
+    return None
+
+
+def resume_after(suites, exts, suite):
+    """A full handshake, then a second connection offering its session ID
+    with these suites and extensions: 'resumed' when the server echoes the
+    ID (an abbreviated handshake), 'full' when it starts a new session."""
+    def run(s):
+        s.hello()
+        out = s.finish()
+        if out.kind != "established" or not s.server_sid:
+            return out
+        old = s.server_sid
+        s.close()
+        s2 = Session(s.port, suite)
+        EXTRA_CONNS.append(1)
+        try:
+            s2.send(s2.record(CT_HS, s2.client_hello(suites=suites, sid=old, exts=exts)))
+            out = first_server_hello(s2)
+            if out:
+                return out
+            return Outcome("resumed" if s2.server_sid == old else "full")
+        finally:
+            s2.close()
+    return run
+
+
+def conformance_cases():
+    fam = "conformance"
+
+    def over_records(build, size=16384):
+        def run(s):
+            s.send(s.records(CT_HS, build(s), size))
+            return s.read("flight")
+        return run
+    add(fam, "ClientHello of 16 KB over two records", "proceed",
+        over_records(lambda s: padded_hello(s, 16 * 1024)))
+    add(fam, "ClientHello of 64 KB over four records", "proceed",
+        over_records(lambda s: padded_hello(s, 64 * 1000)))
+    add(fam, "ClientHello of 64 KB in 1000-byte records", "proceed",
+        over_records(lambda s: padded_hello(s, 64 * 1000), 1000))
+    add(fam, "ClientHello with 16,000 extensions", "proceed",
+        over_records(lambda s: s.client_hello(exts=[(0x4000 + i, b"") for i in range(16000)])))
+
+    def largest(s):  # every vector at its maximum: 131,396 bytes
+        return s.client_hello(suites=[CBC.id] + [0x2000 + i for i in range(32766)], sid=os.urandom(32),
+                              comp=b"\x00" + bytes(range(1, 255)), exts=[(0x4444, bytes(65531))])
+    add(fam, "ClientHello of 131,396 bytes, every vector at its limit", "proceed", over_records(largest))
+
+    def over_cap(s):
+        body = s.hello_body()
+        return s.hs(HS_CLIENT_HELLO, body, length=131397) + bytes(16000)
+    add(fam, "ClientHello declaring 131,397 bytes (more than any can have)", "alert:decode_error",
+        over_records(over_cap))
+
+    # As many pairs as fit beside the curve extensions in a 65,535-byte block.
+    many = [0xFE00 + (i % 300) for i in range(32756)] + [0x0401]
+
+    def long_sig_algs(s):
+        s.hello(records=s.records(CT_HS, s.client_hello(exts=EC_EXTS + [sig_algs_ext(many)]), 16384))
+        return ske_signed_with({0x0401})(s)
+    add(fam, "signature_algorithms of 32,757 pairs, duplicates and unknowns, rsa_pkcs1_sha256 last",
+        "proceed", long_sig_algs, suite=ECDHE)
+    add(fam, "signature_algorithms with only RSA-PSS (rsae) schemes: ServerKeyExchange signed with PSS",
+        "proceed", flight_then(ske_signed_with({0x0804, 0x0805, 0x0806}),
+                               exts=EC_EXTS + [sig_algs_ext([0x0806, 0x0805, 0x0804])]), suite=ECDHE)
+    add(fam, "signature_algorithms rsa_pss_rsae_sha384 twice, unknown ones around it",
+        "proceed", flight_then(ske_signed_with({0x0805}),
+                               exts=EC_EXTS + [sig_algs_ext([0x0809, 0x0805, 0xEEEE, 0x0805])]), suite=ECDHE)
+    add(fam, "signature_algorithms with nothing an RSA key can make (ECDHE only)", "alert:handshake_failure",
+        flight_then(ske_signed_with(set()), exts=EC_EXTS + [sig_algs_ext([0x0403, 0x0807, 0x0808])]),
+        suite=ECDHE)
+    add(fam, "signature_algorithms with nothing an RSA key can make, RSA key exchange offered too",
+        "proceed", hello_only(lambda s: s.hello_body(suites=[ECDHE.id, CBC.id],
+                                                     exts=EC_EXTS + [sig_algs_ext([0x0403])])))
+
+    add(fam, "resumption offering the session's suite: abbreviated handshake", "resumed",
+        resume_after([CBC.id], DEFAULT_EXTS, CBC))
+    add(fam, "resumption offering another suite only: full handshake", ("full", "alert:handshake_failure"),
+        resume_after([GCM.id], DEFAULT_EXTS, GCM))
+    add(fam, "resumption of a session without extended master secret, hello with it: full handshake",
+        "full", resume_after([CBC.id], DEFAULT_EXTS + [(EXT_EMS, b"")], CBC))
+
+    def renegotiate_then_page(s):
+        s.hello()
+        out = s.finish()
+        if out.kind != "established":
+            return out
+        ri = (EXT_RENEG, b"\x0c" + bytes(12))
+        s.send(s.record(CT_HS, s.hs(HS_CLIENT_HELLO, build_hello([CBC.id], exts=[ri])[0], transcript=False)))
+        out = s.read("end")
+        if out.key != "warning:no_renegotiation":
+            return out
+        s.send(s.record(CT_APP, b"GET / HTTP/1.0\r\n\r\n"))
+        end = s.read("end")
+        if not s.app.startswith(b"HTTP/1.0 200"):
+            return Outcome("error", detail="no page after the refused renegotiation (%s)" % end)
+        return Outcome("warning:no_renegotiation, then the page")
+    add(fam, "renegotiation: warning no_renegotiation, and the page is still served",
+        "warning:no_renegotiation, then the page", renegotiate_then_page)
+
+
 def all_cases():
+    conformance_cases()
     hello_structure_cases()
     hello_bitflip_cases()
     cke_cases()
@@ -1451,6 +1620,8 @@ def main():
                 out = Outcome("error", detail=traceback.format_exc(limit=3).strip().replace("\n", " | "))
             finally:
                 s.close()
+            conns += len(EXTRA_CONNS)
+            EXTRA_CONNS.clear()
         problem = None
         if watch and s:
             line = watch.wait(conns, 8)

@@ -20,7 +20,7 @@
 #define FUZZ_HOST "server.tlsstep.test"
 #define FUZZ_SEED 1 /* both sides' random streams: tls_rng_seed(FUZZ_SEED, "client"/"server") */
 
-static pki fuzz_server_pki, fuzz_client_pki;
+static tls_creds fuzz_server_pki, fuzz_client_pki;
 static uint16_t fuzz_suites[64];
 static size_t fuzz_n_suites;
 
@@ -38,13 +38,13 @@ static inline void fuzz_setup_pki(void)
 	if (tls_crypto_init())
 		fuzz_die("libtomcrypt", "init failed");
 	data_path(path, sizeof path, "assets/server.crt");
-	if (pki_add_chain(&fuzz_server_pki, path, err, sizeof err))
+	if (app_pki_add_chain(&fuzz_server_pki, path, err, sizeof err))
 		fuzz_die(path, err);
 	data_path(path, sizeof path, "assets/server.key");
-	if (pki_load_key(&fuzz_server_pki, path, err, sizeof err))
+	if (app_pki_load_key(&fuzz_server_pki, path, err, sizeof err))
 		fuzz_die(path, err);
 	data_path(path, sizeof path, "assets/ca.crt");
-	if (pki_load_anchors(&fuzz_client_pki, path, err, sizeof err))
+	if (app_pki_load_anchors(&fuzz_client_pki, path, err, sizeof err))
 		fuzz_die(path, err);
 	for (size_t i = 0; i < tls_suite_count() && fuzz_n_suites < 64; i++)
 		fuzz_suites[fuzz_n_suites++] = tls_suite_at(i)->id;

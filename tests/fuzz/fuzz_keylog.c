@@ -1,6 +1,6 @@
 /* The key log parser: the whole input as a key log text (what a file or a
  * pcapng Decryption Secrets Block gives), then the lookups; and each line
- * on its own through keylog_line. Found secrets must be exactly the bytes
+ * on its own through replay_keylog_line. Found secrets must be exactly the bytes
  * a line gave. */
 #include "replay/keylog.h"
 
@@ -15,25 +15,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (size)
 		memcpy(text, data, size);
-	keylog_init(&k, "fuzz", NULL);
-	keylog_text(&k, text, size);
-	keylog_finish(&k);
-	size_t n = keylog_count(&k);
+	replay_keylog_init(&k, "fuzz", NULL);
+	replay_keylog_text(&k, text, size);
+	replay_keylog_finish(&k);
+	size_t n = replay_keylog_count(&k);
 	for (size_t kind = 0; kind < 2; kind++)
 		for (size_t i = 0; i < k.n[kind]; i++) {
 			const keylog_entry *e = &k.v[kind][i];
-			const uint8_t *s = kind ? keylog_rsa(&k, e->key) : keylog_master(&k, e->key);
+			const uint8_t *s =
+			    kind ? replay_keylog_rsa(&k, e->key) : replay_keylog_master(&k, e->key);
 			if (!s)
 				abort(); /* every entry must be found again */
 		}
 	uint8_t zero[32] = {0};
-	(void)keylog_master(&k, zero);
-	(void)keylog_rsa(&k, zero);
-	keylog_free(&k);
+	(void)replay_keylog_master(&k, zero);
+	(void)replay_keylog_rsa(&k, zero);
+	replay_keylog_free(&k);
 	(void)n;
 
 	/* Line by line, each line an exactly sized copy. */
-	keylog_init(&k, "fuzz", NULL);
+	replay_keylog_init(&k, "fuzz", NULL);
 	size_t start = 0, lineno = 1;
 	for (size_t i = 0; i <= size; i++) {
 		if (i == size || text[i] == '\n') {
@@ -42,13 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!line)
 				abort();
 			memcpy(line, text + start, len);
-			keylog_line(&k, line, len, lineno++);
+			replay_keylog_line(&k, line, len, lineno++);
 			free(line);
 			start = i + 1;
 		}
 	}
-	keylog_finish(&k);
-	keylog_free(&k);
+	replay_keylog_finish(&k);
+	replay_keylog_free(&k);
 	free(text);
 	return 0;
 }

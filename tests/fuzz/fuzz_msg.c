@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    !memchr(ch.server_name, 0, sizeof ch.server_name))
 			abort();
 		tls_buf re = {0};
-		tls_client_hello_encode(&re, &ch);
+		if (tls_client_hello_encode(&re, &ch))
+			abort(); /* whatever decodes encodes again */
 		tls_buf_free(&re);
 	}
 	check_spans(&sp, size + 4);
@@ -61,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sh.session_id_len > 32 || sh.n_exts > TLS_MAX_EXTS)
 			abort();
 		tls_buf re = {0};
-		tls_server_hello_encode(&re, &sh);
+		if (tls_server_hello_encode(&re, &sh))
+			abort();
 		tls_buf_free(&re);
 	}
 	check_spans(&sp, size + 4);
@@ -75,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_spans(&sp, size + 4);
 	tls_spans_free(&sp);
-	tls_server_hello_done_decode(p, size, &sp);
+	if (tls_server_hello_done_decode(p, size, &sp) == 0 && size != 0)
+		abort(); /* ServerHelloDone has an empty body */
 	check_spans(&sp, size + 4);
 	tls_spans_free(&sp);
 	if (tls_cke_rsa_decode(p, size, &enc, &enc_len, &sp) == 0 &&
@@ -83,12 +86,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_spans(&sp, size + 4);
 	tls_spans_free(&sp);
-	tls_finished_decode(p, size, vd, &sp);
+	if (tls_finished_decode(p, size, vd, &sp) == 0 && (size != 12 || memcmp(vd, p, 12)))
+		abort(); /* exactly the 12 bytes of verify_data */
 	check_spans(&sp, size + 4);
 	tls_spans_free(&sp);
-	tls_alert_decode(p, size, &level, &desc, &sp);
+	if (tls_alert_decode(p, size, &level, &desc, &sp) == 0 &&
+	    (size != 2 || level != p[0] || desc != p[1]))
+		abort(); /* exactly level and description */
 	tls_spans_free(&sp);
-	tls_ccs_decode(p, size, &sp);
+	if (tls_ccs_decode(p, size, &sp) == 0 && (size != 1 || p[0] != 1))
+		abort(); /* exactly the byte 01 */
 	tls_spans_free(&sp);
 
 	/* Whole messages, header included, as the views decode them. */

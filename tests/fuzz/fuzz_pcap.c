@@ -19,13 +19,13 @@ static void fuzz_pcap_setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	snprintf(path, sizeof path, "%s/tlsstep-fuzz-pcap-%ld", tmp ? tmp : "/tmp", (long)getpid());
-	keylog_init(&keys, "fuzz", NULL);
+	replay_keylog_init(&keys, "fuzz", NULL);
 	/* The key log line of the seed captures (tlsstep --seed 1 --record). */
 	static const char text[] =
 		"CLIENT_RANDOM 6955b90090f0342d86b686a3ec0489f0e9f9bcc2e563bc0e4e520173b135dc49 "
 		"f2079b82ad403cece95defbb7e48ab4323a2b5768917a7b63f19058cfc6e8b5f3af54675d938e511cb1e5ce528dd5624\n";
-	keylog_text(&keys, text, sizeof text - 1);
-	keylog_finish(&keys);
+	replay_keylog_text(&keys, text, sizeof text - 1);
+	replay_keylog_finish(&keys);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -31,8 +31,8 @@ static void set_modes(tls_protect *p, uint8_t type, const uint8_t iv[16])
 {
 	if (type & 0x40)
 		tls_protect_set_etm(p, 1);
-	if (type & 0x20)
-		(void)tls_protect_set_tls10(p, iv);
+	if ((type & 0x20) && tls_protect_set_tls10(p, iv))
+		return; /* not a CBC suite: there is no TLS 1.0 mode to set */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -59,9 +59,9 @@ static void handshake(uint16_t suite, int limit, tls_buf *c2s, tls_buf *s2c, tls
 			const uint8_t *p;
 			while ((n = tls_conn_next_record(side[from])) > 0) {
 				tls_conn_output(side[from], &p);
-				tls_buf_put(from ? s2c : c2s, p, n);
-				tls_buf_u8(obs_in, (unsigned)from);
-				tls_buf_put(obs_in, p, n);
+				if (tls_buf_put(from ? s2c : c2s, p, n) ||
+				    tls_buf_u8(obs_in, (unsigned)from) || tls_buf_put(obs_in, p, n))
+					fuzz_die("tls_buf_put", "out of memory");
 				tls_conn_recv(side[!from], p, n);
 				tls_conn_consume(side[from], n);
 				moved = 1;
@@ -95,9 +95,10 @@ static void messages(const tls_buf *stream, const char *tag)
 	 * readable behind its IV too, but the cleartext ones suffice. */
 	for (size_t at = 0; at + 5 <= stream->len;) {
 		size_t n = (size_t)(stream->p[at + 3] << 8 | stream->p[at + 4]);
-		if (stream->p[at] == TLS_CT_HANDSHAKE)
-			tls_buf_put(&hs, stream->p + at + 5, n);
-		else if (stream->p[at] == TLS_CT_CHANGE_CIPHER_SPEC)
+		if (stream->p[at] == TLS_CT_HANDSHAKE) {
+			if (tls_buf_put(&hs, stream->p + at + 5, n))
+				fuzz_die("tls_buf_put", "out of memory");
+		} else if (stream->p[at] == TLS_CT_CHANGE_CIPHER_SPEC)
 			break;
 		at += 5 + n;
 	}
@@ -203,10 +204,10 @@ int main(int argc, char **argv)
 			       "rules/int-client.crt"};
 	for (size_t i = 0; i < sizeof certs / sizeof *certs; i++) {
 		char path[1024], err[256], name[64];
-		pki p = {0};
+		tls_creds p = {0};
 		data_path(path, sizeof path, "assets/");
 		strcat(path, certs[i]);
-		if (pki_add_chain(&p, path, err, sizeof err))
+		if (app_pki_add_chain(&p, path, err, sizeof err))
 			fuzz_die(path, err);
 		snprintf(name, sizeof name, "%s", certs[i]);
 		for (char *c = name; *c; c++)
@@ -214,7 +215,7 @@ int main(int argc, char **argv)
 		if (!strncmp(name, "rules-", 6) && strlen(name) > 4)
 			strcpy(name + strlen(name) - 4, ".der");
 		put_file("fuzz_x509", name, p.chain_der[0], p.chain_len[0], NULL, 0);
-		pki_free(&p);
+		tls_creds_free(&p);
 	}
 	const char *keys[] = {"server.key", "server.pk8.pem", "ca.crt"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
@@ -227,7 +228,7 @@ int main(int argc, char **argv)
 		put_file("fuzz_pem", keys[i], f.p, f.len, NULL, 0);
 		tls_buf_free(&f);
 	}
-	pki_free(&fuzz_server_pki);
-	pki_free(&fuzz_client_pki);
+	tls_creds_free(&fuzz_server_pki);
+	tls_creds_free(&fuzz_client_pki);
 	return 0;
 }

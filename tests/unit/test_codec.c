@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -214,7 +215,7 @@ static void test_duplicate_extension(void **st)
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, reneg, 1};
 	ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_RENEGOTIATION_INFO, reneg, 1};
 	tls_buf b = {0};
-	tls_client_hello_encode(&b, &ch);
+	assert_int_equal(tls_client_hello_encode(&b, &ch), 0);
 	assert_int_equal(tls_client_hello_decode(b.p, b.len, &ch, NULL), DECODE_ERROR);
 	tls_buf_free(&b);
 }
@@ -225,7 +226,7 @@ static void test_describe_names_every_message(void **st)
 	tls_buf body = {0}, msg = {0};
 	tls_spans sp = {0};
 	client_hello(&body);
-	tls_hs_wrap(&msg, TLS_HS_CLIENT_HELLO, body.p, body.len);
+	assert_int_equal(tls_hs_wrap(&msg, TLS_HS_CLIENT_HELLO, body.p, body.len), 0);
 	assert_int_equal(tls_hs_describe(msg.p, msg.len, 0, &sp), 0);
 	int saw_suite = 0;
 	for (size_t i = 0; i < sp.n; i++)
@@ -239,17 +240,82 @@ static void test_describe_names_every_message(void **st)
 	tls_buf_free(&msg);
 }
 
+static void u16_meaning(size_t i, unsigned v, char *mean, size_t n)
+{
+	snprintf(mean, n, "value %zu is 0x%04x", i, v);
+}
+
+/* Keeps only odd values: a keep rule sees every value, in order. */
+static int keep_odd(size_t n_kept, size_t cap, unsigned v)
+{
+	return n_kept < cap && (v & 1);
+}
+
+/* One decoder for every list of 16-bit values: the length prefix is
+ * checked against its parent and its parity before any value is read,
+ * each value gets a span, the keep rule and the capacity decide what is
+ * kept. */
+static void test_u16_list(void **st)
+{
+	(void)st;
+	static const uint8_t good[] = {0x00, 0x06, 0x00, 0x01, 0xc0, 0x2f, 0x00, 0x03};
+	uint16_t out[4];
+	size_t n = 0;
+	tls_spans sp = {0};
+	tls_rd r;
+	tls_u16_list all = {u16_meaning, NULL, out, &n, 2};
+	tls_rd_init(&r, good, sizeof good, &sp, 0, NULL);
+	assert_int_equal(tls_rd_u16_list(&r, "list", &all), 0);
+	assert_int_equal(tls_rd_done(&r), 0);
+	assert_int_equal(n, 2); /* the capacity, not the list, stops it */
+	assert_int_equal(out[0], 0x0001);
+	assert_int_equal(out[1], 0xc02f);
+	size_t found = 0;
+	for (size_t i = 0; i < sp.n; i++)
+		if (!strcmp(sp.v[i].path, "list[2]")) {
+			found++;
+			assert_int_equal(sp.v[i].offset, 6);
+			assert_int_equal(sp.v[i].length, 2);
+			assert_string_equal(sp.v[i].meaning, "value 2 is 0x0003");
+		}
+	assert_int_equal(found, 1);
+	tls_spans_free(&sp);
+
+	n = 0;
+	tls_u16_list odd = {u16_meaning, keep_odd, out, &n, 4};
+	tls_rd_init(&r, good, sizeof good, NULL, 0, NULL);
+	assert_int_equal(tls_rd_u16_list(&r, "list", &odd), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(out[2], 0x0003);
+
+	static const uint8_t odd_len[] = {0x00, 0x03, 0x00, 0x01, 0xc0};
+	static const uint8_t empty[] = {0x00, 0x00};
+	static const uint8_t overrun[] = {0x00, 0x04, 0x00, 0x01};
+	const struct {
+		const uint8_t *p;
+		size_t n;
+	} bad[] = {{odd_len, sizeof odd_len}, {empty, sizeof empty}, {overrun, sizeof overrun}, {good, 1}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		n = 0;
+		tls_rd_init(&r, bad[i].p, bad[i].n, NULL, 0, NULL);
+		assert_int_equal(tls_rd_u16_list(&r, "list", &all), TLS_FAIL(TLS_ALERT_DECODE_ERROR));
+		assert_int_equal(r.err, TLS_FAIL(TLS_ALERT_DECODE_ERROR));
+		assert_int_equal(n, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_client_hello_round_trip),
-		cmocka_unit_test(test_server_hello_round_trip),
-		cmocka_unit_test(test_certificate_round_trip),
-		cmocka_unit_test(test_small_messages),
-		cmocka_unit_test(test_truncated_and_trailing),
-		cmocka_unit_test(test_client_hello_bad_vectors),
-		cmocka_unit_test(test_duplicate_extension),
-		cmocka_unit_test(test_describe_names_every_message),
+	    cmocka_unit_test(test_client_hello_round_trip),
+	    cmocka_unit_test(test_u16_list),
+	    cmocka_unit_test(test_server_hello_round_trip),
+	    cmocka_unit_test(test_certificate_round_trip),
+	    cmocka_unit_test(test_small_messages),
+	    cmocka_unit_test(test_truncated_and_trailing),
+	    cmocka_unit_test(test_client_hello_bad_vectors),
+	    cmocka_unit_test(test_duplicate_extension),
+	    cmocka_unit_test(test_describe_names_every_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,10 @@
 
 #include <cmocka.h>
 
+#include "scenario_creds.h"
+
+#include "app/files.h"
+
 #include "sim/sim.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
@@ -18,11 +22,13 @@
  * engine's bytes change on purpose, update it (and say why in the commit). */
 static const char golden_seed1[] = "76276d21475a59c1b4eb394991e3290a09555895b43ef0d6531e9da3bb52f4db";
 
-static void run(const sim_options *o, model *m)
+static void run(const sim_options *opt, model *m)
 {
 	sim *s;
 	char err[256];
-	assert_int_equal(sim_new(&s, o, m, err, sizeof err), 0);
+	sim_options o = *opt;
+	o.creds = scenario_creds(o.scenario);
+	assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 	assert_int_equal(sim_run(s), 0);
 	sim_free(s);
 }
@@ -231,20 +237,45 @@ static void test_expired_clock(void **st)
 	model_free(&m);
 }
 
+/* The simulator is handed its certificates and keys and reads no file:
+ * without them it refuses with one line, and with them it runs even when
+ * the data directory points nowhere. */
+static void test_sim_reads_no_file(void **st)
+{
+	(void)st;
+	sim *s = NULL;
+	model m;
+	char err[256] = "", saved[4096];
+	sim_options o = {.seed = 1, .scenario = "mutual"};
+	assert_int_not_equal(sim_new(&s, &o, &m, err, sizeof err), 0);
+	assert_non_null(strstr(err, "no certificates or keys were given for scenario 'mutual'"));
+	assert_null(strchr(err, '\n'));
+	o.creds = scenario_creds(o.scenario);
+	snprintf(saved, sizeof saved, "%s", data_dir());
+	data_dir_set("/nonexistent/tlsstep-data");
+	assert_int_equal(sim_new(&s, &o, &m, err, sizeof err), 0);
+	assert_int_equal(sim_run(s), 0);
+	sim_free(s);
+	data_dir_set(saved);
+	assert_int_equal(m.outcome, MODEL_ESTABLISHED);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_handshake_seed1),
-		cmocka_unit_test(test_same_seed_same_bytes_other_seed_differs),
-		cmocka_unit_test(test_spans_cover_every_byte),
-		cmocka_unit_test(test_failure_scenarios),
-		cmocka_unit_test(test_every_suite_scenario_completes),
-		cmocka_unit_test(test_corrupted_client_key_exchange),
-		cmocka_unit_test(test_tampered_server_hello_fails_at_finished),
-		cmocka_unit_test(test_tampered_finished_record),
-		cmocka_unit_test(test_fragmented_handshake),
-		cmocka_unit_test(test_accept_untrusted),
-		cmocka_unit_test(test_expired_clock),
+	    cmocka_unit_test(test_full_handshake_seed1),
+	    cmocka_unit_test(test_sim_reads_no_file),
+	    cmocka_unit_test(test_same_seed_same_bytes_other_seed_differs),
+	    cmocka_unit_test(test_spans_cover_every_byte),
+	    cmocka_unit_test(test_failure_scenarios),
+	    cmocka_unit_test(test_every_suite_scenario_completes),
+	    cmocka_unit_test(test_corrupted_client_key_exchange),
+	    cmocka_unit_test(test_tampered_server_hello_fails_at_finished),
+	    cmocka_unit_test(test_tampered_finished_record),
+	    cmocka_unit_test(test_fragmented_handshake),
+	    cmocka_unit_test(test_accept_untrusted),
+	    cmocka_unit_test(test_expired_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,9 +38,9 @@ static void test_lines(void **state)
 	size_t len = 0;
 	FILE *warn = open_memstream(&buf, &len);
 	keylog k;
-	keylog_init(&k, "k.txt", warn);
-	keylog_text(&k, text, sizeof text - 1);
-	keylog_finish(&k);
+	replay_keylog_init(&k, "k.txt", warn);
+	replay_keylog_text(&k, text, sizeof text - 1);
+	replay_keylog_finish(&k);
 	fclose(warn);
 	assert_int_equal(k.n[0], 2); /* the duplicate is kept but harmless */
 	assert_int_equal(k.n[1], 1);
@@ -53,16 +53,16 @@ static void test_lines(void **state)
 	uint8_t cr[32], head[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 	for (int i = 0; i < 32; i++)
 		cr[i] = (uint8_t)i;
-	const uint8_t *ms = keylog_master(&k, cr);
+	const uint8_t *ms = replay_keylog_master(&k, cr);
 	assert_non_null(ms);
 	assert_int_equal(ms[0], 0x91);
 	assert_int_equal(ms[47], 0x4c);
-	const uint8_t *pms = keylog_rsa(&k, head);
+	const uint8_t *pms = replay_keylog_rsa(&k, head);
 	assert_non_null(pms);
 	assert_int_equal(pms[0], 3);
 	cr[0] = 9;
-	assert_null(keylog_master(&k, cr));
-	keylog_free(&k);
+	assert_null(replay_keylog_master(&k, cr));
+	replay_keylog_free(&k);
 	free(buf);
 }
 
@@ -86,9 +86,9 @@ static void test_nul_huge_and_conflict(void **state)
 	FILE *warn = open_memstream(&buf, &len);
 	keylog k;
 	char err[256];
-	keylog_init(&k, "k.txt", warn);
-	assert_int_equal(keylog_load(&k, path, err, sizeof err), 0);
-	keylog_finish(&k);
+	replay_keylog_init(&k, "k.txt", warn);
+	assert_int_equal(replay_keylog_load(&k, path, err, sizeof err), 0);
+	replay_keylog_finish(&k);
 	fclose(warn);
 	unlink(path);
 	assert_non_null(strstr(buf, "line 2: contains a NUL byte"));
@@ -97,13 +97,13 @@ static void test_nul_huge_and_conflict(void **state)
 	uint8_t cr[32];
 	for (int i = 0; i < 32; i++)
 		cr[i] = (uint8_t)i;
-	assert_int_equal(keylog_master(&k, cr)[0], 0x91); /* the first line wins */
-	keylog_free(&k);
+	assert_int_equal(replay_keylog_master(&k, cr)[0], 0x91); /* the first line wins */
+	replay_keylog_free(&k);
 	free(buf);
-	keylog_init(&k, "missing", NULL);
-	assert_int_equal(keylog_load(&k, "/nonexistent/keys", err, sizeof err), -1);
+	replay_keylog_init(&k, "missing", NULL);
+	assert_int_equal(replay_keylog_load(&k, "/nonexistent/keys", err, sizeof err), -1);
 	assert_non_null(strstr(err, "cannot open key log /nonexistent/keys"));
-	keylog_free(&k);
+	replay_keylog_free(&k);
 }
 
 int main(void)

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "scenario_creds.h"
+
 #include "sim/sim.h"
 #include "ui/layout.h"
 
@@ -24,6 +26,7 @@ static model *run(const char *scenario)
 			sim_options o = {.scenario = scenario, .seed = 1, .secure_channel = 1};
 			sim *s;
 			char err[256];
+			o.creds = scenario_creds(o.scenario);
 			assert_int_equal(sim_new(&s, &o, &ms[i], err, sizeof err), 0);
 			sim_run(s);
 			sim_free(s);

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "scenario_creds.h"
+
 #include "app/files.h"
 #include "model/model.h"
 #include "sim/scenario.h"
@@ -30,6 +32,7 @@ static int run_scenario(const char *name, model *m)
 	sim *s = NULL;
 	char err[256] = "";
 	model_init(m, "simulation");
+	o.creds = scenario_creds(o.scenario);
 	if (sim_new(&s, &o, m, err, sizeof err) < 0) {
 		print_error("sim_new(%s): %s\n", name, err);
 		return -1;
@@ -105,8 +108,8 @@ static void test_all_scenarios(void **state)
 {
 	(void)state;
 	size_t loaded = 0;
-	for (size_t i = 0; i < scenario_count(); i++) {
-		const sim_scenario *sc = scenario_at(i);
+	for (size_t i = 0; i < sim_scenario_count(); i++) {
+		const sim_scenario *sc = sim_scenario_at(i);
 		model *m = calloc(1, sizeof *m);
 		assert_non_null(m);
 		assert_int_equal(run_scenario(sc->name, m), 0);
@@ -200,10 +203,11 @@ static void test_tampered_runs(void **state)
 		model_init(m, "simulation");
 		sim *s = NULL;
 		char err[512] = "";
+		o.creds = scenario_creds(o.scenario);
 		assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 		sim_run(s);
 		sim_free(s);
-		const sim_scenario *sc = scenario_find(runs[i].scenario);
+		const sim_scenario *sc = sim_scenario_find(runs[i].scenario);
 		assert_non_null(sc);
 		char buf[64];
 		const char *own = scenario_lesson(sc, buf, sizeof buf);
@@ -615,8 +619,8 @@ static void test_scenario_parts(void **state)
 {
 	(void)state;
 	size_t parts = 0;
-	for (size_t i = 0; i < scenario_count(); i++) {
-		const sim_scenario *sc = scenario_at(i);
+	for (size_t i = 0; i < sim_scenario_count(); i++) {
+		const sim_scenario *sc = sim_scenario_at(i);
 		char buf[64], err[512] = "";
 		const char *file = scenario_lesson(sc, buf, sizeof buf);
 		if (!file)

@@ -137,9 +137,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	pki_free(&fuzz_server_pki);
-	pki_free(&fuzz_client_pki);
-	keylog_free(&keys);
+	tls_creds_free(&fuzz_server_pki);
+	tls_creds_free(&fuzz_client_pki);
+	replay_keylog_free(&keys);
 	return 0;
 }
 

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "scenario_creds.h"
 #include <pcap/pcap.h>
 
 #include "replay/keylog.h"
@@ -227,6 +229,7 @@ static int setup(void **state)
 	o.scenario = "rsa";
 	o.seed = 7;
 	o.secure_channel = 1;
+	o.creds = scenario_creds(o.scenario);
 	if (sim_new(&s, &o, &sim_model, err, sizeof err) || sim_run(s))
 		return -1;
 	sim_free(s);
@@ -237,9 +240,9 @@ static int setup(void **state)
 	*q++ = ' ';
 	for (int i = 0; i < 48; i++)
 		q += sprintf(q, "%02x", sim_model.secrets[MS_MASTER].v[i]);
-	keylog_init(&keys, "test", NULL);
-	keylog_line(&keys, line, (size_t)(q - line), 1);
-	keylog_finish(&keys);
+	replay_keylog_init(&keys, "test", NULL);
+	replay_keylog_line(&keys, line, (size_t)(q - line), 1);
+	replay_keylog_finish(&keys);
 	return 0;
 }
 
@@ -247,7 +250,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	model_free(&sim_model);
-	keylog_free(&keys);
+	replay_keylog_free(&keys);
 	return 0;
 }
 
@@ -425,19 +428,19 @@ static void test_reasm(void **state)
 	reasm_sink s = {&b, sink_data, sink_gap};
 	reasm r = {0};
 	uint32_t base = 0xfffffff8u; /* wraps after 8 bytes */
-	reasm_start(&r, base);
-	reasm_add(&r, base + 10, abc + 10, 5, 0, &s); /* early */
-	reasm_add(&r, base + 4, abc + 4, 8, 0, &s);   /* early, overlaps the one above */
-	reasm_add(&r, base, abc, 6, 0, &s);           /* fills the hole */
-	reasm_add(&r, base + 2, abc + 2, 3, 0, &s);   /* old retransmission */
+	replay_reasm_start(&r, base);
+	replay_reasm_add(&r, base + 10, abc + 10, 5, 0, &s); /* early */
+	replay_reasm_add(&r, base + 4, abc + 4, 8, 0, &s);   /* early, overlaps the one above */
+	replay_reasm_add(&r, base, abc, 6, 0, &s);           /* fills the hole */
+	replay_reasm_add(&r, base + 2, abc + 2, 3, 0, &s);   /* old retransmission */
 	assert_int_equal(b.n, 15);
 	assert_memory_equal(b.out, abc, 15);
-	reasm_add(&r, base + 20, abc + 20, 6, 0, &s); /* after a hole of 5 */
-	reasm_flush(&r, &s);
+	replay_reasm_add(&r, base + 20, abc + 20, 6, 0, &s); /* after a hole of 5 */
+	replay_reasm_flush(&r, &s);
 	assert_int_equal(b.gaps, 5);
 	assert_int_equal(b.n, 21);
 	assert_memory_equal(b.out + 15, abc + 20, 6);
-	reasm_free(&r);
+	replay_reasm_free(&r);
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* Issue 6: every scenario runs to its expected end with golden wire bytes,
+/* Every scenario runs to its expected end with golden wire bytes,
  * and the DHE / ECDHE / mutual-authentication checks each give the right
  * alert when fed bad input directly. */
 #include <setjmp.h>
@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "scenario_creds.h"
 
 #include "app/pki.h"
 #include "sim/scenario.h"
@@ -61,6 +63,7 @@ static model *run(const char *scenario, uint64_t seed)
 	sim *s;
 	char err[256];
 	assert_non_null(m);
+	o.creds = scenario_creds(o.scenario);
 	assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 	assert_int_equal(sim_run(s), 0);
 	sim_free(s);
@@ -96,11 +99,11 @@ static void spans_cover(const model *m, const char *name)
 static void test_every_scenario(void **st)
 {
 	(void)st;
-	assert_int_equal(scenario_count(), N_EXPECTED); /* a new scenario needs a row here */
+	assert_int_equal(sim_scenario_count(), N_EXPECTED); /* a new scenario needs a row here */
 	for (size_t i = 0; i < N_EXPECTED; i++) {
 		const expect *e = &expected[i];
 		char h[65];
-		assert_non_null(scenario_find(e->name));
+		assert_non_null(sim_scenario_find(e->name));
 		model *m = run(e->name, 1);
 		model_wire_hash(m, h);
 		if (e->established) {
@@ -183,6 +186,7 @@ static void test_tampered_custom(void **st)
 	model m;
 	sim *s;
 	char err[256];
+	o.creds = scenario_creds(o.scenario);
 	assert_int_equal(sim_new(&s, &o, &m, err, sizeof err), 0);
 	sim_run(s);
 	sim_free(s);
@@ -194,28 +198,28 @@ static void test_tampered_custom(void **st)
 static void test_old_names(void **st)
 {
 	(void)st;
-	assert_ptr_equal(scenario_find("wrong-name"), scenario_find("wrong-host"));
-	assert_ptr_equal(scenario_find("no-common-suite"), scenario_find("no-shared-cipher"));
-	assert_null(scenario_find("nonexistent"));
+	assert_ptr_equal(sim_scenario_find("wrong-name"), sim_scenario_find("wrong-host"));
+	assert_ptr_equal(sim_scenario_find("no-common-suite"), sim_scenario_find("no-shared-cipher"));
+	assert_null(sim_scenario_find("nonexistent"));
 }
 
 /* ---- the client engine against a crafted ServerKeyExchange ----------- */
 
-static pki server_pki, client_pki, other_pki;
+static tls_creds server_pki, client_pki, other_pki;
 static tls_rng rng_c, rng_s;
 
 static int setup(void **st)
 {
 	(void)st;
 	char err[256];
-	if (pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
-	    pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
-	    pki_load_anchors(&server_pki, "assets/ca.crt", err, sizeof err) ||
-	    pki_add_chain(&client_pki, "assets/client.crt", err, sizeof err) ||
-	    pki_load_key(&client_pki, "assets/client.key", err, sizeof err) ||
-	    pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err) ||
-	    pki_add_chain(&other_pki, "assets/untrusted.crt", err, sizeof err) ||
-	    pki_load_key(&other_pki, "assets/untrusted.key", err, sizeof err)) {
+	if (app_pki_add_chain(&server_pki, "assets/server.crt", err, sizeof err) ||
+	    app_pki_load_key(&server_pki, "assets/server.key", err, sizeof err) ||
+	    app_pki_load_anchors(&server_pki, "assets/ca.crt", err, sizeof err) ||
+	    app_pki_add_chain(&client_pki, "assets/client.crt", err, sizeof err) ||
+	    app_pki_load_key(&client_pki, "assets/client.key", err, sizeof err) ||
+	    app_pki_load_anchors(&client_pki, "assets/ca.crt", err, sizeof err) ||
+	    app_pki_add_chain(&other_pki, "assets/untrusted.crt", err, sizeof err) ||
+	    app_pki_load_key(&other_pki, "assets/untrusted.key", err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -225,15 +229,15 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	pki_free(&server_pki);
-	pki_free(&client_pki);
-	pki_free(&other_pki);
+	tls_creds_free(&server_pki);
+	tls_creds_free(&client_pki);
+	tls_creds_free(&other_pki);
 	return 0;
 }
 
 static const uint16_t kx_suites[] = {0xC02F, 0x0033};
 
-static tls_conn *client_for(const pki *own, const rsa_key *key)
+static tls_conn *client_for(const tls_creds *own, const rsa_key *key)
 {
 	tls_config c = {0};
 	tls_conn *s;
@@ -259,11 +263,11 @@ static tls_conn *client_for(const pki *own, const rsa_key *key)
 static void feed_hs(tls_conn *c, uint8_t type, const uint8_t *body, size_t n)
 {
 	tls_buf m = {0}, r = {0};
-	tls_hs_wrap(&m, type, body, n);
-	tls_buf_u8(&r, TLS_CT_HANDSHAKE);
-	tls_buf_u16(&r, 0x0303);
-	tls_buf_u16(&r, (unsigned)m.len);
-	tls_buf_put(&r, m.p, m.len);
+	assert_int_equal(tls_hs_wrap(&m, type, body, n), 0);
+	assert_int_equal(tls_buf_u8(&r, TLS_CT_HANDSHAKE), 0);
+	assert_int_equal(tls_buf_u16(&r, 0x0303), 0);
+	assert_int_equal(tls_buf_u16(&r, (unsigned)m.len), 0);
+	assert_int_equal(tls_buf_put(&r, m.p, m.len), 0);
 	tls_conn_recv(c, r.p, r.len);
 	tls_buf_free(&m);
 	tls_buf_free(&r);
@@ -279,7 +283,7 @@ static void hello_and_certificate(tls_conn *c, uint16_t suite)
 	sh.version = 0x0303;
 	sh.suite = suite;
 	sh.random[5] = 7;
-	tls_server_hello_encode(&b, &sh);
+	assert_int_equal(tls_server_hello_encode(&b, &sh), 0);
 	feed_hs(c, TLS_HS_SERVER_HELLO, b.p, b.len);
 	tls_buf_clear(&b);
 	b.len = 0;
@@ -287,7 +291,7 @@ static void hello_and_certificate(tls_conn *c, uint16_t suite)
 		cm.der[i] = server_pki.chain_der[i];
 		cm.len[i] = server_pki.chain_len[i];
 	}
-	tls_certificate_encode(&b, &cm);
+	assert_int_equal(tls_certificate_encode(&b, &cm), 0);
 	feed_hs(c, TLS_HS_CERTIFICATE, b.p, b.len);
 	tls_buf_free(&b);
 	assert_int_equal(tls_conn_alert_sent(c), -1);
@@ -307,8 +311,8 @@ static int ske_alert(uint16_t suite, const uint8_t *params, size_t n, int flip)
 	assert_int_equal(tls_sig_sign(TLS_SIG_RSA_SHA256, d, dl, &server_pki.key, &rng_s, sig, &sl), 0);
 	sig[10] ^= (uint8_t)flip;
 	tls_buf body = {0};
-	tls_buf_put(&body, params, n);
-	tls_signed_encode(&body, TLS_SIG_RSA_SHA256, sig, sl);
+	assert_int_equal(tls_buf_put(&body, params, n), 0);
+	assert_int_equal(tls_signed_encode(&body, TLS_SIG_RSA_SHA256, sig, sl), 0);
 	feed_hs(c, TLS_HS_SERVER_KEY_EXCHANGE, body.p, body.len);
 	tls_buf_free(&body);
 	int a = tls_conn_alert_sent(c);
@@ -375,8 +379,8 @@ static const char ffdhe2048[] =
 
 static void put_vec(tls_buf *b, const uint8_t *v, size_t n)
 {
-	tls_buf_u16(b, (unsigned)n);
-	tls_buf_put(b, v, n);
+	assert_int_equal(tls_buf_u16(b, (unsigned)n), 0);
+	assert_int_equal(tls_buf_put(b, v, n), 0);
 }
 
 static int dhe_alert(const uint8_t *p, size_t pl, const uint8_t *g, size_t gl, const uint8_t *y, size_t yl)
@@ -443,7 +447,7 @@ static void pump(tls_conn *a, tls_conn *b)
 }
 
 /* The alert the server sends when the client presents own/key. */
-static int mutual_alert(const pki *own, const rsa_key *key)
+static int mutual_alert(const tls_creds *own, const rsa_key *key)
 {
 	tls_config s = {0};
 	tls_conn *sv, *cl = client_for(own, key);

@@ -586,7 +586,7 @@ static void test_private_keys(void **state)
 	assert_key_matches(&k, &p->server);
 	rsa_free(&k);
 	/* Trailing garbage after the DER is refused (rsa_import alone takes it). */
-	tls_buf_u8(&der, 0);
+	assert_int_equal(tls_buf_u8(&der, 0), 0);
 	assert_int_not_equal(tls_rsa_private_import(der.p, der.len, &k), 0);
 	/* Every truncation fails cleanly. */
 	for (size_t n = 1; n + 1 < der.len; n++)

@@ -1,0 +1,146 @@
+#include "net/pump.h"
+
+#include "model/knowledge.h"
+#include "tls/msg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int pump_init(pump *p, int fd, tls_conn *c, model *m, int is_server)
+{
+	memset(p, 0, sizeof *p);
+	p->fd = fd;
+	p->c = c;
+	p->m = m;
+	p->is_server = is_server;
+	p->obs = obs_new(m);
+	return p->obs ? 0 : -1;
+}
+
+void pump_free(pump *p)
+{
+	tls_buf_free(&p->in);
+	obs_free(p->obs);
+	p->obs = NULL;
+}
+
+static void snapshot(pump *p, int step)
+{
+	model_side *mine = p->is_server ? &p->m->steps[step].server : &p->m->steps[step].client;
+	knowledge_snapshot(mine, tls_conn_knowledge(p->c));
+	p->m->steps[step].reached = 1;
+	knowledge_merge_secrets(p->m, tls_conn_knowledge(p->c));
+	if (!obs_has_master(p->obs) && tls_conn_knowledge(p->c)->has_master)
+		obs_set_master(p->obs, tls_conn_knowledge(p->c)->master);
+}
+
+/* An alert belongs to the step in progress; after the handshake, to the
+ * secure channel. */
+static int alert_step(pump *p)
+{
+	return tls_conn_handshake_done(p->c) ? MODEL_LAST_STEP : obs_last_step(p->obs);
+}
+
+int pump_take(pump *p, tls_buf *out)
+{
+	size_t n;
+	const uint8_t *rec;
+	while ((n = tls_conn_next_record(p->c)) > 0) {
+		tls_conn_output(p->c, &rec);
+		int alert = rec[0] == TLS_CT_ALERT;
+		int step = obs_record(p->obs, p->is_server, rec, n, alert ? alert_step(p) : 0);
+		if (tls_buf_put(out, rec, n))
+			return -1;
+		tls_conn_consume(p->c, n);
+		if (step > 0)
+			snapshot(p, step);
+	}
+	return 0;
+}
+
+int pump_feed(pump *p, const uint8_t *buf, size_t len)
+{
+	if (tls_buf_put(&p->in, buf, len))
+		return -1;
+	while (p->in.len >= 5) {
+		size_t n = 5 + (size_t)((p->in.p[3] << 8) | p->in.p[4]);
+		/* A header the engine will refuse anyway (unknown type, not TLS,
+		 * longer than any record may be) goes to it now: waiting for a body
+		 * that may never come would turn an alert into a timeout. */
+		int bad_header = p->in.p[0] < 20 || p->in.p[0] > 23 || p->in.p[1] != 3 ||
+		                 n > 5 + tls_conn_record_limit(p->c);
+		if (bad_header || n > p->in.len) {
+			if (bad_header) /* let the engine name the problem */
+				tls_conn_recv(p->c, p->in.p, p->in.len), tls_buf_clear(&p->in);
+			return 0;
+		}
+		int alert = p->in.p[0] == TLS_CT_ALERT;
+		int step = obs_record(p->obs, !p->is_server, p->in.p, n, alert ? alert_step(p) : 0);
+		tls_conn_recv(p->c, p->in.p, n);
+		tls_buf_consume(&p->in, n);
+		if (step > 0)
+			snapshot(p, step);
+		if (tls_conn_status(p->c) == TLS_FAILED)
+			return 0;
+	}
+	return 0;
+}
+
+void pump_http_answer(pump *p, const uint8_t *req, size_t n)
+{
+	char body[2048], ms[97] = "", resp[2600];
+	const model *m = p->m;
+	if (m->secrets[MS_MASTER].known)
+		tls_hex(ms, m->secrets[MS_MASTER].v, 48);
+	int bl = snprintf(body, sizeof body,
+	                  "tlsstep served your TLS 1.2 handshake.\n\ncipher suite: %s (0x%04X)\n"
+	                  "server name you asked for: %s\nmaster secret: %s\n"
+	                  "\nRun tlsstep serve --plain to see every byte of it.\n",
+	                  m->suite, m->suite_id, m->server_name[0] ? m->server_name : "(none)", ms);
+	if (n >= 4 && (!memcmp(req, "GET ", 4) || !memcmp(req, "HEAD", 4))) {
+		int rl = snprintf(resp, sizeof resp,
+		                  "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+		                  "Connection: close\r\n\r\n%s",
+		                  bl, body);
+		tls_conn_send_app(p->c, (const uint8_t *)resp, (size_t)rl);
+	} else if (n) {
+		tls_conn_send_app(p->c, req, n);
+	}
+}
+
+void pump_outcome(pump *p, int handshake_ok, char *err, size_t errlen)
+{
+	model *m = p->m;
+	tls_conn *c = p->c;
+	int step = obs_last_step(p->obs);
+	if (handshake_ok) {
+		m->outcome = MODEL_ESTABLISHED;
+		if (tls_conn_knowledge(c)->resumed)
+			knowledge_resume_notes(m);
+		/* An alert after the handshake (a bad record, say) is still news. */
+		if (tls_conn_alert_sent(c) >= 0 && !m->alert.present) {
+			knowledge_outcome(m, c, p->is_server, MODEL_LAST_STEP);
+			m->outcome = MODEL_ESTABLISHED;
+		}
+	} else if (knowledge_outcome(m, c, p->is_server, step)) {
+		snprintf(err, errlen, "%s", tls_conn_error(c));
+	} else {
+		int lvl, recv = tls_conn_alert_received(c, &lvl);
+		if (recv >= 0) {
+			m->outcome = MODEL_ALERT;
+			m->alert.present = 1;
+			m->alert.by_server = !p->is_server;
+			m->alert.level = lvl;
+			m->alert.desc = recv;
+			m->alert.step = step;
+			snprintf(m->alert.reason, sizeof m->alert.reason, "sent by the peer");
+			snprintf(err, errlen, "%s", tls_conn_error(c));
+		} else {
+			m->outcome = MODEL_INCOMPLETE;
+			if (!err[0])
+				snprintf(err, errlen, "the handshake did not complete");
+		}
+	}
+	/* The peer's column: what the protocol let it know, marked inferred. */
+	knowledge_infer_peer(m, !p->is_server);
+}
