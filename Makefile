@@ -2,7 +2,7 @@
 # what running needs and starts it (the TUI on a terminal); `make test`
 # installs what testing needs, builds and runs every test.
 CC      ?= cc
-PKGS    := libtomcrypt libtommath gmp ncursesw libpcap
+PKGS    := libtomcrypt libtommath gmp ncursesw libpcap nettle hogweed
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -DGMP_DESC -DLTM_DESC -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,7 +19,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # Debian packages: what building and running need, and what the tests add
 # (peers, oracles, sanitizers, the TUI and screenshot tools).
-DEPS_RUN  := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev \
+DEPS_RUN  := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev nettle-dev \
              libncurses-dev libpcap-dev
 DEPS_TEST := libcmocka-dev libssl-dev tmux tshark openssl jq curl python3 aspell aspell-en \
              valgrind ca-certificates python3-pil python3-cryptography fonts-dejavu-core man-db \
