@@ -64,32 +64,8 @@ subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 EOF
 
-# One `openssl ca` database per issuer, made on first use.
-ca_db() {
-	local name=$1
-	[ -d "$work/db-$name" ] && return 0
-	mkdir -p "$work/db-$name/new"
-	: >"$work/db-$name/index.txt"
-	echo "unique_subject = no" >"$work/db-$name/index.txt.attr"
-	printf '%02X\n' $((16 + $(ls -d "$work"/db-* | wc -l))) >"$work/db-$name/serial"
-	cat "$work/ext.cnf" - >"$work/db-$name/ca.cnf" <<EOF
-[ ca ]
-default_ca = this_ca
-[ this_ca ]
-dir              = $work/db-$name
-database         = \$dir/index.txt
-serial           = \$dir/serial
-new_certs_dir    = \$dir/new
-policy           = policy_any
-preserve         = yes
-unique_subject   = no
-copy_extensions  = none
-email_in_dn      = no
-[ policy_any ]
-commonName       = supplied
-organizationName = optional
-EOF
-}
+SERIAL_BASE=16
+. "$(dirname "$0")/pki_lib.sh"
 
 # newkey NAME rsa|p256|p384
 newkey() {
