@@ -92,6 +92,19 @@ int lesson_push_line(lesson_lines *out, const lesson_styled *s)
 	return 0;
 }
 
+/* Ends the line being filled and starts the next with the continuation
+ * prefix (a list item's indent); used gets the prefix's width. */
+static int next_line(lesson_lines *out, lesson_styled *line, const lesson_styled *rest, size_t *used)
+{
+	if (lesson_push_line(out, line) < 0)
+		return -1;
+	line->n = 0;
+	if (lesson_styled_put(line, rest->t ? rest->t : "", rest->n, LA_NORMAL) < 0)
+		return -1;
+	*used = lesson_cols(rest->t ? rest->t : "", rest->n);
+	return 0;
+}
+
 /* Word-wraps one styled block (see lesson_int.h). */
 int lesson_wrap_block(const lesson_styled *b, int width, const lesson_styled *first,
                       const lesson_styled *rest, unsigned char base, lesson_lines *out)
@@ -120,13 +133,8 @@ int lesson_wrap_block(const lesson_styled *b, int width, const lesson_styled *fi
 		while (wn) {
 			size_t wc = lesson_cols(wp, wn);
 			if (words && used + 1 + wc > w) {
-				if (lesson_push_line(out, &line) < 0)
+				if (next_line(out, &line, rest, &used) < 0)
 					goto done;
-				line.n = 0;
-				pre = rest;
-				if (lesson_styled_put(&line, pre->t ? pre->t : "", pre->n, LA_NORMAL) < 0)
-					goto done;
-				used = lesson_cols(pre->t ? pre->t : "", pre->n);
 				words = 0;
 			}
 			if (words) {
@@ -154,13 +162,8 @@ int lesson_wrap_block(const lesson_styled *b, int width, const lesson_styled *fi
 			wa += bytes;
 			wn -= bytes;
 			if (wn) {
-				if (lesson_push_line(out, &line) < 0)
+				if (next_line(out, &line, rest, &used) < 0)
 					goto done;
-				line.n = 0;
-				pre = rest;
-				if (lesson_styled_put(&line, pre->t ? pre->t : "", pre->n, LA_NORMAL) < 0)
-					goto done;
-				used = lesson_cols(pre->t ? pre->t : "", pre->n);
 				words = 0;
 			}
 		}
