@@ -36,4 +36,13 @@ usage "step 0 is out of range" "the step is 1 to 7, not 0" --plain --tamper 0:1
 usage "a negative offset" "needs STEP:OFFSET" --plain --tamper 5:-1
 usage "a step the handshake does not reach" "step 5 is not reached, the handshake ends at step 3" \
 	--plain --scenario untrusted-ca --tamper 5:1
+
+# Resumed, the server's Finished (step 6) goes before the client's step 5:
+# when the client refuses it, step 5 holds the alert and step 6 is still
+# shown, so every record of the run appears.
+"$BIN" --json --scenario resume --tamper 6:30 >"$TMP/r.json" 2>/dev/null
+check "resume --tamper 6:30: the client's bad_record_mac at step 5" \
+	jq -e '.alert.sent_by == "client" and .alert.description == "bad_record_mac" and .alert.step == 5' "$TMP/r.json"
+check "resume --tamper 6:30: step 6 shows the server's ChangeCipherSpec and Finished record" \
+	jq -e '[.steps[] | select(.number == 6) | .messages[].name] == ["ChangeCipherSpec", "Encrypted handshake message"]' "$TMP/r.json"
 finish
