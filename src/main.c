@@ -24,6 +24,7 @@ static void help(void)
 	     "  --json                 one JSON object\n"
 	     "  --record FILE.pcap     write the connection as a pcap for Wireshark\n"
 	     "  --keylog FILE          write the NSS key log line for that pcap\n"
+	     "  --html FILE            write the handshake as one self-contained web page\n"
 	     "  --tamper STEP:OFFSET[:XOR]  flip bits of a byte on the wire in STEP\n"
 	     "  --accept-untrusted     the client skips its certificate check\n"
 	     "  --autoplay SECONDS     TUI: advance by itself\n"

@@ -6,6 +6,7 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "tls/x509.h"
+#include "ui/html.h"
 #include "ui/lesson.h"
 #include "ui/tui.h"
 #include "ui/views.h"
@@ -18,7 +19,7 @@
 
 enum {
 	O_SCENARIO = 256, O_SEED, O_TIME, O_STEP, O_PLAIN, O_JSON, O_RECORD, O_KEYLOG, O_TAMPER,
-	O_UNTRUSTED, O_AUTOPLAY, O_NO_LESSONS, O_ASCII, O_DATA_DIR, O_FRAGMENT,
+	O_UNTRUSTED, O_AUTOPLAY, O_NO_LESSONS, O_ASCII, O_DATA_DIR, O_FRAGMENT, O_HTML,
 };
 
 static const struct option opts[] = {
@@ -29,7 +30,8 @@ static const struct option opts[] = {
 	{"tamper", required_argument, 0, O_TAMPER}, {"accept-untrusted", no_argument, 0, O_UNTRUSTED},
 	{"autoplay", required_argument, 0, O_AUTOPLAY}, {"no-lessons", no_argument, 0, O_NO_LESSONS},
 	{"ascii", no_argument, 0, O_ASCII}, {"data-dir", required_argument, 0, O_DATA_DIR},
-	{"max-fragment", required_argument, 0, O_FRAGMENT}, {0, 0, 0, 0},
+	{"max-fragment", required_argument, 0, O_FRAGMENT}, {"html", required_argument, 0, O_HTML},
+	{0, 0, 0, 0},
 };
 
 static int parse_tamper(const char *s, sim_options *o)
@@ -64,6 +66,8 @@ typedef struct {
 	sim_options sim;
 	enum out_mode mode;
 	const char *record, *keylog;
+	const char *html; /* --html FILE */
+	int quiet;        /* --html without --plain or --json: the page only */
 	int stop_step;
 	tui_options tui;
 	tls_buf lesson; /* the scenario lesson, raw */
@@ -137,6 +141,7 @@ static int parse(int argc, char **argv, sim_cli *c)
 		case O_JSON: c->mode = OUT_JSON; break;
 		case O_RECORD: c->record = optarg; break;
 		case O_KEYLOG: c->keylog = optarg; break;
+		case O_HTML: c->html = optarg; break;
 		case O_TAMPER: {
 			int r = parse_tamper(optarg, &c->sim);
 			if (r < 0)
@@ -210,9 +215,31 @@ static int check_tamper(const sim_cli *c)
 	return rc;
 }
 
+static void scenario_tamper(sim_options *o);
+static const char *scenario_lesson(const char *name, tls_buf *out);
+
+/* --html: the page, with the scenario's lesson and the byte its attacker
+ * (or --tamper) flipped. */
+static int write_html(const model *m, const sim_cli *c, char *err, size_t n)
+{
+	sim_options t = c->sim;
+	tls_buf story = {0};
+	scenario_tamper(&t);
+	html_options h = {.no_lessons = c->tui.no_lessons, .tamper = t.tamper, .tamper_step = t.tamper_step,
+	                  .tamper_offset = t.tamper_offset, .tamper_xor = t.tamper_xor};
+	h.scenario_text = c->tui.no_lessons ? NULL : scenario_lesson(c->sim.scenario, &story);
+	int r = html_page_write(c->html, m, &h, err, n);
+	tls_buf_free(&story);
+	return r;
+}
+
 static int write_files(const model *m, const sim_cli *c)
 {
 	char err[512];
+	if (c->html && write_html(m, c, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return 1;
+	}
 	if (c->record && app_record_pcap(m, c->record, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;
@@ -253,7 +280,9 @@ static int run_batch(sim_cli *c)
 	const char *story = lessons ? scenario_lesson(c->sim.scenario, &c->lesson) : NULL;
 	while (m.current < c->stop_step && sim_step(s) > 0)
 		;
-	if (c->mode == OUT_PLAIN) {
+	if (c->quiet) {
+		/* --html alone: the page is the output */
+	} else if (c->mode == OUT_PLAIN) {
 		text_header(stdout, &m);
 		text_ladder(stdout, &m);
 		for (int step = lessons ? 0 : 1; step <= m.current; step++) {
@@ -367,6 +396,8 @@ int cmd_simulate(int argc, char **argv)
 	int rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
+	if (c.html && c.mode == OUT_AUTO)
+		c.quiet = 1, c.mode = OUT_PLAIN;
 	c.mode = app_out_mode_resolve(c.mode);
 	/* The simulator reads no file: the scenario's certificates and keys
 	 * are loaded here and outlive every run (the TUI restarts). */

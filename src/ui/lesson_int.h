@@ -20,14 +20,26 @@ int lesson_resolve(const model *m, int step, const char *name, char *val, size_t
 /* A condition of {{if NAME}}: 1 true, 0 false, -1 unknown name. */
 int lesson_condition(const model *m, int step, const char *name);
 
+/* ---- lesson_md.c ---- */
+
+typedef struct lesson_styled lesson_styled;
+
+enum lesson_block { LB_NONE, LB_PARA, LB_HEAD, LB_ITEM };
+/* One block of a lesson with its inline markup read: kind, the styled
+ * text, and whether a blank line came before it. Non-zero stops the walk. */
+typedef int (*lesson_block_fn)(enum lesson_block kind, const lesson_styled *b, int gap, void *ctx);
+/* Reads the Markdown subset block by block: 0, or -1 (out of memory or
+ * fn failed). */
+int lesson_blocks(const char *md, lesson_block_fn fn, void *ctx);
+
 /* ---- lesson_wrap.c ---- */
 
 /* A run of text with one attribute (enum lesson_attr) per byte. */
-typedef struct {
+struct lesson_styled {
 	char *t;
 	unsigned char *a;
 	size_t n, cap;
-} lesson_styled;
+};
 
 int lesson_styled_put(lesson_styled *s, const char *p, size_t n, unsigned char attr);
 void lesson_styled_free(lesson_styled *s);

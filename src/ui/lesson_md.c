@@ -3,7 +3,9 @@
  * Blocks: "# " headings, "- " list items, blank-line paragraphs; a line
  * that is only an HTML comment (<!-- ... -->, e.g. a scenario lesson's
  * step marker) is not text and is dropped. Inline: `code`, **bold**,
- * *emphasis*, backslash escapes. lesson_wrap.c does the line breaking. */
+ * *emphasis*, backslash escapes. lesson_blocks() reads it once for every
+ * renderer: lesson_wrap.c breaks it into lines for the terminal,
+ * lesson_html.c writes it as HTML. */
 #include "ui/lesson_int.h"
 
 #include <stdlib.h>
@@ -74,35 +76,51 @@ static int inline_parse(const char *p, size_t n, unsigned char base, lesson_styl
 	return 0;
 }
 
-enum { B_NONE, B_PARA, B_HEAD, B_ITEM };
+/* Lays one block out in lines: a blank line before it when the source had
+ * one (not at the very top), list items with a bullet and a hanging indent. */
+typedef struct {
+	int width;
+	lesson_lines *out;
+} wrap_ctx;
 
-static int flush(int kind, const char *txt, size_t n, int width, int *blank, lesson_lines *out)
+static int wrap_block(enum lesson_block kind, const lesson_styled *b, int gap, void *ctx)
 {
-	if (kind == B_NONE)
-		return 0;
-	lesson_styled b = {0}, first = {0}, rest = {0};
+	wrap_ctx *w = ctx;
+	lesson_styled first = {0}, rest = {0};
 	int r = -1;
-	unsigned char base = kind == B_HEAD ? LA_HEADING : LA_NORMAL;
-	if (*blank && out->n) {
+	unsigned char base = kind == LB_HEAD ? LA_HEADING : LA_NORMAL;
+	if (gap && w->out->n) {
 		lesson_styled empty = {0};
-		if (lesson_push_line(out, &empty) < 0)
+		if (lesson_push_line(w->out, &empty) < 0)
 			return -1;
 	}
-	*blank = 0;
-	if (inline_parse(txt, n, base, &b) < 0)
-		goto done;
-	if (kind == B_ITEM && width >= 3) {
+	if (kind == LB_ITEM && w->width >= 3) {
 		if (lesson_styled_put(&first, "-", 1, LA_BULLET) < 0 ||
 		    lesson_styled_put(&first, " ", 1, LA_NORMAL) < 0)
 			goto done;
-		if (width >= 8 && lesson_styled_put(&rest, "  ", 2, LA_NORMAL) < 0)
+		if (w->width >= 8 && lesson_styled_put(&rest, "  ", 2, LA_NORMAL) < 0)
 			goto done;
 	}
-	r = lesson_wrap_block(&b, width, &first, &rest, base, out);
+	r = lesson_wrap_block(b, w->width, &first, &rest, base, w->out);
 done:
-	lesson_styled_free(&b);
 	lesson_styled_free(&first);
 	lesson_styled_free(&rest);
+	return r;
+}
+
+/* Parses the inline markup of a finished block and hands it on; gap says
+ * a blank line came before it, and is used up. */
+static int flush(int kind, const char *txt, size_t n, int *blank, lesson_block_fn fn, void *ctx)
+{
+	if (kind == LB_NONE)
+		return 0;
+	lesson_styled b = {0};
+	int gap = *blank;
+	*blank = 0;
+	int r = inline_parse(txt, n, kind == LB_HEAD ? LA_HEADING : LA_NORMAL, &b);
+	if (r == 0)
+		r = fn(kind, &b, gap, ctx);
+	lesson_styled_free(&b);
 	return r;
 }
 
@@ -116,15 +134,12 @@ static int is_comment(const char *s)
 	return n >= 7 && !strncmp(s, "<!--", 4) && !strncmp(s + n - 3, "-->", 3);
 }
 
-int lesson_wrap(const char *md, int width, lesson_lines *out)
+int lesson_blocks(const char *md, lesson_block_fn fn, void *ctx)
 {
-	memset(out, 0, sizeof *out);
 	if (!md)
 		return 0;
-	if (width < 1)
-		width = 1;
 	lesson_styled cur = {0};
-	int kind = B_NONE, blank = 0, r = -1;
+	int kind = LB_NONE, blank = 0, r = -1;
 	const char *p = md;
 	while (*p) {
 		const char *e = strchr(p, '\n');
@@ -143,28 +158,28 @@ int lesson_wrap(const char *md, int width, lesson_lines *out)
 			s++;
 		int fail = 0;
 		if (!ln[s] || is_comment(ln + s)) {
-			fail = flush(kind, cur.t, cur.n, width, &blank, out);
-			kind = B_NONE;
+			fail = flush(kind, cur.t, cur.n, &blank, fn, ctx);
+			kind = LB_NONE;
 			cur.n = 0;
 			blank = 1;
 		} else if (ln[s] == '#') {
-			fail = flush(kind, cur.t, cur.n, width, &blank, out);
+			fail = flush(kind, cur.t, cur.n, &blank, fn, ctx);
 			size_t h = s;
 			while (ln[h] == '#')
 				h++;
 			while (ln[h] == ' ')
 				h++;
 			cur.n = 0;
-			kind = B_NONE;
-			fail = fail || flush(B_HEAD, ln + h, strlen(ln + h), width, &blank, out);
+			kind = LB_NONE;
+			fail = fail || flush(LB_HEAD, ln + h, strlen(ln + h), &blank, fn, ctx);
 		} else if (ln[s] == '-' && ln[s + 1] == ' ') {
-			fail = flush(kind, cur.t, cur.n, width, &blank, out);
+			fail = flush(kind, cur.t, cur.n, &blank, fn, ctx);
 			cur.n = 0;
-			kind = B_ITEM;
+			kind = LB_ITEM;
 			fail = fail || lesson_styled_put(&cur, ln + s + 2, strlen(ln + s + 2), 0);
 		} else {
-			if (kind == B_NONE)
-				kind = B_PARA;
+			if (kind == LB_NONE)
+				kind = LB_PARA;
 			else if (lesson_styled_put(&cur, " ", 1, 0) < 0)
 				fail = 1;
 			fail = fail || lesson_styled_put(&cur, ln + s, strlen(ln + s), 0);
@@ -176,11 +191,19 @@ int lesson_wrap(const char *md, int width, lesson_lines *out)
 		if (*p == '\n')
 			p++;
 	}
-	if (flush(kind, cur.t, cur.n, width, &blank, out) < 0)
+	if (flush(kind, cur.t, cur.n, &blank, fn, ctx) < 0)
 		goto done;
 	r = 0;
 done:
 	lesson_styled_free(&cur);
+	return r;
+}
+
+int lesson_wrap(const char *md, int width, lesson_lines *out)
+{
+	memset(out, 0, sizeof *out);
+	wrap_ctx w = {.width = width < 1 ? 1 : width, .out = out};
+	int r = lesson_blocks(md, wrap_block, &w);
 	if (r < 0)
 		lesson_lines_free(out);
 	return r;
