@@ -9,6 +9,7 @@
 #include "tls/alert.h"
 #include "tls/conn.h"
 #include "tls/suites.h"
+#include "ui/html.h"
 #include "ui/picker.h"
 #include "ui/tui.h"
 #include "ui/views.h"
@@ -29,7 +30,7 @@
 
 enum {
 	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
-	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS,
+	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS, O_HTML,
 };
 
 static const struct option opts[] = {
@@ -41,11 +42,14 @@ static const struct option opts[] = {
 	{"cipher", required_argument, 0, O_CIPHER}, {"keep-serving", no_argument, 0, O_KEEP},
 	{"bind", required_argument, 0, O_BIND}, {"data-dir", required_argument, 0, O_DATA_DIR},
 	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA},
-	{"max-conns", required_argument, 0, O_MAX_CONNS}, {0, 0, 0, 0},
+	{"max-conns", required_argument, 0, O_MAX_CONNS}, {"html", required_argument, 0, O_HTML},
+	{0, 0, 0, 0},
 };
 
 typedef struct {
 	const char *ca, *servername, *cert, *key, *bind, *client_ca;
+	const char *html; /* connect --html FILE */
+	int quiet;        /* --html without --plain or --json: the page only */
 	int insecure, timeout, keep, has_seed;
 	size_t max_conns; /* serve: open at once; 0 = NET_SERVE_MAX_CONNS */
 	uint64_t seed;
@@ -67,7 +71,8 @@ static const char connect_help[] =
 	"  --timeout SECONDS    give up on a silent server (default 10)\n"
 	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
-	"  --plain | --json     output format\n";
+	"  --plain | --json     output format\n"
+	"  --html FILE          write the handshake as one self-contained web page\n";
 
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
@@ -142,6 +147,11 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 			c->max_conns = (size_t)v;
 			break;
 		case O_BIND: c->bind = optarg; break;
+		case O_HTML:
+			if (help == serve_help)
+				return app_usage_error("serve sends each browser its own page; --html is for connect");
+			c->html = optarg;
+			break;
 		case O_DATA_DIR: app_data_dir_set(optarg); break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); exit(0);
@@ -153,6 +163,8 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		return app_usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
 				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
 	c->target = argv[optind];
+	if (c->html && c->mode == OUT_AUTO)
+		c->quiet = 1, c->mode = OUT_PLAIN;
 	c->mode = app_out_mode_resolve(c->mode);
 	return 0;
 }
@@ -187,6 +199,26 @@ static void show(const model *m, enum out_mode mode)
 		text_summary(stdout, m);
 	}
 	fflush(stdout);
+}
+
+/* connect --html: the page of this connection. */
+static int write_page(const model *m, const char *path)
+{
+	char err[512];
+	html_options h = {.origin = "A live connection: tlsstep's client against a real server. The server's "
+	                            "column is inferred from what the protocol lets it know."};
+	if (html_page_write(path, m, &h, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "tlsstep: %s\n", err);
+	return -1;
+}
+
+/* serve: the page a browser gets for the handshake it just made. */
+static int serve_page(const model *m, char **out, size_t *len)
+{
+	html_options h = {.origin = "The handshake your browser (or curl) just made with tlsstep serve. This page "
+	                            "came back in that connection's first application data."};
+	return html_page_mem(m, &h, out, len);
 }
 
 /* Every suite tlsstep implements. Forward secrecy first (ECDHE, then DHE),
@@ -358,7 +390,10 @@ int cmd_connect(int argc, char **argv)
 		if (tls_conn_new(&conn, &cfg) == 0) {
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
 			net_mark_server_choices(&m, tls_conn_knowledge(conn));
-			show(&m, c.mode);
+			if (!c.quiet)
+				show(&m, c.mode);
+			if (c.html && write_page(&m, c.html))
+				rc = 1;
 			if (rc)
 				fprintf(stderr, "tlsstep: handshake failed: %s%s\n", err, failure_hint(&m, &c));
 		}
@@ -619,7 +654,7 @@ static int serve_loop(int lfd, const net_cli *c, const tls_creds *p, int bound)
 	net_serve_cfg cfg = {
 		.lfd = lfd, .max_conns = c->max_conns, .max_accept = c->keep ? 0 : 1,
 		.handshake_s = c->timeout, .idle_s = c->timeout, .make = serve_make,
-		.done = serve_done, .refused = serve_refused, .ctx = &sc,
+		.done = serve_done, .refused = serve_refused, .ctx = &sc, .page = serve_page,
 	};
 	if (net_serve_new(&sc.srv, &cfg)) {
 		fprintf(stderr, "tlsstep: out of memory\n");

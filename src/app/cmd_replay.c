@@ -7,6 +7,7 @@
 #include "replay/pcapin.h"
 #include "replay/replay.h"
 #include "tls/pem.h"
+#include "ui/html.h"
 #include "ui/picker.h"
 #include "ui/layout.h"
 #include "ui/tui.h"
@@ -20,7 +21,7 @@
 
 #define MAX_KEY_FILE (64 * 1024)
 
-enum { O_KEYLOG = 256, O_KEY, O_LIST, O_CONN, O_PLAIN, O_JSON, O_HELP = 'h' };
+enum { O_KEYLOG = 256, O_KEY, O_LIST, O_CONN, O_PLAIN, O_JSON, O_HTML, O_HELP = 'h' };
 
 static const char replay_help[] =
 	"Usage: tlsstep replay FILE [OPTIONS]\n"
@@ -30,6 +31,7 @@ static const char replay_help[] =
 	"  --list               one line per TLS connection in the capture\n"
 	"  --conn N             only connection N of that list\n"
 	"  --plain | --json     output format (default: the TUI on a terminal)\n"
+	"  --html FILE          write connection N (--conn, default 1) as one web page\n"
 	"Without --keylog or --key the keys stay unknown and Finished stays encrypted.\n";
 
 static const struct option opts[] = {
@@ -39,12 +41,15 @@ static const struct option opts[] = {
     {"conn", required_argument, 0, O_CONN},
     {"plain", no_argument, 0, O_PLAIN},
     {"json", no_argument, 0, O_JSON},
+    {"html", required_argument, 0, O_HTML},
     {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
 
 typedef struct {
 	const char *file, *keylog, *key;
+	const char *html; /* --html FILE: the chosen connection's page */
+	int html_failed;
 	int list, conn;
 	enum out_mode mode;
 	int shown;
@@ -73,6 +78,7 @@ static int parse(int argc, char **argv, replay_cli *c)
 			break;
 		case O_PLAIN: c->mode = OUT_PLAIN; break;
 		case O_JSON: c->mode = OUT_JSON; break;
+		case O_HTML: c->html = optarg; break;
 		case O_HELP: fputs(replay_help, stdout); exit(0);
 		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
 		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -86,6 +92,8 @@ static int parse(int argc, char **argv, replay_cli *c)
 		return app_usage_error("unexpected argument '%s'", argv[optind]);
 	if (c->list && c->mode == OUT_JSON)
 		return app_usage_error("--list prints a table; leave out --json");
+	if (c->list && c->html)
+		return app_usage_error("--html writes one connection's page; leave out --list");
 	return 0;
 }
 
@@ -178,11 +186,28 @@ static void flush_now_and_then(void)
 	}
 }
 
+/* --html: the page of the chosen connection, with where it came from. */
+static void write_html(replay_cli *c, const replay_conn_info *i, const model *m)
+{
+	char origin[600], err[512];
+	snprintf(origin, sizeof origin, "Connection %d of the capture %s: %s -> %s, keys %s.", i->number, c->file,
+	         i->client, i->server, i->keys ? "known" : "not known (Finished and data stay encrypted)");
+	html_options h = {.origin = origin};
+	if (html_page_write(c->html, m, &h, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		c->html_failed = 1;
+	}
+}
+
 static void emit(void *ctx, const replay_conn_info *i, model *m)
 {
 	replay_cli *c = ctx;
 	c->shown++;
-	if (c->mode == OUT_TUI)
+	if (c->html)
+		write_html(c, i, m);
+	if (c->html && c->mode == OUT_AUTO)
+		; /* --html alone: the page is the output */
+	else if (c->mode == OUT_TUI)
 		emit_tui(c, i, m);
 	else if (c->list)
 		print_list(i, m);
@@ -240,7 +265,8 @@ static void nothing_shown(const replay_cli *c, const replay_stats *st)
 
 static int run(replay_cli *c, const keylog *kl, const rsa_key *key)
 {
-	replay_options o = {.keys = kl, .rsa = key, .only = c->list ? 0 : c->conn, .brief = c->list, .emit = emit, .ctx = c};
+	int only = c->list ? 0 : c->html && !c->conn ? 1 : c->conn; /* a page is one connection's */
+	replay_options o = {.keys = kl, .rsa = key, .only = only, .brief = c->list, .emit = emit, .ctx = c};
 	replay_stats st;
 	char err[512];
 	int rc = replay_run(c->file, &o, &st, err, sizeof err);
@@ -259,7 +285,7 @@ static int run(replay_cli *c, const keylog *kl, const rsa_key *key)
 		fprintf(stderr, "tlsstep: %s: %llu malformed packet%s skipped (first: %s)\n",
 			c->file, (unsigned long long)st.skipped, st.skipped == 1 ? "" : "s",
 			st.first_problem);
-	return 0;
+	return c->html_failed ? 1 : 0;
 }
 
 /* Several connections on a terminal: list them, show the one picked, come
@@ -302,7 +328,8 @@ int cmd_replay(int argc, char **argv)
 	int rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
-	c.mode = app_out_mode_resolve(c.mode);
+	if (!c.html || c.mode != OUT_AUTO)
+		c.mode = app_out_mode_resolve(c.mode);
 	if (c.mode == OUT_TUI && c.list)
 		c.mode = OUT_PLAIN; /* --list is a list, on a terminal too */
 	keylog kl;

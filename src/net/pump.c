@@ -4,6 +4,7 @@
 #include "tls/msg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int pump_init(pump *p, int fd, tls_conn *c, model *m, int is_server)
@@ -86,26 +87,75 @@ int pump_feed(pump *p, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-void pump_http_answer(pump *p, const uint8_t *req, size_t n)
+/* What the model says once the handshake is over: set before a page is
+ * made mid-connection, and again by pump_outcome at the end. */
+static void settle_established(pump *p)
 {
-	char body[2048], ms[97] = "", resp[2600];
+	p->m->outcome = MODEL_ESTABLISHED;
+	if (tls_conn_knowledge(p->c)->resumed)
+		knowledge_resume_notes(p->m);
+	knowledge_infer_peer(p->m, !p->is_server);
+}
+
+/* A page larger than this is not sent: the text summary goes instead. A
+ * handshake's page is well under it. */
+#define PUMP_PAGE_MAX (1024 * 1024)
+
+/* The browser's page: the HTML view's, else a text summary. */
+static int page_body(pump *p, char **body, size_t *len, const char **type)
+{
 	const model *m = p->m;
+	if (p->page && tls_conn_handshake_done(p->c)) {
+		settle_established(p);
+		if (p->page(m, body, len) == 0 && *len <= PUMP_PAGE_MAX) {
+			*type = "text/html; charset=utf-8";
+			return 0;
+		}
+		free(*body);
+	}
+	char ms[97] = "";
 	if (m->secrets[MS_MASTER].known)
 		tls_hex(ms, m->secrets[MS_MASTER].v, 48);
-	int bl = snprintf(body, sizeof body,
+	*body = malloc(2048);
+	if (!*body)
+		return -1;
+	int bl = snprintf(*body, 2048,
 	                  "tlsstep served your TLS 1.2 handshake.\n\ncipher suite: %s (0x%04X)\n"
 	                  "server name you asked for: %s\nmaster secret: %s\n"
 	                  "\nRun tlsstep serve --plain to see every byte of it.\n",
 	                  m->suite, m->suite_id, m->server_name[0] ? m->server_name : "(none)", ms);
-	if (n >= 4 && (!memcmp(req, "GET ", 4) || !memcmp(req, "HEAD", 4))) {
-		int rl = snprintf(resp, sizeof resp,
-		                  "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
-		                  "Connection: close\r\n\r\n%s",
-		                  bl, body);
-		tls_conn_send_app(p->c, (const uint8_t *)resp, (size_t)rl);
-	} else if (n) {
-		tls_conn_send_app(p->c, req, n);
+	*len = bl < 0 ? 0 : bl >= 2048 ? 2047 : (size_t)bl;
+	*type = "text/plain";
+	return 0;
+}
+
+void pump_http_answer(pump *p, const uint8_t *req, size_t n)
+{
+	int get = n >= 4 && !memcmp(req, "GET ", 4), head = n >= 5 && !memcmp(req, "HEAD ", 5);
+	if (!get && !head) {
+		if (n)
+			tls_conn_send_app(p->c, req, n);
+		return;
 	}
+	char *body = NULL, hdr[256];
+	size_t len = 0;
+	const char *type;
+	if (page_body(p, &body, &len, &type))
+		return;
+	int hl = snprintf(hdr, sizeof hdr,
+	                  "HTTP/1.0 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	                  "Connection: close\r\n\r\n",
+	                  type, len);
+	/* one buffer, so the header and the start of the page share a record */
+	char *resp = malloc((size_t)hl + len);
+	if (resp) {
+		memcpy(resp, hdr, (size_t)hl);
+		if (get)
+			memcpy(resp + hl, body, len);
+		tls_conn_send_app(p->c, (const uint8_t *)resp, (size_t)hl + (get ? len : 0));
+		free(resp);
+	}
+	free(body);
 }
 
 void pump_outcome(pump *p, int handshake_ok, char *err, size_t errlen)

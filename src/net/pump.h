@@ -11,6 +11,11 @@
 #include "tls/bytes.h"
 #include "tls/conn.h"
 
+/* serve: the page a browser gets for its own handshake, made by a view the
+ * command layer installs (net knows no views). 0 with *out (malloc'd) and
+ * *len, or -1: then the plain-text summary goes out instead. */
+typedef int (*pump_page_fn)(const model *m, char **out, size_t *len);
+
 typedef struct {
 	int fd;
 	tls_conn *c;
@@ -19,6 +24,7 @@ typedef struct {
 	tls_buf in; /* bytes from the peer not yet a whole record */
 	int is_server;
 	int peer_closed;
+	pump_page_fn page; /* NULL: the plain-text summary */
 } pump;
 
 /* 0, or -1 when out of memory (then only pump_free may follow). */
@@ -29,7 +35,8 @@ int pump_take(pump *p, tls_buf *out);
 /* Bytes received from the peer: every whole record goes to the engine. */
 /* -1 when out of memory. */
 TLS_MUST_USE int pump_feed(pump *p, const uint8_t *in, size_t n);
-/* serve: a GET gets a page about the handshake; anything else is echoed. */
+/* serve: a GET gets a page about the handshake (HEAD its headers);
+ * anything else is echoed. */
 void pump_http_answer(pump *p, const uint8_t *req, size_t n);
 /* Writes the model's outcome once the connection is over; handshake_ok is
  * whether the handshake was established. err gets a line on failure. */

@@ -169,6 +169,7 @@ static int start(net_server *s, conn *k)
 		snprintf(k->err, sizeof k->err, "out of memory");
 		return -1;
 	}
+	k->e->p.page = s->cfg.page;
 	tls_conn_start(k->c);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define NET_SERVE_H
 
 #include "model/model.h"
+#include "net/pump.h"
 #include "tls/conn.h"
 #include "tls/rng.h"
 
@@ -44,6 +45,7 @@ typedef struct {
 	void (*done)(void *ctx, const net_served *s);
 	void (*refused)(void *ctx, const char *peer, size_t open);
 	void *ctx;
+	pump_page_fn page; /* what a browser's GET gets; NULL: a text summary */
 } net_serve_cfg;
 
 typedef struct net_server net_server;
