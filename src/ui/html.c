@@ -226,8 +226,9 @@ static void step_section(FILE *f, const model *m, int s, const html_options *o, 
 	html_escs(f, s ? step_title(m, s) : "Introduction");
 	fputs("</h2>\n", f);
 	if (s) {
-		fprintf(f, "<p>Direction: %s%s.</p>\n", step_direction(s),
-		        s < MODEL_LAST_STEP && layout_step_encrypted(m, s) ? ", partly encrypted" : "");
+		fputs("<p>Direction: ", f);
+		html_escs(f, step_direction(s));
+		fprintf(f, "%s.</p>\n", s < MODEL_LAST_STEP && layout_step_encrypted(m, s) ? ", partly encrypted" : "");
 		if (st->note[0]) {
 			fputs("<p class=\"note\">", f);
 			html_escs(f, st->note);

@@ -148,7 +148,7 @@ static void record(const ctx *c, const lt_tree *t, int ri)
 		              "this record (XOR 0x%02x): the sender wrote %02x, the receiver got %02x. The byte is "
 		              "marked in the dump and its field says so.</p>\n",
 		        c->bad_off, c->bad_xor, rec->wire.p[c->bad_off] ^ c->bad_xor, rec->wire.p[c->bad_off]);
-	fprintf(c->f, "<div class=\"pair\">\n<ol class=\"tree\" aria-label=\"fields of record %d\">\n", ri + 1);
+	fputs("<div class=\"pair\">\n<ol class=\"tree\">\n", c->f);
 	for (int i = 0; i < t->n; i++)
 		if (t->v[i].rec == ri)
 			tree_row(c, t, i);
