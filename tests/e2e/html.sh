@@ -1,0 +1,99 @@
+#!/bin/bash
+# --html: pages of simulations, replays and serve, checked in a real
+# headless Chromium through the DevTools protocol (tests/html/cdp.py, one
+# browser for every page) and by the HTML checker make deps installs
+# (html-validate, pinned in tests/html). Also: the size of a page, the
+# page of a 1,000-connection capture's chosen connection, and serve
+# answering curl with the page of the handshake curl just made.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+HV="$ROOT/build/html-validate/node_modules/.bin/html-validate"
+CHROMIUM=$(command -v chromium || command -v chromium-browser)
+FIX=tests/fixtures/illustrated-tls12
+
+pages=()
+for sc in rsa ecdhe resume tampered; do
+	"$BIN" --scenario "$sc" --seed 1 --html "$TMP/$sc.html" 2>/dev/null
+	"$BIN" --scenario "$sc" --seed 1 --json >"$TMP/$sc.json" 2>/dev/null
+	pages+=("$TMP/$sc.html:$TMP/$sc.json")
+done
+check "--html writes a page and nothing else on stdout" \
+	bash -c "[ -z \"\$('$BIN' --html '$TMP/q.html')\" ] && cmp -s '$TMP/q.html' '$TMP/rsa.html'"
+check "--plain --html: both" bash -c "'$BIN' --plain --html '$TMP/p.html' | grep -q '==== Step 6' && cmp -s '$TMP/p.html' '$TMP/rsa.html'"
+check "--html to a folder that does not exist: one line, exit 1" \
+	bash -c "'$BIN' --html /nonexistent/x.html 2>'$TMP/e'; [ \$? = 1 ] && [ \$(wc -l <'$TMP/e') = 1 ]"
+
+# the Illustrated TLS capture, and the chosen connection of a 1,000-connection capture
+"$BIN" replay "$FIX/capture.pcap" --keylog "$FIX/keylog.txt" --html "$TMP/fixture.html"
+"$BIN" replay "$FIX/capture.pcap" --keylog "$FIX/keylog.txt" --json >"$TMP/fixture.json"
+pages+=("$TMP/fixture.html:$TMP/fixture.json")
+"$BIN" --scenario rsa --seed 5 --json --record "$TMP/c1.pcap" --keylog "$TMP/c1.keys" >/dev/null
+"$BIN" --scenario ecdhe --seed 6 --json --record "$TMP/c2.pcap" --keylog "$TMP/c2.keys" >/dev/null
+cat "$TMP/c1.keys" "$TMP/c2.keys" >"$TMP/c.keys"
+/usr/bin/python3 tests/html/mkcapture.py "$TMP/big.pcap" 1000 "$TMP/c1.pcap" "$TMP/c2.pcap"
+check "the 1,000-connection capture has 1,000 connections" \
+	bash -c "[ \$('$BIN' replay '$TMP/big.pcap' --list | wc -l) = 1000 ]"
+"$BIN" replay "$TMP/big.pcap" --keylog "$TMP/c.keys" --conn 734 --html "$TMP/big734.html"
+"$BIN" replay "$TMP/big.pcap" --keylog "$TMP/c.keys" --conn 734 --json >"$TMP/big734.json"
+pages+=("$TMP/big734.html:$TMP/big734.json")
+check "replay --html of connection 734 is that connection (ECDHE, port 20733)" \
+	bash -c "grep -q 'Connection 734 of the capture' '$TMP/big734.html' && grep -q '127.0.0.1:20733' '$TMP/big734.html' && grep -q ECDHE '$TMP/big734.html'"
+check "replay --html --list is a usage error" bash -c "'$BIN' replay '$TMP/big.pcap' --list --html '$TMP/x.html' 2>/dev/null; [ \$? = 2 ]"
+check "replay --conn beyond the capture writes no page" \
+	bash -c "! '$BIN' replay '$FIX/capture.pcap' --conn 9 --html '$TMP/none.html' 2>/dev/null && [ ! -e '$TMP/none.html' ]"
+
+for p in "${pages[@]}"; do
+	f=${p%%:*}
+	size=$(stat -c %s "$f")
+	check "$(basename "$f") is under 400 KB ($size bytes)" test "$size" -lt 409600
+done
+
+# serve: curl gets text/html, the page of its own handshake
+SPORT=
+serve_bg "$TMP/serve.out"
+if [ -n "${SPORT:-}" ]; then
+	SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -sk -D "$TMP/h" -o "$TMP/served.html" "https://127.0.0.1:$SPORT/"
+	wait_for "$TMP/s.err" "rc=" 100
+	ms=$(awk '/^CLIENT_RANDOM/ {print $3}' "$TMP/curl.keys" 2>/dev/null | tail -1)
+	check "serve answers a GET with text/html" grep -qi '^content-type: text/html' "$TMP/h"
+	check "serve's page holds the master secret from curl's key log" \
+		bash -c "[ -n '$ms' ] && grep -q '$ms' '$TMP/served.html'"
+	check "serve's page declares its length" \
+		bash -c "grep -qi \"^content-length: \$(stat -c %s '$TMP/served.html')\" '$TMP/h'"
+	pages_served=("$TMP/served.html")
+else
+	bad "serve did not start" "$(cat "$TMP/s.err" 2>/dev/null)"
+	pages_served=()
+fi
+SPORT=
+serve_bg "$TMP/serve2.out"
+if [ -n "${SPORT:-}" ]; then
+	timeout 10 curl -sk -I -o "$TMP/head.out" "https://127.0.0.1:$SPORT/"
+	wait_for "$TMP/s.err" "rc=" 100
+	check "serve answers HEAD with the headers only" \
+		bash -c "grep -qi '^content-type: text/html' '$TMP/head.out' && ! grep -q '<html' '$TMP/head.out'"
+fi
+
+if [ -x "$HV" ]; then
+	files=()
+	for p in "${pages[@]}"; do files+=("${p%%:*}"); done
+	check "the pages validate (html-validate)" "$HV" -c tests/html/htmlvalidate.json "${files[@]}" "${pages_served[@]}"
+else
+	bad "html-validate is not installed" "run make deps (it installs tests/html's pinned checker under build/)"
+fi
+
+if [ -n "$CHROMIUM" ]; then
+	mkdir -p "$TMP/shots" "$TMP/profile"
+	CDP_PROFILE="$TMP/profile" /usr/bin/python3 tests/html/cdp.py "$CHROMIUM" "$TMP/shots" "${pages[@]}" >"$TMP/cdp.out" 2>&1
+	while IFS= read -r line; do
+		case "$line" in
+		"ok   "*) ok "${line#ok   }" ;;
+		"FAIL "*) bad "${line#FAIL }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$TMP/cdp.out"
+	grep -q '^ok ' "$TMP/cdp.out" || bad "the browser checks ran" "$(tail -5 "$TMP/cdp.out")"
+else
+	bad "chromium is not installed" "run make deps"
+fi
+finish
