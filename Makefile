@@ -23,7 +23,7 @@ DEPS_RUN  := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-de
              libncurses-dev libpcap-dev
 DEPS_TEST := libcmocka-dev libssl-dev tmux tshark openssl jq curl python3 aspell aspell-en \
              valgrind ca-certificates python3-pil python3-cryptography fonts-dejavu-core man-db \
-             clang libclang-rt-14-dev
+             clang libclang-rt-14-dev chromium
 # Run with ARGS: make run ARGS="--scenario ecdhe".
 ARGS ?=
 
