@@ -42,6 +42,17 @@ check "replay --html --list is a usage error" bash -c "'$BIN' replay '$TMP/big.p
 check "replay --conn beyond the capture writes no page" \
 	bash -c "! '$BIN' replay '$FIX/capture.pcap' --conn 9 --html '$TMP/none.html' 2>/dev/null && [ ! -e '$TMP/none.html' ]"
 
+# every openssl kdf command on a page prints the value --json has
+for sc in ecdhe-sha384 dhe ems; do
+	"$BIN" --scenario "$sc" --html "$TMP/k-$sc.html" && "$BIN" --scenario "$sc" --json >"$TMP/k-$sc.json"
+	pages+=("$TMP/k-$sc.html:$TMP/k-$sc.json")
+done
+for p in "${pages[@]}"; do
+	# tampered: the model's client Finished hash is the server's view of the transcript
+	case "$p" in */tampered.html:*) continue ;; esac
+	check "$(basename "${p%%:*}"): the openssl kdf commands reproduce the secrets" \
+		/usr/bin/python3 tests/html/kdf_check.py "${p%%:*}" "${p#*:}"
+done
 for p in "${pages[@]}"; do
 	f=${p%%:*}
 	size=$(stat -c %s "$f")
@@ -50,7 +61,7 @@ done
 
 # serve: curl gets text/html, the page of its own handshake
 SPORT=
-serve_bg "$TMP/serve.out"
+serve_bg "$TMP/serve.out" --json
 if [ -n "${SPORT:-}" ]; then
 	SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -sk -D "$TMP/h" -o "$TMP/served.html" "https://127.0.0.1:$SPORT/"
 	wait_for "$TMP/s.err" "rc=" 100
@@ -60,6 +71,8 @@ if [ -n "${SPORT:-}" ]; then
 		bash -c "[ -n '$ms' ] && grep -q '$ms' '$TMP/served.html'"
 	check "serve's page declares its length" \
 		bash -c "grep -qi \"^content-length: \$(stat -c %s '$TMP/served.html')\" '$TMP/h'"
+	check "serve's page: its openssl kdf commands print the connection's values" \
+		/usr/bin/python3 tests/html/kdf_check.py "$TMP/served.html" "$TMP/serve.out"
 	pages_served=("$TMP/served.html")
 else
 	bad "serve did not start" "$(cat "$TMP/s.err" 2>/dev/null)"
@@ -87,7 +100,7 @@ if [ -n "$CHROMIUM" ]; then
 	# every page but ecdhe's (validated above; its layout is rsa's): the
 	# browser is the slow part of this script
 	browse=()
-	for p in "${pages[@]}"; do [[ $p == */ecdhe.html:* ]] || browse+=("$p"); done
+	for p in "${pages[@]}"; do [[ $p == */ecdhe.html:* || $p == */k-* ]] || browse+=("$p"); done
 	CDP_PROFILE="$TMP/profile" /usr/bin/python3 tests/html/cdp.py "$CHROMIUM" "$TMP/shots" "${browse[@]}" >"$TMP/cdp.out" 2>&1
 	while IFS= read -r line; do
 		case "$line" in
