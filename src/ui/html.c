@@ -52,8 +52,8 @@ static void outcome(FILE *f, const model *m)
 	case MODEL_ESTABLISHED: fputs("established: both Finished messages checked out", f); break;
 	case MODEL_ALERT: {
 		const char *nm = tls_alert_name(m->alert.desc);
-		fprintf(f, "failed: the %s sent the fatal alert %s at step %d", m->alert.by_server ? "server" : "client",
-		        nm ? nm : "(unknown)", m->alert.step);
+		fprintf(f, "failed: the %s sent the fatal alert %s at step %d",
+		        m->alert.by_server ? "server" : "client", nm ? nm : "(unknown)", m->alert.step);
 		break;
 	}
 	case MODEL_INCOMPLETE: fputs("incomplete: the handshake did not finish", f); break;
@@ -102,9 +102,10 @@ static void header(FILE *f, const model *m, const html_options *o)
 
 static void nav(FILE *f, const model *m)
 {
-	fputs("<nav aria-labelledby=\"ladder-h\">\n<h2 id=\"ladder-h\">The handshake at a glance</h2>\n"
-	      "<p>Each arrow is one message; dashed arrows travelled encrypted. Follow one to its bytes.</p>\n",
-	      f);
+	fputs(
+	    "<nav aria-labelledby=\"ladder-h\">\n<h2 id=\"ladder-h\">The handshake at a glance</h2>\n"
+	    "<p>Each arrow is one message; dashed arrows travelled encrypted. Follow one to its bytes.</p>\n",
+	    f);
 	html_ladder(f, m);
 	fputs("<ol class=\"steps\" start=\"0\">\n<li><a href=\"#step-0\">Introduction</a></li>\n", f);
 	for (int s = 1; s <= last_step(m); s++) {
@@ -132,7 +133,8 @@ static void lesson(FILE *f, const model *m, int step, const html_options *o)
 		tls_buf_free(&md);
 	}
 	if (o && o->scenario_text) {
-		if (lesson_scenario_part(m, step, o->scenario_text, &md, err, sizeof err) == 0 && md.len > 1) {
+		if (lesson_scenario_part(m, step, o->scenario_text, &md, err, sizeof err) == 0 &&
+		    md.len > 1) {
 			fputs("<h3>In this scenario (", f);
 			html_escs(f, m->scenario);
 			fputs(")</h3>\n", f);
@@ -158,8 +160,9 @@ static void knowledge(FILE *f, const model *m, int step)
 {
 	lt_know rows[MS_COUNT + 8];
 	int n = layout_knowledge(m, step, rows, MS_COUNT + 8);
-	fprintf(f, "<h3>Who knows what after step %d</h3>\n<table>\n<thead><tr><th scope=\"col\">value</th>"
-	           "<th scope=\"col\">client</th><th scope=\"col\">server</th></tr></thead>\n<tbody>\n",
+	fprintf(f,
+	        "<h3>Who knows what after step %d</h3>\n<table>\n<thead><tr><th scope=\"col\">value</th>"
+	        "<th scope=\"col\">client</th><th scope=\"col\">server</th></tr></thead>\n<tbody>\n",
 	        step);
 	for (int i = 0; i < n; i++) {
 		fputs("<tr><th scope=\"row\">", f);
@@ -219,8 +222,9 @@ static void alert(FILE *f, const model *m, int step)
 static void step_section(FILE *f, const model *m, int s, const html_options *o, size_t *budget)
 {
 	const model_step *st = &m->steps[s];
-	fprintf(f, "<section class=\"step\" id=\"step-%d\" aria-labelledby=\"step-%d-h\">\n<h2 id=\"step-%d-h\">", s,
-	        s, s);
+	fprintf(
+	    f, "<section class=\"step\" id=\"step-%d\" aria-labelledby=\"step-%d-h\">\n<h2 id=\"step-%d-h\">",
+	    s, s, s);
 	if (s)
 		fprintf(f, "Step %d: ", s);
 	html_escs(f, s ? step_title(m, s) : "Introduction");
@@ -228,7 +232,8 @@ static void step_section(FILE *f, const model *m, int s, const html_options *o, 
 	if (s) {
 		fputs("<p>Direction: ", f);
 		html_escs(f, step_direction(s));
-		fprintf(f, "%s.</p>\n", s < MODEL_LAST_STEP && layout_step_encrypted(m, s) ? ", partly encrypted" : "");
+		fprintf(f, "%s.</p>\n",
+		        s < MODEL_LAST_STEP && layout_step_encrypted(m, s) ? ", partly encrypted" : "");
 		if (st->note[0]) {
 			fputs("<p class=\"note\">", f);
 			html_escs(f, st->note);
@@ -258,7 +263,9 @@ int html_page(FILE *f, const model *m, const html_options *o)
 	for (int s = 1; s <= last_step(m); s++)
 		if (m->steps[s].reached)
 			step_section(f, m, s, o, &budget);
-	fputs("<section id=\"outcome\" aria-labelledby=\"outcome-h\">\n<h2 id=\"outcome-h\">Outcome</h2>\n<p>", f);
+	fputs(
+	    "<section id=\"outcome\" aria-labelledby=\"outcome-h\">\n<h2 id=\"outcome-h\">Outcome</h2>\n<p>",
+	    f);
 	outcome(f, m);
 	fputs(".</p>\n", f);
 	if (m->alert.present) {

@@ -84,8 +84,10 @@ static void tree_row(const ctx *c, const lt_tree *t, int i)
 	char id[48];
 	layout_row_buffer(c->m, c->step, r, &p, &n);
 	buf_id(id, sizeof id, c->step, r);
-	fprintf(c->f, "<li class=\"d%d\"><span class=\"f\" tabindex=\"0\" data-b=\"%s\" data-o=\"%zu\" data-l=\"%zu\"",
-	        r->depth > 9 ? 9 : r->depth, id, r->off, r->len);
+	fprintf(
+	    c->f,
+	    "<li class=\"d%d\"><span class=\"f\" tabindex=\"0\" data-b=\"%s\" data-o=\"%zu\" data-l=\"%zu\"",
+	    r->depth > 9 ? 9 : r->depth, id, r->off, r->len);
 	if (r->kind == LT_MSG)
 		fprintf(c->f, " id=\"s%d-m%d\"", c->step, r->msg);
 	fputs(">", c->f);
@@ -128,8 +130,10 @@ static void dump(const ctx *c, const char *id, const uint8_t *p, size_t n, long 
 	}
 	fputs("</div>\n", c->f);
 	if (show < n)
-		fprintf(c->f, "<p class=\"cut\">The page shows the first %zu bytes; %zu more are in the --plain "
-		              "and --json output.</p>\n", show, n - show);
+		fprintf(c->f,
+		        "<p class=\"cut\">The page shows the first %zu bytes; %zu more are in the --plain "
+		        "and --json output.</p>\n",
+		        show, n - show);
 	fputs("</figure>\n", c->f);
 }
 
@@ -138,16 +142,20 @@ static void record(const ctx *c, const lt_tree *t, int ri)
 	const model_record *rec = &c->m->steps[c->step].rec[ri];
 	const model_step *st = &c->m->steps[c->step];
 	char id[48];
-	fprintf(c->f, "<section class=\"rec\" id=\"s%d-r%d\" aria-labelledby=\"s%d-r%d-h\">\n", c->step, ri, c->step, ri);
+	fprintf(c->f, "<section class=\"rec\" id=\"s%d-r%d\" aria-labelledby=\"s%d-r%d-h\">\n", c->step, ri,
+	        c->step, ri);
 	fprintf(c->f, "<h4 id=\"s%d-r%d-h\">Record %d: ", c->step, ri, ri + 1);
 	html_escs(c->f, tls_content_type_name(rec->type));
 	fprintf(c->f, ", %zu bytes, %s%s</h4>\n", rec->wire.len,
-	        rec->from_server ? "server &rarr; client" : "client &rarr; server", rec->encrypted ? ", encrypted" : "");
+	        rec->from_server ? "server &rarr; client" : "client &rarr; server",
+	        rec->encrypted ? ", encrypted" : "");
 	if (c->bad_rec == ri)
-		fprintf(c->f, "<p class=\"tam\"><strong>Tampered:</strong> an attacker on the path flipped byte %zu of "
-		              "this record (XOR 0x%02x): the sender wrote %02x, the receiver got %02x. The byte is "
-		              "marked in the dump and its field says so.</p>\n",
-		        c->bad_off, c->bad_xor, rec->wire.p[c->bad_off] ^ c->bad_xor, rec->wire.p[c->bad_off]);
+		fprintf(
+		    c->f,
+		    "<p class=\"tam\"><strong>Tampered:</strong> an attacker on the path flipped byte %zu of "
+		    "this record (XOR 0x%02x): the sender wrote %02x, the receiver got %02x. The byte is "
+		    "marked in the dump and its field says so.</p>\n",
+		    c->bad_off, c->bad_xor, rec->wire.p[c->bad_off] ^ c->bad_xor, rec->wire.p[c->bad_off]);
 	fputs("<div class=\"pair\">\n<ol class=\"tree\">\n", c->f);
 	for (int i = 0; i < t->n; i++)
 		if (t->v[i].rec == ri)
@@ -155,7 +163,8 @@ static void record(const ctx *c, const lt_tree *t, int ri)
 	fputs("</ol>\n<div class=\"dumps\">\n", c->f);
 	lt_row w = {.rec = ri};
 	buf_id(id, sizeof id, c->step, &w);
-	dump(c, id, rec->wire.p, rec->wire.len, c->bad_rec == ri ? (long)c->bad_off : -1, "as sent on the wire");
+	dump(c, id, rec->wire.p, rec->wire.len, c->bad_rec == ri ? (long)c->bad_off : -1,
+	     "as sent on the wire");
 	for (size_t i = 0; i < st->n_msg; i++) {
 		const model_msg *g = &st->msg[i];
 		if (g->record != (size_t)ri || !g->encrypted || !g->decrypted)
@@ -188,7 +197,9 @@ void html_step_bytes(FILE *f, const model *m, int step, const html_options *o, s
 	for (size_t i = 0; i < n; i++)
 		record(&c, &t, (int)i);
 	if (n < st->n_rec)
-		fprintf(f, "<p class=\"cut\">%zu more records at this step are in the --plain and --json output.</p>\n",
+		fprintf(f,
+		        "<p class=\"cut\">%zu more records at this step are in the --plain and --json "
+		        "output.</p>\n",
 		        st->n_rec - n);
 	for (size_t i = 0; i < st->n_msg; i++) {
 		const model_msg *g = &st->msg[i];

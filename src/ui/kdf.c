@@ -64,8 +64,8 @@ int kdf_commands(const model *m, kdf_cmds *out)
 	int r = 0;
 	if (s[MS_PREMASTER].known && pml && !m->resumed) {
 		if (m->ems && m->session_hash.known)
-			r = add(out, m, "master_secret", pm, pml, "extended master secret", &m->session_hash, NULL,
-			        ms->v, ms->len);
+			r = add(out, m, "master_secret", pm, pml, "extended master secret", &m->session_hash,
+			        NULL, ms->v, ms->len);
 		else if (!m->ems)
 			r = add(out, m, "master_secret", pm, pml, "master secret", &s[MS_CLIENT_RANDOM],
 			        &s[MS_SERVER_RANDOM], ms->v, ms->len);
@@ -77,8 +77,8 @@ int kdf_commands(const model *m, kdf_cmds *out)
 		const model_value *vd = &s[side ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY];
 		if (vd->known && m->finished_hash[side].known)
 			r = add(out, m, side ? "server verify_data" : "client verify_data", ms->v, ms->len,
-			        side ? "server finished" : "client finished", &m->finished_hash[side], NULL, vd->v,
-			        vd->len);
+			        side ? "server finished" : "client finished", &m->finished_hash[side], NULL,
+			        vd->v, vd->len);
 	}
 	if (r)
 		kdf_cmds_free(out);

@@ -13,8 +13,8 @@
 enum { KDF_MAX_CMDS = 4 };
 
 typedef struct {
-	const char *what;  /* "master_secret", "key_block", "client verify_data" ... */
-	char *cmd;         /* the shell command, one line */
+	const char *what;      /* "master_secret", "key_block", "client verify_data" ... */
+	char *cmd;             /* the shell command, one line */
 	const uint8_t *expect; /* what it prints, for checks */
 	size_t expect_len;
 } kdf_cmd;
