@@ -28,7 +28,7 @@ const char html_css[] =
     ".pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,auto);gap:1rem;align-items:start}\n"
     "@media screen{.dumps{position:sticky;top:0;background:var(--bg)}}\n"
     "@media (max-width:64rem){.pair{grid-template-columns:minmax(0,1fr)}}\n"
-    ".tree{list-style:none;padding:0;margin:0;font-size:.85rem}\n"
+    ".tree{list-style:none;padding:0;margin:0;font-size:.85rem}.tree li{overflow-wrap:anywhere}\n"
     ".d1{padding-left:1.2rem}.d2{padding-left:2.4rem}.d3{padding-left:3.6rem}.d4{padding-left:4.8rem}"
     ".d5{padding-left:6rem}.d6{padding-left:7.2rem}.d7{padding-left:8.4rem}.d8{padding-left:9.6rem}"
     ".d9{padding-left:10.8rem}\n"

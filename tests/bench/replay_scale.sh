@@ -50,3 +50,8 @@ awk -v a="$t_list" -v b="$t_json" -v c="$t_ts" -v d="$t_tsj" -v ma="$m_list" -v 
 	printf "  peak memory / tshark: --list %.3f, --json %.3f (target: at most 0.05)\n", ma / mc, mb / mc
 	printf "  context: tshark -T json (every field, as --json prints them; one run) %.3f s, --json / that = %.3f\n", d, b / d
 }'
+# --html: the page of one connection of the same capture (the whole file
+# is still read to find it)
+HTML=(build/tlsstep replay "$D/all.pcap" --keylog "$D/all.keys" --conn "$N" --html "$D/page.html")
+t_html=$(median_s "${HTML[@]}")
+echo "  tlsstep replay --conn $N --html  $t_html s, a page of $(($(stat -c %s "$D/page.html") / 1024)) KiB (target: well under 1 s, under 400 KB)"

@@ -220,6 +220,18 @@ def check_page(b, path, expect, shotdir):
     im = Image.open(io.BytesIO(png)).convert("RGB")
     colours = len(set(im.getdata()))
     check(name + ": the screenshot is not blank (%d colours)" % colours, colours >= 16, colours)
+    marks = b.eval(s, "[document.documentElement.lang, !!document.querySelector('header'), !!document.querySelector('nav'),"
+                      " !!document.querySelector('main'), !!document.querySelector('footer'), document.querySelectorAll('h1').length,"
+                      " Array.from(document.querySelectorAll('.f')).every(function(e){return e.tabIndex===0})]")
+    check(name + ": lang, landmarks, one h1, every field focusable", marks == ["en", True, True, True, True, 1, True], marks)
+    # printed on a narrow page: nothing wider than the paper
+    b.call("Emulation.setEmulatedMedia", s, media="print")
+    b.call("Emulation.setDeviceMetricsOverride", s, width=600, height=900, deviceScaleFactor=1, mobile=False)
+    wide = b.eval(s, "(function(){var w=document.documentElement.clientWidth,r=[];"
+                     "document.querySelectorAll('pre,.hex,.ln,td,.tree li,p').forEach(function(e){"
+                     "if(e.getBoundingClientRect().right>w+1||e.scrollWidth>e.clientWidth+1)r.push(e.tagName+'.'+e.className+': '+e.textContent.slice(0,40))});"
+                     "return [document.documentElement.scrollWidth<=w,r.slice(0,5)]})()")
+    check(name + ": printed 600 px wide, nothing is cut off", wide[0] and not wide[1], wide)
     # JavaScript off: every section still shown, with its bytes
     s2 = b.page(url, js=False)
     hidden = b.eval(s2, "Array.from(document.querySelectorAll('section,nav,header,.hex,.tree')).filter(function(e){"
