@@ -19,7 +19,8 @@ for sc in rsa ecdhe resume tampered; do
 done
 check "--html writes a page and nothing else on stdout" \
 	bash -c "[ -z \"\$('$BIN' --html '$TMP/q.html')\" ] && cmp -s '$TMP/q.html' '$TMP/rsa.html'"
-check "--plain --html: both" bash -c "'$BIN' --plain --html '$TMP/p.html' | grep -q '==== Step 6' && cmp -s '$TMP/p.html' '$TMP/rsa.html'"
+"$BIN" --plain --html "$TMP/p.html" >"$TMP/p.txt"
+check "--plain --html: both" bash -c "grep -q '==== Step 6' '$TMP/p.txt' && cmp -s '$TMP/p.html' '$TMP/rsa.html'"
 check "--html to a folder that does not exist: one line, exit 1" \
 	bash -c "'$BIN' --html /nonexistent/x.html 2>'$TMP/e'; [ \$? = 1 ] && [ \$(wc -l <'$TMP/e') = 1 ]"
 
@@ -85,6 +86,21 @@ if [ -n "${SPORT:-}" ]; then
 	wait_for "$TMP/s.err" "rc=" 100
 	check "serve answers HEAD with the headers only" \
 		bash -c "grep -qi '^content-type: text/html' '$TMP/head.out' && ! grep -q '<html' '$TMP/head.out'"
+fi
+
+# connect --html: the page of a live connection to openssl s_server
+if openssl_server "$TMP/srv.log" -cert assets/server.crt -key assets/server.key -keylogfile "$TMP/srv.keys"; then
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca assets/ca.crt --servername localhost --html "$TMP/connect.html" \
+		>"$TMP/connect.out" 2>"$TMP/connect.err"
+	rc=$?
+	check "connect --html: exit 0, nothing on stdout, a page" \
+		bash -c "[ $rc = 0 ] && [ ! -s '$TMP/connect.out' ] && [ -s '$TMP/connect.html' ]"
+	ms=$(awk '/^CLIENT_RANDOM/ {print $3}' "$TMP/srv.keys" 2>/dev/null | tail -1)
+	check "connect --html: the page holds the master secret openssl logged" \
+		bash -c "[ -n '$ms' ] && grep -q '$ms' '$TMP/connect.html'"
+	pages_served+=("$TMP/connect.html")
+else
+	bad "openssl s_server started"
 fi
 
 if [ -x "$HV" ]; then
