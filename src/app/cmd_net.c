@@ -8,6 +8,7 @@
 #include "net/serve.h"
 #include "tls/alert.h"
 #include "tls/conn.h"
+#include "tls/msg.h"
 #include "tls/suites.h"
 #include "ui/html.h"
 #include "ui/picker.h"
@@ -216,8 +217,13 @@ static int write_page(const model *m, const char *path)
 /* serve: the page a browser gets for the handshake it just made. */
 static int serve_page(const model *m, char **out, size_t *len)
 {
-	html_options h = {.origin = "The handshake your browser (or curl) just made with tlsstep serve. This page "
-	                            "came back in that connection's first application data."};
+	char origin[200];
+	const char *vn = tls_version_name(m->version);
+	snprintf(origin, sizeof origin,
+	         "tlsstep served your %s handshake: this page is the one your browser (or curl) just made, "
+	         "and it came back over that connection.",
+	         vn ? vn : "TLS");
+	html_options h = {.origin = origin};
 	return html_page_mem(m, &h, out, len);
 }
 

@@ -43,7 +43,9 @@ static void head(FILE *f, const model *m)
 	}
 	if (m->has_seed)
 		fprintf(f, ", seed %llu", (unsigned long long)m->seed);
-	fprintf(f, " (%s)</title>\n<style>\n%s</style>\n</head>\n", m->source, html_css);
+	fputs(" (", f);
+	html_escs(f, m->source);
+	fprintf(f, ")</title>\n<style>\n%s</style>\n</head>\n", html_css);
 }
 
 static void outcome(FILE *f, const model *m)
@@ -70,7 +72,8 @@ static void header(FILE *f, const model *m, const html_options *o)
 	fputs("<header>\n<h1>", f);
 	html_escs(f, vn ? vn : "TLS");
 	fputs(" handshake, step by step</h1>\n<p>", f);
-	fprintf(f, "Source: %s", m->source);
+	fputs("Source: ", f);
+	html_escs(f, m->source);
 	if (m->scenario[0]) {
 		fputs("; scenario <code>", f);
 		html_escs(f, m->scenario);
@@ -89,6 +92,11 @@ static void header(FILE *f, const model *m, const html_options *o)
 	}
 	fputs(".<br>Outcome: ", f);
 	outcome(f, m);
+	fputs(".<br>The handshake's master secret: ", f);
+	if (m->secrets[MS_MASTER].known)
+		html_hex(f, m->secrets[MS_MASTER].v, m->secrets[MS_MASTER].len);
+	else
+		fputs("not known (no keys, or the handshake stopped before step 5)", f);
 	fputs(".</p>\n", f);
 	if (o && o->origin) {
 		fputs("<p>", f);

@@ -56,22 +56,31 @@ static int row_bad(const ctx *c, const lt_row *r)
 }
 
 /* What the sender wrote and what arrived, for a short field the attacker changed. */
+/* " (TLS_RSA_...)" when the engine has a name for the value. */
+static void value_name(FILE *f, const lt_row *r, const uint8_t *v)
+{
+	char nm[128];
+	if (!r->span || !layout_field_name(r->span, v, r->len, nm, sizeof nm))
+		return;
+	fputs(" (", f);
+	html_escs(f, nm);
+	fputc(')', f);
+}
+
+/* What the sender wrote and what arrived, for a short field the attacker changed. */
 static void sent_received(const ctx *c, const lt_row *r, const uint8_t *p, size_t n)
 {
 	fputs(" <strong class=\"tam\">changed on the wire", c->f);
 	if (r->len <= 16 && r->off + r->len <= n) {
 		uint8_t sent[16];
-		char na[128] = "", nb[128] = "";
 		memcpy(sent, p + r->off, r->len);
 		sent[c->bad_off - r->off] ^= c->bad_xor;
 		fputs(": the sender wrote ", c->f);
 		html_hex(c->f, sent, r->len);
-		if (r->span && layout_field_name(r->span, sent, r->len, na, sizeof na))
-			fprintf(c->f, " ("), html_escs(c->f, na), fputc(')', c->f);
+		value_name(c->f, r, sent);
 		fputs(", the receiver got ", c->f);
 		html_hex(c->f, p + r->off, r->len);
-		if (r->span && layout_field_name(r->span, p + r->off, r->len, nb, sizeof nb))
-			fprintf(c->f, " ("), html_escs(c->f, nb), fputc(')', c->f);
+		value_name(c->f, r, p + r->off);
 	}
 	fputs("</strong>", c->f);
 }
