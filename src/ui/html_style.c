@@ -12,7 +12,7 @@ const char html_css[] =
     "--hlb:#ffd54a;--bad:#ff7085;--enc:#82bcff;--line:#474747;--code:#1d1d1d}}\n"
     "body{margin:0 auto;max-width:84rem;padding:0 1rem 3rem;background:var(--bg);color:var(--fg);"
     "font:16px/1.5 system-ui,sans-serif}\n"
-    "a{color:var(--enc)}\n"
+    "a{color:var(--enc)}header p{overflow-wrap:anywhere}\n"
     "code,pre,.hex,.tree,td.hx{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace}\n"
     "pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--code);padding:.5rem;font-size:.85rem}\n"
     ".skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:1rem;background:var(--bg)}\n"
