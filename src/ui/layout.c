@@ -254,7 +254,7 @@ static void value_preview(const uint8_t *p, size_t len, char *out, size_t n)
 
 typedef struct {
 	lt_tree *t;
-	int parent, depth, rec, msg, in_msg;
+	int parent, depth, rec, msg, in_msg, opened;
 	size_t base, limit; /* offset added to spans; bytes available */
 	const uint8_t *bytes;
 	int stack[MAX_COMPS];
@@ -304,7 +304,7 @@ static int add_field(field_ctx *c, const tls_span *s)
 	}
 	while (c->sp < k) {
 		lt_row r = {.kind = LT_FIELD, .depth = c->depth + c->sp, .rec = c->rec, .msg = c->msg,
-			    .in_msg = in_msg, .off = off, .len = 0};
+			    .in_msg = in_msg, .opened = c->opened, .off = off, .len = 0};
 		r.parent = c->sp ? c->stack[c->sp - 1] : c->parent;
 		snprintf(r.label, sizeof r.label, "%s", comp[c->sp]);
 		if (c->sp == k - 1) {
@@ -367,6 +367,20 @@ static int add_message(lt_tree *t, const model_step *st, int ri, int rrow, int m
 	return add_fields(&c, &g->fields, 0);
 }
 
+/* The decrypted record under its record: IV, message, MAC, padding. */
+static int add_opened(lt_tree *t, const model_record *rec, int ri, int rrow)
+{
+	lt_row r = {.kind = LT_FIELD, .depth = 1, .parent = rrow, .rec = ri, .msg = -1, .opened = 1,
+		    .len = rec->opened.len};
+	snprintf(r.label, sizeof r.label, "decrypted, as the receiver holds it");
+	int at = tree_add(t, &r);
+	if (at < 0)
+		return -1;
+	field_ctx c = {.t = t, .parent = at, .depth = 2, .rec = ri, .msg = -1, .opened = 1,
+		       .bytes = rec->opened.p, .limit = rec->opened.len};
+	return add_fields(&c, &rec->opened_fields, 0);
+}
+
 static int add_record(lt_tree *t, const model_step *st, int ri)
 {
 	const model_record *rec = &st->rec[ri];
@@ -390,7 +404,7 @@ static int add_record(lt_tree *t, const model_step *st, int ri)
 		c.sp = 0;
 		return add_fields(&c, &rec->fields, 2);
 	}
-	return 0;
+	return rec->opened.len ? add_opened(t, rec, ri, at) : 0;
 }
 
 int layout_tree_build(const model *m, int step, lt_tree *t)
@@ -445,6 +459,9 @@ void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t 
 	if (r->in_msg) {
 		*p = st->msg[r->msg].bytes.p;
 		*n = st->msg[r->msg].bytes.len;
+	} else if (r->opened) {
+		*p = st->rec[r->rec].opened.p;
+		*n = st->rec[r->rec].opened.len;
 	} else {
 		*p = st->rec[r->rec].wire.p;
 		*n = st->rec[r->rec].wire.len;
@@ -453,7 +470,7 @@ void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t 
 
 int layout_same_buffer(const lt_row *a, const lt_row *b)
 {
-	if (a->in_msg != b->in_msg)
+	if (a->in_msg != b->in_msg || a->opened != b->opened)
 		return 0;
 	return a->in_msg ? a->msg == b->msg : a->rec == b->rec;
 }

@@ -66,6 +66,11 @@ static void records(FILE *f, const model_step *st)
 		dump(f, r->wire.p, r->wire.len, "  ");
 		fprintf(f, "  Fields:\n");
 		fields(f, r->wire.p, r->wire.len, &r->fields, "    ");
+		if (!r->opened.len)
+			continue;
+		fprintf(f, "  Decrypted, as the receiver holds it (the ciphertext replaced by what it decrypts to):\n");
+		dump(f, r->opened.p, r->opened.len, "  ");
+		fields(f, r->opened.p, r->opened.len, &r->opened_fields, "    ");
 	}
 }
 
