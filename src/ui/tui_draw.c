@@ -361,7 +361,7 @@ static void too_small(tui *t)
 	tui_put(t, h / 2 + 1, w > len ? (w - len) / 2 : 0, w, now, A_NORMAL);
 }
 
-/* A pane that is gone at this step (the derivation before step 5) gives
+/* A pane that is gone at this step (the derivation where nothing is derived) gives
  * its place back. */
 static void fix_place(tui *t)
 {
