@@ -434,8 +434,7 @@ static void opened_spans(observer *o, model_record *r, const tls_buf *body)
 		return;
 	}
 	for (size_t i = 0; i < r->fields.n && !strncmp(r->fields.v[i].path, "record.", 7); i++)
-		if (r->fields.v[i].offset < 5 &&
-		    tls_spans_append(&r->opened_fields, &r->fields.v[i], 1, 0))
+		if (r->fields.v[i].offset < 5 && tls_spans_append(&r->opened_fields, &r->fields.v[i], 1, 0))
 			return;
 	tls_protect_describe_opened(&sh, body->p, body->len, &r->opened_fields);
 }
@@ -838,7 +837,7 @@ int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int 
 		protected_spans(o, r);
 		if (!o->rd_on[dir] ||
 		    tls_protect_open_shown(&o->rd[dir], wire[0], (uint16_t)((wire[1] << 8) | wire[2]),
-					   wire + 5, n - 5, &plain, &shown)) {
+		                           wire + 5, n - 5, &plain, &shown)) {
 			opaque_msg(o, r, dir, step);
 			tls_buf_free(&plain);
 			tls_buf_free(&shown);

@@ -600,39 +600,39 @@ static const char *mac_name(const tls_suite *s)
 /* What CBC encrypted, once decrypted: the len bytes at body offset at hold
  * the message, then (MAC-then-encrypt, mac_in bytes) its MAC, then the
  * padding and the padding_length byte (RFC 5246 6.2.3.2). */
-static void cbc_opened(const tls_protect_shape *sh, const uint8_t *b, size_t at, size_t len,
-		       size_t mac_in, tls_spans *sp)
+static void cbc_opened(const tls_protect_shape *sh, const uint8_t *b, size_t at, size_t len, size_t mac_in,
+                       tls_spans *sp)
 {
 	size_t pad = len ? b[at + len - 1] : 0;
 	if (!len || pad + 1 + mac_in > len) {
 		if (len)
 			tls_spans_add_str(sp, "record.plaintext", 5 + at, len,
-					  "decrypted bytes that do not end in valid padding");
+			                  "decrypted bytes that do not end in valid padding");
 		return;
 	}
 	size_t msg = len - pad - 1 - mac_in;
 	if (msg)
 		tls_spans_add(sp, "record.content", 5 + at, msg,
-			      "the message (%zu bytes): what the record carries, decrypted", msg);
+		              "the message (%zu bytes): what the record carries, decrypted", msg);
 	if (mac_in)
 		tls_spans_add(sp, "record.mac", 5 + at + msg, mac_in,
-			      "MAC: %s (%zu bytes) over seq_num + type + version + length + message, "
-			      "with the sender's write MAC key (RFC 5246 6.2.3.1); encrypted with the "
-			      "message",
-			      mac_name(sh->suite), mac_in);
+		              "MAC: %s (%zu bytes) over seq_num + type + version + length + message, "
+		              "with the sender's write MAC key (RFC 5246 6.2.3.1); encrypted with the "
+		              "message",
+		              mac_name(sh->suite), mac_in);
 	if (pad)
 		tls_spans_add(sp, "record.padding", 5 + at + len - 1 - pad, pad,
-			      "padding: %zu bytes, each 0x%02x, fill the last 16-byte block; the "
-			      "receiver checks every one, the check a padding oracle probes",
-			      pad, (unsigned)pad);
+		              "padding: %zu bytes, each 0x%02x, fill the last 16-byte block; the "
+		              "receiver checks every one, the check a padding oracle probes",
+		              pad, (unsigned)pad);
 	tls_spans_add(sp, "record.padding_length", 5 + at + len - 1, 1,
-		      "padding_length: %zu padding bytes come before this one", pad);
+	              "padding_length: %zu padding bytes come before this one", pad);
 }
 
 /* The bytes a cipher turned into ciphertext: the ciphertext on the wire,
  * or (opened) the plaintext parts it decrypts to. */
-static void inner(const tls_protect_shape *sh, const uint8_t *opened, size_t at, size_t len,
-		  size_t mac_in, const char *wire_meaning, tls_spans *sp)
+static void inner(const tls_protect_shape *sh, const uint8_t *opened, size_t at, size_t len, size_t mac_in,
+                  const char *wire_meaning, tls_spans *sp)
 {
 	if (!opened)
 		tls_spans_add_str(sp, "record.ciphertext", 5 + at, len, wire_meaning);
@@ -640,16 +640,15 @@ static void inner(const tls_protect_shape *sh, const uint8_t *opened, size_t at,
 		cbc_opened(sh, opened, at, len, mac_in, sp);
 	else if (len)
 		tls_spans_add(sp, "record.content", 5 + at, len,
-			      "the message (%zu bytes): what the record carries, decrypted (an AEAD "
-			      "adds no MAC and no padding)",
-			      len);
+		              "the message (%zu bytes): what the record carries, decrypted (an AEAD "
+		              "adds no MAC and no padding)",
+		              len);
 }
 
 /* Each returns 0 when the body fits its mode, -1 to leave it opaque.
  * opened: the body as tls_protect_open_shown gives it, or NULL for the
  * wire. */
-static int describe_gcm(const tls_protect_shape *sh, size_t body, const uint8_t *opened,
-			tls_spans *sp)
+static int describe_gcm(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	if (body < GCM_EXPLICIT + 16)
 		return -1;
@@ -662,8 +661,7 @@ static int describe_gcm(const tls_protect_shape *sh, size_t body, const uint8_t 
 	return 0;
 }
 
-static int describe_chacha(const tls_protect_shape *sh, size_t body, const uint8_t *opened,
-			   tls_spans *sp)
+static int describe_chacha(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	if (body < TLS_CHACHA_TAG)
 		return -1;
@@ -672,12 +670,11 @@ static int describe_chacha(const tls_protect_shape *sh, size_t body, const uint8
 	      "the sequence number, so none is sent (RFC 7905)",
 	      sp);
 	tls_spans_add(sp, "record.tag", 5 + body - TLS_CHACHA_TAG, TLS_CHACHA_TAG,
-		      "Poly1305 authentication tag: proves the record was not changed");
+	              "Poly1305 authentication tag: proves the record was not changed");
 	return 0;
 }
 
-static int describe_cbc10(const tls_protect_shape *sh, size_t body, const uint8_t *opened,
-			  tls_spans *sp)
+static int describe_cbc10(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	size_t mac_len = sh->suite->mac_len;
 	size_t mac = sh->etm && body >= AES_BLOCK + mac_len ? mac_len : 0;
@@ -685,11 +682,11 @@ static int describe_cbc10(const tls_protect_shape *sh, size_t body, const uint8_
 		return -1;
 	inner(sh, opened, 0, body - mac, mac ? 0 : mac_len,
 	      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
-		    "the first record uses the key block's, each later one the last "
-		    "ciphertext block of the record before"
-		  : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
-		    "IV: the first record uses the key block's, each later one the "
-		    "last ciphertext block of the record before",
+	            "the first record uses the key block's, each later one the last "
+	            "ciphertext block of the record before"
+	          : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
+	            "IV: the first record uses the key block's, each later one the "
+	            "last ciphertext block of the record before",
 	      sp);
 	if (mac)
 		tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
@@ -698,24 +695,22 @@ static int describe_cbc10(const tls_protect_shape *sh, size_t body, const uint8_
 	return 0;
 }
 
-static int describe_cbc_etm(const tls_protect_shape *sh, size_t body, const uint8_t *opened,
-			    tls_spans *sp)
+static int describe_cbc_etm(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	size_t mac = sh->suite->mac_len;
 	if (body < 2 * AES_BLOCK + mac)
 		return -1;
 	tls_spans_add(sp, "record.iv", 5, AES_BLOCK,
 		      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-	inner(sh, opened, AES_BLOCK, body - AES_BLOCK - mac, 0,
-	      "AES-CBC ciphertext of message + padding", sp);
+	inner(sh, opened, AES_BLOCK, body - AES_BLOCK - mac, 0, "AES-CBC ciphertext of message + padding",
+	      sp);
 	tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
 		      "HMAC over the header, IV and ciphertext (encrypt-then-MAC, RFC 7366): "
 		      "checked before anything is decrypted");
 	return 0;
 }
 
-static int describe_cbc(const tls_protect_shape *sh, size_t body, const uint8_t *opened,
-			tls_spans *sp)
+static int describe_cbc(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	if (body < 2 * AES_BLOCK)
 		return -1;
@@ -727,8 +722,7 @@ static int describe_cbc(const tls_protect_shape *sh, size_t body, const uint8_t 
 }
 
 /* One layout per mode, for the wire and for the opened body alike. */
-static void describe(const tls_protect_shape *sh, size_t body, const uint8_t *opened,
-		     tls_spans *sp)
+static void describe(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	int (*fn)(const tls_protect_shape *, size_t, const uint8_t *, tls_spans *) = NULL;
 	const tls_suite *s = sh->suite;
@@ -748,7 +742,7 @@ void tls_protect_describe(const tls_protect_shape *sh, size_t body, tls_spans *s
 }
 
 void tls_protect_describe_opened(const tls_protect_shape *sh, const uint8_t *body, size_t body_len,
-				 tls_spans *sp)
+                                 tls_spans *sp)
 {
 	describe(sh, body_len, body, sp);
 }
@@ -766,7 +760,7 @@ static void cipher_region(const tls_protect *p, size_t frag_len, size_t *at, siz
 }
 
 int tls_protect_open_shown(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
-			   size_t frag_len, tls_buf *out, tls_buf *shown)
+                           size_t frag_len, tls_buf *out, tls_buf *shown)
 {
 	uint8_t iv[AES_BLOCK] = {0};
 	size_t at, len;

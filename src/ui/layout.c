@@ -304,8 +304,14 @@ static int add_field(field_ctx *c, const tls_span *s)
 		return 0;
 	}
 	while (c->sp < k) {
-		lt_row r = {.kind = LT_FIELD, .depth = c->depth + c->sp, .rec = c->rec, .msg = c->msg,
-			    .in_msg = in_msg, .opened = c->opened, .off = off, .len = 0};
+		lt_row r = {.kind = LT_FIELD,
+		            .depth = c->depth + c->sp,
+		            .rec = c->rec,
+		            .msg = c->msg,
+		            .in_msg = in_msg,
+		            .opened = c->opened,
+		            .off = off,
+		            .len = 0};
 		r.parent = c->sp ? c->stack[c->sp - 1] : c->parent;
 		snprintf(r.label, sizeof r.label, "%s", comp[c->sp]);
 		if (c->sp == k - 1) {
@@ -371,14 +377,25 @@ static int add_message(lt_tree *t, const model_step *st, int ri, int rrow, int m
 /* The decrypted record under its record: IV, message, MAC, padding. */
 static int add_opened(lt_tree *t, const model_record *rec, int ri, int rrow)
 {
-	lt_row r = {.kind = LT_FIELD, .depth = 1, .parent = rrow, .rec = ri, .msg = -1, .opened = 1,
-		    .len = rec->opened.len};
+	lt_row r = {.kind = LT_FIELD,
+	            .depth = 1,
+	            .parent = rrow,
+	            .rec = ri,
+	            .msg = -1,
+	            .opened = 1,
+	            .len = rec->opened.len};
 	snprintf(r.label, sizeof r.label, "decrypted, as the receiver holds it");
 	int at = tree_add(t, &r);
 	if (at < 0)
 		return -1;
-	field_ctx c = {.t = t, .parent = at, .depth = 2, .rec = ri, .msg = -1, .opened = 1,
-		       .bytes = rec->opened.p, .limit = rec->opened.len};
+	field_ctx c = {.t = t,
+	               .parent = at,
+	               .depth = 2,
+	               .rec = ri,
+	               .msg = -1,
+	               .opened = 1,
+	               .bytes = rec->opened.p,
+	               .limit = rec->opened.len};
 	return add_fields(&c, &rec->opened_fields, 0);
 }
 
@@ -659,8 +676,7 @@ static const model_side *column(const model *m, int step, int server)
 /* 1 when that side first holds secret i after this step. */
 static int new_at(const model *m, int step, int server, int i)
 {
-	return column(m, step, server)->v[i].known &&
-	       !(step > 1 && column(m, step - 1, server)->v[i].known);
+	return column(m, step, server)->v[i].known && !(step > 1 && column(m, step - 1, server)->v[i].known);
 }
 
 /* Who first holds secret i after this step: 0 nobody, 1 client, 2 server,
@@ -736,8 +752,8 @@ static void hex_into(char *out, const uint8_t *p, size_t n)
  * the label as the first seed and the hex seed after it (openssl joins
  * them, as the PRF does). */
 static void add_kdf(lt_lines *l, const model *m, size_t len, const uint8_t *secret, size_t slen,
-		    const char *label, const uint8_t *seed1, size_t n1, const uint8_t *seed2, size_t n2,
-		    int width)
+                    const char *label, const uint8_t *seed1, size_t n1, const uint8_t *seed2, size_t n2,
+                    int width)
 {
 	char sec[2 * 1024 + 1], sd[2 * 96 + 1], cmd[2600];
 	if (slen > 1024 || n1 + n2 > 96)
@@ -746,9 +762,9 @@ static void add_kdf(lt_lines *l, const model *m, size_t len, const uint8_t *secr
 	hex_into(sd, seed1, n1);
 	hex_into(sd + 2 * n1, seed2, n2);
 	snprintf(cmd, sizeof cmd,
-		 "openssl kdf -keylen %zu -kdfopt digest:%s -kdfopt hexsecret:%s -kdfopt 'seed:%s' "
-		 "-kdfopt hexseed:%s TLS1-PRF",
-		 len, kdf_digest(m), sec, label, sd);
+	         "openssl kdf -keylen %zu -kdfopt digest:%s -kdfopt hexsecret:%s -kdfopt 'seed:%s' "
+	         "-kdfopt hexseed:%s TLS1-PRF",
+	         len, kdf_digest(m), sec, label, sd);
 	lt_lines_add(l, "  reproduce it (prints the same bytes, upper case, with colons):");
 	add_wrapped(l, 4, 6, cmd, width);
 }
@@ -780,7 +796,7 @@ static void add_master(lt_lines *l, const model *m, int step, int who, int width
 		lt_lines_add(l, "master_secret = PRF(pre_master_secret, \"extended master secret\",");
 		lt_lines_add(l, "                    session_hash)[0..47]   (RFC 7627)");
 		lt_lines_add(l, "  session_hash = %s(handshake messages through the ClientKeyExchange)",
-			     model_hash_name(m));
+		             model_hash_name(m));
 	} else {
 		lt_lines_add(l, "master_secret = PRF(pre_master_secret, \"master secret\",");
 		lt_lines_add(l, "                    client_random + server_random)[0..47]");
@@ -803,10 +819,10 @@ static void add_master(lt_lines *l, const model *m, int step, int who, int width
 		return;
 	if (m->ems)
 		add_kdf(l, m, 48, pms, pl, "extended master secret", m->session_hash.v, m->session_hash.len,
-			NULL, 0, width);
+		        NULL, 0, width);
 	else
 		add_kdf(l, m, 48, pms, pl, "master secret", v[MS_CLIENT_RANDOM].v, 32, v[MS_SERVER_RANDOM].v,
-			32, width);
+		        32, width);
 }
 
 static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, size_t len, int width)
@@ -837,16 +853,17 @@ static void add_keys(lt_lines *l, const model *m, int step, int who, int width)
 	snprintf(head, sizeof head, "Key block (%s), %s:", who_name(who), moment(m, step));
 	add_wrapped(l, 0, 2, head, width);
 	if (m->resumed)
-		add_wrapped(l, 0, 1, "(from the resumed session's master secret and the two new randoms)", width);
+		add_wrapped(l, 0, 1, "(from the resumed session's master secret and the two new randoms)",
+		            width);
 	lt_lines_add(l, "key_block = PRF(master_secret, \"key expansion\",");
 	lt_lines_add(l, "                server_random + client_random)[0..%zu]",
-		     m->key_block_len ? m->key_block_len - 1 : 0);
+	             m->key_block_len ? m->key_block_len - 1 : 0);
 	add_hex(l, 2, "= key_block", m->key_block, m->key_block_len, width);
 	add_kdf(l, m, m->key_block_len, v[MS_MASTER].v, v[MS_MASTER].len, "key expansion",
-		v[MS_SERVER_RANDOM].v, 32, v[MS_CLIENT_RANDOM].v, 32, width);
+	        v[MS_SERVER_RANDOM].v, 32, v[MS_CLIENT_RANDOM].v, 32, width);
 	size_t mac = v[MS_CLIENT_MAC].known ? v[MS_CLIENT_MAC].len : 0, at = 0;
 	lt_lines_add(l, "cut in order (MAC key %zu, key %zu, IV %zu bytes):", mac, v[MS_CLIENT_KEY].len,
-		     v[MS_CLIENT_IV].len);
+	             v[MS_CLIENT_IV].len);
 	add_cut(l, m, "client_write_MAC_key", &at, mac, width);
 	add_cut(l, m, "server_write_MAC_key", &at, mac, width);
 	add_cut(l, m, "client_write_key", &at, v[MS_CLIENT_KEY].len, width);

@@ -68,7 +68,8 @@ static void records(FILE *f, const model_step *st)
 		fields(f, r->wire.p, r->wire.len, &r->fields, "    ");
 		if (!r->opened.len)
 			continue;
-		fprintf(f, "  Decrypted, as the receiver holds it (the ciphertext replaced by what it decrypts to):\n");
+		fprintf(f, "  Decrypted, as the receiver holds it (the ciphertext replaced by what it "
+		           "decrypts to):\n");
 		dump(f, r->opened.p, r->opened.len, "  ");
 		fields(f, r->opened.p, r->opened.len, &r->opened_fields, "    ");
 	}

@@ -472,15 +472,23 @@ static void test_header_steps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cols),         cmocka_unit_test(test_timeline),
-		cmocka_unit_test(test_tree_step1),   cmocka_unit_test(test_tree_groups_and_folding),
-		cmocka_unit_test(test_tree_encrypted), cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_knowledge),    cmocka_unit_test(test_derivation),
-		cmocka_unit_test(test_derivation_resumed),
-		cmocka_unit_test(test_gcm),          cmocka_unit_test(test_alert),
-		cmocka_unit_test(test_screen),       cmocka_unit_test(test_help_and_wrap),
-		cmocka_unit_test(test_names_inline), cmocka_unit_test(test_ladder),
-		cmocka_unit_test(test_scenario_parts), cmocka_unit_test(test_header_steps),
+	    cmocka_unit_test(test_cols),
+	    cmocka_unit_test(test_timeline),
+	    cmocka_unit_test(test_tree_step1),
+	    cmocka_unit_test(test_tree_groups_and_folding),
+	    cmocka_unit_test(test_tree_encrypted),
+	    cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_knowledge),
+	    cmocka_unit_test(test_derivation),
+	    cmocka_unit_test(test_derivation_resumed),
+	    cmocka_unit_test(test_gcm),
+	    cmocka_unit_test(test_alert),
+	    cmocka_unit_test(test_screen),
+	    cmocka_unit_test(test_help_and_wrap),
+	    cmocka_unit_test(test_names_inline),
+	    cmocka_unit_test(test_ladder),
+	    cmocka_unit_test(test_scenario_parts),
+	    cmocka_unit_test(test_header_steps),
 	};
 	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);

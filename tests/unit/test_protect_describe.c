@@ -112,7 +112,8 @@ static void opened(uint16_t id, int etm, int tls10, size_t msg_len)
 		assert_null(content); /* an empty record has no message bytes to name */
 	}
 	/* what is not ciphertext stays as it was on the wire */
-	for (const char *keep = "record.iv\0record.nonce_explicit\0record.tag\0"; *keep; keep += strlen(keep) + 1) {
+	for (const char *keep = "record.iv\0record.nonce_explicit\0record.tag\0"; *keep;
+	     keep += strlen(keep) + 1) {
 		const tls_span *k = find(&sp, keep);
 		if (k)
 			assert_memory_equal(b + k->offset, rec.p + k->offset - 5, k->length);
@@ -138,7 +139,9 @@ static void opened(uint16_t id, int etm, int tls10, size_t msg_len)
 		in[12] = (uint8_t)covered;
 		memcpy(in + 13, data, covered);
 		int h = s->mac == TLS_MAC_SHA1 ? tls_hash_sha1() : tls_hash_sha256();
-		assert_int_equal(hmac_memory(h, mac_key, (unsigned long)s->mac_key_len, in, 13 + covered, want, &wl), CRYPT_OK);
+		assert_int_equal(
+		    hmac_memory(h, mac_key, (unsigned long)s->mac_key_len, in, 13 + covered, want, &wl),
+		    CRYPT_OK);
 		assert_memory_equal(b + mac->offset, want, s->mac_len);
 	} else {
 		assert_non_null(find(&sp, "record.tag"));
