@@ -41,6 +41,8 @@ void model_free(model *m)
 		for (size_t j = 0; j < s->n_rec; j++) {
 			tls_buf_free(&s->rec[j].wire);
 			tls_spans_free(&s->rec[j].fields);
+			tls_buf_free(&s->rec[j].opened);
+			tls_spans_free(&s->rec[j].opened_fields);
 		}
 		for (size_t j = 0; j < s->n_msg; j++) {
 			tls_buf_free(&s->msg[j].bytes);

@@ -38,6 +38,11 @@ typedef struct {
 	int encrypted;
 	tls_buf wire;     /* exactly as on the wire */
 	tls_spans fields; /* offsets relative to wire; together they cover every byte */
+	/* A decrypted record as its receiver holds it: the wire bytes with the
+	 * ciphertext replaced by what it decrypts to (message, MAC, padding),
+	 * and their spans; empty unless decrypted. */
+	tls_buf opened;
+	tls_spans opened_fields;
 } model_record;
 
 enum model_secret {

@@ -422,6 +422,23 @@ static void protected_spans(observer *o, model_record *r)
 	tls_protect_describe(&sh, r->wire.len - 5, RSP(o, r));
 }
 
+/* The record as its receiver holds it once decrypted (header, then the
+ * opened body), named by the same layout as the wire: where the MAC and
+ * the padding that the padding-oracle lesson talks about are. */
+static void opened_spans(observer *o, model_record *r, const tls_buf *body)
+{
+	tls_protect_shape sh = {o->suite, o->etm, version(o) == TLS_VERSION_10};
+	if (o->brief || tls_buf_put(&r->opened, r->wire.p, 5) ||
+	    tls_buf_put(&r->opened, body->p, body->len)) {
+		tls_buf_free(&r->opened);
+		return;
+	}
+	for (size_t i = 0; i < r->fields.n && !strncmp(r->fields.v[i].path, "record.", 7); i++)
+		if (r->fields.v[i].offset < 5 && tls_spans_append(&r->opened_fields, &r->fields.v[i], 1, 0))
+			return;
+	tls_protect_describe_opened(&sh, body->p, body->len, &r->opened_fields);
+}
+
 /* ---- messages ------------------------------------------------------- */
 
 static model_msg *new_msg(observer *o, int step, int from_server, const char *name, int enc)
@@ -816,14 +833,18 @@ int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int 
 		o->finished_seen[dir] = 1;
 	tls_buf plain = {0};
 	if (enc) {
+		tls_buf shown = {0};
 		protected_spans(o, r);
 		if (!o->rd_on[dir] ||
-		    tls_protect_open(&o->rd[dir], wire[0], (uint16_t)((wire[1] << 8) | wire[2]), wire + 5,
-				     n - 5, &plain)) {
+		    tls_protect_open_shown(&o->rd[dir], wire[0], (uint16_t)((wire[1] << 8) | wire[2]),
+		                           wire + 5, n - 5, &plain, &shown)) {
 			opaque_msg(o, r, dir, step);
 			tls_buf_free(&plain);
+			tls_buf_free(&shown);
 			return step;
 		}
+		opened_spans(o, r, &shown);
+		tls_buf_free(&shown);
 	} else if (tls_buf_put(&plain, wire + 5, n - 5)) {
 		return -1;
 	}

@@ -587,34 +587,107 @@ int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8
 
 /* ---- describing a record's layout, per mode ----------------------------- */
 
-/* Each returns 0 when the body fits its mode, -1 to leave it opaque. */
-static int describe_gcm(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+static const char *mac_name(const tls_suite *s)
 {
-	(void)sh;
+	switch (s->mac) {
+	case TLS_MAC_SHA1: return "HMAC-SHA1";
+	case TLS_MAC_SHA256: return "HMAC-SHA256";
+	case TLS_MAC_SHA384: return "HMAC-SHA384";
+	default: return "HMAC";
+	}
+}
+
+/* What CBC encrypted, once decrypted: the len bytes at body offset at hold
+ * the message, then (MAC-then-encrypt, mac_in bytes) its MAC, then the
+ * padding and the padding_length byte (RFC 5246 6.2.3.2). */
+static void cbc_opened(const tls_protect_shape *sh, const uint8_t *b, size_t at, size_t len, size_t mac_in,
+                       tls_spans *sp)
+{
+	size_t pad = len ? b[at + len - 1] : 0;
+	if (!len || pad + 1 + mac_in > len) {
+		if (len)
+			tls_spans_add_str(sp, "record.plaintext", 5 + at, len,
+			                  "decrypted bytes that do not end in valid padding");
+		return;
+	}
+	size_t msg = len - pad - 1 - mac_in;
+	if (msg)
+		tls_spans_add(sp, "record.content", 5 + at, msg,
+		              "the message (%zu bytes): what the record carries, decrypted", msg);
+	if (mac_in)
+		tls_spans_add(sp, "record.mac", 5 + at + msg, mac_in,
+		              "MAC: %s (%zu bytes) over seq_num + type + version + length + message, "
+		              "with the sender's write MAC key (RFC 5246 6.2.3.1); encrypted with the "
+		              "message",
+		              mac_name(sh->suite), mac_in);
+	if (pad)
+		tls_spans_add(sp, "record.padding", 5 + at + len - 1 - pad, pad,
+		              "padding: %zu bytes, each 0x%02x, fill the last 16-byte block; the "
+		              "receiver checks every one, the check a padding oracle probes",
+		              pad, (unsigned)pad);
+	tls_spans_add(sp, "record.padding_length", 5 + at + len - 1, 1,
+	              "padding_length: %zu padding bytes come before this one", pad);
+}
+
+/* The bytes a cipher turned into ciphertext: the ciphertext on the wire,
+ * or (opened) the plaintext parts it decrypts to. */
+static void inner(const tls_protect_shape *sh, const uint8_t *opened, size_t at, size_t len, size_t mac_in,
+                  const char *wire_meaning, tls_spans *sp)
+{
+	if (!opened)
+		tls_spans_add_str(sp, "record.ciphertext", 5 + at, len, wire_meaning);
+	else if (sh->suite->bulk == TLS_BULK_AES_CBC)
+		cbc_opened(sh, opened, at, len, mac_in, sp);
+	else if (len)
+		tls_spans_add(sp, "record.content", 5 + at, len,
+		              "the message (%zu bytes): what the record carries, decrypted (an AEAD "
+		              "adds no MAC and no padding)",
+		              len);
+}
+
+/* Each returns 0 when the body fits its mode, -1 to leave it opaque.
+ * opened: the body as tls_protect_open_shown gives it, or NULL for the
+ * wire. */
+static int describe_gcm(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
+{
 	if (body < GCM_EXPLICIT + 16)
 		return -1;
 	tls_spans_add(sp, "record.nonce_explicit", 5, GCM_EXPLICIT,
 		      "explicit nonce: 8 bytes sent with the record; with the 4-byte salt from the key "
 		      "block it forms the GCM nonce");
-	tls_spans_add(sp, "record.ciphertext", 5 + GCM_EXPLICIT, body - GCM_EXPLICIT - 16,
-		      "AES-GCM ciphertext: the encrypted message");
+	inner(sh, opened, GCM_EXPLICIT, body - GCM_EXPLICIT - 16, 0,
+	      "AES-GCM ciphertext: the encrypted message", sp);
 	tls_spans_add(sp, "record.tag", 5 + body - 16, 16, "authentication tag: proves the record was not changed");
 	return 0;
 }
 
-static int describe_cbc10(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+static int describe_chacha(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
+{
+	if (body < TLS_CHACHA_TAG)
+		return -1;
+	inner(sh, opened, 0, body - TLS_CHACHA_TAG, 0,
+	      "ChaCha20 ciphertext: the encrypted message; the nonce is the key block's IV XOR "
+	      "the sequence number, so none is sent (RFC 7905)",
+	      sp);
+	tls_spans_add(sp, "record.tag", 5 + body - TLS_CHACHA_TAG, TLS_CHACHA_TAG,
+	              "Poly1305 authentication tag: proves the record was not changed");
+	return 0;
+}
+
+static int describe_cbc10(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	size_t mac_len = sh->suite->mac_len;
 	size_t mac = sh->etm && body >= AES_BLOCK + mac_len ? mac_len : 0;
 	if (!body)
 		return -1;
-	tls_spans_add(sp, "record.ciphertext", 5, body - mac,
-		      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
-			    "the first record uses the key block's, each later one the last "
-			    "ciphertext block of the record before"
-			  : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
-			    "IV: the first record uses the key block's, each later one the "
-			    "last ciphertext block of the record before");
+	inner(sh, opened, 0, body - mac, mac ? 0 : mac_len,
+	      mac ? "AES-CBC ciphertext of message + padding; TLS 1.0 sends no IV: "
+	            "the first record uses the key block's, each later one the last "
+	            "ciphertext block of the record before"
+	          : "AES-CBC ciphertext of message + HMAC + padding; TLS 1.0 sends no "
+	            "IV: the first record uses the key block's, each later one the "
+	            "last ciphertext block of the record before",
+	      sp);
 	if (mac)
 		tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
 			      "HMAC over the header and ciphertext (encrypt-then-MAC, RFC "
@@ -622,41 +695,95 @@ static int describe_cbc10(const tls_protect_shape *sh, size_t body, tls_spans *s
 	return 0;
 }
 
-static int describe_cbc_etm(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+static int describe_cbc_etm(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
 	size_t mac = sh->suite->mac_len;
 	if (body < 2 * AES_BLOCK + mac)
 		return -1;
 	tls_spans_add(sp, "record.iv", 5, AES_BLOCK,
 		      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-	tls_spans_add(sp, "record.ciphertext", 5 + AES_BLOCK, body - AES_BLOCK - mac,
-		      "AES-CBC ciphertext of message + padding");
+	inner(sh, opened, AES_BLOCK, body - AES_BLOCK - mac, 0, "AES-CBC ciphertext of message + padding",
+	      sp);
 	tls_spans_add(sp, "record.mac", 5 + body - mac, mac,
 		      "HMAC over the header, IV and ciphertext (encrypt-then-MAC, RFC 7366): "
 		      "checked before anything is decrypted");
 	return 0;
 }
 
-static int describe_cbc(const tls_protect_shape *sh, size_t body, tls_spans *sp)
+static int describe_cbc(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
-	(void)sh;
 	if (body < 2 * AES_BLOCK)
 		return -1;
 	tls_spans_add(sp, "record.iv", 5, AES_BLOCK,
 		      "explicit IV: 16 random bytes, so equal messages encrypt differently");
-	tls_spans_add(sp, "record.ciphertext", 5 + AES_BLOCK, body - AES_BLOCK,
-		      "AES-CBC ciphertext of message + HMAC + padding");
+	inner(sh, opened, AES_BLOCK, body - AES_BLOCK, sh->suite->mac_len,
+	      "AES-CBC ciphertext of message + HMAC + padding", sp);
 	return 0;
+}
+
+/* One layout per mode, for the wire and for the opened body alike. */
+static void describe(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
+{
+	int (*fn)(const tls_protect_shape *, size_t, const uint8_t *, tls_spans *) = NULL;
+	const tls_suite *s = sh->suite;
+	if (s && s->bulk == TLS_BULK_AES_GCM)
+		fn = describe_gcm;
+	else if (s && s->bulk == TLS_BULK_CHACHA20_POLY1305)
+		fn = describe_chacha;
+	else if (s && s->bulk == TLS_BULK_AES_CBC)
+		fn = sh->tls10 ? describe_cbc10 : sh->etm ? describe_cbc_etm : describe_cbc;
+	if ((!fn || fn(sh, body, opened, sp)) && body)
+		tls_spans_add(sp, "record.ciphertext", 5, body, "encrypted record body");
 }
 
 void tls_protect_describe(const tls_protect_shape *sh, size_t body, tls_spans *sp)
 {
-	int (*describe)(const tls_protect_shape *, size_t, tls_spans *) = NULL;
-	const tls_suite *s = sh->suite;
-	if (s && s->bulk == TLS_BULK_AES_GCM)
-		describe = describe_gcm;
-	else if (s && s->bulk == TLS_BULK_AES_CBC)
-		describe = sh->tls10 ? describe_cbc10 : sh->etm ? describe_cbc_etm : describe_cbc;
-	if ((!describe || describe(sh, body, sp)) && body)
-		tls_spans_add(sp, "record.ciphertext", 5, body, "encrypted record body");
+	describe(sh, body, NULL, sp);
+}
+
+void tls_protect_describe_opened(const tls_protect_shape *sh, const uint8_t *body, size_t body_len,
+                                 tls_spans *sp)
+{
+	describe(sh, body_len, body, sp);
+}
+
+/* ---- the opened body, for a view ---------------------------------------- */
+
+/* Where the ciphertext sits in a body of frag_len bytes: after the explicit
+ * IV or nonce, before an encrypt-then-MAC MAC or an AEAD tag. */
+static void cipher_region(const tls_protect *p, size_t frag_len, size_t *at, size_t *len)
+{
+	size_t head = is_gcm(p) ? GCM_EXPLICIT : is_chacha(p) ? 0 : explicit_iv_len(p);
+	size_t tail = is_gcm(p) || is_chacha(p) ? p->suite->tag_len : p->etm ? p->suite->mac_len : 0;
+	*at = head;
+	*len = frag_len >= head + tail ? frag_len - head - tail : 0;
+}
+
+int tls_protect_open_shown(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+                           size_t frag_len, tls_buf *out, tls_buf *shown)
+{
+	uint8_t iv[AES_BLOCK] = {0};
+	size_t at, len;
+	if (!shown)
+		return TLS_ERR_INTERNAL;
+	tls_buf_clear(shown);
+	if (p && p->chained)
+		memcpy(iv, p->chain_iv, AES_BLOCK); /* open moves the chain on */
+	int rc = tls_protect_open(p, type, version, frag, frag_len, out);
+	if (rc)
+		return rc;
+	if (tls_buf_put(shown, frag, frag_len))
+		return TLS_ERR_INTERNAL;
+	cipher_region(p, frag_len, &at, &len);
+	if (p->suite->bulk != TLS_BULK_AES_CBC) {
+		if (out->len == len && len)
+			memcpy(shown->p + at, out->p, len);
+		return 0;
+	}
+	/* CBC: decrypt again, keeping what open checked and threw away. */
+	if (cbc_open_blocks(p, p->chained ? iv : frag, frag + at, len, shown->p + at)) {
+		tls_buf_clear(shown);
+		return TLS_ERR_INTERNAL;
+	}
+	return 0;
 }

@@ -84,4 +84,17 @@ typedef struct {
  * field. sp may be NULL. */
 void tls_protect_describe(const tls_protect_shape *sh, size_t body_len, tls_spans *sp);
 
+/* tls_protect_open, and into shown the body as its receiver holds it once
+ * opened: the wire body with the ciphertext replaced by what it decrypts
+ * to (CBC: the message, MAC, padding and padding_length that open checked
+ * and threw away; AEAD: the message). For an observer that shows records,
+ * never for a peer's decisions. shown is filled on success only. */
+TLS_MUST_USE int tls_protect_open_shown(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+                                        size_t frag_len, tls_buf *out, tls_buf *shown);
+/* tls_protect_describe's layout for a body opened by tls_protect_open_shown:
+ * the ciphertext span becomes the message, then the MAC, padding and
+ * padding_length (CBC), or the message alone (AEAD). */
+void tls_protect_describe_opened(const tls_protect_shape *sh, const uint8_t *body, size_t body_len,
+                                 tls_spans *sp);
+
 #endif

@@ -336,6 +336,21 @@ static void step(jw *w, const model_step *st)
 			putch(w, ',');
 		spans(w, &st->rec[i].fields);
 	}
+	LIT(w, "],\"decrypted_records\":[");
+	for (size_t i = 0; i < st->n_rec; i++) {
+		if (i)
+			putch(w, ',');
+		if (st->rec[i].opened.len)
+			hex(w, st->rec[i].opened.p, st->rec[i].opened.len);
+		else
+			LIT(w, "null");
+	}
+	LIT(w, "],\"decrypted_record_fields\":[");
+	for (size_t i = 0; i < st->n_rec; i++) {
+		if (i)
+			putch(w, ',');
+		spans(w, &st->rec[i].opened_fields);
+	}
 	LIT(w, "],\"messages\":[");
 	for (size_t i = 0; i < st->n_msg; i++) {
 		if (i)

@@ -5,6 +5,7 @@
 #include "ui/views.h"
 
 #include "tls/alert.h"
+#include "tls/keys.h"
 #include "tls/msg.h"
 
 #include <stdarg.h>
@@ -254,7 +255,7 @@ static void value_preview(const uint8_t *p, size_t len, char *out, size_t n)
 
 typedef struct {
 	lt_tree *t;
-	int parent, depth, rec, msg, in_msg;
+	int parent, depth, rec, msg, in_msg, opened;
 	size_t base, limit; /* offset added to spans; bytes available */
 	const uint8_t *bytes;
 	int stack[MAX_COMPS];
@@ -303,8 +304,14 @@ static int add_field(field_ctx *c, const tls_span *s)
 		return 0;
 	}
 	while (c->sp < k) {
-		lt_row r = {.kind = LT_FIELD, .depth = c->depth + c->sp, .rec = c->rec, .msg = c->msg,
-			    .in_msg = in_msg, .off = off, .len = 0};
+		lt_row r = {.kind = LT_FIELD,
+		            .depth = c->depth + c->sp,
+		            .rec = c->rec,
+		            .msg = c->msg,
+		            .in_msg = in_msg,
+		            .opened = c->opened,
+		            .off = off,
+		            .len = 0};
 		r.parent = c->sp ? c->stack[c->sp - 1] : c->parent;
 		snprintf(r.label, sizeof r.label, "%s", comp[c->sp]);
 		if (c->sp == k - 1) {
@@ -367,6 +374,31 @@ static int add_message(lt_tree *t, const model_step *st, int ri, int rrow, int m
 	return add_fields(&c, &g->fields, 0);
 }
 
+/* The decrypted record under its record: IV, message, MAC, padding. */
+static int add_opened(lt_tree *t, const model_record *rec, int ri, int rrow)
+{
+	lt_row r = {.kind = LT_FIELD,
+	            .depth = 1,
+	            .parent = rrow,
+	            .rec = ri,
+	            .msg = -1,
+	            .opened = 1,
+	            .len = rec->opened.len};
+	snprintf(r.label, sizeof r.label, "decrypted, as the receiver holds it");
+	int at = tree_add(t, &r);
+	if (at < 0)
+		return -1;
+	field_ctx c = {.t = t,
+	               .parent = at,
+	               .depth = 2,
+	               .rec = ri,
+	               .msg = -1,
+	               .opened = 1,
+	               .bytes = rec->opened.p,
+	               .limit = rec->opened.len};
+	return add_fields(&c, &rec->opened_fields, 0);
+}
+
 static int add_record(lt_tree *t, const model_step *st, int ri)
 {
 	const model_record *rec = &st->rec[ri];
@@ -390,7 +422,7 @@ static int add_record(lt_tree *t, const model_step *st, int ri)
 		c.sp = 0;
 		return add_fields(&c, &rec->fields, 2);
 	}
-	return 0;
+	return rec->opened.len ? add_opened(t, rec, ri, at) : 0;
 }
 
 int layout_tree_build(const model *m, int step, lt_tree *t)
@@ -445,6 +477,9 @@ void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t 
 	if (r->in_msg) {
 		*p = st->msg[r->msg].bytes.p;
 		*n = st->msg[r->msg].bytes.len;
+	} else if (r->opened) {
+		*p = st->rec[r->rec].opened.p;
+		*n = st->rec[r->rec].opened.len;
 	} else {
 		*p = st->rec[r->rec].wire.p;
 		*n = st->rec[r->rec].wire.len;
@@ -453,7 +488,7 @@ void layout_row_buffer(const model *m, int step, const lt_row *r, const uint8_t 
 
 int layout_same_buffer(const lt_row *a, const lt_row *b)
 {
-	if (a->in_msg != b->in_msg)
+	if (a->in_msg != b->in_msg || a->opened != b->opened)
 		return 0;
 	return a->in_msg ? a->msg == b->msg : a->rec == b->rec;
 }
@@ -631,10 +666,44 @@ int layout_wrap(const char *s, int width, lt_lines *out)
 	return out->n;
 }
 
+/* ---- derivation: each value shown at the step a side computes it ---- */
+
+static const model_side *column(const model *m, int step, int server)
+{
+	return server ? &m->steps[step].server : &m->steps[step].client;
+}
+
+/* 1 when that side first holds secret i after this step. */
+static int new_at(const model *m, int step, int server, int i)
+{
+	return column(m, step, server)->v[i].known && !(step > 1 && column(m, step - 1, server)->v[i].known);
+}
+
+/* Who first holds secret i after this step: 0 nobody, 1 client, 2 server,
+ * 3 both. */
+static int who_new(const model *m, int step, int i)
+{
+	return new_at(m, step, 0, i) | new_at(m, step, 1, i) << 1;
+}
+
+static const char *who_name(int who)
+{
+	return who == 3 ? "client and server" : who == 1 ? "client" : "server";
+}
+
+/* The hash openssl kdf's TLS1-PRF takes for this handshake's PRF. */
+static const char *kdf_digest(const model *m)
+{
+	return tls_version_uses_prf10(m->version) ? "MD5-SHA1" : m->prf_sha384 ? "SHA384" : "SHA256";
+}
+
 int layout_has_derivation(const model *m, int step)
 {
-	return step >= 5 && step <= MODEL_LAST_STEP && m->steps[step].reached &&
-	       m->steps[step].client.v[MS_MASTER].known;
+	if (step < 1 || step > MODEL_LAST_STEP || !m->steps[step].reached)
+		return 0;
+	return who_new(m, step, MS_MASTER) || who_new(m, step, MS_CLIENT_KEY) ||
+	       (step == 5 && m->finished_hash[0].known && m->secrets[MS_CLIENT_VERIFY].known) ||
+	       (step == 6 && m->finished_hash[1].known && m->secrets[MS_SERVER_VERIFY].known);
 }
 
 /* Hex lines of n bytes indented by indent, wrapped to width. */
@@ -643,10 +712,10 @@ static void add_hex_only(lt_lines *l, int indent, const uint8_t *p, size_t n, in
 	int chunk = (width - indent) / 2;
 	if (chunk < 4)
 		chunk = 4;
-	if (chunk > 200)
-		chunk = 200;
+	if (chunk > 256)
+		chunk = 256;
 	for (size_t at = 0; at < n; at += (size_t)chunk) {
-		char h[512];
+		char h[520];
 		size_t k = n - at < (size_t)chunk ? n - at : (size_t)chunk;
 		for (size_t i = 0; i < k; i++)
 			snprintf(h + 2 * i, sizeof h - 2 * i, "%02x", p[at + i]);
@@ -661,6 +730,101 @@ static void add_hex(lt_lines *l, int indent, const char *label, const uint8_t *p
 	add_hex_only(l, indent + 2, p, n, width);
 }
 
+/* s word-wrapped to width, each line indented by indent (the first by
+ * first). */
+static void add_wrapped(lt_lines *l, int first, int indent, const char *s, int width)
+{
+	lt_lines w;
+	layout_wrap(s, width - indent, &w);
+	for (int i = 0; i < w.n; i++)
+		lt_lines_add(l, "%*s%s", i ? indent : first, "", w.v[i]);
+	lt_lines_free(&w);
+}
+
+static void hex_into(char *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
+	out[2 * n] = 0;
+}
+
+/* The openssl kdf command line that gives the same bytes: TLS1-PRF with
+ * the label as the first seed and the hex seed after it (openssl joins
+ * them, as the PRF does). */
+static void add_kdf(lt_lines *l, const model *m, size_t len, const uint8_t *secret, size_t slen,
+                    const char *label, const uint8_t *seed1, size_t n1, const uint8_t *seed2, size_t n2,
+                    int width)
+{
+	char sec[2 * 1024 + 1], sd[2 * 96 + 1], cmd[2600];
+	if (slen > 1024 || n1 + n2 > 96)
+		return;
+	hex_into(sec, secret, slen);
+	hex_into(sd, seed1, n1);
+	hex_into(sd + 2 * n1, seed2, n2);
+	snprintf(cmd, sizeof cmd,
+	         "openssl kdf -keylen %zu -kdfopt digest:%s -kdfopt hexsecret:%s -kdfopt 'seed:%s' "
+	         "-kdfopt hexseed:%s TLS1-PRF",
+	         len, kdf_digest(m), sec, label, sd);
+	lt_lines_add(l, "  reproduce it (prints the same bytes, upper case, with colons):");
+	add_wrapped(l, 4, 6, cmd, width);
+}
+
+/* When, in protocol terms, a side gets to compute a value at this step. */
+static const char *moment(const model *m, int step)
+{
+	switch (step) {
+	case 1: return m->resumed ? "from the session being resumed, computed in an earlier handshake" : "";
+	case 2: return "once the ServerHello brought the server random";
+	case 4: return "once the ServerHelloDone arrived, before it answers";
+	case 5: return "once the ClientKeyExchange arrived";
+	default: return "in this step";
+	}
+}
+
+static void add_master(lt_lines *l, const model *m, int step, int who, int width)
+{
+	const model_side *c = column(m, step, who == 2);
+	const model_value *v = c->v;
+	char head[200];
+	snprintf(head, sizeof head, "Master secret (%s), %s:", who_name(who), moment(m, step));
+	add_wrapped(l, 0, 2, head, width);
+	if (m->resumed && step == 1) {
+		add_hex(l, 2, "master_secret", v[MS_MASTER].v, v[MS_MASTER].len, width);
+		return;
+	}
+	if (m->ems) {
+		lt_lines_add(l, "master_secret = PRF(pre_master_secret, \"extended master secret\",");
+		lt_lines_add(l, "                    session_hash)[0..47]   (RFC 7627)");
+		lt_lines_add(l, "  session_hash = %s(handshake messages through the ClientKeyExchange)",
+		             model_hash_name(m));
+	} else {
+		lt_lines_add(l, "master_secret = PRF(pre_master_secret, \"master secret\",");
+		lt_lines_add(l, "                    client_random + server_random)[0..47]");
+	}
+	const model_long_value *pf = &c->premaster_full;
+	const uint8_t *pms = pf->len > v[MS_PREMASTER].len ? pf->v : v[MS_PREMASTER].v;
+	size_t pl = pf->len > v[MS_PREMASTER].len ? pf->len : v[MS_PREMASTER].len; /* DHE: as long as p */
+	if (v[MS_PREMASTER].known)
+		add_hex(l, 2, "pre_master_secret", pms, pl, width);
+	else
+		lt_lines_add(l, "  pre_master_secret: not known here (the value below came from a key log)");
+	if (m->ems)
+		add_hex(l, 2, "session_hash", m->session_hash.v, m->session_hash.len, width);
+	else {
+		add_hex(l, 2, "client_random", v[MS_CLIENT_RANDOM].v, v[MS_CLIENT_RANDOM].len, width);
+		add_hex(l, 2, "server_random", v[MS_SERVER_RANDOM].v, v[MS_SERVER_RANDOM].len, width);
+	}
+	add_hex(l, 2, "= master_secret", v[MS_MASTER].v, v[MS_MASTER].len, width);
+	if (!v[MS_PREMASTER].known)
+		return;
+	if (m->ems)
+		add_kdf(l, m, 48, pms, pl, "extended master secret", m->session_hash.v, m->session_hash.len,
+		        NULL, 0, width);
+	else
+		add_kdf(l, m, 48, pms, pl, "master secret", v[MS_CLIENT_RANDOM].v, 32, v[MS_SERVER_RANDOM].v,
+		        32, width);
+}
+
 static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, size_t len, int width)
 {
 	char h[200];
@@ -668,17 +832,44 @@ static void add_cut(lt_lines *l, const model *m, const char *name, size_t *at, s
 		lt_lines_add(l, "  %-20s none: an AEAD suite has no MAC key", name);
 		return;
 	}
-	if (*at + len > m->key_block_len)
+	if (*at + len > m->key_block_len || 2 * len >= sizeof h)
 		return;
-	for (size_t i = 0; i < len && 2 * i + 2 < sizeof h; i++)
-		snprintf(h + 2 * i, sizeof h - 2 * i, "%02x", m->key_block[*at + i]);
-	if (33 + (int)(2 * len) <= width)
-		lt_lines_add(l, "  %-20s [%3zu..%3zu] %s", name, *at, *at + len - 1, h);
+	hex_into(h, m->key_block + *at, len);
+	if (42 + (int)(2 * len) <= width)
+		lt_lines_add(l, "  %-20s key_block[%3zu..%3zu] = %s", name, *at, *at + len - 1, h);
 	else {
-		lt_lines_add(l, "  %-20s [%3zu..%3zu]", name, *at, *at + len - 1);
+		lt_lines_add(l, "  %-20s key_block[%3zu..%3zu]", name, *at, *at + len - 1);
 		add_hex_only(l, 4, m->key_block + *at, len, width);
 	}
 	*at += len;
+}
+
+static void add_keys(lt_lines *l, const model *m, int step, int who, int width)
+{
+	const model_value *v = column(m, step, who == 2)->v;
+	if (l->n > 1)
+		lt_lines_add(l, "%s", "");
+	char head[200];
+	snprintf(head, sizeof head, "Key block (%s), %s:", who_name(who), moment(m, step));
+	add_wrapped(l, 0, 2, head, width);
+	if (m->resumed)
+		add_wrapped(l, 0, 1, "(from the resumed session's master secret and the two new randoms)",
+		            width);
+	lt_lines_add(l, "key_block = PRF(master_secret, \"key expansion\",");
+	lt_lines_add(l, "                server_random + client_random)[0..%zu]",
+	             m->key_block_len ? m->key_block_len - 1 : 0);
+	add_hex(l, 2, "= key_block", m->key_block, m->key_block_len, width);
+	add_kdf(l, m, m->key_block_len, v[MS_MASTER].v, v[MS_MASTER].len, "key expansion",
+	        v[MS_SERVER_RANDOM].v, 32, v[MS_CLIENT_RANDOM].v, 32, width);
+	size_t mac = v[MS_CLIENT_MAC].known ? v[MS_CLIENT_MAC].len : 0, at = 0;
+	lt_lines_add(l, "cut in order (MAC key %zu, key %zu, IV %zu bytes):", mac, v[MS_CLIENT_KEY].len,
+	             v[MS_CLIENT_IV].len);
+	add_cut(l, m, "client_write_MAC_key", &at, mac, width);
+	add_cut(l, m, "server_write_MAC_key", &at, mac, width);
+	add_cut(l, m, "client_write_key", &at, v[MS_CLIENT_KEY].len, width);
+	add_cut(l, m, "server_write_key", &at, v[MS_SERVER_KEY].len, width);
+	add_cut(l, m, "client_write_IV", &at, v[MS_CLIENT_IV].len, width);
+	add_cut(l, m, "server_write_IV", &at, v[MS_SERVER_IV].len, width);
 }
 
 /* The hash a Finished covers, with its length, so the student can feed the
@@ -687,16 +878,18 @@ static void add_finished(lt_lines *l, const model *m, int server, int width)
 {
 	const char *who = server ? "server" : "client";
 	const model_value *h = &m->finished_hash[server], *vd = &m->secrets[server ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY];
-	char len[32];
+	char f[320], line[400], label[32];
 	if (!h->known || !vd->known)
 		return;
-	model_thousands(len, sizeof len, m->finished_len[server]);
-	lt_lines_add(l, "%s", "");
-	lt_lines_add(l, "%s verify_data = PRF(master_secret, \"%s finished\",", who, who);
-	lt_lines_add(l, "                     %s(%s bytes of handshake messages) = hash)[0..11]",
-		     model_hash_name(m), len);
-	add_hex(l, 2, "hash", h->v, h->len, width);
+	if (l->n > 1)
+		lt_lines_add(l, "%s", "");
+	model_finished_formula(m, server, f, sizeof f);
+	snprintf(line, sizeof line, "%s verify_data = %s", who, f);
+	add_wrapped(l, 0, 21, line, width);
 	add_hex(l, 2, "= verify_data", vd->v, vd->len, width);
+	snprintf(label, sizeof label, "%s finished", who);
+	if (m->secrets[MS_MASTER].known)
+		add_kdf(l, m, 12, m->secrets[MS_MASTER].v, 48, label, h->v, h->len, NULL, 0, width);
 }
 
 int layout_derivation(const model *m, int step, int width, lt_lines *out)
@@ -704,39 +897,12 @@ int layout_derivation(const model *m, int step, int width, lt_lines *out)
 	memset(out, 0, sizeof *out);
 	if (!layout_has_derivation(m, step))
 		return 0;
-	const model_value *v = m->steps[step].client.v;
 	lt_lines_add(out, "%s (RFC 5246 5, 8.1, 6.3)", model_prf_name(m));
-	if (m->ems) {
-		lt_lines_add(out, "extended master secret (RFC 7627):");
-		lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"extended master secret\",");
-		lt_lines_add(out, "                    session_hash)[0..47]");
-		add_hex(out, 2, "session_hash", m->session_hash.v, m->session_hash.len, width);
-	} else {
-		lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"master secret\",");
-		lt_lines_add(out, "                    client_random + server_random)[0..47]");
-	}
-	const model_long_value *pf = &m->steps[step].client.premaster_full;
-	if (pf->len > v[MS_PREMASTER].len) /* DHE: as long as p */
-		add_hex(out, 2, "pre_master_secret", pf->v, pf->len, width);
-	else
-		add_hex(out, 2, "pre_master_secret", v[MS_PREMASTER].v, v[MS_PREMASTER].len, width);
-	add_hex(out, 2, "client_random", v[MS_CLIENT_RANDOM].v, v[MS_CLIENT_RANDOM].len, width);
-	add_hex(out, 2, "server_random", v[MS_SERVER_RANDOM].v, v[MS_SERVER_RANDOM].len, width);
-	add_hex(out, 2, "= master_secret", v[MS_MASTER].v, v[MS_MASTER].len, width);
-	lt_lines_add(out, "%s", "");
-	lt_lines_add(out, "key_block = PRF(master_secret, \"key expansion\",");
-	lt_lines_add(out, "                server_random + client_random)[0..%zu]",
-		     m->key_block_len ? m->key_block_len - 1 : 0);
-	add_hex(out, 2, "= key_block", m->key_block, m->key_block_len, width);
-	size_t mac = v[MS_CLIENT_MAC].known ? v[MS_CLIENT_MAC].len : 0, at = 0;
-	lt_lines_add(out, "cut in order (MAC key %zu, key %zu, IV %zu bytes):", mac, v[MS_CLIENT_KEY].len,
-		     v[MS_CLIENT_IV].len);
-	add_cut(out, m, "client_write_MAC_key", &at, mac, width);
-	add_cut(out, m, "server_write_MAC_key", &at, mac, width);
-	add_cut(out, m, "client_write_key", &at, v[MS_CLIENT_KEY].len, width);
-	add_cut(out, m, "server_write_key", &at, v[MS_SERVER_KEY].len, width);
-	add_cut(out, m, "client_write_IV", &at, v[MS_CLIENT_IV].len, width);
-	add_cut(out, m, "server_write_IV", &at, v[MS_SERVER_IV].len, width);
+	int who = who_new(m, step, MS_MASTER);
+	if (who)
+		add_master(out, m, step, who, width);
+	if ((who = who_new(m, step, MS_CLIENT_KEY)) && m->key_block_len)
+		add_keys(out, m, step, who, width);
 	if (step == 5 || step == 6)
 		add_finished(out, m, step == 6, width);
 	return out->n;

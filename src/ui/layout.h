@@ -51,6 +51,7 @@ typedef struct {
 	int rec;         /* record index in the step */
 	int msg;         /* message index, -1 when none */
 	int in_msg;      /* the bytes are the message's own (decrypted) bytes, not the wire */
+	int opened;      /* the bytes are the decrypted record (model_record.opened) */
 	size_t off, len; /* the bytes this row covers, in its buffer */
 	const tls_span *span; /* fields only */
 	int collapsed;

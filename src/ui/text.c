@@ -66,6 +66,12 @@ static void records(FILE *f, const model_step *st)
 		dump(f, r->wire.p, r->wire.len, "  ");
 		fprintf(f, "  Fields:\n");
 		fields(f, r->wire.p, r->wire.len, &r->fields, "    ");
+		if (!r->opened.len)
+			continue;
+		fprintf(f, "  Decrypted, as the receiver holds it (the ciphertext replaced by what it "
+		           "decrypts to):\n");
+		dump(f, r->opened.p, r->opened.len, "  ");
+		fields(f, r->opened.p, r->opened.len, &r->opened_fields, "    ");
 	}
 }
 
@@ -121,62 +127,17 @@ static void knowledge(FILE *f, const model_step *st)
 		fprintf(f, "  server's check of the client certificate: %s\n", st->server.cert_note);
 }
 
-static void cut(FILE *f, const model *m, const char *name, size_t *at, size_t len)
+/* The derivation view's lines, unwrapped: each value at the step where a
+ * side computes it, with the openssl command that reproduces it. */
+static void derivation(FILE *f, const model *m, int step)
 {
-	if (!len)
-		return;
-	fprintf(f, "    %-22s key_block[%3zu..%3zu] = ", name, *at, *at + len - 1);
-	hex_line(f, m->key_block + *at, len, 64);
-	fputc('\n', f);
-	*at += len;
-}
-
-static void derivation(FILE *f, const model *m)
-{
-	const model_value *s = m->secrets;
-	const char *h = model_hash_name(m);
-	if (!s[MS_MASTER].known)
-		return;
-	const model_long_value *pf = &m->premaster_full;
-	size_t plen = pf->len > s[MS_PREMASTER].len ? pf->len : s[MS_PREMASTER].len;
-	fprintf(f, "\nDerivation (%s):\n  premaster secret (%zu bytes) = ", model_prf_name(m), plen);
-	if (pf->len > s[MS_PREMASTER].len)
-		hex_line(f, pf->v, pf->len, pf->len);
-	else
-		value(f, &s[MS_PREMASTER]);
-	if (m->ems) {
-		fprintf(f, "\n  session_hash = %s(every handshake message up to the ClientKeyExchange)\n"
-			   "               = ", h);
-		value(f, &m->session_hash);
-		fprintf(f, "\n  master_secret = PRF(premaster_secret, \"extended master secret\", session_hash)[0..47]"
-			   " (RFC 7627)\n                = ");
-	} else {
-		fprintf(f, "\n  master_secret = PRF(premaster_secret, \"master secret\", client_random + server_random)[0..47]\n"
-			   "                = ");
+	lt_lines l;
+	if (layout_derivation(m, step, 1 << 20, &l) > 0) {
+		fprintf(f, "\nDerivation in this step:\n");
+		for (int i = 0; i < l.n; i++)
+			fprintf(f, "%s%s\n", l.v[i][0] ? "  " : "", l.v[i]);
 	}
-	value(f, &s[MS_MASTER]);
-	fprintf(f, "\n  key_block = PRF(master_secret, \"key expansion\", server_random + client_random), %zu bytes, cut as:\n",
-		m->key_block_len);
-	size_t at = 0;
-	size_t mac = s[MS_CLIENT_MAC].known ? s[MS_CLIENT_MAC].len : 0;
-	cut(f, m, "client_write_MAC_key", &at, mac);
-	cut(f, m, "server_write_MAC_key", &at, mac);
-	cut(f, m, "client_write_key", &at, s[MS_CLIENT_KEY].len);
-	cut(f, m, "server_write_key", &at, s[MS_SERVER_KEY].len);
-	cut(f, m, "client_write_IV", &at, s[MS_CLIENT_IV].len);
-	cut(f, m, "server_write_IV", &at, s[MS_SERVER_IV].len);
-}
-
-static void verify(FILE *f, const model *m, int server)
-{
-	const model_value *v = &m->secrets[server ? MS_SERVER_VERIFY : MS_CLIENT_VERIFY];
-	if (!v->known)
-		return;
-	char formula[256];
-	model_finished_formula(m, server, formula, sizeof formula);
-	fprintf(f, "\n  %s verify_data = %s\n                     = ", server ? "server" : "client", formula);
-	value(f, v);
-	fputc('\n', f);
+	lt_lines_free(&l);
 }
 
 void text_header(FILE *f, const model *m)
@@ -198,10 +159,7 @@ void text_step(FILE *f, const model *m, int step)
 	records(f, st);
 	messages(f, st);
 	knowledge(f, st);
-	if (step == 5)
-		derivation(f, m);
-	if (step == 5 || step == 6)
-		verify(f, m, step == 6);
+	derivation(f, m, step);
 	if (m->alert.present && m->alert.step == step) {
 		const char *nm = tls_alert_name(m->alert.desc);
 		fprintf(f, "\n!! The %s sent a fatal alert: %s (%d)\n   why: %s\n", m->alert.by_server ? "server" : "client",

@@ -111,7 +111,7 @@ static int row_tampered(const tui *t, const lt_row *v)
 {
 	int rec;
 	size_t off;
-	return tui_tampered(t, &rec, &off) && !v->in_msg && v->rec == rec && off >= v->off &&
+	return tui_tampered(t, &rec, &off) && !v->in_msg && !v->opened && v->rec == rec && off >= v->off &&
 	       off < v->off + v->len;
 }
 
@@ -232,6 +232,8 @@ void tui_draw_dump(tui *t)
 	const model_step *st = &t->vm->steps[t->step];
 	if (s->in_msg)
 		snprintf(title, sizeof title, "Bytes: %s, decrypted (%zu)", st->msg[s->msg].name, n);
+	else if (s->opened)
+		snprintf(title, sizeof title, "Bytes: record %d decrypted (%zu)", s->rec + 1, n);
 	else
 		snprintf(title, sizeof title, "Bytes: record %d on the wire (%zu)", s->rec + 1, n);
 	tui_pane_title(t, P_DUMP, title);
@@ -246,7 +248,7 @@ void tui_draw_dump(tui *t)
 		t->dump_top = sl;
 	int rec;
 	size_t off;
-	long bad = !s->in_msg && tui_tampered(t, &rec, &off) && rec == s->rec ? (long)off : -1;
+	long bad = !s->in_msg && !s->opened && tui_tampered(t, &rec, &off) && rec == s->rec ? (long)off : -1;
 	for (int i = 0; i < h && t->dump_top + i < lines; i++)
 		dump_line(t, r, r->y + 1 + i, p, n, (size_t)(t->dump_top + i) * (size_t)per, per, bad);
 	tui_more_mark(t, P_DUMP, lines - t->dump_top - h);
@@ -359,7 +361,7 @@ static void too_small(tui *t)
 	tui_put(t, h / 2 + 1, w > len ? (w - len) / 2 : 0, w, now, A_NORMAL);
 }
 
-/* A pane that is gone at this step (the derivation before step 5) gives
+/* A pane that is gone at this step (the derivation where nothing is derived) gives
  * its place back. */
 static void fix_place(tui *t)
 {

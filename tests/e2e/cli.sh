@@ -31,7 +31,7 @@ check "plain exits 0" test $? = 0
 for t in "Client hello" "Server hello" "Server certificate" "Server hello done" "Client response" "Server finished"; do
 	check "plain shows step '$t'" grep -q "Step [1-6]: $t" "$TMP/p1"
 done
-check "plain shows the master secret formula" grep -q 'master_secret = PRF(premaster_secret, "master secret"' "$TMP/p1"
+check "plain shows the master secret formula" grep -q 'master_secret = PRF(pre_master_secret, "master secret"' "$TMP/p1"
 check "plain shows the key block split" grep -q 'client_write_key .*key_block\[' "$TMP/p1"
 check "plain names fields" grep -q 'client_hello.cipher_suites\[0\]' "$TMP/p1"
 check "plain shows both verify_data" bash -c "grep -c 'verify_data matches' '$TMP/p1' | grep -qx 2"

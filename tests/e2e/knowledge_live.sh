@@ -43,4 +43,22 @@ check "serve, resumed: transcript and Finished hashes reproduce" \
 	python3 tests/e2e/finished_check.py "$TMP/resumed.json" --min-finished 2
 check "serve, full handshake: transcript and Finished hashes reproduce" \
 	bash -c "sed -n 1p '$TMP/ks.json' >'$TMP/full.json' && python3 tests/e2e/finished_check.py '$TMP/full.json' --min-finished 2"
+
+# The same resumed connection in --plain: every lesson loads (none names a
+# value nobody holds yet), and the derivation view takes the cached master
+# secret at step 1 and makes the key block at step 2.
+"$BIN" serve 0 --keep-serving --plain --timeout 3 >"$TMP/ks.plain" 2>"$TMP/ksp.err" &
+KS=$!
+PIDS+=($KS)
+wait_for "$TMP/ksp.err" 'listening on' || bad "serve --keep-serving --plain started"
+SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/ksp.err")
+timeout 20 openssl s_client -tls1_2 -reconnect -no_ticket -connect "127.0.0.1:$SPORT" -CAfile $A/ca.crt \
+	-servername localhost </dev/null >"$TMP/rcp.log" 2>&1
+for _ in $(seq 50); do [ "$(grep -c '^Outcome' "$TMP/ks.plain")" -ge 2 ] && break; sleep 0.1; done
+kill "$KS" 2>/dev/null
+awk '/^tlsstep:/ {n++} n == 2' "$TMP/ks.plain" >"$TMP/resumed.plain"
+check "serve --plain, resumed: every lesson loads" \
+	bash -c "grep -q '^==== Step 7' '$TMP/resumed.plain' && ! grep -q 'lesson unavailable' '$TMP/ks.plain'"
+check "serve --plain, resumed: the cached master secret at step 1, the key block at step 2" \
+	bash -c "awk '/^==== Step/ {s = \$3 + 0} /^  (Master secret|Key block) \\(client and server\\)/ {print s, \$1}' '$TMP/resumed.plain' | tr '\n' ' ' | grep -qx '1 Master 2 Key '"
 finish

@@ -163,6 +163,20 @@ static void test_tree_encrypted(void **state)
 	assert_non_null(strstr(t.v[msg].label, "Finished (decrypted)"));
 	/* the record's ciphertext is on another buffer */
 	assert_false(layout_same_buffer(&t.v[v], &t.v[t.v[msg].parent]));
+	/* the decrypted record under it: the 20-byte MAC and the padding,
+	 * on a third buffer as long as the record */
+	int mac = find_path(&t, "record.mac"), pl = find_path(&t, "record.padding_length");
+	assert_true(mac > 0 && pl > 0);
+	assert_true(t.v[mac].opened);
+	assert_int_equal(t.v[mac].len, 20);
+	assert_int_equal(t.v[t.v[mac].parent].parent, t.v[msg].parent);
+	layout_row_buffer(m, 5, &t.v[pl], &b, &n);
+	assert_int_equal(n, m->steps[5].rec[t.v[pl].rec].wire.len);
+	assert_int_equal(t.v[pl].off, n - 1);
+	assert_int_equal(b[n - 1], 11);
+	assert_true(layout_same_buffer(&t.v[mac], &t.v[pl]));
+	assert_false(layout_same_buffer(&t.v[mac], &t.v[v]));
+	assert_int_equal(layout_tree_at(&t, mac, n - 1), pl);
 	layout_tree_free(&t);
 }
 
@@ -214,14 +228,21 @@ static void test_derivation(void **state)
 	model *m = run("rsa");
 	lt_lines l;
 	char h[400], want[200];
-	assert_int_equal(layout_derivation(m, 4, 200, &l), 0);
+	/* the client derives at step 4 (ServerHelloDone), the server at 5 */
+	assert_int_equal(layout_derivation(m, 3, 200, &l), 0);
+	assert_true(layout_derivation(m, 4, 200, &l) > 10);
+	assert_true(lines_have(&l, "Master secret (client)"));
+	assert_false(lines_have(&l, "verify_data"));
+	lt_lines_free(&l);
 	assert_true(layout_derivation(m, 5, 200, &l) > 10);
+	assert_true(lines_have(&l, "Master secret (server), once the ClientKeyExchange arrived"));
+	assert_true(lines_have(&l, "client verify_data"));
 	hex(h, m->secrets[MS_MASTER].v, 48);
 	assert_true(lines_have(&l, h));
 	assert_true(lines_have(&l, "\"master secret\""));
 	assert_true(lines_have(&l, "\"key expansion\""));
 	hex(h, m->secrets[MS_CLIENT_KEY].v, 16);
-	snprintf(want, sizeof want, "client_write_key     [ 40.. 55] %s", h);
+	snprintf(want, sizeof want, "client_write_key     key_block[ 40.. 55] = %s", h);
 	assert_true(lines_have(&l, want));
 	lt_lines_free(&l);
 	layout_derivation(m, 5, 40, &l);
@@ -229,6 +250,30 @@ static void test_derivation(void **state)
 		if (strspn(l.v[i], " 0123456789abcdef") == strlen(l.v[i]))
 			assert_true(layout_cols(l.v[i]) <= 40);
 	lt_lines_free(&l);
+}
+
+/* Resuming, both sides hold the session's master secret from step 1 and
+ * make the key block at step 2; no step derives a master secret again. */
+static void test_derivation_resumed(void **state)
+{
+	(void)state;
+	model *m = run("resume");
+	lt_lines l;
+	assert_true(layout_derivation(m, 1, 200, &l) > 0);
+	assert_true(lines_have(&l, "Master secret (client and server), from the session being resumed"));
+	assert_false(lines_have(&l, "key_block"));
+	lt_lines_free(&l);
+	assert_true(layout_derivation(m, 2, 200, &l) > 0);
+	assert_true(lines_have(&l, "Key block (client and server)"));
+	assert_true(lines_have(&l, "'seed:key expansion'"));
+	lt_lines_free(&l);
+	for (int step = 3; step <= 6; step++) {
+		layout_derivation(m, step, 200, &l);
+		assert_false(lines_have(&l, "Master secret"));
+		assert_false(lines_have(&l, "Key block"));
+		lt_lines_free(&l);
+	}
+	assert_int_equal(layout_derivation(m, 7, 200, &l), 0);
 }
 
 static void test_gcm(void **state)
@@ -240,7 +285,7 @@ static void test_gcm(void **state)
 	layout_derivation(m, 5, 120, &l);
 	assert_true(lines_have(&l, "client_write_MAC_key"));
 	assert_true(lines_have(&l, "AEAD"));
-	assert_true(lines_have(&l, "client_write_key     [  0.. 15]"));
+	assert_true(lines_have(&l, "client_write_key     key_block[  0.. 15]"));
 	lt_lines_free(&l);
 	layout_knowledge(m, 5, k, MS_COUNT + 4);
 	assert_string_equal(k[MS_CLIENT_MAC].client, "none (AEAD suite)");
@@ -427,14 +472,23 @@ static void test_header_steps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cols),         cmocka_unit_test(test_timeline),
-		cmocka_unit_test(test_tree_step1),   cmocka_unit_test(test_tree_groups_and_folding),
-		cmocka_unit_test(test_tree_encrypted), cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_knowledge),    cmocka_unit_test(test_derivation),
-		cmocka_unit_test(test_gcm),          cmocka_unit_test(test_alert),
-		cmocka_unit_test(test_screen),       cmocka_unit_test(test_help_and_wrap),
-		cmocka_unit_test(test_names_inline), cmocka_unit_test(test_ladder),
-		cmocka_unit_test(test_scenario_parts), cmocka_unit_test(test_header_steps),
+	    cmocka_unit_test(test_cols),
+	    cmocka_unit_test(test_timeline),
+	    cmocka_unit_test(test_tree_step1),
+	    cmocka_unit_test(test_tree_groups_and_folding),
+	    cmocka_unit_test(test_tree_encrypted),
+	    cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_knowledge),
+	    cmocka_unit_test(test_derivation),
+	    cmocka_unit_test(test_derivation_resumed),
+	    cmocka_unit_test(test_gcm),
+	    cmocka_unit_test(test_alert),
+	    cmocka_unit_test(test_screen),
+	    cmocka_unit_test(test_help_and_wrap),
+	    cmocka_unit_test(test_names_inline),
+	    cmocka_unit_test(test_ladder),
+	    cmocka_unit_test(test_scenario_parts),
+	    cmocka_unit_test(test_header_steps),
 	};
 	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
