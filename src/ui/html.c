@@ -5,7 +5,6 @@
 
 #include "tls/alert.h"
 #include "tls/msg.h"
-#include "ui/kdf.h"
 #include "ui/layout.h"
 #include "ui/lesson.h"
 #include "ui/views.h"
@@ -16,7 +15,7 @@
 
 /* Bytes of records one page dumps in hex: a handshake needs a few KB; a
  * capture's secure channel can go on for megabytes. */
-#define HTML_DUMP_BUDGET (24 * 1024)
+#define HTML_DUMP_BUDGET (16 * 1024)
 
 static const char *step_title(const model *m, int s)
 {
@@ -183,37 +182,25 @@ static void knowledge(FILE *f, const model *m, int step)
 	fputs("</tbody>\n</table>\n", f);
 }
 
-/* The TUI's derivation pane, then the openssl commands for what this step adds. */
+/* The derivation pane of the TUI and --plain (the values this step lets
+ * someone compute, with the openssl kdf command that reproduces each),
+ * one value per line: the page wraps them, not the layout. */
 static void derivation(FILE *f, const model *m, int step)
 {
 	lt_lines l;
-	if (!(step == 5 || step == 6) || !layout_has_derivation(m, step))
+	if (!layout_has_derivation(m, step) || layout_derivation(m, step, 1 << 20, &l) <= 0)
 		return;
 	fprintf(f, "<h3 id=\"derive-%d\">Derivation, with the real values</h3>\n<pre>", step);
-	layout_derivation(m, step, 100, &l);
 	for (int i = 0; i < l.n; i++) {
-		html_escs(f, l.v[i]);
-		fputc('\n', f);
+		const char *t = l.v[i] + strspn(l.v[i], " ");
+		int cmd = !strncmp(t, "openssl kdf ", 12);
+		fwrite(l.v[i], 1, (size_t)(t - l.v[i]), f);
+		fputs(cmd ? "<code class=\"kdf\">" : "", f);
+		html_escs(f, t);
+		fputs(cmd ? "</code>\n" : "\n", f);
 	}
 	fputs("</pre>\n", f);
 	lt_lines_free(&l);
-	kdf_cmds k;
-	if (kdf_commands(m, &k) || !k.n)
-		return;
-	fputs("<h4>Reproduce it with OpenSSL</h4>\n<p>Each command prints the value above "
-	      "(upper-case, with colons).</p>\n",
-	      f);
-	for (int i = 0; i < k.n; i++) {
-		int server_vd = !strcmp(k.v[i].what, "server verify_data");
-		if ((step == 6) != server_vd)
-			continue;
-		fputs("<p>", f);
-		html_escs(f, k.v[i].what);
-		fputs(":</p>\n<pre><code class=\"kdf\">", f);
-		html_escs(f, k.v[i].cmd);
-		fputs("</code></pre>\n", f);
-	}
-	kdf_cmds_free(&k);
 }
 
 static void alert(FILE *f, const model *m, int step)
