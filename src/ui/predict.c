@@ -76,8 +76,8 @@ static void where_field(predict_q *q, const model *m, int step, const char *path
 	const tls_span *f = find_field(m, step, path, &r);
 	if (!f)
 		return;
-	snprintf(q->where, sizeof q->where, "step %d, record %zu, %s at 0x%04x (%u bytes)", step, r + 1, path,
-	         (unsigned)f->offset, (unsigned)f->length);
+	snprintf(q->where, sizeof q->where, "step %d, record %zu, %s at 0x%04x (%u byte%s)", step, r + 1,
+	         path, (unsigned)f->offset, (unsigned)f->length, f->length == 1 ? "" : "s");
 	snprintf(q->field, sizeof q->field, "%s", path);
 }
 
@@ -94,7 +94,7 @@ static int reached(const model *m, int step)
 
 /* ---- which cipher suite the server will choose ------------------------ */
 
-#define NO_SUITE "none: no suite is acceptable, the server ends the handshake with an alert"
+#define NO_SUITE "none: the server answers with an alert instead of a ServerHello"
 
 /* The suites the ClientHello offers, read from its fields. */
 static size_t offered(const model *m, uint16_t *out, size_t max)
@@ -126,7 +126,10 @@ static int suite_fits(const model *m, const predict_ctx *c, int step)
 {
 	(void)c;
 	uint16_t ids[1];
-	return reached(m, step) && offered(m, ids, 1) > 0;
+	/* before step 2, or before step 1 when the server's answer to the
+	 * hello is an alert filed there */
+	int refused = step == 1 && m->current == 1 && m->alert.present && m->alert.by_server;
+	return reached(m, step) && (step == 2 || refused) && offered(m, ids, 1) > 0;
 }
 
 static int suite_build(const model *m, const predict_ctx *c, int step, predict_q *q)
@@ -134,7 +137,7 @@ static int suite_build(const model *m, const predict_ctx *c, int step, predict_q
 	(void)c;
 	uint16_t ids[256];
 	size_t n = offered(m, ids, 256);
-	int chosen = model_find_msg(m, step, "ServerHello", 1) != NULL;
+	int chosen = model_find_msg(m, 2, "ServerHello", 1) != NULL;
 	char right[160], wrong[4][160];
 	const char *w[4] = {0};
 	size_t nw = 0;
@@ -485,7 +488,7 @@ static int resume_build(const model *m, const predict_ctx *c, int step, predict_
 static const predict_kind kinds[] = {
     {"tamper", 0xfe, tamper_fits, tamper_build},
     {"certificate", STEP_BIT(3), cert_fits, cert_build},
-    {"suite", STEP_BIT(2), suite_fits, suite_build},
+    {"suite", STEP_BIT(1) | STEP_BIT(2), suite_fits, suite_build},
     {"resume", STEP_BIT(2), resume_fits, resume_build},
     {"server_random", STEP_BIT(2), random_fits, random_build},
     {"messages", 0xfe, messages_fits, messages_build},
