@@ -42,12 +42,29 @@ static int read_answer(FILE *in, const predict_q *q, int step, int i, int tty)
 	return -1;
 }
 
+/* Each line of text, indented and word-wrapped to WRAP columns (bytes:
+ * close enough for the odd UTF-8 ellipsis); continuation lines indented
+ * two more. The first line, the verdict, stays whole: scripts read it. */
+#define WRAP 78
 static void print_indented(FILE *out, const char *text, const char *indent)
 {
 	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		fprintf(out, "%s%.*s\n", indent, (int)n, p);
-		p += n + (p[n] == '\n');
+		size_t n = strcspn(p, "\n"), ind = strlen(indent), first = 1, whole = p == text;
+		const char *end = p + n;
+		while (p < end) {
+			size_t room = WRAP - ind - (first ? 0 : 2), take = (size_t)(end - p);
+			if (take > room && !whole) {
+				take = room;
+				while (take > room / 2 && p[take] != ' ')
+					take--;
+			}
+			fprintf(out, "%s%s%.*s\n", indent, first ? "" : "  ", (int)take, p);
+			p += take;
+			while (p < end && *p == ' ')
+				p++;
+			first = 0;
+		}
+		p = end + (*end == '\n');
 	}
 }
 

@@ -57,8 +57,13 @@ static int word(const model *m, int step, const char *text, const char *id, cons
 		tls_buf_free(&b);
 		return -1;
 	}
-	size_t len = strcspn((const char *)b.p, "\n");
-	snprintf(out, n, "%.*s", (int)len, (const char *)b.p);
+	/* one line; the backticks that keep names out of the spell check
+	 * are markup, not text */
+	size_t o = 0;
+	for (const char *p = (const char *)b.p; *p && *p != '\n' && o + 1 < n; p++)
+		if (*p != '`')
+			out[o++] = *p;
+	out[o] = 0;
 	tls_buf_free(&b);
 	return 0;
 }
