@@ -41,11 +41,15 @@ int tui_predict_start(tui *t, char *err, size_t n)
 	if (t->opt.view) {
 		p->full = t->opt.view;
 	} else {
-		if (sim_new(&p->s, &t->opt.sim, &p->own, err, n) || sim_run(p->s) < 0) {
-			if (p->s)
-				sim_free(p->s), model_free(&p->own);
+		if (sim_new(&p->s, &t->opt.sim, &p->own, err, n)) {
 			free(p);
-			snprintf(err, n, "the simulation failed");
+			return -1;
+		}
+		if (sim_run(p->s) < 0) {
+			sim_free(p->s);
+			model_free(&p->own);
+			free(p);
+			snprintf(err, n, "the simulation for the questions failed");
 			return -1;
 		}
 		p->full = &p->own;
