@@ -290,6 +290,8 @@ static int on_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 
 static int offered_sig_alg(const tls_conn *c, uint16_t alg)
 {
+	if (c->cfg.max_version >= TLS_VERSION_13) /* the 1.3 hello offered its own list */
+		return tls13_client_offered_sig_alg(c, alg);
 	for (size_t i = 0; i < n_sig_algs(c); i++)
 		if (sig_alg_at(c, i) == alg)
 			return 1;

@@ -156,6 +156,8 @@ int tls13_seal_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n);
 int tls13_post_handshake(tls_conn *c, const uint8_t *msg, size_t n);
 int tls13_key_update(tls_conn *c, int rd);
 
+/* Whether the (1.3-capable) client's hello offered this signature scheme. */
+int tls13_client_offered_sig_alg(const tls_conn *c, uint16_t alg);
 int tls13_client_extend_hello(tls_conn *c, tls_client_hello *ch);
 int tls13_client_send_hello(tls_conn *c, tls_client_hello *ch);
 int tls13_client_server_hello(tls_conn *c, const uint8_t *msg, size_t n, const tls_server_hello *sh);

@@ -46,6 +46,13 @@ static int in_list(const uint16_t *v, size_t n, uint16_t x)
 	return 0;
 }
 
+int tls13_client_offered_sig_alg(const tls_conn *c, uint16_t alg)
+{
+	size_t n;
+	const uint16_t *v = sig_algs(c, &n);
+	return in_list(v, n, alg);
+}
+
 /* The offered session, when it is a TLS 1.3 ticket we can use. */
 static const tls_session *ticket(const tls_conn *c)
 {

@@ -81,6 +81,16 @@ KEEP_KEYS=1 our_client "client, first connection" "psk=0" --sess-out "$TMP/ticke
 check "client kept a ticket" grep -q 'kept a ticket' "$TMP/c.out"
 our_client "client, resumed with the ticket" "psk=1 .*cv=0x0000" --sess-in "$TMP/ticket.bin"
 
+# A TLS 1.2-only server: the client falls back (X25519 and RSA-PSS from its 1.3 offer).
+rm -f "$TMP/s.log"
+(sleep 8 | timeout 15 openssl s_server -tls1_2 -accept 127.0.0.1:0 -naccept 1 -www -cert $A/server.crt \
+	-key $A/server.key >"$TMP/s.log" 2>&1) &
+PIDS+=($!)
+wait_for "$TMP/s.log" '^ACCEPT' && PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/s.log")
+timeout 20 "$PEER" client "$PORT" --ca $A/ca.crt >"$TMP/c.out" 2>&1
+check "client, TLS 1.2-only s_server: TLS 1.2 with ECDHE over X25519" \
+	grep -q 'client established version=0x0303 suite=0xc02f group=0x001d' "$TMP/c.out"
+
 # ---- our server, openssl s_client and gnutls-cli ----
 # our_server NAME NACCEPT ARGS...: the driver as a server; sets SPORT.
 our_server() {
@@ -130,6 +140,15 @@ wait_for "$TMP/p.out" 'psk=1' 40
 check "server, s_client resumed with our ticket" grep -q '^Reused, TLSv1.3' "$TMP/cl.log"
 check "server, resumed: no certificate, PSK with (EC)DHE" grep -q 'server established.*psk=1 .*cv=0x0000' "$TMP/p.out"
 check "server, resumed: s_client's key log equals ours" same_keys "$TMP/srv.keys" "$TMP/cli.keys"
+
+# A TLS 1.2-only s_client: our 1.3 server answers in 1.2, its random ending in DOWNGRD\1.
+our_server 1 || bad "server started"
+(echo hello; sleep 1) | timeout 15 openssl s_client -tls1_2 -connect "127.0.0.1:$SPORT" -servername localhost \
+	-CAfile $A/ca.crt -verify_return_error -msg >"$TMP/cl.log" 2>&1
+wait_for "$TMP/p.out" 'server' 40
+check "server, TLS 1.2-only s_client: TLS 1.2" grep -q 'server established version=0x0303' "$TMP/p.out"
+check "server, TLS 1.2-only s_client: the downgrade sentinel in ServerHello.random" \
+	sh -c "grep -A3 'ServerHello' '$TMP/cl.log' | tr -d ' \n' | grep -qi '444f574e47524401'"
 
 if command -v gnutls-cli >/dev/null; then
 	our_server 2 --tickets 1 || bad "server started"
