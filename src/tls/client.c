@@ -101,8 +101,11 @@ int tls_client_start(tls_conn *c)
 	memcpy(c->k.client_random, ch.random, 32);
 	c->k.has_client_random = 1;
 	hello_session(c, &ch);
-	for (size_t i = 0; i < c->cfg.n_suites && i < TLS_MAX_SUITES; i++)
-		ch.suites[ch.n_suites++] = c->cfg.suites[i];
+	for (size_t i = 0; i < c->cfg.n_suites && i < TLS_MAX_SUITES; i++) {
+		const tls_suite *su = tls_suite_by_id(c->cfg.suites[i]);
+		if (!su || !su->tls13) /* 1.3 suites are offered only with 1.3 (suites13) */
+			ch.suites[ch.n_suites++] = c->cfg.suites[i];
+	}
 	size_t sn = c->cfg.server_name ? sni_ext(c->cfg.server_name, sni, sizeof sni) : 0;
 	if (sn)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SERVER_NAME, sni, sn};

@@ -149,8 +149,11 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 	ch->session_id_len = c->t13.legacy_sid_len;
 	for (size_t i = 0; i < n13 && ch->n_suites < TLS_MAX_SUITES; i++)
 		ch->suites[ch->n_suites++] = s13[i];
-	for (size_t i = 0; i < c->cfg.n_suites && ch->n_suites < TLS_MAX_SUITES; i++)
-		ch->suites[ch->n_suites++] = c->cfg.suites[i];
+	for (size_t i = 0; i < c->cfg.n_suites && ch->n_suites < TLS_MAX_SUITES; i++) {
+		const tls_suite *su = tls_suite_by_id(c->cfg.suites[i]);
+		if (!su || !su->tls13)
+			ch->suites[ch->n_suites++] = c->cfg.suites[i];
+	}
 	/* supported_groups: the 1.3 groups, then the 1.2 curves not among them */
 	uint16_t all[16];
 	size_t na = 0;
