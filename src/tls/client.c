@@ -125,7 +125,7 @@ int tls_client_start(tls_conn *c)
 	c->st = ST_WAIT_SERVER_HELLO;
 	if (c->cfg.max_version >= TLS_VERSION_13) {
 		int rc = tls13_client_extend_hello(c, &ch);
-		return rc ? rc : tls13_client_send_hello(c, &ch);
+		return rc ? rc : tls13_client_send_hello(c);
 	}
 	tls_buf body = {0};
 	int rc = tls_client_hello_encode(&body, &ch);

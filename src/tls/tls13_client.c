@@ -197,9 +197,8 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 
 /* Encodes and sends a ClientHello; with a PSK, the binder covers the whole
  * message up to the binders list (4.2.11.2), transcript before it included. */
-int tls13_client_send_hello(tls_conn *c, tls_client_hello *unused)
+int tls13_client_send_hello(tls_conn *c)
 {
-	(void)unused;
 	tls_client_hello ch;
 	tls_buf parts[6], body = {0};
 	memset(parts, 0, sizeof parts);
@@ -294,7 +293,7 @@ static int on_hrr(tls_conn *c, const uint8_t *msg, size_t n, const tls_server_he
 	tls_transcript_add(c, msg, n);
 	if (c->cfg.middlebox_compat && tls13_send_ccs_plain(c))
 		return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
-	rc = tls13_client_send_hello(c, NULL);
+	rc = tls13_client_send_hello(c);
 	return rc ? tls_fail(c, rc, "could not send the second ClientHello") : 0;
 }
 
