@@ -21,7 +21,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 # (peers, oracles, sanitizers, the TUI and screenshot tools).
 DEPS_RUN  := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev nettle-dev \
              libncurses-dev libpcap-dev
-DEPS_TEST := libcmocka-dev libssl-dev tmux tshark openssl jq curl python3 aspell aspell-en \
+DEPS_TEST := libcmocka-dev libssl-dev tmux tshark openssl gnutls-bin jq curl python3 aspell aspell-en \
              valgrind ca-certificates python3-pil python3-cryptography fonts-dejavu-core man-db \
              clang libclang-rt-14-dev chromium
 # Run with ARGS: make run ARGS="--scenario ecdhe".
@@ -46,6 +46,12 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtlsstep.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS) $(TEST_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
+
+# The TLS 1.3 interop driver (tests/e2e/tls13_interop.sh): the engine on a socket.
+$(B)/tests/tls13_peer: tests/tools/tls13_peer.c $(B)/libtlsstep.a
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -o $@ $< $(B)/libtlsstep.a $(LDLIBS)
 
 # Install only what is missing, and say what; without apt, name the
 # packages and the command, and go on when pkg-config finds the libraries.
@@ -73,7 +79,7 @@ check-paths:
 
 # Every stage runs even when one fails; any failing fails the target.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(B)/tests/tls13_peer
 	@st=0; $(MAKE) --no-print-directory check-paths || st=1; \
 	$(MAKE) --no-print-directory check-layers || st=1; \
 	$(MAKE) --no-print-directory unit || st=1; \

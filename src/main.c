@@ -28,6 +28,8 @@ static void help(void)
 	     "  --tamper STEP:OFFSET[:XOR]  flip bits of a byte on the wire in STEP\n"
 	     "  --accept-untrusted     the client skips its certificate check\n"
 	     "  --autoplay SECONDS     TUI: advance by itself\n"
+	     "  --predict              questions before each step, answers scored (also replay, connect);\n"
+	     "                         with --plain one letter a line on stdin, ending 'score: N/M'\n"
 	     "  --no-lessons           hide the lesson text\n"
 	     "  --ascii                TUI: ASCII line drawing\n"
 	     "  --data-dir DIR         where lessons/ and assets/ are\n"

@@ -12,6 +12,7 @@
 #include "tls/suites.h"
 #include "ui/html.h"
 #include "ui/picker.h"
+#include "ui/predict.h"
 #include "ui/tui.h"
 #include "ui/views.h"
 
@@ -31,7 +32,7 @@
 
 enum {
 	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
-	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS, O_HTML,
+	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS, O_HTML, O_PREDICT,
 };
 
 static const struct option opts[] = {
@@ -44,6 +45,7 @@ static const struct option opts[] = {
 	{"bind", required_argument, 0, O_BIND}, {"data-dir", required_argument, 0, O_DATA_DIR},
 	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA},
 	{"max-conns", required_argument, 0, O_MAX_CONNS}, {"html", required_argument, 0, O_HTML},
+	{"predict", no_argument, 0, O_PREDICT},
 	{0, 0, 0, 0},
 };
 
@@ -52,6 +54,7 @@ typedef struct {
 	const char *html; /* connect --html FILE */
 	int quiet;        /* --html without --plain or --json: the page only */
 	int insecure, timeout, keep, has_seed;
+	int predict; /* connect: questions before each step of the finished handshake */
 	size_t max_conns; /* serve: open at once; 0 = NET_SERVE_MAX_CONNS */
 	uint64_t seed;
 	int64_t now;
@@ -73,7 +76,8 @@ static const char connect_help[] =
 	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
 	"  --plain | --json     output format\n"
-	"  --html FILE          write the handshake as one self-contained web page\n";
+	"  --html FILE          write the handshake as one self-contained web page\n"
+	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n";
 
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
@@ -142,6 +146,11 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 				return EXIT_USAGE;
 			break;
 		case O_KEEP: c->keep = 1; break;
+		case O_PREDICT:
+			if (help == serve_help)
+				return app_usage_error("--predict is for connect, replay and the simulator, not serve");
+			c->predict = 1;
+			break;
 		case O_MAX_CONNS:
 			if (app_parse_u64(optarg, &v) || v < 1 || v > 65536)
 				return app_usage_error("--max-conns needs a number from 1 to 65536, not '%s'", optarg);
@@ -166,6 +175,8 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 	c->target = argv[optind];
 	if (c->html && c->mode == OUT_AUTO)
 		c->quiet = 1, c->mode = OUT_PLAIN;
+	if (c->predict && c->mode == OUT_JSON)
+		return app_usage_error("--predict asks questions: use it with --plain or on a terminal, not --json");
 	c->mode = app_out_mode_resolve(c->mode);
 	return 0;
 }
@@ -180,11 +191,12 @@ static int make_rng(tls_rng *r, const net_cli *c, const char *label)
 	return tls_rng_from_entropy(r, e, sizeof e);
 }
 
-static void show(const model *m, enum out_mode mode)
+static void show(const model *m, enum out_mode mode, int predict)
 {
 	if (mode == OUT_TUI) {
 		tui_options t = {0};
 		t.view = m;
+		t.predict = predict;
 		t.save = app_record_save_view;
 		t.save_ctx = "tlsstep-connect";
 		tui_run(&t);
@@ -396,8 +408,13 @@ int cmd_connect(int argc, char **argv)
 		if (tls_conn_new(&conn, &cfg) == 0) {
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
 			net_mark_server_choices(&m, tls_conn_knowledge(conn));
-			if (!c.quiet)
-				show(&m, c.mode);
+			if (c.predict && c.mode != OUT_TUI) {
+				predict_ctx none = {0}; /* nobody tampers with a live connection here */
+				int prc = predict_plain(stdin, stdout, &m, &none, isatty(STDIN_FILENO));
+				rc = rc ? rc : prc;
+			} else if (!c.quiet) {
+				show(&m, c.mode, c.predict);
+			}
 			if (c.html && write_page(&m, c.html))
 				rc = 1;
 			if (rc)
@@ -521,7 +538,7 @@ static void serve_done(void *ctx, const net_served *d)
 	}
 	if (sc->c->mode != OUT_TUI) {
 		if (m->current > 0)
-			show(m, sc->c->mode);
+			show(m, sc->c->mode, 0);
 		model_free(d->m);
 		free(d->m);
 		return;
@@ -648,7 +665,7 @@ static int serve_once(serve_ctx *sc)
 	if (!sc->last)
 		return 1;
 	if (sc->last->current > 0)
-		show(sc->last, sc->c->mode);
+		show(sc->last, sc->c->mode, 0);
 	model_free(sc->last);
 	free(sc->last);
 	return sc->last_rc;

@@ -10,6 +10,7 @@
 #include "ui/html.h"
 #include "ui/picker.h"
 #include "ui/layout.h"
+#include "ui/predict.h"
 #include "ui/tui.h"
 #include "ui/views.h"
 
@@ -17,11 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #define MAX_KEY_FILE (64 * 1024)
 
-enum { O_KEYLOG = 256, O_KEY, O_LIST, O_CONN, O_PLAIN, O_JSON, O_HTML, O_HELP = 'h' };
+enum { O_KEYLOG = 256, O_KEY, O_LIST, O_CONN, O_PLAIN, O_JSON, O_HTML, O_PREDICT, O_HELP = 'h' };
 
 static const char replay_help[] =
 	"Usage: tlsstep replay FILE [OPTIONS]\n"
@@ -32,6 +34,7 @@ static const char replay_help[] =
 	"  --conn N             only connection N of that list\n"
 	"  --plain | --json     output format (default: the TUI on a terminal)\n"
 	"  --html FILE          write connection N (--conn, default 1) as one web page\n"
+	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n"
 	"Without --keylog or --key the keys stay unknown and Finished stays encrypted.\n";
 
 static const struct option opts[] = {
@@ -42,6 +45,7 @@ static const struct option opts[] = {
     {"plain", no_argument, 0, O_PLAIN},
     {"json", no_argument, 0, O_JSON},
     {"html", required_argument, 0, O_HTML},
+    {"predict", no_argument, 0, O_PREDICT},
     {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
@@ -53,6 +57,7 @@ typedef struct {
 	int list, conn;
 	enum out_mode mode;
 	int shown;
+	int predict, predict_rc; /* --predict; 1 once the answers failed */
 	char (*rows)[200]; /* TUI: the connection list for the picker */
 	size_t n_rows;
 } replay_cli;
@@ -79,6 +84,7 @@ static int parse(int argc, char **argv, replay_cli *c)
 		case O_PLAIN: c->mode = OUT_PLAIN; break;
 		case O_JSON: c->mode = OUT_JSON; break;
 		case O_HTML: c->html = optarg; break;
+		case O_PREDICT: c->predict = 1; break;
 		case O_HELP: fputs(replay_help, stdout); exit(0);
 		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
 		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -94,6 +100,9 @@ static int parse(int argc, char **argv, replay_cli *c)
 		return app_usage_error("--list prints a table; leave out --json");
 	if (c->list && c->html)
 		return app_usage_error("--html writes one connection's page; leave out --list");
+	if (c->predict && (c->list || c->mode == OUT_JSON))
+		return app_usage_error("--predict asks questions: use it with --plain or on a terminal, not --%s",
+				   c->list ? "list" : "json");
 	return 0;
 }
 
@@ -166,6 +175,7 @@ static void emit_tui(replay_cli *c, const replay_conn_info *i, model *m)
 	char base[300];
 	app_record_base_for(c->file, i->number, base, sizeof base);
 	t.view = m;
+	t.predict = c->predict;
 	t.save = app_record_save_view;
 	t.save_ctx = base;
 	tui_run(&t);
@@ -213,6 +223,11 @@ static void emit(void *ctx, const replay_conn_info *i, model *m)
 		print_list(i, m);
 	else if (c->mode == OUT_JSON)
 		print_json(i, m);
+	else if (c->predict) {
+		predict_ctx none = {0}; /* a capture records no tampering */
+		if (!c->predict_rc)
+			c->predict_rc = predict_plain(stdin, stdout, m, &none, isatty(STDIN_FILENO));
+	}
 	else
 		print_plain(i, m);
 	flush_now_and_then();
@@ -360,5 +375,5 @@ int cmd_replay(int argc, char **argv)
 	if (have_key)
 		rsa_free(&key);
 	replay_keylog_free(&kl);
-	return rc;
+	return rc ? rc : c.predict_rc;
 }

@@ -8,10 +8,12 @@
 #include "tls/x509.h"
 #include "ui/html.h"
 #include "ui/lesson.h"
+#include "ui/predict.h"
 #include "ui/tui.h"
 #include "ui/views.h"
 
 #include <getopt.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@
 
 enum {
 	O_SCENARIO = 256, O_SEED, O_TIME, O_STEP, O_PLAIN, O_JSON, O_RECORD, O_KEYLOG, O_TAMPER,
-	O_UNTRUSTED, O_AUTOPLAY, O_NO_LESSONS, O_ASCII, O_DATA_DIR, O_FRAGMENT, O_HTML,
+	O_UNTRUSTED, O_AUTOPLAY, O_NO_LESSONS, O_ASCII, O_DATA_DIR, O_FRAGMENT, O_HTML, O_PREDICT,
 };
 
 static const struct option opts[] = {
@@ -31,6 +33,7 @@ static const struct option opts[] = {
 	{"autoplay", required_argument, 0, O_AUTOPLAY}, {"no-lessons", no_argument, 0, O_NO_LESSONS},
 	{"ascii", no_argument, 0, O_ASCII}, {"data-dir", required_argument, 0, O_DATA_DIR},
 	{"max-fragment", required_argument, 0, O_FRAGMENT}, {"html", required_argument, 0, O_HTML},
+	{"predict", no_argument, 0, O_PREDICT},
 	{0, 0, 0, 0},
 };
 
@@ -69,6 +72,7 @@ typedef struct {
 	const char *html; /* --html FILE */
 	int quiet;        /* --html without --plain or --json: the page only */
 	int stop_step;
+	int predict; /* ask before each step, then reveal it */
 	tui_options tui;
 	tls_buf lesson; /* the scenario lesson, raw */
 	/* each scenario's certificates and keys, loaded once when first run:
@@ -164,6 +168,7 @@ static int parse(int argc, char **argv, sim_cli *c)
 		case O_NO_LESSONS: c->tui.no_lessons = 1; break;
 		case O_ASCII: c->tui.ascii = 1; break;
 		case O_DATA_DIR: app_data_dir_set(optarg); break;
+		case O_PREDICT: c->predict = 1; break;
 		case O_FRAGMENT:
 			if (app_parse_u64(optarg, &v) || v < 1 || v > 16384)
 				return app_usage_error(
@@ -176,6 +181,8 @@ static int parse(int argc, char **argv, sim_cli *c)
 	}
 	if (optind < argc)
 		return app_usage_error("unexpected argument '%s'", argv[optind]);
+	if (c->predict && c->mode == OUT_JSON)
+		return app_usage_error("--predict asks questions: use it with --plain or on a terminal, not --json");
 	return 0;
 }
 
@@ -349,6 +356,31 @@ static void scenario_tamper(sim_options *o)
 	o->tamper_xor = sc->tamper_xor;
 }
 
+/* --predict without the TUI: the whole run first (the questions are
+ * made from it), then asked step by step on stdin. Exit 0 whatever the
+ * score; 1 when the answers run out or one is not a letter. */
+static int run_predict(sim_cli *c)
+{
+	model m;
+	sim *s;
+	char err[512];
+	if (sim_new(&s, &c->sim, &m, err, sizeof err)) {
+		fprintf(stderr, "tlsstep: %s\n", err);
+		return EXIT_USAGE;
+	}
+	int rc = sim_run(s) < 0 ? 1 : 0;
+	if (rc)
+		fprintf(stderr, "tlsstep: the simulation failed\n");
+	sim_options o = c->sim;
+	scenario_tamper(&o);
+	predict_ctx ctx = {o.tamper ? o.tamper_step : 0, o.tamper_offset};
+	if (!rc)
+		rc = predict_plain(stdin, stdout, &m, &ctx, isatty(STDIN_FILENO));
+	sim_free(s);
+	model_free(&m);
+	return rc;
+}
+
 /* The TUI's s: another scenario and seed, everything else as given. */
 static int tui_choose(void *ctx, tui_options *o, const char *name, uint64_t seed, char *err, size_t n)
 {
@@ -407,7 +439,8 @@ int cmd_simulate(int argc, char **argv)
 		fprintf(stderr, "tlsstep: %s\n", err);
 		rc = EXIT_USAGE; /* a missing or broken asset: the set-up is wrong */
 	} else if (!(rc = check_tamper(&c))) {
-		rc = c.mode == OUT_TUI ? run_tui(&c) : run_batch(&c);
+		c.tui.predict = c.predict;
+		rc = c.mode == OUT_TUI ? run_tui(&c) : c.predict ? run_predict(&c) : run_batch(&c);
 	}
 	for (size_t i = 0; i < SIM_CLI_MAX_SCENARIOS; i++)
 		if (c.creds_loaded[i])

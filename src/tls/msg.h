@@ -25,6 +25,8 @@ enum tls_hs_type {
 	TLS_HS_CLIENT_HELLO = 1,
 	TLS_HS_SERVER_HELLO = 2,
 	TLS_HS_NEW_SESSION_TICKET = 4,
+	TLS_HS_END_OF_EARLY_DATA = 5,     /* TLS 1.3 */
+	TLS_HS_ENCRYPTED_EXTENSIONS = 8,  /* TLS 1.3 */
 	TLS_HS_CERTIFICATE = 11,
 	TLS_HS_SERVER_KEY_EXCHANGE = 12,
 	TLS_HS_CERTIFICATE_REQUEST = 13,
@@ -32,6 +34,8 @@ enum tls_hs_type {
 	TLS_HS_CERTIFICATE_VERIFY = 15,
 	TLS_HS_CLIENT_KEY_EXCHANGE = 16,
 	TLS_HS_FINISHED = 20,
+	TLS_HS_KEY_UPDATE = 24,    /* TLS 1.3 */
+	TLS_HS_MESSAGE_HASH = 254, /* TLS 1.3: stands for ClientHello1 after a HelloRetryRequest */
 };
 
 enum tls_ext_type {
@@ -190,6 +194,12 @@ int tls_hs_describe_kx_body(enum tls_hs_type type, const uint8_t *b, size_t len,
 int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp);
 /* kx: the suite's enum tls_kx, or -1 when unknown. */
 int tls_hs_describe_kx(const uint8_t *msg, size_t n, int from_server, int kx, tls_spans *sp);
+
+/* The same for a message of a TLS 1.3 handshake (tls13_msg.c): Certificate,
+ * CertificateRequest, CertificateVerify, Finished and NewSessionTicket have
+ * their 1.3 shapes, and EncryptedExtensions, KeyUpdate, EndOfEarlyData
+ * exist; the hellos are read as by tls_hs_describe. */
+int tls13_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp);
 
 /* Finds an extension by type; NULL when absent. */
 const tls_ext *tls_ext_find(const tls_ext *exts, size_t n, uint16_t type);

@@ -69,6 +69,21 @@ void tls_protect_set_etm(tls_protect *p, int on);
 TLS_MUST_USE int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16]);
 void tls_protect_free(tls_protect *p); /* zero everything */
 
+/* ---- TLS 1.3 records (tls13_record.c) ---- */
+
+/* Appends a whole protected record (header 23 03 03 length, then the AEAD
+ * of pt + inner_type, no padding) sealed with sequence number seq. */
+TLS_MUST_USE int tls13_record_seal(const tls_suite *s, const uint8_t *key, const uint8_t *iv, uint64_t seq,
+                                   uint8_t inner_type, const uint8_t *pt, size_t pt_len, tls_buf *out);
+/* RFC 8446 5.2: nonce = iv XOR seq, AAD = the 5-byte record header; out
+ * (room for record_len - 5 bytes) gets the TLSInnerPlaintext with padding
+ * removed and *inner_type the real content type. A forged record:
+ * TLS_FAIL(bad_record_mac); no content type: TLS_FAIL(unexpected_message);
+ * over 2^14 + 256 or a plaintext over 2^14: TLS_FAIL(record_overflow). */
+TLS_MUST_USE int tls13_record_open(const tls_suite *s, const uint8_t *key, const uint8_t *iv, uint64_t seq,
+                                   const uint8_t *record, size_t record_len, uint8_t *out, size_t *out_len,
+                                   uint8_t *inner_type);
+
 /* What a protected record looks like, keys or not: the suite and the mode
  * (encrypt-then-MAC, TLS 1.0's implicit IV) fix the layout of its body. */
 typedef struct {

@@ -228,26 +228,37 @@ int lesson_fill(const model *m, int step, const char *text, tls_buf *out, char *
 	return fill_text(m, step, "text", text, out, err, errlen);
 }
 
-int lesson_load(const model *m, int step, const char *file, tls_buf *out, char *err, size_t errlen)
+int lesson_read(const char *file, tls_buf *raw, char *err, size_t errlen)
 {
 	if (!file || !file[0] || strchr(file, '/')) {
-		snprintf(err, errlen, "no lesson file for step %d", step);
+		snprintf(err, errlen, "no lesson file named '%s'", file ? file : "");
 		return -1;
 	}
 	if (!reader) {
 		snprintf(err, errlen, "lesson %s: no lesson reader installed", file);
 		return -1;
 	}
-	tls_buf raw = {0};
-	if (reader(file, LESSON_MAX, &raw, err, errlen) < 0) {
-		tls_buf_free(&raw);
+	if (reader(file, LESSON_MAX, raw, err, errlen) < 0) {
+		tls_buf_free(raw);
 		return -1;
 	}
-	if (tls_buf_u8(&raw, 0) < 0 || memchr(raw.p, 0, raw.len - 1)) {
+	if (tls_buf_u8(raw, 0) < 0 || memchr(raw->p, 0, raw->len - 1)) {
 		snprintf(err, errlen, "lesson %s is not text", file);
-		tls_buf_free(&raw);
+		tls_buf_free(raw);
 		return -1;
 	}
+	return 0;
+}
+
+int lesson_load(const model *m, int step, const char *file, tls_buf *out, char *err, size_t errlen)
+{
+	if (!file || !file[0] || strchr(file, '/')) {
+		snprintf(err, errlen, "no lesson file for step %d", step);
+		return -1;
+	}
+	tls_buf raw = {0};
+	if (lesson_read(file, &raw, err, errlen) < 0)
+		return -1;
 	int r = fill_text(m, step, file, (const char *)raw.p, out, err, errlen);
 	tls_buf_free(&raw);
 	return r;

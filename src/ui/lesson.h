@@ -30,7 +30,9 @@ const char *lesson_file(int step);
  * with a one-line reason in err (missing file, unknown placeholder, value
  * not known yet at that step). */
 int lesson_load(const model *m, int step, const char *file, tls_buf *out, char *err, size_t errlen);
-/* Same, from text already in memory (for tests). */
+/* The raw text of lessons/<file>, NUL-terminated: 0, or -1 with a reason. */
+int lesson_read(const char *file, tls_buf *raw, char *err, size_t errlen);
+/* Same as lesson_load, from text already in memory (for tests). */
 int lesson_fill(const model *m, int step, const char *text, tls_buf *out, char *err, size_t errlen);
 
 /* The part of a scenario lesson (its raw text) for one step, filled at that

@@ -115,13 +115,15 @@ int tui_goto(tui *t, int n)
 			snprintf(t->status, sizeof t->status, "the handshake has no step after %d", n);
 	}
 	if (t->s && !t->decided && t->m.alert.present && !t->m.alert.by_server &&
-	    t->m.alert.desc == TLS_ALERT_UNKNOWN_CA && n == t->m.alert.step)
+	    t->m.alert.desc == TLS_ALERT_UNKNOWN_CA && n == t->m.alert.step && !t->opt.predict)
 		t->prompt = 1;
 	return n < 0 ? -1 : show_step(t, n);
 }
 
 static int start_sim(tui *t, char *err, size_t n)
 {
+	if (tui_predict_start(t, err, n))
+		return -1;
 	if (t->opt.view) {
 		/* A shallow copy: the caller owns the model's arrays. */
 		t->m = *t->opt.view;
@@ -146,6 +148,7 @@ static void stop_sim(tui *t)
 	if (t->s)
 		sim_free(t->s);
 	t->s = NULL;
+	tui_predict_stop(t);
 	if (t->opt.view)
 		memset(&t->m, 0, sizeof t->m);
 	else
@@ -239,6 +242,8 @@ static int autoplay_tick(tui *t)
 		snprintf(t->status, sizeof t->status, "autoplay: waiting for your choice (a or s)");
 		return 0;
 	}
+	if (tui_predict_active(t))
+		return 0; /* a question waits for its answer */
 	if (!t->opt.no_lessons) {
 		if (t->place.upper != P_LESSON && t->place.single != P_LESSON) {
 			t->place.upper = t->place.single = P_LESSON;
@@ -331,6 +336,7 @@ int tui_run(const tui_options *o)
 	} else {
 		r = loop(t);
 		endwin();
+		tui_predict_score(t, stdout);
 		if (r < 0)
 			fprintf(stderr, "tlsstep: the simulation failed at step %d (status %d)\n",
 			        t->m.current + 1, r);

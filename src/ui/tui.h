@@ -14,6 +14,7 @@ struct tui_options {
 	double autoplay; /* seconds per step, 0 = off */
 	int no_lessons;
 	int ascii;                 /* force ASCII line drawing */
+	int predict;               /* ask before each step, reveal it once answered */
 	const model *view;         /* show this finished model (replay, connect, serve)
 	                            * instead of simulating; the caller keeps it */
 	const char *scenario_text; /* the scenario lesson, raw, or NULL */

@@ -395,7 +395,9 @@ void tui_draw(tui *t)
 				tui_panes[p].draw(t);
 		draw_detail(t);
 		draw_status(t);
-		if (t->help)
+		if (tui_predict_active(t))
+			tui_predict_draw(t);
+		else if (t->help)
 			tui_draw_help(t);
 		else if (t->picking)
 			tui_draw_pick(t);

@@ -47,6 +47,7 @@ struct tui {
 	int searching; /* typing a / search */
 	char search[64];
 	int picking; /* s: 1 choosing a scenario, 2 typing a seed */
+	struct tui_predict *predict; /* --predict: the questions, NULL without */
 	int pick_sel;
 	char seed_buf[24];
 	int quit;
@@ -93,6 +94,14 @@ int tui_tree_lines(tui *t);
 int tui_dump_lines(tui *t);
 /* the tampered byte of the step on screen: record index and offset; 0 when none */
 int tui_tampered(const tui *t, int *rec, size_t *off);
+
+/* predict_tui.c: --predict's questions in place of a step's panes */
+int tui_predict_start(tui *t, char *err, size_t n); /* (re)builds them; 0 without --predict */
+void tui_predict_stop(tui *t);
+int tui_predict_active(const tui *t); /* the step on screen waits for answers */
+void tui_predict_draw(tui *t);
+int tui_predict_key(tui *t, int ch);
+void tui_predict_score(const tui *t, FILE *f); /* "score: N/M" */
 
 /* tui_panes.c */
 void tui_draw_help(tui *t);

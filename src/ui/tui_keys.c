@@ -362,6 +362,8 @@ int tui_key(tui *t, int ch)
 	if (t->searching)
 		return search_key(t, ch);
 	t->status[0] = 0;
+	if (tui_predict_active(t) && ch != 'q' && ch != 'Q' && ch != 3 && ch != KEY_MOUSE)
+		return tui_predict_key(t, ch);
 	if (t->prompt && ch != 'q' && ch != 'Q' && ch != 3 && ch != KEY_MOUSE)
 		return tui_prompt_key(t, ch);
 	for (size_t i = 0; i < N_KEYS; i++)
