@@ -10,6 +10,8 @@ gallery: all
 	@echo "gallery: doc/gallery/*.html written"
 
 $(HTML_VALIDATE): tests/html/package.json tests/html/package-lock.json
+	@# npm may come from elsewhere (nodesource): install Debian's only when none is there
+	@command -v npm >/dev/null || bash tools/deps.sh deps-test "" npm
 	@mkdir -p $(B)/html-validate
 	@cp tests/html/package.json tests/html/package-lock.json $(B)/html-validate/
 	@cd $(B)/html-validate && npm ci --no-audit --no-fund --loglevel=error
