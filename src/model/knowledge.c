@@ -304,6 +304,10 @@ void knowledge_settle(model *m, int upto)
 {
 	if (upto > MODEL_LAST_STEP)
 		upto = MODEL_LAST_STEP;
+	if (m->t13.active) {
+		knowledge13_settle(m, upto);
+		return;
+	}
 	transcript t;
 	seen sn = {0};
 	th_init(&t, m);

@@ -296,7 +296,7 @@ static void draw_lesson(tui *t)
 	const lt_rect *r = &t->scr.pane[P_LESSON];
 	char ttl[120];
 	load_lesson(t, r->w - 1);
-	snprintf(ttl, sizeof ttl, "Lesson: %s", t->step ? model_step_title(t->step) : "Introduction");
+	snprintf(ttl, sizeof ttl, "Lesson: %s", t->step ? t->vm->steps[t->step].title : "Introduction");
 	tui_pane_title(t, P_LESSON, ttl);
 	if (!t->lesson_ok) {
 		tui_put(t, r->y + 1, r->x, r->w, t->lesson_err, tui_attr(t, C_ALERT, A_BOLD));
