@@ -170,7 +170,7 @@ static int check_server_hello(tls_conn *c, const tls_server_hello *sh, const tls
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_PROTOCOL_VERSION),
 				"the server chose version 0x%04x; tlsstep speaks TLS 1.2 only", sh->version);
 	*s = tls_suite_by_id(sh->suite);
-	if (!offered(c, sh->suite) || !*s) {
+	if (!offered(c, sh->suite) || !*s || (*s)->tls13) {
 		const char *nm = tls_suite_iana_name(sh->suite);
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 				"the server chose cipher suite %s (0x%04X), which the client did not offer",

@@ -25,7 +25,7 @@ static const tls_suite *choose_suite(const tls_conn *c, const tls_client_hello *
 	for (size_t i = 0; i < c->cfg.n_suites; i++)
 		for (size_t j = 0; j < ch->n_suites; j++) {
 			const tls_suite *s = tls_suite_by_id(ch->suites[j]);
-			if (ch->suites[j] == c->cfg.suites[i] && s && tls_kx_ops_for(s)->server_can(c) &&
+			if (ch->suites[j] == c->cfg.suites[i] && s && !s->tls13 && tls_kx_ops_for(s)->server_can(c) &&
 			    (!tls_kx_ops_for(s)->server_params || tls_server_sig_alg(c)))
 				return s;
 		}
