@@ -9,8 +9,40 @@
 
 #include "tls/msg.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <tomcrypt.h>
+
+/* The model keeps the longest schedule either side ran: the views pick
+ * from it what each side knew when (model_side.t13_known). */
+void knowledge13_merge(model *m, const tls_knowledge *k)
+{
+	if (!m->t13.active)
+		model_set_tls13(m);
+	if (k->tls13.sched.trace_len > m->t13.sched.trace_len)
+		m->t13.sched = k->tls13.sched;
+	m->t13.hrr |= k->tls13.hrr;
+	m->t13.psk_offered |= k->tls13.psk_offered;
+	m->t13.psk_accepted |= k->tls13.psk_accepted;
+	m->t13.compat |= k->tls13.compat;
+	if (k->tls13.cert_verify_alg)
+		m->t13.cert_verify_alg = k->tls13.cert_verify_alg;
+	if (k->named_group)
+		m->t13.group = k->named_group;
+}
+
+void knowledge13_resume_notes(model *m)
+{
+	snprintf(m->steps[1].note, sizeof m->steps[1].note,
+	         "the client offers the ticket of an earlier connection as a pre-shared key (RFC 8446 "
+	         "4.2.11), with a binder that proves it holds the PSK, and a fresh key share as well");
+	snprintf(m->steps[3].note, sizeof m->steps[3].note,
+	         "no Certificate: the server accepted the PSK, which only the two parties of the earlier "
+	         "connection can hold, so it need not prove who it is again");
+	snprintf(m->steps[4].note, sizeof m->steps[4].note,
+	         "no CertificateVerify: the Finished, keyed from the PSK and the new (EC)DHE secret, is "
+	         "the proof");
+}
 
 typedef struct {
 	int sha384;
@@ -84,6 +116,18 @@ static int is_hrr(const model_msg *g)
 	       !memcmp(g->bytes.p + 6, model13_hrr_random, 32);
 }
 
+/* Says whether a Finished carries what the key schedule computed. */
+static void finished_note(const model *m, model_msg *g)
+{
+	const tls13_step *v = model13_value(m, g->from_server ? "server_verify_data" : "client_verify_data");
+	if (g->note[0] || !v || g->bytes.len != 4 + v->len)
+		return;
+	snprintf(g->note, sizeof g->note,
+	         "verify_data %s HMAC(%s_finished_key, transcript hash) of the key schedule",
+	         memcmp(g->bytes.p + 4, v->value, v->len) ? "does NOT match" : "matches",
+	         g->from_server ? "server" : "client");
+}
+
 static void feed13(model *m, int k, th13 *t, seen13 *sn)
 {
 	const model_step *st = &m->steps[k];
@@ -103,6 +147,7 @@ static void feed13(model *m, int k, th13 *t, seen13 *sn)
 			continue;
 		}
 		if (g->hs_type == TLS_HS_FINISHED && !sn->finished[side]) {
+			finished_note(m, &m->steps[k].msg[i]);
 			th13_value(t, &m->finished_hash[side]);
 			m->finished_len[side] = m->finished_hash[side].known ? t->len : 0;
 			sn->finished[side] = 1;

@@ -85,12 +85,17 @@ const char *model13_short_title(int n)
 	return n >= 1 && n <= MODEL_LAST_STEP ? t[n] : "";
 }
 
+void model13_titles(model *m, int tls13)
+{
+	for (int i = 1; i <= MODEL_LAST_STEP; i++)
+		m->steps[i].title = tls13 ? titles13[i] : model_step_title(i);
+}
+
 void model_set_tls13(model *m)
 {
 	m->version = 0x0304;
 	m->t13.active = 1;
-	for (int i = 1; i <= MODEL_LAST_STEP; i++)
-		m->steps[i].title = titles13[i];
+	model13_titles(m, 1);
 }
 
 int model_is_tls13(const model *m)

@@ -30,6 +30,8 @@ int model13_index(const char *name);
 const char *model13_step_title(int n);
 /* The same in a word or two, for a narrow timeline. */
 const char *model13_short_title(int n);
+/* The step titles of TLS 1.3 (tls13 != 0) or of the older versions. */
+void model13_titles(model *m, int tls13);
 /* Marks the model TLS 1.3: its titles, version and t13.active. */
 void model_set_tls13(model *m);
 /* 1 when the model holds a TLS 1.3 handshake. */
