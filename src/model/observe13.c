@@ -59,7 +59,8 @@ int obs13_tamper(obs13 *t, const tls_suite *s, int dir, uint8_t *wire, size_t n,
 		goto done;
 	if (off >= *seen && off < *seen + len) {
 		pt[off - *seen] ^= x;
-		if (tls13_record_seal(s, t->key[dir][st], t->iv[dir][st], t->seq[dir], inner, pt, len, &out) == 0 &&
+		if (tls13_record_seal(s, t->key[dir][st], t->iv[dir][st], t->seq[dir], inner, pt, len,
+		                      &out) == 0 &&
 		    out.len == n) {
 			memcpy(wire, out.p, n);
 			flipped = 1;
@@ -110,8 +111,9 @@ void obs13_spans(tls_spans *sp, size_t body_len, int opened, uint8_t inner, size
 		              pt_len, tls_content_type_name(inner), tls_content_type_name(inner),
 		              body_len - TAG - pt_len - 1);
 	else
-		tls_spans_add(sp, "record.encrypted_record", 5, body_len - TAG,
-		              "encrypted TLSInnerPlaintext (RFC 8446 5.2): content, real content type, padding");
+		tls_spans_add(
+		    sp, "record.encrypted_record", 5, body_len - TAG,
+		    "encrypted TLSInnerPlaintext (RFC 8446 5.2): content, real content type, padding");
 	tls_spans_add(sp, "record.tag", 5 + body_len - TAG, TAG,
 	              "AEAD tag: the record header is the additional data; nonce = IV XOR sequence number");
 }
