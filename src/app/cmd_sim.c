@@ -281,7 +281,7 @@ static int run_batch(sim_cli *c)
 			if (step)
 				text_step(stdout, &m, step);
 			if (lessons)
-				text_lesson(stdout, &m, step, lesson_file(step));
+				text_lesson(stdout, &m, step, lesson_file_for(&m, step));
 			if (story)
 				text_scenario_part(stdout, &m, step, story);
 		}

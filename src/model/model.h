@@ -133,6 +133,7 @@ typedef struct {
 	/* TLS 1.3 (model13.h); all zero for the older versions. */
 	struct {
 		int active;                /* a TLS 1.3 handshake */
+		int titled;                /* the steps carry the 1.3 titles (a 1.3 run, before its ServerHello too) */
 		int hrr;                   /* the server asked for another key share */
 		int psk_offered, psk_accepted;
 		int compat;                /* middlebox compatibility mode (RFC 8446 D.4) */

@@ -89,6 +89,7 @@ void model13_titles(model *m, int tls13)
 {
 	for (int i = 1; i <= MODEL_LAST_STEP; i++)
 		m->steps[i].title = tls13 ? titles13[i] : model_step_title(i);
+	m->t13.titled = tls13;
 }
 
 void model_set_tls13(model *m)

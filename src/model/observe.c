@@ -521,7 +521,7 @@ static void learn_version(observer *o, const tls_server_hello *sh)
 		o->t13.server_hello = 1;
 	if (o->tls13)
 		model_set_tls13(o->m);
-	else if (o->m->steps[1].title != model_step_title(1))
+	else if (o->m->t13.titled)
 		model13_titles(o->m, 0); /* a 1.3 client got an older version */
 	if (o->tls13)
 		snprintf(o->key_note, sizeof o->key_note,

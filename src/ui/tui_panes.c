@@ -209,7 +209,7 @@ static int lesson_text(tui *t, tls_buf *md)
 		return append(
 		    md, "# Decide first\n\nThe client has not decided yet. Choose **a** (accept anyway) or "
 		        "**s** (sever the connection); the lesson goes on after your choice.\n");
-	if (lesson_load(t->vm, t->step, lesson_file(t->step), md, t->lesson_err, sizeof t->lesson_err))
+	if (lesson_load(t->vm, t->step, lesson_file_for(t->vm, t->step), md, t->lesson_err, sizeof t->lesson_err))
 		return -1;
 	if (md->len && !md->p[md->len - 1])
 		md->len--; /* more follows; load_lesson ends the text */
