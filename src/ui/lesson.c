@@ -21,9 +21,9 @@ static const char *const files[] = {
 
 /* TLS 1.3 fills the steps differently (model13.h): its own lessons. */
 static const char *const files13[] = {
-    "tls13-00-introduction.md",     "tls13-01-client-hello.md",  "tls13-02-server-hello.md",
+    "tls13-00-introduction.md",         "tls13-01-client-hello.md",    "tls13-02-server-hello.md",
     "tls13-03-encrypted-extensions.md", "tls13-04-server-finished.md", "tls13-05-client-finished.md",
-    "tls13-06-session-ticket.md",   "tls13-07-secure-channel.md",
+    "tls13-06-session-ticket.md",       "tls13-07-secure-channel.md",
 };
 
 const char *lesson_file_for(const model *m, int step)

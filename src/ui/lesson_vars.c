@@ -479,8 +479,8 @@ static const struct {
     {"alert_receiver", 1, r_alert_receiver},
     {"alert_reason", 1, r_alert_reason},
     {"alert_step", 1, r_alert_step},
-    {"hash13", 2, r_hash13},                       /* TLS 1.3: SHA-256 or SHA-384 */
-    {"key_share_group", 2, r_key_share_group},     /* TLS 1.3: x25519, secp256r1 ... */
+    {"hash13", 2, r_hash13},                         /* TLS 1.3: SHA-256 or SHA-384 */
+    {"key_share_group", 2, r_key_share_group},       /* TLS 1.3: x25519, secp256r1 ... */
     {"cert_verify_scheme", 4, r_cert_verify_scheme}, /* TLS 1.3: rsa_pss_rsae_sha256 ... */
 };
 

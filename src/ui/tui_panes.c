@@ -167,7 +167,8 @@ static void draw_deriv(tui *t)
 {
 	lt_lines l;
 	layout_derivation(t->vm, t->step, t->scr.pane[P_DERIV].w - 1, &l);
-	tui_pane_title(t, P_DERIV, "Derivation: master secret and keys");
+	tui_pane_title(t, P_DERIV, t->vm->t13.active ? "Key schedule: HKDF secrets and keys (RFC 8446 7.1)"
+	                                             : "Derivation: master secret and keys");
 	draw_lines(t, P_DERIV, &l, NULL);
 	lt_lines_free(&l);
 }
