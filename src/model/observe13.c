@@ -10,7 +10,12 @@
 
 void obs13_set_key(obs13 *t, int dir, int app, const uint8_t *key, size_t key_len, const uint8_t *iv)
 {
-	if (t->have[dir][app] || key_len > sizeof t->key[0][0])
+	uint8_t any = 0;
+	for (size_t i = 0; i < key_len && i < sizeof t->key[0][0]; i++)
+		any |= key[i];
+	/* a side installs its keys one direction at a time: a key still all
+	 * zeros is one it has not derived yet */
+	if (t->have[dir][app] || !key_len || key_len > sizeof t->key[0][0] || !any)
 		return;
 	memcpy(t->key[dir][app], key, key_len);
 	memcpy(t->iv[dir][app], iv, 12);

@@ -24,7 +24,8 @@ typedef struct {
 	int server_hello; /* the real ServerHello went by */
 } obs13;
 
-/* Keys of one direction (1 = the server's) and stage (1 = application). */
+/* Keys of one direction (1 = the server's) and stage (1 = application);
+ * the first non-zero key given stays. */
 void obs13_set_key(obs13 *t, int dir, int app, const uint8_t *key, size_t key_len, const uint8_t *iv);
 /* Opens a whole protected record with the direction's current keys; with
  * advance, counts it (the sequence number goes up and a Finished in it
