@@ -121,7 +121,8 @@ static int is_hrr(const model_msg *g)
  * messages before it, as they crossed the wire) against its verify_data. */
 static void finished_note(const model *m, model_msg *g, const th13 *t)
 {
-	const tls13_step *fk = model13_value(m, g->from_server ? "server_finished_key" : "client_finished_key");
+	const tls13_step *fk =
+	    model13_value(m, g->from_server ? "server_finished_key" : "client_finished_key");
 	uint8_t th[48], want[48];
 	unsigned long wl = sizeof want;
 	if (g->note[0] || !fk || t->opaque || tls_crypto_init())
