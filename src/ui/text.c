@@ -158,8 +158,13 @@ void text_step(FILE *f, const model *m, int step)
 		fprintf(f, "Note: %s\n", st->note);
 	records(f, st);
 	messages(f, st);
-	knowledge(f, st);
-	derivation(f, m, step);
+	if (m->t13.active) { /* the key schedule holds the derivation and both Finished */
+		text13_knowledge(f, m, step);
+		text13_keysched(f, m, step);
+	} else {
+		knowledge(f, st);
+		derivation(f, m, step);
+	}
 	if (m->alert.present && m->alert.step == step) {
 		const char *nm = tls_alert_name(m->alert.desc);
 		fprintf(f, "\n!! The %s sent a fatal alert: %s (%d)\n   why: %s\n", m->alert.by_server ? "server" : "client",
