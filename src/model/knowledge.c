@@ -28,12 +28,8 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 		model_value_set(&o->v[MS_CLIENT_RANDOM], k->client_random, 32);
 	if (k->has_server_random)
 		model_value_set(&o->v[MS_SERVER_RANDOM], k->server_random, 32);
-	if (k->has_premaster) {
+	if (k->has_premaster)
 		model_value_set(&o->v[MS_PREMASTER], k->premaster, k->premaster_len);
-		o->premaster_full.len = k->premaster_len < sizeof o->premaster_full.v ? k->premaster_len
-										: sizeof o->premaster_full.v;
-		memcpy(o->premaster_full.v, k->premaster, o->premaster_full.len);
-	}
 	if (k->has_master || k->has_cached_master)
 		model_value_set(&o->v[MS_MASTER], k->master, 48);
 	if (k->has_keys)
@@ -57,8 +53,6 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k)
 		m->ems = 1;
 		model_value_set(&m->session_hash, k->session_hash, k->session_hash_len);
 	}
-	if (s.premaster_full.len && !m->premaster_full.len)
-		m->premaster_full = s.premaster_full;
 	if (k->has_keys && !m->key_block_len) {
 		memcpy(m->key_block, k->keys.block, k->keys.block_len);
 		m->key_block_len = k->keys.block_len;
@@ -269,8 +263,6 @@ static void feed_step(model *m, int k, transcript *t, seen *sn)
 static void forget(model_side *s, enum model_secret i)
 {
 	memset(&s->v[i], 0, sizeof s->v[i]);
-	if (i == MS_PREMASTER)
-		memset(&s->premaster_full, 0, sizeof s->premaster_full);
 }
 
 /* Drops what a column cannot hold yet, given what has gone by. The client

@@ -56,19 +56,16 @@ enum model_secret {
 	MS_COUNT
 };
 
+/* Room for the longest secret, a DHE premaster: as long as p (256 bytes
+ * with ffdhe2048, TLS_MAX_PREMASTER at most), so every secret has one
+ * form, its whole value. */
+#define MODEL_VALUE_MAX 1024
+
 typedef struct {
 	int known;
 	size_t len;
-	uint8_t v[48];
+	uint8_t v[MODEL_VALUE_MAX];
 } model_value;
-
-/* A DHE premaster secret is as long as p (256 bytes
- * with ffdhe2048), more than a model_value holds. v[MS_PREMASTER] keeps its
- * first 48 bytes; the whole value is here (len 0 when unknown). */
-typedef struct {
-	size_t len;
-	uint8_t v[1024];
-} model_long_value;
 
 /* One side's knowledge at the end of a step. */
 typedef struct {
@@ -76,7 +73,6 @@ typedef struct {
 	model_value transcript_hash;
 	size_t transcript_len;
 	char cert_note[320];
-	model_long_value premaster_full; /* see model_long_value */
 	int inferred; /* the peer's column of a live connection: what the
 		       * protocol lets it know, inferred from ours */
 } model_side;
@@ -119,7 +115,6 @@ typedef struct {
 	size_t key_block_len;
 	uint8_t key_block[192];
 	int prf_sha384;
-	model_long_value premaster_full; /* the whole premaster, final */
 	int ems;                  /* extended master secret (RFC 7627) */
 	int etm;                  /* encrypt-then-MAC (RFC 7366) */
 	model_value session_hash; /* with ems: what the master secret was made from */

@@ -272,10 +272,7 @@ static void side(jw *w, const model_side *s)
 	putch(w, '{');
 	for (int i = 0; i < MS_COUNT; i++) {
 		secret_key(w, i);
-		if (i == MS_PREMASTER && s->premaster_full.len > s->v[i].len)
-			hex(w, s->premaster_full.v, s->premaster_full.len);
-		else
-			value(w, &s->v[i]);
+		value(w, &s->v[i]);
 	}
 	LIT(w, ",\"transcript_hash\":");
 	value(w, &s->transcript_hash);
@@ -420,10 +417,7 @@ static void secrets(jw *w, const model *m)
 	LIT(w, ",\"secrets\":{");
 	for (int i = 0; i < MS_COUNT; i++) {
 		secret_key(w, i);
-		if (i == MS_PREMASTER && m->premaster_full.len > m->secrets[i].len)
-			hex(w, m->premaster_full.v, m->premaster_full.len); /* DHE: as long as p */
-		else
-			value(w, &m->secrets[i]);
+		value(w, &m->secrets[i]);
 	}
 	LIT(w, ",\"client_finished_hash\":");
 	value(w, &m->finished_hash[0]);

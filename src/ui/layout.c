@@ -519,11 +519,15 @@ long layout_hex_byte_at(int col, size_t start, int per, size_t n)
 
 /* ---- who knows what ---- */
 
+/* A row shows at most the master secret's 48 bytes; a longer value (a DHE
+ * premaster, as long as p) is written whole in the derivation. */
+#define KNOW_BYTES 48
+
 static void hex_or(const model_value *v, const model_value *key, char *out, size_t n)
 {
 	if (v->known && v->len) {
 		size_t i;
-		for (i = 0; i < v->len && 2 * i + 2 < n; i++)
+		for (i = 0; i < v->len && i < KNOW_BYTES && 2 * i + 2 < n; i++)
 			snprintf(out + 2 * i, n - 2 * i, "%02x", v->v[i]);
 		out[2 * i] = 0;
 	} else if ((v->known && !v->len) || (key && key->known))
@@ -715,11 +719,7 @@ int layout_derivation(const model *m, int step, int width, lt_lines *out)
 		lt_lines_add(out, "master_secret = PRF(pre_master_secret, \"master secret\",");
 		lt_lines_add(out, "                    client_random + server_random)[0..47]");
 	}
-	const model_long_value *pf = &m->steps[step].client.premaster_full;
-	if (pf->len > v[MS_PREMASTER].len) /* DHE: as long as p */
-		add_hex(out, 2, "pre_master_secret", pf->v, pf->len, width);
-	else
-		add_hex(out, 2, "pre_master_secret", v[MS_PREMASTER].v, v[MS_PREMASTER].len, width);
+	add_hex(out, 2, "pre_master_secret", v[MS_PREMASTER].v, v[MS_PREMASTER].len, width);
 	add_hex(out, 2, "client_random", v[MS_CLIENT_RANDOM].v, v[MS_CLIENT_RANDOM].len, width);
 	add_hex(out, 2, "server_random", v[MS_SERVER_RANDOM].v, v[MS_SERVER_RANDOM].len, width);
 	add_hex(out, 2, "= master_secret", v[MS_MASTER].v, v[MS_MASTER].len, width);

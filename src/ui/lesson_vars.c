@@ -109,17 +109,6 @@ static int hello_session(const model_msg *g, const uint8_t **sid, size_t *len)
 
 /* ---- secrets: one generic rule for every key of the model ------------- */
 
-/* The whole premaster's length: a DHE premaster is longer than a model_value. */
-static size_t premaster_length(const model *m, int step, size_t len)
-{
-	const model_side *c = &m->steps[step].client, *sv = &m->steps[step].server;
-	if (c->premaster_full.len > len)
-		len = c->premaster_full.len;
-	if (sv->premaster_full.len > len)
-		len = sv->premaster_full.len;
-	return len;
-}
-
 /* 1/0 as lesson_resolve for a secret or its _length, -1 when name is neither. */
 static int resolve_secret(const model *m, int step, const char *name, char *val, size_t vn)
 {
@@ -135,8 +124,7 @@ static int resolve_secret(const model *m, int step, const char *name, char *val,
 		if (!length)
 			hex_value(val, vn, v->v, v->len);
 		else
-			snprintf(val, vn, "%zu",
-			         s == MS_PREMASTER ? premaster_length(m, step, v->len) : v->len);
+			snprintf(val, vn, "%zu", v->len);
 		return 1;
 	}
 	return -1;

@@ -94,6 +94,18 @@ static void value(FILE *f, const model_value *v)
 		hex_line(f, v->v, v->len, 64);
 }
 
+/* A row of the table shows at most the master secret's 48 bytes; a longer
+ * value (a DHE premaster, as long as p) is written whole under Derivation. */
+#define KNOW_BYTES 48
+
+static void row_value(FILE *f, const model_value *v)
+{
+	if (!v->known)
+		fprintf(f, "(not known yet)");
+	else
+		hex_line(f, v->v, v->len < KNOW_BYTES ? v->len : KNOW_BYTES, 64);
+}
+
 static void knowledge(FILE *f, const model_step *st)
 {
 	fprintf(f, "\nWho knows what after this step:\n");
@@ -105,9 +117,9 @@ static void knowledge(FILE *f, const model_step *st)
 		if (!c->known && !s->known)
 			continue;
 		fprintf(f, "  %-22s client: ", model_secret_label(i));
-		value(f, c);
+		row_value(f, c);
 		fprintf(f, "\n  %-22s server: ", "");
-		value(f, s);
+		row_value(f, s);
 		fputc('\n', f);
 	}
 	if (st->client.transcript_hash.known) {
@@ -137,11 +149,10 @@ static void derivation(FILE *f, const model *m)
 	const char *h = model_hash_name(m);
 	if (!s[MS_MASTER].known)
 		return;
-	const model_long_value *pf = &m->premaster_full;
-	size_t plen = pf->len > s[MS_PREMASTER].len ? pf->len : s[MS_PREMASTER].len;
-	fprintf(f, "\nDerivation (%s):\n  premaster secret (%zu bytes) = ", model_prf_name(m), plen);
-	if (pf->len > s[MS_PREMASTER].len)
-		hex_line(f, pf->v, pf->len, pf->len);
+	fprintf(f, "\nDerivation (%s):\n  premaster secret (%zu bytes) = ", model_prf_name(m),
+		s[MS_PREMASTER].len);
+	if (s[MS_PREMASTER].known)
+		hex_line(f, s[MS_PREMASTER].v, s[MS_PREMASTER].len, s[MS_PREMASTER].len);
 	else
 		value(f, &s[MS_PREMASTER]);
 	if (m->ems) {
