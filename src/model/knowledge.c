@@ -69,7 +69,7 @@ static void finished_unchecked(model *m, int by_server, int step)
 		return;
 	model_step *st = &m->steps[step];
 	for (size_t i = 0; i < st->n_msg; i++)
-		if (!strcmp(st->msg[i].name, "Finished") && st->msg[i].from_server != by_server)
+		if (st->msg[i].kind == MODEL_MSG_FINISHED && st->msg[i].from_server != by_server)
 			snprintf(st->msg[i].note, sizeof st->msg[i].note,
 				 "verify_data never checked: the %s rejected this record (bad_record_mac) before reading it",
 				 by_server ? "server" : "client");
@@ -101,7 +101,7 @@ static void mark_deciding_field(model *m, const tls_conn *c, int by_server, int 
 		model_step *st = &m->steps[s];
 		int found = 0;
 		for (size_t i = 0; i < st->n_msg && !found; i++)
-			if (st->msg[i].from_server != by_server && !strcmp(st->msg[i].name, "Certificate"))
+			if (st->msg[i].from_server != by_server && st->msg[i].kind == MODEL_MSG_CERTIFICATE)
 				found = mark_span(&st->msg[i].fields, field);
 		for (size_t r = 0; found && r < st->n_rec; r++)
 			if (st->rec[r].from_server != by_server && mark_span(&st->rec[r].fields, field))

@@ -14,9 +14,38 @@
 
 #define MODEL_LAST_STEP 7 /* 1..6 the handshake, 7 the secure channel */
 
+/* What a message is: a handshake message by its type, a record of another
+ * content type, or a protected record nobody could read. The TLS 1.3 kinds
+ * are here for the 1.3 engine. model_msg_name gives each its name. */
+enum model_msg_kind {
+	MODEL_MSG_HELLO_REQUEST,
+	MODEL_MSG_CLIENT_HELLO,
+	MODEL_MSG_SERVER_HELLO,
+	MODEL_MSG_HELLO_RETRY_REQUEST, /* a ServerHello by type (RFC 8446 4.1.3) */
+	MODEL_MSG_NEW_SESSION_TICKET,
+	MODEL_MSG_END_OF_EARLY_DATA,
+	MODEL_MSG_ENCRYPTED_EXTENSIONS,
+	MODEL_MSG_CERTIFICATE,
+	MODEL_MSG_SERVER_KEY_EXCHANGE,
+	MODEL_MSG_CERTIFICATE_REQUEST,
+	MODEL_MSG_SERVER_HELLO_DONE,
+	MODEL_MSG_CERTIFICATE_VERIFY,
+	MODEL_MSG_CLIENT_KEY_EXCHANGE,
+	MODEL_MSG_FINISHED,
+	MODEL_MSG_KEY_UPDATE,
+	MODEL_MSG_UNKNOWN_HANDSHAKE, /* a handshake type none of the above */
+	MODEL_MSG_CHANGE_CIPHER_SPEC,
+	MODEL_MSG_ALERT,
+	MODEL_MSG_APPLICATION_DATA,
+	MODEL_MSG_ENCRYPTED_HANDSHAKE, /* protected, not readable */
+	MODEL_MSG_ENCRYPTED_ALERT,
+	MODEL_MSG_ENCRYPTED_APPLICATION_DATA,
+	MODEL_MSG_KIND_COUNT
+};
+
 typedef struct {
-	char name[48];        /* "ClientHello", "Finished", "ChangeCipherSpec", "Alert" ... */
-	int hs_type;          /* handshake message type, MODEL_HS_OPAQUE, or MODEL_NOT_HS */
+	enum model_msg_kind kind;
+	int hs_type;          /* handshake type byte as on the wire, MODEL_HS_OPAQUE, or MODEL_NOT_HS */
 	int from_server;
 	int encrypted;        /* travelled under record protection */
 	int decrypted;        /* its plaintext is known (bytes holds it) */
@@ -150,7 +179,13 @@ void model_thousands(char *out, size_t n, size_t v);
 /* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
  * tests pin to prove a run is byte-for-byte the same. */
 void model_wire_hash(const model *m, char out[65]);
-/* The first message of that name from that side in a step, or NULL. */
-const model_msg *model_find_msg(const model *m, int step, const char *name, int from_server);
+/* "ClientHello", "ChangeCipherSpec", "Encrypted handshake message" ... */
+const char *model_msg_name(enum model_msg_kind k);
+/* The kind of a handshake message of type byte t: MODEL_MSG_SERVER_HELLO for
+ * 2 (a HelloRetryRequest is told apart by its random, not its type),
+ * MODEL_MSG_UNKNOWN_HANDSHAKE for a type without a kind. */
+enum model_msg_kind model_msg_kind_of_hs(int t);
+/* The first message of that kind from that side in a step, or NULL. */
+const model_msg *model_find_msg(const model *m, int step, enum model_msg_kind kind, int from_server);
 
 #endif

@@ -288,7 +288,7 @@ static void side(jw *w, const model_side *s)
 static void message(jw *w, const model_msg *g)
 {
 	LIT(w, "{\"name\":");
-	str(w, g->name);
+	str(w, model_msg_name(g->kind));
 	if (g->from_server)
 		LIT(w, ",\"from\":\"server\",\"encrypted\":");
 	else

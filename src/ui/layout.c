@@ -71,9 +71,9 @@ static int step_alert(const model *m, int step)
 /* The session_id of a hello, read from its bytes (type, length, version,
  * random, then the id with its length byte at offset 38), so it works on
  * brief models without field spans too; NULL when there is none. */
-static const uint8_t *hello_session(const model *m, int step, const char *name, size_t *n)
+static const uint8_t *hello_session(const model *m, int step, enum model_msg_kind kind, size_t *n)
 {
-	const model_msg *g = model_find_msg(m, step, name, step == 2);
+	const model_msg *g = model_find_msg(m, step, kind, step == 2);
 	*n = 0;
 	if (!g || !g->bytes.p || g->bytes.len < 39)
 		return NULL;
@@ -89,8 +89,8 @@ static const uint8_t *hello_session(const model *m, int step, const char *name, 
 int layout_resumed(const model *m)
 {
 	size_t cn, sn;
-	const uint8_t *c = hello_session(m, 1, "ClientHello", &cn);
-	const uint8_t *s = hello_session(m, 2, "ServerHello", &sn);
+	const uint8_t *c = hello_session(m, 1, MODEL_MSG_CLIENT_HELLO, &cn);
+	const uint8_t *s = hello_session(m, 2, MODEL_MSG_SERVER_HELLO, &sn);
 	return c && s && cn && cn == sn && !memcmp(c, s, cn);
 }
 
@@ -355,7 +355,7 @@ static int add_message(lt_tree *t, const model_step *st, int ri, int rrow, int m
 		r.off = woff < rec->wire.len ? woff : rec->wire.len;
 		r.len = g->bytes.len < rec->wire.len - r.off ? g->bytes.len : rec->wire.len - r.off;
 	}
-	snprintf(r.label, sizeof r.label, "%s%s", g->name,
+	snprintf(r.label, sizeof r.label, "%s%s", model_msg_name(g->kind),
 		 !g->encrypted ? "" : g->decrypted ? " (decrypted)" : " (encrypted)");
 	int at = tree_add(t, &r);
 	if (at < 0 || (g->encrypted && !g->decrypted))

@@ -73,13 +73,13 @@ static int alert_at(const model *m, int step)
 
 /* A handshake message of step `in`, if the run has got that far by `step`.
  * Its bytes start with the 4-byte handshake header. */
-static const model_msg *msg_at(const model *m, int step, int in, const char *name, int from_server)
+static const model_msg *msg_at(const model *m, int step, int in, enum model_msg_kind kind, int from_server)
 {
 	if (in > step || in < 1 || in > MODEL_LAST_STEP || !m->steps[in].reached)
 		return NULL;
 	const model_step *st = &m->steps[in];
 	for (size_t i = 0; i < st->n_msg; i++)
-		if (!strcmp(st->msg[i].name, name) && st->msg[i].from_server == from_server &&
+		if (st->msg[i].kind == kind && st->msg[i].from_server == from_server &&
 		    (!st->msg[i].encrypted || st->msg[i].decrypted))
 			return &st->msg[i];
 	return NULL;
@@ -89,7 +89,7 @@ static const model_msg *msg_at(const model *m, int step, int in, const char *nam
  * decoder (its pointers point into the model). 1 when there is one. */
 static int ske_at(const model *m, int step, int ecdhe, tls_ske *out)
 {
-	const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
+	const model_msg *g = msg_at(m, step, 4, MODEL_MSG_SERVER_KEY_EXCHANGE, 1);
 	return g && g->bytes.len > 4 &&
 	       tls_ske_decode(g->bytes.p + 4, g->bytes.len - 4, ecdhe, out, NULL) == 0;
 }
@@ -195,7 +195,7 @@ static int r_key_block_rfc_length(const model *m, int step, char *val, size_t vn
 
 static int client_version(const model *m, int step, unsigned *v)
 {
-	const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+	const model_msg *g = msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0);
 	if (!g || g->bytes.len < 6)
 		return 0;
 	*v = (unsigned)g->bytes.p[4] << 8 | g->bytes.p[5];
@@ -486,7 +486,7 @@ static int c_ecdsa(const model *m, int step)
 /* the server sent a CertificateRequest */
 static int c_mutual(const model *m, int step)
 {
-	return msg_at(m, step, 4, "CertificateRequest", 1) != NULL;
+	return msg_at(m, step, 4, MODEL_MSG_CERTIFICATE_REQUEST, 1) != NULL;
 }
 
 /* the ClientHello names a session */
@@ -494,7 +494,7 @@ static int c_session_offered(const model *m, int step)
 {
 	const uint8_t *sid;
 	size_t n;
-	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &sid, &n) && n > 0;
+	return hello_session(msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0), &sid, &n) && n > 0;
 }
 
 /* RFC 5246 7.3: a server that resumes echoes the client's session ID. */
@@ -502,8 +502,8 @@ static int c_resumed(const model *m, int step)
 {
 	const uint8_t *cs, *ss;
 	size_t cn, sn;
-	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &cs, &cn) &&
-	       hello_session(msg_at(m, step, 2, "ServerHello", 1), &ss, &sn) && cn && cn == sn &&
+	return hello_session(msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0), &cs, &cn) &&
+	       hello_session(msg_at(m, step, 2, MODEL_MSG_SERVER_HELLO, 1), &ss, &sn) && cn && cn == sn &&
 	       !memcmp(cs, ss, cn);
 }
 
@@ -512,7 +512,7 @@ static int c_finished_mismatch(const model *m, int step)
 {
 	for (int k = 5; k <= 6 && k <= step; k++)
 		for (size_t i = 0; m->steps[k].reached && i < m->steps[k].n_msg; i++)
-			if (!strcmp(m->steps[k].msg[i].name, "Finished") &&
+			if (m->steps[k].msg[i].kind == MODEL_MSG_FINISHED &&
 			    strstr(m->steps[k].msg[i].note, "does NOT match"))
 				return 1;
 	return 0;
@@ -527,14 +527,14 @@ static int c_ems(const model *m, int step)
 /* The hellos as the engine decodes them, when they exist by this step. */
 static int client_hello_at(const model *m, int step, tls_client_hello *ch)
 {
-	const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+	const model_msg *g = msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0);
 	return g && g->bytes.len > 4 &&
 	       tls_client_hello_decode(g->bytes.p + 4, g->bytes.len - 4, ch, NULL) == 0;
 }
 
 static int server_hello_at(const model *m, int step, tls_server_hello *sh)
 {
-	const model_msg *g = msg_at(m, step, 2, "ServerHello", 1);
+	const model_msg *g = msg_at(m, step, 2, MODEL_MSG_SERVER_HELLO, 1);
 	return g && g->bytes.len > 4 &&
 	       tls_server_hello_decode(g->bytes.p + 4, g->bytes.len - 4, sh, NULL) == 0;
 }

@@ -75,7 +75,7 @@ static void messages(FILE *f, const model_step *st)
 		const model_msg *g = &st->msg[i];
 		if (!g->encrypted && !g->note[0])
 			continue; /* its fields were listed with its record */
-		fprintf(f, "\n%s from the %s (%s)\n", g->name, g->from_server ? "server" : "client",
+		fprintf(f, "\n%s from the %s (%s)\n", model_msg_name(g->kind), g->from_server ? "server" : "client",
 			g->decrypted ? "decrypted" : "encrypted, not readable");
 		if (g->decrypted && g->encrypted) {
 			dump(f, g->bytes.p, g->bytes.len, "  ");

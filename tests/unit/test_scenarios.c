@@ -109,8 +109,8 @@ static void test_every_scenario(void **st)
 		model_wire_hash(m, h);
 		if (e->established) {
 			assert_int_equal(m->outcome, MODEL_ESTABLISHED);
-			assert_string_equal(model_find_msg(m, 5, "Finished", 0)->note, "verify_data matches");
-			assert_string_equal(model_find_msg(m, 6, "Finished", 1)->note, "verify_data matches");
+			assert_string_equal(model_find_msg(m, 5, MODEL_MSG_FINISHED, 0)->note, "verify_data matches");
+			assert_string_equal(model_find_msg(m, 6, MODEL_MSG_FINISHED, 1)->note, "verify_data matches");
 		} else {
 			assert_int_equal(m->outcome, MODEL_ALERT);
 			assert_int_equal(m->alert.by_server, e->by_server);
@@ -134,7 +134,7 @@ static void test_forward_secrecy_scenarios(void **st)
 	for (int i = 0; i < 3; i++) {
 		model *m = run(names[i], 5);
 		assert_int_equal(m->outcome, MODEL_ESTABLISHED);
-		assert_non_null(model_find_msg(m, 4, "ServerKeyExchange", 1));
+		assert_non_null(model_find_msg(m, 4, MODEL_MSG_SERVER_KEY_EXCHANGE, 1));
 		/* the server learns the premaster only from the client's key share */
 		assert_false(m->steps[4].server.v[MS_PREMASTER].known);
 		assert_true(m->steps[5].server.v[MS_PREMASTER].known);
@@ -158,9 +158,9 @@ static void test_mutual(void **st)
 {
 	(void)st;
 	model *m = run("mutual", 1);
-	assert_non_null(model_find_msg(m, 4, "CertificateRequest", 1));
-	assert_non_null(model_find_msg(m, 5, "Certificate", 0));
-	assert_non_null(model_find_msg(m, 5, "CertificateVerify", 0));
+	assert_non_null(model_find_msg(m, 4, MODEL_MSG_CERTIFICATE_REQUEST, 1));
+	assert_non_null(model_find_msg(m, 5, MODEL_MSG_CERTIFICATE, 0));
+	assert_non_null(model_find_msg(m, 5, MODEL_MSG_CERTIFICATE_VERIFY, 0));
 	assert_non_null(strstr(m->steps[5].server.cert_note, "trusted"));
 	done(m);
 }
@@ -174,7 +174,7 @@ static void test_resume(void **st)
 	assert_true(m->steps[3].reached && m->steps[4].reached);
 	assert_non_null(strstr(m->steps[3].note, "skipped"));
 	assert_non_null(strstr(m->steps[5].note, "server finishes first"));
-	assert_null(model_find_msg(m, 5, "ClientKeyExchange", 0));
+	assert_null(model_find_msg(m, 5, MODEL_MSG_CLIENT_KEY_EXCHANGE, 0));
 	/* the client has the master secret as soon as the server accepts the session */
 	assert_true(m->steps[2].client.v[MS_MASTER].known);
 	assert_false(m->secrets[MS_PREMASTER].known);
