@@ -29,12 +29,8 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 		model_value_set(&o->v[MS_CLIENT_RANDOM], k->client_random, 32);
 	if (k->has_server_random)
 		model_value_set(&o->v[MS_SERVER_RANDOM], k->server_random, 32);
-	if (k->has_premaster) {
+	if (k->has_premaster)
 		model_value_set(&o->v[MS_PREMASTER], k->premaster, k->premaster_len);
-		o->premaster_full.len = k->premaster_len < sizeof o->premaster_full.v ? k->premaster_len
-										: sizeof o->premaster_full.v;
-		memcpy(o->premaster_full.v, k->premaster, o->premaster_full.len);
-	}
 	if (k->tls13.active) /* its secrets are the key schedule's (model13.h) */
 		model13_mark(o, &k->tls13.sched);
 	else if (k->has_master || k->has_cached_master)
@@ -62,8 +58,6 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k)
 		m->ems = 1;
 		model_value_set(&m->session_hash, k->session_hash, k->session_hash_len);
 	}
-	if (s.premaster_full.len && !m->premaster_full.len)
-		m->premaster_full = s.premaster_full;
 	if (k->tls13.active)
 		knowledge13_merge(m, k);
 	else if (k->has_keys && !m->key_block_len) {
@@ -82,7 +76,7 @@ static void finished_unchecked(model *m, int by_server, int step)
 		return;
 	model_step *st = &m->steps[step];
 	for (size_t i = 0; i < st->n_msg; i++)
-		if (!strcmp(st->msg[i].name, "Finished") && st->msg[i].from_server != by_server)
+		if (st->msg[i].kind == MODEL_MSG_FINISHED && st->msg[i].from_server != by_server)
 			snprintf(st->msg[i].note, sizeof st->msg[i].note,
 				 "verify_data never checked: the %s rejected this record (bad_record_mac) before reading it",
 				 by_server ? "server" : "client");
@@ -114,7 +108,7 @@ static void mark_deciding_field(model *m, const tls_conn *c, int by_server, int 
 		model_step *st = &m->steps[s];
 		int found = 0;
 		for (size_t i = 0; i < st->n_msg && !found; i++)
-			if (st->msg[i].from_server != by_server && !strcmp(st->msg[i].name, "Certificate"))
+			if (st->msg[i].from_server != by_server && st->msg[i].kind == MODEL_MSG_CERTIFICATE)
 				found = mark_span(&st->msg[i].fields, field);
 		for (size_t r = 0; found && r < st->n_rec; r++)
 			if (st->rec[r].from_server != by_server && mark_span(&st->rec[r].fields, field))
@@ -276,8 +270,6 @@ static void feed_step(model *m, int k, transcript *t, seen *sn)
 static void forget(model_side *s, enum model_secret i)
 {
 	memset(&s->v[i], 0, sizeof s->v[i]);
-	if (i == MS_PREMASTER)
-		memset(&s->premaster_full, 0, sizeof s->premaster_full);
 }
 
 /* Drops what a column cannot hold yet, given what has gone by. The client

@@ -190,7 +190,6 @@ static void hold13(model_side *s, const seen13 *sn)
 	if (!sn->server_hello) {
 		memset(&s->v[MS_SERVER_RANDOM], 0, sizeof s->v[0]);
 		memset(&s->v[MS_PREMASTER], 0, sizeof s->v[0]);
-		memset(&s->premaster_full, 0, sizeof s->premaster_full);
 	}
 }
 

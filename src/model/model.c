@@ -123,11 +123,54 @@ void model_wire_hash(const model *m, char out[65])
 	tls_hex(out, d, 32);
 }
 
-const model_msg *model_find_msg(const model *m, int step, const char *name, int from_server)
+/* One row per kind: its name, and for a handshake message its type byte
+ * (RFC 5246 7.4, RFC 8446 4), -1 for the rest. */
+static const struct {
+	const char *name;
+	int hs_type;
+} kinds[MODEL_MSG_KIND_COUNT] = {
+	[MODEL_MSG_HELLO_REQUEST] = {"HelloRequest", 0},
+	[MODEL_MSG_CLIENT_HELLO] = {"ClientHello", 1},
+	[MODEL_MSG_SERVER_HELLO] = {"ServerHello", 2},
+	[MODEL_MSG_HELLO_RETRY_REQUEST] = {"HelloRetryRequest", -1}, /* type 2 on the wire */
+	[MODEL_MSG_NEW_SESSION_TICKET] = {"NewSessionTicket", 4},
+	[MODEL_MSG_END_OF_EARLY_DATA] = {"EndOfEarlyData", 5},
+	[MODEL_MSG_ENCRYPTED_EXTENSIONS] = {"EncryptedExtensions", 8},
+	[MODEL_MSG_CERTIFICATE] = {"Certificate", 11},
+	[MODEL_MSG_SERVER_KEY_EXCHANGE] = {"ServerKeyExchange", 12},
+	[MODEL_MSG_CERTIFICATE_REQUEST] = {"CertificateRequest", 13},
+	[MODEL_MSG_SERVER_HELLO_DONE] = {"ServerHelloDone", 14},
+	[MODEL_MSG_CERTIFICATE_VERIFY] = {"CertificateVerify", 15},
+	[MODEL_MSG_CLIENT_KEY_EXCHANGE] = {"ClientKeyExchange", 16},
+	[MODEL_MSG_FINISHED] = {"Finished", 20},
+	[MODEL_MSG_KEY_UPDATE] = {"KeyUpdate", 24},
+	[MODEL_MSG_UNKNOWN_HANDSHAKE] = {"UnknownHandshake", -1},
+	[MODEL_MSG_CHANGE_CIPHER_SPEC] = {"ChangeCipherSpec", -1},
+	[MODEL_MSG_ALERT] = {"Alert", -1},
+	[MODEL_MSG_APPLICATION_DATA] = {"ApplicationData", -1},
+	[MODEL_MSG_ENCRYPTED_HANDSHAKE] = {"Encrypted handshake message", -1},
+	[MODEL_MSG_ENCRYPTED_ALERT] = {"Encrypted alert", -1},
+	[MODEL_MSG_ENCRYPTED_APPLICATION_DATA] = {"Encrypted application data", -1},
+};
+
+const char *model_msg_name(enum model_msg_kind k)
+{
+	return (unsigned)k < MODEL_MSG_KIND_COUNT ? kinds[k].name : "";
+}
+
+enum model_msg_kind model_msg_kind_of_hs(int t)
+{
+	for (int k = 0; k < MODEL_MSG_KIND_COUNT; k++)
+		if (t >= 0 && kinds[k].hs_type == t)
+			return (enum model_msg_kind)k;
+	return MODEL_MSG_UNKNOWN_HANDSHAKE;
+}
+
+const model_msg *model_find_msg(const model *m, int step, enum model_msg_kind kind, int from_server)
 {
 	for (size_t i = 0; i < m->steps[step].n_msg; i++) {
 		const model_msg *g = &m->steps[step].msg[i];
-		if (!strcmp(g->name, name) && g->from_server == from_server)
+		if (g->kind == kind && g->from_server == from_server)
 			return g;
 	}
 	return NULL;

@@ -15,9 +15,38 @@
 
 #define MODEL_LAST_STEP 7 /* 1..6 the handshake, 7 the secure channel */
 
+/* What a message is: a handshake message by its type, a record of another
+ * content type, or a protected record nobody could read. The TLS 1.3 kinds
+ * are here for the 1.3 engine. model_msg_name gives each its name. */
+enum model_msg_kind {
+	MODEL_MSG_HELLO_REQUEST,
+	MODEL_MSG_CLIENT_HELLO,
+	MODEL_MSG_SERVER_HELLO,
+	MODEL_MSG_HELLO_RETRY_REQUEST, /* a ServerHello by type (RFC 8446 4.1.3) */
+	MODEL_MSG_NEW_SESSION_TICKET,
+	MODEL_MSG_END_OF_EARLY_DATA,
+	MODEL_MSG_ENCRYPTED_EXTENSIONS,
+	MODEL_MSG_CERTIFICATE,
+	MODEL_MSG_SERVER_KEY_EXCHANGE,
+	MODEL_MSG_CERTIFICATE_REQUEST,
+	MODEL_MSG_SERVER_HELLO_DONE,
+	MODEL_MSG_CERTIFICATE_VERIFY,
+	MODEL_MSG_CLIENT_KEY_EXCHANGE,
+	MODEL_MSG_FINISHED,
+	MODEL_MSG_KEY_UPDATE,
+	MODEL_MSG_UNKNOWN_HANDSHAKE, /* a handshake type none of the above */
+	MODEL_MSG_CHANGE_CIPHER_SPEC,
+	MODEL_MSG_ALERT,
+	MODEL_MSG_APPLICATION_DATA,
+	MODEL_MSG_ENCRYPTED_HANDSHAKE, /* protected, not readable */
+	MODEL_MSG_ENCRYPTED_ALERT,
+	MODEL_MSG_ENCRYPTED_APPLICATION_DATA,
+	MODEL_MSG_KIND_COUNT
+};
+
 typedef struct {
-	char name[48];        /* "ClientHello", "Finished", "ChangeCipherSpec", "Alert" ... */
-	int hs_type;          /* handshake message type, MODEL_HS_OPAQUE, or MODEL_NOT_HS */
+	enum model_msg_kind kind;
+	int hs_type;          /* handshake type byte as on the wire, MODEL_HS_OPAQUE, or MODEL_NOT_HS */
 	int from_server;
 	int encrypted;        /* travelled under record protection */
 	int decrypted;        /* its plaintext is known (bytes holds it) */
@@ -62,19 +91,16 @@ enum model_secret {
 	MS_COUNT
 };
 
+/* Room for the longest secret, a DHE premaster: as long as p (256 bytes
+ * with ffdhe2048, TLS_MAX_PREMASTER at most), so every secret has one
+ * form, its whole value. */
+#define MODEL_VALUE_MAX 1024
+
 typedef struct {
 	int known;
 	size_t len;
-	uint8_t v[48];
+	uint8_t v[MODEL_VALUE_MAX];
 } model_value;
-
-/* A DHE premaster secret is as long as p (256 bytes
- * with ffdhe2048), more than a model_value holds. v[MS_PREMASTER] keeps its
- * first 48 bytes; the whole value is here (len 0 when unknown). */
-typedef struct {
-	size_t len;
-	uint8_t v[1024];
-} model_long_value;
 
 /* One side's knowledge at the end of a step. */
 typedef struct {
@@ -82,7 +108,6 @@ typedef struct {
 	model_value transcript_hash;
 	size_t transcript_len;
 	char cert_note[320];
-	model_long_value premaster_full; /* see model_long_value */
 	int inferred; /* the peer's column of a live connection: what the
 		       * protocol lets it know, inferred from ours */
 	uint32_t t13_known; /* TLS 1.3: bit i = model13_at(i) is known (model13.h) */
@@ -126,7 +151,6 @@ typedef struct {
 	size_t key_block_len;
 	uint8_t key_block[192];
 	int prf_sha384;
-	model_long_value premaster_full; /* the whole premaster, final */
 	int ems;                  /* extended master secret (RFC 7627) */
 	int etm;                  /* encrypt-then-MAC (RFC 7366) */
 	model_value session_hash; /* with ems: what the master secret was made from */
@@ -173,7 +197,13 @@ void model_thousands(char *out, size_t n, size_t v);
 /* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
  * tests pin to prove a run is byte-for-byte the same. */
 void model_wire_hash(const model *m, char out[65]);
-/* The first message of that name from that side in a step, or NULL. */
-const model_msg *model_find_msg(const model *m, int step, const char *name, int from_server);
+/* "ClientHello", "ChangeCipherSpec", "Encrypted handshake message" ... */
+const char *model_msg_name(enum model_msg_kind k);
+/* The kind of a handshake message of type byte t: MODEL_MSG_SERVER_HELLO for
+ * 2 (a HelloRetryRequest is told apart by its random, not its type),
+ * MODEL_MSG_UNKNOWN_HANDSHAKE for a type without a kind. */
+enum model_msg_kind model_msg_kind_of_hs(int t);
+/* The first message of that kind from that side in a step, or NULL. */
+const model_msg *model_find_msg(const model *m, int step, enum model_msg_kind kind, int from_server);
 
 #endif

@@ -476,13 +476,13 @@ static void opened_spans(observer *o, model_record *r, const tls_buf *body)
 
 /* ---- messages ------------------------------------------------------- */
 
-static model_msg *new_msg(observer *o, int step, int from_server, const char *name, int enc)
+static model_msg *new_msg(observer *o, int step, int from_server, enum model_msg_kind kind, int enc)
 {
 	model_step *s = &o->m->steps[step];
 	model_msg *g = model_add_msg(s);
 	if (!g)
 		return NULL;
-	snprintf(g->name, sizeof g->name, "%s", name);
+	g->kind = kind;
 	g->from_server = from_server;
 	g->encrypted = enc;
 	g->decrypted = 1;
@@ -590,7 +590,7 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			o->m->prf_sha384 = o->suite && o->suite->prf == TLS_PRF_SHA384;
 			learn_version(o, &sh);
 			if (o->tls13 && !memcmp(sh.random, model13_hrr_random, 32))
-				snprintf(g->name, sizeof g->name, "HelloRetryRequest");
+				g->kind = MODEL_MSG_HELLO_RETRY_REQUEST;
 			o->ems = o->ems_offered &&
 				 tls_ext_find(sh.exts, sh.n_exts, TLS_EXT_EXTENDED_MASTER_SECRET) !=
 				     NULL;
@@ -682,7 +682,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 	int step = enc ? (from_server ? 6 : 5) : hs_step(type, from_server);
 	if (step != rec_step)
 		step = rec_step; /* a message lives with the record that started it */
-	model_msg *g = new_msg(o, step, from_server, tls_hs_name((uint8_t)type), enc);
+	model_msg *g = new_msg(o, step, from_server, model_msg_kind_of_hs(type), enc);
 	if (!g)
 		return;
 	g->record_offset = rec_off;
@@ -757,10 +757,10 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 static void simple_msg(observer *o, model_record *r, int dir, int enc, const uint8_t *p, size_t n,
 		       int step, uint8_t type)
 {
-	const char *name = type == TLS_CT_CHANGE_CIPHER_SPEC ? "ChangeCipherSpec"
-			 : type == TLS_CT_ALERT		    ? "Alert"
-							    : "ApplicationData";
-	model_msg *g = new_msg(o, step, dir, name, enc);
+	enum model_msg_kind kind = type == TLS_CT_CHANGE_CIPHER_SPEC ? MODEL_MSG_CHANGE_CIPHER_SPEC
+				   : type == TLS_CT_ALERT	      ? MODEL_MSG_ALERT
+								      : MODEL_MSG_APPLICATION_DATA;
+	model_msg *g = new_msg(o, step, dir, kind, enc);
 	if (!g)
 		return;
 	if (tls_buf_put(&g->bytes, p, n))
@@ -785,10 +785,10 @@ static void simple_msg(observer *o, model_record *r, int dir, int enc, const uin
 static void opaque_msg(observer *o, model_record *r, int dir, int step)
 {
 	int hidden_hs = o->tls13 && step < MODEL_LAST_STEP; /* TLS 1.3 hides the real type */
-	const char *name = r->type == TLS_CT_HANDSHAKE || hidden_hs ? "Encrypted handshake message"
-			   : r->type == TLS_CT_ALERT                ? "Encrypted alert"
-								    : "Encrypted application data";
-	model_msg *g = new_msg(o, step, dir, name, 1);
+	enum model_msg_kind kind = r->type == TLS_CT_HANDSHAKE || hidden_hs ? MODEL_MSG_ENCRYPTED_HANDSHAKE
+				   : r->type == TLS_CT_ALERT		     ? MODEL_MSG_ENCRYPTED_ALERT
+									     : MODEL_MSG_ENCRYPTED_APPLICATION_DATA;
+	model_msg *g = new_msg(o, step, dir, kind, 1);
 	if (!g)
 		return;
 	g->decrypted = 0;

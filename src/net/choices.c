@@ -16,7 +16,7 @@ static void add(model_step *st, const char *text)
 
 static void hello_choices(model *m)
 {
-	const model_msg *sh = model_find_msg(m, 2, "ServerHello", 1);
+	const model_msg *sh = model_find_msg(m, 2, MODEL_MSG_SERVER_HELLO, 1);
 	tls_server_hello h;
 	char buf[200];
 	if (!sh || sh->bytes.len < 4 || tls_server_hello_decode(sh->bytes.p + 4, sh->bytes.len - 4, &h, NULL))
@@ -42,7 +42,7 @@ static void hello_choices(model *m)
 
 static void certificate_choices(model *m)
 {
-	const model_msg *c = model_find_msg(m, 3, "Certificate", 1);
+	const model_msg *c = model_find_msg(m, 3, MODEL_MSG_CERTIFICATE, 1);
 	tls_certificate_msg cm;
 	char buf[200];
 	if (!c || c->bytes.len < 4 || tls_certificate_decode(c->bytes.p + 4, c->bytes.len - 4, &cm, NULL))

@@ -32,7 +32,7 @@ static void check_alert(replay_conn *c, int step, int dir)
 	if (!s->n_msg || m->alert.present)
 		return;
 	const model_msg *g = &s->msg[s->n_msg - 1];
-	if (strcmp(g->name, "Alert") || !g->decrypted || g->bytes.len != 2 ||
+	if (g->kind != MODEL_MSG_ALERT || !g->decrypted || g->bytes.len != 2 ||
 	    g->bytes.p[0] != TLS_ALERT_FATAL)
 		return;
 	m->alert.present = 1;

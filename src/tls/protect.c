@@ -342,8 +342,6 @@ static int open_etm(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 static int seal_cbc(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
 		    size_t pt_len, tls_buf *out)
 {
-	if (p->etm)
-		return seal_etm(p, rng, h, pt, pt_len, out);
 	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	/* Minimal padding: pad_len bytes plus the length byte reach a block edge. */
 	size_t pad = AES_BLOCK - 1 - (pt_len + mac_len) % AES_BLOCK;
@@ -388,8 +386,6 @@ static unsigned cbc_padding_bad(const uint8_t *m, size_t plen, size_t mac_len)
 static int open_cbc(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
 		    size_t frag_len, tls_buf *out)
 {
-	if (p->etm)
-		return open_etm(p, type, version, frag, frag_len, out);
 	size_t mac_len = p->suite->mac_len, ivl = explicit_iv_len(p);
 	/* IV, then at least MAC + the padding length byte, rounded up to a block. */
 	size_t min_len = ivl + (mac_len + 1 + AES_BLOCK - 1) / AES_BLOCK * AES_BLOCK;
@@ -469,9 +465,10 @@ static void gcm_nonce(const tls_protect *p, const uint8_t explicit[GCM_EXPLICIT]
 	memcpy(nonce + sizeof p->salt, explicit, GCM_EXPLICIT);
 }
 
-static int seal_gcm(tls_protect *p, const uint8_t h[13], const uint8_t *pt, size_t pt_len,
-		    tls_buf *out)
+static int seal_gcm(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
+		    size_t pt_len, tls_buf *out)
 {
+	(void)rng; /* the nonce is the sequence number */
 	size_t total = GCM_EXPLICIT + pt_len + GCM_TAG, start = out->len;
 	uint8_t nonce[GCM_NONCE], *rec;
 
@@ -525,6 +522,13 @@ static int open_gcm(tls_protect *p, uint8_t type, uint16_t version, const uint8_
 
 /* ---- ChaCha20-Poly1305 (RFC 7905, the work in chacha.c) ---- */
 
+static int seal_chacha(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
+		       size_t pt_len, tls_buf *out)
+{
+	(void)rng; /* the nonce is the sequence number XOR the key block's IV */
+	return tls_chacha_seal(p->key, p->aead_iv, p->seq, h, pt, pt_len, out);
+}
+
 static int open_chacha(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
 		       size_t frag_len, tls_buf *out)
 {
@@ -536,53 +540,6 @@ static int open_chacha(tls_protect *p, uint8_t type, uint16_t version, const uin
 	pseudo_header(h, p->seq, type, version, frag_len - TLS_CHACHA_TAG);
 	int rc = tls_chacha_open(p->key, p->aead_iv, p->seq, h, frag, frag_len, out);
 	return rc == 1 ? BAD_MAC : rc;
-}
-
-/* ---- the two entry points ---- */
-
-int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t version,
-		     const uint8_t *pt, size_t pt_len, tls_buf *out)
-{
-	uint8_t h[13];
-	int rc;
-
-	if (!p || !p->ready || !out || (pt_len && !pt))
-		return TLS_ERR_INTERNAL;
-	if (pt_len > TLS_MAX_PLAINTEXT)
-		return OVERFLOW;
-	/* RFC 5246 6.1: sequence numbers must not wrap. */
-	if (p->seq == UINT64_MAX)
-		return TLS_ERR_INTERNAL;
-	pseudo_header(h, p->seq, type, version, pt_len);
-	if (is_chacha(p))
-		rc = tls_chacha_seal(p->key, p->aead_iv, p->seq, h, pt, pt_len, out);
-	else
-		rc = is_gcm(p) ? seal_gcm(p, h, pt, pt_len, out) : seal_cbc(p, rng, h, pt, pt_len, out);
-	if (rc == 0)
-		p->seq++;
-	return rc;
-}
-
-int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
-		     size_t frag_len, tls_buf *out)
-{
-	int rc;
-
-	if (!p || !p->ready || !out || (frag_len && !frag))
-		return TLS_ERR_INTERNAL;
-	tls_buf_clear(out);
-	if (frag_len > TLS_MAX_CIPHERTEXT)
-		return OVERFLOW;
-	if (p->seq == UINT64_MAX)
-		return TLS_ERR_INTERNAL;
-	if (is_chacha(p))
-		rc = open_chacha(p, type, version, frag, frag_len, out);
-	else
-		rc = is_gcm(p) ? open_gcm(p, type, version, frag, frag_len, out)
-			       : open_cbc(p, type, version, frag, frag_len, out);
-	if (rc == 0)
-		p->seq++;
-	return rc;
 }
 
 /* ---- describing a record's layout, per mode ----------------------------- */
@@ -721,18 +678,97 @@ static int describe_cbc(const tls_protect_shape *sh, size_t body, const uint8_t 
 	return 0;
 }
 
+/* ---- the modes, one row each --------------------------------------- */
+
+/* A mode is what fixes a protected record's layout: the bulk cipher and,
+ * for CBC alone, encrypt-then-MAC and TLS 1.0's implicit IV. Seal and open
+ * read the IV's origin from the context (p->chained); describe has only
+ * the shape, so TLS 1.0 has rows of its own. */
+typedef struct {
+	enum tls_bulk bulk;
+	int etm, tls10;
+	int (*seal)(tls_protect *p, tls_rng *rng, const uint8_t h[13], const uint8_t *pt,
+		    size_t pt_len, tls_buf *out);
+	int (*open)(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+		    size_t frag_len, tls_buf *out);
+	/* 0 when the body fits the mode, -1 to leave it one opaque field;
+	 * opened: the body as tls_protect_open_shown gives it, or NULL for
+	 * the wire. */
+	int (*describe)(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp);
+} protect_mode;
+
+static const protect_mode modes[] = {
+	{TLS_BULK_AES_CBC, 0, 0, seal_cbc, open_cbc, describe_cbc},
+	{TLS_BULK_AES_CBC, 1, 0, seal_etm, open_etm, describe_cbc_etm},
+	{TLS_BULK_AES_CBC, 0, 1, seal_cbc, open_cbc, describe_cbc10},
+	{TLS_BULK_AES_CBC, 1, 1, seal_etm, open_etm, describe_cbc10},
+	{TLS_BULK_AES_GCM, 0, 0, seal_gcm, open_gcm, describe_gcm},
+	{TLS_BULK_CHACHA20_POLY1305, 0, 0, seal_chacha, open_chacha, describe_chacha},
+};
+
+static const protect_mode *mode_of(const tls_suite *s, int etm, int tls10)
+{
+	if (!s)
+		return NULL;
+	/* The AEADs have no encrypt-then-MAC or TLS 1.0 variant: ignore both. */
+	int cbc = s->bulk == TLS_BULK_AES_CBC;
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		const protect_mode *m = &modes[i];
+		if (m->bulk == s->bulk && m->etm == (cbc && etm) && m->tls10 == (cbc && tls10))
+			return m;
+	}
+	return NULL;
+}
+
+/* ---- the entry points: each asks its mode's row ---- */
+
+int tls_protect_seal(tls_protect *p, tls_rng *rng, uint8_t type, uint16_t version,
+		     const uint8_t *pt, size_t pt_len, tls_buf *out)
+{
+	uint8_t h[13];
+	int rc;
+
+	if (!p || !p->ready || !out || (pt_len && !pt))
+		return TLS_ERR_INTERNAL;
+	if (pt_len > TLS_MAX_PLAINTEXT)
+		return OVERFLOW;
+	/* RFC 5246 6.1: sequence numbers must not wrap. */
+	if (p->seq == UINT64_MAX)
+		return TLS_ERR_INTERNAL;
+	const protect_mode *m = mode_of(p->suite, p->etm, p->chained);
+	if (!m)
+		return TLS_ERR_INTERNAL;
+	pseudo_header(h, p->seq, type, version, pt_len);
+	rc = m->seal(p, rng, h, pt, pt_len, out);
+	if (rc == 0)
+		p->seq++;
+	return rc;
+}
+
+int tls_protect_open(tls_protect *p, uint8_t type, uint16_t version, const uint8_t *frag,
+		     size_t frag_len, tls_buf *out)
+{
+	int rc;
+
+	if (!p || !p->ready || !out || (frag_len && !frag))
+		return TLS_ERR_INTERNAL;
+	tls_buf_clear(out);
+	if (frag_len > TLS_MAX_CIPHERTEXT)
+		return OVERFLOW;
+	const protect_mode *m = mode_of(p->suite, p->etm, p->chained);
+	if (p->seq == UINT64_MAX || !m)
+		return TLS_ERR_INTERNAL;
+	rc = m->open(p, type, version, frag, frag_len, out);
+	if (rc == 0)
+		p->seq++;
+	return rc;
+}
+
 /* One layout per mode, for the wire and for the opened body alike. */
 static void describe(const tls_protect_shape *sh, size_t body, const uint8_t *opened, tls_spans *sp)
 {
-	int (*fn)(const tls_protect_shape *, size_t, const uint8_t *, tls_spans *) = NULL;
-	const tls_suite *s = sh->suite;
-	if (s && s->bulk == TLS_BULK_AES_GCM)
-		fn = describe_gcm;
-	else if (s && s->bulk == TLS_BULK_CHACHA20_POLY1305)
-		fn = describe_chacha;
-	else if (s && s->bulk == TLS_BULK_AES_CBC)
-		fn = sh->tls10 ? describe_cbc10 : sh->etm ? describe_cbc_etm : describe_cbc;
-	if ((!fn || fn(sh, body, opened, sp)) && body)
+	const protect_mode *m = mode_of(sh->suite, sh->etm, sh->tls10);
+	if ((!m || m->describe(sh, body, opened, sp)) && body)
 		tls_spans_add(sp, "record.ciphertext", 5, body, "encrypted record body");
 }
 

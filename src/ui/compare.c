@@ -8,13 +8,14 @@
  * TLS 1.3 is not the ChangeCipherSpec of TLS 1.2 (it switches nothing). */
 static void msg_name(const model *m, const model_msg *g, char *out, size_t n)
 {
-	if (m->t13.active && !strcmp(g->name, "ChangeCipherSpec"))
+	const char *name = model_msg_name(g->kind);
+	if (m->t13.active && g->kind == MODEL_MSG_CHANGE_CIPHER_SPEC)
 		snprintf(out, n, "ChangeCipherSpec (compatibility)");
-	else if (!strcmp(g->name, "Certificate") || !strcmp(g->name, "CertificateVerify") ||
-	         !strcmp(g->name, "Finished"))
-		snprintf(out, n, "%s (%s)", g->name, g->from_server ? "server" : "client");
+	else if (g->kind == MODEL_MSG_CERTIFICATE || g->kind == MODEL_MSG_CERTIFICATE_VERIFY ||
+	         g->kind == MODEL_MSG_FINISHED)
+		snprintf(out, n, "%s (%s)", name, g->from_server ? "server" : "client");
 	else
-		snprintf(out, n, "%s", g->name);
+		snprintf(out, n, "%s", name);
 }
 
 static int has_msg(const model *m, const char *name)
@@ -37,7 +38,7 @@ void compare_only_in(const model *a, const model *b, char *out, size_t n)
 	for (int s = 1; s <= 6; s++)
 		for (size_t i = 0; i < a->steps[s].n_msg; i++) {
 			const model_msg *g = &a->steps[s].msg[i];
-			if (g->hs_type == MODEL_NOT_HS && strcmp(g->name, "ChangeCipherSpec"))
+			if (g->hs_type == MODEL_NOT_HS && g->kind != MODEL_MSG_CHANGE_CIPHER_SPEC)
 				continue; /* alerts and data are no part of the comparison */
 			msg_name(a, g, nm, sizeof nm);
 			if (has_msg(b, nm) || strstr(out, nm))

@@ -181,7 +181,7 @@ static void record(const ctx *c, const lt_tree *t, int ri)
 		lt_row r = {.rec = ri, .msg = (int)i, .in_msg = 1};
 		char cap[96];
 		buf_id(id, sizeof id, c->step, &r);
-		snprintf(cap, sizeof cap, "%s, decrypted", g->name);
+		snprintf(cap, sizeof cap, "%s, decrypted", model_msg_name(g->kind));
 		dump(c, id, g->bytes.p, g->bytes.len, -1, cap);
 	}
 	fputs("</div>\n</div>\n</section>\n", c->f);
@@ -215,7 +215,7 @@ void html_step_bytes(FILE *f, const model *m, int step, const html_options *o, s
 		if (!g->note[0])
 			continue;
 		fputs("<p class=\"mnote\"><strong>", f);
-		html_escs(f, g->name);
+		html_escs(f, model_msg_name(g->kind));
 		fprintf(f, " from the %s:</strong> ", g->from_server ? "server" : "client");
 		html_escs(f, g->note);
 		fputs("</p>\n", f);

@@ -13,9 +13,9 @@ enum { W = 720, CX = 150, SX = 660, ROW = 30, TOP = 40 };
 static void label_of(const model_msg *g, char *out, size_t n)
 {
 	const char *a = NULL;
-	if (!strcmp(g->name, "Alert") && (!g->encrypted || g->decrypted) && g->bytes.len >= 2)
+	if (g->kind == MODEL_MSG_ALERT && (!g->encrypted || g->decrypted) && g->bytes.len >= 2)
 		a = tls_alert_name(g->bytes.p[1]);
-	snprintf(out, n, "%s%s%s%s", g->name, a ? " " : "", a ? a : "", g->encrypted ? " (encrypted)" : "");
+	snprintf(out, n, "%s%s%s%s", model_msg_name(g->kind), a ? " " : "", a ? a : "", g->encrypted ? " (encrypted)" : "");
 }
 
 static int rows(const model *m, int last)
@@ -71,7 +71,7 @@ void html_ladder(FILE *f, const model *m)
 		for (size_t i = 0; i < st->n_msg; i++, y += ROW) {
 			const model_msg *g = &st->msg[i];
 			/* a fatal alert, not the closing close_notify */
-			int bad = !strcmp(g->name, "Alert") && (!g->encrypted || g->decrypted) &&
+			int bad = g->kind == MODEL_MSG_ALERT && (!g->encrypted || g->decrypted) &&
 			          g->bytes.len >= 2 && g->bytes.p[0] == 2;
 			label_of(g, label, sizeof label);
 			fprintf(f, "<a href=\"#s%d-m%zu\">", s, i);

@@ -313,8 +313,6 @@ static void side(jw *w, const model *m, const model_side *s)
 		secret_key(w, i);
 		if (m->t13.active && shared13(i))
 			value13(w, m, s, shared13(i));
-		else if (i == MS_PREMASTER && s->premaster_full.len > s->v[i].len)
-			hex(w, s->premaster_full.v, s->premaster_full.len);
 		else
 			value(w, &s->v[i]);
 	}
@@ -334,7 +332,7 @@ static void side(jw *w, const model *m, const model_side *s)
 static void message(jw *w, const model_msg *g)
 {
 	LIT(w, "{\"name\":");
-	str(w, g->name);
+	str(w, model_msg_name(g->kind));
 	if (g->from_server)
 		LIT(w, ",\"from\":\"server\",\"encrypted\":");
 	else
@@ -480,8 +478,6 @@ static void secrets(jw *w, const model *m)
 		secret_key(w, i);
 		if (m->t13.active && shared13(i))
 			value13(w, m, NULL, shared13(i));
-		else if (i == MS_PREMASTER && m->premaster_full.len > m->secrets[i].len)
-			hex(w, m->premaster_full.v, m->premaster_full.len); /* DHE: as long as p */
 		else
 			value(w, &m->secrets[i]);
 	}

@@ -73,9 +73,9 @@ static void node(const model *m, int step, const tls13_step *t, int depth, int w
 		return;
 	formula(m, t, f, sizeof f);
 	lt_lines_add(l, "%*s%s%s", ind, "", f, who(h));
-	if (t->ikm && !strcmp(t->ikm, "(ec)dhe") && m->premaster_full.len)
-		hex_lines(l, ind + 2, "(EC)DHE shared secret = ", m->premaster_full.v, m->premaster_full.len,
-		          width);
+	if (t->ikm && !strcmp(t->ikm, "(ec)dhe") && m->secrets[MS_PREMASTER].known)
+		hex_lines(l, ind + 2, "(EC)DHE shared secret = ", m->secrets[MS_PREMASTER].v,
+		          m->secrets[MS_PREMASTER].len, width);
 	const char *covers = model13_covers(t);
 	if (t->context_len && covers)
 		hex_lines(l, ind + 2, covers[0] ? "transcript hash = " : "Hash(\"\") = ", t->context,

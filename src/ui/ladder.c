@@ -12,9 +12,9 @@
 static void msg_label(const model_msg *g, char *out, size_t n)
 {
 	const char *a = NULL;
-	if (!strcmp(g->name, "Alert") && (!g->encrypted || g->decrypted) && g->bytes.len >= 2)
+	if (g->kind == MODEL_MSG_ALERT && (!g->encrypted || g->decrypted) && g->bytes.len >= 2)
 		a = tls_alert_name(g->bytes.p[1]);
-	snprintf(out, n, "%s%s%s%s", g->name, a ? " " : "", a ? a : "", g->encrypted ? " [encrypted]" : "");
+	snprintf(out, n, "%s%s%s%s", model_msg_name(g->kind), a ? " " : "", a ? a : "", g->encrypted ? " [encrypted]" : "");
 }
 
 static void dashes(char *out, size_t n, int k, char c)

@@ -75,9 +75,9 @@ static int step_alert(const model *m, int step)
 /* The session_id of a hello, read from its bytes (type, length, version,
  * random, then the id with its length byte at offset 38), so it works on
  * brief models without field spans too; NULL when there is none. */
-static const uint8_t *hello_session(const model *m, int step, const char *name, size_t *n)
+static const uint8_t *hello_session(const model *m, int step, enum model_msg_kind kind, size_t *n)
 {
-	const model_msg *g = model_find_msg(m, step, name, step == 2);
+	const model_msg *g = model_find_msg(m, step, kind, step == 2);
 	*n = 0;
 	if (!g || !g->bytes.p || g->bytes.len < 39)
 		return NULL;
@@ -93,8 +93,8 @@ static const uint8_t *hello_session(const model *m, int step, const char *name, 
 int layout_resumed(const model *m)
 {
 	size_t cn, sn;
-	const uint8_t *c = hello_session(m, 1, "ClientHello", &cn);
-	const uint8_t *s = hello_session(m, 2, "ServerHello", &sn);
+	const uint8_t *c = hello_session(m, 1, MODEL_MSG_CLIENT_HELLO, &cn);
+	const uint8_t *s = hello_session(m, 2, MODEL_MSG_SERVER_HELLO, &sn);
 	return c && s && cn && cn == sn && !memcmp(c, s, cn);
 }
 
@@ -366,7 +366,7 @@ static int add_message(lt_tree *t, const model_step *st, int ri, int rrow, int m
 		r.off = woff < rec->wire.len ? woff : rec->wire.len;
 		r.len = g->bytes.len < rec->wire.len - r.off ? g->bytes.len : rec->wire.len - r.off;
 	}
-	snprintf(r.label, sizeof r.label, "%s%s", g->name,
+	snprintf(r.label, sizeof r.label, "%s%s", model_msg_name(g->kind),
 		 !g->encrypted ? "" : g->decrypted ? " (decrypted)" : " (encrypted)");
 	int at = tree_add(t, &r);
 	if (at < 0 || (g->encrypted && !g->decrypted))
@@ -558,11 +558,15 @@ long layout_hex_byte_at(int col, size_t start, int per, size_t n)
 
 /* ---- who knows what ---- */
 
+/* A row shows at most the master secret's 48 bytes; a longer value (a DHE
+ * premaster, as long as p) is written whole in the derivation. */
+#define KNOW_BYTES 48
+
 static void hex_or(const model_value *v, const model_value *key, char *out, size_t n)
 {
 	if (v->known && v->len) {
 		size_t i;
-		for (i = 0; i < v->len && 2 * i + 2 < n; i++)
+		for (i = 0; i < v->len && i < KNOW_BYTES && 2 * i + 2 < n; i++)
 			snprintf(out + 2 * i, n - 2 * i, "%02x", v->v[i]);
 		out[2 * i] = 0;
 	} else if ((v->known && !v->len) || (key && key->known))
@@ -807,11 +811,8 @@ static void add_master(lt_lines *l, const model *m, int step, int who, int width
 		lt_lines_add(l, "master_secret = PRF(pre_master_secret, \"master secret\",");
 		lt_lines_add(l, "                    client_random + server_random)[0..47]");
 	}
-	const model_long_value *pf = &c->premaster_full;
-	const uint8_t *pms = pf->len > v[MS_PREMASTER].len ? pf->v : v[MS_PREMASTER].v;
-	size_t pl = pf->len > v[MS_PREMASTER].len ? pf->len : v[MS_PREMASTER].len; /* DHE: as long as p */
-	if (v[MS_PREMASTER].known)
-		add_hex(l, 2, "pre_master_secret", pms, pl, width);
+	if (v[MS_PREMASTER].known) /* whole: a DHE premaster is as long as p */
+		add_hex(l, 2, "pre_master_secret", v[MS_PREMASTER].v, v[MS_PREMASTER].len, width);
 	else
 		lt_lines_add(l, "  pre_master_secret: not known here (the value below came from a key log)");
 	if (m->ems)
@@ -823,6 +824,8 @@ static void add_master(lt_lines *l, const model *m, int step, int who, int width
 	add_hex(l, 2, "= master_secret", v[MS_MASTER].v, v[MS_MASTER].len, width);
 	if (!v[MS_PREMASTER].known)
 		return;
+	const uint8_t *pms = v[MS_PREMASTER].v;
+	size_t pl = v[MS_PREMASTER].len;
 	if (m->ems)
 		add_kdf(l, m, 48, pms, pl, "extended master secret", m->session_hash.v, m->session_hash.len,
 		        NULL, 0, width);

@@ -74,13 +74,13 @@ static int alert_at(const model *m, int step)
 
 /* A handshake message of step `in`, if the run has got that far by `step`.
  * Its bytes start with the 4-byte handshake header. */
-static const model_msg *msg_at(const model *m, int step, int in, const char *name, int from_server)
+static const model_msg *msg_at(const model *m, int step, int in, enum model_msg_kind kind, int from_server)
 {
 	if (in > step || in < 1 || in > MODEL_LAST_STEP || !m->steps[in].reached)
 		return NULL;
 	const model_step *st = &m->steps[in];
 	for (size_t i = 0; i < st->n_msg; i++)
-		if (!strcmp(st->msg[i].name, name) && st->msg[i].from_server == from_server &&
+		if (st->msg[i].kind == kind && st->msg[i].from_server == from_server &&
 		    (!st->msg[i].encrypted || st->msg[i].decrypted))
 			return &st->msg[i];
 	return NULL;
@@ -90,7 +90,7 @@ static const model_msg *msg_at(const model *m, int step, int in, const char *nam
  * decoder (its pointers point into the model). 1 when there is one. */
 static int ske_at(const model *m, int step, int ecdhe, tls_ske *out)
 {
-	const model_msg *g = msg_at(m, step, 4, "ServerKeyExchange", 1);
+	const model_msg *g = msg_at(m, step, 4, MODEL_MSG_SERVER_KEY_EXCHANGE, 1);
 	return g && g->bytes.len > 4 &&
 	       tls_ske_decode(g->bytes.p + 4, g->bytes.len - 4, ecdhe, out, NULL) == 0;
 }
@@ -110,17 +110,6 @@ static int hello_session(const model_msg *g, const uint8_t **sid, size_t *len)
 
 /* ---- secrets: one generic rule for every key of the model ------------- */
 
-/* The whole premaster's length: a DHE premaster is longer than a model_value. */
-static size_t premaster_length(const model *m, int step, size_t len)
-{
-	const model_side *c = &m->steps[step].client, *sv = &m->steps[step].server;
-	if (c->premaster_full.len > len)
-		len = c->premaster_full.len;
-	if (sv->premaster_full.len > len)
-		len = sv->premaster_full.len;
-	return len;
-}
-
 /* 1/0 as lesson_resolve for a secret or its _length, -1 when name is neither. */
 static int resolve_secret(const model *m, int step, const char *name, char *val, size_t vn)
 {
@@ -136,8 +125,7 @@ static int resolve_secret(const model *m, int step, const char *name, char *val,
 		if (!length)
 			hex_value(val, vn, v->v, v->len);
 		else
-			snprintf(val, vn, "%zu",
-			         s == MS_PREMASTER ? premaster_length(m, step, v->len) : v->len);
+			snprintf(val, vn, "%zu", v->len);
 		return 1;
 	}
 	return -1;
@@ -229,7 +217,7 @@ static int r_key_block_rfc_length(const model *m, int step, char *val, size_t vn
 
 static int client_version(const model *m, int step, unsigned *v)
 {
-	const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+	const model_msg *g = msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0);
 	if (!g || g->bytes.len < 6)
 		return 0;
 	*v = (unsigned)g->bytes.p[4] << 8 | g->bytes.p[5];
@@ -555,7 +543,7 @@ static int c_ecdsa(const model *m, int step)
 /* the server sent a CertificateRequest */
 static int c_mutual(const model *m, int step)
 {
-	return msg_at(m, step, 4, "CertificateRequest", 1) != NULL;
+	return msg_at(m, step, 4, MODEL_MSG_CERTIFICATE_REQUEST, 1) != NULL;
 }
 
 /* the ClientHello names a session */
@@ -563,7 +551,7 @@ static int c_session_offered(const model *m, int step)
 {
 	const uint8_t *sid;
 	size_t n;
-	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &sid, &n) && n > 0;
+	return hello_session(msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0), &sid, &n) && n > 0;
 }
 
 /* RFC 5246 7.3: a server that resumes echoes the client's session ID. */
@@ -571,8 +559,8 @@ static int c_resumed(const model *m, int step)
 {
 	const uint8_t *cs, *ss;
 	size_t cn, sn;
-	return hello_session(msg_at(m, step, 1, "ClientHello", 0), &cs, &cn) &&
-	       hello_session(msg_at(m, step, 2, "ServerHello", 1), &ss, &sn) && cn && cn == sn &&
+	return hello_session(msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0), &cs, &cn) &&
+	       hello_session(msg_at(m, step, 2, MODEL_MSG_SERVER_HELLO, 1), &ss, &sn) && cn && cn == sn &&
 	       !memcmp(cs, ss, cn);
 }
 
@@ -581,7 +569,7 @@ static int c_finished_mismatch(const model *m, int step)
 {
 	for (int k = 5; k <= 6 && k <= step; k++)
 		for (size_t i = 0; m->steps[k].reached && i < m->steps[k].n_msg; i++)
-			if (!strcmp(m->steps[k].msg[i].name, "Finished") &&
+			if (m->steps[k].msg[i].kind == MODEL_MSG_FINISHED &&
 			    strstr(m->steps[k].msg[i].note, "does NOT match"))
 				return 1;
 	return 0;
@@ -596,14 +584,14 @@ static int c_ems(const model *m, int step)
 /* The hellos as the engine decodes them, when they exist by this step. */
 static int client_hello_at(const model *m, int step, tls_client_hello *ch)
 {
-	const model_msg *g = msg_at(m, step, 1, "ClientHello", 0);
+	const model_msg *g = msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0);
 	return g && g->bytes.len > 4 &&
 	       tls_client_hello_decode(g->bytes.p + 4, g->bytes.len - 4, ch, NULL) == 0;
 }
 
 static int server_hello_at(const model *m, int step, tls_server_hello *sh)
 {
-	const model_msg *g = msg_at(m, step, 2, "ServerHello", 1);
+	const model_msg *g = msg_at(m, step, 2, MODEL_MSG_SERVER_HELLO, 1);
 	return g && g->bytes.len > 4 &&
 	       tls_server_hello_decode(g->bytes.p + 4, g->bytes.len - 4, sh, NULL) == 0;
 }
@@ -695,13 +683,13 @@ static int c_chacha(const model *m, int step)
 /* TLS 1.3: the server sent a CertificateRequest (inside its encrypted flight) */
 static int c_mutual13(const model *m, int step)
 {
-	return msg_at(m, step, 3, "CertificateRequest", 1) != NULL;
+	return msg_at(m, step, 3, MODEL_MSG_CERTIFICATE_REQUEST, 1) != NULL;
 }
 
 /* TLS 1.3: a NewSessionTicket went by */
 static int c_ticket(const model *m, int step)
 {
-	return msg_at(m, step, 6, "NewSessionTicket", 1) != NULL;
+	return msg_at(m, step, 6, MODEL_MSG_NEW_SESSION_TICKET, 1) != NULL;
 }
 
 static const struct {

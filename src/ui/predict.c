@@ -99,7 +99,7 @@ static int reached(const model *m, int step)
 /* The suites the ClientHello offers, read from its fields. */
 static size_t offered(const model *m, uint16_t *out, size_t max)
 {
-	const model_msg *ch = model_find_msg(m, 1, "ClientHello", 0);
+	const model_msg *ch = model_find_msg(m, 1, MODEL_MSG_CLIENT_HELLO, 0);
 	size_t n = 0;
 	if (!ch)
 		return 0;
@@ -137,7 +137,7 @@ static int suite_build(const model *m, const predict_ctx *c, int step, predict_q
 	(void)c;
 	uint16_t ids[256];
 	size_t n = offered(m, ids, 256);
-	int chosen = model_find_msg(m, 2, "ServerHello", 1) != NULL;
+	int chosen = model_find_msg(m, 2, MODEL_MSG_SERVER_HELLO, 1) != NULL;
 	char right[160], wrong[4][160];
 	const char *w[4] = {0};
 	size_t nw = 0;
@@ -190,7 +190,7 @@ static int messages_build(const model *m, const predict_ctx *c, int step, predic
 	const char *v[13] = {0}, *t[13] = {0};
 	char right[160], cand[6][160];
 	for (size_t i = 0; i < k; i++)
-		v[i] = st->msg[i].name;
+		v[i] = model_msg_name(st->msg[i].kind);
 	join_names(right, sizeof right, v, k);
 	size_t nc = 0;
 	/* reversed */
@@ -340,7 +340,7 @@ static int client_alert_at(const model *m, int step)
 static int cert_fits(const model *m, const predict_ctx *c, int step)
 {
 	(void)c;
-	return reached(m, step) && model_find_msg(m, step, "Certificate", 1) &&
+	return reached(m, step) && model_find_msg(m, step, MODEL_MSG_CERTIFICATE, 1) &&
 	       m->steps[step].client.cert_note[0] && (client_alert_at(m, step) || m->current > step);
 }
 
@@ -441,14 +441,14 @@ static int tamper_build(const model *m, const predict_ctx *c, int step, predict_
 static int resume_fits(const model *m, const predict_ctx *c, int step)
 {
 	(void)c;
-	return m->resumed && reached(m, step) && model_find_msg(m, step, "ServerHello", 1);
+	return m->resumed && reached(m, step) && model_find_msg(m, step, MODEL_MSG_SERVER_HELLO, 1);
 }
 
 static int present_anywhere(const model *m, const char *name)
 {
 	for (int s = 1; s <= m->current; s++)
 		for (size_t i = 0; i < m->steps[s].n_msg; i++)
-			if (!strcmp(m->steps[s].msg[i].name, name))
+			if (!strcmp(model_msg_name(m->steps[s].msg[i].kind), name))
 				return 1;
 	return 0;
 }

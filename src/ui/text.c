@@ -81,7 +81,7 @@ static void messages(FILE *f, const model_step *st)
 		const model_msg *g = &st->msg[i];
 		if (!g->encrypted && !g->note[0])
 			continue; /* its fields were listed with its record */
-		fprintf(f, "\n%s from the %s (%s)\n", g->name, g->from_server ? "server" : "client",
+		fprintf(f, "\n%s from the %s (%s)\n", model_msg_name(g->kind), g->from_server ? "server" : "client",
 			g->decrypted ? "decrypted" : "encrypted, not readable");
 		if (g->decrypted && g->encrypted) {
 			dump(f, g->bytes.p, g->bytes.len, "  ");
@@ -100,6 +100,18 @@ static void value(FILE *f, const model_value *v)
 		hex_line(f, v->v, v->len, 64);
 }
 
+/* A row of the table shows at most the master secret's 48 bytes; a longer
+ * value (a DHE premaster, as long as p) is written whole under Derivation. */
+#define KNOW_BYTES 48
+
+static void row_value(FILE *f, const model_value *v)
+{
+	if (!v->known)
+		fprintf(f, "(not known yet)");
+	else
+		hex_line(f, v->v, v->len < KNOW_BYTES ? v->len : KNOW_BYTES, 64);
+}
+
 static void knowledge(FILE *f, const model_step *st)
 {
 	fprintf(f, "\nWho knows what after this step:\n");
@@ -111,9 +123,9 @@ static void knowledge(FILE *f, const model_step *st)
 		if (!c->known && !s->known)
 			continue;
 		fprintf(f, "  %-22s client: ", model_secret_label(i));
-		value(f, c);
+		row_value(f, c);
 		fprintf(f, "\n  %-22s server: ", "");
-		value(f, s);
+		row_value(f, s);
 		fputc('\n', f);
 	}
 	if (st->client.transcript_hash.known) {

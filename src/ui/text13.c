@@ -47,12 +47,7 @@ void text13_knowledge(FILE *f, const model *m, int step)
 		if (!vc->known && !vs->known)
 			continue;
 		const model_value *v = vc->known ? vc : vs;
-		const model_side *side = vc->known ? c : s;
-		if (basic[b].i == MS_PREMASTER && side->premaster_full.len > v->len)
-			row(f, basic[b].label, c, s, side->premaster_full.v, side->premaster_full.len,
-			    vc->known, vs->known);
-		else
-			row(f, basic[b].label, c, s, v->v, v->len, vc->known, vs->known);
+		row(f, basic[b].label, c, s, v->v, v->len, vc->known, vs->known);
 	}
 	for (size_t i = 0; i < model13_count(); i++) {
 		const model13_secret *d = model13_at(i);

@@ -54,7 +54,7 @@ static void hide_verdict(tui *t)
 	h->outcome = MODEL_RUNNING;
 	if (a >= 1 && a <= MODEL_LAST_STEP) {
 		model_step *st = &h->steps[a];
-		while (st->n_msg && !strcmp(st->msg[st->n_msg - 1].name, "Alert"))
+		while (st->n_msg && st->msg[st->n_msg - 1].kind == MODEL_MSG_ALERT)
 			st->n_msg--;
 		while (st->n_rec && st->rec[st->n_rec - 1].type == 21)
 			st->n_rec--;

@@ -231,7 +231,7 @@ void tui_draw_dump(tui *t)
 	layout_row_buffer(t->vm, t->step, s, &p, &n);
 	const model_step *st = &t->vm->steps[t->step];
 	if (s->in_msg)
-		snprintf(title, sizeof title, "Bytes: %s, decrypted (%zu)", st->msg[s->msg].name, n);
+		snprintf(title, sizeof title, "Bytes: %s, decrypted (%zu)", model_msg_name(st->msg[s->msg].kind), n);
 	else if (s->opened)
 		snprintf(title, sizeof title, "Bytes: record %d decrypted (%zu)", s->rec + 1, n);
 	else
@@ -319,7 +319,7 @@ static void draw_detail(tui *t)
 			         "  a %s record: 5-byte header (type, version, length), then the body",
 			         st->rec[s->rec].encrypted ? "protected" : "cleartext");
 		else if (s->kind == LT_MSG)
-			snprintf(b, sizeof b, "  the %s message from the %s", st->msg[s->msg].name,
+			snprintf(b, sizeof b, "  the %s message from the %s", model_msg_name(st->msg[s->msg].kind),
 			         st->msg[s->msg].from_server ? "server" : "client");
 	}
 	tui_fill(t, r->y, 0, r->w, A_NORMAL);

@@ -66,7 +66,10 @@ check "mutual without a client certificate: serve exits 1" grep -q '^rc=1' "$TMP
 check "mutual without a client certificate: handshake_failure at step 5" jq -e '.alert.description == "handshake_failure" and .alert.sent_by == "server" and .alert.step == 5' "$TMP/s.json"
 
 # Every scenario's recording opens in tshark; established ones decrypt.
+# E2E_NO_ORACLES=1 (make check) leaves this to the ordinary build: it tests
+# what tshark reads, and the sanitized runs of --record are in check-cli.
 TS="tshark -n -o tls.keylog_file:$TMP/k"
+[ "${E2E_NO_ORACLES:-0}" = 1 ] && { finish; exit; }
 for sc in $("$BIN" scenarios | awk '{print $1}'); do
 	rm -f "$TMP/k" "$TMP/p.pcap" "$TMP/dbg"
 	"$BIN" --json --scenario "$sc" --seed 1 --record "$TMP/p.pcap" --keylog "$TMP/k" >"$TMP/j" 2>/dev/null

@@ -46,7 +46,7 @@ static void test_full_handshake_seed1(void **st)
 	assert_int_equal(m.suite_id, 0x002F);
 	for (int i = 1; i <= 7; i++)
 		assert_true(m.steps[i].reached);
-	const model_msg *cf = model_find_msg(&m, 5, "Finished", 0), *sf = model_find_msg(&m, 6, "Finished", 1);
+	const model_msg *cf = model_find_msg(&m, 5, MODEL_MSG_FINISHED, 0), *sf = model_find_msg(&m, 6, MODEL_MSG_FINISHED, 1);
 	assert_non_null(cf);
 	assert_non_null(sf);
 	assert_string_equal(cf->note, "verify_data matches");
@@ -148,7 +148,7 @@ static void test_every_suite_scenario_completes(void **st)
 		run(&o, &m);
 		assert_int_equal(m.outcome, MODEL_ESTABLISHED);
 		assert_int_equal(m.suite_id, ids[i]);
-		assert_string_equal(model_find_msg(&m, 6, "Finished", 1)->note, "verify_data matches");
+		assert_string_equal(model_find_msg(&m, 6, MODEL_MSG_FINISHED, 1)->note, "verify_data matches");
 		model_free(&m);
 	}
 }
@@ -210,9 +210,9 @@ static void test_fragmented_handshake(void **st)
 		run(&o, &m);
 		assert_int_equal(m.outcome, MODEL_ESTABLISHED);
 		assert_true(m.steps[3].n_rec > 1);
-		assert_non_null(model_find_msg(&m, 3, "Certificate", 1));
-		assert_non_null(model_find_msg(&m, 4, "ServerHelloDone", 1));
-		assert_string_equal(model_find_msg(&m, 6, "Finished", 1)->note, "verify_data matches");
+		assert_non_null(model_find_msg(&m, 3, MODEL_MSG_CERTIFICATE, 1));
+		assert_non_null(model_find_msg(&m, 4, MODEL_MSG_SERVER_HELLO_DONE, 1));
+		assert_string_equal(model_find_msg(&m, 6, MODEL_MSG_FINISHED, 1)->note, "verify_data matches");
 		model_free(&m);
 	}
 }

@@ -57,8 +57,7 @@ static void rfc8448_model(model *m)
 	assert_int_equal(tls13_sched_keys(s, TLS13_SERVER_HANDSHAKE, key, 16, iv, 12), 0);
 	assert_int_equal(tls13_sched_master(s, th_sf, 32), 0);
 	assert_int_equal(tls13_sched_keys(s, TLS13_SERVER_APPLICATION, key, 16, iv, 12), 0);
-	m->premaster_full.len = 32;
-	memcpy(m->premaster_full.v, ecdhe, 32);
+	model_value_set(&m->secrets[MS_PREMASTER], ecdhe, 32);
 	/* What the RFC's two sides know: everything so far, from step 4 on;
 	 * at step 2 the rule of model13.h leaves the handshake secrets only. */
 	for (int n = 1; n <= 4; n++) {

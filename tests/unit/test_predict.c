@@ -34,7 +34,7 @@ static const char *right_text(const predict_q *q)
  * 2, random 32, session_id 1+n. */
 static int hello_suite(const model *m)
 {
-	const model_msg *sh = model_find_msg(m, 2, "ServerHello", 1);
+	const model_msg *sh = model_find_msg(m, 2, MODEL_MSG_SERVER_HELLO, 1);
 	if (!sh)
 		return -1;
 	size_t at = 4 + 2 + 32;
@@ -84,7 +84,7 @@ static void check_messages(const model *m, const predict_q *q)
 	const model_step *st = &m->steps[q->step];
 	for (size_t i = 0; i < st->n_msg; i++) {
 		strcat(want, i ? ", " : "");
-		strcat(want, st->msg[i].name);
+		strcat(want, model_msg_name(st->msg[i].kind));
 	}
 	assert_string_equal(right_text(q), want);
 	for (int i = 0; i < q->n_choices; i++)
@@ -138,7 +138,7 @@ static void check_resume(const model *m, const predict_q *q)
 	for (char *save, *name = strtok_r(t, ", ", &save); name; name = strtok_r(NULL, ", ", &save), n++)
 		for (int s = 1; s <= m->current; s++)
 			for (size_t i = 0; i < m->steps[s].n_msg; i++)
-				assert_string_not_equal(name, m->steps[s].msg[i].name);
+				assert_string_not_equal(name, model_msg_name(m->steps[s].msg[i].kind));
 	assert_true(n >= 3); /* a certificate, the key exchange, the hello done */
 	assert_non_null(strstr(right_text(q), "ClientKeyExchange"));
 }

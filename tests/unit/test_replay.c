@@ -200,7 +200,7 @@ static int same_records(const model *a, const model *b)
 				return 0;
 		}
 		for (size_t i = 0; i < a->steps[s].n_msg; i++)
-			if (strcmp(a->steps[s].msg[i].name, b->steps[s].msg[i].name))
+			if (a->steps[s].msg[i].kind != b->steps[s].msg[i].kind)
 				return 0;
 	}
 	return 1;

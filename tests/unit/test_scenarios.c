@@ -112,8 +112,8 @@ static void test_every_scenario(void **st)
 		model_wire_hash(m, h);
 		if (e->established) {
 			assert_int_equal(m->outcome, MODEL_ESTABLISHED);
-			assert_string_equal(model_find_msg(m, 5, "Finished", 0)->note, "verify_data matches");
-			assert_string_equal(model_find_msg(m, 6, "Finished", 1)->note, "verify_data matches");
+			assert_string_equal(model_find_msg(m, 5, MODEL_MSG_FINISHED, 0)->note, "verify_data matches");
+			assert_string_equal(model_find_msg(m, 6, MODEL_MSG_FINISHED, 1)->note, "verify_data matches");
 		} else {
 			assert_int_equal(m->outcome, MODEL_ALERT);
 			assert_int_equal(m->alert.by_server, e->by_server);
@@ -137,15 +137,21 @@ static void test_forward_secrecy_scenarios(void **st)
 	for (int i = 0; i < 3; i++) {
 		model *m = run(names[i], 5);
 		assert_int_equal(m->outcome, MODEL_ESTABLISHED);
-		assert_non_null(model_find_msg(m, 4, "ServerKeyExchange", 1));
+		assert_non_null(model_find_msg(m, 4, MODEL_MSG_SERVER_KEY_EXCHANGE, 1));
 		/* the server learns the premaster only from the client's key share */
 		assert_false(m->steps[4].server.v[MS_PREMASTER].known);
 		assert_true(m->steps[5].server.v[MS_PREMASTER].known);
 		if (pms_len[i])
 			assert_int_equal(m->secrets[MS_PREMASTER].len, pms_len[i]);
-		else /* g^xy mod p, leading zeros stripped: about 256 bytes, more than a model_value */
-			assert_true(m->premaster_full.len > 240 && m->premaster_full.len <= 256);
-		assert_memory_equal(m->premaster_full.v, m->secrets[MS_PREMASTER].v, m->secrets[MS_PREMASTER].len);
+		else /* g^xy mod p, leading zeros stripped: about 256 bytes, all of it kept */
+			assert_true(m->secrets[MS_PREMASTER].len > 240 && m->secrets[MS_PREMASTER].len <= 256);
+		/* one form: each column holds the same whole value as the final secrets */
+		const model_value *fin = &m->secrets[MS_PREMASTER], *cl = &m->steps[4].client.v[MS_PREMASTER],
+				  *sv = &m->steps[5].server.v[MS_PREMASTER];
+		assert_int_equal(cl->len, fin->len);
+		assert_int_equal(sv->len, fin->len);
+		assert_memory_equal(cl->v, fin->v, fin->len);
+		assert_memory_equal(sv->v, fin->v, fin->len);
 		assert_int_equal(m->prf_sha384, i == 1);
 		done(m);
 	}
@@ -155,9 +161,9 @@ static void test_mutual(void **st)
 {
 	(void)st;
 	model *m = run("mutual", 1);
-	assert_non_null(model_find_msg(m, 4, "CertificateRequest", 1));
-	assert_non_null(model_find_msg(m, 5, "Certificate", 0));
-	assert_non_null(model_find_msg(m, 5, "CertificateVerify", 0));
+	assert_non_null(model_find_msg(m, 4, MODEL_MSG_CERTIFICATE_REQUEST, 1));
+	assert_non_null(model_find_msg(m, 5, MODEL_MSG_CERTIFICATE, 0));
+	assert_non_null(model_find_msg(m, 5, MODEL_MSG_CERTIFICATE_VERIFY, 0));
 	assert_non_null(strstr(m->steps[5].server.cert_note, "trusted"));
 	done(m);
 }
@@ -171,7 +177,7 @@ static void test_resume(void **st)
 	assert_true(m->steps[3].reached && m->steps[4].reached);
 	assert_non_null(strstr(m->steps[3].note, "skipped"));
 	assert_non_null(strstr(m->steps[5].note, "server finishes first"));
-	assert_null(model_find_msg(m, 5, "ClientKeyExchange", 0));
+	assert_null(model_find_msg(m, 5, MODEL_MSG_CLIENT_KEY_EXCHANGE, 0));
 	/* the client has the master secret as soon as the server accepts the session */
 	assert_true(m->steps[2].client.v[MS_MASTER].known);
 	assert_false(m->secrets[MS_PREMASTER].known);
