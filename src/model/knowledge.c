@@ -239,9 +239,50 @@ static int steps_covered(const model *m, int n)
 	return n;
 }
 
-/* Feeds the handshake messages of one step to t, noting what went by and,
- * at each first Finished, the hash it was computed over. */
-static void feed_step(model *m, int k, transcript *t, seen *sn)
+/* Where the attacker's flip fell in message g of step k, or -1: the
+ * message's bytes are the plaintext of consecutive handshake records from
+ * its first one on (a fragmented message spans several). */
+static long tampered_at(const model *m, int k, const model_msg *g)
+{
+	const model_step *st = &m->steps[k];
+	if (!m->tamper.present || m->tamper.step != k || m->tamper.offset < 5 || g->encrypted)
+		return -1;
+	size_t before = 0; /* plaintext bytes of g's records before the tampered one */
+	for (size_t r = g->record; r < st->n_rec && r < m->tamper.record; r++) {
+		if (st->rec[r].type != TLS_CT_HANDSHAKE || st->rec[r].encrypted || st->rec[r].wire.len < 5)
+			return -1;
+		before += st->rec[r].wire.len - 5;
+	}
+	if (m->tamper.record < g->record)
+		return -1;
+	size_t pos = before + m->tamper.offset - 5;
+	if (pos < g->record_offset || pos - g->record_offset >= g->bytes.len)
+		return -1;
+	return (long)(pos - g->record_offset);
+}
+
+/* Adds message g to both sides' transcripts: its sender hashed what it
+ * wrote, its receiver what arrived (they differ where an attacker flipped
+ * a byte). */
+static void th_add_msg(const model *m, int k, const model_msg *g, transcript t[2])
+{
+	int sender = g->from_server ? 1 : 0;
+	long at = tampered_at(m, k, g);
+	th_add(&t[!sender], g->bytes.p, g->bytes.len);
+	if (at < 0) {
+		th_add(&t[sender], g->bytes.p, g->bytes.len);
+		return;
+	}
+	uint8_t orig = (uint8_t)(g->bytes.p[at] ^ m->tamper.xor_);
+	th_add(&t[sender], g->bytes.p, (size_t)at);
+	th_add(&t[sender], &orig, 1);
+	th_add(&t[sender], g->bytes.p + at + 1, g->bytes.len - (size_t)at - 1);
+}
+
+/* Feeds the handshake messages of one step to each side's transcript,
+ * noting what went by and, at each first Finished, the hash its sender
+ * computed it over. */
+static void feed_step(model *m, int k, transcript t[2], seen *sn)
 {
 	const model_step *st = &m->steps[k];
 	for (size_t i = 0; i < st->n_msg; i++) {
@@ -250,12 +291,12 @@ static void feed_step(model *m, int k, transcript *t, seen *sn)
 		if (g->hs_type == MODEL_NOT_HS || g->hs_type == TLS_HS_HELLO_REQUEST)
 			continue;
 		if (g->hs_type == MODEL_HS_OPAQUE || !g->decrypted) {
-			t->opaque = 1;
+			t[0].opaque = t[1].opaque = 1;
 			continue;
 		}
 		if (g->hs_type == TLS_HS_FINISHED && !sn->finished[side]) {
-			th_value(t, &m->finished_hash[side]);
-			m->finished_len[side] = m->finished_hash[side].known ? t->len : 0;
+			th_value(&t[side], &m->finished_hash[side]);
+			m->finished_len[side] = m->finished_hash[side].known ? t[side].len : 0;
 		}
 		sn->client_hello |= g->hs_type == TLS_HS_CLIENT_HELLO;
 		sn->server_hello |= g->hs_type == TLS_HS_SERVER_HELLO;
@@ -263,7 +304,7 @@ static void feed_step(model *m, int k, transcript *t, seen *sn)
 		sn->cke |= g->hs_type == TLS_HS_CLIENT_KEY_EXCHANGE;
 		if (g->hs_type == TLS_HS_FINISHED)
 			sn->finished[side] = 1;
-		th_add(t, g->bytes.p, g->bytes.len);
+		th_add_msg(m, k, g, t);
 	}
 }
 
@@ -307,12 +348,13 @@ void knowledge_settle(model *m, int upto)
 		knowledge13_settle(m, upto);
 		return;
 	}
-	transcript t;
+	transcript t[2]; /* the client's and the server's */
 	seen sn = {0};
-	th_init(&t, m);
+	th_init(&t[0], m);
 	/* TLS 1.3 hides its handshake from ServerHello on and hashes it under
 	 * another key schedule: tlsstep does not show its transcript. */
-	t.opaque = m->version == 0x0304;
+	t[0].opaque = m->version == 0x0304;
+	t[1] = t[0];
 	memset(m->finished_hash, 0, sizeof m->finished_hash);
 	memset(m->finished_len, 0, sizeof m->finished_len);
 	int fed = 0;
@@ -323,15 +365,15 @@ void knowledge_settle(model *m, int upto)
 			st->server = m->steps[n - 1].server;
 		}
 		for (int want = steps_covered(m, n); fed < want; fed++)
-			feed_step(m, wire_step(m, fed), &t, &sn);
+			feed_step(m, wire_step(m, fed), t, &sn);
 		model_side *sides[2] = {&st->client, &st->server};
 		for (int i = 0; i < 2; i++) {
 			hold_to_moments(m, sides[i], i, &sn);
-			th_value(&t, &sides[i]->transcript_hash);
-			sides[i]->transcript_len = sides[i]->transcript_hash.known ? t.len : 0;
+			th_value(&t[i], &sides[i]->transcript_hash);
+			sides[i]->transcript_len = sides[i]->transcript_hash.known ? t[i].len : 0;
 		}
 	}
-	zeromem(&t, sizeof t);
+	zeromem(t, sizeof t);
 }
 
 void knowledge_infer_peer(model *m, int peer_is_server)

@@ -155,6 +155,15 @@ typedef struct {
 	int etm;                  /* encrypt-then-MAC (RFC 7366) */
 	model_value session_hash; /* with ems: what the master secret was made from */
 	int resumed;              /* abbreviated handshake: the master secret came from a session */
+	/* An attacker's flip on the wire (the simulator's --tamper): the byte at
+	 * offset of record `record` of step `step` was XORed with xor_ after the
+	 * sender wrote it. The sender hashed the original, the receiver what
+	 * arrived: their transcripts part there. */
+	struct {
+		int present, step;
+		size_t record, offset;
+		uint8_t xor_;
+	} tamper;
 	/* Per side (0 client, 1 server): the Hash(handshake_messages) its
 	 * Finished.verify_data was computed over, and how many bytes it covers. */
 	model_value finished_hash[2];

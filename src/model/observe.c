@@ -715,6 +715,26 @@ static void lift_spans(observer *o, model_record *r, const model_msg *g, size_t 
 	tls_spans_append(RSP(o, r), g->fields.v, g->fields.n, at);
 }
 
+/* A cleartext message that began need bytes before this record: finds the
+ * record of the step (same direction, cleartext handshake) holding its first
+ * byte, so g->record and g->record_offset say where it starts. */
+static void started_earlier(const model_step *s, int from_server, size_t need, model_msg *g)
+{
+	for (size_t i = s->n_rec ? s->n_rec - 1 : 0; i-- > 0;) {
+		const model_record *r = &s->rec[i];
+		if (r->from_server != from_server || r->type != TLS_CT_HANDSHAKE || r->encrypted ||
+		    r->wire.len < 5)
+			return; /* began in another step, or under encryption: left as filed */
+		size_t len = r->wire.len - 5;
+		if (need <= len) {
+			g->record = i;
+			g->record_offset = len - need;
+			return;
+		}
+		need -= len;
+	}
+}
+
 static void handshake(observer *o, model_record *r, int dir, int enc, const uint8_t *p, size_t n,
 		      int step)
 {
@@ -738,6 +758,8 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 		size_t before = s->n_msg;
 		size_t start_in_rec = n >= hb->len ? n - hb->len : 0;
 		file_hs_msg(o, dir, enc, hb->p, 4 + len, start_in_rec, step);
+		if (!enc && s->n_msg > before && n < hb->len)
+			started_earlier(s, dir, hb->len - n, &s->msg[s->n_msg - 1]);
 		if (!enc && s->n_msg > before && n >= hb->len)
 			lift_spans(o, r, &s->msg[s->n_msg - 1], 5 + start_in_rec);
 		off += 4 + len;

@@ -251,8 +251,16 @@ static void tamper(sim *s, int step, int dir, uint8_t *rec, size_t n)
 		obs_tls13_tamper(s->obs, dir, rec, n, &s->tamper_seen, s->opt.tamper_offset, s->opt.tamper_xor);
 		return;
 	}
-	if (s->opt.tamper_offset >= s->tamper_seen && s->opt.tamper_offset < s->tamper_seen + n)
-		rec[s->opt.tamper_offset - s->tamper_seen] ^= s->opt.tamper_xor;
+	if (s->opt.tamper_offset >= s->tamper_seen && s->opt.tamper_offset < s->tamper_seen + n) {
+		size_t at = s->opt.tamper_offset - s->tamper_seen;
+		rec[at] ^= s->opt.tamper_xor;
+		/* the record about to be observed in this step */
+		s->m->tamper.present = 1;
+		s->m->tamper.step = step;
+		s->m->tamper.record = s->m->steps[step].n_rec;
+		s->m->tamper.offset = at;
+		s->m->tamper.xor_ = s->opt.tamper_xor;
+	}
 	s->tamper_seen += n;
 }
 

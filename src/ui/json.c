@@ -439,6 +439,24 @@ static void alert(jw *w, const model *m)
 	putch(w, '}');
 }
 
+/* The attacker's flip, so a student can rebuild the sender's transcript. */
+static void tamper(jw *w, const model *m)
+{
+	if (!m->tamper.present) {
+		LIT(w, ",\"tamper\":null");
+		return;
+	}
+	LIT(w, ",\"tamper\":{\"step\":");
+	num(w, (unsigned)m->tamper.step);
+	LIT(w, ",\"record\":");
+	num(w, (unsigned)m->tamper.record);
+	LIT(w, ",\"offset\":");
+	num(w, (unsigned)m->tamper.offset);
+	LIT(w, ",\"xor\":");
+	num(w, m->tamper.xor_);
+	putch(w, '}');
+}
+
 static void head(jw *w, const model *m)
 {
 	LIT(w, "\"source\":");
@@ -469,6 +487,7 @@ static void head(jw *w, const model *m)
 	LIT(w, ",\"outcome\":");
 	str(w, model_outcome_name(m->outcome));
 	alert(w, m);
+	tamper(w, m);
 }
 
 static void secrets(jw *w, const model *m)

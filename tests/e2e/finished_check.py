@@ -7,7 +7,9 @@ For every handshake (one JSON object per line) it
     and checks they are the messages the JSON lists, in order;
   - checks steps[N].client_knows / server_knows.transcript_hash against the
     hash of exactly the handshake messages of steps 1..N (wire order: a
-    resumed handshake's step 6 goes before its step 5);
+    resumed handshake's step 6 goes before its step 5), each side's own:
+    where `tamper` says an attacker flipped a byte, the sender hashed the
+    original (the shown byte XOR tamper.xor) and the receiver what arrived;
   - checks secrets.client_finished_hash / server_finished_hash against the
     hash of the messages before each Finished, and that
     PRF(master_secret, "<side> finished", that hash)[0..11] is both
@@ -51,6 +53,31 @@ def transcript(version, suite, data):
     return (hashlib.sha384 if suite.endswith("SHA384") else hashlib.sha256)(data).digest()
 
 
+def as_sent(j, step, m, b):
+    """The message as its sender wrote it: the received bytes with the
+    attacker's flip (top-level `tamper`) undone, when it fell inside."""
+    t = j.get("tamper")
+    if not t or t["step"] != step["number"] or m["encrypted"]:
+        return b
+    recs = [bytes.fromhex(r) for r in step["records"]]
+    if t["offset"] < 5 or t["record"] >= len(recs):
+        return b
+    # the step's cleartext handshake bytes, record after record
+    flat, at = b"", None
+    for i, r in enumerate(recs):
+        if r[0] != 22:
+            continue
+        if i == t["record"]:
+            at = len(flat) + t["offset"] - 5
+        flat += r[5:]
+    start = flat.find(b)
+    if at is None or start < 0 or not start <= at < start + len(b):
+        return b
+    o = bytearray(b)
+    o[at - start] ^= t["xor"]
+    return bytes(o)
+
+
 def wire_messages(j):
     """Cleartext handshake messages cut from the records themselves."""
     out, buf = [], b""
@@ -80,7 +107,7 @@ class Check:
 def check(j, c, label):
     version, suite = j["version"], j["cipher_suite"]
     steps = {s["number"]: s for s in j["steps"]}
-    hs = {}  # step -> [(from, bytes)] of readable handshake messages
+    hs = {}  # step -> [(from, bytes as received, bytes as sent)] of readable handshake messages
     opaque = set()
     for n, s in steps.items():
         for m in s["messages"]:
@@ -91,8 +118,8 @@ def check(j, c, label):
                 continue
             b = bytes.fromhex(m["bytes"])
             if b[0] != 0:  # HelloRequest is not hashed (RFC 5246 7.4.1.1)
-                hs.setdefault(n, []).append((m["from"], b))
-    clear = [b for n in sorted(hs) for f, b in hs[n] if not any(
+                hs.setdefault(n, []).append((m["from"], b, as_sent(j, s, m, b)))
+    clear = [b for n in sorted(hs) for f, b, o in hs[n] if not any(
         m["encrypted"] for m in steps[n]["messages"] if m["bytes"] == b.hex())]
     c.expect(clear == [b for b in wire_messages(j) if b[0] != 0][:len(clear)] and clear,
              "%s: the cleartext messages listed are the ones in the records" % label)
@@ -107,28 +134,30 @@ def check(j, c, label):
 
     for n, s in steps.items():
         want = None
-        if not any(k in opaque for k in covered(n)):
-            data = b"".join(b for k in covered(n) for f, b in hs.get(k, []))
-            want = transcript(version, suite, data).hex()
         for side in ("client_knows", "server_knows"):
+            me = side.split("_")[0]
+            if not any(k in opaque for k in covered(n)):
+                data = b"".join(o if f == me else b for k in covered(n) for f, b, o in hs.get(k, []))
+                want = transcript(version, suite, data).hex()
             got = s[side]["transcript_hash"]
             if version == "TLS 1.3" or (got is None and want is None):
                 continue
             c.expect(got == want, "%s: step %d %s.transcript_hash is the hash of the messages of steps %s"
                      % (label, n, side, covered(n)))
     # the Finished hashes and verify_data
-    seen = b""
+    seen = {"client": b"", "server": b""}  # each side's own transcript
     fins = {}
     for k in order:
-        for f, b in hs.get(k, []):
-            if b[0] == HS_FINISHED and f not in fins:
-                fins[f] = (transcript(version, suite, seen), b[4:])
-            seen += b
+        for f, b, o in hs.get(k, []):
+            if b[0] == HS_FINISHED and f not in fins:  # over what its sender hashed
+                fins[f] = (transcript(version, suite, seen[f]), o[4:])
+            for side in seen:
+                seen[side] += o if side == f else b
     sec = j["secrets"]
     digest = hashlib.sha384 if suite.endswith("SHA384") else hashlib.sha256
     for f, (h, on_wire) in fins.items():
         c.expect(sec[f + "_finished_hash"] == h.hex(), "%s: secrets.%s_finished_hash" % (label, f))
-        if not sec["master_secret"] or j["outcome"] != "established":
+        if not sec["master_secret"] or not sec[f + "_verify_data"]:
             continue
         vd = prf(version, digest, bytes.fromhex(sec["master_secret"]), (f + " finished").encode(), h, 12)
         c.expect(vd == on_wire and vd.hex() == sec[f + "_verify_data"],
