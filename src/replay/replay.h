@@ -63,5 +63,7 @@ TLS_MUST_USE int replay_run(const char *path, const replay_options *o, replay_st
 
 /* "TLS 1.2", "TLS 1.3", "SSL 3.0", "unknown" */
 const char *replay_version_name(uint16_t v);
+/* "x25519", "X25519MLKEM768", "GREASE" ... ("none" for 0) */
+const char *replay_group_name(uint16_t g);
 
 #endif

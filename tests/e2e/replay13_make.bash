@@ -35,7 +35,7 @@ r13_client() {
 	local name=$1 port=$2 input=$3
 	shift 3
 	(IFS='|'; for l in $input; do echo "$l"; sleep 0.3; done; sleep 1) | timeout 8 openssl s_client -tls1_3 \
-		-connect "127.0.0.1:$port" -servername tlsstep.test -keylogfile "$R13_DIR/all.keys" \
+		-connect "127.0.0.1:$port" -servername server.tlsstep.test -keylogfile "$R13_DIR/all.keys" \
 		-CAfile "$ROOT/assets/ca.crt" "$@" >"$R13_DIR/cli-$name.log" 2>&1
 	R13_N=$((R13_N + 1))
 	echo "$R13_N $name" >>"$R13_DIR/conns.txt"
@@ -86,7 +86,7 @@ make_captures13() {
 	r13_client mutual "$mutual" hello -cert "$ROOT/assets/client.crt" -key "$ROOT/assets/client.key"
 	r13_client key-update "$plain" 'hello|K|after the update'
 	SSLKEYLOGFILE="$R13_DIR/all.keys" timeout 8 curl -s --tlsv1.3 --cacert "$ROOT/assets/ca.crt" \
-		--resolve "tlsstep.test:$www:127.0.0.1" "https://tlsstep.test:$www/" -o "$R13_DIR/curl.out" \
+		--resolve "server.tlsstep.test:$www:127.0.0.1" "https://server.tlsstep.test:$www/" -o "$R13_DIR/curl.out" \
 		2>"$R13_DIR/curl.err"
 	R13_N=$((R13_N + 1))
 	echo "$R13_N curl" >>"$R13_DIR/conns.txt"
