@@ -47,6 +47,12 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtlsstep.a $(wildcard tests/unit/*.h)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS) $(TEST_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< $(B)/libtlsstep.a $(LDLIBS) $(TESTLIBS)
 
+# The TLS 1.3 interop driver (tests/e2e/tls13_interop.sh): the engine on a socket.
+$(B)/tests/tls13_peer: tests/tools/tls13_peer.c $(B)/libtlsstep.a
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -o $@ $< $(B)/libtlsstep.a $(LDLIBS)
+
 # Install only what is missing, and say what; without apt, name the
 # packages and the command, and go on when pkg-config finds the libraries.
 deps-run:
@@ -73,7 +79,7 @@ check-paths:
 
 # Every stage runs even when one fails; any failing fails the target.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(B)/tests/tls13_peer
 	@st=0; $(MAKE) --no-print-directory check-paths || st=1; \
 	$(MAKE) --no-print-directory check-layers || st=1; \
 	$(MAKE) --no-print-directory unit || st=1; \

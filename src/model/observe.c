@@ -350,7 +350,7 @@ static int hs_step(int type, int from_server)
 /* TLS 1.3 hides its handshake after ServerHello: the server's encrypted
  * flight (EncryptedExtensions .. Finished) is filed under step 3, the client's
  * under step 5 and what follows under the secure channel. */
-static int tls13_step(observer *o, int from_server, uint8_t type)
+static int tls13_step_of(observer *o, int from_server, uint8_t type)
 {
 	if (o->t13_client_fin)
 		return MODEL_LAST_STEP;
@@ -381,7 +381,7 @@ int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
 		return o->last_step;
 	if (o->tls13 &&
 	    (wire[0] == TLS_CT_APPLICATION_DATA || wire[0] == TLS_CT_CHANGE_CIPHER_SPEC))
-		return tls13_step(o, from_server, wire[0]);
+		return tls13_step_of(o, from_server, wire[0]);
 	switch (wire[0]) {
 	case TLS_CT_HANDSHAKE:
 		if (o->ccs[dir])

@@ -7,7 +7,7 @@
 #include <tomcrypt.h>
 
 static int start(chacha20poly1305_state *st, const uint8_t *key, const uint8_t *iv, uint64_t seq,
-		 const uint8_t h[13])
+		 const uint8_t *aad, size_t aad_len)
 {
 	/* RFC 7905 2: the sequence number, big-endian, XORed into the last 8
 	 * bytes of the IV. Built here: libtomcrypt 1.18.2's setiv_rfc7905
@@ -18,7 +18,7 @@ static int start(chacha20poly1305_state *st, const uint8_t *key, const uint8_t *
 		nonce[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
 	if (chacha20poly1305_init(st, key, TLS_CHACHA_KEY) != CRYPT_OK ||
 	    chacha20poly1305_setiv(st, nonce, TLS_CHACHA_IV) != CRYPT_OK ||
-	    chacha20poly1305_add_aad(st, h, 13) != CRYPT_OK)
+	    chacha20poly1305_add_aad(st, aad, (unsigned long)aad_len) != CRYPT_OK)
 		return TLS_ERR_INTERNAL;
 	return 0;
 }
@@ -40,10 +40,22 @@ static int pad_aad(chacha20poly1305_state *st)
 int tls_chacha_seal(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
 		    const uint8_t h[13], const uint8_t *pt, size_t n, tls_buf *out)
 {
+	return tls_chacha_seal_aad(key, iv, seq, h, 13, pt, n, out);
+}
+
+int tls_chacha_open(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
+		    const uint8_t h[13], const uint8_t *ct, size_t n, tls_buf *out)
+{
+	return tls_chacha_open_aad(key, iv, seq, h, 13, ct, n, out);
+}
+
+int tls_chacha_seal_aad(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
+			const uint8_t *aad, size_t aad_len, const uint8_t *pt, size_t n, tls_buf *out)
+{
 	chacha20poly1305_state st;
 	unsigned long tl = TLS_CHACHA_TAG;
 	size_t at = out->len;
-	int rc = tls_buf_reserve(out, n + TLS_CHACHA_TAG) ? TLS_ERR_INTERNAL : start(&st, key, iv, seq, h);
+	int rc = tls_buf_reserve(out, n + TLS_CHACHA_TAG) ? TLS_ERR_INTERNAL : start(&st, key, iv, seq, aad, aad_len);
 	if (!rc && n && chacha20poly1305_encrypt(&st, pt, (unsigned long)n, out->p + at) != CRYPT_OK)
 		rc = TLS_ERR_INTERNAL;
 	if (!rc && !n)
@@ -56,8 +68,8 @@ int tls_chacha_seal(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHAC
 	return rc;
 }
 
-int tls_chacha_open(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
-		    const uint8_t h[13], const uint8_t *ct, size_t n, tls_buf *out)
+int tls_chacha_open_aad(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
+			const uint8_t *aad, size_t aad_len, const uint8_t *ct, size_t n, tls_buf *out)
 {
 	chacha20poly1305_state st;
 	uint8_t tag[TLS_CHACHA_TAG];
@@ -67,7 +79,7 @@ int tls_chacha_open(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHAC
 	size_t len = n - TLS_CHACHA_TAG;
 	if (tls_buf_reserve(out, len))
 		return TLS_ERR_INTERNAL;
-	int rc = start(&st, key, iv, seq, h);
+	int rc = start(&st, key, iv, seq, aad, aad_len);
 	if (!rc && len && chacha20poly1305_decrypt(&st, ct, (unsigned long)len, out->p) != CRYPT_OK)
 		rc = TLS_ERR_INTERNAL;
 	if (!rc && !len)

@@ -24,4 +24,11 @@ int tls_chacha_seal(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHAC
 int tls_chacha_open(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
                     const uint8_t h[13], const uint8_t *ct, size_t n, tls_buf *out);
 
+/* The same with any additional data: TLS 1.3 authenticates the 5-byte
+ * record header (RFC 8446 5.2); its nonce is built the same way (5.3). */
+int tls_chacha_seal_aad(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
+                        const uint8_t *aad, size_t aad_len, const uint8_t *pt, size_t n, tls_buf *out);
+int tls_chacha_open_aad(const uint8_t key[TLS_CHACHA_KEY], const uint8_t iv[TLS_CHACHA_IV], uint64_t seq,
+                        const uint8_t *aad, size_t aad_len, const uint8_t *ct, size_t n, tls_buf *out);
+
 #endif

@@ -9,6 +9,7 @@
 #include "tls/crypto.h"
 #include "tls/kx.h"
 #include "tls/sig.h"
+#include "tls/tls13.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -93,6 +94,8 @@ int tls_client_start(tls_conn *c)
 	c->offered_version = c->cfg.max_version ? c->cfg.max_version : TLS_VERSION_12;
 	/* An old client says its version in the record header too. */
 	c->rec_version = c->offered_version < TLS_VERSION_12 ? c->offered_version : TLS_VERSION_12;
+	if (c->offered_version >= TLS_VERSION_13)
+		c->offered_version = TLS_VERSION_12; /* 1.3 is offered in supported_versions */
 	ch.version = c->offered_version;
 	tls_gmt_random(c, ch.random);
 	memcpy(c->k.client_random, ch.random, 32);
@@ -116,12 +119,16 @@ int tls_client_start(tls_conn *c)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_EXTENDED_MASTER_SECRET, NULL, 0};
 	if (c->cfg.etm)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_ENCRYPT_THEN_MAC, NULL, 0};
+	c->st = ST_WAIT_SERVER_HELLO;
+	if (c->cfg.max_version >= TLS_VERSION_13) {
+		int rc = tls13_client_extend_hello(c, &ch);
+		return rc ? rc : tls13_client_send_hello(c, &ch);
+	}
 	tls_buf body = {0};
 	int rc = tls_client_hello_encode(&body, &ch);
 	if (!rc)
 		rc = tls_send_hs(c, TLS_HS_CLIENT_HELLO, &body);
 	tls_buf_free(&body);
-	c->st = ST_WAIT_SERVER_HELLO;
 	return rc;
 }
 
@@ -170,7 +177,7 @@ static int check_server_hello(tls_conn *c, const tls_server_hello *sh, const tls
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_PROTOCOL_VERSION),
 				"the server chose version 0x%04x; tlsstep speaks TLS 1.2 only", sh->version);
 	*s = tls_suite_by_id(sh->suite);
-	if (!offered(c, sh->suite) || !*s) {
+	if (!offered(c, sh->suite) || !*s || (*s)->tls13) {
 		const char *nm = tls_suite_iana_name(sh->suite);
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 				"the server chose cipher suite %s (0x%04X), which the client did not offer",
@@ -197,6 +204,11 @@ static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	const tls_suite *s = NULL;
 	if (tls_server_hello_decode(msg + 4, n - 4, &sh, NULL))
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ServerHello");
+	if (c->cfg.max_version >= TLS_VERSION_13) {
+		int r13 = tls13_client_server_hello(c, msg, n, &sh);
+		if (r13 != 1)
+			return r13;
+	}
 	int rc = check_server_hello(c, &sh, &s);
 	if (rc)
 		return rc;
@@ -230,7 +242,7 @@ static unsigned kx_key_usage(const tls_conn *c)
 							   : TLS_X509_KU_DIGITAL_SIGNATURE;
 }
 
-static int check_chain(tls_conn *c)
+int tls_client_check_chain(tls_conn *c)
 {
 	tls_x509_verdict v;
 	tls_knowledge *k = &c->k;
@@ -273,7 +285,7 @@ static int on_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 	c->st = tls_kx_ops_for(c->k.suite)->server_params ? ST_WAIT_SERVER_KEY_EXCHANGE
 							   : ST_WAIT_SERVER_HELLO_DONE;
 	rc = tls_kx_check_cert(c);
-	return rc ? rc : check_chain(c);
+	return rc ? rc : tls_client_check_chain(c);
 }
 
 static int offered_sig_alg(const tls_conn *c, uint16_t alg)

@@ -5,6 +5,7 @@
 #include "tls/crypto.h"
 #include "tls/keys.h"
 #include "tls/kx.h"
+#include "tls/tls13.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,8 @@ void tls_conn_free(tls_conn *c)
 	for (size_t i = 0; i < c->n_peer; i++)
 		tls_x509_free(&c->peer[i]);
 	tls_kx_free(&c->kx);
+	tls_buf_free(&c->t13.base);
+	tls13_sched_free(&c->t13.sched);
 	tls_wipe(c, sizeof *c);
 	free(c);
 }
@@ -62,7 +65,10 @@ int tls_conn_start(tls_conn *c)
 
 enum tls_status tls_conn_status(const tls_conn *c) { return c->status; }
 int tls_conn_handshake_done(const tls_conn *c) { return c->st == ST_DONE; }
-size_t tls_conn_record_limit(const tls_conn *c) { return c->rd_on ? MAX_CIPHER : MAX_PLAIN; }
+size_t tls_conn_record_limit(const tls_conn *c)
+{
+	return c->t13.rd.on ? MAX_PLAIN + 256 : c->rd_on ? MAX_CIPHER : MAX_PLAIN;
+}
 const tls_knowledge *tls_conn_knowledge(const tls_conn *c) { return &c->k; }
 int tls_conn_alert_sent(const tls_conn *c) { return c->alert_sent; }
 const char *tls_conn_error(const tls_conn *c) { return c->error; }
@@ -98,6 +104,8 @@ size_t tls_conn_next_record(tls_conn *c)
 int tls_send_record(tls_conn *c, enum tls_content_type type, const uint8_t *p, size_t n)
 {
 	int rc;
+	if (c->t13.wr.on)
+		return tls13_seal_record(c, type, p, n);
 	if (tls_buf_u8(&c->out, type) || tls_buf_u16(&c->out, c->rec_version))
 		return TLS_ERR_INTERNAL;
 	size_t at = tls_buf_len_begin(&c->out, 2);
@@ -298,8 +306,31 @@ int tls_finished_make(tls_conn *c, int from_server, uint8_t vd[12])
  * renegotiate (ClientHello to a server, HelloRequest to a client) is
  * declined with a no_renegotiation warning and the connection goes on
  * (RFC 5246 7.2.2); anything else is out of place. */
+static int after_handshake13(tls_conn *c)
+{
+	while (c->hs_in.len >= 4 && c->status == TLS_ESTABLISHED) {
+		const uint8_t *h = c->hs_in.p;
+		size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
+		if (len > tls_hs_limit(h[0]))
+			return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "oversized handshake message");
+		if (c->hs_in.len < 4 + len)
+			return 0;
+		tls_buf msg = {0};
+		if (tls_buf_put(&msg, h, 4 + len))
+			return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
+		tls_buf_consume(&c->hs_in, 4 + len);
+		int rc = tls13_post_handshake(c, msg.p, msg.len);
+		tls_buf_free(&msg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int after_handshake(tls_conn *c)
 {
+	if (c->t13.on)
+		return after_handshake13(c);
 	while (c->hs_in.len >= 4) {
 		const uint8_t *h = c->hs_in.p;
 		size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
@@ -338,8 +369,10 @@ static int handle_handshake(tls_conn *c, const uint8_t *p, size_t n)
 		if (tls_buf_put(&msg, h, 4 + len))
 			return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
 		tls_buf_consume(&c->hs_in, 4 + len);
-		int rc = c->cfg.is_server ? tls_server_handle(c, msg.p[0], msg.p, msg.len)
-					  : tls_client_handle(c, msg.p[0], msg.p, msg.len);
+		int rc = c->t13.on ? (c->cfg.is_server ? tls13_server_handle(c, msg.p[0], msg.p, msg.len)
+						       : tls13_client_handle(c, msg.p[0], msg.p, msg.len))
+			 : c->cfg.is_server ? tls_server_handle(c, msg.p[0], msg.p, msg.len)
+					    : tls_client_handle(c, msg.p[0], msg.p, msg.len);
 		tls_buf_free(&msg);
 		if (rc)
 			return rc;
@@ -356,6 +389,14 @@ static int handle_ccs(tls_conn *c, const uint8_t *p, size_t n)
 	if (tls_ccs_decode(p, n, NULL))
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
 				"ChangeCipherSpec body is not the single byte 01");
+	if (c->t13.on || (!c->cfg.is_server && c->cfg.max_version >= TLS_VERSION_13 && c->t13.hrr)) {
+		/* RFC 8446 5: during the handshake a CCS is dropped (middlebox
+		 * compatibility), once only; it is never encrypted. */
+		if (c->status != TLS_HANDSHAKING || c->t13.ccs_seen++)
+			return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
+					"ChangeCipherSpec after the TLS 1.3 handshake or more than once");
+		return 0;
+	}
 	if (c->st != ST_WAIT_CCS || c->hs_in.len)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE),
 				"ChangeCipherSpec arrived when it was not expected");
@@ -414,6 +455,30 @@ static int handle_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n)
 	}
 }
 
+/* A TLS 1.3 protected record: open, then handle by its inner content type. */
+static int open13(tls_conn *c, size_t len)
+{
+	tls13_dir *d = &c->t13.rd;
+	uint8_t *out = malloc(len ? len : 1), inner = 0;
+	size_t n = 0;
+	if (!out)
+		return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
+	int rc;
+	TLS_TIMED(c, TLS_PH_RECORD, rc = tls13_record_open(d->suite, d->key, d->iv, d->seq, c->in.p, 5 + len, out, &n, &inner));
+	tls_buf_consume(&c->in, 5 + len);
+	if (!rc) {
+		d->seq++;
+		rc = inner == TLS_CT_CHANGE_CIPHER_SPEC
+			     ? tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE), "an encrypted ChangeCipherSpec")
+			     : handle_record(c, inner, out, n);
+	} else {
+		rc = tls_fail(c, rc, "a protected record failed its integrity check");
+	}
+	tls_wipe(out, len);
+	free(out);
+	return rc ? rc : 1;
+}
+
 /* Frames, opens and handles one record at the head of c->in.
  * Returns 1 when a record was handled, 0 when more bytes are needed. */
 static int one_record(tls_conn *c)
@@ -429,13 +494,17 @@ static int one_record(tls_conn *c)
 	if (h[1] != 3)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_PROTOCOL_VERSION),
 				"record version %u.%u is not TLS", h[1], h[2]);
-	if (len > (c->rd_on ? MAX_CIPHER : MAX_PLAIN))
+	if (len > tls_conn_record_limit(c))
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_RECORD_OVERFLOW),
 				"record of %zu bytes is over the limit", len);
 	if (c->in.len < 5 + len)
 		return 0;
 	int rc;
 	tls_buf plain = {0};
+	if (c->t13.rd.on && type == TLS_CT_APPLICATION_DATA)
+		return open13(c, len);
+	if (c->t13.rd.on && type == TLS_CT_HANDSHAKE)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE), "an unencrypted handshake record after the keys changed");
 	if (c->rd_on) {
 		TLS_TIMED(c, TLS_PH_RECORD,
 			  rc = tls_protect_open(&c->rd, type, (uint16_t)((h[1] << 8) | h[2]), h + 5, len, &plain));

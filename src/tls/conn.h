@@ -12,10 +12,13 @@
 #include "tls/keys.h"
 #include "tls/rng.h"
 #include "tls/suites.h"
+#include "tls/tls13_keys.h"
 #include "tls/x509.h"
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define TLS13_TICKET_MAX 2048 /* largest ticket identity kept (openssl's are ~200 bytes) */
 
 /* What a session leaves behind for resumption (RFC 5246 7.3): its ID, the
  * suite and the master secret. Zero it when done (tls_session_wipe). */
@@ -26,6 +29,14 @@ typedef struct {
 	uint16_t suite;
 	uint8_t master[48];
 	int ems, etm; /* a resumption keeps what the session agreed (RFC 7627 5.3, RFC 7366 3.1) */
+	/* TLS 1.3 (RFC 8446 4.6.1): a NewSessionTicket and the PSK it stands for */
+	uint16_t version; /* 0x0304 for a ticket session, else 0 (a 1.2 session) */
+	uint8_t ticket[TLS13_TICKET_MAX];
+	size_t ticket_len;
+	uint8_t psk[TLS13_HASH_MAX];
+	size_t psk_len;
+	uint32_t age_add, lifetime; /* ticket_age_add; lifetime in seconds */
+	int64_t issued;             /* cfg->now when the ticket arrived (or was issued) */
 } tls_session;
 
 void tls_session_wipe(tls_session *s);
@@ -56,7 +67,7 @@ typedef struct tls_config {
 	const tls_x509 *anchors;  /* trusted roots */
 	size_t n_anchors;
 	int insecure;             /* skip the chain check (connect --insecure) */
-	uint16_t max_version;     /* highest version offered; 0 = TLS 1.2 */
+	uint16_t max_version;     /* both: highest version; 0 = TLS 1.2, 0x0304 = offer/accept TLS 1.3 */
 	const tls_session *resume; /* offer to resume this session (its ID in the ClientHello) */
 	/* both: own certificate chain and key (the client's only for mutual authentication) */
 	const uint8_t *const *chain_der; /* leaf first */
@@ -72,6 +83,14 @@ typedef struct tls_config {
 	 * NULL = rsa_pkcs1 with SHA-256, -384, -512, SHA-1 (the simulator's). */
 	const uint16_t *sig_algs;
 	size_t n_sig_algs;
+	/* TLS 1.3 (with max_version 0x0304) */
+	const uint16_t *groups;   /* named groups, preferred first; NULL = x25519, secp256r1, ffdhe2048 */
+	size_t n_groups;
+	size_t n_key_shares;      /* client: key_share entries for the first n groups (0 = 1) */
+	const uint16_t *suites13; /* 1.3 suites; NULL = 0x1301, 0x1302, 0x1303 */
+	size_t n_suites13;
+	int middlebox_compat;     /* client: fake session id + ChangeCipherSpec (RFC 8446 D.4) */
+	int tickets;              /* server: NewSessionTickets sent after the handshake */
 } tls_config;
 
 enum tls_status { TLS_HANDSHAKING, TLS_ESTABLISHED, TLS_FAILED, TLS_CLOSED };
@@ -115,6 +134,26 @@ typedef struct {
 	size_t session_hash_len;
 	uint16_t named_group;   /* ECDHE curve or 256 (ffdhe2048) for DHE; 0 for RSA */
 	uint16_t ske_sig_alg;   /* signature algorithm of the ServerKeyExchange */
+	/* TLS 1.3: premaster holds the (EC)DHE shared secret, transcript_* the
+	 * running 1.3 transcript (after a HelloRetryRequest, the message_hash
+	 * rule of RFC 8446 4.4.1). Each value is set once this side knows it. */
+	struct {
+		int active;                             /* 1.3 negotiated */
+		int hrr;                                /* a HelloRetryRequest happened */
+		int psk_offered, psk_accepted, psk_dhe; /* resumption */
+		int compat;                             /* middlebox compatibility mode used */
+		uint16_t cert_verify_alg;               /* signature scheme of the server's CertificateVerify */
+		tls13_sched sched;                      /* copy: secrets and trace[] so far */
+		int has_hs_keys, has_ap_keys;
+		size_t key_len, iv_len;
+		uint8_t client_hs_key[32], client_hs_iv[12], server_hs_key[32], server_hs_iv[12];
+		uint8_t client_ap_key[32], client_ap_iv[12], server_ap_key[32], server_ap_iv[12];
+		/* Finished verify_data (hash length) and the transcript hash each covers */
+		int has_client_finished, has_server_finished;
+		uint8_t client_finished[48], server_finished[48];
+		uint8_t client_finished_hash[48], server_finished_hash[48];
+		size_t finished_len;
+	} tls13;
 } tls_knowledge;
 
 typedef struct tls_conn tls_conn;
@@ -146,7 +185,8 @@ const tls_knowledge *tls_conn_knowledge(const tls_conn *c);
 /* The alert this side sent (-1 if none) and the one it received. */
 int tls_conn_alert_sent(const tls_conn *c);
 int tls_conn_alert_received(const tls_conn *c, int *level);
-/* Client, after the handshake: the session to offer next time. 0 or -1. */
+/* Client, after the handshake: the session to offer next time. 0 or -1.
+ * TLS 1.3: the ticket session, once a NewSessionTicket arrived. */
 int tls_conn_session(const tls_conn *c, tls_session *out);
 /* One line saying why the connection failed, "" if it did not. */
 const char *tls_conn_error(const tls_conn *c);

@@ -8,6 +8,9 @@
 #include "tls/conn.h"
 #include "tls/msg.h"
 #include "tls/protect.h"
+#include "tls/tls13_keys.h"
+
+#define TLS13_MAX_SHARES_SENT 3
 
 #include <tomcrypt.h>
 
@@ -24,6 +27,8 @@ enum tls_hs_state {
 	ST_WAIT_CERTIFICATE_VERIFY,
 	ST_WAIT_CCS,
 	ST_WAIT_FINISHED,
+	ST_WAIT_ENCRYPTED_EXTENSIONS, /* TLS 1.3 client */
+	ST_WAIT_CERT_OR_REQUEST,      /* TLS 1.3 client: Certificate or CertificateRequest */
 	ST_DONE,
 };
 
@@ -47,6 +52,50 @@ typedef struct {
 	const void *curve; /* the tls_curve in use (kx_ecdhe.c) */
 	tls_buf dh_params; /* client: the server's p, g, Ys, until the ClientKeyExchange */
 } tls_kx_state;
+
+/* One direction of TLS 1.3 record protection (tls13_record.c). */
+typedef struct {
+	const tls_suite *suite;
+	uint8_t secret[48]; /* the traffic secret, for KeyUpdate */
+	uint8_t key[32], iv[12];
+	uint64_t seq;
+	int on;
+} tls13_dir;
+
+/* TLS 1.3 state beside the 1.2 fields (tls13_*.c). */
+typedef struct {
+	int on; /* 1.3 negotiated: records and messages go to tls13_*.c */
+	tls13_sched sched;
+	tls13_dir rd, wr;
+	tls_buf base;       /* client: the ClientHello's TLS 1.2 extensions, as wire bytes */
+	uint8_t x25519[32]; /* our X25519 private key */
+	int has_x25519;
+	uint16_t shares[TLS13_MAX_SHARES_SENT]; /* client: groups it sent a share for */
+	size_t n_shares;
+	uint16_t group;
+	const tls_suite *hrr_suite; /* client: the suite a HelloRetryRequest named */
+	int hrr, ccs_sent, ccs_seen, compat;
+	uint8_t cookie[512];
+	size_t cookie_len;
+	uint8_t legacy_sid[32]; /* the ClientHello's legacy_session_id */
+	size_t legacy_sid_len;
+	int psk_offered, psk_accepted;
+	uint16_t psk_suite;
+	uint8_t psk[48];
+	size_t psk_len;
+	/* authentication */
+	int cert_requested;  /* client: the server sent a CertificateRequest; server: we did */
+	uint8_t cr_context[255];
+	size_t cr_context_len;
+	uint16_t cr_sig_algs[32]; /* client: what the request allows */
+	size_t n_cr_sig_algs;
+	uint16_t peer_sig_algs[32]; /* server: the client's signature_algorithms */
+	size_t n_peer_sig_algs;
+	int peer_cert_sent;  /* server: the client's Certificate was not empty */
+	unsigned tickets_sent;
+	tls_session ticket; /* client: the last NewSessionTicket */
+	int has_ticket;
+} tls13_state;
 
 struct tls_conn {
 	tls_config cfg;
@@ -78,6 +127,7 @@ struct tls_conn {
 	int cert_requested;      /* client: the server asked for a certificate */
 	int sent_client_cert;    /* client: and we had one to send */
 	int client_cert_ok;      /* server: the client sent a certificate we must see verified */
+	tls13_state t13;
 };
 
 /* Times one statement into a phase when a profile is attached. */

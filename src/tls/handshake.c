@@ -17,6 +17,12 @@ void tls_session_wipe(tls_session *s)
 int tls_conn_session(const tls_conn *c, tls_session *out)
 {
 	memset(out, 0, sizeof *out);
+	if (c->t13.on) {
+		if (!c->t13.has_ticket)
+			return -1;
+		*out = c->t13.ticket;
+		return 0;
+	}
 	if (c->st != ST_DONE || !c->k.session_id_len || !c->k.suite)
 		return -1;
 	out->valid = 1;

@@ -44,6 +44,8 @@ void tls_kx_set_premaster(tls_conn *c, const uint8_t *p, size_t n);
  * 0 otherwise, without a branch on anything secret; msg is written either
  * way. */
 unsigned tls_kx_rsa_decrypt48(const rsa_key *key, const uint8_t *in, size_t in_len, uint8_t msg[48]);
+/* The ffdhe2048 prime (RFC 7919 A.1), big-endian; its generator is 2. */
+void tls_ffdhe2048_p(uint8_t p[256]);
 /* Client: the groups it offers in supported_groups, as wire bytes. */
 size_t tls_kx_groups_ext(uint8_t *out, size_t cap);
 

@@ -28,6 +28,11 @@ static int hexval(char h)
 
 static void group_p(uint8_t p[256])
 {
+	tls_ffdhe2048_p(p);
+}
+
+void tls_ffdhe2048_p(uint8_t p[256])
+{
 	for (size_t i = 0; i < 256; i++)
 		p[i] = (uint8_t)(hexval(ffdhe2048_p[2 * i]) << 4 | hexval(ffdhe2048_p[2 * i + 1]));
 }

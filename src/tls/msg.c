@@ -33,6 +33,10 @@ const char *tls_hs_name(enum tls_hs_type type)
 	case TLS_HS_CERTIFICATE_VERIFY: return "CertificateVerify";
 	case TLS_HS_CLIENT_KEY_EXCHANGE: return "ClientKeyExchange";
 	case TLS_HS_FINISHED: return "Finished";
+	case TLS_HS_END_OF_EARLY_DATA: return "EndOfEarlyData";
+	case TLS_HS_ENCRYPTED_EXTENSIONS: return "EncryptedExtensions";
+	case TLS_HS_KEY_UPDATE: return "KeyUpdate";
+	case TLS_HS_MESSAGE_HASH: return "message_hash";
 	default: return "UnknownHandshake";
 	}
 }
@@ -51,8 +55,13 @@ const char *tls_ext_name(uint16_t type)
 	case 22: return "encrypt_then_mac";
 	case 23: return "extended_master_secret";
 	case 35: return "session_ticket";
+	case 41: return "pre_shared_key";
+	case 42: return "early_data";
 	case 43: return "supported_versions";
+	case 44: return "cookie";
 	case 45: return "psk_key_exchange_modes";
+	case 47: return "certificate_authorities";
+	case 50: return "signature_algorithms_cert";
 	case 51: return "key_share";
 	case 0xff01: return "renegotiation_info";
 	default: return NULL;

@@ -25,6 +25,8 @@ enum tls_hs_type {
 	TLS_HS_CLIENT_HELLO = 1,
 	TLS_HS_SERVER_HELLO = 2,
 	TLS_HS_NEW_SESSION_TICKET = 4,
+	TLS_HS_END_OF_EARLY_DATA = 5,     /* TLS 1.3 */
+	TLS_HS_ENCRYPTED_EXTENSIONS = 8,  /* TLS 1.3 */
 	TLS_HS_CERTIFICATE = 11,
 	TLS_HS_SERVER_KEY_EXCHANGE = 12,
 	TLS_HS_CERTIFICATE_REQUEST = 13,
@@ -32,6 +34,8 @@ enum tls_hs_type {
 	TLS_HS_CERTIFICATE_VERIFY = 15,
 	TLS_HS_CLIENT_KEY_EXCHANGE = 16,
 	TLS_HS_FINISHED = 20,
+	TLS_HS_KEY_UPDATE = 24,    /* TLS 1.3 */
+	TLS_HS_MESSAGE_HASH = 254, /* TLS 1.3: stands for ClientHello1 after a HelloRetryRequest */
 };
 
 enum tls_ext_type {

@@ -84,4 +84,19 @@ typedef struct {
  * field. sp may be NULL. */
 void tls_protect_describe(const tls_protect_shape *sh, size_t body_len, tls_spans *sp);
 
+/* ---- TLS 1.3 records (tls13_record.c) ---- */
+
+/* Appends a whole protected record (header 23 03 03 length, then the AEAD
+ * of pt + inner_type, no padding) sealed with sequence number seq. */
+TLS_MUST_USE int tls13_record_seal(const tls_suite *s, const uint8_t *key, const uint8_t *iv, uint64_t seq,
+                                   uint8_t inner_type, const uint8_t *pt, size_t pt_len, tls_buf *out);
+/* RFC 8446 5.2: nonce = iv XOR seq, AAD = the 5-byte record header; out
+ * (room for record_len - 5 bytes) gets the TLSInnerPlaintext with padding
+ * removed and *inner_type the real content type. A forged record:
+ * TLS_FAIL(bad_record_mac); no content type: TLS_FAIL(unexpected_message);
+ * over 2^14 + 256 or a plaintext over 2^14: TLS_FAIL(record_overflow). */
+TLS_MUST_USE int tls13_record_open(const tls_suite *s, const uint8_t *key, const uint8_t *iv, uint64_t seq,
+                                   const uint8_t *record, size_t record_len, uint8_t *out, size_t *out_len,
+                                   uint8_t *inner_type);
+
 #endif

@@ -9,6 +9,7 @@
 #include "tls/crypto.h"
 #include "tls/kx.h"
 #include "tls/server_int.h"
+#include "tls/tls13.h"
 #include "tls/sig.h"
 
 #include <stdio.h>
@@ -25,7 +26,7 @@ static const tls_suite *choose_suite(const tls_conn *c, const tls_client_hello *
 	for (size_t i = 0; i < c->cfg.n_suites; i++)
 		for (size_t j = 0; j < ch->n_suites; j++) {
 			const tls_suite *s = tls_suite_by_id(ch->suites[j]);
-			if (ch->suites[j] == c->cfg.suites[i] && s && tls_kx_ops_for(s)->server_can(c) &&
+			if (ch->suites[j] == c->cfg.suites[i] && s && !s->tls13 && tls_kx_ops_for(s)->server_can(c) &&
 			    (!tls_kx_ops_for(s)->server_params || tls_server_sig_alg(c)))
 				return s;
 		}
@@ -110,6 +111,8 @@ static int send_server_hello(tls_conn *c, const uint8_t *sid, size_t sid_len)
 	memset(&sh, 0, sizeof sh);
 	sh.version = TLS_VERSION_12;
 	tls_gmt_random(c, sh.random);
+	if (c->cfg.max_version >= TLS_VERSION_13) /* RFC 8446 4.1.3: we could have done 1.3 */
+		memcpy(sh.random + 24, tls13_downgrade_12, 8);
 	memcpy(c->k.server_random, sh.random, 32);
 	c->k.has_server_random = 1;
 	sh.session_id_len = sid_len;
@@ -192,6 +195,8 @@ static int on_client_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	tls_client_hello ch;
 	if (tls_client_hello_decode(msg + 4, n - 4, &ch, NULL))
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ClientHello");
+	if (tls13_server_offered(c, &ch))
+		return tls13_server_client_hello(c, msg, n, &ch);
 	int rc = check_client_hello(c, &ch);
 	if (rc)
 		return rc;

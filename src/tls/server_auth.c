@@ -81,12 +81,18 @@ int tls_server_send_cert_request(tls_conn *c)
 int tls_server_on_client_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	size_t count = 0;
-	tls_knowledge *k = &c->k;
 	int rc = tls_read_peer_chain(c, msg, n, &count);
 	if (rc)
 		return rc;
-	k->client_cert_checked = 1;
 	c->st = ST_WAIT_CLIENT_KEY_EXCHANGE;
+	return tls_server_client_chain(c, count);
+}
+
+int tls_server_client_chain(tls_conn *c, size_t count)
+{
+	tls_knowledge *k = &c->k;
+	int rc;
+	k->client_cert_checked = 1;
 	if (count == 0) {
 		snprintf(k->client_cert_note, sizeof k->client_cert_note, "the client sent no certificate");
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),

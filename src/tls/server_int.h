@@ -13,6 +13,9 @@ uint16_t tls_server_sig_alg(const tls_conn *c);
 int tls_server_send_key_exchange(tls_conn *c);
 int tls_server_send_cert_request(tls_conn *c);
 int tls_server_on_client_certificate(tls_conn *c, const uint8_t *msg, size_t n);
+/* Checks the client's chain of count certificates, already in c->peer
+ * (none: handshake_failure), against the client anchors (both versions). */
+int tls_server_client_chain(tls_conn *c, size_t count);
 int tls_server_on_certificate_verify(tls_conn *c, const uint8_t *msg, size_t n);
 
 #endif

@@ -26,6 +26,8 @@
 #define HMAC_SHA256    HMAC(TLS_MAC_SHA256, 32)
 #define HMAC_SHA384    HMAC(TLS_MAC_SHA384, 48)
 #define PRF_SHA384     .prf = TLS_PRF_SHA384
+#define TLS13_AEAD(b, bytes)                                                                                 \
+	.bulk = (b), .key_len = (bytes), .fixed_iv_len = 12, .record_iv_len = 0, .tag_len = 16, .tls13 = 1
 
 /* One row per suite. A suite of a shape the rows already use (a key
  * exchange, cipher and MAC listed here) needs nothing but its row. */
@@ -89,6 +91,14 @@ static const tls_suite suites[] = {
 	 .kx = TLS_KX_ECDHE_ECDSA, AES_256_CBC, HMAC_SHA384, PRF_SHA384},
 	{.id = 0xCCA9, .name = "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
 	 .openssl = "ECDHE-ECDSA-CHACHA20-POLY1305", .kx = TLS_KX_ECDHE_ECDSA, CHACHA20_POLY1305},
+	/* TLS 1.3 (RFC 8446 B.4): the suite is an AEAD and the HKDF hash, no
+	 * more; the record nonce is a 12-byte IV XORed with the sequence number. */
+	{.id = 0x1301, .name = "TLS_AES_128_GCM_SHA256", .openssl = "TLS_AES_128_GCM_SHA256",
+	 .kx = TLS_KX_TLS13, TLS13_AEAD(TLS_BULK_AES_GCM, 16)},
+	{.id = 0x1302, .name = "TLS_AES_256_GCM_SHA384", .openssl = "TLS_AES_256_GCM_SHA384",
+	 .kx = TLS_KX_TLS13, TLS13_AEAD(TLS_BULK_AES_GCM, 32), PRF_SHA384},
+	{.id = 0x1303, .name = "TLS_CHACHA20_POLY1305_SHA256", .openssl = "TLS_CHACHA20_POLY1305_SHA256",
+	 .kx = TLS_KX_TLS13, TLS13_AEAD(TLS_BULK_CHACHA20_POLY1305, 32)},
 };
 
 /* Names of common suites tlsstep does not implement, so a peer's choice can
@@ -97,9 +107,6 @@ static const struct { uint16_t id; const char *name; } other_names[] = {
 	{0x00FF, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
 	{0x5600, "TLS_FALLBACK_SCSV"},
 	{0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"},
-	{0x1301, "TLS_AES_128_GCM_SHA256"},
-	{0x1302, "TLS_AES_256_GCM_SHA384"},
-	{0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
 };
 /* clang-format on */
 

@@ -12,7 +12,7 @@
 
 /* The key exchange and the kind of key the server's certificate holds:
  * ECDHE_ECDSA is ECDHE signed with an EC key. */
-enum tls_kx { TLS_KX_RSA, TLS_KX_ECDHE_RSA, TLS_KX_DHE_RSA, TLS_KX_ECDHE_ECDSA };
+enum tls_kx { TLS_KX_RSA, TLS_KX_ECDHE_RSA, TLS_KX_DHE_RSA, TLS_KX_ECDHE_ECDSA, TLS_KX_TLS13 };
 /* The zero values are the defaults a row need not write: no MAC (AEAD)
  * and SHA-256 for the PRF. */
 enum tls_bulk { TLS_BULK_AES_CBC, TLS_BULK_AES_GCM, TLS_BULK_CHACHA20_POLY1305 };
@@ -33,6 +33,7 @@ typedef struct {
 	size_t fixed_iv_len;  /* key block IV: 16 for CBC, 4 (salt) for GCM, 12 for ChaCha20 */
 	size_t record_iv_len; /* explicit per record: 16 for CBC, 8 for GCM, 0 for ChaCha20 */
 	size_t tag_len;       /* 16 for the AEADs, 0 otherwise */
+	int tls13;            /* a TLS 1.3 suite (kx TLS_KX_TLS13): never offered or chosen in 1.2 */
 } tls_suite;
 
 const tls_suite *tls_suite_by_id(uint16_t id);

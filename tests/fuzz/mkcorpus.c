@@ -127,6 +127,8 @@ static void protect_seeds(void)
 	static const uint8_t iv[16] = "salt-and-pepper";
 	static const uint8_t pt[] = "GET / HTTP/1.0\r\n\r\n";
 	for (size_t i = 0; i < tls_suite_count() && i < 32; i++) {
+		if (tls_suite_at(i)->tls13)
+			continue; /* TLS 1.3 records are not tls_protect's */
 		for (int real = 0; real < 2; real++) {
 			tls_protect p;
 			tls_rng rng;
@@ -161,6 +163,8 @@ int main(int argc, char **argv)
 	const uint8_t chunk0 = 0, chunk7 = 7;
 	for (size_t i = 0; i <= tls_suite_count(); i++) {
 		uint16_t id = i ? tls_suite_at(i - 1)->id : 0;
+		if (i && tls_suite_at(i - 1)->tls13)
+			continue; /* a TLS 1.2 handshake cannot use it */
 		tls_buf c2s = {0}, s2c = {0}, obs_a = {0}, obs_b = {0};
 		char name[96];
 		const char *sn = i ? tls_suite_at(i - 1)->name : "default";

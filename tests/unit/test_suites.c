@@ -29,6 +29,12 @@ static void check_row(const tls_suite *s)
 		assert_int_equal(s->fixed_iv_len, 12);
 		assert_int_equal(s->record_iv_len, 0);
 		assert_int_equal(s->tag_len, 16);
+	} else if (strstr(n, "_GCM_") && s->tls13) { /* RFC 8446 5.3: a 12-byte IV, no explicit nonce */
+		assert_int_equal(s->bulk, TLS_BULK_AES_GCM);
+		assert_int_equal(s->mac, TLS_MAC_NONE);
+		assert_int_equal(s->fixed_iv_len, 12);
+		assert_int_equal(s->record_iv_len, 0);
+		assert_int_equal(s->tag_len, 16);
 	} else if (strstr(n, "_GCM_")) {
 		assert_int_equal(s->bulk, TLS_BULK_AES_GCM);
 		assert_int_equal(s->mac, TLS_MAC_NONE);
@@ -55,6 +61,7 @@ static void check_row(const tls_suite *s)
 	                 : !strncmp(n, "TLS_DHE_RSA_", 12)     ? TLS_KX_DHE_RSA
 	                 : !strncmp(n, "TLS_ECDHE_RSA_", 14)   ? TLS_KX_ECDHE_RSA
 	                 : !strncmp(n, "TLS_ECDHE_ECDSA_", 16) ? TLS_KX_ECDHE_ECDSA
+	                 : s->tls13                             ? TLS_KX_TLS13
 	                                                       : (enum tls_kx) - 1;
 	assert_int_equal(s->kx, kx);
 	assert_int_equal(tls_suite_is_ecdsa(s), kx == TLS_KX_ECDHE_ECDSA);
