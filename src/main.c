@@ -14,9 +14,11 @@ static void help(void)
 	     "       tlsstep serve PORT [...]          handshake with a real TLS 1.2 client\n"
 	     "       tlsstep replay FILE [...]         step through a recorded capture\n"
 	     "       tlsstep bench [...]               handshakes per second\n"
+	     "       tlsstep compare [...]             TLS 1.2 and TLS 1.3 side by side, same seed\n"
 	     "\n"
 	     "Options (simulation):\n"
 	     "  --scenario NAME        what the client and server do (default rsa)\n"
+	     "  --tls 1.2|1.3          the protocol version (default 1.2; 1.3 alone runs scenario tls13)\n"
 	     "  --seed N               every random byte comes from N (default 1)\n"
 	     "  --time ISO8601         the simulated clock (default 2026-01-01T00:00:00Z)\n"
 	     "  --step N               stop at (plain/json) or open at (TUI) step N\n"
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
 			return cmd_bench(argc - 1, argv + 1);
 		if (!strcmp(cmd, "replay"))
 			return cmd_replay(argc - 1, argv + 1);
+		if (!strcmp(cmd, "compare"))
+			return cmd_compare(argc - 1, argv + 1);
 		return app_usage_error("unknown command '%s'", cmd);
 	}
 	for (int i = 1; i < argc; i++) {

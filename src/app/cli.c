@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int app_usage_error(const char *fmt, ...)
@@ -15,6 +16,17 @@ int app_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs(" (try --help)\n", stderr);
 	return EXIT_USAGE;
+}
+
+int app_parse_tls_version(const char *s, int *out)
+{
+	if (!strcmp(s, "1.2"))
+		*out = 12;
+	else if (!strcmp(s, "1.3"))
+		*out = 13;
+	else
+		return -1;
+	return 0;
 }
 
 int app_parse_u64(const char *s, uint64_t *out)

@@ -13,6 +13,8 @@ enum out_mode { OUT_AUTO, OUT_TUI, OUT_PLAIN, OUT_JSON };
 /* Prints "tlsstep: <msg>" and returns EXIT_USAGE. */
 int app_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int app_parse_u64(const char *s, uint64_t *out);
+/* "1.2" -> 12, "1.3" -> 13 (--tls); -1 for anything else. */
+int app_parse_tls_version(const char *s, int *out);
 /* Resolves OUT_AUTO: the TUI on a terminal whose foreground we are in,
  * plain otherwise. */
 enum out_mode app_out_mode_resolve(enum out_mode m);
@@ -23,5 +25,6 @@ int cmd_connect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

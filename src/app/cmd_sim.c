@@ -18,7 +18,7 @@
 
 enum {
 	O_SCENARIO = 256, O_SEED, O_TIME, O_STEP, O_PLAIN, O_JSON, O_RECORD, O_KEYLOG, O_TAMPER,
-	O_UNTRUSTED, O_AUTOPLAY, O_NO_LESSONS, O_ASCII, O_DATA_DIR, O_FRAGMENT,
+	O_UNTRUSTED, O_AUTOPLAY, O_NO_LESSONS, O_ASCII, O_DATA_DIR, O_FRAGMENT, O_TLS,
 };
 
 static const struct option opts[] = {
@@ -29,7 +29,8 @@ static const struct option opts[] = {
 	{"tamper", required_argument, 0, O_TAMPER}, {"accept-untrusted", no_argument, 0, O_UNTRUSTED},
 	{"autoplay", required_argument, 0, O_AUTOPLAY}, {"no-lessons", no_argument, 0, O_NO_LESSONS},
 	{"ascii", no_argument, 0, O_ASCII}, {"data-dir", required_argument, 0, O_DATA_DIR},
-	{"max-fragment", required_argument, 0, O_FRAGMENT}, {0, 0, 0, 0},
+	{"max-fragment", required_argument, 0, O_FRAGMENT}, {"tls", required_argument, 0, O_TLS},
+	{0, 0, 0, 0},
 };
 
 static int parse_tamper(const char *s, sim_options *o)
@@ -95,9 +96,25 @@ static const sim_creds *sim_cli_creds(sim_cli *c, const char *name, char *err, s
 	return &c->creds[i];
 }
 
+/* --tls picks the protocol: each scenario runs one version, so --tls 1.3
+ * alone runs the tls13 scenario, and a scenario of the other version is a
+ * usage error that names the ones that fit. */
+static int pick_version(sim_cli *c, int tls)
+{
+	const sim_scenario *sc = sim_scenario_find(c->sim.scenario ? c->sim.scenario : SCENARIO_DEFAULT);
+	if (tls == 13 && !c->sim.scenario)
+		c->sim.scenario = SCENARIO_DEFAULT13;
+	else if (tls && sc && (tls == 13) != (sc->tls13 != 0))
+		return app_usage_error("--tls %s: scenario '%s' is a TLS %s scenario (the TLS %s ones are "
+		                       "named %s; tlsstep scenarios lists them)",
+		                       tls == 13 ? "1.3" : "1.2", sc->name, sc->tls13 ? "1.3" : "1.2",
+		                       tls == 13 ? "1.3" : "1.2", tls == 13 ? "tls13*" : "without tls13");
+	return 0;
+}
+
 static int parse(int argc, char **argv, sim_cli *c)
 {
-	int o;
+	int o, tls = 0;
 	uint64_t v;
 	int64_t t;
 	memset(c, 0, sizeof *c);
@@ -165,13 +182,17 @@ static int parse(int argc, char **argv, sim_cli *c)
 				    "--max-fragment needs a size from 1 to 16384, not '%s'", optarg);
 			c->sim.max_fragment = (size_t)v;
 			break;
+		case O_TLS:
+			if (app_parse_tls_version(optarg, &tls))
+				return app_usage_error("--tls needs 1.2 or 1.3, not '%s'", optarg);
+			break;
 		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
 		default: return app_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return app_usage_error("unexpected argument '%s'", argv[optind]);
-	return 0;
+	return pick_version(c, tls);
 }
 
 /* An offset past the step's bytes would flip nothing, and the run would
@@ -260,7 +281,7 @@ static int run_batch(sim_cli *c)
 			if (step)
 				text_step(stdout, &m, step);
 			if (lessons)
-				text_lesson(stdout, &m, step, lesson_file(step));
+				text_lesson(stdout, &m, step, lesson_file_for(&m, step));
 			if (story)
 				text_scenario_part(stdout, &m, step, story);
 		}

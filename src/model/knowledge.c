@@ -3,6 +3,7 @@
 #include "tls/alert.h"
 #include "tls/crypto.h"
 #include "tls/msg.h"
+#include "model/model13.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,11 +35,15 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 										: sizeof o->premaster_full.v;
 		memcpy(o->premaster_full.v, k->premaster, o->premaster_full.len);
 	}
-	if (k->has_master || k->has_cached_master)
+	if (k->tls13.active) /* its secrets are the key schedule's (model13.h) */
+		model13_mark(o, &k->tls13.sched);
+	else if (k->has_master || k->has_cached_master)
 		model_value_set(&o->v[MS_MASTER], k->master, 48);
-	if (k->has_keys)
+	if (k->has_keys && !k->tls13.active)
 		knowledge_put_keys(o, ks);
-	if (k->has_client_verify)
+	if (k->tls13.active)
+		;
+	else if (k->has_client_verify)
 		model_value_set(&o->v[MS_CLIENT_VERIFY], k->client_verify, 12);
 	if (k->has_server_verify)
 		model_value_set(&o->v[MS_SERVER_VERIFY], k->server_verify, 12);
@@ -59,7 +64,9 @@ void knowledge_merge_secrets(model *m, const tls_knowledge *k)
 	}
 	if (s.premaster_full.len && !m->premaster_full.len)
 		m->premaster_full = s.premaster_full;
-	if (k->has_keys && !m->key_block_len) {
+	if (k->tls13.active)
+		knowledge13_merge(m, k);
+	else if (k->has_keys && !m->key_block_len) {
 		memcpy(m->key_block, k->keys.block, k->keys.block_len);
 		m->key_block_len = k->keys.block_len;
 	}
@@ -304,6 +311,10 @@ void knowledge_settle(model *m, int upto)
 {
 	if (upto > MODEL_LAST_STEP)
 		upto = MODEL_LAST_STEP;
+	if (m->t13.active) {
+		knowledge13_settle(m, upto);
+		return;
+	}
 	transcript t;
 	seen sn = {0};
 	th_init(&t, m);

@@ -52,6 +52,11 @@ void knowledge_resume_notes(model *m);
  * messages, and so are the hashes the two Finished messages cover. A
  * producer calls it after each step it files, or once at the end. */
 void knowledge_settle(model *m, int upto);
+/* The same rule for TLS 1.3 (knowledge13.c); knowledge_settle calls it. */
+void knowledge13_merge(model *m, const tls_knowledge *k);
+/* Notes on what a TLS 1.3 resumption (a PSK from a ticket) leaves out. */
+void knowledge13_resume_notes(model *m);
+void knowledge13_settle(model *m, int upto);
 /* A live connection sees only its own engine: fills the peer's column of
  * every step from ours, as far as the protocol lets the peer know the same
  * values at that step, marked inferred; then settles the model. */

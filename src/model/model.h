@@ -8,6 +8,7 @@
 #define SIM_MODEL_H
 
 #include "tls/bytes.h"
+#include "tls/tls13_keys.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +80,7 @@ typedef struct {
 	model_long_value premaster_full; /* see model_long_value */
 	int inferred; /* the peer's column of a live connection: what the
 		       * protocol lets it know, inferred from ours */
+	uint32_t t13_known; /* TLS 1.3: bit i = model13_at(i) is known (model13.h) */
 } model_side;
 
 typedef struct {
@@ -128,6 +130,17 @@ typedef struct {
 	 * Finished.verify_data was computed over, and how many bytes it covers. */
 	model_value finished_hash[2];
 	size_t finished_len[2];
+	/* TLS 1.3 (model13.h); all zero for the older versions. */
+	struct {
+		int active;                /* a TLS 1.3 handshake */
+		int titled;                /* the steps carry the 1.3 titles (a 1.3 run, before its ServerHello too) */
+		int hrr;                   /* the server asked for another key share */
+		int psk_offered, psk_accepted;
+		int compat;                /* middlebox compatibility mode (RFC 8446 D.4) */
+		uint16_t group;            /* the key share's named group */
+		uint16_t cert_verify_alg;  /* signature scheme of the server's CertificateVerify */
+		tls13_sched sched;         /* the schedule as far as it went: values, labels, hashes */
+	} t13;
 } model;
 
 void model_init(model *m, const char *source);

@@ -1,6 +1,8 @@
 #include "model/observe.h"
 
 #include "model/knowledge.h"
+#include "model/model13.h"
+#include "model/observe13.h"
 #include "tls/alert.h"
 #include "tls/crypto.h"
 #include "tls/msg.h"
@@ -52,6 +54,7 @@ struct observer {
 	uint8_t session_hash[48]; /* transcript hash through ClientKeyExchange, for EMS */
 	size_t session_hash_len;
 	int tls13;
+	obs13 t13;            /* TLS 1.3 traffic keys and sequence numbers */
 	int t13_client_fin;   /* the client's encrypted Finished flight has gone by */
 	int enc_seen[2];      /* protected records seen per direction */
 	int finished_seen[2]; /* Finished (or its protected record) seen per direction
@@ -361,6 +364,35 @@ static int tls13_step_of(observer *o, int from_server, uint8_t type)
 	return 5;
 }
 
+/* A protected 1.3 record: by the real type inside when the keys open it,
+ * else by who sent it and what went before. */
+static int tls13_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
+{
+	uint8_t *pt = malloc(n), inner;
+	size_t len;
+	int step;
+	if (pt && obs13_open(&o->t13, o->suite, from_server ? 1 : 0, wire, n, pt, &len, &inner, 0) == 0)
+		step = obs13_step(from_server, inner, pt, len, o->last_step);
+	else
+		step = tls13_step_of(o, from_server, wire[0]);
+	if (pt)
+		tls_wipe(pt, n);
+	free(pt);
+	return step;
+}
+
+int obs_tls13_tamper(observer *o, int dir, uint8_t *wire, size_t n, size_t *seen, size_t off, uint8_t x)
+{
+	if (!o->tls13 || n < 5 || wire[0] != TLS_CT_APPLICATION_DATA)
+		return 0;
+	return obs13_tamper(&o->t13, o->suite, dir ? 1 : 0, wire, n, seen, off, x);
+}
+
+void obs_set_tls13_key(observer *o, int dir, int app, const uint8_t *key, size_t key_len, const uint8_t *iv)
+{
+	obs13_set_key(&o->t13, dir ? 1 : 0, app ? 1 : 0, key, key_len, iv);
+}
+
 /* Whether a handshake message type may come from this side at all. */
 static int sent_by_right_side(int type, int from_server)
 {
@@ -379,9 +411,10 @@ int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
 	int dir = from_server ? 1 : 0;
 	if (n < 5)
 		return o->last_step;
-	if (o->tls13 &&
-	    (wire[0] == TLS_CT_APPLICATION_DATA || wire[0] == TLS_CT_CHANGE_CIPHER_SPEC))
-		return tls13_step_of(o, from_server, wire[0]);
+	if (o->tls13 && wire[0] == TLS_CT_CHANGE_CIPHER_SPEC)
+		return obs13_ccs_step(&o->t13, from_server, o->t13_client_fin);
+	if (o->tls13 && wire[0] == TLS_CT_APPLICATION_DATA)
+		return tls13_classify(o, from_server, wire, n);
 	switch (wire[0]) {
 	case TLS_CT_HANDSHAKE:
 		if (o->ccs[dir])
@@ -390,6 +423,8 @@ int obs_classify(observer *o, int from_server, const uint8_t *wire, size_t n)
 			return o->hs_step[dir];
 		if (n <= 5 || !sent_by_right_side(wire[5], from_server))
 			return o->last_step; /* a message out of place stays where things stand */
+		if (wire[5] == TLS_HS_SERVER_HELLO && n >= 43 && !memcmp(wire + 11, model13_hrr_random, 32))
+			return 1; /* a HelloRetryRequest: the client hello goes again */
 		return hs_step(wire[5], from_server);
 	case TLS_CT_CHANGE_CIPHER_SPEC: return from_server ? 6 : 5;
 	case TLS_CT_APPLICATION_DATA:
@@ -480,11 +515,18 @@ static void learn_version(observer *o, const tls_server_hello *sh)
 	if (e && e->len == 2)
 		o->m->version = (uint16_t)((e->data[0] << 8) | e->data[1]);
 	o->tls13 = o->m->version == 0x0304;
+	if (o->tls13 && !memcmp(sh->random, model13_hrr_random, 32))
+		o->t13.hrr = o->m->t13.hrr = 1;
+	else if (o->tls13)
+		o->t13.server_hello = 1;
+	if (o->tls13)
+		model_set_tls13(o->m);
+	else if (o->m->t13.titled)
+		model13_titles(o->m, 0); /* a 1.3 client got an older version */
 	if (o->tls13)
 		snprintf(o->key_note, sizeof o->key_note,
-			 "TLS 1.3 encrypts the handshake from ServerHello on, with keys from its "
-			 "own key schedule (RFC 8446 7.1); tlsstep teaches TLS 1.2 and does not "
-			 "decrypt TLS 1.3");
+			 "TLS 1.3 encrypts the handshake from ServerHello on, with traffic keys from "
+			 "its own key schedule (RFC 8446 7.1); they were not given");
 	else if (o->m->version != TLS_VERSION_12 && !old_version(o))
 		snprintf(o->key_note, sizeof o->key_note,
 			 "version 0x%04x is older than TLS 1.0; tlsstep does not decrypt it",
@@ -530,6 +572,8 @@ static void learn_hello(observer *o, model_msg *g, int type)
 			snprintf(o->m->suite, sizeof o->m->suite, "%s", nm ? nm : "unknown");
 			o->m->prf_sha384 = o->suite && o->suite->prf == TLS_PRF_SHA384;
 			learn_version(o, &sh);
+			if (o->tls13 && !memcmp(sh.random, model13_hrr_random, 32))
+				snprintf(g->name, sizeof g->name, "HelloRetryRequest");
 			o->ems = o->ems_offered &&
 				 tls_ext_find(sh.exts, sh.n_exts, TLS_EXT_EXTENDED_MASTER_SECRET) !=
 				     NULL;
@@ -635,7 +679,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 	}
 	if (type == TLS_HS_CLIENT_HELLO || type == TLS_HS_SERVER_HELLO)
 		learn_hello(o, g, type);
-	if (type == TLS_HS_FINISHED && !o->brief)
+	if (type == TLS_HS_FINISHED && !o->brief && !o->tls13) /* 1.3: knowledge13 checks it */
 		check_finished(o, g);
 	transcript_add(o, p, n);
 	if (type == TLS_HS_CLIENT_KEY_EXCHANGE && !from_server)
@@ -688,9 +732,8 @@ static void handshake(observer *o, model_record *r, int dir, int enc, const uint
 }
 
 static void simple_msg(observer *o, model_record *r, int dir, int enc, const uint8_t *p, size_t n,
-		       int step)
+		       int step, uint8_t type)
 {
-	uint8_t type = r->wire.p[0];
 	const char *name = type == TLS_CT_CHANGE_CIPHER_SPEC ? "ChangeCipherSpec"
 			 : type == TLS_CT_ALERT		    ? "Alert"
 							    : "ApplicationData";
@@ -712,6 +755,8 @@ static void simple_msg(observer *o, model_record *r, int dir, int enc, const uin
 		tls_spans_add(GSP(o, g), "application_data", 0, n, "application data (%zu bytes)", n);
 	if (!enc)
 		lift_spans(o, r, g, 5);
+	else if (o->tls13 && type == TLS_CT_APPLICATION_DATA)
+		o->t13_client_fin = 1; /* data flows: the handshake is over */
 }
 
 static void opaque_msg(observer *o, model_record *r, int dir, int step)
@@ -768,20 +813,42 @@ static void start_protection(observer *o, int dir)
 static void tls13_record(observer *o, model_record *r, int dir, int step)
 {
 	if (r->type == TLS_CT_CHANGE_CIPHER_SPEC) {
-		simple_msg(o, r, dir, 0, r->wire.p + 5, r->wire.len - 5, step);
+		simple_msg(o, r, dir, 0, r->wire.p + 5, r->wire.len - 5, step, r->type);
 		model_step *s = &o->m->steps[step];
+		o->m->t13.compat = 1;
 		if (s->n_msg)
-			snprintf(
-			    s->msg[s->n_msg - 1].note, sizeof s->msg[0].note,
-			    "compatibility ChangeCipherSpec: TLS 1.3 ignores it (RFC 8446 D.4)");
+			snprintf(s->msg[s->n_msg - 1].note, sizeof s->msg[0].note,
+			         "compatibility ChangeCipherSpec (RFC 8446 D.4): TLS 1.3 has no use for it and "
+			         "the peer ignores it; it is sent so that a middlebox that knows TLS 1.2 sees "
+			         "what it expects (a ChangeCipherSpec before encrypted records) and lets the "
+			         "connection through");
 		return;
 	}
 	r->encrypted = 1;
-	protected_spans(o, r);
-	opaque_msg(o, r, dir, step);
-	if (!o->finished_seen[dir]) /* the first protected record of each side ends
-				       with its Finished */
-		o->finished_seen[dir] = 1;
+	uint8_t *pt = malloc(r->wire.len), inner;
+	size_t len;
+	if (!o->brief && pt &&
+	    obs13_open(&o->t13, o->suite, dir, r->wire.p, r->wire.len, pt, &len, &inner, 1) == 0) {
+		obs13_spans(RSP(o, r), r->wire.len - 5, 1, inner, len);
+		if (inner == TLS_CT_HANDSHAKE)
+			handshake(o, r, dir, 1, pt, len, step);
+		else
+			simple_msg(o, r, dir, 1, pt, len, step, inner);
+		if (o->t13.stage[dir]) { /* its Finished went by */
+			o->finished_seen[dir] = 1;
+			if (!dir)
+				o->t13_client_fin = 1;
+		}
+	} else {
+		obs13_spans(RSP(o, r), r->wire.len - 5, 0, 0, 0);
+		opaque_msg(o, r, dir, step);
+		if (!o->finished_seen[dir]) /* the first protected record of each side ends
+					       with its Finished */
+			o->finished_seen[dir] = 1;
+	}
+	if (pt)
+		tls_wipe(pt, r->wire.len);
+	free(pt);
 }
 
 int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int step)
@@ -830,7 +897,7 @@ int obs_record(observer *o, int from_server, const uint8_t *wire, size_t n, int 
 	if (wire[0] == TLS_CT_HANDSHAKE)
 		handshake(o, r, dir, enc, plain.p, plain.len, step);
 	else
-		simple_msg(o, r, dir, enc, plain.p, plain.len, step);
+		simple_msg(o, r, dir, enc, plain.p, plain.len, step, wire[0]);
 	if (wire[0] == TLS_CT_CHANGE_CIPHER_SPEC)
 		start_protection(o, dir);
 	tls_buf_free(&plain);

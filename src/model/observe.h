@@ -47,6 +47,15 @@ int obs_server_hello_seen(const observer *o);
 const char *obs_key_note(const observer *o);
 /* Gives the master secret (from a side's knowledge or a key log). */
 void obs_set_master(observer *o, const uint8_t ms[48]);
+/* TLS 1.3: the traffic key and IV of one direction (dir 1 = the
+ * server's), app 0 for the handshake keys, 1 for the application keys. The
+ * first given of each stays. */
+void obs_set_tls13_key(observer *o, int dir, int app, const uint8_t *key, size_t key_len, const uint8_t *iv);
+/* The simulator's attacker inside TLS 1.3 encryption: opens a protected
+ * record of that direction with its current keys, flips byte off (counted
+ * in the decrypted content of the step so far, *seen, which grows by this
+ * record's) and seals it again in place. Returns 1 if a byte was flipped. */
+int obs_tls13_tamper(observer *o, int dir, uint8_t *wire, size_t n, size_t *seen, size_t off, uint8_t x);
 /* The server's RSA private key (not owned); used when ClientKeyExchange goes
  * by. */
 void obs_set_rsa_key(observer *o, const rsa_key *k);

@@ -24,6 +24,11 @@ static const uint16_t client_tls10[] = {0x0035, 0x002F};
  * breaks the client's first choice and the server falls back to RSA. */
 static const uint16_t tamper_offer[] = {0xC02F, 0x002F};
 
+/* TLS 1.3 */
+static const uint16_t chacha13[] = {0x1303};
+static const uint16_t p256_first[] = {0x0017, 0x001d}; /* secp256r1, then x25519 */
+#define TLS13 .tls13 = 1, .tickets = 1
+
 #define SERVER "server.crt", "server.key", NULL
 #define HOST "server.tlsstep.test"
 
@@ -67,6 +72,23 @@ static const sim_scenario scenarios[] = {
 	 /* record header 5 + handshake header 4 + version 2 + random 32 + empty
 	  * session_id 1 + suites length 2: byte 46 starts the first suite */
 	 .tamper_step = 1, .tamper_offset = 47, .tamper_xor = 0x80},
+	{"tls13", "TLS 1.3: one round trip, x25519 key share, TLS_AES_128_GCM_SHA256; the handshake is encrypted after ServerHello",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario.md", TLS13, .compat = 1},
+	{"tls13-hrr", "TLS 1.3: the server wants a P-256 key share, not x25519: HelloRetryRequest, then the handshake",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-hrr.md", TLS13,
+	 .server_groups = p256_first, .n_server_groups = N(p256_first)},
+	{"tls13-resume", "TLS 1.3: the second connection resumes with the first one's ticket (PSK with (EC)DHE)",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-resume.md", TLS13, .resume = 1},
+	{"tls13-mutual", "TLS 1.3: the server asks for a certificate; the client's Certificate and CertificateVerify are encrypted too",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-mutual.md", TLS13,
+	 .request_client_cert = 1, .client_cert = "client.crt", .client_key = "client.key"},
+	{"tls13-chacha", "TLS 1.3 with TLS_CHACHA20_POLY1305_SHA256: another AEAD, the same key schedule",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-chacha.md", TLS13,
+	 .suites13 = chacha13, .n_suites13 = N(chacha13)},
+	{"tls13-tampered", "TLS 1.3: a byte of the server's CertificateVerify signature is changed: decrypt_error",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-tampered.md", TLS13,
+	 /* handshake header 4 + signature scheme 2 + length 2: byte 20 is in the signature */
+	 .tamper_step = 4, .tamper_offset = 20, .tamper_xor = 0x01, .tamper_inside = 1},
 };
 /* clang-format on */
 

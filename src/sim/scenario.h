@@ -28,6 +28,19 @@ typedef struct {
 	uint8_t tamper_xor;
 	int ems; /* both sides use the extended master secret (RFC 7627) */
 	int etm; /* both sides use encrypt-then-MAC (RFC 7366) */
+	/* TLS 1.3 (RFC 8446): both sides offer and accept it */
+	int tls13;
+	const uint16_t *suites13;  /* both sides' 1.3 suites, NULL = the engine's three */
+	size_t n_suites13;
+	const uint16_t *server_groups; /* the server's group preference, NULL = the engine's */
+	size_t n_server_groups;
+	int compat;              /* middlebox compatibility mode (RFC 8446 D.4) */
+	int tickets;             /* NewSessionTickets the server sends */
+	uint16_t server_version; /* the server is held to this version (0 = as the client) */
+	/* the tamper offset counts in the step's decrypted messages, and the
+	 * record is sealed again with the sender's keys: an attacker who could
+	 * change what is inside the encryption (tlsstep can, it holds the keys) */
+	int tamper_inside;
 } sim_scenario;
 
 const sim_scenario *sim_scenario_find(const char *name);
@@ -35,6 +48,8 @@ const sim_scenario *sim_scenario_find(const char *name);
 const sim_scenario *sim_scenario_lookup(const char *name, char *err, size_t errlen);
 size_t sim_scenario_count(void);
 const sim_scenario *sim_scenario_at(size_t i);
+/* The TLS 1.3 scenario a --tls 1.3 run without --scenario shows. */
+#define SCENARIO_DEFAULT13 "tls13"
 #define SCENARIO_DEFAULT "rsa"
 
 #endif

@@ -1,6 +1,7 @@
 #include "sim/sim.h"
 
 #include "model/knowledge.h"
+#include "model/model13.h"
 #include "model/observe.h"
 #include "sim/pipe.h"
 #include "tls/alert.h"
@@ -32,6 +33,19 @@ void sim_creds_free(sim_creds *cr)
 	tls_creds_free(&cr->client);
 }
 
+/* What a TLS 1.3 scenario adds: both sides offer and accept 1.3. */
+static void scenario13_configs(const sim_scenario *sc, tls_config *cc, tls_config *scfg)
+{
+	cc->max_version = 0x0304;
+	scfg->max_version = sc->server_version == 0x0303 ? 0 : 0x0304;
+	cc->suites13 = scfg->suites13 = sc->suites13;
+	cc->n_suites13 = scfg->n_suites13 = sc->n_suites13;
+	scfg->groups = sc->server_groups;
+	scfg->n_groups = sc->n_server_groups;
+	cc->middlebox_compat = sc->compat;
+	scfg->tickets = sc->tickets;
+}
+
 void sim_scenario_configs(const sim_scenario *sc, const sim_creds *cr, tls_config *cc, tls_config *scfg)
 {
 	const tls_creds *server = &cr->server, *client = &cr->client;
@@ -59,6 +73,8 @@ void sim_scenario_configs(const sim_scenario *sc, const sim_creds *cr, tls_confi
 	scfg->request_client_cert = sc->request_client_cert;
 	scfg->client_anchors = server->anchors;
 	scfg->n_client_anchors = server->n_anchors;
+	if (sc->tls13)
+		scenario13_configs(sc, cc, scfg);
 }
 
 static int make_sides(sim *s, char *err, size_t errlen)
@@ -117,7 +133,10 @@ static int start(sim *s, char *err, size_t errlen)
 	if (s->sc->resume) {
 		if (first_connection(s, err, errlen))
 			return -1;
-		knowledge_resume_notes(s->m);
+		if (s->sc->tls13)
+			knowledge13_resume_notes(s->m);
+		else
+			knowledge_resume_notes(s->m);
 	}
 	return make_sides(s, err, errlen);
 }
@@ -144,10 +163,13 @@ int sim_new(sim **out, const sim_options *opt, model *m, char *err, size_t errle
 		s->opt.tamper_step = s->sc->tamper_step;
 		s->opt.tamper_offset = s->sc->tamper_offset;
 		s->opt.tamper_xor = s->sc->tamper_xor;
+		s->opt.tamper_inside = s->sc->tamper_inside;
 	}
 	s->m = m;
 	model_init(m, "simulation");
 	snprintf(m->scenario, sizeof m->scenario, "%s", s->sc->name);
+	if (s->sc->tls13)
+		model13_titles(m, 1); /* before any ServerHello says 1.3 */
 	m->seed = opt->seed;
 	m->has_seed = 1;
 	s->obs = obs_new(m);
@@ -185,6 +207,22 @@ int sim_finished(const sim *s)
 	return s->done;
 }
 
+/* TLS 1.3: the observer opens the records with the traffic keys the two
+ * sides derived (the simulator sees both). */
+static void give_tls13_keys(observer *o, const tls_knowledge *k)
+{
+	if (!k->tls13.active)
+		return;
+	if (k->tls13.has_hs_keys) {
+		obs_set_tls13_key(o, 0, 0, k->tls13.client_hs_key, k->tls13.key_len, k->tls13.client_hs_iv);
+		obs_set_tls13_key(o, 1, 0, k->tls13.server_hs_key, k->tls13.key_len, k->tls13.server_hs_iv);
+	}
+	if (k->tls13.has_ap_keys) {
+		obs_set_tls13_key(o, 0, 1, k->tls13.client_ap_key, k->tls13.key_len, k->tls13.client_ap_iv);
+		obs_set_tls13_key(o, 1, 1, k->tls13.server_ap_key, k->tls13.key_len, k->tls13.server_ap_iv);
+	}
+}
+
 /* Moves every whole record each engine has written onto the pipe. */
 static void collect(sim *s)
 {
@@ -201,13 +239,18 @@ static void collect(sim *s)
 		}
 		if (!obs_has_master(s->obs) && tls_conn_knowledge(s->side[i])->has_master)
 			obs_set_master(s->obs, tls_conn_knowledge(s->side[i])->master);
+		give_tls13_keys(s->obs, tls_conn_knowledge(s->side[i]));
 	}
 }
 
-static void tamper(sim *s, int step, uint8_t *rec, size_t n)
+static void tamper(sim *s, int step, int dir, uint8_t *rec, size_t n)
 {
 	if (!s->opt.tamper || s->opt.tamper_step != step)
 		return;
+	if (s->opt.tamper_inside) {
+		obs_tls13_tamper(s->obs, dir, rec, n, &s->tamper_seen, s->opt.tamper_offset, s->opt.tamper_xor);
+		return;
+	}
 	if (s->opt.tamper_offset >= s->tamper_seen && s->opt.tamper_offset < s->tamper_seen + n)
 		rec[s->opt.tamper_offset - s->tamper_seen] ^= s->opt.tamper_xor;
 	s->tamper_seen += n;
@@ -223,7 +266,7 @@ static int deliver_one(sim *s, int dir, int step)
 	int is_alert = rec[0] == TLS_CT_ALERT;
 	if (!is_alert && obs_classify(s->obs, dir, rec, n) != step)
 		return 0;
-	tamper(s, step, rec, n);
+	tamper(s, step, dir, rec, n);
 	obs_record(s->obs, dir, rec, n, step);
 	tls_conn_recv(s->side[!dir], rec, n);
 	sim_pipe_pop(&s->pipe, dir);
@@ -267,7 +310,7 @@ static void finish_step(sim *s, int step)
 	if (knowledge_outcome(m, s->side[0], 0, step) || knowledge_outcome(m, s->side[1], 1, step)) {
 		/* Resumed, the server's step 6 crossed the wire before the client's
 		 * step 5: a step 5 that ends in an alert still shows it. */
-		if (s->sc->resume && step == 5 && m->steps[6].n_rec && !m->steps[6].reached) {
+		if (s->sc->resume && !s->sc->tls13 && step == 5 && m->steps[6].n_rec && !m->steps[6].reached) {
 			m->steps[6].client = st->client;
 			m->steps[6].server = st->server;
 			m->steps[6].reached = 1;
@@ -298,7 +341,7 @@ int sim_step(sim *s)
 	}
 	/* Resumed: the client cannot answer before the server's Finished,
 	 * which is filed under step 6 where it belongs. */
-	if (s->sc->resume && step == 5)
+	if (s->sc->resume && !s->sc->tls13 && step == 5)
 		while (deliver_one(s, PIPE_S2C, 6))
 			;
 	if (step == MODEL_LAST_STEP)

@@ -29,6 +29,8 @@ typedef struct {
 	int tamper_step;
 	size_t tamper_offset; /* into the step's records, concatenated */
 	uint8_t tamper_xor;
+	int tamper_inside;    /* TLS 1.3: the offset counts in the decrypted messages and
+			       * the record is sealed again (sim_scenario.tamper_inside) */
 	int accept_untrusted; /* the client skips its certificate check */
 	size_t max_fragment;  /* split handshake messages into records this small */
 	int secure_channel;   /* run step 7: one message each way and close_notify */

@@ -3,6 +3,9 @@
 #include "ui/layout.h"
 
 #include "ui/views.h"
+#include "ui/keysched.h"
+
+#include "model/model13.h"
 
 #include "tls/alert.h"
 #include "tls/msg.h"
@@ -122,9 +125,10 @@ static void entry(const model *m, int step, int cur, int level, int ascii, char 
 	}
 	const char *arrow = layout_arrow(step, ascii);
 	if (step == cur || level == 0)
-		snprintf(out, n, "%s%d %s %s %s", pre, step, model_step_title(step), arrow, mark);
+		snprintf(out, n, "%s%d %s %s %s", pre, step, m->steps[step].title, arrow, mark);
 	else if (level == 1)
-		snprintf(out, n, "%s%d %s %s %s", pre, step, short_titles[step], arrow, mark);
+		snprintf(out, n, "%s%d %s %s %s", pre, step,
+			 model_is_tls13(m) ? model13_short_title(step) : short_titles[step], arrow, mark);
 	else if (level == 2)
 		snprintf(out, n, "%s%d %s %s", pre, step, arrow, mark);
 	else if (level == 3)
@@ -633,6 +637,8 @@ int layout_wrap(const char *s, int width, lt_lines *out)
 
 int layout_has_derivation(const model *m, int step)
 {
+	if (model_is_tls13(m)) /* the pane shows the key schedule (keysched.h) */
+		return layout_keysched_has(m, step);
 	return step >= 5 && step <= MODEL_LAST_STEP && m->steps[step].reached &&
 	       m->steps[step].client.v[MS_MASTER].known;
 }
@@ -702,6 +708,8 @@ static void add_finished(lt_lines *l, const model *m, int server, int width)
 int layout_derivation(const model *m, int step, int width, lt_lines *out)
 {
 	memset(out, 0, sizeof *out);
+	if (model_is_tls13(m))
+		return layout_keysched(m, step, width, out);
 	if (!layout_has_derivation(m, step))
 		return 0;
 	const model_value *v = m->steps[step].client.v;
@@ -769,9 +777,9 @@ void layout_header(const model *m, int step, int ascii, char *out, size_t n)
 		prot = "skipped: the session was resumed";
 	/* The handshake has six steps; the secure channel comes after them. */
 	if (step == MODEL_LAST_STEP)
-		snprintf(out, n, "After the 6 steps: %s %s %s, %s", model_step_title(step), dash, dir, prot);
+		snprintf(out, n, "After the 6 steps: %s %s %s, %s", st->title, dash, dir, prot);
 	else
-		snprintf(out, n, "Step %d of 6: %s %s %s, %s", step, model_step_title(step), dash, dir, prot);
+		snprintf(out, n, "Step %d of 6: %s %s %s, %s", step, st->title, dash, dir, prot);
 }
 
 const char *layout_plural(long n, const char *one, const char *many)

@@ -24,6 +24,8 @@ void lesson_set_reader(lesson_reader read);
 /* File name (without directory) of the lesson for a step: 0 introduction,
  * 1..6 the steps, 7 secure channel. */
 const char *lesson_file(int step);
+/* The lesson of a step for this model's version (TLS 1.3 has its own). */
+const char *lesson_file_for(const model *m, int step);
 
 /* Loads lessons/<file> from the data directory and fills its placeholders
  * from m at step `step`. out gets NUL-terminated Markdown. Returns 0, or -1

@@ -25,6 +25,7 @@
  * ellipsis; the full values are in the knowledge view beside the lesson. */
 #include "ui/lesson_int.h"
 
+#include "model/model13.h"
 #include "tls/alert.h"
 #include "tls/msg.h"
 #include "tls/suites.h"
@@ -140,6 +141,27 @@ static int resolve_secret(const model *m, int step, const char *name, char *val,
 		return 1;
 	}
 	return -1;
+}
+
+/* TLS 1.3: a secret of the key schedule by its RFC 8446 name (model13.h),
+ * when a side knows it after the step; NAME_length for its size. */
+static int resolve_secret13(const model *m, int step, const char *name, char *val, size_t vn)
+{
+	char base[64];
+	size_t n = strlen(name);
+	int length = n > 7 && !strcmp(name + n - 7, "_length");
+	snprintf(base, sizeof base, "%.*s", (int)(length ? n - 7 : n), name);
+	if (model13_index(base) < 0)
+		return -1;
+	const model_step *st = &m->steps[step];
+	const tls13_step *t = model13_value(m, base);
+	if (step < 1 || !t || (!model13_known(&st->client, base) && !model13_known(&st->server, base)))
+		return 0;
+	if (length)
+		snprintf(val, vn, "%zu", t->len);
+	else
+		hex_value(val, vn, t->value, t->len);
+	return 1;
 }
 
 /* ---- resolvers of the table: 1 and val when known, 0 when not --------- */
@@ -398,6 +420,35 @@ static int r_alert_reason(const model *m, int step, char *val, size_t vn)
 	return 1;
 }
 
+/* TLS 1.3: the hash of its suite, which runs HKDF and the transcript */
+static int r_hash13(const model *m, int step, char *val, size_t vn)
+{
+	if (!m->t13.active || step < 2)
+		return 0;
+	snprintf(val, vn, "%s", m->suite_id == 0x1302 ? "SHA-384" : "SHA-256");
+	return 1;
+}
+
+/* TLS 1.3: the group of the key share the server took */
+static int r_key_share_group(const model *m, int step, char *val, size_t vn)
+{
+	const char *g = m->t13.group ? tls_group_label(m->t13.group) : NULL;
+	if (!m->t13.active || step < 2 || !g)
+		return 0;
+	snprintf(val, vn, "%s", g);
+	return 1;
+}
+
+/* TLS 1.3: the signature scheme of the server's CertificateVerify */
+static int r_cert_verify_scheme(const model *m, int step, char *val, size_t vn)
+{
+	const char *a = m->t13.cert_verify_alg ? tls_sig_alg_name(m->t13.cert_verify_alg) : NULL;
+	if (!m->t13.active || step < 4 || !a)
+		return 0;
+	snprintf(val, vn, "%s", a);
+	return 1;
+}
+
 /* The placeholders besides the secrets: name, first step it can be known, resolver. */
 static const struct {
 	const char *name;
@@ -428,12 +479,17 @@ static const struct {
     {"alert_receiver", 1, r_alert_receiver},
     {"alert_reason", 1, r_alert_reason},
     {"alert_step", 1, r_alert_step},
+    {"hash13", 2, r_hash13},                         /* TLS 1.3: SHA-256 or SHA-384 */
+    {"key_share_group", 2, r_key_share_group},       /* TLS 1.3: x25519, secp256r1 ... */
+    {"cert_verify_scheme", 4, r_cert_verify_scheme}, /* TLS 1.3: rsa_pss_rsae_sha256 ... */
 };
 
 int lesson_resolve(const model *m, int step, const char *name, char *val, size_t vn)
 {
 	val[0] = 0;
 	int r = resolve_secret(m, step, name, val, vn);
+	if (r < 0)
+		r = resolve_secret13(m, step, name, val, vn);
 	if (r >= 0)
 		return r;
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
@@ -598,10 +654,67 @@ static int c_alert_by_server(const model *m, int step)
 	return alert_at(m, step) && m->alert.by_server;
 }
 
+/* TLS 1.3: the ServerHello said so (a 1.3 client may still end up in 1.2) */
+static int c_tls13(const model *m, int step)
+{
+	return m->t13.active && step >= 2;
+}
+
+/* TLS 1.3: the server asked for another key share (HelloRetryRequest) */
+static int c_hrr(const model *m, int step)
+{
+	return m->t13.hrr && step >= 1;
+}
+
+/* TLS 1.3: the server accepted the client's PSK (a ticket) */
+static int c_psk(const model *m, int step)
+{
+	return m->t13.psk_accepted && step >= 2;
+}
+
+/* TLS 1.3: the client offered a PSK */
+static int c_psk_offered(const model *m, int step)
+{
+	return m->t13.psk_offered && step >= 1;
+}
+
+/* TLS 1.3: middlebox compatibility mode (RFC 8446 D.4) */
+static int c_compat(const model *m, int step)
+{
+	(void)step;
+	return m->t13.compat;
+}
+
+static int c_chacha(const model *m, int step)
+{
+	const tls_suite *s = suite_at(m, step);
+	return s && s->bulk == TLS_BULK_CHACHA20_POLY1305;
+}
+
+/* TLS 1.3: the server sent a CertificateRequest (inside its encrypted flight) */
+static int c_mutual13(const model *m, int step)
+{
+	return msg_at(m, step, 3, "CertificateRequest", 1) != NULL;
+}
+
+/* TLS 1.3: a NewSessionTicket went by */
+static int c_ticket(const model *m, int step)
+{
+	return msg_at(m, step, 6, "NewSessionTicket", 1) != NULL;
+}
+
 static const struct {
 	const char *name;
 	predicate test;
 } conds[] = {
+    {"tls13", c_tls13},
+    {"hrr", c_hrr},
+    {"psk", c_psk},
+    {"psk_offered", c_psk_offered},
+    {"compat", c_compat},
+    {"chacha", c_chacha},
+    {"mutual13", c_mutual13},
+    {"ticket", c_ticket},
     {"first_offer", c_first_offer},
     {"first_offer_unknown", c_first_offer_unknown},
     {"aead", c_aead},

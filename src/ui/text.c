@@ -197,11 +197,16 @@ void text_step(FILE *f, const model *m, int step)
 		fprintf(f, "Note: %s\n", st->note);
 	records(f, st);
 	messages(f, st);
-	knowledge(f, st);
-	if (step == 5)
-		derivation(f, m);
-	if (step == 5 || step == 6)
-		verify(f, m, step == 6);
+	if (m->t13.active) { /* the key schedule holds the derivation and both Finished */
+		text13_knowledge(f, m, step);
+		text13_keysched(f, m, step);
+	} else {
+		knowledge(f, st);
+		if (step == 5)
+			derivation(f, m);
+		if (step == 5 || step == 6)
+			verify(f, m, step == 6);
+	}
 	if (m->alert.present && m->alert.step == step) {
 		const char *nm = tls_alert_name(m->alert.desc);
 		fprintf(f, "\n!! The %s sent a fatal alert: %s (%d)\n   why: %s\n", m->alert.by_server ? "server" : "client",

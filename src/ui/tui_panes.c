@@ -167,7 +167,8 @@ static void draw_deriv(tui *t)
 {
 	lt_lines l;
 	layout_derivation(t->vm, t->step, t->scr.pane[P_DERIV].w - 1, &l);
-	tui_pane_title(t, P_DERIV, "Derivation: master secret and keys");
+	tui_pane_title(t, P_DERIV, t->vm->t13.active ? "Key schedule: HKDF secrets and keys (RFC 8446 7.1)"
+	                                             : "Derivation: master secret and keys");
 	draw_lines(t, P_DERIV, &l, NULL);
 	lt_lines_free(&l);
 }
@@ -209,7 +210,7 @@ static int lesson_text(tui *t, tls_buf *md)
 		return append(
 		    md, "# Decide first\n\nThe client has not decided yet. Choose **a** (accept anyway) or "
 		        "**s** (sever the connection); the lesson goes on after your choice.\n");
-	if (lesson_load(t->vm, t->step, lesson_file(t->step), md, t->lesson_err, sizeof t->lesson_err))
+	if (lesson_load(t->vm, t->step, lesson_file_for(t->vm, t->step), md, t->lesson_err, sizeof t->lesson_err))
 		return -1;
 	if (md->len && !md->p[md->len - 1])
 		md->len--; /* more follows; load_lesson ends the text */
@@ -296,7 +297,7 @@ static void draw_lesson(tui *t)
 	const lt_rect *r = &t->scr.pane[P_LESSON];
 	char ttl[120];
 	load_lesson(t, r->w - 1);
-	snprintf(ttl, sizeof ttl, "Lesson: %s", t->step ? model_step_title(t->step) : "Introduction");
+	snprintf(ttl, sizeof ttl, "Lesson: %s", t->step ? t->vm->steps[t->step].title : "Introduction");
 	tui_pane_title(t, P_LESSON, ttl);
 	if (!t->lesson_ok) {
 		tui_put(t, r->y + 1, r->x, r->w, t->lesson_err, tui_attr(t, C_ALERT, A_BOLD));

@@ -28,6 +28,11 @@ void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void 
 /* A JSON string, quoted and escaped. */
 void json_string(FILE *f, const char *s);
 
+/* TLS 1.3 (text13.c): who knows what under the RFC 8446 names, and the
+ * key schedule tree known after the step. */
+void text13_knowledge(FILE *f, const model *m, int step);
+void text13_keysched(FILE *f, const model *m, int step);
+
 /* Direction and protection of a step, for titles: "client -> server". */
 const char *step_direction(int step);
 

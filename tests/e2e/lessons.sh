@@ -14,7 +14,11 @@ files="00-introduction 01-client-hello 02-server-hello 03-server-certificate
 scenario-rsa-gcm scenario-rsa-sha256 scenario-ems scenario-etm scenario-ecdhe scenario-ecdhe-sha384
 scenario-dhe scenario-mutual scenario-resume scenario-untrusted-ca
 scenario-expired scenario-wrong-host scenario-wrong-purpose scenario-no-shared-cipher
-scenario-old-version scenario-tampered"
+scenario-old-version scenario-tampered
+tls13-00-introduction tls13-01-client-hello tls13-02-server-hello tls13-03-encrypted-extensions
+tls13-04-server-finished tls13-05-client-finished tls13-06-session-ticket tls13-07-secure-channel
+tls13-scenario tls13-scenario-hrr tls13-scenario-resume tls13-scenario-mutual tls13-scenario-chacha
+tls13-scenario-tampered"
 for f in $files; do
 	p="lessons/$f.md"
 	if [ ! -f "$p" ]; then

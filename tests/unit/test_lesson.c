@@ -115,7 +115,7 @@ static void test_all_scenarios(void **state)
 		assert_int_equal(run_scenario(sc->name, m), 0);
 		assert_true(m->current >= 1);
 		for (int step = 0; step <= m->current; step++) {
-			const char *files[2] = {lesson_file(step), NULL};
+			const char *files[2] = {lesson_file_for(m, step), NULL};
 			char buf[64];
 			if (step == m->current)
 				files[1] = scenario_lesson(sc, buf, sizeof buf);
@@ -212,7 +212,7 @@ static void test_tampered_runs(void **state)
 		char buf[64];
 		const char *own = scenario_lesson(sc, buf, sizeof buf);
 		for (int step = 0; step <= m->current; step++) {
-			const char *files[2] = {lesson_file(step), step == m->current ? own : NULL};
+			const char *files[2] = {lesson_file_for(m, step), step == m->current ? own : NULL};
 			for (int f = 0; f < 2; f++) {
 				if (!files[f])
 					continue;

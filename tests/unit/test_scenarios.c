@@ -100,7 +100,10 @@ static void spans_cover(const model *m, const char *name)
 static void test_every_scenario(void **st)
 {
 	(void)st;
-	assert_int_equal(sim_scenario_count(), N_EXPECTED); /* a new scenario needs a row here */
+	size_t n12 = 0;
+	for (size_t i = 0; i < sim_scenario_count(); i++)
+		n12 += !sim_scenario_at(i)->tls13;
+	assert_int_equal(n12, N_EXPECTED); /* a new 1.2 scenario needs a row here (1.3: test_tls13_sim) */
 	for (size_t i = 0; i < N_EXPECTED; i++) {
 		const expect *e = &expected[i];
 		char h[65];

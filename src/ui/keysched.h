@@ -1,0 +1,16 @@
+/* The TLS 1.3 key schedule view: HKDF-Extract and Derive-Secret as a tree
+ * with the real values (RFC 8446 7.1), the label and the transcript hash
+ * each derivation took, and the traffic keys and IVs expanded from each
+ * traffic secret (7.3). Only what a side knows after the step is shown.
+ * Pure text: the TUI's derivation pane and --plain both print these lines. */
+#ifndef UI_KEYSCHED_H
+#define UI_KEYSCHED_H
+
+#include "ui/layout.h"
+
+/* 1 when the step has a key schedule to show (TLS 1.3, a secret known). */
+int layout_keysched_has(const model *m, int step);
+/* The tree as lines of at most width columns (hex wrapped); the count. */
+int layout_keysched(const model *m, int step, int width, lt_lines *out);
+
+#endif
