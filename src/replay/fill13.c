@@ -12,7 +12,6 @@
 
 #include "tls/alert.h"
 #include "tls/msg.h"
-#include "tls/tls13_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,41 +208,6 @@ int replay_fill13_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 	return step >= 1 ? step : -1;
 }
 
-static void hex(char *out, size_t n, const uint8_t *p, size_t len)
-{
-	size_t i;
-	for (i = 0; i < len && 2 * i + 2 < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", p[i]);
-	out[2 * i] = 0;
-}
-
-/* The schedule below one logged secret: key and IV (RFC 8446 7.3), and for
- * a handshake secret the finished key (4.4.4). */
-static void schedule_note(replay_conn *c, enum keylog13_label l, const char *name)
-{
-	replay_t13 *t = c->t13;
-	size_t len;
-	const uint8_t *s = replay_keylog_tls13(t->keys, t->client_random, l, &len);
-	uint8_t key[32], iv[12], fk[48];
-	char hk[65], hi[25], hf[97];
-	if (!s || len != t->hash_len || tls13_traffic_keys(t->hash, s, len, key, t->key_len, iv, 12))
-		return;
-	hex(hk, sizeof hk, key, t->key_len);
-	hex(hi, sizeof hi, iv, 12);
-	int fin = l == KL13_CLIENT_HANDSHAKE || l == KL13_SERVER_HANDSHAKE;
-	if (fin && tls13_expand_label(t->hash, s, len, "finished", NULL, 0, fk, len))
-		fin = 0;
-	if (fin)
-		hex(hf, sizeof hf, fk, len);
-	replay_conn_note(c, "key schedule from the logged %s (%s): key = HKDF-Expand-Label(secret, "
-			    "\"key\", \"\", %zu) = %s, iv = HKDF-Expand-Label(secret, \"iv\", \"\", 12) = %s%s%s",
-			 replay_keylog13_name(l), name, t->key_len, hk, hi,
-			 fin ? ", finished_key = HKDF-Expand-Label(secret, \"finished\", \"\", Hash.length) = " : "",
-			 fin ? hf : "");
-	tls_wipe(key, sizeof key);
-	tls_wipe(fk, sizeof fk);
-}
-
 static const char *verdict(int ok)
 {
 	return ok < 0 ? "not checked" : ok ? "verified" : "does NOT verify";
@@ -252,11 +216,6 @@ static const char *verdict(int ok)
 static void key_notes(replay_conn *c)
 {
 	replay_t13 *t = c->t13;
-	static const char *const names[KL13_COUNT] = {
-	    "client_early_traffic_secret", "client_handshake_traffic_secret",
-	    "server_handshake_traffic_secret", "client_application_traffic_secret_0",
-	    "server_application_traffic_secret_0", "early_exporter_master_secret",
-	    "exporter_master_secret"};
 	int any = 0;
 	for (int l = 0; l < KL13_COUNT; l++) {
 		size_t len;
@@ -270,10 +229,8 @@ static void key_notes(replay_conn *c)
 	replay_conn_note(c, "a TLS 1.3 key log gives traffic secrets only: the (EC)DHE shared secret "
 			    "and the early, handshake and master secrets they were derived from "
 			    "(RFC 8446 7.1) are not in it and cannot be recomputed from the capture, "
-			    "so the key schedule is shown from the traffic secrets down");
-	for (int l = KL13_CLIENT_EARLY; l <= KL13_SERVER_TRAFFIC; l++)
-		if (l != KL13_CLIENT_EARLY || t->early_offered)
-			schedule_note(c, (enum keylog13_label)l, names[l]);
+			    "so the key schedule starts at the logged traffic secrets: their keys, IVs, "
+			    "finished keys and verify_data are derived from them");
 	for (int l = KL13_CLIENT_HANDSHAKE; l <= KL13_SERVER_TRAFFIC; l++)
 		if (t->missing[l])
 			replay_conn_note(c, "the key log has no %s line for this connection: what it "

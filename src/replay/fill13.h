@@ -13,6 +13,8 @@ void replay_fill13_plain(replay_conn *c, int dir, const uint8_t *w, size_t n);
  * messages decrypted into the model. Returns 0 when it is not one (the
  * caller files it), else the step it went to (-1: not filed). */
 int replay_fill13_record(replay_conn *c, int dir, const uint8_t *w, size_t n);
+/* The key schedule below the logged secrets into the model (sched13.c). */
+void replay_fill13_sched(replay_conn *c);
 /* The connection's summary: list fields and notes. */
 void replay_fill13_finish(replay_conn *c);
 

@@ -1,6 +1,7 @@
 #include "replay/model_fill.h"
 
 #include "model/knowledge.h"
+#include "model/model13.h"
 #include "replay/fill13.h"
 #include "tls/alert.h"
 #include "tls/msg.h"
@@ -111,6 +112,8 @@ static void fill_knowledge(replay_conn *c)
 	model *m = c->m;
 	model_side all;
 	obs_knowledge(c->obs, &all);
+	if (m->t13.active)
+		model13_mark(&all, &m->t13.sched);
 	for (int s = 1; s <= m->current; s++)
 		m->steps[s].client = m->steps[s].server = all;
 	knowledge_settle(m, m->current);
@@ -129,6 +132,7 @@ void replay_fill_finish(replay_conn *c)
 		m->outcome = MODEL_INCOMPLETE;
 	for (int s = 1; s <= m->current; s++)
 		m->steps[s].reached = 1;
+	replay_fill13_sched(c);
 	if (!c->ctx->opt->brief) /* a list shows no knowledge columns */
 		fill_knowledge(c);
 	summary(c);

@@ -63,6 +63,10 @@ typedef struct {
 	int chacha;
 	tls_buf transcript; /* handshake messages in order (HRR: message_hash rule) */
 	uint8_t th_before_cv[2][48], th_before_fin[2][48];
+	/* Transcript-Hash(ClientHello..ServerHello) and (..server Finished):
+	 * the contexts of the handshake and application traffic secrets */
+	uint8_t th_sh[48], th_sf[48];
+	int have_th_sh, have_th_sf;
 	t13_dir d[2]; /* [0] client -> server, [1] server -> client */
 	uint8_t client_hs[48], server_hs[48];
 	size_t client_hs_len, server_hs_len;

@@ -173,6 +173,7 @@ static void client_hello(replay_t13 *t, const uint8_t *msg, size_t n)
 static void start_keys(replay_t13 *t)
 {
 	size_t lc, ls;
+	t->have_th_sh = !replay_t13_th(t, t->th_sh);
 	const uint8_t *c = replay_t13_secret(t, KL13_CLIENT_HANDSHAKE, &lc);
 	const uint8_t *s = replay_t13_secret(t, KL13_SERVER_HANDSHAKE, &ls);
 	if (c && lc == t->hash_len) {

@@ -209,6 +209,8 @@ void replay_t13_hs_msg(replay_t13 *t, int dir, const uint8_t *msg, size_t n, cha
 	}
 	if (msg[0] != HS_NEW_SESSION_TICKET && msg[0] != HS_KEY_UPDATE)
 		replay_t13_append(t, msg, n);
+	if (msg[0] == HS_FINISHED && dir == 1)
+		t->have_th_sf = !replay_t13_th(t, t->th_sf);
 	if (msg[0] == HS_FINISHED)
 		app_keys(t, dir);
 	if (msg[0] == HS_END_OF_EARLY_DATA)

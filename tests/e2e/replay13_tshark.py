@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 
-NAMES = {"ClientHello": 1, "ServerHello": 2, "NewSessionTicket": 4, "EndOfEarlyData": 5,
+NAMES = {"ClientHello": 1, "ServerHello": 2, "HelloRetryRequest": 2, "NewSessionTicket": 4, "EndOfEarlyData": 5,
          "EncryptedExtensions": 8, "Certificate": 11, "CertificateRequest": 13,
          "CertificateVerify": 15, "Finished": 20, "KeyUpdate": 24}
 
