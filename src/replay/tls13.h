@@ -57,10 +57,10 @@ typedef struct {
 	int ech_outer, pq_share; /* ClientHello: encrypted_client_hello, a hybrid post-quantum share */
 	uint16_t suite, group;
 	uint16_t early_suite; /* the suite early data opened with, before the ServerHello */
+	uint16_t early_guess; /* the suite being tried for it */
 	char sni[256], alpn_offer[128], alpn[64];
 	int hash; /* libtomcrypt hash index */
 	size_t hash_len, key_len;
-	int chacha;
 	tls_buf transcript; /* handshake messages in order (HRR: message_hash rule) */
 	uint8_t th_before_cv[2][48], th_before_fin[2][48];
 	/* Transcript-Hash(ClientHello..ServerHello) and (..server Finished):

@@ -43,7 +43,6 @@ void replay_t13_use_suite(replay_t13 *t, uint16_t suite)
 	t->hash = sha384 ? tls_hash_sha384() : tls_hash_sha256();
 	t->hash_len = sha384 ? 48 : 32;
 	t->key_len = suite == 0x1301 ? 16 : 32;
-	t->chacha = suite == 0x1303;
 }
 
 void replay_t13_append(replay_t13 *t, const uint8_t *msg, size_t n)

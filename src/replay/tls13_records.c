@@ -1,10 +1,13 @@
 /* TLS 1.3 record protection in a replay: traffic keys from the logged
- * secrets, each record opened with nonce = iv XOR seq and the record
- * header as additional data (RFC 8446 5.2, 5.3), keys changed where the
- * protocol changes them. */
+ * secrets, each record opened by the engine's tls13_record_open (nonce =
+ * iv XOR seq, the record header as additional data, RFC 8446 5.2, 5.3)
+ * with the sequence number of its key, keys changed where the protocol
+ * changes them. */
 #include "replay/tls13.h"
 
 #include "tls/crypto.h"
+#include "tls/protect.h"
+#include "tls/suites.h"
 #include "tls/tls13_keys.h"
 
 #include <stdio.h>
@@ -80,64 +83,20 @@ int replay_t13_key_update(replay_t13 *t, int dir)
 	return rc;
 }
 
-static int aead_open(const replay_t13 *t, const t13_dir *d, const uint8_t *wire, size_t n,
-		     uint8_t *out)
-{
-	const uint8_t *ct = wire + 5;
-	size_t len = n - 5 - TAG;
-	uint8_t nonce[12], tag[TAG];
-	unsigned long tl = TAG;
-	memcpy(nonce, d->iv, 12);
-	for (int i = 0; i < 8; i++)
-		nonce[4 + i] ^= (uint8_t)(d->seq >> (56 - 8 * i));
-	int ok;
-	if (t->chacha) {
-		chacha20poly1305_state st;
-		ok = chacha20poly1305_init(&st, d->key, 32) == CRYPT_OK &&
-		     chacha20poly1305_setiv(&st, nonce, 12) == CRYPT_OK &&
-		     chacha20poly1305_add_aad(&st, wire, 5) == CRYPT_OK &&
-		     chacha20poly1305_decrypt(&st, ct, (unsigned long)len, out) == CRYPT_OK &&
-		     chacha20poly1305_done(&st, tag, &tl) == CRYPT_OK;
-		tls_wipe(&st, sizeof st);
-	} else {
-		/* libtomcrypt 1.18.2 writes the tag it computed, also when
-		 * decrypting: the comparison is ours. */
-		ok = gcm_memory(tls_cipher_aes(), d->key, (unsigned long)t->key_len, nonce, 12, wire, 5,
-				out, (unsigned long)len, (uint8_t *)ct, tag, &tl,
-				GCM_DECRYPT) == CRYPT_OK;
-	}
-	if (ok && tl == TAG && !mem_neq(tag, ct + len, TAG))
-		return 0;
-	tls_wipe(out, len);
-	return -1;
-}
-
-/* TLSInnerPlaintext: content, the real type, zero padding (RFC 8446 5.2). */
-static int unpad(uint8_t *p, size_t *len, uint8_t *type)
-{
-	while (*len && !p[*len - 1])
-		(*len)--;
-	if (!*len)
-		return -1;
-	*type = p[--(*len)];
-	return 0;
-}
-
 static int try_open(replay_t13 *t, int dir, const uint8_t *wire, size_t n, t13_record *out)
 {
 	t13_dir *d = &t->d[dir];
-	size_t len = n - 5 - TAG;
-	if (!d->have)
+	const tls_suite *s = tls_suite_by_id(t->suite ? t->suite : t->early_guess);
+	size_t len;
+	if (!d->have || !s)
 		return -1;
 	tls_buf_clear(&out->plain);
 	out->plain.len = 0;
-	if (tls_buf_reserve(&out->plain, len))
+	if (tls_buf_reserve(&out->plain, n - 5))
 		return -1;
-	if (aead_open(t, d, wire, n, out->plain.p))
+	if (tls13_record_open(s, d->key, d->iv, d->seq, wire, n, out->plain.p, &len, &out->type))
 		return -1;
 	out->plain.len = len;
-	if (unpad(out->plain.p, &out->plain.len, &out->type))
-		return -1;
 	out->stage = d->stage;
 	d->seq++;
 	d->opened++;
@@ -158,6 +117,7 @@ static int open_early(replay_t13 *t, const uint8_t *wire, size_t n, t13_record *
 	memcpy(secret, d->secret, sizeof secret);
 	for (size_t i = 0; i < 3; i++) {
 		replay_t13_use_suite(t, guess[i]);
+		t->early_guess = guess[i];
 		if (t->hash_len != slen)
 			continue;
 		if (!replay_t13_set_key(t, 0, T13_EARLY, secret, slen) &&
