@@ -39,8 +39,7 @@ void replay_fill13_plain(replay_conn *c, int dir, const uint8_t *w, size_t n)
 {
 	replay_t13 *t = c->t13;
 	tls_buf msg = {0};
-	if (!t || t->final_sh || w[0] != TLS_CT_HANDSHAKE ||
-	    tls_buf_put(&t->d[dir].hs, w + 5, n - 5))
+	if (!t || t->final_sh || w[0] != TLS_CT_HANDSHAKE || tls_buf_put(&t->d[dir].hs, w + 5, n - 5))
 		return;
 	while (!t->final_sh && replay_t13_next_msg(t, dir, &msg))
 		replay_t13_plain_msg(t, dir, msg.p, msg.len);
@@ -75,7 +74,7 @@ static int record_step(replay_conn *c, int dir, const t13_record *r)
 	case TLS_CT_APPLICATION_DATA: return r->stage == T13_EARLY ? 1 : MODEL_LAST_STEP;
 	case TLS_CT_ALERT:
 		return t->fin_ok[0] >= 0 || t->d[0].stage == T13_APPLICATION ? MODEL_LAST_STEP
-									       : obs_last_step(c->obs);
+		                                                             : obs_last_step(c->obs);
 	default: return obs_last_step(c->obs);
 	}
 }
@@ -116,8 +115,8 @@ static model_msg *next_slot(model_step *s, model_msg **first, int dir)
 	return g;
 }
 
-static void handshake_msgs(replay_conn *c, int dir, model_step *s, model_msg *first,
-			   const t13_record *r, int step)
+static void handshake_msgs(replay_conn *c, int dir, model_step *s, model_msg *first, const t13_record *r,
+                           int step)
 {
 	replay_t13 *t = c->t13;
 	tls_buf *hb = &t->d[dir].hs;
@@ -149,7 +148,7 @@ static void handshake_msgs(replay_conn *c, int dir, model_step *s, model_msg *fi
 			snprintf(g->name, sizeof g->name, "Handshake fragment");
 			g->hs_type = MODEL_HS_OPAQUE;
 			snprintf(g->note, sizeof g->note,
-				 "the start of a handshake message that continues in the next record");
+			         "the start of a handshake message that continues in the next record");
 			if (tls_buf_put(&g->bytes, hb->p, hb->len < r->plain.len ? hb->len : r->plain.len))
 				g->bytes.len = 0;
 		}
@@ -167,21 +166,21 @@ static void other_msg(replay_conn *c, model_msg *g, const t13_record *r)
 		snprintf(g->name, sizeof g->name, "Alert");
 		if (tls_alert_decode(r->plain.p, r->plain.len, &lv, &ds, sp))
 			snprintf(g->note, sizeof g->note,
-				 "not an alert: an alert is two bytes, level and description");
+			         "not an alert: an alert is two bytes, level and description");
 		return;
 	}
 	snprintf(g->name, sizeof g->name, "ApplicationData");
 	if (r->plain.len)
 		tls_spans_add(sp, "application_data", 0, r->plain.len, "application data (%zu bytes)",
-			      r->plain.len);
+		              r->plain.len);
 	if (r->stage == T13_EARLY)
 		snprintf(g->note, sizeof g->note,
-			 "0-RTT early data, sent with the ClientHello under the "
-			 "client_early_traffic_secret: it has no forward secrecy and can be replayed "
-			 "(RFC 8446 2.3, 8)");
+		         "0-RTT early data, sent with the ClientHello under the "
+		         "client_early_traffic_secret: it has no forward secrecy and can be replayed "
+		         "(RFC 8446 2.3, 8)");
 	else if (c->t13->d[r->from_server].generation)
 		snprintf(g->note, sizeof g->note, "under application traffic secret %d (after %s)",
-			 c->t13->d[r->from_server].generation, "a KeyUpdate");
+		         c->t13->d[r->from_server].generation, "a KeyUpdate");
 }
 
 int replay_fill13_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
@@ -223,62 +222,67 @@ static void key_notes(replay_conn *c)
 	}
 	if (!any) {
 		replay_conn_note(c, "the key log has no TLS 1.3 secrets for this connection's client "
-				    "random: everything after ServerHello stays encrypted");
+		                    "random: everything after ServerHello stays encrypted");
 		return;
 	}
 	replay_conn_note(c, "a TLS 1.3 key log gives traffic secrets only: the (EC)DHE shared secret "
-			    "and the early, handshake and master secrets they were derived from "
-			    "(RFC 8446 7.1) are not in it and cannot be recomputed from the capture, "
-			    "so the key schedule starts at the logged traffic secrets: their keys, IVs, "
-			    "finished keys and verify_data are derived from them");
+	                    "and the early, handshake and master secrets they were derived from "
+	                    "(RFC 8446 7.1) are not in it and cannot be recomputed from the capture, "
+	                    "so the key schedule starts at the logged traffic secrets: their keys, IVs, "
+	                    "finished keys and verify_data are derived from them");
 	for (int l = KL13_CLIENT_HANDSHAKE; l <= KL13_SERVER_TRAFFIC; l++)
 		if (t->missing[l])
-			replay_conn_note(c, "the key log has no %s line for this connection: what it "
-					    "protects stays encrypted", replay_keylog13_name((enum keylog13_label)l));
+			replay_conn_note(c,
+			                 "the key log has no %s line for this connection: what it "
+			                 "protects stays encrypted",
+			                 replay_keylog13_name((enum keylog13_label)l));
 	if (t->note[0])
 		replay_conn_note(c, "%s", t->note);
 	replay_conn_note(c, "server Finished %s, client Finished %s; server CertificateVerify %s%s%s",
-			 verdict(t->fin_ok[1]), verdict(t->fin_ok[0]), verdict(t->cv_ok[1]),
-			 t->cv_ok[0] >= 0 ? ", client CertificateVerify " : "",
-			 t->cv_ok[0] >= 0 ? verdict(t->cv_ok[0]) : "");
+	                 verdict(t->fin_ok[1]), verdict(t->fin_ok[0]), verdict(t->cv_ok[1]),
+	                 t->cv_ok[0] >= 0 ? ", client CertificateVerify " : "",
+	                 t->cv_ok[0] >= 0 ? verdict(t->cv_ok[0]) : "");
 }
 
 static void exchange_notes(replay_conn *c)
 {
 	replay_t13 *t = c->t13;
 	if (t->hrr)
-		replay_conn_note(c, "HelloRetryRequest: the client's first key share did not suit the "
-				    "server, which asked for %s (0x%04x); the first ClientHello enters the "
-				    "transcript as message_hash (RFC 8446 4.4.1)",
-				 replay_t13_group_name((unsigned)t->hrr_group), (unsigned)t->hrr_group);
+		replay_conn_note(c,
+		                 "HelloRetryRequest: the client's first key share did not suit the "
+		                 "server, which asked for %s (0x%04x); the first ClientHello enters the "
+		                 "transcript as message_hash (RFC 8446 4.4.1)",
+		                 replay_t13_group_name((unsigned)t->hrr_group), (unsigned)t->hrr_group);
 	if (t->resumed)
 		replay_conn_note(c, t->psk_dhe
-					? "resumed with a PSK from an earlier ticket, with a fresh (EC)DHE "
-					  "exchange too (psk_dhe_ke): forward secrecy is kept"
-					: "resumed with a PSK alone (psk_ke): no (EC)DHE, so whoever "
-					  "learns the PSK can decrypt this connection");
+		                        ? "resumed with a PSK from an earlier ticket, with a fresh (EC)DHE "
+		                          "exchange too (psk_dhe_ke): forward secrecy is kept"
+		                        : "resumed with a PSK alone (psk_ke): no (EC)DHE, so whoever "
+		                          "learns the PSK can decrypt this connection");
 	else if (t->psk_offered)
 		replay_conn_note(c, "the client offered a PSK to resume; the server did a full handshake");
 	if (t->early_offered)
-		replay_conn_note(c, "0-RTT: the client sent early data with its ClientHello; the server %s "
-				    "it; %zu early record%s decrypted",
-				 t->early_accepted ? "accepted" : "did not accept", t->early_records,
-				 t->early_records == 1 ? "" : "s");
+		replay_conn_note(c,
+		                 "0-RTT: the client sent early data with its ClientHello; the server %s "
+		                 "it; %zu early record%s decrypted",
+		                 t->early_accepted ? "accepted" : "did not accept", t->early_records,
+		                 t->early_records == 1 ? "" : "s");
 	if (t->pq_share)
-		replay_conn_note(c, "the client sent a hybrid post-quantum key share, %s (0x%04x): an "
-				    "X25519 share and an ML-KEM (FIPS 203) encapsulation key together; "
-				    "the shared secret needs the private keys of both sides and cannot "
-				    "be recomputed from a capture (neither can a classic one); the key "
-				    "log's traffic secrets stand in for it%s",
-				 replay_t13_group_name((unsigned)t->pq_share), (unsigned)t->pq_share,
-				 t->group == t->pq_share ? "; the server chose it" : "");
+		replay_conn_note(c,
+		                 "the client sent a hybrid post-quantum key share, %s (0x%04x): an "
+		                 "X25519 share and an ML-KEM (FIPS 203) encapsulation key together; "
+		                 "the shared secret needs the private keys of both sides and cannot "
+		                 "be recomputed from a capture (neither can a classic one); the key "
+		                 "log's traffic secrets stand in for it%s",
+		                 replay_t13_group_name((unsigned)t->pq_share), (unsigned)t->pq_share,
+		                 t->group == t->pq_share ? "; the server chose it" : "");
 	if (t->ech_outer)
 		replay_conn_note(c, "encrypted_client_hello: this is the outer ClientHello; the real "
-				    "one, with the true server name, is encrypted to the server's ECH "
-				    "key, which no key log opens");
+		                    "one, with the true server name, is encrypted to the server's ECH "
+		                    "key, which no key log opens");
 	if (t->key_updates[0] || t->key_updates[1])
 		replay_conn_note(c, "KeyUpdate: the client updated its keys %d time%s, the server %d",
-				 t->key_updates[0], t->key_updates[0] == 1 ? "" : "s", t->key_updates[1]);
+		                 t->key_updates[0], t->key_updates[0] == 1 ? "" : "s", t->key_updates[1]);
 }
 
 void replay_fill13_finish(replay_conn *c)
@@ -301,12 +305,12 @@ void replay_fill13_finish(replay_conn *c)
 		i->keys = 1;
 		i->complete = t->fin_ok[0] >= 0 && t->fin_ok[1] >= 0;
 		c->m->outcome = c->m->alert.present ? MODEL_ALERT
-				: i->complete       ? MODEL_ESTABLISHED
-						    : MODEL_INCOMPLETE;
+		                : i->complete       ? MODEL_ESTABLISHED
+		                                    : MODEL_INCOMPLETE;
 	}
 	if (!c->m->suite[0] || !strcmp(c->m->suite, "unknown")) {
 		static const char *const s13[] = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-						  "TLS_CHACHA20_POLY1305_SHA256"};
+		                                  "TLS_CHACHA20_POLY1305_SHA256"};
 		if (t->suite >= 0x1301 && t->suite <= 0x1303) {
 			snprintf(c->m->suite, sizeof c->m->suite, "%s", s13[t->suite - 0x1301]);
 			snprintf(i->suite, sizeof i->suite, "%s", c->m->suite);
@@ -314,7 +318,7 @@ void replay_fill13_finish(replay_conn *c)
 	}
 	if (!t->keys)
 		replay_conn_note(c, "no key log given: TLS 1.3 encrypts everything after ServerHello "
-				    "(--keylog FILE, as SSLKEYLOGFILE writes it, opens it)");
+		                    "(--keylog FILE, as SSLKEYLOGFILE writes it, opens it)");
 	else
 		key_notes(c);
 	exchange_notes(c);

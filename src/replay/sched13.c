@@ -11,7 +11,7 @@
 #include <string.h>
 
 static tls13_step *add(tls13_sched *s, const char *name, const char *label, const char *from,
-		       const uint8_t *ctx, size_t ctx_len, const uint8_t *v, size_t len)
+                       const uint8_t *ctx, size_t ctx_len, const uint8_t *v, size_t len)
 {
 	if (s->trace_len == TLS13_TRACE_MAX)
 		return NULL;
@@ -33,17 +33,16 @@ static const struct {
 	int dir, app;
 } rows[] = {
     {KL13_CLIENT_HANDSHAKE, "client_handshake_traffic_secret", "c hs traffic", "handshake_secret",
-     "client_handshake_write_key", "client_handshake_write_iv", "client_finished_key",
-     "client_verify_data", 0, 0},
+     "client_handshake_write_key", "client_handshake_write_iv", "client_finished_key", "client_verify_data",
+     0, 0},
     {KL13_SERVER_HANDSHAKE, "server_handshake_traffic_secret", "s hs traffic", "handshake_secret",
-     "server_handshake_write_key", "server_handshake_write_iv", "server_finished_key",
-     "server_verify_data", 1, 0},
+     "server_handshake_write_key", "server_handshake_write_iv", "server_finished_key", "server_verify_data",
+     1, 0},
     {KL13_CLIENT_TRAFFIC, "client_application_traffic_secret_0", "c ap traffic", "master_secret",
      "client_application_write_key", "client_application_write_iv", NULL, NULL, 0, 1},
     {KL13_SERVER_TRAFFIC, "server_application_traffic_secret_0", "s ap traffic", "master_secret",
      "server_application_write_key", "server_application_write_iv", NULL, NULL, 1, 1},
-    {KL13_EXPORTER, "exporter_master_secret", "exp master", "master_secret", NULL, NULL, NULL, NULL,
-     0, 1},
+    {KL13_EXPORTER, "exporter_master_secret", "exp master", "master_secret", NULL, NULL, NULL, NULL, 0, 1},
 };
 
 static void below(replay_t13 *t, tls13_sched *s, size_t r, const uint8_t *sec)
@@ -84,8 +83,8 @@ void replay_fill13_sched(replay_conn *c)
 			continue;
 		add(s, rows[r].name, rows[r].label, rows[r].from, th, t->hash_len, sec, len);
 		below(t, s, r, sec);
-		s->stage = rows[r].app ? TLS13_STAGE_MASTER
-			   : s->stage < TLS13_STAGE_HANDSHAKE ? TLS13_STAGE_HANDSHAKE
-							       : s->stage;
+		s->stage = rows[r].app                        ? TLS13_STAGE_MASTER
+		           : s->stage < TLS13_STAGE_HANDSHAKE ? TLS13_STAGE_HANDSHAKE
+		                                              : s->stage;
 	}
 }

@@ -33,7 +33,7 @@ typedef struct {
 	uint8_t secret[48];
 	uint8_t key[32], iv[12];
 	uint64_t seq;
-	tls_buf hs;     /* handshake bytes of a message not yet whole */
+	tls_buf hs; /* handshake bytes of a message not yet whole */
 	size_t opened, failed;
 } t13_dir;
 
@@ -50,8 +50,8 @@ typedef struct {
 	const keylog *keys;
 	uint8_t client_random[32];
 	int have_random;
-	int active;   /* the ServerHello chose TLS 1.3 */
-	int final_sh; /* the ServerHello (not a retry request) went by */
+	int active;          /* the ServerHello chose TLS 1.3 */
+	int final_sh;        /* the ServerHello (not a retry request) went by */
 	int pending_step[2]; /* step of a handshake message continued in the next record */
 	int hrr, hrr_group, resumed, psk_offered, psk_dhe, early_offered, early_accepted;
 	int ech_outer, pq_share; /* ClientHello: encrypted_client_hello, a hybrid post-quantum share */
@@ -91,8 +91,7 @@ int replay_t13_open(replay_t13 *t, int dir, const uint8_t *wire, size_t n, t13_r
 /* A decrypted handshake message of dir: transcript, verification, key
  * changes (Finished, KeyUpdate, EndOfEarlyData). Returns the note to show
  * with it ("" when none) in note. */
-void replay_t13_hs_msg(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char *note,
-		       size_t note_len);
+void replay_t13_hs_msg(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char *note, size_t note_len);
 /* The next whole handshake message of dir's reassembly buffer (d[].hs,
  * where the caller appends each record's handshake bytes) moved into out:
  * 1, or 0 while none is whole. */
@@ -106,8 +105,7 @@ void replay_t13_spans(const uint8_t *msg, size_t n, tls_spans *sp);
 const uint8_t *replay_t13_secret(replay_t13 *t, enum keylog13_label l, size_t *len);
 /* Key and IV of a traffic secret (RFC 8446 7.3); the sequence number
  * starts again at 0 with every new key. 0, or -1 (no key then). */
-int replay_t13_set_key(replay_t13 *t, int dir, enum t13_stage stage, const uint8_t *secret,
-		       size_t len);
+int replay_t13_set_key(replay_t13 *t, int dir, enum t13_stage stage, const uint8_t *secret, size_t len);
 /* Transcript-Hash of the handshake so far into out (hash_len bytes). */
 int replay_t13_th(const replay_t13 *t, uint8_t *out);
 /* Adds a handshake message to the transcript. */

@@ -4,16 +4,16 @@
 #include "replay/tls13.h"
 
 #include "tls/crypto.h"
-#include "tls/tls13_keys.h"
 #include "tls/msg.h"
+#include "tls/tls13_keys.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* RFC 8446 4.1.3: the random of a HelloRetryRequest, SHA-256("HelloRetryRequest"). */
-static const uint8_t hrr_random[32] = {
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+                                       0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+                                       0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
 const char *replay_t13_group_name(unsigned g)
 {
@@ -52,8 +52,7 @@ void replay_t13_append(replay_t13 *t, const uint8_t *msg, size_t n)
 }
 
 /* Walks a list of extensions, calling f for each. */
-static void each_ext(tls_rd *r, replay_t13 *t, int server,
-		     void (*f)(replay_t13 *, int, unsigned, tls_rd *))
+static void each_ext(tls_rd *r, replay_t13 *t, int server, void (*f)(replay_t13 *, int, unsigned, tls_rd *))
 {
 	tls_rd all;
 	if (!tls_rd_left(r) || tls_rd_vec(r, 2, 0, 0xffff, &all, NULL, NULL))
@@ -61,8 +60,7 @@ static void each_ext(tls_rd *r, replay_t13 *t, int server,
 	while (tls_rd_left(&all)) {
 		unsigned type;
 		tls_rd body;
-		if (tls_rd_u16(&all, &type, NULL, NULL) ||
-		    tls_rd_vec(&all, 2, 0, 0xffff, &body, NULL, NULL))
+		if (tls_rd_u16(&all, &type, NULL, NULL) || tls_rd_vec(&all, 2, 0, 0xffff, &body, NULL, NULL))
 			return;
 		f(t, server, type, &body);
 	}
@@ -91,8 +89,7 @@ static void hello_ext(replay_t13 *t, int server, unsigned type, tls_rd *b)
 	switch (type) {
 	case 0: /* server_name: list of (type 0, host_name) */
 		if (!server && !tls_rd_vec(b, 2, 1, 0xffff, &l, NULL, NULL) &&
-		    !tls_rd_u8(&l, &v, NULL, NULL) && v == 0 &&
-		    !tls_rd_vec(&l, 2, 1, 255, b, NULL, NULL))
+		    !tls_rd_u8(&l, &v, NULL, NULL) && v == 0 && !tls_rd_vec(&l, 2, 1, 255, b, NULL, NULL))
 			snprintf(t->sni, sizeof t->sni, "%.*s", (int)b->len, (const char *)b->p);
 		break;
 	case 16:
@@ -185,9 +182,9 @@ static void start_keys(replay_t13 *t)
 	}
 	if ((c && lc != t->hash_len) || (s && ls != t->hash_len))
 		snprintf(t->note, sizeof t->note,
-			 "the key log's handshake traffic secrets are %zu bytes, but %s needs %zu "
-			 "(the hash's length)",
-			 c ? lc : ls, t->suite == 0x1302 ? "SHA-384" : "SHA-256", t->hash_len);
+		         "the key log's handshake traffic secrets are %zu bytes, but %s needs %zu "
+		         "(the hash's length)",
+		         c ? lc : ls, t->suite == 0x1302 ? "SHA-384" : "SHA-256", t->hash_len);
 	(void)replay_t13_set_key(t, 1, T13_HANDSHAKE, t->server_hs, t->server_hs_len);
 	if (t->d[0].stage != T13_EARLY || !t->d[0].have)
 		(void)replay_t13_set_key(t, 0, T13_HANDSHAKE, t->client_hs, t->client_hs_len);

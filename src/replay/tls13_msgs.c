@@ -49,8 +49,8 @@ int replay_t13_next_msg(replay_t13 *t, int dir, tls_buf *out)
 	size_t n = 4 + (((size_t)b->p[1] << 16) | ((size_t)b->p[2] << 8) | b->p[3]);
 	if (n > T13_MAX_HS) {
 		snprintf(t->note, sizeof t->note,
-			 "a %s handshake message claims %zu bytes, over the %d this replay follows",
-			 dir ? "server" : "client", n, T13_MAX_HS);
+		         "a %s handshake message claims %zu bytes, over the %d this replay follows",
+		         dir ? "server" : "client", n, T13_MAX_HS);
 		tls_buf_free(b);
 		return 0;
 	}
@@ -69,7 +69,7 @@ int replay_t13_next_msg(replay_t13 *t, int dir, tls_buf *out)
 static int check_cv(replay_t13 *t, int dir, const uint8_t *msg, size_t n)
 {
 	static const char *ctx[2] = {"TLS 1.3, client CertificateVerify",
-				     "TLS 1.3, server CertificateVerify"};
+	                             "TLS 1.3, server CertificateVerify"};
 	tls_rd r;
 	unsigned alg;
 	tls_rd sig;
@@ -102,9 +102,8 @@ static void keep_cert(replay_t13 *t, int dir, const uint8_t *msg, size_t n)
 	tls_rd r, v, list, der;
 	tls_rd_init(&r, msg + 4, n - 4, NULL, 0, NULL);
 	tls_buf_free(&t->cert[dir]);
-	if (tls_rd_vec(&r, 1, 0, 255, &v, NULL, NULL) ||
-	    tls_rd_vec(&r, 3, 0, 0xffffff, &list, NULL, NULL) || !tls_rd_left(&list) ||
-	    tls_rd_vec(&list, 3, 1, 0xffffff, &der, NULL, NULL))
+	if (tls_rd_vec(&r, 1, 0, 255, &v, NULL, NULL) || tls_rd_vec(&r, 3, 0, 0xffffff, &list, NULL, NULL) ||
+	    !tls_rd_left(&list) || tls_rd_vec(&list, 3, 1, 0xffffff, &der, NULL, NULL))
 		return;
 	if (tls_buf_put(&t->cert[dir], der.p, der.len))
 		tls_buf_free(&t->cert[dir]);
@@ -146,39 +145,36 @@ static void ee(replay_t13 *t, const uint8_t *msg, size_t n)
 static void app_keys(replay_t13 *t, int dir)
 {
 	size_t len;
-	const uint8_t *s =
-	    replay_t13_secret(t, dir ? KL13_SERVER_TRAFFIC : KL13_CLIENT_TRAFFIC, &len);
+	const uint8_t *s = replay_t13_secret(t, dir ? KL13_SERVER_TRAFFIC : KL13_CLIENT_TRAFFIC, &len);
 	(void)replay_t13_set_key(t, dir, T13_APPLICATION, s, len);
 }
 
-static void finished(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char *note,
-		     size_t nl)
+static void finished(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char *note, size_t nl)
 {
 	int ok = check_finished(t, dir, msg, n);
 	t->fin_ok[dir] = ok;
 	if (ok < 0)
 		snprintf(note, nl, "not checked: the %s handshake traffic secret is not in the key log",
-			 dir ? "server" : "client");
+		         dir ? "server" : "client");
 	else
 		snprintf(note, nl,
-			 "verify_data %s: HMAC(finished_key, %s transcript hash), finished_key = "
-			 "HKDF-Expand-Label(%s_handshake_traffic_secret, \"finished\", \"\", %zu)",
-			 ok ? "matches" : "does NOT match", t->hash_len == 48 ? "SHA-384" : "SHA-256",
-			 dir ? "server" : "client", t->hash_len);
+		         "verify_data %s: HMAC(finished_key, %s transcript hash), finished_key = "
+		         "HKDF-Expand-Label(%s_handshake_traffic_secret, \"finished\", \"\", %zu)",
+		         ok ? "matches" : "does NOT match", t->hash_len == 48 ? "SHA-384" : "SHA-256",
+		         dir ? "server" : "client", t->hash_len);
 }
 
-static void key_update(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char *note,
-		       size_t nl)
+static void key_update(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char *note, size_t nl)
 {
 	int gen = t->d[dir].generation + 1;
 	int rc = replay_t13_key_update(t, dir);
 	t->key_updates[dir]++;
 	snprintf(note, nl,
-		 "%s: from here the %s sends under application traffic secret %d = "
-		 "HKDF-Expand-Label(secret %d, \"traffic upd\", \"\", %zu) (RFC 8446 7.2)%s",
-		 n == 5 && msg[4] ? "update_requested (the peer updates too)" : "update_not_requested",
-		 dir ? "server" : "client", gen, gen - 1, t->hash_len,
-		 rc ? "; not derived: secret 0 is not in the key log" : "");
+	         "%s: from here the %s sends under application traffic secret %d = "
+	         "HKDF-Expand-Label(secret %d, \"traffic upd\", \"\", %zu) (RFC 8446 7.2)%s",
+	         n == 5 && msg[4] ? "update_requested (the peer updates too)" : "update_not_requested",
+	         dir ? "server" : "client", gen, gen - 1, t->hash_len,
+	         rc ? "; not derived: secret 0 is not in the key log" : "");
 }
 
 void replay_t13_hs_msg(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char *note, size_t nl)
@@ -191,20 +187,21 @@ void replay_t13_hs_msg(replay_t13 *t, int dir, const uint8_t *msg, size_t n, cha
 		if (!replay_t13_th(t, t->th_before_cv[dir])) {
 			t->cv_ok[dir] = check_cv(t, dir, msg, n);
 			snprintf(note, nl, "%s",
-				 t->cv_ok[dir] < 0    ? "signature not checked (no certificate, or a "
-							"scheme tlsstep does not verify)"
-				 : t->cv_ok[dir] == 1 ? "signature verified with the certificate's "
-							"public key over 64 spaces, the context string "
-							"and the transcript hash (RFC 8446 4.4.3)"
-						      : "signature does NOT verify with the "
-							"certificate's public key");
+			         t->cv_ok[dir] < 0    ? "signature not checked (no certificate, or a "
+			                                "scheme tlsstep does not verify)"
+			         : t->cv_ok[dir] == 1 ? "signature verified with the certificate's "
+			                                "public key over 64 spaces, the context string "
+			                                "and the transcript hash (RFC 8446 4.4.3)"
+			                              : "signature does NOT verify with the "
+			                                "certificate's public key");
 		}
 		break;
 	case HS_FINISHED: finished(t, dir, msg, n, note, nl); break;
 	case HS_KEY_UPDATE: key_update(t, dir, msg, n, note, nl); return;
 	case HS_NEW_SESSION_TICKET:
-		snprintf(note, nl, "a ticket for resumption; the PSK it stands for needs the "
-				   "resumption master secret, which no key log line gives");
+		snprintf(note, nl,
+		         "a ticket for resumption; the PSK it stands for needs the "
+		         "resumption master secret, which no key log line gives");
 		return;
 	}
 	if (msg[0] != HS_NEW_SESSION_TICKET && msg[0] != HS_KEY_UPDATE)

@@ -49,8 +49,7 @@ const uint8_t *replay_t13_secret(replay_t13 *t, enum keylog13_label l, size_t *l
 	return s;
 }
 
-int replay_t13_set_key(replay_t13 *t, int dir, enum t13_stage stage, const uint8_t *secret,
-		       size_t len)
+int replay_t13_set_key(replay_t13 *t, int dir, enum t13_stage stage, const uint8_t *secret, size_t len)
 {
 	t13_dir *d = &t->d[dir];
 	d->have = 0;
@@ -73,8 +72,7 @@ int replay_t13_key_update(replay_t13 *t, int dir)
 	uint8_t next[48];
 	if (!d->have || d->stage != T13_APPLICATION)
 		return -1;
-	if (tls13_expand_label(t->hash, d->secret, t->hash_len, "traffic upd", NULL, 0, next,
-			       t->hash_len))
+	if (tls13_expand_label(t->hash, d->secret, t->hash_len, "traffic upd", NULL, 0, next, t->hash_len))
 		return -1;
 	int gen = d->generation + 1;
 	int rc = replay_t13_set_key(t, dir, T13_APPLICATION, next, t->hash_len);
@@ -120,8 +118,7 @@ static int open_early(replay_t13 *t, const uint8_t *wire, size_t n, t13_record *
 		t->early_guess = guess[i];
 		if (t->hash_len != slen)
 			continue;
-		if (!replay_t13_set_key(t, 0, T13_EARLY, secret, slen) &&
-		    !try_open(t, 0, wire, n, out)) {
+		if (!replay_t13_set_key(t, 0, T13_EARLY, secret, slen) && !try_open(t, 0, wire, n, out)) {
 			t->early_suite = guess[i];
 			tls_wipe(secret, sizeof secret);
 			return 0;
@@ -160,15 +157,15 @@ int replay_t13_open(replay_t13 *t, int dir, const uint8_t *wire, size_t n, t13_r
 		d->failed++;
 		if (!t->note[0])
 			snprintf(t->note, sizeof t->note,
-				 "a %s record (number %llu under its key) does not open with the "
-				 "key from the logged %s: the key log's secret is wrong for this "
-				 "connection, or the record was altered",
-				 dir ? "server" : "client", (unsigned long long)d->seq,
-				 d->stage == T13_EARLY       ? "CLIENT_EARLY_TRAFFIC_SECRET"
-				 : d->stage == T13_HANDSHAKE ? (dir ? "SERVER_HANDSHAKE_TRAFFIC_SECRET"
-								    : "CLIENT_HANDSHAKE_TRAFFIC_SECRET")
-				 : dir                       ? "SERVER_TRAFFIC_SECRET_0"
-							     : "CLIENT_TRAFFIC_SECRET_0");
+			         "a %s record (number %llu under its key) does not open with the "
+			         "key from the logged %s: the key log's secret is wrong for this "
+			         "connection, or the record was altered",
+			         dir ? "server" : "client", (unsigned long long)d->seq,
+			         d->stage == T13_EARLY       ? "CLIENT_EARLY_TRAFFIC_SECRET"
+			         : d->stage == T13_HANDSHAKE ? (dir ? "SERVER_HANDSHAKE_TRAFFIC_SECRET"
+			                                            : "CLIENT_HANDSHAKE_TRAFFIC_SECRET")
+			         : dir                       ? "SERVER_TRAFFIC_SECRET_0"
+			                                     : "CLIENT_TRAFFIC_SECRET_0");
 	}
 	return -1;
 }

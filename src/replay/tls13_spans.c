@@ -18,7 +18,7 @@ static int u32(tls_rd *r, const char *path, const char *what)
 	if (tls_rd_bytes(r, &p, 4, path, NULL))
 		return -1;
 	tls_rd_mean(r, "%s: %lu", what,
-		    (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3]);
+	            (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3]);
 	return 0;
 }
 
@@ -59,8 +59,7 @@ static void ext_body(tls_rd *b, unsigned type, const char *p)
 			return;
 		if (tls_rd_vec(&l, 1, 1, 255, &name, path, NULL))
 			return;
-		tls_rd_mean(&l, "protocol the server chose: %.*s", (int)name.len,
-			    (const char *)name.p);
+		tls_rd_mean(&l, "protocol the server chose: %.*s", (int)name.len, (const char *)name.p);
 		return;
 	case 42:
 		snprintf(path, sizeof path, "%s.max_early_data_size", p);
@@ -104,7 +103,7 @@ static void certificate(tls_rd *r, const char *who)
 	tls_rd ctx, list;
 	snprintf(path, sizeof path, "%s.certificate_request_context", who);
 	if (tls_rd_vec(r, 1, 0, 255, &ctx, path,
-		       "certificate_request_context: empty from a server, echoed by a client"))
+	               "certificate_request_context: empty from a server, echoed by a client"))
 		return;
 	snprintf(path, sizeof path, "%s.certificate_list", who);
 	if (tls_rd_vec(r, 3, 0, 0xffffff, &list, path, "certificate_list"))
@@ -116,7 +115,7 @@ static void certificate(tls_rd *r, const char *who)
 		snprintf(path, sizeof path, "%s.cert_data", p);
 		size_t at = list.base + list.pos + 3;
 		if (tls_rd_vec(&list, 3, 1, 0xffffff, &der, path,
-			       i ? "a certificate of the chain" : "the sender's own certificate"))
+		               i ? "a certificate of the chain" : "the sender's own certificate"))
 			return;
 		tls_x509 *x = calloc(1, sizeof *x);
 		/* a certificate that does not parse keeps the spans up to the
@@ -141,7 +140,7 @@ static void body(tls_rd *r, int type)
 	case 11: certificate(r, "certificate"); break;
 	case 13:
 		if (!tls_rd_vec(r, 1, 0, 255, &sub, "certificate_request.certificate_request_context",
-				"certificate_request_context: the client echoes it"))
+		                "certificate_request_context: the client echoes it"))
 			extensions(r, "certificate_request");
 		break;
 	case 15:
@@ -149,27 +148,27 @@ static void body(tls_rd *r, int type)
 			break;
 		tls_rd_mean(r, "signature scheme %s (0x%04x)", tls_sig_alg_name(v), v);
 		(void)tls_rd_vec(r, 2, 1, 0xffff, &sub, "certificate_verify.signature",
-				 "signature over 64 spaces, the context string and the transcript "
-				 "hash (RFC 8446 4.4.3)");
+		                 "signature over 64 spaces, the context string and the transcript "
+		                 "hash (RFC 8446 4.4.3)");
 		break;
 	case 20:
 		(void)tls_rd_bytes(r, &p, tls_rd_left(r), "finished.verify_data",
-				   "verify_data: HMAC(finished_key, transcript hash)");
+		                   "verify_data: HMAC(finished_key, transcript hash)");
 		break;
 	case 4:
 		if (u32(r, "new_session_ticket.ticket_lifetime", "ticket_lifetime, seconds") ||
 		    u32(r, "new_session_ticket.ticket_age_add",
-			"ticket_age_add, hides the ticket's age on the wire") ||
+		        "ticket_age_add, hides the ticket's age on the wire") ||
 		    tls_rd_vec(r, 1, 0, 255, &sub, "new_session_ticket.ticket_nonce",
-			       "ticket_nonce: makes each ticket's PSK different") ||
+		               "ticket_nonce: makes each ticket's PSK different") ||
 		    tls_rd_vec(r, 2, 1, 0xffff, &sub, "new_session_ticket.ticket",
-			       "ticket: opaque to the client, sent back to resume"))
+		               "ticket: opaque to the client, sent back to resume"))
 			break;
 		extensions(r, "new_session_ticket");
 		break;
 	case 24:
 		(void)tls_rd_u8(r, &v, "key_update.request_update",
-				"request_update: 1 asks the peer to update its keys too");
+		                "request_update: 1 asks the peer to update its keys too");
 		break;
 	}
 }
