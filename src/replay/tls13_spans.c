@@ -22,29 +22,6 @@ static int u32(tls_rd *r, const char *path, const char *what)
 	return 0;
 }
 
-static const char *ext_name(unsigned type)
-{
-	switch (type) {
-	case 41: return "pre_shared_key";
-	case 42: return "early_data";
-	case 44: return "cookie";
-	case 47: return "certificate_authorities";
-	case 49: return "post_handshake_auth";
-	case 50: return "signature_algorithms_cert";
-	case 27: return "compress_certificate";
-	case 28: return "record_size_limit";
-	case 34: return "delegated_credentials";
-	case 0x4469:
-	case 0x44cd: return "application_settings";
-	case 0xfe0d: return "encrypted_client_hello";
-	default: break;
-	}
-	const char *n = tls_ext_name((uint16_t)type);
-	if (n)
-		return n;
-	return (type & 0x0f0f) == 0x0a0a && (type >> 8) == (type & 0xff) ? "GREASE" : NULL;
-}
-
 static void ext_body(tls_rd *b, unsigned type, const char *p)
 {
 	char path[TLS_SPAN_PATH];
@@ -89,7 +66,7 @@ static void extensions(tls_rd *r, const char *who)
 		snprintf(tpath, sizeof tpath, "%s.type", path);
 		if (tls_rd_u16(&all, &type, tpath, NULL))
 			return;
-		const char *nm = ext_name(type);
+		const char *nm = tls_ext_name((uint16_t)type);
 		tls_rd_mean(&all, "extension type %s (%u)", nm ? nm : "unknown to tlsstep", type);
 		if (tls_rd_vec(&all, 2, 0, 0xffff, &body, path, NULL))
 			return;
