@@ -86,6 +86,17 @@ check "--list: HRR, 0-RTT, ALPN" bash -c "grep -q '  HRR' $TMP/list && grep -q '
 check "no key log: encrypted messages opaque, one note says what opens them" \
 	jq -se 'all(.[]; (.keys | not) and ([.notes[] | select(test("^no key log given"))] | length == 1))' "$TMP/nokeys.json"
 
+# ---- a browser's hello ------------------------------------------------------
+python3 tests/e2e/replay13_browser.py "$TMP/browser.pcap"
+"$BIN" replay "$TMP/browser.pcap" --json >"$TMP/browser.json"
+check "browser hello: every extension named, GREASE too" \
+	jq -e '[.steps[0].messages[0].fields[] | select(.path | test("extensions\\[[0-9]+\\]\\.type$")) | .meaning | test("unknown")] | (length == 20 and (any | not))' "$TMP/browser.json"
+check "browser hello: Chrome's and Firefox's extensions by name" \
+	jq -e '[.steps[0].messages[0].fields[].meaning] | join("|") as $m | ["GREASE", "compress_certificate", "application_settings", "delegated_credentials", "record_size_limit", "encrypted_client_hello", "X25519MLKEM768"] | all(. as $n | $m | contains($n))' "$TMP/browser.json"
+check "browser hello: the post-quantum share explained, ECH outer said" \
+	jq -e '.group == "X25519MLKEM768" and ([.notes[] | select(test("cannot be recomputed from a capture") or test("outer ClientHello"))] | length == 2)' "$TMP/browser.json"
+check "browser hello: --list names the hybrid group" bash -c "'$BIN' replay '$TMP/browser.pcap' --list | grep -q 'group X25519MLKEM768  SNI www.example.com'"
+
 # ---- broken key logs and captures ------------------------------------------
 K="$C/all.keys"
 # a wrong secret: one hex digit changed in every server handshake secret
