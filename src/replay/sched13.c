@@ -20,7 +20,8 @@ static tls13_step *add(tls13_sched *s, const char *name, const char *label, cons
 	t->name = name;
 	t->label = label;
 	t->from = from;
-	memcpy(t->context, ctx, ctx_len);
+	if (ctx_len)
+		memcpy(t->context, ctx, ctx_len);
 	t->context_len = ctx_len;
 	memcpy(t->value, v, len);
 	t->len = len;
