@@ -301,12 +301,13 @@ void replay_fill13_finish(replay_conn *c)
 	i->hrr = t->hrr != 0;
 	i->early = t->early_offered ? 1 + t->early_accepted : 0;
 	int opened = t->d[0].opened || t->d[1].opened;
-	if (opened) {
+	/* Both Finished read: the handshake is known to be over. Otherwise the
+	 * observer's guess from who sent protected records stands. */
+	if (opened)
 		i->keys = 1;
-		i->complete = t->fin_ok[0] >= 0 && t->fin_ok[1] >= 0;
-		c->m->outcome = c->m->alert.present ? MODEL_ALERT
-		                : i->complete       ? MODEL_ESTABLISHED
-		                                    : MODEL_INCOMPLETE;
+	if (t->fin_ok[0] >= 0 && t->fin_ok[1] >= 0) {
+		i->complete = 1;
+		c->m->outcome = c->m->alert.present ? MODEL_ALERT : MODEL_ESTABLISHED;
 	}
 	if (!c->m->suite[0] || !strcmp(c->m->suite, "unknown")) {
 		static const char *const s13[] = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",

@@ -67,6 +67,7 @@ typedef struct {
 	 * the contexts of the handshake and application traffic secrets */
 	uint8_t th_sh[48], th_sf[48];
 	int have_th_sh, have_th_sf;
+	int transcript_gap; /* a handshake record did not open: no Finished can be checked */
 	t13_dir d[2]; /* [0] client -> server, [1] server -> client */
 	uint8_t client_hs[48], server_hs[48];
 	size_t client_hs_len, server_hs_len;

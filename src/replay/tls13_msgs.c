@@ -116,7 +116,7 @@ static int check_finished(replay_t13 *t, int dir, const uint8_t *msg, size_t n)
 	const uint8_t *base = dir ? t->server_hs : t->client_hs;
 	size_t blen = dir ? t->server_hs_len : t->client_hs_len;
 	uint8_t th[48];
-	if (!blen || replay_t13_th(t, th) ||
+	if (!blen || t->transcript_gap || replay_t13_th(t, th) ||
 	    tls13_finished(t->hash, base, blen, th, t->hash_len, NULL, t->fin_expect[dir]))
 		return -1;
 	memcpy(t->th_before_fin[dir], th, t->hash_len);
@@ -153,7 +153,10 @@ static void finished(replay_t13 *t, int dir, const uint8_t *msg, size_t n, char 
 {
 	int ok = check_finished(t, dir, msg, n);
 	t->fin_ok[dir] = ok;
-	if (ok < 0)
+	if (ok < 0 && t->transcript_gap)
+		snprintf(note, nl, "not checked: a handshake record before it did not decrypt, so the "
+		                   "transcript hash it covers is unknown");
+	else if (ok < 0)
 		snprintf(note, nl, "not checked: the %s handshake traffic secret is not in the key log",
 		         dir ? "server" : "client");
 	else

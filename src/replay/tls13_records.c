@@ -153,6 +153,8 @@ int replay_t13_open(replay_t13 *t, int dir, const uint8_t *wire, size_t n, t13_r
 		    !try_open(t, 0, wire, n, out))
 			return 0;
 	}
+	if (d->stage == T13_HANDSHAKE)
+		t->transcript_gap = 1; /* a handshake message is missing from it */
 	if (d->have) {
 		d->failed++;
 		if (!t->note[0])
