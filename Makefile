@@ -21,7 +21,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 # (peers, oracles, sanitizers, the TUI and screenshot tools).
 DEPS_RUN  := build-essential pkg-config libtomcrypt-dev libtommath-dev libgmp-dev nettle-dev \
              libncurses-dev libpcap-dev
-DEPS_TEST := libcmocka-dev libssl-dev tmux tshark openssl jq curl python3 aspell aspell-en \
+DEPS_TEST := libcmocka-dev libssl-dev tmux tshark openssl gnutls-bin jq curl python3 aspell aspell-en \
              valgrind ca-certificates python3-pil python3-cryptography fonts-dejavu-core man-db \
              clang libclang-rt-14-dev
 # Run with ARGS: make run ARGS="--scenario ecdhe".

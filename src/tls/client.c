@@ -101,8 +101,11 @@ int tls_client_start(tls_conn *c)
 	memcpy(c->k.client_random, ch.random, 32);
 	c->k.has_client_random = 1;
 	hello_session(c, &ch);
-	for (size_t i = 0; i < c->cfg.n_suites && i < TLS_MAX_SUITES; i++)
-		ch.suites[ch.n_suites++] = c->cfg.suites[i];
+	for (size_t i = 0; i < c->cfg.n_suites && i < TLS_MAX_SUITES; i++) {
+		const tls_suite *su = tls_suite_by_id(c->cfg.suites[i]);
+		if (!su || !su->tls13) /* 1.3 suites are offered only with 1.3 (suites13) */
+			ch.suites[ch.n_suites++] = c->cfg.suites[i];
+	}
 	size_t sn = c->cfg.server_name ? sni_ext(c->cfg.server_name, sni, sizeof sni) : 0;
 	if (sn)
 		ch.exts[ch.n_exts++] = (tls_ext){TLS_EXT_SERVER_NAME, sni, sn};
@@ -122,7 +125,7 @@ int tls_client_start(tls_conn *c)
 	c->st = ST_WAIT_SERVER_HELLO;
 	if (c->cfg.max_version >= TLS_VERSION_13) {
 		int rc = tls13_client_extend_hello(c, &ch);
-		return rc ? rc : tls13_client_send_hello(c, &ch);
+		return rc ? rc : tls13_client_send_hello(c);
 	}
 	tls_buf body = {0};
 	int rc = tls_client_hello_encode(&body, &ch);
@@ -290,6 +293,8 @@ static int on_certificate(tls_conn *c, const uint8_t *msg, size_t n)
 
 static int offered_sig_alg(const tls_conn *c, uint16_t alg)
 {
+	if (c->cfg.max_version >= TLS_VERSION_13) /* the 1.3 hello offered its own list */
+		return tls13_client_offered_sig_alg(c, alg);
 	for (size_t i = 0; i < n_sig_algs(c); i++)
 		if (sig_alg_at(c, i) == alg)
 			return 1;

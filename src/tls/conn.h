@@ -174,6 +174,10 @@ int tls_conn_send_app(tls_conn *c, const uint8_t *data, size_t n);
 /* Application data received so far (drained by tls_conn_take_app). */
 size_t tls_conn_take_app(tls_conn *c, uint8_t *out, size_t cap);
 int tls_conn_close(tls_conn *c); /* queues close_notify */
+/* TLS 1.3, once established: sends KeyUpdate (RFC 8446 4.6.3) and moves
+ * this side's write keys on; request_update asks the peer to do the same.
+ * TLS_ERR_INTERNAL for a 1.2 connection or before the handshake ends. */
+int tls_conn_key_update(tls_conn *c, int request_update);
 
 enum tls_status tls_conn_status(const tls_conn *c);
 /* 1 once both Finished messages checked, even if the peer closed since. */

@@ -70,6 +70,8 @@ typedef struct {
 	tls_buf base;       /* client: the ClientHello's TLS 1.2 extensions, as wire bytes */
 	uint8_t x25519[32]; /* our X25519 private key */
 	int has_x25519;
+	uint8_t x25519_peer[32]; /* client: a TLS 1.2 server's X25519 key (kx_ecdhe.c) */
+	int has_x25519_peer;
 	uint16_t shares[TLS13_MAX_SHARES_SENT]; /* client: groups it sent a share for */
 	size_t n_shares;
 	uint16_t group;

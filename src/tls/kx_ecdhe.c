@@ -11,6 +11,9 @@
 
 #include "tls/crypto.h"
 #include "tls/ecdsa.h"
+#include "tls/tls13.h"
+
+#include <string.h>
 
 
 size_t tls_kx_groups_ext(uint8_t *out, size_t cap)
@@ -107,6 +110,16 @@ static int server_params(tls_conn *c, tls_buf *params)
 
 static int client_params(tls_conn *c, const tls_ske *m)
 {
+	/* X25519 (RFC 8422 5.1.1) is offered only by a client that offers
+	 * TLS 1.3, whose supported_groups a TLS 1.2 server may pick from. */
+	if (m->named_curve == TLS13_GROUP_X25519 && c->cfg.max_version >= TLS_VERSION_13) {
+		if (m->point_len != 32)
+			return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER), "the server's X25519 key is not 32 bytes");
+		memcpy(c->t13.x25519_peer, m->point, 32);
+		c->t13.has_x25519_peer = 1;
+		c->k.named_group = TLS13_GROUP_X25519;
+		return 0;
+	}
 	const tls_ec_curve *cv = tls_ec_curve_by_id(m->named_curve);
 	if (!cv)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
@@ -121,6 +134,16 @@ static int client_exchange(tls_conn *c, tls_buf *body)
 	uint8_t pt[1 + 2 * ECC_MAXSIZE];
 	unsigned long n = sizeof pt;
 	const tls_ec_curve *cv = c->kx.curve;
+	if (c->t13.has_x25519_peer) {
+		tls_buf pub = {0};
+		int r = tls13_share_make(c, TLS13_GROUP_X25519, &pub);
+		if (!r)
+			r = tls13_share_agree(c, TLS13_GROUP_X25519, c->t13.x25519_peer, 32);
+		if (!r && tls_cke_ecdhe_encode(body, pub.p, pub.len))
+			r = tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
+		tls_buf_free(&pub);
+		return r;
+	}
 	if (!cv || !c->kx.has_ec_peer)
 		return tls_fail(c, TLS_ERR_INTERNAL, "no server key to agree with");
 	int rc = make_key(c, cv, pt, &n);

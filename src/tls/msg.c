@@ -226,6 +226,94 @@ static void group_meaning(size_t i, unsigned v, char *mean, size_t n)
 	snprintf(mean, n, "%s (0x%04x)", tls_group_name(v), v);
 }
 
+static void version_list_meaning(size_t i, unsigned v, char *mean, size_t n)
+{
+	const char *nm = tls_version_name(v);
+	snprintf(mean, n, "%s %s (0x%04x)", i == 0 ? "preferred:" : "also:", nm ? nm : "unknown (GREASE?)", v);
+}
+
+static void share_entries(tls_rd *list)
+{
+	char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
+	for (size_t i = 0; tls_rd_left(list) && !list->err; i++) {
+		unsigned g;
+		tls_rd key;
+		fmt_if(list, path, sizeof path, "client_shares[%zu].group", i);
+		if (tls_rd_u16(list, &g, path, NULL))
+			return;
+		tls_rd_mean(list, "group of this share: %s (0x%04x)", tls_group_name(g), g);
+		fmt_if(list, path, sizeof path, "client_shares[%zu].key_exchange", i);
+		fmt_if(list, mean, sizeof mean, "the client's public key on %s", tls_group_name(g));
+		if (tls_rd_vec(list, 2, 1, 0xffff, &key, path, mean))
+			return;
+	}
+}
+
+/* TLS 1.3 extensions (RFC 8446 4.2): client is 0 in a ServerHello or
+ * HelloRetryRequest, whose forms are shorter. */
+static void describe_tls13_ext(uint16_t type, tls_rd *r, int client)
+{
+	tls_rd sub = {0};
+	unsigned v;
+	switch (type) {
+	case TLS_EXT_SUPPORTED_VERSIONS:
+		if (client) {
+			if (tls_rd_vec(r, 1, 2, 254, &sub, "versions", NULL) || sub.len % 2)
+				r->err = TLS_FAIL(TLS_ALERT_DECODE_ERROR);
+			for (size_t i = 0; !r->err && tls_rd_left(&sub); i++) {
+				unsigned x;
+				char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
+				fmt_if(&sub, path, sizeof path, "versions[%zu]", i);
+				if (tls_rd_u16(&sub, &x, path, NULL))
+					r->err = sub.err;
+				else if (sub.spans) {
+					version_list_meaning(i, x, mean, sizeof mean);
+					tls_rd_mean(&sub, "%s", mean);
+				}
+			}
+		} else if (!tls_rd_u16(r, &v, "selected_version", NULL)) {
+			tls_rd_mean(r, "the version the server chose: %s (0x%04x)",
+				    tls_version_name(v) ? tls_version_name(v) : "unknown", v);
+		}
+		break;
+	case 51: /* key_share */
+		if (client) {
+			if (!tls_rd_vec(r, 2, 0, 0xffff, &sub, "client_shares",
+					"one public key per group the client guessed the server will take"))
+				share_entries(&sub);
+			if (sub.err)
+				r->err = sub.err;
+		} else if (tls_rd_left(r) == 2) {
+			if (!tls_rd_u16(r, &v, "selected_group", NULL))
+				tls_rd_mean(r, "HelloRetryRequest: send a share for %s (0x%04x)", tls_group_name(v), v);
+		} else if (!tls_rd_u16(r, &v, "server_share.group", NULL)) {
+			tls_rd_mean(r, "group of the server's share: %s (0x%04x)", tls_group_name(v), v);
+			tls_rd_vec(r, 2, 1, 0xffff, &sub, "server_share.key_exchange",
+				   "the server's public key: with the client's private key it gives the shared secret");
+		}
+		break;
+	case 45: /* psk_key_exchange_modes */
+		tls_rd_vec(r, 1, 1, 255, &sub, "ke_modes",
+			   "how a PSK may be used: 1 = psk_dhe_ke (with a fresh (EC)DHE), 0 = psk_ke (without)");
+		break;
+	case 44: /* cookie */
+		tls_rd_vec(r, 2, 1, 0xffff, &sub, "cookie", "state the server asks the client to send back");
+		break;
+	case 41: /* pre_shared_key */
+		if (!client) {
+			if (!tls_rd_u16(r, &v, "selected_identity", NULL))
+				tls_rd_mean(r, "the server takes PSK identity %u: a resumed session", v);
+			break;
+		}
+		if (!tls_rd_vec(r, 2, 7, 0xffff, &sub, "identities",
+				"the tickets offered, each with its obfuscated_ticket_age (age in ms + ticket_age_add)"))
+			tls_rd_vec(r, 2, 33, 0xffff, &sub, "binders",
+				   "HMAC over the ClientHello so far under a key from the PSK: proves the client holds it");
+		break;
+	default: break;
+	}
+}
+
 /* Body of one extension, for display and for the few the engine reads. */
 static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 {
@@ -253,6 +341,13 @@ static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 			   "verify_data of the previous handshake (empty: this is the first)");
 		break;
 	}
+	case TLS_EXT_SUPPORTED_VERSIONS:
+	case 41: /* pre_shared_key */
+	case 44: /* cookie */
+	case 45: /* psk_key_exchange_modes */
+	case 51: /* key_share */
+		describe_tls13_ext(type, r, ch != NULL);
+		break;
 	default:
 		if (tls_rd_left(r))
 			tls_rd_bytes(r, NULL, tls_rd_left(r), "extension_data",

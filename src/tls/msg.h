@@ -195,6 +195,12 @@ int tls_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp
 /* kx: the suite's enum tls_kx, or -1 when unknown. */
 int tls_hs_describe_kx(const uint8_t *msg, size_t n, int from_server, int kx, tls_spans *sp);
 
+/* The same for a message of a TLS 1.3 handshake (tls13_msg.c): Certificate,
+ * CertificateRequest, CertificateVerify, Finished and NewSessionTicket have
+ * their 1.3 shapes, and EncryptedExtensions, KeyUpdate, EndOfEarlyData
+ * exist; the hellos are read as by tls_hs_describe. */
+int tls13_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp);
+
 /* Finds an extension by type; NULL when absent. */
 const tls_ext *tls_ext_find(const tls_ext *exts, size_t n, uint16_t type);
 

@@ -80,8 +80,8 @@ typedef struct {
 /* Names the parts of a protected record body of body_len bytes (explicit
  * IV or nonce, ciphertext, MAC or tag) as spans at wire offsets, the 5-byte
  * header before it. Each mode describes its own layout, the one seal
- * writes and open reads; a body too short for its mode is one opaque
- * field. sp may be NULL. */
+ * writes and open reads (a TLS 1.3 suite: encrypted_record + tag); a body
+ * too short for its mode is one opaque field. sp may be NULL. */
 void tls_protect_describe(const tls_protect_shape *sh, size_t body_len, tls_spans *sp);
 
 /* ---- TLS 1.3 records (tls13_record.c) ---- */

@@ -156,8 +156,12 @@ int tls13_seal_record(tls_conn *c, uint8_t type, const uint8_t *p, size_t n);
 int tls13_post_handshake(tls_conn *c, const uint8_t *msg, size_t n);
 int tls13_key_update(tls_conn *c, int rd);
 
+/* Whether the (1.3-capable) client's hello offered this signature scheme. */
+int tls13_client_offered_sig_alg(const tls_conn *c, uint16_t alg);
+/* Client: keeps the 1.2 part of the hello client.c built, then sends the
+ * 1.3 ClientHello (again after a HelloRetryRequest). */
 int tls13_client_extend_hello(tls_conn *c, tls_client_hello *ch);
-int tls13_client_send_hello(tls_conn *c, tls_client_hello *ch);
+int tls13_client_send_hello(tls_conn *c);
 int tls13_client_server_hello(tls_conn *c, const uint8_t *msg, size_t n, const tls_server_hello *sh);
 int tls13_client_handle(tls_conn *c, enum tls_hs_type type, const uint8_t *msg, size_t n);
 int tls13_server_offered(const tls_conn *c, const tls_client_hello *ch);

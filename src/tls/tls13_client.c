@@ -46,6 +46,13 @@ static int in_list(const uint16_t *v, size_t n, uint16_t x)
 	return 0;
 }
 
+int tls13_client_offered_sig_alg(const tls_conn *c, uint16_t alg)
+{
+	size_t n;
+	const uint16_t *v = sig_algs(c, &n);
+	return in_list(v, n, alg);
+}
+
 /* The offered session, when it is a TLS 1.3 ticket we can use. */
 static const tls_session *ticket(const tls_conn *c)
 {
@@ -142,8 +149,11 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 	ch->session_id_len = c->t13.legacy_sid_len;
 	for (size_t i = 0; i < n13 && ch->n_suites < TLS_MAX_SUITES; i++)
 		ch->suites[ch->n_suites++] = s13[i];
-	for (size_t i = 0; i < c->cfg.n_suites && ch->n_suites < TLS_MAX_SUITES; i++)
-		ch->suites[ch->n_suites++] = c->cfg.suites[i];
+	for (size_t i = 0; i < c->cfg.n_suites && ch->n_suites < TLS_MAX_SUITES; i++) {
+		const tls_suite *su = tls_suite_by_id(c->cfg.suites[i]);
+		if (!su || !su->tls13)
+			ch->suites[ch->n_suites++] = c->cfg.suites[i];
+	}
 	/* supported_groups: the 1.3 groups, then the 1.2 curves not among them */
 	uint16_t all[16];
 	size_t na = 0;
@@ -187,9 +197,8 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 
 /* Encodes and sends a ClientHello; with a PSK, the binder covers the whole
  * message up to the binders list (4.2.11.2), transcript before it included. */
-int tls13_client_send_hello(tls_conn *c, tls_client_hello *unused)
+int tls13_client_send_hello(tls_conn *c)
 {
-	(void)unused;
 	tls_client_hello ch;
 	tls_buf parts[6], body = {0};
 	memset(parts, 0, sizeof parts);
@@ -284,7 +293,7 @@ static int on_hrr(tls_conn *c, const uint8_t *msg, size_t n, const tls_server_he
 	tls_transcript_add(c, msg, n);
 	if (c->cfg.middlebox_compat && tls13_send_ccs_plain(c))
 		return tls_fail(c, TLS_ERR_INTERNAL, "out of memory");
-	rc = tls13_client_send_hello(c, NULL);
+	rc = tls13_client_send_hello(c);
 	return rc ? tls_fail(c, rc, "could not send the second ClientHello") : 0;
 }
 

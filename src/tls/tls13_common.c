@@ -336,6 +336,16 @@ int tls13_key_update(tls_conn *c, int rd)
 	return 0;
 }
 
+int tls_conn_key_update(tls_conn *c, int request_update)
+{
+	uint8_t ku[] = {TLS_HS_KEY_UPDATE, 0, 0, 1, (uint8_t)(request_update ? 1 : 0)};
+	if (!c->t13.on || c->status != TLS_ESTABLISHED)
+		return TLS_ERR_INTERNAL;
+	if (tls13_seal_record(c, TLS_CT_HANDSHAKE, ku, sizeof ku))
+		return tls_fail(c, TLS_ERR_INTERNAL, "could not send KeyUpdate");
+	return tls13_key_update(c, 0);
+}
+
 static int on_ticket(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	tls13_ticket_msg m;
@@ -376,10 +386,7 @@ static int on_key_update(tls_conn *c, const uint8_t *msg, size_t n)
 		return rc;
 	if (req == 1) {
 		/* 4.6.3: answer with update_not_requested, then switch our keys. */
-		static const uint8_t ku[] = {TLS_HS_KEY_UPDATE, 0, 0, 1, 0};
-		if (tls13_seal_record(c, TLS_CT_HANDSHAKE, ku, sizeof ku))
-			return tls_fail(c, TLS_ERR_INTERNAL, "could not send KeyUpdate");
-		return tls13_key_update(c, 0);
+		return tls_conn_key_update(c, 0);
 	}
 	return 0;
 }

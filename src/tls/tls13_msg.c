@@ -486,3 +486,70 @@ int tls13_eoed_decode(const uint8_t *p, size_t n, tls_spans *sp)
 	(void)sp;
 	return n ? DECODE_ERROR : 0;
 }
+
+/* ---- display: a whole 1.3 handshake message with its fields ---- */
+
+int tls13_hs_describe(const uint8_t *msg, size_t n, int from_server, tls_spans *sp)
+{
+	if (n < 4)
+		return tls_hs_describe(msg, n, from_server, sp);
+	const uint8_t *b = msg + 4;
+	size_t len = n - 4;
+	int rc;
+	switch (msg[0]) {
+	case TLS_HS_CLIENT_HELLO:
+	case TLS_HS_SERVER_HELLO: return tls_hs_describe(msg, n, from_server, sp);
+	default: break;
+	}
+	/* the header as the 1.2 describer records it, then the 1.3 body */
+	tls_rd r;
+	unsigned type;
+	uint32_t l;
+	char m[TLS_SPAN_MEANING];
+	tls_rd_init(&r, msg, n, sp, 0, NULL);
+	snprintf(m, sizeof m, "handshake type: %s (%u)", tls_hs_name(msg[0]), msg[0]);
+	if (tls_rd_u8(&r, &type, "handshake.msg_type", m) ||
+	    tls_rd_u24(&r, &l, "handshake.length", "length of the message body in bytes") || l != len)
+		return DECODE_ERROR;
+	switch (type) {
+	case TLS_HS_ENCRYPTED_EXTENSIONS: rc = tls13_ee_decode(b, len, NULL, NULL, sp); break;
+	case TLS_HS_CERTIFICATE: {
+		tls13_certificate c;
+		rc = tls13_certificate_decode(b, len, &c, sp);
+		break;
+	}
+	case TLS_HS_CERTIFICATE_REQUEST: {
+		tls13_cert_request c;
+		rc = tls13_cert_request_decode(b, len, &c, sp);
+		break;
+	}
+	case TLS_HS_CERTIFICATE_VERIFY: {
+		uint16_t alg;
+		const uint8_t *sig;
+		size_t sl;
+		rc = tls13_cert_verify_decode(b, len, &alg, &sig, &sl, sp);
+		break;
+	}
+	case TLS_HS_FINISHED:
+		rc = len == 32 || len == 48 ? tls13_finished_decode(b, len, len, sp) : DECODE_ERROR;
+		break;
+	case TLS_HS_NEW_SESSION_TICKET: {
+		tls13_ticket_msg t;
+		rc = tls13_nst_decode(b, len, &t, sp);
+		break;
+	}
+	case TLS_HS_KEY_UPDATE: {
+		unsigned req;
+		rc = tls13_key_update_decode(b, len, &req, sp);
+		break;
+	}
+	case TLS_HS_END_OF_EARLY_DATA: rc = tls13_eoed_decode(b, len, sp); break;
+	default:
+		rc = 0;
+		if (len)
+			tls_spans_add(sp, "handshake.body", 4, len,
+			              "message body (not interpreted by tlsstep)");
+	}
+	(void)from_server;
+	return rc;
+}

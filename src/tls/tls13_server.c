@@ -262,6 +262,8 @@ int tls13_server_client_hello(tls_conn *c, const uint8_t *msg, size_t n, const t
 		                "the second ClientHello lacks the share asked for");
 	memcpy(k->client_random, ch->random, 32);
 	k->has_client_random = 1;
+	memcpy(k->session_id, ch->session_id, ch->session_id_len); /* echoed as legacy_session_id_echo */
+	k->session_id_len = ch->session_id_len;
 	snprintf(k->server_name, sizeof k->server_name, "%s", ch->server_name);
 	if (!sh)
 		return send_hrr(c, msg, n, ch, g);

@@ -5,8 +5,9 @@
  * receives the input as the client's bytes) and fuzz_client (a client that
  * has sent its ClientHello receives the input as the server's bytes).
  * The first input byte chooses how the rest is cut into tls_conn_recv
- * calls (0: one call), so headers and messages split across reads are
- * reached too. */
+ * calls (its low 7 bits; 0: one call), so headers and messages split
+ * across reads are reached too; its top bit turns TLS 1.3 on (max_version
+ * 0x0304), so the 1.3 state machines and records are fuzzed as well. */
 #include "common.h"
 
 #ifndef FUZZ_SERVER
@@ -30,12 +31,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	chunk = data[0];
+	chunk = data[0] & 0x7f;
+	int tls13 = data[0] & 0x80;
 	data++;
 	size--;
 	if (tls_rng_seed(&rng, FUZZ_SEED, FUZZ_SERVER ? "server" : "client"))
 		abort();
 	fuzz_config(&cfg, FUZZ_SERVER, &rng);
+	if (tls13)
+		cfg.max_version = 0x0304;
 	if (tls_conn_new(&c, &cfg))
 		abort();
 	if (!FUZZ_SERVER && tls_conn_start(c))

@@ -1,6 +1,6 @@
 /* Every handshake decoder on the same bytes, with spans: ClientHello,
  * ServerHello, Certificate, ServerHelloDone, RSA ClientKeyExchange,
- * Finished, Alert, ChangeCipherSpec, and tls_hs_describe (header + body)
+ * Finished, Alert, ChangeCipherSpec, and tls_hs_describe / tls13_hs_describe (header + body)
  * from each side. Decoders must reject or accept without reading past n,
  * and every span they record must lie inside the message. */
 #include "tls/bytes.h"
@@ -101,6 +101,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Whole messages, header included, as the views decode them. */
 	for (int from_server = 0; from_server < 2; from_server++) {
 		tls_hs_describe(p, size, from_server, &sp);
+		check_spans(&sp, size);
+		tls_spans_free(&sp);
+		/* and as a TLS 1.3 message (tls13_msg.c's decoders) */
+		tls13_hs_describe(p, size, from_server, &sp);
 		check_spans(&sp, size);
 		tls_spans_free(&sp);
 	}

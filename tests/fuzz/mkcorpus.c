@@ -36,6 +36,7 @@ static void put_file(const char *harness, const char *name, const uint8_t *a, si
  * (0 client, 1 server). */
 static void handshake(uint16_t suite, int limit, tls_buf *c2s, tls_buf *s2c, tls_buf *obs_in)
 {
+	int v13 = suite && tls_suite_by_id(suite) && tls_suite_by_id(suite)->tls13;
 	tls_rng rng[2];
 	tls_config cfg[2];
 	tls_conn *side[2];
@@ -43,7 +44,12 @@ static void handshake(uint16_t suite, int limit, tls_buf *c2s, tls_buf *s2c, tls
 		fuzz_die("rng", "seed");
 	for (int i = 0; i < 2; i++) {
 		fuzz_config(&cfg[i], i, &rng[i]);
-		if (suite && i == limit) {
+		if (v13) /* both sides as fuzz_engine.c sets them up for a chunk byte with 0x80 */
+			cfg[i].max_version = 0x0304;
+		if (suite && i == limit && v13) {
+			cfg[i].suites13 = &suite;
+			cfg[i].n_suites13 = 1;
+		} else if (suite && i == limit) {
 			cfg[i].suites = &suite;
 			cfg[i].n_suites = 1;
 		}
@@ -163,15 +169,15 @@ int main(int argc, char **argv)
 	const uint8_t chunk0 = 0, chunk7 = 7;
 	for (size_t i = 0; i <= tls_suite_count(); i++) {
 		uint16_t id = i ? tls_suite_at(i - 1)->id : 0;
-		if (i && tls_suite_at(i - 1)->tls13)
-			continue; /* a TLS 1.2 handshake cannot use it */
+		/* a TLS 1.3 suite: fuzz_engine's chunk byte turns 1.3 on with 0x80 */
+		const uint8_t v13 = i && tls_suite_at(i - 1)->tls13 ? 0x80 : 0;
 		tls_buf c2s = {0}, s2c = {0}, obs_a = {0}, obs_b = {0};
 		char name[96];
 		const char *sn = i ? tls_suite_at(i - 1)->name : "default";
 		/* The server harness: a client offering only this suite. */
 		handshake(id, 0, &c2s, &s2c, &obs_a);
 		snprintf(name, sizeof name, "c2s-%s", sn);
-		put_file("fuzz_server", name, &chunk0, 1, c2s.p, c2s.len);
+		put_file("fuzz_server", name, v13 ? &v13 : &chunk0, 1, c2s.p, c2s.len);
 		if (i == 0) {
 			snprintf(name, sizeof name, "c2s-%s-split7", sn);
 			put_file("fuzz_server", name, &chunk7, 1, c2s.p, c2s.len);
@@ -182,7 +188,7 @@ int main(int argc, char **argv)
 		/* The client harness: a server accepting only this suite. */
 		handshake(id, 1, &c2s, &s2c, &obs_b);
 		snprintf(name, sizeof name, "s2c-%s", sn);
-		put_file("fuzz_client", name, &chunk0, 1, s2c.p, s2c.len);
+		put_file("fuzz_client", name, v13 ? &v13 : &chunk0, 1, s2c.p, s2c.len);
 		if (i == 0) {
 			snprintf(name, sizeof name, "s2c-%s-split7", sn);
 			put_file("fuzz_client", name, &chunk7, 1, s2c.p, s2c.len);

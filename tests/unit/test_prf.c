@@ -193,7 +193,7 @@ static void test_edge_arguments(void **state)
 static const tls_suite ecdhe_rsa_aes128_sha = {
 	0xC013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA",
 	TLS_KX_ECDHE_RSA, TLS_BULK_AES_CBC, TLS_MAC_SHA1, TLS_PRF_SHA256,
-	20, 20, 16, 16, 16, 0,
+	20, 20, 16, 16, 16, 0, 0,
 };
 
 #define CLIENT_RANDOM "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

@@ -567,6 +567,95 @@ static void test_bad_client_hellos(void **st)
 	assert_int_equal(server_alert_for(wrong, 4, 0), TLS_ALERT_ILLEGAL_PARAMETER);
 }
 
+/* KeyUpdate (4.6.3): the server asks, the client answers; both
+ * directions then run on the next generation of traffic keys. */
+static void test_key_update(void **st)
+{
+	(void)st;
+	run_opts o = {.seed = 15, .client_max = 0x0304, .server_max = 0x0304};
+	pair p;
+	handshake(&p, &o);
+	assert_same_secrets(&p);
+	assert_int_equal(tls_conn_key_update(p.s, 1), 0);
+	run_opts none = {0};
+	pump(&p, &none);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_int_equal(tls_conn_status(p.s), TLS_ESTABLISHED);
+	uint8_t buf[16];
+	assert_int_equal(tls_conn_send_app(p.c, (const uint8_t *)"after", 5), 0);
+	assert_int_equal(tls_conn_send_app(p.s, (const uint8_t *)"update", 6), 0);
+	pump(&p, &none);
+	assert_int_equal(tls_conn_take_app(p.s, buf, sizeof buf), 5);
+	assert_int_equal(tls_conn_take_app(p.c, buf, sizeof buf), 6);
+	assert_memory_equal(buf, "update", 6);
+	/* a KeyUpdate of a TLS 1.2 connection does not exist */
+	free_pair(&p);
+	run_opts q = {.seed = 15};
+	handshake(&p, &q);
+	assert_int_equal(tls_conn_key_update(p.c, 0), TLS_ERR_INTERNAL);
+	free_pair(&p);
+}
+
+/* Every byte of the hellos and of the server's encrypted flight has a
+ * named field when read with tls13_hs_describe. */
+static void check_covered(const uint8_t *msg, size_t n, int from_server)
+{
+	tls_spans sp = {0};
+	uint8_t seen[20000] = {0};
+	assert_true(n <= sizeof seen);
+	assert_int_equal(tls13_hs_describe(msg, n, from_server, &sp), 0);
+	for (size_t k = 0; k < sp.n; k++) {
+		assert_true(sp.v[k].offset + (size_t)sp.v[k].length <= n);
+		memset(seen + sp.v[k].offset, 1, sp.v[k].length);
+	}
+	for (size_t b = 0; b < n; b++)
+		if (!seen[b])
+			fail_msg("%s byte %zu of %zu has no field", tls_hs_name(msg[0]), b, n);
+	tls_spans_free(&sp);
+}
+
+static void test_spans_cover_every_byte(void **st)
+{
+	(void)st;
+	tls_session cache = {0};
+	run_opts o = {.seed = 16,
+	              .client_max = 0x0304,
+	              .server_max = 0x0304,
+	              .mutual = 1,
+	              .tickets = 1,
+	              .cache = &cache};
+	pair p;
+	handshake(&p, &o);
+	assert_same_secrets(&p);
+	const tls_knowledge *k = tls_conn_knowledge(p.s);
+	/* ClientHello, then ServerHello, then the server's records under its handshake keys */
+	size_t at = 0, seq = 0, msgs = 0;
+	int dir_server = 0;
+	while (at + 5 <= p.wire_len) {
+		const uint8_t *r = p.wire + at;
+		size_t n = 5 + (size_t)(r[3] << 8 | r[4]);
+		if (r[0] == 22) {
+			check_covered(r + 5, n - 5, dir_server);
+			dir_server = 1;
+			msgs++;
+		} else if (r[0] == 23) {
+			uint8_t pt[20000], type;
+			size_t pl;
+			if (!tls13_record_open(k->suite, k->tls13.server_hs_key, k->tls13.server_hs_iv, seq,
+			                       r, n, pt, &pl, &type)) {
+				seq++;
+				if (type == 22) {
+					check_covered(pt, pl, 1);
+					msgs++;
+				}
+			}
+		}
+		at += n;
+	}
+	assert_true(msgs >= 7); /* CH, SH, EE, CR, Certificate, CertificateVerify, Finished */
+	free_pair(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +671,8 @@ int main(void)
 	    cmocka_unit_test(test_tampered_cert_verify_and_finished),
 	    cmocka_unit_test(test_bad_records_and_hellos),
 	    cmocka_unit_test(test_bad_client_hellos),
+	    cmocka_unit_test(test_key_update),
+	    cmocka_unit_test(test_spans_cover_every_byte),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
