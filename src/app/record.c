@@ -1,4 +1,5 @@
 #include "app/record.h"
+#include "model/model13.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -129,8 +130,45 @@ int app_record_pcap(const model *m, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* TLS 1.3: one NSS key log line per traffic secret (the labels Wireshark
+ * and OpenSSL's SSLKEYLOGFILE use), as far as the handshake got. */
+static int keylog13(const model *m, const char *path, char *err, size_t errlen)
+{
+	static const struct {
+		const char *label, *name;
+	} lines[] = {
+		{"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "client_handshake_traffic_secret"},
+		{"SERVER_HANDSHAKE_TRAFFIC_SECRET", "server_handshake_traffic_secret"},
+		{"CLIENT_TRAFFIC_SECRET_0", "client_application_traffic_secret_0"},
+		{"SERVER_TRAFFIC_SECRET_0", "server_application_traffic_secret_0"},
+		{"EXPORTER_SECRET", "exporter_master_secret"},
+	};
+	const model_value *cr = &m->secrets[MS_CLIENT_RANDOM];
+	char text[5 * 240];
+	size_t n = 0;
+	for (size_t i = 0; cr->known && i < sizeof lines / sizeof lines[0]; i++) {
+		const tls13_step *t = model13_value(m, lines[i].name);
+		if (!t)
+			continue;
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s ", lines[i].label);
+		for (size_t b = 0; b < 32; b++)
+			n += (size_t)snprintf(text + n, sizeof text - n, "%02x", cr->v[b]);
+		text[n++] = ' ';
+		for (size_t b = 0; b < t->len; b++)
+			n += (size_t)snprintf(text + n, sizeof text - n, "%02x", t->value[b]);
+		text[n++] = '\n';
+	}
+	if (!n) {
+		snprintf(err, errlen, "no traffic secret to write to %s: the handshake stopped before step 2", path);
+		return -1;
+	}
+	return app_file_write(path, text, n, err, errlen);
+}
+
 int app_record_keylog(const model *m, const char *path, char *err, size_t errlen)
 {
+	if (m->t13.active)
+		return keylog13(m, path, err, errlen);
 	const model_value *cr = &m->secrets[MS_CLIENT_RANDOM], *ms = &m->secrets[MS_MASTER];
 	if (!cr->known || !ms->known) {
 		snprintf(err, errlen, "no master secret to write to %s: the handshake stopped before step 5",

@@ -2,6 +2,10 @@
 
 #include "tls/msg.h"
 #include "tls/protect.h"
+#include "tls/tls13.h"
+#include "tls/x509.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +14,12 @@
 
 void obs13_set_key(obs13 *t, int dir, int app, const uint8_t *key, size_t key_len, const uint8_t *iv)
 {
-	if (t->have[dir][app] || key_len > sizeof t->key[0][0])
+	uint8_t any = 0;
+	for (size_t i = 0; i < key_len && i < sizeof t->key[0][0]; i++)
+		any |= key[i];
+	/* a side installs its keys one direction at a time: a key still all
+	 * zeros is one it has not derived yet */
+	if (t->have[dir][app] || !key_len || key_len > sizeof t->key[0][0] || !any)
 		return;
 	memcpy(t->key[dir][app], key, key_len);
 	memcpy(t->iv[dir][app], iv, 12);
@@ -73,6 +82,75 @@ done:
 	free(pt);
 	tls_buf_free(&out);
 	return flipped;
+}
+
+static void certificates(const uint8_t *msg, const tls13_certificate *cm, tls_spans *sp, char *subject,
+                         size_t sn)
+{
+	for (size_t i = 0; i < cm->n; i++) {
+		tls_x509 x;
+		char prefix[32];
+		memset(&x, 0, sizeof x);
+		snprintf(prefix, sizeof prefix, "certificate[%zu]", i);
+		if (tls_x509_parse(cm->der[i], cm->len[i], &x, sp, (size_t)(cm->der[i] - msg), prefix) == 0 &&
+		    !i)
+			snprintf(subject, sn, "%s", x.subject);
+		tls_x509_free(&x);
+	}
+}
+
+int obs13_describe(const uint8_t *msg, size_t n, size_t hash_len, tls_spans *sp, char *subject, size_t sn)
+{
+	subject[0] = 0;
+	if (n < 4)
+		return 1;
+	size_t len = n - 4;
+	const uint8_t *b = msg + 4;
+	switch (msg[0]) {
+	case 8:
+	case TLS_HS_CERTIFICATE:
+	case TLS_HS_CERTIFICATE_REQUEST:
+	case TLS_HS_CERTIFICATE_VERIFY:
+	case TLS_HS_FINISHED:
+	case TLS_HS_NEW_SESSION_TICKET: break;
+	default: return 1;
+	}
+	int rc = 0; /* a message that does not decode keeps the spans read so far */
+	tls_spans_add(sp, "handshake.msg_type", 0, 1, "handshake type: %s (%u)", tls_hs_name(msg[0]), msg[0]);
+	tls_spans_add(sp, "handshake.length", 1, 3, "length of the message body in bytes");
+	switch (msg[0]) {
+	case 8: {
+		tls_ext exts[TLS_MAX_EXTS];
+		size_t ne = TLS_MAX_EXTS;
+		rc = tls13_ee_decode(b, len, exts, &ne, sp);
+		break;
+	}
+	case TLS_HS_CERTIFICATE: {
+		static tls13_certificate cm; /* large; the observer runs one at a time */
+		if ((rc = tls13_certificate_decode(b, len, &cm, sp)) == 0)
+			certificates(msg, &cm, sp, subject, sn);
+		break;
+	}
+	case TLS_HS_CERTIFICATE_REQUEST: {
+		tls13_cert_request cr;
+		rc = tls13_cert_request_decode(b, len, &cr, sp);
+		break;
+	}
+	case TLS_HS_CERTIFICATE_VERIFY: {
+		uint16_t alg;
+		const uint8_t *sig;
+		size_t sl;
+		rc = tls13_cert_verify_decode(b, len, &alg, &sig, &sl, sp);
+		break;
+	}
+	case TLS_HS_FINISHED: rc = tls13_finished_decode(b, len, hash_len, sp); break;
+	default: {
+		tls13_ticket_msg t;
+		rc = tls13_nst_decode(b, len, &t, sp);
+	}
+	}
+	(void)rc;
+	return 0;
 }
 
 int obs13_step(int from_server, uint8_t inner, const uint8_t *pt, size_t n, int last_step)

@@ -24,7 +24,8 @@ typedef struct {
 	int server_hello; /* the real ServerHello went by */
 } obs13;
 
-/* Keys of one direction (1 = the server's) and stage (1 = application). */
+/* Keys of one direction (1 = the server's) and stage (1 = application);
+ * the first non-zero key given stays. */
 void obs13_set_key(obs13 *t, int dir, int app, const uint8_t *key, size_t key_len, const uint8_t *iv);
 /* Opens a whole protected record with the direction's current keys; with
  * advance, counts it (the sequence number goes up and a Finished in it
@@ -35,6 +36,12 @@ int obs13_open(obs13 *t, const tls_suite *s, int dir, const uint8_t *wire, size_
 /* See obs_tls13_tamper (observe.h). */
 int obs13_tamper(obs13 *t, const tls_suite *s, int dir, uint8_t *wire, size_t n, size_t *seen, size_t off,
                  uint8_t x);
+/* Field spans of a TLS 1.3 handshake message that only 1.3 has, or that
+ * 1.3 reshaped (EncryptedExtensions, Certificate, CertificateRequest,
+ * CertificateVerify, Finished, NewSessionTicket), with the engine's 1.3
+ * codecs; a Certificate's first subject into subject. Returns 1 for a
+ * message the 1.2 codecs describe (the hellos). */
+int obs13_describe(const uint8_t *msg, size_t n, size_t hash_len, tls_spans *sp, char *subject, size_t sn);
 /* The step of an opened record, from its real type and first message. */
 int obs13_step(int from_server, uint8_t inner, const uint8_t *pt, size_t n, int last_step);
 /* The step of a compatibility ChangeCipherSpec (RFC 8446 D.4): with the

@@ -2,6 +2,8 @@
  * (doc/json.md lists every key, its type and when it is null). */
 #include "ui/views.h"
 
+#include "model/model13.h"
+
 #include "tls/alert.h"
 #include "tls/msg.h"
 
@@ -267,16 +269,57 @@ static void secret_key(jw *w, int i)
 	putch(w, ':');
 }
 
-static void side(jw *w, const model_side *s)
+/* TLS 1.3: a secret of the key schedule by its RFC 8446 name; with a side,
+ * only when that side knows it after the step (model13.h). */
+static void value13(jw *w, const model *m, const model_side *s, const char *name)
+{
+	const tls13_step *t = model13_value(m, name);
+	if (t && (!s || model13_known(s, name)))
+		hex(w, t->value, t->len);
+	else
+		LIT(w, "null");
+}
+
+/* The 1.2 names TLS 1.3 shares: master_secret and the verify_data. */
+static const char *shared13(int i)
+{
+	return i == MS_MASTER ? "master_secret"
+	       : i == MS_CLIENT_VERIFY ? "client_verify_data"
+	       : i == MS_SERVER_VERIFY ? "server_verify_data"
+	                               : NULL;
+}
+
+/* The rest of the schedule, after the 1.2 names. */
+static void secrets13(jw *w, const model *m, const model_side *s)
+{
+	for (size_t i = 0; i < model13_count(); i++) {
+		const char *name = model13_at(i)->name;
+		int shared = 0;
+		for (int k = 0; k < MS_COUNT; k++)
+			shared |= shared13(k) && !strcmp(shared13(k), name);
+		if (shared)
+			continue;
+		putch(w, ',');
+		str(w, name);
+		putch(w, ':');
+		value13(w, m, s, name);
+	}
+}
+
+static void side(jw *w, const model *m, const model_side *s)
 {
 	putch(w, '{');
 	for (int i = 0; i < MS_COUNT; i++) {
 		secret_key(w, i);
-		if (i == MS_PREMASTER && s->premaster_full.len > s->v[i].len)
+		if (m->t13.active && shared13(i))
+			value13(w, m, s, shared13(i));
+		else if (i == MS_PREMASTER && s->premaster_full.len > s->v[i].len)
 			hex(w, s->premaster_full.v, s->premaster_full.len);
 		else
 			value(w, &s->v[i]);
 	}
+	if (m->t13.active)
+		secrets13(w, m, s);
 	LIT(w, ",\"transcript_hash\":");
 	value(w, &s->transcript_hash);
 	if (s->inferred)
@@ -314,7 +357,7 @@ static void message(jw *w, const model_msg *g)
 	putch(w, '}');
 }
 
-static void step(jw *w, const model_step *st)
+static void step(jw *w, const model *m, const model_step *st)
 {
 	LIT(w, "{\"number\":");
 	num(w, (unsigned)st->number);
@@ -343,9 +386,9 @@ static void step(jw *w, const model_step *st)
 		message(w, &st->msg[i]);
 	}
 	LIT(w, "],\"client_knows\":");
-	side(w, &st->client);
+	side(w, m, &st->client);
 	LIT(w, ",\"server_knows\":");
-	side(w, &st->server);
+	side(w, m, &st->server);
 	putch(w, '}');
 }
 
@@ -420,7 +463,9 @@ static void secrets(jw *w, const model *m)
 	LIT(w, ",\"secrets\":{");
 	for (int i = 0; i < MS_COUNT; i++) {
 		secret_key(w, i);
-		if (i == MS_PREMASTER && m->premaster_full.len > m->secrets[i].len)
+		if (m->t13.active && shared13(i))
+			value13(w, m, NULL, shared13(i));
+		else if (i == MS_PREMASTER && m->premaster_full.len > m->secrets[i].len)
 			hex(w, m->premaster_full.v, m->premaster_full.len); /* DHE: as long as p */
 		else
 			value(w, &m->secrets[i]);
@@ -434,6 +479,36 @@ static void secrets(jw *w, const model *m)
 	LIT(w, ",\"key_block\":");
 	if (m->key_block_len)
 		hex(w, m->key_block, m->key_block_len);
+	else
+		LIT(w, "null");
+	if (m->t13.active)
+		secrets13(w, m, NULL);
+	putch(w, '}');
+}
+
+/* TLS 1.3: how this handshake went, beside the secrets. */
+static void tls13(jw *w, const model *m)
+{
+	if (!m->t13.active)
+		return;
+	const char *g = m->t13.group ? tls_group_label(m->t13.group) : NULL;
+	const char *a = m->t13.cert_verify_alg ? tls_sig_alg_name(m->t13.cert_verify_alg) : NULL;
+	LIT(w, ",\"tls13\":{\"hello_retry_request\":");
+	boolean(w, m->t13.hrr);
+	LIT(w, ",\"psk_offered\":");
+	boolean(w, m->t13.psk_offered);
+	LIT(w, ",\"psk_accepted\":");
+	boolean(w, m->t13.psk_accepted);
+	LIT(w, ",\"middlebox_compat\":");
+	boolean(w, m->t13.compat);
+	LIT(w, ",\"key_share_group\":");
+	if (g)
+		str(w, g);
+	else
+		LIT(w, "null");
+	LIT(w, ",\"cert_verify_scheme\":");
+	if (a)
+		str(w, a);
 	else
 		LIT(w, "null");
 	putch(w, '}');
@@ -458,10 +533,11 @@ void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void 
 		if (!first)
 			putch(w, ',');
 		first = 0;
-		step(w, &m->steps[i]);
+		step(w, m, &m->steps[i]);
 	}
 	putch(w, ']');
 	secrets(w, m);
+	tls13(w, m);
 	LIT(w, "}\n");
 	jw_close(w);
 }

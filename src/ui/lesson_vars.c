@@ -487,9 +487,10 @@ static const struct {
 int lesson_resolve(const model *m, int step, const char *name, char *val, size_t vn)
 {
 	val[0] = 0;
-	int r = resolve_secret(m, step, name, val, vn);
+	/* TLS 1.3 first: master_secret and the verify_data are its own there */
+	int r = m->t13.active ? resolve_secret13(m, step, name, val, vn) : -1;
 	if (r < 0)
-		r = resolve_secret13(m, step, name, val, vn);
+		r = resolve_secret(m, step, name, val, vn);
 	if (r >= 0)
 		return r;
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
