@@ -301,6 +301,13 @@ void replay_fill13_finish(replay_conn *c)
 	i->hrr = t->hrr != 0;
 	i->early = t->early_offered ? 1 + t->early_accepted : 0;
 	int opened = t->d[0].opened || t->d[1].opened;
+	c->m->t13.hrr |= t->hrr != 0;
+	c->m->t13.psk_offered |= t->psk_offered;
+	c->m->t13.psk_accepted |= t->resumed;
+	if (t->group)
+		c->m->t13.group = t->group;
+	if (t->cv_alg)
+		c->m->t13.cert_verify_alg = t->cv_alg;
 	/* Both Finished read: the handshake is known to be over. Otherwise the
 	 * observer's guess from who sent protected records stands. */
 	if (opened)

@@ -73,6 +73,7 @@ typedef struct {
 	size_t client_hs_len, server_hs_len;
 	/* -1 not checked, 0 wrong, 1 right */
 	int fin_ok[2], cv_ok[2];
+	uint16_t cv_alg; /* the server's CertificateVerify scheme */
 	uint8_t fin_expect[2][48];
 	tls_buf cert[2]; /* each side's first certificate (DER) */
 	int key_updates[2];

@@ -74,8 +74,11 @@ static int check_cv(replay_t13 *t, int dir, const uint8_t *msg, size_t n)
 	unsigned alg;
 	tls_rd sig;
 	tls_rd_init(&r, msg + 4, n - 4, NULL, 0, NULL);
-	if (tls_rd_u16(&r, &alg, NULL, NULL) || tls_rd_vec(&r, 2, 1, 0xffff, &sig, NULL, NULL) ||
-	    !t->cert[dir].len)
+	if (tls_rd_u16(&r, &alg, NULL, NULL) || tls_rd_vec(&r, 2, 1, 0xffff, &sig, NULL, NULL))
+		return -1;
+	if (dir)
+		t->cv_alg = (uint16_t)alg;
+	if (!t->cert[dir].len)
 		return -1;
 	uint8_t spaces[64], digest[64];
 	size_t dlen;

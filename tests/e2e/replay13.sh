@@ -39,6 +39,17 @@ done <"$C/conns.txt"
 for s in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
 	check "$s: the suite named" test "$(conn "$s" | jq -r .cipher_suite)" = "$s"
 done
+conn TLS_AES_256_GCM_SHA384 >"$TMP/c2.json"
+cr=$(jq -r .secrets.client_random "$TMP/c2.json")
+check "--json secrets: the logged ones under their RFC 8446 names, what a key log cannot give null" \
+	jq -e --arg c "$(awk -v r="$cr" '$1 == "CLIENT_HANDSHAKE_TRAFFIC_SECRET" && $2 == r {print $3}' "$C/all.keys")" \
+	  --arg s "$(awk -v r="$cr" '$1 == "SERVER_TRAFFIC_SECRET_0" && $2 == r {print $3}' "$C/all.keys")" \
+	  '.secrets.client_handshake_traffic_secret == $c and .secrets.server_application_traffic_secret_0 == $s and
+	   .secrets.handshake_secret == null and .secrets.master_secret == null and .secrets.early_secret == null and
+	   (.secrets.server_handshake_write_key | length == 64)' "$TMP/c2.json"
+check "--json tls13: group, retry, PSK, CertificateVerify scheme" \
+	jq -se 'map(.tls13) | .[0].key_share_group == "x25519" and .[0].cert_verify_scheme == "rsa_pss_rsae_sha256" and
+	  ([.[] | select(.hello_retry_request)] | length == 1) and ([.[] | select(.psk_accepted)] | length == 3)' "$C/all.json"
 check "what a key log cannot give, said" \
 	jq -e '[.notes[] | select(test("cannot be recomputed"))] | length == 1' <(conn TLS_AES_128_GCM_SHA256)
 "$BIN" replay "$C/all.pcapng" --keylog "$C/all.keys" --plain --conn 1 >"$TMP/c1.plain"
