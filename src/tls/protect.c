@@ -649,28 +649,11 @@ static int describe_cbc(const tls_protect_shape *sh, size_t body, tls_spans *sp)
 	return 0;
 }
 
-/* TLS 1.3 (RFC 8446 5.2): no explicit nonce; the AEAD covers the content,
- * the real content type and any padding, then the tag. */
-static int describe_tls13(const tls_protect_shape *sh, size_t body, tls_spans *sp)
-{
-	(void)sh;
-	if (body < 17)
-		return -1;
-	tls_spans_add(sp, "record.encrypted_record", 5, body - 16,
-		      "encrypted TLSInnerPlaintext: the content, its real content type and padding; the "
-		      "nonce is the traffic IV XOR the record's sequence number");
-	tls_spans_add(sp, "record.tag", 5 + body - 16, 16,
-		      "authentication tag over the ciphertext and the record header");
-	return 0;
-}
-
 void tls_protect_describe(const tls_protect_shape *sh, size_t body, tls_spans *sp)
 {
 	int (*describe)(const tls_protect_shape *, size_t, tls_spans *) = NULL;
 	const tls_suite *s = sh->suite;
-	if (s && s->tls13)
-		describe = describe_tls13;
-	else if (s && s->bulk == TLS_BULK_AES_GCM)
+	if (s && s->bulk == TLS_BULK_AES_GCM)
 		describe = describe_gcm;
 	else if (s && s->bulk == TLS_BULK_AES_CBC)
 		describe = sh->tls10 ? describe_cbc10 : sh->etm ? describe_cbc_etm : describe_cbc;

@@ -69,21 +69,6 @@ void tls_protect_set_etm(tls_protect *p, int on);
 TLS_MUST_USE int tls_protect_set_tls10(tls_protect *p, const uint8_t iv[16]);
 void tls_protect_free(tls_protect *p); /* zero everything */
 
-/* What a protected record looks like, keys or not: the suite and the mode
- * (encrypt-then-MAC, TLS 1.0's implicit IV) fix the layout of its body. */
-typedef struct {
-	const tls_suite *suite; /* NULL: unknown, the body is one opaque field */
-	int etm;
-	int tls10;
-} tls_protect_shape;
-
-/* Names the parts of a protected record body of body_len bytes (explicit
- * IV or nonce, ciphertext, MAC or tag) as spans at wire offsets, the 5-byte
- * header before it. Each mode describes its own layout, the one seal
- * writes and open reads (a TLS 1.3 suite: encrypted_record + tag); a body
- * too short for its mode is one opaque field. sp may be NULL. */
-void tls_protect_describe(const tls_protect_shape *sh, size_t body_len, tls_spans *sp);
-
 /* ---- TLS 1.3 records (tls13_record.c) ---- */
 
 /* Appends a whole protected record (header 23 03 03 length, then the AEAD
@@ -98,5 +83,20 @@ TLS_MUST_USE int tls13_record_seal(const tls_suite *s, const uint8_t *key, const
 TLS_MUST_USE int tls13_record_open(const tls_suite *s, const uint8_t *key, const uint8_t *iv, uint64_t seq,
                                    const uint8_t *record, size_t record_len, uint8_t *out, size_t *out_len,
                                    uint8_t *inner_type);
+
+/* What a protected record looks like, keys or not: the suite and the mode
+ * (encrypt-then-MAC, TLS 1.0's implicit IV) fix the layout of its body. */
+typedef struct {
+	const tls_suite *suite; /* NULL: unknown, the body is one opaque field */
+	int etm;
+	int tls10;
+} tls_protect_shape;
+
+/* Names the parts of a protected record body of body_len bytes (explicit
+ * IV or nonce, ciphertext, MAC or tag) as spans at wire offsets, the 5-byte
+ * header before it. Each mode describes its own layout, the one seal
+ * writes and open reads; a body too short for its mode is one opaque
+ * field. sp may be NULL. */
+void tls_protect_describe(const tls_protect_shape *sh, size_t body_len, tls_spans *sp);
 
 #endif
