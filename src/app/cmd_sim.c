@@ -339,6 +339,7 @@ static void scenario_tamper(sim_options *o)
 	o->tamper_step = sc->tamper_step;
 	o->tamper_offset = sc->tamper_offset;
 	o->tamper_xor = sc->tamper_xor;
+	o->tamper_inside = sc->tamper_inside;
 }
 
 /* The TUI's s: another scenario and seed, everything else as given. */

@@ -7,6 +7,7 @@
 #include "model/knowledge.h"
 #include "model/model13.h"
 
+#include "tls/crypto.h"
 #include "tls/msg.h"
 
 #include <stdio.h>
@@ -116,16 +117,26 @@ static int is_hrr(const model_msg *g)
 	       !memcmp(g->bytes.p + 6, model13_hrr_random, 32);
 }
 
-/* Says whether a Finished carries what the key schedule computed. */
-static void finished_note(const model *m, model_msg *g)
+/* Checks a Finished as its receiver does: HMAC(finished_key, hash of the
+ * messages before it, as they crossed the wire) against its verify_data. */
+static void finished_note(const model *m, model_msg *g, const th13 *t)
 {
-	const tls13_step *v = model13_value(m, g->from_server ? "server_verify_data" : "client_verify_data");
-	if (g->note[0] || !v || g->bytes.len != 4 + v->len)
+	const tls13_step *fk =
+	    model13_value(m, g->from_server ? "server_finished_key" : "client_finished_key");
+	uint8_t th[48], want[48];
+	unsigned long wl = sizeof want;
+	if (g->note[0] || !fk || t->opaque || tls_crypto_init())
+		return;
+	size_t n = th13_done(t, th);
+	if (g->bytes.len != 4 + n || fk->len != n ||
+	    hmac_memory(n == 48 ? tls_hash_sha384() : tls_hash_sha256(), fk->value, (unsigned long)n, th,
+	                (unsigned long)n, want, &wl) != CRYPT_OK)
 		return;
 	snprintf(g->note, sizeof g->note,
-	         "verify_data %s HMAC(%s_finished_key, transcript hash) of the key schedule",
-	         memcmp(g->bytes.p + 4, v->value, v->len) ? "does NOT match" : "matches",
+	         "verify_data %s: HMAC(%s_finished_key, hash of the handshake messages before it)",
+	         mem_neq(want, g->bytes.p + 4, n) ? "does NOT match" : "matches",
 	         g->from_server ? "server" : "client");
+	zeromem(want, sizeof want);
 }
 
 static void feed13(model *m, int k, th13 *t, seen13 *sn)
@@ -147,7 +158,7 @@ static void feed13(model *m, int k, th13 *t, seen13 *sn)
 			continue;
 		}
 		if (g->hs_type == TLS_HS_FINISHED && !sn->finished[side]) {
-			finished_note(m, &m->steps[k].msg[i]);
+			finished_note(m, &m->steps[k].msg[i], t);
 			th13_value(t, &m->finished_hash[side]);
 			m->finished_len[side] = m->finished_hash[side].known ? t->len : 0;
 			sn->finished[side] = 1;

@@ -142,8 +142,7 @@ const char *model13_covers(const tls13_step *t)
 	if (!t->context_len)
 		return NULL;
 	if (!t->label) /* an HMAC: verify_data */
-		return !strcmp(t->name, "server_verify_data") ? "ClientHello..CertificateVerify"
-		                                              : "ClientHello..server Finished";
+		return "ClientHello..the message before this Finished";
 	for (size_t i = 0; i < sizeof by_label / sizeof by_label[0]; i++)
 		if (!strcmp(by_label[i].label, t->label))
 			return by_label[i].covers;

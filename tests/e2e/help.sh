@@ -13,6 +13,7 @@ COMMANDS=(
 	"connect|--servername"
 	"serve|--keep-serving"
 	"bench|--rounds"
+	"compare|forward secrecy"
 )
 
 table=$(for row in "${COMMANDS[@]}"; do echo "${row%%|*}"; done | sed '/^$/d' | sort | tr '\n' ' ')

@@ -80,7 +80,10 @@ for sc in $("$BIN" scenarios | awk '{print $1}'); do
 	check "$sc: no expert warning" test ! -s "$TMP/bad"
 	$TS -o "tls.debug_file:$TMP/dbg" -r "$TMP/p.pcap" >/dev/null 2>&1
 	check "$sc: tshark decrypts both Finished" test "$(grep -c 'mac ok\|auth_tag(OK)' "$TMP/dbg" || true)" -ge 2
-	check "$sc: tshark derives the same secrets" python3 tests/e2e/tshark_check.py "$TMP/dbg" "$TMP/j"
+	case $sc in # TLS 1.3 has no master secret or key block for tshark to print: tls13.sh
+	tls13*) ;;
+	*) check "$sc: tshark derives the same secrets" python3 tests/e2e/tshark_check.py "$TMP/dbg" "$TMP/j" ;;
+	esac
 	check "$sc: the HTTP request decrypts" bash -c "$TS -r '$TMP/p.pcap' -Y http.request 2>/dev/null | grep -q 'GET /'"
 done
 finish
