@@ -106,13 +106,37 @@ static int parse(int argc, char **argv, replay_cli *c)
 	return 0;
 }
 
+/* What the hellos tell of a connection beyond its suite (TLS 1.3: group,
+ * PSK, retry, early data; any version: server name and ALPN). */
+static void print_list_extra(const replay_conn_info *i, const model *m)
+{
+	if (i->version == 0x0304) {
+		if (i->resumed)
+			printf("  resumed (PSK%s)", i->psk_dhe ? " + (EC)DHE" : " only, no (EC)DHE");
+		if (i->group)
+			printf("  group %s", replay_group_name(i->group));
+		if (i->hrr)
+			printf("  HRR");
+		if (i->early)
+			printf("  0-RTT %s", i->early == 2 ? "accepted" : "rejected");
+	} else if (layout_resumed(m)) {
+		printf("  resumed");
+	}
+	if (i->sni[0])
+		printf("  SNI %s", i->sni);
+	if (i->alpn[0])
+		printf("  ALPN %s", i->alpn);
+}
+
 static void print_list(const replay_conn_info *i, const model *m)
 {
 	char ends[140];
 	snprintf(ends, sizeof ends, "%s -> %s", i->client, i->server);
-	printf("%3d  %-47s  %-7s  %s (0x%04X)  keys: %s  %s%s\n", i->number, ends,
+	printf("%3d  %-47s  %-7s  %s (0x%04X)  keys: %s  %s", i->number, ends,
 	       i->version ? replay_version_name(i->version) : "-", i->suite, i->suite_id,
-	       i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete", layout_resumed(m) ? "  resumed" : "");
+	       i->keys ? "yes" : "no", i->complete ? "complete" : "incomplete");
+	print_list_extra(i, m);
+	putchar('\n');
 }
 
 static void print_plain(const replay_conn_info *i, const model *m)
@@ -141,9 +165,21 @@ static void conn_members(FILE *f, const void *ctx)
 	json_string(f, i->client);
 	fputs(",\"server\":", f);
 	json_string(f, i->server);
-	fprintf(f, ",\"tls_version\":\"%s\",\"keys\":%s,\"complete\":%s,\"notes\":[",
+	fprintf(f, ",\"tls_version\":\"%s\",\"keys\":%s,\"complete\":%s,",
 		i->version ? replay_version_name(i->version) : "unknown", i->keys ? "true" : "false",
 		i->complete ? "true" : "false");
+	if (i->version == 0x0304) {
+		fprintf(f, "\"group\":\"%s\",\"resumed\":%s,\"psk_dhe\":%s,\"hrr\":%s,"
+			   "\"early_data\":\"%s\",\"sni\":",
+			replay_group_name(i->group), i->resumed ? "true" : "false",
+			i->psk_dhe ? "true" : "false", i->hrr ? "true" : "false",
+			i->early == 2 ? "accepted" : i->early ? "rejected" : "none");
+		json_string(f, i->sni);
+		fputs(",\"alpn\":", f);
+		json_string(f, i->alpn);
+		fputc(',', f);
+	}
+	fputs("\"notes\":[", f);
 	for (size_t k = 0; k < i->n_notes; k++) {
 		fputs(k ? "," : "", f);
 		json_string(f, i->notes[k]);

@@ -1,5 +1,6 @@
 #include "replay/conn.h"
 
+#include "replay/fill13.h"
 #include "replay/model_fill.h"
 #include "tls/msg.h"
 #include "tls/protect.h"
@@ -107,6 +108,7 @@ static void release(replay_conn *c)
 		replay_reasm_free(&c->rs[i]);
 		tls_buf_free(&c->rec[i]);
 	}
+	replay_fill13_free(c);
 	if (c->m) {
 		obs_free(c->obs);
 		c->obs = NULL;
@@ -143,6 +145,7 @@ static void become_tls(replay_conn *c)
 		return;
 	}
 	obs_set_brief(c->obs, x->opt->brief);
+	replay_fill13_start(c);
 	if (x->opt->rsa)
 		obs_set_rsa_key(c->obs, x->opt->rsa);
 }

@@ -9,6 +9,7 @@
 #include "replay/reasm.h"
 #include "replay/replay.h"
 #include "model/observe.h"
+#include "replay/tls13.h"
 
 /* Records filed per connection; past this they are counted, not kept, so a
  * long-lived connection cannot grow the model without bound. */
@@ -52,6 +53,7 @@ struct replay_conn {
 	replay_conn_info info;
 	model *m;
 	observer *obs;
+	replay_t13 *t13; /* what the key log opens of a TLS 1.3 connection */
 	size_t filed, channel, not_filed;
 };
 

@@ -7,7 +7,7 @@
 
 #include <tomcrypt.h>
 
-enum { KL_MASTER, KL_RSA };
+enum { KL_MASTER, KL_RSA, KL_TLS13, KL_KINDS };
 
 void replay_keylog_init(keylog *k, const char *name, FILE *warn)
 {
@@ -18,7 +18,7 @@ void replay_keylog_init(keylog *k, const char *name, FILE *warn)
 
 void replay_keylog_free(keylog *k)
 {
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < KL_KINDS; i++) {
 		if (k->v[i])
 			zeromem(k->v[i], k->cap[i] * sizeof *k->v[i]);
 		free(k->v[i]);
@@ -60,8 +60,8 @@ static int unhex(const char *s, size_t n, uint8_t *out)
 	return 0;
 }
 
-static int add(keylog *k, int kind, const uint8_t *key, size_t key_len, const uint8_t secret[48],
-	       size_t lineno)
+static int add(keylog *k, int kind, const uint8_t *key, size_t key_len, const uint8_t *secret,
+	       size_t secret_len, int label, size_t lineno)
 {
 	if (k->n[kind] == k->cap[kind]) {
 		size_t cap = k->cap[kind] ? 2 * k->cap[kind] : 16;
@@ -79,27 +79,69 @@ static int add(keylog *k, int kind, const uint8_t *key, size_t key_len, const ui
 	keylog_entry *e = &k->v[kind][k->n[kind]++];
 	memset(e, 0, sizeof *e);
 	memcpy(e->key, key, key_len);
-	memcpy(e->secret, secret, 48);
+	memcpy(e->secret, secret, secret_len);
+	e->len = (uint8_t)secret_len;
+	e->label = (uint8_t)label;
 	e->line = lineno;
 	k->used_lines++;
 	return 0;
 }
 
-static int is_tls13_label(const char *s, size_t n)
+static const char *const labels13[KL13_COUNT] = {
+    [KL13_CLIENT_EARLY] = "CLIENT_EARLY_TRAFFIC_SECRET",
+    [KL13_CLIENT_HANDSHAKE] = "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+    [KL13_SERVER_HANDSHAKE] = "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+    [KL13_CLIENT_TRAFFIC] = "CLIENT_TRAFFIC_SECRET_0",
+    [KL13_SERVER_TRAFFIC] = "SERVER_TRAFFIC_SECRET_0",
+    [KL13_EARLY_EXPORTER] = "EARLY_EXPORTER_SECRET",
+    [KL13_EXPORTER] = "EXPORTER_SECRET",
+};
+
+const char *replay_keylog13_name(enum keylog13_label label)
 {
-	static const char *const labels[] = {
-	    "CLIENT_EARLY_TRAFFIC_SECRET",
-	    "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
-	    "SERVER_HANDSHAKE_TRAFFIC_SECRET",
-	    "CLIENT_TRAFFIC_SECRET_0",
-	    "SERVER_TRAFFIC_SECRET_0",
-	    "EARLY_EXPORTER_SECRET",
-	    "EXPORTER_SECRET",
-	};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strlen(labels[i]) == n && !memcmp(labels[i], s, n))
-			return 1;
-	return 0;
+	return (unsigned)label < KL13_COUNT ? labels13[label] : "?";
+}
+
+/* The label's index, or -1; *later is set for a later generation's
+ * traffic secret (CLIENT_TRAFFIC_SECRET_N, _1, _2 ...). */
+static int tls13_label(const char *s, size_t n, int *later)
+{
+	*later = 0;
+	for (int i = 0; i < KL13_COUNT; i++)
+		if (strlen(labels13[i]) == n && !memcmp(labels13[i], s, n))
+			return i;
+	if ((n > 22 && !memcmp(s, "CLIENT_TRAFFIC_SECRET_", 22)) ||
+	    (n > 22 && !memcmp(s, "SERVER_TRAFFIC_SECRET_", 22))) {
+		*later = 1;
+		return -1;
+	}
+	return -1;
+}
+
+/* LABEL <client random> <secret>: the secret is a hash's length. */
+static int line13(keylog *k, int label, const char *f[4], const size_t fl[4], size_t nf,
+		  size_t lineno)
+{
+	uint8_t cr[32], secret[48];
+	const char *name = labels13[label];
+	if (nf != 3) {
+		warn(k, lineno, "%s needs 2 fields, found %zu; skipped", name, nf - 1);
+		return -1;
+	}
+	if (fl[1] != 64 || unhex(f[1], 32, cr)) {
+		warn(k, lineno, "%s needs 64 hex digits of client random; skipped", name);
+		return -1;
+	}
+	if ((fl[2] != 64 && fl[2] != 96) || unhex(f[2], fl[2] / 2, secret)) {
+		warn(k, lineno,
+		     "%s needs 64 or 96 hex digits of secret (SHA-256 or SHA-384 length); skipped",
+		     name);
+		return -1;
+	}
+	k->tls13_lines++;
+	int rc = add(k, KL_TLS13, cr, 32, secret, fl[2] / 2, label, lineno);
+	zeromem(secret, sizeof secret);
+	return rc;
 }
 
 /* Splits on runs of spaces or tabs; returns the number of fields. */
@@ -137,10 +179,11 @@ int replay_keylog_line(keylog *k, const char *s, size_t n, size_t lineno)
 	size_t nf = split(s, n, f, fl);
 	if (nf == 0 || f[0][0] == '#')
 		return 0;
-	if (is_tls13_label(f[0], fl[0])) {
-		k->tls13_lines++; /* TLS 1.3 secrets: tlsstep does not decrypt TLS 1.3 */
-		return 0;
-	}
+	int later, label = tls13_label(f[0], fl[0], &later);
+	if (label >= 0)
+		return line13(k, label, f, fl, nf, lineno);
+	if (later)
+		return 0; /* derived from generation 0 instead */
 	int rsa = fl[0] == 3 && !memcmp(f[0], "RSA", 3);
 	int cr = fl[0] == 13 && !memcmp(f[0], "CLIENT_RANDOM", 13);
 	if (!rsa && !cr) {
@@ -165,7 +208,7 @@ int replay_keylog_line(keylog *k, const char *s, size_t n, size_t lineno)
 		     rsa ? "RSA" : "CLIENT_RANDOM", rsa ? "premaster secret" : "master secret");
 		return -1;
 	}
-	int rc = add(k, rsa ? KL_RSA : KL_MASTER, key, want, secret, lineno);
+	int rc = add(k, rsa ? KL_RSA : KL_MASTER, key, want, secret, 48, 0, lineno);
 	zeromem(secret, sizeof secret);
 	return rc;
 }
@@ -235,45 +278,70 @@ static int cmp_entry(const void *a, const void *b)
 	int c = memcmp(x->key, y->key, sizeof x->key);
 	if (c)
 		return c;
+	if (x->label != y->label)
+		return x->label < y->label ? -1 : 1;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
 void replay_keylog_finish(keylog *k)
 {
-	for (int kind = 0; kind < 2; kind++) {
+	for (int kind = 0; kind < KL_KINDS; kind++) {
 		keylog_entry *v = k->v[kind];
 		if (!k->n[kind])
 			continue;
 		qsort(v, k->n[kind], sizeof *v, cmp_entry);
-		for (size_t i = 1; i < k->n[kind]; i++)
-			if (!memcmp(v[i].key, v[i - 1].key, 32) &&
-			    memcmp(v[i].secret, v[i - 1].secret, 48))
-				warn(
-				    k, v[i].line,
-				    "same %s as line %zu with a different secret; line %zu is used",
-				    kind == KL_RSA ? "encrypted premaster" : "client random",
-				    v[i - 1].line, v[i - 1].line);
+		for (size_t i = 1; i < k->n[kind]; i++) {
+			keylog_entry *a = &v[i - 1], *b = &v[i];
+			if (memcmp(b->key, a->key, 32) || b->label != a->label)
+				continue;
+			if (b->len != a->len || memcmp(b->secret, a->secret, a->len))
+				warn(k, b->line,
+				     "same %s%s%s as line %zu with a different secret; line %zu is used",
+				     kind == KL_TLS13 ? labels13[b->label] : "",
+				     kind == KL_TLS13 ? " and " : "",
+				     kind == KL_RSA ? "encrypted premaster" : "client random", a->line,
+				     a->line);
+		}
 	}
 	if (k->warn && k->warnings > KEYLOG_MAX_WARNINGS)
 		fprintf(k->warn, "tlsstep: %s: %zu more bad lines not shown\n", k->name,
 			k->warnings - KEYLOG_MAX_WARNINGS);
 }
 
-static const uint8_t *find(const keylog *k, int kind, const uint8_t *key, size_t key_len)
+static const keylog_entry *find_entry(const keylog *k, int kind, const uint8_t *key,
+				      size_t key_len, int label)
 {
 	keylog_entry probe;
 	memset(&probe, 0, sizeof probe);
 	memcpy(probe.key, key, key_len);
+	probe.label = (uint8_t)label;
 	size_t lo = 0, hi = k->n[kind];
 	const keylog_entry *v = k->v[kind];
-	while (lo < hi) { /* first entry >= key: the earliest line of that key */
+	while (lo < hi) { /* first entry >= (key, label): the earliest line of that key */
 		size_t mid = lo + (hi - lo) / 2;
-		if (memcmp(v[mid].key, probe.key, 32) < 0)
+		int c = memcmp(v[mid].key, probe.key, 32);
+		if (c < 0 || (c == 0 && v[mid].label < probe.label))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < k->n[kind] && !memcmp(v[lo].key, probe.key, 32) ? v[lo].secret : NULL;
+	return lo < k->n[kind] && !memcmp(v[lo].key, probe.key, 32) && v[lo].label == label
+		   ? &v[lo]
+		   : NULL;
+}
+
+static const uint8_t *find(const keylog *k, int kind, const uint8_t *key, size_t key_len)
+{
+	const keylog_entry *e = find_entry(k, kind, key, key_len, 0);
+	return e ? e->secret : NULL;
+}
+
+const uint8_t *replay_keylog_tls13(const keylog *k, const uint8_t cr[32], enum keylog13_label label,
+				   size_t *len)
+{
+	const keylog_entry *e = find_entry(k, KL_TLS13, cr, 32, (int)label);
+	*len = e ? e->len : 0;
+	return e ? e->secret : NULL;
 }
 
 const uint8_t *replay_keylog_master(const keylog *k, const uint8_t cr[32])
@@ -288,5 +356,5 @@ const uint8_t *replay_keylog_rsa(const keylog *k, const uint8_t head[8])
 
 size_t replay_keylog_count(const keylog *k)
 {
-	return k->n[0] + k->n[1];
+	return k->n[0] + k->n[1] + k->n[2];
 }

@@ -1,6 +1,8 @@
 #include "replay/model_fill.h"
 
 #include "model/knowledge.h"
+#include "model/model13.h"
+#include "replay/fill13.h"
 #include "tls/alert.h"
 #include "tls/msg.h"
 
@@ -47,12 +49,18 @@ static void check_alert(replay_conn *c, int step, int dir)
 
 void replay_fill_record(replay_conn *c, int dir, const uint8_t *w, size_t n)
 {
-	int step = 0;
+	int step = replay_fill13_record(c, dir, w, n);
+	if (step) {
+		if (step > 0 && c->m->alert.present == 0)
+			check_alert(c, step, dir);
+		return;
+	}
 	if (w[0] == TLS_CT_ALERT && obs_channel_started(c->obs))
 		step = MODEL_LAST_STEP; /* an alert after both Finished closes the channel */
 	step = obs_record(c->obs, dir, w, n, step);
 	if (step < 1)
 		return;
+	replay_fill13_plain(c, dir, w, n);
 	find_keys(c);
 	if (w[0] == TLS_CT_ALERT)
 		check_alert(c, step, dir);
@@ -63,7 +71,8 @@ static void missing_keys_note(replay_conn *c)
 	const observer *o = c->obs;
 	const replay_options *opt = c->ctx->opt;
 	const tls_suite *suite = obs_suite(o);
-	if (obs_has_master(o) || !obs_server_hello_seen(o) || obs_key_note(o)[0])
+	if (obs_has_master(o) || !obs_server_hello_seen(o) || obs_key_note(o)[0] ||
+	    (c->t13 && c->t13->active))
 		return;
 	if (!opt->keys && !opt->rsa)
 		replay_conn_note(c, "no keys given: the Finished messages and application data "
@@ -87,9 +96,10 @@ static void summary(replay_conn *c)
 	snprintf(i->suite, sizeof i->suite, "%s", m->suite[0] ? m->suite : "none");
 	i->keys = obs_has_master(c->obs);
 	i->complete = obs_channel_started(c->obs);
-	if (obs_key_note(c->obs)[0] && obs_server_hello_seen(c->obs))
+	if (obs_key_note(c->obs)[0] && obs_server_hello_seen(c->obs) && !(c->t13 && c->t13->active))
 		replay_conn_note(c, "%s", obs_key_note(c->obs));
 	missing_keys_note(c);
+	replay_fill13_finish(c);
 }
 
 /* What an eavesdropper holding the keys can reconstruct is shown in both
@@ -102,6 +112,8 @@ static void fill_knowledge(replay_conn *c)
 	model *m = c->m;
 	model_side all;
 	obs_knowledge(c->obs, &all);
+	if (m->t13.active)
+		model13_mark(&all, &m->t13.sched);
 	for (int s = 1; s <= m->current; s++)
 		m->steps[s].client = m->steps[s].server = all;
 	knowledge_settle(m, m->current);
@@ -120,6 +132,7 @@ void replay_fill_finish(replay_conn *c)
 		m->outcome = MODEL_INCOMPLETE;
 	for (int s = 1; s <= m->current; s++)
 		m->steps[s].reached = 1;
+	replay_fill13_sched(c);
 	if (!c->ctx->opt->brief) /* a list shows no knowledge columns */
 		fill_knowledge(c);
 	summary(c);

@@ -2,6 +2,7 @@
 
 #include "replay/conn.h"
 #include "replay/pcapin.h"
+#include "replay/tls13.h"
 #include "tls/msg.h"
 
 #include <stdio.h>
@@ -21,6 +22,11 @@ const char *replay_version_name(uint16_t v)
 {
 	const char *n = tls_version_name(v);
 	return n ? n : "unknown";
+}
+
+const char *replay_group_name(uint16_t g)
+{
+	return g ? replay_t13_group_name(g) : "none";
 }
 
 /* The same bucket for both directions: the endpoints are combined with an

@@ -20,8 +20,8 @@
 
 #include <tomcrypt.h>
 
-#define REPLAY_MAX_NOTES 8
-#define REPLAY_NOTE_LEN 240
+#define REPLAY_MAX_NOTES 16
+#define REPLAY_NOTE_LEN 480
 
 typedef struct {
 	int number; /* 1-based, in the order the ClientHellos appear */
@@ -29,8 +29,13 @@ typedef struct {
 	uint16_t version; /* 0 when no ServerHello was seen */
 	uint16_t suite_id;
 	char suite[64];
-	int keys;     /* the master secret is known */
+	int keys;     /* the master secret (TLS 1.3: a traffic secret) is known */
 	int complete; /* both Finished messages went by */
+	char sni[128], alpn[64]; /* server_name; ALPN chosen (1.3) or offered */
+	/* TLS 1.3: key share group (0 none), PSK resumption (psk_dhe: with
+	 * (EC)DHE), HelloRetryRequest, 0-RTT (0 none, 1 offered, 2 accepted) */
+	uint16_t group;
+	int resumed, psk_dhe, hrr, early;
 	char notes[REPLAY_MAX_NOTES][REPLAY_NOTE_LEN];
 	size_t n_notes, more_notes;
 } replay_conn_info;
@@ -58,5 +63,7 @@ TLS_MUST_USE int replay_run(const char *path, const replay_options *o, replay_st
 
 /* "TLS 1.2", "TLS 1.3", "SSL 3.0", "unknown" */
 const char *replay_version_name(uint16_t v);
+/* "x25519", "X25519MLKEM768", "GREASE" ... ("none" for 0) */
+const char *replay_group_name(uint16_t g);
 
 #endif

@@ -54,6 +54,9 @@ const char *tls_ext_name(uint16_t type)
 	case 21: return "padding";
 	case 22: return "encrypt_then_mac";
 	case 23: return "extended_master_secret";
+	case 27: return "compress_certificate";
+	case 28: return "record_size_limit";
+	case 34: return "delegated_credentials";
 	case 35: return "session_ticket";
 	case 41: return "pre_shared_key";
 	case 42: return "early_data";
@@ -61,10 +64,14 @@ const char *tls_ext_name(uint16_t type)
 	case 44: return "cookie";
 	case 45: return "psk_key_exchange_modes";
 	case 47: return "certificate_authorities";
+	case 49: return "post_handshake_auth";
 	case 50: return "signature_algorithms_cert";
 	case 51: return "key_share";
+	case 0x4469: return "application_settings_old";
+	case 0x44cd: return "application_settings";
+	case 0xfe0d: return "encrypted_client_hello";
 	case 0xff01: return "renegotiation_info";
-	default: return NULL;
+	default: return (type & 0x0f0f) == 0x0a0a && (type >> 8) == (type & 0xff) ? "GREASE" : NULL;
 	}
 }
 
@@ -134,7 +141,11 @@ const char *tls_group_name(unsigned v)
 	case 30: return "x448";
 	case 256: return "ffdhe2048";
 	case 257: return "ffdhe3072";
-	default: return "unknown";
+	case 258: return "ffdhe4096";
+	case 0x11eb: return "SecP256r1MLKEM768";
+	case 0x11ec: return "X25519MLKEM768";
+	case 0x6399: return "X25519Kyber768Draft00";
+	default: return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff) ? "GREASE" : "unknown";
 	}
 }
 

@@ -15,21 +15,22 @@
 #include "replay/keylog.h"
 
 #define CR64 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-#define MS96 "916abf9da55973e13614ae0a3f5d3f37b023ba129aee02cc9134338127cd7049781c8e19fc1eb2a7387ac06ae237344c"
-#define PMS96 "0303aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define MS96                                                                                                 \
+	"916abf9da55973e13614ae0a3f5d3f37b023ba129aee02cc9134338127cd7049781c8e19fc1eb2a7387ac06ae237344c"
+#define PMS96                                                                                                \
+	"0303aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
-static const char text[] =
-	"# written by a test\r\n"
-	"\r\n"
-	"CLIENT_RANDOM " CR64 " " MS96 "\r\n"
-	"CLIENT_HANDSHAKE_TRAFFIC_SECRET " CR64 " " MS96 "\n"
-	"SERVER_TRAFFIC_SECRET_0 " CR64 " " MS96 "\n"
-	"RSA 0102030405060708 " PMS96 "\n"
-	"CLIENT_RANDOM 0001 " MS96 "\n"                   /* line 7: short random */
-	"CLIENT_RANDOM " CR64 " zz" MS96 "\n"             /* line 8: non-hex */
-	"CLIENT_RANDOM " CR64 "\n"                        /* line 9: missing field */
-	"SOMETHING_ELSE " CR64 " " MS96 "\n"              /* line 10: unknown label */
-	"CLIENT_RANDOM " CR64 " " MS96 "\n";              /* line 11: duplicate, same value */
+static const char text[] = "# written by a test\r\n"
+                           "\r\n"
+                           "CLIENT_RANDOM " CR64 " " MS96 "\r\n"
+                           "CLIENT_HANDSHAKE_TRAFFIC_SECRET " CR64 " " MS96 "\n"
+                           "SERVER_TRAFFIC_SECRET_0 " CR64 " " MS96 "\n"
+                           "RSA 0102030405060708 " PMS96 "\n"
+                           "CLIENT_RANDOM 0001 " MS96 "\n"       /* line 7: short random */
+                           "CLIENT_RANDOM " CR64 " zz" MS96 "\n" /* line 8: non-hex */
+                           "CLIENT_RANDOM " CR64 "\n"            /* line 9: missing field */
+                           "SOMETHING_ELSE " CR64 " " MS96 "\n"  /* line 10: unknown label */
+                           "CLIENT_RANDOM " CR64 " " MS96 "\n";  /* line 11: duplicate, same value */
 
 static void test_lines(void **state)
 {
@@ -106,11 +107,68 @@ static void test_nul_huge_and_conflict(void **state)
 	replay_keylog_free(&k);
 }
 
+#define S64B "bb0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define S64  "aa0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+/* TLS 1.3 labels: kept per label, SHA-256 or SHA-384 long, later
+ * generations skipped, bad lines named. */
+static void test_tls13(void **state)
+{
+	(void)state;
+	static const char t13[] =
+	    "CLIENT_EARLY_TRAFFIC_SECRET " CR64 " " S64 "\n"
+	    "CLIENT_HANDSHAKE_TRAFFIC_SECRET " CR64 " " MS96 "\n"
+	    "SERVER_HANDSHAKE_TRAFFIC_SECRET " CR64 " " S64 "\n"
+	    "CLIENT_TRAFFIC_SECRET_1 " CR64 " " S64 "\n"           /* line 4: skipped */
+	    "SERVER_TRAFFIC_SECRET_0 " CR64 " 00" S64 "\n"         /* line 5: 66 digits */
+	    "EXPORTER_SECRET 00" CR64 " " S64 "\n"                 /* line 6: long random */
+	    "CLIENT_TRAFFIC_SECRET_0 " CR64 "\n"                   /* line 7: one field */
+	    "SERVER_HANDSHAKE_TRAFFIC_SECRET " CR64 " " S64B "\n"; /* line 8: same label, other */
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *warn = open_memstream(&buf, &len);
+	keylog k;
+	replay_keylog_init(&k, "k.txt", warn);
+	replay_keylog_text(&k, t13, sizeof t13 - 1);
+	replay_keylog_finish(&k);
+	fclose(warn);
+	uint8_t cr[32];
+	for (int i = 0; i < 32; i++)
+		cr[i] = (uint8_t)i;
+	const uint8_t *v = replay_keylog_tls13(&k, cr, KL13_CLIENT_HANDSHAKE, &n);
+	assert_non_null(v);
+	assert_int_equal(n, 48);
+	assert_int_equal(v[0], 0x91);
+	v = replay_keylog_tls13(&k, cr, KL13_SERVER_HANDSHAKE, &n);
+	assert_non_null(v);
+	assert_int_equal(n, 32);
+	assert_int_equal(v[0], 0xaa); /* the earlier line wins */
+	v = replay_keylog_tls13(&k, cr, KL13_CLIENT_EARLY, &n);
+	assert_non_null(v);
+	assert_null(replay_keylog_tls13(&k, cr, KL13_CLIENT_TRAFFIC, &n));
+	assert_int_equal(n, 0);
+	assert_null(replay_keylog_tls13(&k, cr, KL13_SERVER_TRAFFIC, &n));
+	assert_null(replay_keylog_master(&k, cr)); /* 1.3 lines are no CLIENT_RANDOM */
+	cr[31] = 0;
+	assert_null(replay_keylog_tls13(&k, cr, KL13_CLIENT_HANDSHAKE, &n));
+	assert_int_equal(replay_keylog_count(&k), 4);
+	assert_non_null(strstr(buf, "line 5: SERVER_TRAFFIC_SECRET_0 needs 64 or 96 hex digits of secret"));
+	assert_non_null(strstr(buf, "line 6: EXPORTER_SECRET needs 64 hex digits of client random"));
+	assert_non_null(strstr(buf, "line 7: CLIENT_TRAFFIC_SECRET_0 needs 2 fields, found 1"));
+	assert_non_null(
+	    strstr(buf, "line 8: same SERVER_HANDSHAKE_TRAFFIC_SECRET and client random as line 3"));
+	assert_null(strstr(buf, "line 4"));
+	assert_string_equal(replay_keylog13_name(KL13_EXPORTER), "EXPORTER_SECRET");
+	replay_keylog_free(&k);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_nul_huge_and_conflict),
+	    cmocka_unit_test(test_lines),
+	    cmocka_unit_test(test_nul_huge_and_conflict),
+	    cmocka_unit_test(test_tls13),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
