@@ -145,6 +145,7 @@ static const struct {
 	[MODEL_MSG_FINISHED] = {"Finished", 20},
 	[MODEL_MSG_KEY_UPDATE] = {"KeyUpdate", 24},
 	[MODEL_MSG_UNKNOWN_HANDSHAKE] = {"UnknownHandshake", -1},
+	[MODEL_MSG_HANDSHAKE_FRAGMENT] = {"Handshake fragment", -1},
 	[MODEL_MSG_CHANGE_CIPHER_SPEC] = {"ChangeCipherSpec", -1},
 	[MODEL_MSG_ALERT] = {"Alert", -1},
 	[MODEL_MSG_APPLICATION_DATA] = {"ApplicationData", -1},

@@ -35,6 +35,7 @@ enum model_msg_kind {
 	MODEL_MSG_FINISHED,
 	MODEL_MSG_KEY_UPDATE,
 	MODEL_MSG_UNKNOWN_HANDSHAKE, /* a handshake type none of the above */
+	MODEL_MSG_HANDSHAKE_FRAGMENT, /* the start of a protected message that continues later */
 	MODEL_MSG_CHANGE_CIPHER_SPEC,
 	MODEL_MSG_ALERT,
 	MODEL_MSG_APPLICATION_DATA,

@@ -86,7 +86,8 @@ static model_msg *reuse(model_step *s)
 	if (!s->n_msg)
 		return NULL;
 	model_msg *g = &s->msg[s->n_msg - 1];
-	if (strncmp(g->name, "Encrypted", 9))
+	if (g->kind != MODEL_MSG_ENCRYPTED_HANDSHAKE && g->kind != MODEL_MSG_ENCRYPTED_ALERT &&
+	    g->kind != MODEL_MSG_ENCRYPTED_APPLICATION_DATA)
 		return NULL;
 	tls_buf_clear(&g->bytes);
 	g->bytes.len = 0;
@@ -131,7 +132,7 @@ static void handshake_msgs(replay_conn *c, int dir, model_step *s, model_msg *fi
 		consumed += msg.len;
 		if (!g)
 			break;
-		snprintf(g->name, sizeof g->name, "%s", replay_t13_hs_name(msg.p[0]));
+		g->kind = model_msg_kind_of_hs(msg.p[0]);
 		g->hs_type = msg.p[0];
 		g->record_offset = start;
 		replay_t13_hs_msg(t, dir, msg.p, msg.len, g->note, sizeof g->note);
@@ -145,7 +146,7 @@ static void handshake_msgs(replay_conn *c, int dir, model_step *s, model_msg *fi
 		t->pending_step[dir] = step;
 		model_msg *g = next_slot(s, &first, dir);
 		if (g) {
-			snprintf(g->name, sizeof g->name, "Handshake fragment");
+			g->kind = MODEL_MSG_HANDSHAKE_FRAGMENT;
 			g->hs_type = MODEL_HS_OPAQUE;
 			snprintf(g->note, sizeof g->note,
 			         "the start of a handshake message that continues in the next record");
@@ -163,13 +164,13 @@ static void other_msg(replay_conn *c, model_msg *g, const t13_record *r)
 	tls_spans *sp = c->ctx->opt->brief ? NULL : &g->fields;
 	if (r->type == TLS_CT_ALERT) {
 		unsigned lv, ds;
-		snprintf(g->name, sizeof g->name, "Alert");
+		g->kind = MODEL_MSG_ALERT;
 		if (tls_alert_decode(r->plain.p, r->plain.len, &lv, &ds, sp))
 			snprintf(g->note, sizeof g->note,
 			         "not an alert: an alert is two bytes, level and description");
 		return;
 	}
-	snprintf(g->name, sizeof g->name, "ApplicationData");
+	g->kind = MODEL_MSG_APPLICATION_DATA;
 	if (r->plain.len)
 		tls_spans_add(sp, "application_data", 0, r->plain.len, "application data (%zu bytes)",
 		              r->plain.len);
