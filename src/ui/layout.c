@@ -92,6 +92,10 @@ static const uint8_t *hello_session(const model *m, int step, enum model_msg_kin
  * 7.4.1.3), whoever made the model (simulation, replay, live). */
 int layout_resumed(const model *m)
 {
+	/* TLS 1.3 echoes any session ID (middlebox compatibility): what
+	 * resumes is an accepted pre-shared key (RFC 8446 4.2.11) */
+	if (m->t13.active)
+		return m->t13.psk_accepted;
 	size_t cn, sn;
 	const uint8_t *c = hello_session(m, 1, MODEL_MSG_CLIENT_HELLO, &cn);
 	const uint8_t *s = hello_session(m, 2, MODEL_MSG_SERVER_HELLO, &sn);
