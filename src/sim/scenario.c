@@ -89,6 +89,11 @@ static const sim_scenario scenarios[] = {
 	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-tampered.md", TLS13,
 	 /* handshake header 4 + signature scheme 2 + length 2: byte 20 is in the signature */
 	 .tamper_step = 4, .tamper_offset = 20, .tamper_xor = 0x01, .tamper_inside = 1},
+	{"tls13-downgrade", "TLS 1.3 client, an attacker turns its offer of 1.3 into an unknown version: the server falls back to 1.2 and marks its random; the client aborts",
+	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-downgrade.md", TLS13, .compat = 1,
+	 /* byte 185 of the ClientHello record: the low byte of 0x0304, the
+	  * first of supported_versions (the layout is the same for every seed) */
+	 .tamper_step = 1, .tamper_offset = 185, .tamper_xor = 0x01},
 };
 /* clang-format on */
 

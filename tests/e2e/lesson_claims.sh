@@ -34,6 +34,7 @@ rows='--scenario untrusted-ca|unknown_ca|3|client|It sent the fatal alert unknow
 --scenario resume --tamper 5:20|bad_record_mac|5|server|Finished record failed its integrity check at the server
 --scenario dhe --seed 563|established|||unless the result starts with a zero byte
 --scenario tls13-tampered|decrypt_error|4|client|RFC 8446 (4.4.3) asks for exactly this alert
+--scenario tls13-downgrade|illegal_parameter|2|client|The client found them and stopped at once
 --scenario tls13-tampered --tamper 4:30|bad_record_mac|4|client|of the same record on the wire instead, as a real attacker would: the client answers bad_record_mac
 --scenario tls13 --tamper 3:40|bad_record_mac|3|client|the client answers bad_record_mac at once
 --scenario ecdhe --tamper 4:20|decrypt_error|4|client|the client refused the ServerKeyExchange before drawing its own value: no premaster secret exists on either side

@@ -20,6 +20,13 @@ for sc in tls13 tls13-hrr tls13-resume tls13-mutual tls13-chacha tls13-tampered;
 		jq -e '.version == "TLS 1.3" and .steps[1].title == "Server hello; from here everything is encrypted"' \
 		"$TMP/$sc.1.json"
 done
+for seed in 1 7; do
+	"$BIN" --scenario tls13-downgrade --seed "$seed" --json >"$TMP/dg.json"
+	check "tls13-downgrade seed $seed: the server fell back to 1.2 and ended its random in DOWNGRD 01" \
+		jq -e '.version == "TLS 1.2" and (.secrets.server_random | endswith("444f574e47524401"))' "$TMP/dg.json"
+	check "tls13-downgrade seed $seed: the client aborts at step 2 with illegal_parameter" \
+		jq -e '.alert.sent_by == "client" and .alert.description == "illegal_parameter" and .alert.step == 2' "$TMP/dg.json"
+done
 j="$TMP/tls13.1.json"
 check "tls13: established, one NewSessionTicket in step 6, data in step 7" \
 	jq -e '.outcome == "established" and ([.steps[5].messages[].name] == ["NewSessionTicket"])
