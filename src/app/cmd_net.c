@@ -32,7 +32,7 @@
 
 enum {
 	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
-	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS, O_HTML, O_PREDICT,
+	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS, O_HTML, O_PREDICT, O_TLS,
 };
 
 static const struct option opts[] = {
@@ -45,7 +45,7 @@ static const struct option opts[] = {
 	{"bind", required_argument, 0, O_BIND}, {"data-dir", required_argument, 0, O_DATA_DIR},
 	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA},
 	{"max-conns", required_argument, 0, O_MAX_CONNS}, {"html", required_argument, 0, O_HTML},
-	{"predict", no_argument, 0, O_PREDICT},
+	{"predict", no_argument, 0, O_PREDICT}, {"tls", required_argument, 0, O_TLS},
 	{0, 0, 0, 0},
 };
 
@@ -55,6 +55,7 @@ typedef struct {
 	int quiet;        /* --html without --plain or --json: the page only */
 	int insecure, timeout, keep, has_seed;
 	int predict; /* connect: questions before each step of the finished handshake */
+	int tls;     /* --tls: 13 also offers (connect) or accepts (serve) TLS 1.3; 0 or 12: 1.2 only */
 	size_t max_conns; /* serve: open at once; 0 = NET_SERVE_MAX_CONNS */
 	uint64_t seed;
 	int64_t now;
@@ -73,6 +74,7 @@ static const char connect_help[] =
 	"  --cipher NAME        offer only this suite (IANA or OpenSSL name)\n"
 	"  --cert FILE --key FILE   a client certificate, for a server that asks for one\n"
 	"  --timeout SECONDS    give up on a silent server (default 10)\n"
+	"  --tls 1.3            offer TLS 1.3 as well (a browser's hello); the server picks (default 1.2)\n"
 	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
 	"  --plain | --json     output format\n"
@@ -90,6 +92,7 @@ static const char serve_help[] =
 	"  --max-conns N        connections open at once (default 1024); one more gets an alert\n"
 	"  --timeout SECONDS    deadline for each client's whole handshake, and how long to wait for\n"
 	"                       its request afterwards (default 10)\n"
+	"  --tls 1.3            accept TLS 1.3 as well, preferred when offered (default 1.2)\n"
 	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --plain | --json     output format\n"
 	"PORT 0 picks a free port; the port is printed on stderr.\n";
@@ -117,6 +120,10 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		switch (o) {
 		case O_CA: c->ca = optarg; break;
 		case O_INSECURE: c->insecure = 1; break;
+		case O_TLS:
+			if (app_parse_tls_version(optarg, &c->tls))
+				return app_usage_error("--tls needs 1.2 or 1.3, not '%s'", optarg);
+			break;
 		case O_SERVERNAME: c->servername = optarg; break;
 		case O_TIMEOUT:
 			if (app_parse_u64(optarg, &v) || v < 1 || v > 3600)
@@ -386,6 +393,10 @@ int cmd_connect(int argc, char **argv)
 	cfg.insecure = c.insecure;
 	cfg.ems = 1; /* as real clients do */
 	cfg.etm = 1;
+	if (c.tls == 13) { /* offer 1.3 and 1.2 as a browser does, compatibility mode too */
+		cfg.max_version = 0x0304;
+		cfg.middlebox_compat = 1;
+	}
 	cfg.sig_algs = connect_sig_algs;
 	cfg.n_sig_algs = sizeof connect_sig_algs / sizeof connect_sig_algs[0];
 	cfg.chain_der = p.chain_der;
@@ -474,6 +485,10 @@ static int serve_make(void *ctx, uint64_t n, tls_rng *rng, tls_conn **conn, mode
 	cfg.key = &sc->p->key;
 	cfg.ems = 1;
 	cfg.etm = 1;
+	if (c->tls == 13) { /* 1.3 when the client offers it, a ticket after it */
+		cfg.max_version = 0x0304;
+		cfg.tickets = 1;
+	}
 	cfg.request_client_cert = c->client_ca != NULL;
 	cfg.client_anchors = sc->p->anchors;
 	cfg.n_client_anchors = sc->p->n_anchors;

@@ -393,6 +393,20 @@ void obs_set_tls13_key(observer *o, int dir, int app, const uint8_t *key, size_t
 	obs13_set_key(&o->t13, dir ? 1 : 0, app ? 1 : 0, key, key_len, iv);
 }
 
+void obs_take_tls13_keys(observer *o, const tls_knowledge *k)
+{
+	if (!k->tls13.active)
+		return;
+	if (k->tls13.has_hs_keys) {
+		obs_set_tls13_key(o, 0, 0, k->tls13.client_hs_key, k->tls13.key_len, k->tls13.client_hs_iv);
+		obs_set_tls13_key(o, 1, 0, k->tls13.server_hs_key, k->tls13.key_len, k->tls13.server_hs_iv);
+	}
+	if (k->tls13.has_ap_keys) {
+		obs_set_tls13_key(o, 0, 1, k->tls13.client_ap_key, k->tls13.key_len, k->tls13.client_ap_iv);
+		obs_set_tls13_key(o, 1, 1, k->tls13.server_ap_key, k->tls13.key_len, k->tls13.server_ap_iv);
+	}
+}
+
 /* Whether a handshake message type may come from this side at all. */
 static int sent_by_right_side(int type, int from_server)
 {

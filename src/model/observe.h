@@ -16,6 +16,7 @@
 #define SIM_OBSERVE_H
 
 #include "model/model.h"
+#include "tls/conn.h"
 #include "tls/suites.h"
 
 #include <tomcrypt.h>
@@ -51,6 +52,10 @@ void obs_set_master(observer *o, const uint8_t ms[48]);
  * server's), app 0 for the handshake keys, 1 for the application keys. The
  * first given of each stays. */
 void obs_set_tls13_key(observer *o, int dir, int app, const uint8_t *key, size_t key_len, const uint8_t *iv);
+/* Hands the observer the TLS 1.3 traffic keys one side's engine holds
+ * now (nothing before 1.3 is negotiated), so it can open the records that
+ * follow: the simulator, connect and serve call it as they go. */
+void obs_take_tls13_keys(observer *o, const tls_knowledge *k);
 /* The simulator's attacker inside TLS 1.3 encryption: opens a protected
  * record of that direction with its current keys, flips byte off (counted
  * in the decrypted content of the step so far, *seen, which grows by this

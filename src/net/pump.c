@@ -48,6 +48,7 @@ int pump_take(pump *p, tls_buf *out)
 	const uint8_t *rec;
 	while ((n = tls_conn_next_record(p->c)) > 0) {
 		tls_conn_output(p->c, &rec);
+		obs_take_tls13_keys(p->obs, tls_conn_knowledge(p->c));
 		int alert = rec[0] == TLS_CT_ALERT;
 		int step = obs_record(p->obs, p->is_server, rec, n, alert ? alert_step(p) : 0);
 		if (tls_buf_put(out, rec, n))
@@ -78,6 +79,7 @@ int pump_feed(pump *p, const uint8_t *buf, size_t len)
 		int alert = p->in.p[0] == TLS_CT_ALERT;
 		int step = obs_record(p->obs, !p->is_server, p->in.p, n, alert ? alert_step(p) : 0);
 		tls_conn_recv(p->c, p->in.p, n);
+		obs_take_tls13_keys(p->obs, tls_conn_knowledge(p->c)); /* for the records after it */
 		tls_buf_consume(&p->in, n);
 		if (step > 0)
 			snapshot(p, step);

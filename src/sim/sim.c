@@ -209,20 +209,6 @@ int sim_finished(const sim *s)
 
 /* TLS 1.3: the observer opens the records with the traffic keys the two
  * sides derived (the simulator sees both). */
-static void give_tls13_keys(observer *o, const tls_knowledge *k)
-{
-	if (!k->tls13.active)
-		return;
-	if (k->tls13.has_hs_keys) {
-		obs_set_tls13_key(o, 0, 0, k->tls13.client_hs_key, k->tls13.key_len, k->tls13.client_hs_iv);
-		obs_set_tls13_key(o, 1, 0, k->tls13.server_hs_key, k->tls13.key_len, k->tls13.server_hs_iv);
-	}
-	if (k->tls13.has_ap_keys) {
-		obs_set_tls13_key(o, 0, 1, k->tls13.client_ap_key, k->tls13.key_len, k->tls13.client_ap_iv);
-		obs_set_tls13_key(o, 1, 1, k->tls13.server_ap_key, k->tls13.key_len, k->tls13.server_ap_iv);
-	}
-}
-
 /* Moves every whole record each engine has written onto the pipe. */
 static void collect(sim *s)
 {
@@ -239,7 +225,7 @@ static void collect(sim *s)
 		}
 		if (!obs_has_master(s->obs) && tls_conn_knowledge(s->side[i])->has_master)
 			obs_set_master(s->obs, tls_conn_knowledge(s->side[i])->master);
-		give_tls13_keys(s->obs, tls_conn_knowledge(s->side[i]));
+		obs_take_tls13_keys(s->obs, tls_conn_knowledge(s->side[i]));
 	}
 }
 

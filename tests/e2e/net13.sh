@@ -1,0 +1,96 @@
+#!/bin/bash
+# connect and serve with --tls 1.3 against peers nobody here wrote (openssl
+# s_server / s_client, curl), on 127.0.0.1 with ephemeral ports and bounded
+# waits: the handshake is TLS 1.3 where both sides speak it, TLS 1.2 where
+# the peer only speaks that, and every traffic secret tlsstep shows is the
+# one the peer logged.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+A=assets
+
+# s_server13 LOG ARGS...: openssl s_server for one TLS 1.3 connection; sets PORT.
+s_server13() {
+	local log=$1
+	shift
+	rm -f "$log"
+	(sleep 8 | timeout 15 openssl s_server -tls1_3 -accept 127.0.0.1:0 -naccept 1 \
+		-cert $A/server.crt -key $A/server.key "$@" >"$log" 2>&1) &
+	PIDS+=($!)
+	PORT=
+	wait_for "$log" '^ACCEPT' || return 1
+	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
+}
+
+# The secret of LABEL in an NSS key log.
+logged() { awk -v l="$2" '$1 == l {print $3}' "$1" | head -1; }
+
+# same_secrets JSON KEYLOG WHAT: the four traffic secrets agree.
+same_secrets() {
+	local j=$1 k=$2 what=$3
+	for pair in client_handshake_traffic_secret:CLIENT_HANDSHAKE_TRAFFIC_SECRET \
+		server_handshake_traffic_secret:SERVER_HANDSHAKE_TRAFFIC_SECRET \
+		client_application_traffic_secret_0:CLIENT_TRAFFIC_SECRET_0 \
+		server_application_traffic_secret_0:SERVER_TRAFFIC_SECRET_0; do
+		ours=$(jq -r ".secrets.${pair%:*}" "$j")
+		check "$what: ${pair%:*} is the peer's ${pair#*:}" \
+			test -n "$ours" -a "$ours" = "$(logged "$k" "${pair#*:}")"
+	done
+}
+
+for pair in TLS_AES_128_GCM_SHA256:4865 TLS_AES_256_GCM_SHA384:4866 TLS_CHACHA20_POLY1305_SHA256:4867; do
+	suite=${pair%:*} id=${pair#*:}
+	rm -f "$TMP/srv.keys"
+	s_server13 "$TMP/srv.log" -ciphersuites "$suite" -keylogfile "$TMP/srv.keys" || bad "s_server $suite started"
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost \
+		--json >"$TMP/c.json" 2>"$TMP/c.err"
+	check "connect --tls 1.3 to s_server -tls1_3 ($suite): exit 0" test $? = 0
+	check "connect ($suite): TLS 1.3, established, the suite asked for" \
+		jq -e --argjson id "$id" '.version == "TLS 1.3" and .outcome == "established" and .cipher_suite_id == $id' "$TMP/c.json"
+	check "connect ($suite): EncryptedExtensions, Certificate, CertificateVerify, Finished decrypted" \
+		jq -e '[.steps[2,3].messages[] | select(.decrypted) | .name] == ["EncryptedExtensions","Certificate","CertificateVerify","Finished"]' "$TMP/c.json"
+	sleep 0.3
+	same_secrets "$TMP/c.json" "$TMP/srv.keys" "connect ($suite)"
+done
+
+# A server of TLS 1.2 only: the client's offer of 1.3 falls back.
+openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key -keylogfile "$TMP/srv12.keys" ||
+	bad "s_server -tls1_2 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "connect --tls 1.3 to a TLS 1.2 server: TLS 1.2, established" \
+	jq -e '.version == "TLS 1.2" and .outcome == "established"' "$TMP/c.json"
+sleep 0.3
+ms=$(jq -r .secrets.master_secret "$TMP/c.json")
+check "connect --tls 1.3 to a TLS 1.2 server: openssl logged our master secret" grep -q " $ms\$" "$TMP/srv12.keys"
+
+# Without --tls 1.3, connect offers 1.2 only: a 1.3-only server refuses it.
+s_server13 "$TMP/srv.log" || bad "s_server -tls1_3 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "connect (1.2) to a TLS 1.3-only server: non-zero exit, protocol_version" \
+	bash -c "test $? != 0 && jq -e '.alert.description == \"protocol_version\"' '$TMP/c.json' >/dev/null"
+
+# serve --tls 1.3: openssl s_client with 1.3, then with 1.2 only.
+serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
+printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -ign_eof \
+	-keylogfile "$TMP/cli.keys" -CAfile $A/ca.crt -servername server.tlsstep.test >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --tls 1.3 with s_client -tls1_3: TLS 1.3, established" \
+	jq -e '.version == "TLS 1.3" and .outcome == "established"' "$TMP/s.json"
+check "serve --tls 1.3: the page it answered names the TLS 1.3 handshake" \
+	grep -aq "served your TLS 1.3 handshake" "$TMP/cli.out"
+same_secrets "$TMP/s.json" "$TMP/cli.keys" "serve --tls 1.3 with s_client"
+
+serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -CAfile $A/ca.crt \
+	-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --tls 1.3 with a TLS 1.2 client: TLS 1.2, and the server random ends in DOWNGRD 01 (RFC 8446 4.1.3)" \
+	jq -e '.version == "TLS 1.2" and (.secrets.server_random | endswith("444f574e47524401"))' "$TMP/s.json"
+
+serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
+SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -s --tlsv1.3 --cacert $A/ca.crt \
+	--resolve "server.tlsstep.test:$SPORT:127.0.0.1" "https://server.tlsstep.test:$SPORT/" >"$TMP/page.html"
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --tls 1.3 with curl --tlsv1.3: TLS 1.3, established, a page back" \
+	bash -c "jq -e '.version == \"TLS 1.3\" and .outcome == \"established\"' '$TMP/s.json' >/dev/null && grep -q 'TLS 1.3' '$TMP/page.html'"
+same_secrets "$TMP/s.json" "$TMP/curl.keys" "serve --tls 1.3 with curl"
+finish
