@@ -3,6 +3,10 @@
 #ifndef APP_CLI_H
 #define APP_CLI_H
 
+#include "sim/sim.h"
+
+#include <stdio.h>
+
 #include <stdint.h>
 
 #define EXIT_USAGE 2
@@ -26,5 +30,10 @@ int cmd_serve(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+/* Runs the TLS 1.2 and TLS 1.3 scenarios of tlsstep compare with base's
+ * seed and clock and writes the comparison (plain text or JSON) to f.
+ * 0 when both were established, 1 when one was not, -1 when one could not
+ * run (a line on stderr says why). */
+int app_compare_write(FILE *f, const sim_options *base, int json);
 
 #endif

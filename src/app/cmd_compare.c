@@ -87,15 +87,21 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (optind < argc)
 		return app_usage_error("unexpected argument '%s'", argv[optind]);
+	return app_compare_write(stdout, &o, json) == 0 ? 0 : 1;
+}
+
+int app_compare_write(FILE *f, const sim_options *base, int json)
+{
 	static model a, b;
 	sim_creds ca, cb;
-	int rc = 1;
+	sim_options o = {.seed = base->seed, .now = base->now, .secure_channel = 1};
+	int rc = -1;
 	if (run_one(COMPARE_TLS12, &o, &a, &ca) == 0) {
 		if (run_one(SCENARIO_DEFAULT13, &o, &b, &cb) == 0) {
 			if (json)
-				compare_json(stdout, &a, &b);
+				compare_json(f, &a, &b);
 			else
-				compare_plain(stdout, &a, &b);
+				compare_plain(f, &a, &b);
 			rc = a.outcome == MODEL_ESTABLISHED && b.outcome == MODEL_ESTABLISHED ? 0 : 1;
 			model_free(&b);
 			sim_creds_free(&cb);

@@ -424,6 +424,14 @@ static int tui_choose(void *ctx, tui_options *o, const char *name, uint64_t seed
 	return 0;
 }
 
+/* The TUI's c: tlsstep compare from the seed on screen and the clock given. */
+static int tui_compare(void *ctx, uint64_t seed, FILE *out)
+{
+	sim_cli *c = ctx;
+	sim_options o = {.seed = seed, .now = c->sim.now};
+	return app_compare_write(out, &o, 0) < 0 ? -1 : 0;
+}
+
 static int run_tui(sim_cli *c)
 {
 	static const char *names[64];
@@ -439,6 +447,8 @@ static int run_tui(sim_cli *c)
 	c->tui.n_scenarios = n;
 	c->tui.choose = tui_choose;
 	c->tui.choose_ctx = c;
+	c->tui.compare = tui_compare;
+	c->tui.compare_ctx = c;
 	int rc = tui_run(&c->tui);
 	tls_buf_free(&c->lesson);
 	return rc;

@@ -344,6 +344,7 @@ int tui_run(const tui_options *o)
 	if (scr)
 		delscreen(scr);
 	stop_sim(t);
+	lt_lines_free(&t->compare);
 	free(t);
 	return r < 0 ? 1 : tui_signal ? 130 : 0;
 }

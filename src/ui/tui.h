@@ -6,6 +6,8 @@
 
 #include "sim/sim.h"
 
+#include <stdio.h>
+
 typedef struct tui_options tui_options;
 
 struct tui_options {
@@ -28,6 +30,10 @@ struct tui_options {
 	size_t n_scenarios;
 	int (*choose)(void *ctx, tui_options *o, const char *scenario, uint64_t seed, char *err, size_t n);
 	void *choose_ctx;
+	/* c: TLS 1.2 against TLS 1.3 from this seed, as text into out (tlsstep
+	 * compare); 0 on success. NULL: c is not offered. */
+	int (*compare)(void *ctx, uint64_t seed, FILE *out);
+	void *compare_ctx;
 };
 
 /* Runs until the user quits; restores the terminal. Returns the exit status. */

@@ -399,6 +399,8 @@ void tui_draw(tui *t)
 			tui_predict_draw(t);
 		else if (t->help)
 			tui_draw_help(t);
+		else if (t->compare.n)
+			tui_draw_compare(t);
 		else if (t->picking)
 			tui_draw_pick(t);
 		else if (t->prompt)

@@ -34,6 +34,8 @@ struct tui {
 	lt_place place; /* which pane shows where on the right */
 	int scroll[P_COUNT];
 	int help;
+	lt_lines compare; /* c: the comparison shown over the panes (n 0: closed) */
+	int compare_top;  /* its first line on screen (Up and Down scroll) */
 	int prompt;      /* asking "accept anyway or sever?" for an untrusted certificate */
 	int decided;     /* the user answered it for this run */
 	int accept_orig; /* --accept-untrusted as given, restored by r */
@@ -105,6 +107,7 @@ void tui_predict_score(const tui *t, FILE *f); /* "score: N/M" */
 
 /* tui_panes.c */
 void tui_draw_help(tui *t);
+void tui_draw_compare(tui *t);
 void tui_draw_prompt(tui *t);
 void tui_draw_pick(tui *t);
 int tui_prompt_key(tui *t, int ch);

@@ -177,6 +177,39 @@ static int k_choose(tui *t, int ch)
 	return 0;
 }
 
+/* c: the comparison of TLS 1.2 and TLS 1.3 from this seed, wrapped to the
+ * screen, over the panes until any key. */
+static int k_compare(tui *t, int ch)
+{
+	(void)ch;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = t->opt.compare ? open_memstream(&text, &len) : NULL;
+	if (!f) {
+		snprintf(t->status, sizeof t->status, "%s", "no comparison here: run tlsstep compare");
+		return 0;
+	}
+	int rc = t->opt.compare(t->opt.compare_ctx, t->opt.sim.seed, f);
+	fclose(f);
+	lt_lines_free(&t->compare);
+	t->compare_top = 0;
+	for (char *line = text, *nl; rc == 0 && line && *line; line = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')))
+			*nl = 0;
+		if (!*line && t->compare.n && !t->compare.v[t->compare.n - 1][0])
+			continue; /* one blank line between parts is enough */
+		lt_lines w;
+		layout_wrap(*line ? line : " ", COLS > 24 ? COLS - 10 : 16, &w);
+		for (int i = 0; i < w.n; i++)
+			lt_lines_add(&t->compare, "%s%s", i ? "    " : "", w.v[i]);
+		lt_lines_free(&w);
+	}
+	free(text);
+	if (!t->compare.n)
+		snprintf(t->status, sizeof t->status, "%s", "the comparison could not run");
+	return 0;
+}
+
 static int k_help(tui *t, int ch)
 {
 	(void)ch;
@@ -246,6 +279,7 @@ static const tui_keydef keymap[] = {
     {{'s'}, {"s", "choose a scenario and a seed, and restart"}, k_choose},
     {{'w'}, {"w", "write the whole handshake as .pcap and .keys"}, k_write},
     {{'r'}, {"r", "restart the handshake from step 1"}, k_restart},
+    {{'c'}, {"c", "TLS 1.2 against TLS 1.3 from this seed (Up Down scroll, any key closes)"}, k_compare},
     {{'?'}, {"?", "this help (any key closes it)"}, k_help},
     {{'q', 'Q', 3}, {"q  Ctrl-C", "quit"}, k_quit},
     {{KEY_MOUSE}, {"mouse click", "select a field, a byte, a pane or a step"}, k_mouse},
@@ -355,6 +389,15 @@ int tui_key(tui *t, int ch)
 		return 0;
 	if (t->help && ch != KEY_MOUSE) {
 		t->help = 0;
+		return 0;
+	}
+	if (t->compare.n && ch != KEY_MOUSE) { /* Up and Down scroll it, any other key closes */
+		if (ch == KEY_DOWN || ch == 'j')
+			t->compare_top += t->compare_top + 1 < t->compare.n;
+		else if (ch == KEY_UP || ch == 'k')
+			t->compare_top -= t->compare_top > 0;
+		else
+			lt_lines_free(&t->compare);
 		return 0;
 	}
 	if (t->picking)

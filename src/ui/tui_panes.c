@@ -365,6 +365,18 @@ void tui_draw_help(tui *t)
 	draw_box(t, &l, " Help: any key closes ", -1);
 }
 
+/* draw_box frees what it is given: it gets a copy of the lines that fit
+ * from compare_top on. */
+void tui_draw_compare(tui *t)
+{
+	lt_lines l;
+	memset(&l, 0, sizeof l);
+	int room = LINES > 4 ? LINES - 2 : 2;
+	for (int i = t->compare_top; i < t->compare.n && l.n < room; i++)
+		lt_lines_add(&l, "%s", t->compare.v[i]);
+	draw_box(t, &l, " TLS 1.2 against TLS 1.3: Up Down scroll, any key closes ", -1);
+}
+
 /* Browsers stop here and ask; so does the classroom client. No verdict
  * shows until the user chooses. */
 void tui_draw_prompt(tui *t)

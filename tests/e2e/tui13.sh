@@ -67,6 +67,20 @@ for size in "120 40" "80 24"; do
 	if wait_for "$EXITF" "EXIT=0" 50; then ok "$s q leaves with status 0"; else bad "$s q leaves with status 0" "$(cat "$EXITF" 2>/dev/null)"; fi
 done
 
+# c: tlsstep compare over the panes, scrolled with Down, closed by any key
+start 100 30 --seed 3
+keys c
+expect "c shows TLS 1.2 against TLS 1.3 from the seed" "TLS 1.2 against TLS 1.3"
+expect "c: the comparison names the seed and both scenarios" "seed 3: TLS 1.2 (scenario ecdhe"
+for _ in $(seq 25); do keys Down; done
+expect "c: Down scrolls to the round trips" "Round trips before the client may send data: TLS 1.2 2, TLS 1.3 1"
+keys x
+gone=0
+for _ in $(seq 30); do screen | grep -qF "Up Down scroll, any key closes" || { gone=1; break; }; sleep 0.1; done
+if [ $gone = 1 ]; then ok "c: any other key closes it"; else bad "c: any other key closes it" "$(screen)"; fi
+keys q
+if wait_for "$EXITF" "EXIT=0" 50; then ok "c: q leaves with status 0"; else bad "c: q leaves with status 0"; fi
+
 start 100 30 --scenario tls13-tampered
 keys 4
 expect "tls13-tampered: the alert shows at step 4" "decrypt_error"
