@@ -1,7 +1,7 @@
 #!/bin/bash
 # doc/json.md is the JSON contract: the key paths --json emits for every
 # scenario (seed 1), the Illustrated TLS 1.2 replay (with and without its key
-# log) and a connect/serve pair are exactly the documented ones, each of the
+# log), a TLS 1.3 replay and a connect/serve pair are exactly the documented ones, each of the
 # documented type. Then the check itself: a key added to the output, a row
 # dropped from the document, a row for a key nobody emits, each fail.
 . "$(dirname "$0")/lib.sh"
@@ -16,6 +16,9 @@ for sc in $("$BIN" scenarios | awk '{print $1}'); do
 done
 "$BIN" replay "$FIX/capture.pcap" --keylog "$FIX/keylog.txt" --json >"$J/replay.json"
 "$BIN" replay "$FIX/capture.pcap" --json >"$J/replay-nokeys.json"
+# a TLS 1.3 replay has keys of its own (group, hrr, ...)
+"$BIN" --scenario tls13-hrr --record "$TMP/t13.pcap" --keylog "$TMP/t13.keys" --json >/dev/null
+"$BIN" replay "$TMP/t13.pcap" --keylog "$TMP/t13.keys" --json >"$J/replay13.json"
 if serve_bg "$J/serve.json" --json --seed 1; then
 	"$BIN" connect "127.0.0.1:$SPORT" --ca assets/ca.crt --servername server.tlsstep.test --json --timeout 5 \
 		>"$J/connect.json" 2>/dev/null
