@@ -52,6 +52,59 @@ for pair in TLS_AES_128_GCM_SHA256:4865 TLS_AES_256_GCM_SHA384:4866 TLS_CHACHA20
 	same_secrets "$TMP/c.json" "$TMP/srv.keys" "connect ($suite)"
 done
 
+# Each group, by the server's choice: X25519 (the client's key share), and
+# P-256 and ffdhe2048 through a HelloRetryRequest.
+for pair in X25519:x25519:false P-256:secp256r1:true ffdhe2048:ffdhe2048:true; do
+	g=${pair%%:*} rest=${pair#*:} name=${rest%:*} hrr=${rest#*:}
+	rm -f "$TMP/srv.keys"
+	s_server13 "$TMP/srv.log" -groups "$g" -keylogfile "$TMP/srv.keys" || bad "s_server -groups $g started"
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost \
+		--json >"$TMP/c.json" 2>"$TMP/c.err"
+	check "connect --tls 1.3, server group $g: established over $name, HelloRetryRequest $hrr" \
+		jq -e --arg g "$name" --argjson hrr "$hrr" '.outcome == "established" and (.tls13.key_share_group | startswith($g))
+			and .tls13.hello_retry_request == $hrr' "$TMP/c.json"
+	sleep 0.3
+	same_secrets "$TMP/c.json" "$TMP/srv.keys" "connect ($g)"
+done
+
+# Mutual authentication both ways: s_server asks connect for a certificate,
+# serve asks s_client.
+rm -f "$TMP/srv.keys"
+s_server13 "$TMP/srv.log" -Verify 1 -CAfile $A/ca.crt -keylogfile "$TMP/srv.keys" || bad "s_server -Verify started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost \
+	--cert $A/client.crt --key $A/client.key --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "connect --tls 1.3 --cert to s_server -Verify: established, its Certificate and CertificateVerify sent" \
+	jq -e '.outcome == "established" and ([.steps[4].messages[].name] | index("CertificateVerify") != null)' "$TMP/c.json"
+sleep 0.3
+check "s_server -Verify accepted the client certificate" grep -q "CN *= *[a-z]*client\|Client certificate" "$TMP/srv.log"
+same_secrets "$TMP/c.json" "$TMP/srv.keys" "connect --cert"
+
+rm -f "$TMP/cli.keys" # openssl appends to a key log
+serve_bg "$TMP/s.json" --json --tls 1.3 --client-ca $A/ca.crt || bad "serve --client-ca started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -servername server.tlsstep.test \
+	-cert $A/client.crt -key $A/client.key -keylogfile "$TMP/cli.keys" </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --tls 1.3 --client-ca with s_client -cert: established, the client's CertificateVerify checked" \
+	jq -e '.outcome == "established" and ([.steps[4].messages[].name] | index("CertificateVerify") != null)' "$TMP/s.json"
+same_secrets "$TMP/s.json" "$TMP/cli.keys" "serve --client-ca"
+
+# Resumption: serve --keep-serving issues a ticket; s_client comes back with it.
+"$BIN" serve 0 --keep-serving --tls 1.3 --json --timeout 3 >"$TMP/ks.json" 2>"$TMP/ks.err" &
+KS=$!
+PIDS+=($KS)
+wait_for "$TMP/ks.err" 'listening on' || bad "serve --keep-serving --tls 1.3 started"
+SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/ks.err")
+# (stdin held open a moment: the ticket comes after the handshake)
+sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -servername server.tlsstep.test \
+	-sess_out "$TMP/sess.pem" >"$TMP/r1.out" 2>&1
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -servername server.tlsstep.test \
+	-sess_in "$TMP/sess.pem" </dev/null >"$TMP/r2.out" 2>&1
+check "resumption: openssl reused the ticket serve --tls 1.3 gave it" grep -q "^Reused, TLSv1.3" "$TMP/r2.out"
+for _ in $(seq 50); do [ "$(wc -l <"$TMP/ks.json")" -ge 2 ] && break; sleep 0.1; done
+check "resumption: the second connection is resumed by PSK, with no Certificate" \
+	jq -se '.[1].tls13.psk_accepted and ([.[1].steps[].messages[].name] | index("Certificate") == null)' "$TMP/ks.json"
+kill "$KS" 2>/dev/null
+
 # A server of TLS 1.2 only: the client's offer of 1.3 falls back.
 openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key -keylogfile "$TMP/srv12.keys" ||
 	bad "s_server -tls1_2 started"
@@ -69,6 +122,7 @@ check "connect (1.2) to a TLS 1.3-only server: non-zero exit, protocol_version" 
 	bash -c "test $? != 0 && jq -e '.alert.description == \"protocol_version\"' '$TMP/c.json' >/dev/null"
 
 # serve --tls 1.3: openssl s_client with 1.3, then with 1.2 only.
+rm -f "$TMP/cli.keys"
 serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
 printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -ign_eof \
 	-keylogfile "$TMP/cli.keys" -CAfile $A/ca.crt -servername server.tlsstep.test >"$TMP/cli.out" 2>&1
