@@ -31,7 +31,9 @@ void knowledge_snapshot(model_side *o, const tls_knowledge *k)
 		model_value_set(&o->v[MS_SERVER_RANDOM], k->server_random, 32);
 	if (k->has_premaster)
 		model_value_set(&o->v[MS_PREMASTER], k->premaster, k->premaster_len);
-	if (k->tls13.active) /* its secrets are the key schedule's (model13.h) */
+	/* TLS 1.3 secrets are the key schedule's (model13.h); a client offering
+	 * a PSK runs its early part before the ServerHello says 1.3 */
+	if (k->tls13.active || k->tls13.sched.trace_len)
 		model13_mark(o, &k->tls13.sched);
 	else if (k->has_master || k->has_cached_master)
 		model_value_set(&o->v[MS_MASTER], k->master, 48);

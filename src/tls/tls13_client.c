@@ -219,6 +219,13 @@ int tls13_client_send_hello(tls_conn *c)
 		tls_buf_free(&trunc);
 		c->t13.psk_offered = 1;
 		c->k.tls13.psk_offered = 1;
+		/* The client holds the early secret and binder key from here (it
+		 * made the binder with them); the ServerHello says whether they
+		 * stay (PSK accepted) or the schedule starts again from zeros. */
+		int h = su->prf == TLS_PRF_SHA384 ? tls_hash_sha384() : tls_hash_sha256();
+		tls13_sched_free(&c->t13.sched);
+		if (!rc && !(rc = tls13_sched_init(&c->t13.sched, h, s->psk, s->psk_len, 1) ? TLS_ERR_INTERNAL : 0))
+			tls13_sync_knowledge(c);
 	}
 	if (!rc)
 		rc = tls_send_hs(c, TLS_HS_CLIENT_HELLO, &body);
