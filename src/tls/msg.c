@@ -449,14 +449,14 @@ static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t r
 	memcpy(random, p, 32);
 	r->pos -= 32;
 	fmt_if(r, path, sizeof path, "%s.random.gmt_unix_time", who);
-	tls_rd_bytes(r, NULL, 4, path, "first 4 bytes: the sender's clock (RFC 5246), or random");
+	tls_rd_bytes(r, NULL, 4, path, "first 4 bytes: the sender's clock in TLS 1.2 (RFC 5246), or random; TLS 1.3 makes all 32 random");
 	fmt_if(r, path, sizeof path, "%s.random.random_bytes", who);
 	tls_rd_bytes(r, NULL, 28, path, "28 bytes from the sender's random generator");
 	fmt_if(r, path, sizeof path, "%s.session_id", who);
 	int offered = tls_rd_left(r) ? r->p[r->pos] : 0;
 	if (tls_rd_vec(r, 1, 0, 32, &s, path,
-		       who[0] != 'c' ? "identifier of this session, for later resumption"
-		       : offered ? "the session the client asks to resume"
+		       who[0] != 'c' ? "identifier of this session, for later resumption (TLS 1.2); TLS 1.3 echoes the client's"
+		       : offered ? "the session the client asks to resume (TLS 1.2), or the dummy of TLS 1.3's compatibility mode (RFC 8446 D.4)"
 				 : "session to resume (empty: a new session)"))
 		return r->err;
 	memcpy(sid, s.p, s.len);
