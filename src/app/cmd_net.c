@@ -67,7 +67,7 @@ typedef struct {
 
 static const char connect_help[] =
 	"Usage: tlsstep connect HOST:PORT [OPTIONS]\n"
-	"Runs tlsstep's client against a real TLS 1.2 server and shows the handshake.\n"
+	"Runs tlsstep's client against a real TLS server (1.2; with --tls 1.3 also 1.3) and shows the handshake.\n"
 	"  --ca FILE            trusted CA certificates (PEM); default: the system's CA bundle\n"
 	"  --insecure           do not verify the server's certificate (said loudly)\n"
 	"  --servername NAME    name to check and send as SNI (default: HOST)\n"
@@ -83,7 +83,7 @@ static const char connect_help[] =
 
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
-	"Runs tlsstep's server for a real TLS 1.2 client (curl, openssl s_client, a browser).\n"
+	"Runs tlsstep's server for a real TLS client (curl, openssl s_client, a browser): 1.2, with --tls 1.3 also 1.3.\n"
 	"  --cert FILE --key FILE   certificate chain and RSA key (default: the classroom server)\n"
 	"  --cipher NAME        accept only this suite\n"
 	"  --client-ca FILE     ask the client for a certificate issued by these CAs (PEM)\n"
