@@ -19,6 +19,8 @@ int tls_conn_new(tls_conn **out, const tls_config *cfg)
 {
 	if (!cfg || !cfg->rng || tls_crypto_init())
 		return TLS_ERR_INTERNAL;
+	if (cfg->min_version > (cfg->max_version ? cfg->max_version : TLS_VERSION_12))
+		return TLS_ERR_INTERNAL; /* nothing left to offer */
 	tls_conn *c = calloc(1, sizeof *c);
 	if (!c)
 		return TLS_ERR_INTERNAL;

@@ -68,6 +68,10 @@ typedef struct tls_config {
 	size_t n_anchors;
 	int insecure;             /* skip the chain check (connect --insecure) */
 	uint16_t max_version;     /* both: highest version; 0 = TLS 1.2, 0x0304 = offer/accept TLS 1.3 */
+	/* both: lowest version; 0 = TLS 1.2, 0x0304 = TLS 1.3 only (needs max_version
+	 * 0x0304): the client offers only 0x0304 in supported_versions and no 1.2
+	 * suites; either side answers a peer that cannot do 1.3 with protocol_version. */
+	uint16_t min_version;
 	const tls_session *resume; /* offer to resume this session (its ID in the ClientHello) */
 	/* both: own certificate chain and key (the client's only for mutual authentication) */
 	const uint8_t *const *chain_der; /* leaf first */

@@ -197,6 +197,14 @@ static int on_client_hello(tls_conn *c, const uint8_t *msg, size_t n)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed ClientHello");
 	if (tls13_server_offered(c, &ch))
 		return tls13_server_client_hello(c, msg, n, &ch);
+	if (c->cfg.min_version >= TLS_VERSION_13) /* RFC 8446 4.2.1: no version in common */
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_PROTOCOL_VERSION),
+				"the client does not offer TLS 1.3 (%s, legacy version 0x%04x); this server "
+				"speaks only TLS 1.3",
+				tls_ext_find(ch.exts, ch.n_exts, TLS_EXT_SUPPORTED_VERSIONS)
+				    ? "its supported_versions lacks 0x0304"
+				    : "no supported_versions",
+				ch.version);
 	int rc = check_client_hello(c, &ch);
 	if (rc)
 		return rc;

@@ -67,6 +67,21 @@ static const tls_session *ticket(const tls_conn *c)
 
 /* ---- ClientHello ---- */
 
+/* min_version 0x0304: the hello offers TLS 1.3 alone (RFC 8446 4.2.1). */
+static int only_13(const tls_conn *c)
+{
+	return c->cfg.min_version >= TLS_VERSION_13;
+}
+
+/* Extensions that only change a TLS 1.2 handshake: the point formats of
+ * 1.2's ECDHE (RFC 8422 5.1.2), renegotiation (RFC 5746; 1.3 has none),
+ * extended master secret (RFC 7627) and encrypt-then-MAC (RFC 7366). */
+static int tls12_only_ext(uint16_t t)
+{
+	return t == TLS_EXT_EC_POINT_FORMATS || t == TLS_EXT_RENEGOTIATION_INFO ||
+	       t == TLS_EXT_EXTENDED_MASTER_SECRET || t == TLS_EXT_ENCRYPT_THEN_MAC;
+}
+
 /* The TLS 1.2 part of the hello (built by client.c) is kept as wire
  * extensions, so a second ClientHello repeats it exactly (4.1.2). */
 int tls13_client_extend_hello(tls_conn *c, tls_client_hello *ch)
@@ -77,6 +92,8 @@ int tls13_client_extend_hello(tls_conn *c, tls_client_hello *ch)
 		uint16_t t = ch->exts[i].type;
 		if (t == TLS_EXT_SUPPORTED_GROUPS || t == TLS_EXT_SIGNATURE_ALGORITHMS)
 			continue; /* rewritten for TLS 1.3 */
+		if (only_13(c) && tls12_only_ext(t))
+			continue; /* no use to a hello that does not offer 1.2 */
 		if (tls_buf_u16(b, t) || tls_buf_u16(b, (unsigned)ch->exts[i].len) ||
 		    tls_buf_put(b, ch->exts[i].data, ch->exts[i].len))
 			return TLS_ERR_INTERNAL;
@@ -149,7 +166,7 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 	ch->session_id_len = c->t13.legacy_sid_len;
 	for (size_t i = 0; i < n13 && ch->n_suites < TLS_MAX_SUITES; i++)
 		ch->suites[ch->n_suites++] = s13[i];
-	for (size_t i = 0; i < c->cfg.n_suites && ch->n_suites < TLS_MAX_SUITES; i++) {
+	for (size_t i = 0; !only_13(c) && i < c->cfg.n_suites && ch->n_suites < TLS_MAX_SUITES; i++) {
 		const tls_suite *su = tls_suite_by_id(c->cfg.suites[i]);
 		if (!su || !su->tls13)
 			ch->suites[ch->n_suites++] = c->cfg.suites[i];
@@ -159,7 +176,7 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 	size_t na = 0;
 	for (size_t i = 0; i < ng && na < 16; i++)
 		all[na++] = g[i];
-	int rc = tls_buf_u8(vers, 4) || tls_buf_u16(vers, versions[0]) || tls_buf_u16(vers, versions[1]) ||
+	int rc = tls13_ext_u16_list(vers, 1, versions, only_13(c) ? 1 : 2) ||
 	                 tls13_ext_u16_list(grp, 2, all, na) || tls13_ext_u16_list(sig, 2, sa, ns)
 	             ? TLS_ERR_INTERNAL
 	             : add_shares(c, ks);
@@ -371,6 +388,11 @@ int tls13_client_server_hello(tls_conn *c, const uint8_t *msg, size_t n, const t
 	tls13_sh_exts x;
 	int hrr = !memcmp(sh->random, tls13_hrr_random, 32);
 	const tls_ext *sv = tls_ext_find(sh->exts, sh->n_exts, TLS_EXT_SUPPORTED_VERSIONS);
+	if (!sv && !hrr && only_13(c))
+		/* RFC 5246 E.1: a version the client does not support; 1.2 was not offered */
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_PROTOCOL_VERSION),
+		                "the server answered with TLS 1.2 (no supported_versions in its ServerHello); "
+		                "this client offered only TLS 1.3");
 	if (!sv && !hrr) {
 		/* 4.1.3: a TLS 1.3 server that negotiates 1.2 says so in its random */
 		if (!memcmp(sh->random + 24, tls13_downgrade_12, 8))

@@ -56,6 +56,7 @@ static int teardown(void **st)
 typedef struct {
 	uint64_t seed;
 	uint16_t client_max, server_max; /* 0 = 1.2, else 0x0304 */
+	uint16_t client_min, server_min; /* 0 = 1.2, 0x0304 = 1.3 only */
 	const uint16_t *suites13;
 	size_t n_suites13;
 	const uint16_t *cgroups, *sgroups;
@@ -89,6 +90,7 @@ static void make_pair(pair *p, const run_opts *o)
 	cc.anchors = client_pki.anchors;
 	cc.n_anchors = client_pki.n_anchors;
 	cc.max_version = o->client_max;
+	cc.min_version = o->client_min;
 	cc.suites13 = o->suites13;
 	cc.n_suites13 = o->n_suites13;
 	cc.groups = o->cgroups;
@@ -112,6 +114,7 @@ static void make_pair(pair *p, const run_opts *o)
 	sc.chain_n = server_pki.chain_n;
 	sc.key = &server_pki.key;
 	sc.max_version = o->server_max;
+	sc.min_version = o->server_min;
 	sc.suites13 = o->suites13;
 	sc.n_suites13 = o->n_suites13;
 	sc.groups = o->sgroups;
@@ -368,6 +371,128 @@ static void test_tls12_peers(void **st)
 	assert_int_equal(tls_conn_knowledge(p.s)->version, 0x0303);
 	assert_memory_equal(tls_conn_knowledge(p.c)->server_random + 24, "DOWNGRD\x01", 8);
 	free_pair(&p);
+}
+
+/* The ClientHello's supported_versions list (its bytes after the length). */
+static size_t hello_versions(const uint8_t *wire, size_t n, uint8_t out[8])
+{
+	tls_client_hello ch;
+	size_t rec = (size_t)(wire[3] << 8 | wire[4]);
+	assert_true(n > 9 && rec > 4 && 5 + rec <= n);
+	assert_int_equal(tls_client_hello_decode(wire + 9, rec - 4, &ch, NULL), 0);
+	const tls_ext *e = tls_ext_find(ch.exts, ch.n_exts, TLS_EXT_SUPPORTED_VERSIONS);
+	assert_non_null(e);
+	assert_true(e->len >= 1 && e->len <= 9 && e->data[0] == e->len - 1);
+	memcpy(out, e->data + 1, e->len - 1);
+	for (size_t i = 0; i < ch.n_suites; i++) /* a 1.3-only hello offers no 1.2 suite */
+		assert_true((ch.suites[i] >= 0x1301 && ch.suites[i] <= 0x1303) || e->len != 3);
+	assert_true(e->len != 3 || !tls_ext_find(ch.exts, ch.n_exts, TLS_EXT_EXTENDED_MASTER_SECRET));
+	return e->len - 1;
+}
+
+/* The ClientHello's supported_versions [1.3, 1.2] made [1.2, 1.2]. */
+static void versions_12_only(int dir, size_t index, uint8_t *rec, size_t n, void *arg)
+{
+	(void)arg;
+	static const uint8_t sv[] = {0x00, 0x2b, 0x00, 0x05, 0x04, 0x03, 0x04, 0x03, 0x03};
+	if (dir != 0 || index != 0)
+		return;
+	for (size_t i = 0; i + sizeof sv <= n; i++)
+		if (!memcmp(rec + i, sv, sizeof sv)) {
+			rec[i + 6] = 0x03;
+			return;
+		}
+	fail_msg("no supported_versions in the ClientHello");
+}
+
+/* A 1.3-only client given a 1.2 server's ServerHello (from a run where
+ * the client offered both) refuses it with protocol_version. */
+static void only13_client_meets_12_server(void)
+{
+	pair p;
+	run_opts o = {.seed = 13, .client_max = 0x0304, .server_max = 0};
+	handshake(&p, &o);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	size_t ch = 5 + (size_t)(p.wire[3] << 8 | p.wire[4]);
+	size_t sh = 5 + (size_t)(p.wire[ch + 3] << 8 | p.wire[ch + 4]);
+	tls_config cc = {0};
+	tls_rng r;
+	tls_conn *c = NULL;
+	tls_rng_seed(&r, 13, "client");
+	cc.rng = &r;
+	cc.now = NOW;
+	cc.insecure = 1;
+	cc.max_version = cc.min_version = 0x0304;
+	assert_int_equal(tls_conn_new(&c, &cc), 0);
+	assert_int_equal(tls_conn_start(c), 0);
+	tls_conn_recv(c, p.wire + ch, sh);
+	assert_int_equal(tls_conn_status(c), TLS_FAILED);
+	assert_int_equal(tls_conn_alert_sent(c), TLS_ALERT_PROTOCOL_VERSION);
+	assert_non_null(strstr(tls_conn_error(c), "offered only TLS 1.3"));
+	tls_conn_free(c);
+	tls_rng_free(&r);
+	free_pair(&p);
+}
+
+/* min_version 0x0304: a client offering only 1.3 still meets a 1.3 server;
+ * a 1.2-only server refuses its hello (no version in common); a 1.3-only
+ * server refuses a 1.2 client with protocol_version; a 1.3-only client
+ * refuses a 1.2 ServerHello (the 1.3-capable server made to answer 1.2 by
+ * its own setting) with protocol_version too. */
+static void test_min_version(void **st)
+{
+	(void)st;
+	uint8_t v[8];
+	pair p;
+	run_opts both = {.seed = 12, .client_max = 0x0304, .server_max = 0x0304};
+	handshake(&p, &both);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_int_equal(hello_versions(p.wire, p.wire_len, v), 4);
+	assert_memory_equal(v, "\x03\x04\x03\x03", 4);
+	free_pair(&p);
+
+	run_opts only = {.seed = 12, .client_max = 0x0304, .client_min = 0x0304, .server_max = 0x0304,
+	                 .server_min = 0x0304};
+	handshake(&p, &only);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_true(tls_conn_knowledge(p.c)->tls13.active);
+	assert_int_equal(hello_versions(p.wire, p.wire_len, v), 2);
+	assert_memory_equal(v, "\x03\x04", 2);
+	free_pair(&p);
+
+	run_opts old_client = {.seed = 12, .client_max = 0, .server_max = 0x0304, .server_min = 0x0304};
+	handshake(&p, &old_client);
+	assert_int_equal(tls_conn_status(p.s), TLS_FAILED);
+	assert_int_equal(tls_conn_alert_sent(p.s), TLS_ALERT_PROTOCOL_VERSION);
+	assert_non_null(strstr(tls_conn_error(p.s), "only TLS 1.3"));
+	free_pair(&p);
+
+	/* a hello offering 1.2 alone in supported_versions is refused too */
+	run_opts old12 = {.seed = 12, .client_max = 0x0304, .server_max = 0x0304, .server_min = 0x0304,
+	                  .tamper = versions_12_only};
+	handshake(&p, &old12);
+	assert_int_equal(tls_conn_alert_sent(p.s), TLS_ALERT_PROTOCOL_VERSION);
+	assert_non_null(strstr(tls_conn_error(p.s), "lacks 0x0304"));
+	free_pair(&p);
+
+	/* the 1.2-only server ignores supported_versions and answers 1.2 */
+	run_opts new_client = {.seed = 12, .client_max = 0x0304, .client_min = 0x0304, .server_max = 0};
+	handshake(&p, &new_client);
+	assert_int_equal(tls_conn_status(p.c), TLS_FAILED);
+	assert_int_not_equal(tls_conn_status(p.s), TLS_ESTABLISHED);
+	free_pair(&p);
+
+	only13_client_meets_12_server();
+
+	/* nothing to offer: min above max */
+	tls_config bad = {0};
+	tls_rng r;
+	tls_conn *c = NULL;
+	tls_rng_seed(&r, 1, "x");
+	bad.rng = &r;
+	bad.min_version = 0x0304;
+	assert_int_not_equal(tls_conn_new(&c, &bad), 0);
+	tls_rng_free(&r);
 }
 
 /* An attacker removes supported_versions from the ClientHello: the 1.3
@@ -668,6 +793,7 @@ int main(void)
 	    cmocka_unit_test(test_same_seed_same_bytes),
 	    cmocka_unit_test(test_tls12_peers),
 	    cmocka_unit_test(test_downgrade_sentinel),
+	    cmocka_unit_test(test_min_version),
 	    cmocka_unit_test(test_tampered_cert_verify_and_finished),
 	    cmocka_unit_test(test_bad_records_and_hellos),
 	    cmocka_unit_test(test_bad_client_hellos),
