@@ -11,6 +11,7 @@
 #include "tls/msg.h"
 #include "tls/suites.h"
 #include "ui/html.h"
+#include "ui/lesson.h"
 #include "ui/picker.h"
 #include "ui/predict.h"
 #include "ui/tui.h"
@@ -55,26 +56,27 @@ typedef struct {
 	int quiet;        /* --html without --plain or --json: the page only */
 	int insecure, timeout, keep, has_seed;
 	int predict; /* connect: questions before each step of the finished handshake */
-	int tls;     /* --tls: 13 also offers (connect) or accepts (serve) TLS 1.3; 0 or 12: 1.2 only */
+	int tls;     /* --tls: 12 or 13 only that version; 0 (default): 1.3 and 1.2, as a browser */
 	size_t max_conns; /* serve: open at once; 0 = NET_SERVE_MAX_CONNS */
 	uint64_t seed;
 	int64_t now;
 	enum out_mode mode;
-	uint16_t suites[16];
-	size_t n_suites;
+	uint16_t suites[16], suites13[4]; /* --cipher: TLS 1.2 suites, TLS 1.3 suites */
+	size_t n_suites, n_suites13;
 	const char *target; /* HOST:PORT or PORT */
 } net_cli;
 
 static const char connect_help[] =
 	"Usage: tlsstep connect HOST:PORT [OPTIONS]\n"
-	"Runs tlsstep's client against a real TLS server (1.2; with --tls 1.3 also 1.3) and shows the handshake.\n"
+	"Runs tlsstep's client against a real TLS server and shows the handshake. It offers TLS 1.3\n"
+	"and 1.2 as a browser does, steps through whichever the server picks and says why.\n"
 	"  --ca FILE            trusted CA certificates (PEM); default: the system's CA bundle\n"
 	"  --insecure           do not verify the server's certificate (said loudly)\n"
 	"  --servername NAME    name to check and send as SNI (default: HOST)\n"
-	"  --cipher NAME        offer only this suite (IANA or OpenSSL name)\n"
+	"  --cipher NAME        offer only this suite (IANA or OpenSSL name), and so its version\n"
 	"  --cert FILE --key FILE   a client certificate, for a server that asks for one\n"
 	"  --timeout SECONDS    give up on a silent server (default 10)\n"
-	"  --tls 1.3            offer TLS 1.3 as well (a browser's hello); the server picks (default 1.2)\n"
+	"  --tls 1.2|1.3        offer only that version (default: 1.3 and 1.2; the server picks)\n"
 	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
 	"  --plain | --json     output format\n"
@@ -83,16 +85,17 @@ static const char connect_help[] =
 
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
-	"Runs tlsstep's server for a real TLS client (curl, openssl s_client, a browser): 1.2, with --tls 1.3 also 1.3.\n"
+	"Runs tlsstep's server for a real TLS client (curl, openssl s_client, a browser): TLS 1.3 when\n"
+	"the client offers it, else 1.2; each handshake is shown with what the client offered.\n"
 	"  --cert FILE --key FILE   certificate chain and RSA key (default: the classroom server)\n"
-	"  --cipher NAME        accept only this suite\n"
+	"  --cipher NAME        accept only this suite (and so its version)\n"
 	"  --client-ca FILE     ask the client for a certificate issued by these CAs (PEM)\n"
 	"  --bind ADDR          address to listen on (default 127.0.0.1)\n"
 	"  --keep-serving       serve clients (many at once) until interrupted; Ctrl-C prints a summary\n"
 	"  --max-conns N        connections open at once (default 1024); one more gets an alert\n"
 	"  --timeout SECONDS    deadline for each client's whole handshake, and how long to wait for\n"
 	"                       its request afterwards (default 10)\n"
-	"  --tls 1.3            accept TLS 1.3 as well, preferred when offered (default 1.2)\n"
+	"  --tls 1.2|1.3        accept only that version (default: both, 1.3 preferred)\n"
 	"  --seed N             deterministic randomness (tests; loopback only)\n"
 	"  --plain | --json     output format\n"
 	"PORT 0 picks a free port; the port is printed on stderr.\n";
@@ -102,8 +105,23 @@ static int add_cipher(net_cli *c, const char *name)
 	const tls_suite *s = tls_suite_by_name(name);
 	if (!s)
 		return app_usage_error("unknown or unsupported cipher suite '%s'", name);
-	if (c->n_suites < 16)
+	if (s->tls13 && c->n_suites13 < 4)
+		c->suites13[c->n_suites13++] = s->id;
+	else if (!s->tls13 && c->n_suites < 16)
 		c->suites[c->n_suites++] = s->id;
+	return 0;
+}
+
+/* --cipher naming suites of one version only means that version: a 1.2
+ * suite is never used by a 1.3 handshake, nor a 1.3 suite by a 1.2 one. */
+static int cipher_version(net_cli *c)
+{
+	int want = c->n_suites && !c->n_suites13 ? 12 : c->n_suites13 && !c->n_suites ? 13 : 0;
+	if (want && c->tls && c->tls != want)
+		return app_usage_error("--cipher names only TLS 1.%d suites, which --tls 1.%d cannot use",
+				       want - 10, c->tls - 10);
+	if (want)
+		c->tls = want;
 	return 0;
 }
 
@@ -180,6 +198,8 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 		return app_usage_error(optind < argc ? "one target expected, got '%s' too" : "missing %s",
 				   optind < argc ? argv[optind + 1] : (help == serve_help ? "PORT" : "HOST:PORT"));
 	c->target = argv[optind];
+	if (cipher_version(c))
+		return EXIT_USAGE;
 	if (c->html && c->mode == OUT_AUTO)
 		c->quiet = 1, c->mode = OUT_PLAIN;
 	if (c->predict && c->mode == OUT_JSON)
@@ -213,9 +233,13 @@ static void show(const model *m, enum out_mode mode, int predict)
 		json_model(stdout, m);
 	} else {
 		text_header(stdout, m);
-		for (int i = 1; i <= MODEL_LAST_STEP; i++)
+		for (int i = 1; i <= MODEL_LAST_STEP; i++) {
 			if (m->steps[i].reached)
 				text_step(stdout, m, i);
+			const char *extra = lesson_extra_for(m, i); /* what the server chose, and why */
+			if (extra)
+				text_lesson(stdout, m, i, extra);
+		}
 		text_summary(stdout, m);
 	}
 	fflush(stdout);
@@ -275,13 +299,26 @@ static const char *system_bundle(void)
 	return NULL;
 }
 
+/* A protocol_version alert in the hellos, by who sent it and --tls. */
+static const struct {
+	int by_server, tls;
+	const char *hint;
+} version_hints[] = {
+	{1, 12, " (the server does not speak TLS 1.2: it probably accepts TLS 1.3 only; try without --tls 1.2)"},
+	{1, 13, " (the server does not speak TLS 1.3: it speaks an older version only; try without --tls 1.3)"},
+	{1, 0, " (the server speaks neither TLS 1.3 nor TLS 1.2)"},
+	{0, 13, " (the server speaks TLS 1.2 only; try without --tls 1.3)"},
+};
+
 /* What the user most likely needs to know beside the alert itself. */
 static const char *failure_hint(const model *m, const net_cli *c)
 {
 	if (!m->alert.present)
 		return "";
-	if (m->alert.by_server && m->alert.desc == TLS_ALERT_PROTOCOL_VERSION && m->alert.step <= 2)
-		return " (the server does not speak TLS 1.2: it probably accepts TLS 1.3 only)";
+	for (size_t i = 0; i < sizeof version_hints / sizeof version_hints[0]; i++)
+		if (m->alert.desc == TLS_ALERT_PROTOCOL_VERSION && m->alert.step <= 2 &&
+		    m->alert.by_server == version_hints[i].by_server && c->tls == version_hints[i].tls)
+			return version_hints[i].hint;
 	if (!c->ca && !c->insecure && !m->alert.by_server && m->alert.desc == TLS_ALERT_UNKNOWN_CA)
 		return " (the system CAs do not know this issuer; a classroom server needs --ca assets/ca.crt)";
 	return "";
@@ -386,6 +423,8 @@ int cmd_connect(int argc, char **argv)
 	cfg.now = c.now ? c.now : (int64_t)time(NULL);
 	cfg.suites = c.n_suites ? c.suites : default_suites;
 	cfg.n_suites = c.n_suites ? c.n_suites : sizeof default_suites / sizeof default_suites[0];
+	cfg.suites13 = c.n_suites13 ? c.suites13 : NULL;
+	cfg.n_suites13 = c.n_suites13;
 	cfg.server_name = c.servername ? c.servername : host;
 	(void)is_ip;
 	cfg.anchors = p.anchors;
@@ -393,10 +432,12 @@ int cmd_connect(int argc, char **argv)
 	cfg.insecure = c.insecure;
 	cfg.ems = 1; /* as real clients do */
 	cfg.etm = 1;
-	if (c.tls == 13) { /* offer 1.3 and 1.2 as a browser does, compatibility mode too */
+	if (c.tls != 12) { /* offer 1.3 (and 1.2) as a browser does, compatibility mode too */
 		cfg.max_version = 0x0304;
 		cfg.middlebox_compat = 1;
 	}
+	if (c.tls == 13)
+		cfg.min_version = 0x0304; /* supported_versions holds 0x0304 alone */
 	cfg.sig_algs = connect_sig_algs;
 	cfg.n_sig_algs = sizeof connect_sig_algs / sizeof connect_sig_algs[0];
 	cfg.chain_der = p.chain_der;
@@ -479,16 +520,20 @@ static int serve_make(void *ctx, uint64_t n, tls_rng *rng, tls_conn **conn, mode
 	cfg.now = c->now ? c->now : (int64_t)time(NULL);
 	cfg.suites = c->n_suites ? c->suites : default_suites;
 	cfg.n_suites = c->n_suites ? c->n_suites : sizeof default_suites / sizeof default_suites[0];
+	cfg.suites13 = c->n_suites13 ? c->suites13 : NULL;
+	cfg.n_suites13 = c->n_suites13;
 	cfg.chain_der = sc->p->chain_der;
 	cfg.chain_len = sc->p->chain_len;
 	cfg.chain_n = sc->p->chain_n;
 	cfg.key = &sc->p->key;
 	cfg.ems = 1;
 	cfg.etm = 1;
-	if (c->tls == 13) { /* 1.3 when the client offers it, a ticket after it */
+	if (c->tls != 12) { /* 1.3 when the client offers it, a ticket after it */
 		cfg.max_version = 0x0304;
 		cfg.tickets = 1;
 	}
+	if (c->tls == 13)
+		cfg.min_version = 0x0304; /* a client without 1.3 gets protocol_version */
 	cfg.request_client_cert = c->client_ca != NULL;
 	cfg.client_anchors = sc->p->anchors;
 	cfg.n_client_anchors = sc->p->n_anchors;

@@ -2,7 +2,9 @@
  * (doc/json.md lists every key, its type and when it is null). */
 #include "ui/views.h"
 
+#include "model/choice.h"
 #include "model/model13.h"
+#include "ui/lesson.h"
 
 #include "tls/alert.h"
 #include "tls/msg.h"
@@ -544,6 +546,78 @@ static void tls13(jw *w, const model *m)
 	putch(w, '}');
 }
 
+static void version_name(jw *w, uint16_t v)
+{
+	char other[16];
+	const char *n = tls_version_name(v);
+	snprintf(other, sizeof other, "0x%04x", v);
+	str(w, n ? n : other);
+}
+
+static void groups(jw *w, const uint16_t *g, size_t k)
+{
+	char other[16];
+	putch(w, '[');
+	for (size_t i = 0; i < k; i++) {
+		const char *n = tls_group_label(g[i]);
+		snprintf(other, sizeof other, "0x%04x", g[i]);
+		if (i)
+			putch(w, ',');
+		str(w, n ? n : other);
+	}
+	putch(w, ']');
+}
+
+/* A live connection: what the client offered, what the server chose, and
+ * the lesson that says why (lessons/live-choice.md) as one line of text. */
+static void choice(jw *w, const model *m)
+{
+	model_choice c;
+	int at;
+	const char *file = lesson_extra_file(m, &at);
+	if (!file || !model_choice_read(m, &c))
+		return;
+	LIT(w, ",\"choice\":{\"offered_versions\":[");
+	for (size_t i = 0; i < c.n_versions; i++) {
+		if (i)
+			putch(w, ',');
+		version_name(w, c.versions[i]);
+	}
+	LIT(w, "],\"version\":");
+	if (c.has_server_hello)
+		version_name(w, c.version);
+	else
+		LIT(w, "null");
+	LIT(w, ",\"version_from\":");
+	if (c.has_server_hello)
+		str(w, c.server_sv ? "supported_versions" : "legacy_version");
+	else
+		LIT(w, "null");
+	LIT(w, ",\"downgrade_sentinel\":");
+	boolean(w, c.has_server_hello && c.downgrade);
+	LIT(w, ",\"offered_suites\":");
+	num(w, c.n_suites);
+	LIT(w, ",\"suite_rank\":");
+	if (c.suite_rank)
+		num(w, c.suite_rank);
+	else
+		LIT(w, "null");
+	LIT(w, ",\"offered_groups\":");
+	groups(w, c.groups, c.n_groups);
+	LIT(w, ",\"key_share_groups\":");
+	groups(w, c.shares, c.n_shares);
+	LIT(w, ",\"why\":");
+	tls_buf md = {0}, txt = {0};
+	char err[256];
+	if (lesson_load(m, at, file, &md, err, sizeof err) == 0 && lesson_plain((const char *)md.p, &txt) == 0)
+		str(w, (const char *)txt.p);
+	else
+		str(w, err);
+	tls_buf_free(&md);
+	tls_buf_free(&txt);
+	putch(w, '}');
+}
+
 void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void *ctx), const void *ctx)
 {
 	jw *w = jw_open(f);
@@ -568,6 +642,7 @@ void json_model_with(FILE *f, const model *m, void (*extra)(FILE *f, const void 
 	putch(w, ']');
 	secrets(w, m);
 	tls13(w, m);
+	choice(w, m);
 	LIT(w, "}\n");
 	jw_close(w);
 }

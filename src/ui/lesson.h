@@ -45,6 +45,16 @@ int lesson_fill(const model *m, int step, const char *text, tls_buf *out, char *
  * step. Returns 0, or -1 with a reason in err. */
 int lesson_scenario_part(const model *m, int step, const char *text, tls_buf *out, char *err, size_t errlen);
 
+/* A lesson that follows the step's own for this run (a live connection's
+ * "what the server chose, and why" at step 2, or at its last step when it
+ * ended before), or NULL. lesson_extra_file: the run's one such lesson and
+ * its step, or NULL. */
+const char *lesson_extra_for(const model *m, int step);
+const char *lesson_extra_file(const model *m, int *step);
+/* Filled lesson Markdown as one line of plain text (for JSON): the
+ * blocks' text joined by spaces, markup and headings left out. 0 or -1. */
+int lesson_plain(const char *md, tls_buf *out);
+
 enum lesson_attr { LA_NORMAL = 0, LA_HEADING = 1, LA_BOLD = 2, LA_EMPH = 3, LA_CODE = 4, LA_BULLET = 5 };
 
 typedef struct {

@@ -25,6 +25,7 @@
  * ellipsis; the full values are in the knowledge view beside the lesson. */
 #include "ui/lesson_int.h"
 
+#include "model/choice.h"
 #include "model/model13.h"
 #include "tls/alert.h"
 #include "tls/msg.h"
@@ -437,6 +438,74 @@ static int r_cert_verify_scheme(const model *m, int step, char *val, size_t vn)
 	return 1;
 }
 
+/* ---- a live connection: what the client offered, what the server chose
+ * (model/choice.h reads both hellos; the table's `from` keeps the server's
+ * side out of step 1) ---- */
+
+static int choice_at(const model *m, int step, int server, model_choice *c)
+{
+	return msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0) && model_choice_read(m, c) &&
+	       (!server || (c->has_server_hello && msg_at(m, step, 2, MODEL_MSG_SERVER_HELLO, 1)));
+}
+
+static int r_offered_versions(const model *m, int step, char *val, size_t vn)
+{
+	model_choice c;
+	if (!choice_at(m, step, 0, &c))
+		return 0;
+	model_choice_versions(&c, val, vn);
+	return 1;
+}
+
+static int r_chosen_version(const model *m, int step, char *val, size_t vn)
+{
+	model_choice c;
+	if (!choice_at(m, step, 1, &c))
+		return 0;
+	const char *v = tls_version_name(c.version);
+	if (v)
+		snprintf(val, vn, "%s", v);
+	else
+		snprintf(val, vn, "version 0x%04x", c.version);
+	return 1;
+}
+
+static int r_offered_suites_count(const model *m, int step, char *val, size_t vn)
+{
+	model_choice c;
+	if (!choice_at(m, step, 0, &c))
+		return 0;
+	snprintf(val, vn, "%zu", c.n_suites);
+	return 1;
+}
+
+static int r_chosen_suite_rank(const model *m, int step, char *val, size_t vn)
+{
+	model_choice c;
+	if (!choice_at(m, step, 1, &c) || !c.suite_rank)
+		return 0;
+	snprintf(val, vn, "%zu", c.suite_rank);
+	return 1;
+}
+
+static int r_offered_groups(const model *m, int step, char *val, size_t vn)
+{
+	model_choice c;
+	if (!choice_at(m, step, 0, &c) || !c.n_groups)
+		return 0;
+	model_choice_groups(c.groups, c.n_groups, val, vn);
+	return 1;
+}
+
+static int r_key_share_offered(const model *m, int step, char *val, size_t vn)
+{
+	model_choice c;
+	if (!choice_at(m, step, 0, &c) || !c.n_shares)
+		return 0;
+	model_choice_groups(c.shares, c.n_shares, val, vn);
+	return 1;
+}
+
 /* The placeholders besides the secrets: name, first step it can be known, resolver. */
 static const struct {
 	const char *name;
@@ -470,6 +539,12 @@ static const struct {
     {"hash13", 2, r_hash13},                         /* TLS 1.3: SHA-256 or SHA-384 */
     {"key_share_group", 2, r_key_share_group},       /* TLS 1.3: x25519, secp256r1 ... */
     {"cert_verify_scheme", 4, r_cert_verify_scheme}, /* TLS 1.3: rsa_pss_rsae_sha256 ... */
+    {"offered_versions", 1, r_offered_versions},     /* "TLS 1.3 and TLS 1.2" */
+    {"chosen_version", 2, r_chosen_version},         /* from supported_versions or legacy */
+    {"offered_suites_count", 1, r_offered_suites_count},
+    {"chosen_suite_rank", 2, r_chosen_suite_rank},   /* 1 = the client's first */
+    {"offered_groups", 1, r_offered_groups},         /* supported_groups */
+    {"key_share_offered", 1, r_key_share_offered},   /* groups of the client's key shares */
 };
 
 int lesson_resolve(const model *m, int step, const char *name, char *val, size_t vn)
@@ -692,10 +767,55 @@ static int c_ticket(const model *m, int step)
 	return msg_at(m, step, 6, MODEL_MSG_NEW_SESSION_TICKET, 1) != NULL;
 }
 
+/* a live connection (connect or serve), and which end tlsstep played */
+static int c_live(const model *m, int step)
+{
+	(void)step;
+	return !strcmp(m->source, "connect") || !strcmp(m->source, "serve");
+}
+
+static int c_serve(const model *m, int step)
+{
+	(void)step;
+	return !strcmp(m->source, "serve");
+}
+
+static int offers(const model *m, int step, uint16_t v)
+{
+	model_choice c;
+	for (size_t i = 0; choice_at(m, step, 0, &c) && i < c.n_versions; i++)
+		if (c.versions[i] == v)
+			return 1;
+	return 0;
+}
+
+/* the ClientHello offers TLS 1.3 (in supported_versions), TLS 1.2 */
+static int c_offered_13(const model *m, int step)
+{
+	return offers(m, step, 0x0304);
+}
+
+static int c_offered_12(const model *m, int step)
+{
+	return offers(m, step, 0x0303);
+}
+
+/* the ServerHello.random ends in DOWNGRD: a 1.3 server answered 1.2 (4.1.3) */
+static int c_downgrade_sentinel(const model *m, int step)
+{
+	model_choice c;
+	return choice_at(m, step, 1, &c) && c.downgrade;
+}
+
 static const struct {
 	const char *name;
 	predicate test;
 } conds[] = {
+    {"live", c_live},
+    {"serve", c_serve},
+    {"offered_13", c_offered_13},
+    {"offered_12", c_offered_12},
+    {"downgrade_sentinel", c_downgrade_sentinel},
     {"tls13", c_tls13},
     {"hrr", c_hrr},
     {"psk", c_psk},

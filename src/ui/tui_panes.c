@@ -214,6 +214,17 @@ static int lesson_text(tui *t, tls_buf *md)
 		return -1;
 	if (md->len && !md->p[md->len - 1])
 		md->len--; /* more follows; load_lesson ends the text */
+	const char *extra = lesson_extra_for(t->vm, t->step);
+	if (extra) { /* a live run: what the server chose, and why */
+		if (lesson_load(t->vm, t->step, extra, &part, t->lesson_err, sizeof t->lesson_err)) {
+			tls_buf_free(&part);
+			return -1;
+		}
+		int r = append(md, "\n\n") || append(md, (const char *)part.p);
+		tls_buf_free(&part);
+		if (r)
+			return -1;
+	}
 	if (!t->opt.scenario_text)
 		return 0;
 	if (lesson_scenario_part(t->vm, t->step, t->opt.scenario_text, &part, t->lesson_err,
