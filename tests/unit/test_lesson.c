@@ -102,6 +102,56 @@ static int count_words(const char *p)
 	return n;
 }
 
+/* lessons/live-choice.md, the extra lesson of a live run, filled as if each
+ * scenario's run had been a connect or a serve: it loads wherever
+ * lesson_extra_for puts it, and says what the version case is. */
+static void test_live_choice(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *scenario, *source, *says;
+	} runs[] = {
+	    {"ecdhe", "connect", "That is --tls 1.2"},
+	    {"ecdhe", "serve", "A browser would have offered"},
+	    {"tls13", "connect", "answered with supported_versions = TLS 1.3"},
+	    {"tls13", "serve", "The server, tlsstep, speaks TLS 1.3"},
+	    {"tls13-hrr", "connect", "with a HelloRetryRequest"},
+	    {"tls13-downgrade", "connect", "ends in the DOWNGRD marker"},
+	    {"old-version", "serve", "No version in common"},
+	    {"rsa", "simulation", NULL},
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		model *m = calloc(1, sizeof *m);
+		assert_non_null(m);
+		assert_int_equal(run_scenario(runs[i].scenario, m), 0);
+		snprintf(m->source, sizeof m->source, "%s", runs[i].source);
+		int at = 0;
+		const char *file = lesson_extra_file(m, &at);
+		if (!runs[i].says) {
+			assert_null(file);
+			model_free(m);
+			free(m);
+			continue;
+		}
+		assert_non_null(file);
+		assert_int_equal(at, m->current < 2 ? m->current : 2);
+		tls_buf md = {0}, txt = {0};
+		char err[512] = "";
+		if (lesson_load(m, at, file, &md, err, sizeof err))
+			fail_msg("%s as %s: %s", runs[i].scenario, runs[i].source, err);
+		assert_int_equal(lesson_plain((char *)md.p, &txt), 0);
+		if (!strstr((char *)txt.p, runs[i].says))
+			fail_msg("%s as %s does not say \"%s\": %s", runs[i].scenario, runs[i].source,
+			         runs[i].says, (char *)txt.p);
+		assert_null(strstr((char *)txt.p, "{{"));
+		assert_null(strchr((char *)txt.p, '`'));
+		tls_buf_free(&md);
+		tls_buf_free(&txt);
+		model_free(m);
+		free(m);
+	}
+}
+
 /* Every step lesson at every reached step, every scenario lesson at the
  * last step, laid out at 76 columns and printed without a placeholder. */
 static void test_all_scenarios(void **state)
@@ -675,7 +725,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_attributes), cmocka_unit_test(test_print),
 		cmocka_unit_test(test_tampered_runs),  cmocka_unit_test(test_variants),
 		cmocka_unit_test(test_hellos_and_key_block), cmocka_unit_test(test_scenario_parts),
-		cmocka_unit_test(test_comment_lines),
+		cmocka_unit_test(test_comment_lines),  cmocka_unit_test(test_live_choice),
 	};
 	use_srcdir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
