@@ -1,9 +1,11 @@
 #!/bin/bash
-# connect and serve with --tls 1.3 against peers nobody here wrote (openssl
-# s_server / s_client, curl), on 127.0.0.1 with ephemeral ports and bounded
-# waits: the handshake is TLS 1.3 where both sides speak it, TLS 1.2 where
-# the peer only speaks that, and every traffic secret tlsstep shows is the
-# one the peer logged.
+# connect and serve against peers nobody here wrote (openssl s_server /
+# s_client, curl), on 127.0.0.1 with ephemeral ports and bounded waits: by
+# default they speak TLS 1.3 and 1.2 as a browser does, so the handshake is
+# TLS 1.3 where both sides speak it and TLS 1.2 where the peer only speaks
+# that (and the view says which and why); --tls 1.3 / 1.2 allow one version
+# only and refuse a peer without it (protocol_version). Every traffic secret
+# tlsstep shows is the one the peer logged.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 A=assets
@@ -41,9 +43,9 @@ for pair in TLS_AES_128_GCM_SHA256:4865 TLS_AES_256_GCM_SHA384:4866 TLS_CHACHA20
 	suite=${pair%:*} id=${pair#*:}
 	rm -f "$TMP/srv.keys"
 	s_server13 "$TMP/srv.log" -ciphersuites "$suite" -keylogfile "$TMP/srv.keys" || bad "s_server $suite started"
-	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost \
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost \
 		--json >"$TMP/c.json" 2>"$TMP/c.err"
-	check "connect --tls 1.3 to s_server -tls1_3 ($suite): exit 0" test $? = 0
+	check "connect (default) to s_server -tls1_3 ($suite): exit 0" test $? = 0
 	check "connect ($suite): TLS 1.3, established, the suite asked for" \
 		jq -e --argjson id "$id" '.version == "TLS 1.3" and .outcome == "established" and .cipher_suite_id == $id' "$TMP/c.json"
 	check "connect ($suite): EncryptedExtensions, Certificate, CertificateVerify, Finished decrypted" \
@@ -58,9 +60,9 @@ for pair in X25519:x25519:false P-256:secp256r1:true ffdhe2048:ffdhe2048:true; d
 	g=${pair%%:*} rest=${pair#*:} name=${rest%:*} hrr=${rest#*:}
 	rm -f "$TMP/srv.keys"
 	s_server13 "$TMP/srv.log" -groups "$g" -keylogfile "$TMP/srv.keys" || bad "s_server -groups $g started"
-	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost \
+	timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost \
 		--json >"$TMP/c.json" 2>"$TMP/c.err"
-	check "connect --tls 1.3, server group $g: established over $name, HelloRetryRequest $hrr" \
+	check "connect, server group $g: established over $name, HelloRetryRequest $hrr" \
 		jq -e --arg g "$name" --argjson hrr "$hrr" '.outcome == "established" and (.tls13.key_share_group | startswith($g))
 			and .tls13.hello_retry_request == $hrr' "$TMP/c.json"
 	sleep 0.3
@@ -80,71 +82,125 @@ check "s_server -Verify accepted the client certificate" grep -q "CN *= *[a-z]*c
 same_secrets "$TMP/c.json" "$TMP/srv.keys" "connect --cert"
 
 rm -f "$TMP/cli.keys" # openssl appends to a key log
-serve_bg "$TMP/s.json" --json --tls 1.3 --client-ca $A/ca.crt || bad "serve --client-ca started"
+serve_bg "$TMP/s.json" --json --client-ca $A/ca.crt || bad "serve --client-ca started"
 timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -servername server.tlsstep.test \
 	-cert $A/client.crt -key $A/client.key -keylogfile "$TMP/cli.keys" </dev/null >"$TMP/cli.out" 2>&1
 wait_for "$TMP/s.err" 'rc=' 100
-check "serve --tls 1.3 --client-ca with s_client -cert: established, the client's CertificateVerify checked" \
+check "serve --client-ca with s_client -tls1_3 -cert: established, the client's CertificateVerify checked" \
 	jq -e '.outcome == "established" and ([.steps[4].messages[].name] | index("CertificateVerify") != null)' "$TMP/s.json"
 same_secrets "$TMP/s.json" "$TMP/cli.keys" "serve --client-ca"
 
 # Resumption: serve --keep-serving issues a ticket; s_client comes back with it.
-"$BIN" serve 0 --keep-serving --tls 1.3 --json --timeout 3 >"$TMP/ks.json" 2>"$TMP/ks.err" &
+"$BIN" serve 0 --keep-serving --json --timeout 3 >"$TMP/ks.json" 2>"$TMP/ks.err" &
 KS=$!
 PIDS+=($KS)
-wait_for "$TMP/ks.err" 'listening on' || bad "serve --keep-serving --tls 1.3 started"
+wait_for "$TMP/ks.err" 'listening on' || bad "serve --keep-serving started"
 SPORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/ks.err")
 # (stdin held open a moment: the ticket comes after the handshake)
 sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -servername server.tlsstep.test \
 	-sess_out "$TMP/sess.pem" >"$TMP/r1.out" 2>&1
 timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -servername server.tlsstep.test \
 	-sess_in "$TMP/sess.pem" </dev/null >"$TMP/r2.out" 2>&1
-check "resumption: openssl reused the ticket serve --tls 1.3 gave it" grep -q "^Reused, TLSv1.3" "$TMP/r2.out"
+check "resumption: openssl reused the ticket serve gave it" grep -q "^Reused, TLSv1.3" "$TMP/r2.out"
 for _ in $(seq 50); do [ "$(wc -l <"$TMP/ks.json")" -ge 2 ] && break; sleep 0.1; done
 check "resumption: the second connection is resumed by PSK, with no Certificate" \
 	jq -se '.[1].tls13.psk_accepted and ([.[1].steps[].messages[].name] | index("Certificate") == null)' "$TMP/ks.json"
 kill "$KS" 2>/dev/null
 
-# A server of TLS 1.2 only: the client's offer of 1.3 falls back.
-openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key -keylogfile "$TMP/srv12.keys" ||
-	bad "s_server -tls1_2 started"
-timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
-check "connect --tls 1.3 to a TLS 1.2 server: TLS 1.2, established" \
-	jq -e '.version == "TLS 1.2" and .outcome == "established"' "$TMP/c.json"
-sleep 0.3
-ms=$(jq -r .secrets.master_secret "$TMP/c.json")
-check "connect --tls 1.3 to a TLS 1.2 server: openssl logged our master secret" grep -q " $ms\$" "$TMP/srv12.keys"
-
-# Without --tls 1.3, connect offers 1.2 only: a 1.3-only server refuses it.
+# The default hello offers TLS 1.3 and 1.2, as a browser's; the view says
+# what the server chose from it and why.
 s_server13 "$TMP/srv.log" || bad "s_server -tls1_3 started"
 timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
-check "connect (1.2) to a TLS 1.3-only server: non-zero exit, protocol_version" \
-	bash -c "test $? != 0 && jq -e '.alert.description == \"protocol_version\"' '$TMP/c.json' >/dev/null"
+check "connect (default) to s_server: offered [1.3, 1.2], TLS 1.3 from supported_versions" \
+	jq -e '.version == "TLS 1.3" and .outcome == "established" and .choice.offered_versions == ["TLS 1.3","TLS 1.2"]
+		and .choice.version_from == "supported_versions" and .choice.suite_rank >= 1' "$TMP/c.json"
+check "connect --json, TLS 1.3: the why says the server answered supported_versions = TLS 1.3" \
+	jq -e '.choice.why | contains("offered TLS 1.3 and TLS 1.2 in supported_versions") and contains("answered with supported_versions = TLS 1.3")' "$TMP/c.json"
+s_server13 "$TMP/srv.log" || bad "s_server -tls1_3 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost --plain >"$TMP/c.txt" 2>"$TMP/c.err"
+check "connect --plain, TLS 1.3: says what the server chose and why" \
+	bash -c "grep -q '^What the server chose, and why' '$TMP/c.txt' && tr '\n' ' ' <'$TMP/c.txt' | grep -q 'answered with supported_versions = *TLS 1.3'"
 
-# serve --tls 1.3: openssl s_client with 1.3, then with 1.2 only.
+# A server of TLS 1.2 only: the default offer falls back to 1.2, and says so.
+rm -f "$TMP/srv12.keys"
+openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key -keylogfile "$TMP/srv12.keys" ||
+	bad "s_server -tls1_2 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "connect (default) to a TLS 1.2 server: TLS 1.2 from the legacy version, established, no DOWNGRD" \
+	jq -e '.version == "TLS 1.2" and .outcome == "established" and .choice.offered_versions == ["TLS 1.3","TLS 1.2"]
+		and .choice.version_from == "legacy_version" and .choice.downgrade_sentinel == false' "$TMP/c.json"
+check "connect --json, TLS 1.2 server: the why says no supported_versions, 1.2 at most, DOWNGRD checked" \
+	jq -e '.choice.why | contains("has no supported_versions: the server speaks TLS 1.2 at most") and contains("DOWNGRD")
+		and contains("A browser offering TLS 1.3 and 1.2 would get the same TLS 1.2 handshake")' "$TMP/c.json"
+sleep 0.3
+ms=$(jq -r .secrets.master_secret "$TMP/c.json")
+check "connect (default) to a TLS 1.2 server: openssl logged our master secret" grep -q " $ms\$" "$TMP/srv12.keys"
+openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key || bad "s_server -tls1_2 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost --plain >"$TMP/c.txt" 2>"$TMP/c.err"
+check "connect --plain, TLS 1.2 server: says the version came from the legacy version field" \
+	bash -c "tr '\n' ' ' <'$TMP/c.txt' | grep -q 'the server speaks TLS 1.2 at most, so the version came from its legacy version *field'"
+
+# --tls 1.3 offers 0x0304 alone: a TLS 1.2 server has no version in common.
+openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key || bad "s_server -tls1_2 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+rc=$?
+check "connect --tls 1.3 to a TLS 1.2 server: non-zero exit, protocol_version, offered TLS 1.3 only" \
+	bash -c "test $rc != 0 && jq -e '.alert.description == \"protocol_version\" and .choice.offered_versions == [\"TLS 1.3\"]
+		and .choice.version == null and (.choice.why | contains(\"No version in common\"))' '$TMP/c.json' >/dev/null"
+check "connect --tls 1.3 to a TLS 1.2 server: one line on stderr naming protocol_version" \
+	bash -c "test \$(wc -l <'$TMP/c.err') = 1 && grep -q 'protocol_version.*does not speak TLS 1.3' '$TMP/c.err'"
+
+# --tls 1.2 offers 1.2 only: a 1.3-only server refuses it.
+s_server13 "$TMP/srv.log" || bad "s_server -tls1_3 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.2 --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
+rc=$?
+check "connect --tls 1.2 to a TLS 1.3-only server: non-zero exit, protocol_version, no supported_versions sent" \
+	bash -c "test $rc != 0 && jq -e '.alert.description == \"protocol_version\" and .choice.offered_versions == [\"TLS 1.2\"]' '$TMP/c.json' >/dev/null"
+
+# serve (default): openssl s_client with 1.3, then with 1.2 only.
 rm -f "$TMP/cli.keys"
-serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
-printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -ign_eof \
+serve_bg "$TMP/s.json" --json || bad "serve started"
+printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -ign_eof \
 	-keylogfile "$TMP/cli.keys" -CAfile $A/ca.crt -servername server.tlsstep.test >"$TMP/cli.out" 2>&1
 wait_for "$TMP/s.err" 'rc=' 100
-check "serve --tls 1.3 with s_client -tls1_3: TLS 1.3, established" \
-	jq -e '.version == "TLS 1.3" and .outcome == "established"' "$TMP/s.json"
-check "serve --tls 1.3: the page it answered names the TLS 1.3 handshake" \
-	grep -aq "served your TLS 1.3 handshake" "$TMP/cli.out"
-same_secrets "$TMP/s.json" "$TMP/cli.keys" "serve --tls 1.3 with s_client"
+check "serve (default) with s_client: TLS 1.3, established, chosen from supported_versions" \
+	jq -e '.version == "TLS 1.3" and .outcome == "established" and .choice.version_from == "supported_versions"
+		and (.choice.offered_versions | index("TLS 1.3") != null)' "$TMP/s.json"
+check "serve: the page it answered names the TLS 1.3 handshake and says what the server chose" \
+	bash -c "grep -aq 'served your TLS 1.3 handshake' '$TMP/cli.out' && grep -aq 'What the server chose, and why' '$TMP/cli.out'"
+same_secrets "$TMP/s.json" "$TMP/cli.keys" "serve with s_client"
+
+serve_bg "$TMP/s.json" --json || bad "serve started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -CAfile $A/ca.crt \
+	-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve (default) with a TLS 1.2 client: TLS 1.2, and the server random ends in DOWNGRD 01 (RFC 8446 4.1.3)" \
+	jq -e '.version == "TLS 1.2" and (.secrets.server_random | endswith("444f574e47524401"))
+		and .choice.offered_versions == ["TLS 1.2"] and .choice.downgrade_sentinel' "$TMP/s.json"
+check "serve --json, TLS 1.2 client: the why says the hello offered 1.2 only and explains the marker" \
+	jq -e '.choice.why | contains("The hello offered TLS 1.2 only") and contains("DOWNGRD marker")' "$TMP/s.json"
 
 serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
 timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -CAfile $A/ca.crt \
 	-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
 wait_for "$TMP/s.err" 'rc=' 100
-check "serve --tls 1.3 with a TLS 1.2 client: TLS 1.2, and the server random ends in DOWNGRD 01 (RFC 8446 4.1.3)" \
-	jq -e '.version == "TLS 1.2" and (.secrets.server_random | endswith("444f574e47524401"))' "$TMP/s.json"
+check "serve --tls 1.3 with a TLS 1.2 client: refused with protocol_version, one line, exit 1" \
+	bash -c "jq -e '.alert.description == \"protocol_version\" and .alert.sent_by == \"server\"' '$TMP/s.json' >/dev/null &&
+		grep -q 'alert protocol version' '$TMP/cli.out' && grep -q '^rc=1' '$TMP/s.err' &&
+		test \$(grep -c 'speaks only TLS 1.3' '$TMP/s.err') = 1"
 
-serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
-SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -s --tlsv1.3 --cacert $A/ca.crt \
+serve_bg "$TMP/s.json" --json --tls 1.2 || bad "serve --tls 1.2 started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -CAfile $A/ca.crt \
+	-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --tls 1.2 with s_client offering 1.3: TLS 1.2, no DOWNGRD (the server does not speak 1.3)" \
+	jq -e '.version == "TLS 1.2" and .outcome == "established" and .choice.downgrade_sentinel == false' "$TMP/s.json"
+
+serve_bg "$TMP/s.json" --json || bad "serve started"
+SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -s --cacert $A/ca.crt \
 	--resolve "server.tlsstep.test:$SPORT:127.0.0.1" "https://server.tlsstep.test:$SPORT/" >"$TMP/page.html"
 wait_for "$TMP/s.err" 'rc=' 100
-check "serve --tls 1.3 with curl --tlsv1.3: TLS 1.3, established, a page back" \
+check "serve (default) with curl (default): TLS 1.3, established, a page back" \
 	bash -c "jq -e '.version == \"TLS 1.3\" and .outcome == \"established\"' '$TMP/s.json' >/dev/null && grep -q 'TLS 1.3' '$TMP/page.html'"
-same_secrets "$TMP/s.json" "$TMP/curl.keys" "serve --tls 1.3 with curl"
+same_secrets "$TMP/s.json" "$TMP/curl.keys" "serve with curl"
 finish
