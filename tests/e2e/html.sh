@@ -61,9 +61,10 @@ for p in "${pages[@]}"; do
 	check "$(basename "$f") is under 400 KB ($size bytes)" test "$size" -lt 409600
 done
 
-# serve: curl gets text/html, the page of its own handshake
+# serve: curl gets text/html, the page of its own handshake (TLS 1.2 here:
+# the page's openssl kdf commands are TLS 1.2's PRF)
 SPORT=
-serve_bg "$TMP/serve.out" --json
+serve_bg "$TMP/serve.out" --json --tls 1.2
 if [ -n "${SPORT:-}" ]; then
 	SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -sk -D "$TMP/h" -o "$TMP/served.html" "https://127.0.0.1:$SPORT/"
 	wait_for "$TMP/s.err" "rc=" 100
@@ -79,6 +80,20 @@ if [ -n "${SPORT:-}" ]; then
 else
 	bad "serve did not start" "$(cat "$TMP/s.err" 2>/dev/null)"
 	pages_served=()
+fi
+# serve's default with curl's: TLS 1.3, its secrets and the server's choice on the page
+SPORT=
+serve_bg "$TMP/serve13.out" --json
+if [ -n "${SPORT:-}" ]; then
+	SSLKEYLOGFILE="$TMP/curl13.keys" timeout 10 curl -sk -o "$TMP/served13.html" "https://127.0.0.1:$SPORT/"
+	wait_for "$TMP/s.err" "rc=" 100
+	chts=$(awk '/^CLIENT_HANDSHAKE_TRAFFIC_SECRET/ {print $3}' "$TMP/curl13.keys" 2>/dev/null | tail -1)
+	check "serve (default) to curl: a TLS 1.3 page with curl's client handshake traffic secret" \
+		bash -c "[ -n '$chts' ] && grep -q '$chts' '$TMP/served13.html' && grep -q 'served your TLS 1.3 handshake' '$TMP/served13.html'"
+	check "serve's TLS 1.3 page: the TLS 1.3 lessons, and what the server chose and why" \
+		bash -c "grep -q 'from here everything is encrypted' '$TMP/served13.html' &&
+			grep -q 'What the server chose, and why' '$TMP/served13.html' && ! grep -q 'lesson unavailable' '$TMP/served13.html'"
+	pages_served+=("$TMP/served13.html")
 fi
 SPORT=
 serve_bg "$TMP/serve2.out"
