@@ -8,6 +8,7 @@
 #include "tls/tls13.h"
 
 #include "tls/crypto.h"
+#include "tls/ecdsa.h"
 #include "tls/sig.h"
 
 #include <stdio.h>
@@ -151,6 +152,17 @@ static int add_psk(tls_conn *c, const tls_session *s, tls_buf *psk)
 	return 0;
 }
 
+/* The hello offers a TLS 1.2 ECDHE_ECDSA suite (and so TLS 1.2). */
+static int offers_ecdsa12(const tls_conn *c)
+{
+	for (size_t i = 0; !only_13(c) && i < c->cfg.n_suites; i++) {
+		const tls_suite *su = tls_suite_by_id(c->cfg.suites[i]);
+		if (su && !su->tls13 && tls_suite_is_ecdsa(su))
+			return 1;
+	}
+	return 0;
+}
+
 static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 {
 	size_t n13, ng, ns;
@@ -171,11 +183,21 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 		if (!su || !su->tls13)
 			ch->suites[ch->n_suites++] = c->cfg.suites[i];
 	}
-	/* supported_groups: the 1.3 groups, then the 1.2 curves not among them */
+	/* supported_groups: the 1.3 groups, then, when the hello offers a 1.2
+	 * ECDHE_ECDSA suite, the 1.2 curves the 1.3 engine has no key share for
+	 * (P-384): a TLS 1.2 server may only use an ECDSA certificate on a
+	 * listed curve (RFC 8422 5.1), and browsers list P-384. (ECDHE alone
+	 * has the 1.3 groups.) A 1.3 group left out of the 1.3 list stays out:
+	 * a 1.3 server would take it for a key share offer. */
 	uint16_t all[16];
 	size_t na = 0;
 	for (size_t i = 0; i < ng && na < 16; i++)
 		all[na++] = g[i];
+	for (size_t i = 0; offers_ecdsa12(c) && tls_ec_curve_at(i) && na < 16; i++) {
+		uint16_t id = tls_ec_curve_at(i)->id;
+		if (!in_list(all, na, id) && !tls13_group_known(id))
+			all[na++] = id;
+	}
 	int rc = tls13_ext_u16_list(vers, 1, versions, only_13(c) ? 1 : 2) ||
 	                 tls13_ext_u16_list(grp, 2, all, na) || tls13_ext_u16_list(sig, 2, sa, ns)
 	             ? TLS_ERR_INTERNAL
@@ -301,7 +323,9 @@ static int on_hrr(tls_conn *c, const uint8_t *msg, size_t n, const tls_server_he
 		return tls_fail(
 		    c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 		    "the HelloRetryRequest asks for group 0x%04x, which the client %s", x->share.group,
-		    in_list(g, ng, x->share.group) ? "already sent a share for" : "did not offer");
+		    in_list(g, ng, x->share.group)  ? "already sent a share for"
+		    : tls_ec_curve_by_id(x->share.group) ? "lists for TLS 1.2 only (it makes no TLS 1.3 share on it)"
+		                                     : "did not offer");
 	c->k.suite = s;
 	c->t13.hrr_suite = s;
 	c->t13.hrr = 1;

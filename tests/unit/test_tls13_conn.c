@@ -495,6 +495,42 @@ static void test_min_version(void **st)
 	tls_rng_free(&r);
 }
 
+/* A hello of 1.3 and 1.2 that offers a 1.2 ECDHE_ECDSA suite lists P-384
+ * too (a 1.2 server's ECDSA certificate must be on a listed curve); one
+ * without, or of 1.3 alone, lists the 1.3 groups only. */
+static void test_p384_for_ecdsa12(void **st)
+{
+	(void)st;
+	static const uint16_t ecdsa[] = {0xC02B, 0xC02F};
+	for (int k = 0; k < 3; k++) {
+		tls_config cc = {0};
+		tls_rng r;
+		tls_conn *c = NULL;
+		const uint8_t *out;
+		tls_client_hello ch;
+		tls_rng_seed(&r, 14, "client");
+		cc.rng = &r;
+		cc.now = NOW;
+		cc.insecure = 1;
+		cc.suites = k == 1 ? suites12 : ecdsa;
+		cc.n_suites = 2;
+		cc.max_version = 0x0304;
+		cc.min_version = k == 2 ? 0x0304 : 0;
+		assert_int_equal(tls_conn_new(&c, &cc), 0);
+		assert_int_equal(tls_conn_start(c), 0);
+		size_t n = tls_conn_output(c, &out);
+		assert_true(n > 9);
+		assert_int_equal(tls_client_hello_decode(out + 9, n - 9, &ch, NULL), 0);
+		int p384 = 0;
+		for (size_t i = 0; i < ch.n_groups; i++)
+			p384 |= ch.groups[i] == 0x0018;
+		assert_int_equal(p384, k == 0);
+		assert_int_equal(ch.groups[0], 0x001d); /* the 1.3 groups first */
+		tls_conn_free(c);
+		tls_rng_free(&r);
+	}
+}
+
 /* An attacker removes supported_versions from the ClientHello: the 1.3
  * server answers with 1.2 and the sentinel, the client aborts. */
 static void strip_versions(int dir, size_t index, uint8_t *rec, size_t n, void *arg)
@@ -794,6 +830,7 @@ int main(void)
 	    cmocka_unit_test(test_tls12_peers),
 	    cmocka_unit_test(test_downgrade_sentinel),
 	    cmocka_unit_test(test_min_version),
+	    cmocka_unit_test(test_p384_for_ecdsa12),
 	    cmocka_unit_test(test_tampered_cert_verify_and_finished),
 	    cmocka_unit_test(test_bad_records_and_hellos),
 	    cmocka_unit_test(test_bad_client_hellos),
