@@ -250,7 +250,15 @@ if openssl_server "$TMP/ss.log" -cert assets/server.crt -key assets/server.key; 
 	expect "connect opens the same view" "Step 1 of"
 	keys 5
 	expect "connect: step 5 of the live handshake" "Client response"
-	keys q
+	keys 2 L L z G
+	found=0
+	for _ in $(seq 80); do
+		if shows "What the server chose, and why" 3; then found=1; break; fi
+		keys k k k k
+	done
+	if [ $found = 1 ]; then ok "connect: step 2's lesson says what the server chose, and why"
+	else bad "connect: step 2's lesson says what the server chose, and why" "$(screen | head -c 600)"; fi
+	keys z q
 	exited "connect view quits with status 0"
 else
 	bad "openssl s_server started"
