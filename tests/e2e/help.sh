@@ -37,4 +37,12 @@ done
 # After other arguments too (replay FILE --help is still help, not a replay).
 check "tlsstep replay FILE --help" bash -c "'$BIN' replay tests/fixtures/illustrated-tls12/capture.pcap --help | grep -q '^Usage: tlsstep replay'"
 check "tlsstep --seed 3 -h" bash -c "'$BIN' --seed 3 -h | grep -q '^Usage: tlsstep'"
+# connect and serve speak TLS 1.3 and 1.2 unless --tls names one; the usage says so.
+check "connect --help: --tls 1.2|1.3 offers one version, default both" \
+	bash -c "'$BIN' connect --help | grep -q -- '--tls 1.2|1.3 .*offer only that version (default: 1.3 and 1.2'"
+check "serve --help: --tls 1.2|1.3 accepts one version, default both with 1.3 preferred" \
+	bash -c "'$BIN' serve --help | grep -q -- '--tls 1.2|1.3 .*accept only that version (default: both, 1.3 preferred)'"
+check "connect --tls 1.4 is a usage error (exit 2)" bash -c "'$BIN' connect 127.0.0.1:1 --tls 1.4 2>/dev/null; test \$? = 2"
+check "connect --cipher of a 1.2 suite with --tls 1.3 is a usage error (exit 2)" \
+	bash -c "'$BIN' connect 127.0.0.1:1 --tls 1.3 --cipher AES128-SHA 2>&1 | grep -q 'only TLS 1.2 suites'"
 finish
