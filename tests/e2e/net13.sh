@@ -150,6 +150,14 @@ check "connect --tls 1.3 to a TLS 1.2 server: non-zero exit, protocol_version, o
 check "connect --tls 1.3 to a TLS 1.2 server: one line on stderr naming protocol_version" \
 	bash -c "test \$(wc -l <'$TMP/c.err') = 1 && grep -q 'protocol_version.*does not speak TLS 1.3' '$TMP/c.err'"
 
+# --cipher of a TLS 1.3 suite offers that suite and TLS 1.3 alone.
+s_server13 "$TMP/srv.log" || bad "s_server -tls1_3 started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --cipher TLS_AES_256_GCM_SHA384 --ca $A/ca.crt --servername localhost \
+	--json >"$TMP/c.json" 2>"$TMP/c.err"
+check "connect --cipher TLS_AES_256_GCM_SHA384: offered TLS 1.3 and one suite, got them" \
+	jq -e '.version == "TLS 1.3" and .cipher_suite_id == 4866 and .choice.offered_versions == ["TLS 1.3"]
+		and .choice.offered_suites == 1' "$TMP/c.json"
+
 # --tls 1.2 offers 1.2 only: a 1.3-only server refuses it.
 s_server13 "$TMP/srv.log" || bad "s_server -tls1_3 started"
 timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.2 --ca $A/ca.crt --servername localhost --json >"$TMP/c.json" 2>"$TMP/c.err"
