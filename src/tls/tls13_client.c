@@ -99,7 +99,14 @@ int tls13_client_extend_hello(tls_conn *c, tls_client_hello *ch)
 		    tls_buf_put(b, ch->exts[i].data, ch->exts[i].len))
 			return TLS_ERR_INTERNAL;
 	}
-	if (c->cfg.middlebox_compat) {
+	if (ch->session_id_len && !only_13(c)) {
+		/* a cached TLS 1.2 session (client.c put its ID in): "a client which has
+		 * a cached session ID set by a pre-TLS 1.3 server SHOULD set this
+		 * field to that value" (4.1.2); it serves compatibility mode too */
+		c->t13.legacy_sid_len = ch->session_id_len;
+		memcpy(c->t13.legacy_sid, ch->session_id, ch->session_id_len);
+		c->k.tls13.compat = c->cfg.middlebox_compat;
+	} else if (c->cfg.middlebox_compat) {
 		c->t13.legacy_sid_len = 32;
 		if (tls_rng_read(c->cfg.rng, c->t13.legacy_sid, 32))
 			return TLS_ERR_INTERNAL;

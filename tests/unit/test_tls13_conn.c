@@ -531,6 +531,29 @@ static void test_p384_for_ecdsa12(void **st)
 	}
 }
 
+/* A client offering 1.3 and 1.2 resumes a TLS 1.2 session: its ID goes
+ * in legacy_session_id (RFC 8446 4.1.2), and a 1.2 server takes it up. */
+static void test_resume_12_session_from_13_hello(void **st)
+{
+	(void)st;
+	tls_session cache = {0}, got = {0};
+	run_opts o = {.seed = 15, .client_max = 0x0304, .server_max = 0, .compat = 1, .cache = &cache};
+	pair p;
+	handshake(&p, &o);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_int_equal(tls_conn_session(p.c, &got), 0);
+	assert_true(got.valid && got.id_len == 32);
+	free_pair(&p);
+	run_opts r = {.seed = 16, .client_max = 0x0304, .server_max = 0, .compat = 1, .cache = &cache, .resume = &got};
+	handshake(&p, &r);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_true(tls_conn_knowledge(p.c)->resumed);
+	assert_memory_equal(tls_conn_knowledge(p.c)->session_id, got.id, 32);
+	free_pair(&p);
+	tls_session_wipe(&cache);
+	tls_session_wipe(&got);
+}
+
 /* An attacker removes supported_versions from the ClientHello: the 1.3
  * server answers with 1.2 and the sentinel, the client aborts. */
 static void strip_versions(int dir, size_t index, uint8_t *rec, size_t n, void *arg)
@@ -831,6 +854,7 @@ int main(void)
 	    cmocka_unit_test(test_downgrade_sentinel),
 	    cmocka_unit_test(test_min_version),
 	    cmocka_unit_test(test_p384_for_ecdsa12),
+	    cmocka_unit_test(test_resume_12_session_from_13_hello),
 	    cmocka_unit_test(test_tampered_cert_verify_and_finished),
 	    cmocka_unit_test(test_bad_records_and_hellos),
 	    cmocka_unit_test(test_bad_client_hellos),
