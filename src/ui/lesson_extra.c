@@ -5,9 +5,12 @@
 
 #include <string.h>
 
+/* a live connection that got as far as a ClientHello (a client that sent
+ * something else has no offer to speak of) */
 static int live(const model *m)
 {
-	return !strcmp(m->source, "connect") || !strcmp(m->source, "serve");
+	return (!strcmp(m->source, "connect") || !strcmp(m->source, "serve")) &&
+	       model_find_msg(m, 1, MODEL_MSG_CLIENT_HELLO, 0);
 }
 
 static const struct {
