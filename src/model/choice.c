@@ -36,7 +36,8 @@ static void client_side(const tls_client_hello *ch, model_choice *c)
 			c->versions[c->n_versions++] = u16(sv->data + i);
 	if (!c->client_sv)
 		c->versions[c->n_versions++] = ch->version;
-	c->n_suites = ch->n_suites;
+	for (size_t i = 0; i < ch->n_suites; i++)
+		c->n_suites += !grease(ch->suites[i]);
 	for (size_t i = 0; i < ch->n_groups && i < 32; i++)
 		if (!grease(ch->groups[i]))
 			c->groups[c->n_groups++] = ch->groups[i];
@@ -54,9 +55,11 @@ static void server_side(const tls_server_hello *sh, const tls_client_hello *ch, 
 	c->server_sv = sv && sv->len == 2;
 	c->version = c->server_sv ? u16(sv->data) : sh->version;
 	c->suite = sh->suite;
-	for (size_t i = 0; i < ch->n_suites && !c->suite_rank; i++)
+	for (size_t i = 0, k = 0; i < ch->n_suites && !c->suite_rank; i++) {
+		k += !grease(ch->suites[i]);
 		if (ch->suites[i] == sh->suite)
-			c->suite_rank = i + 1;
+			c->suite_rank = k;
+	}
 	/* the last byte is 01 for TLS 1.2, 00 for older versions */
 	c->downgrade = !memcmp(sh->random + 24, tls13_downgrade_12, 7) && sh->random[31] <= 1;
 }

@@ -18,7 +18,7 @@ typedef struct {
 	int client_sv;
 	uint16_t versions[8];
 	size_t n_versions;
-	size_t n_suites;       /* cipher suites offered */
+	size_t n_suites;       /* cipher suites offered (GREASE left out) */
 	uint16_t groups[32];   /* supported_groups */
 	size_t n_groups;
 	uint16_t shares[8];    /* groups of its key_share entries */
@@ -27,7 +27,7 @@ typedef struct {
 	int server_sv;         /* the version came from supported_versions */
 	uint16_t version;      /* the version chosen */
 	uint16_t suite;
-	size_t suite_rank;     /* 1 = the client's first suite; 0 = not in its list */
+	size_t suite_rank;     /* 1 = the client's first suite (GREASE left out); 0 = not in its list */
 	int downgrade;         /* random ends in DOWNGRD 01 or 00 (RFC 8446 4.1.3) */
 } model_choice;
 
