@@ -570,8 +570,9 @@ static void serve_label(char *out, size_t n, uint64_t num, const char *peer, con
 		snprintf(out, n, "#%llu  %-15s  connected, nothing received yet", (unsigned long long)num + 1, peer);
 		return;
 	}
+	const char *vn = m->suite[0] ? tls_version_name(m->version) : NULL; /* what the server picked */
 	outcome_text(m, open, resumed, o, sizeof o);
-	snprintf(out, n, "#%llu  %-15s  %s  %s", (unsigned long long)num + 1, peer,
+	snprintf(out, n, "#%llu  %-15s  %s%s%s  %s", (unsigned long long)num + 1, peer, vn ? vn : "", vn ? "  " : "",
 		 m->suite[0] ? m->suite : "(no suite yet)", o);
 }
 

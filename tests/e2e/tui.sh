@@ -294,6 +294,10 @@ if [ -n "$SPORT" ]; then
 	expect "serve: two connections listed" "#2"
 	if screen | grep -q "#1 .*established"; then ok "serve: the first is listed as established"
 	else bad "serve: the first is listed as established" "$(screen | head -8)"; fi
+	if screen | grep -q "#1 .*TLS 1\.2  TLS_"; then ok "serve: the list names the version the server picked (1.2 for curl --tls-max 1.2)"
+	else bad "serve: the list names the version the server picked (1.2 for curl --tls-max 1.2)" "$(screen | head -8)"; fi
+	timeout 10 curl -s --cacert assets/ca.crt "https://localhost:$SPORT/" >/dev/null
+	expect "serve: curl's default gets TLS 1.3, and the list says so" "TLS 1.3  TLS_AES_"
 	keys Enter
 	expect "serve: Enter opens the newest connection" "Step 1 of"
 	keys q
