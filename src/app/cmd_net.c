@@ -463,6 +463,10 @@ typedef struct {
 	char open_label[SERVE_KEEP][160];
 	const model *shown[2 * SERVE_KEEP];
 	const char *lines[2 * SERVE_KEEP];
+	/* the finished one on screen: serving goes on meanwhile, so when it
+	 * falls off the list it is kept here until the view is closed */
+	const model *viewing;
+	model *orphan;
 } serve_ctx;
 
 static int serve_make(void *ctx, uint64_t n, tls_rng *rng, tls_conn **conn, model *m)
@@ -559,8 +563,12 @@ static void serve_done(void *ctx, const net_served *d)
 		return;
 	}
 	if (sc->count == SERVE_KEEP) { /* forget the oldest */
-		model_free(sc->m[SERVE_KEEP - 1]);
-		free(sc->m[SERVE_KEEP - 1]);
+		if (sc->m[SERVE_KEEP - 1] == sc->viewing) {
+			sc->orphan = sc->m[SERVE_KEEP - 1];
+		} else {
+			model_free(sc->m[SERVE_KEEP - 1]);
+			free(sc->m[SERVE_KEEP - 1]);
+		}
 		sc->count--;
 	}
 	memmove(sc->m + 1, sc->m, sc->count * sizeof sc->m[0]);
@@ -642,6 +650,14 @@ static int serve_idle(void *ctx)
 	return changed || before || net_serve_count(sc->srv) || acc != net_serve_accepted(sc->srv);
 }
 
+static int is_finished(const serve_ctx *sc, const model *m)
+{
+	for (size_t i = 0; i < sc->count; i++)
+		if (sc->m[i] == m)
+			return 1;
+	return 0;
+}
+
 static int serve_browse(serve_ctx *sc)
 {
 	char title[160];
@@ -661,7 +677,20 @@ static int serve_browse(serve_ctx *sc)
 		t.view = sc->shown[pick];
 		t.save = app_record_save_view;
 		t.save_ctx = base;
+		if (is_finished(sc, t.view)) {
+			/* other clients are answered while this one is shown; one still
+			 * in progress grows under the view, so it pauses serving */
+			t.idle = serve_idle;
+			t.idle_ctx = sc;
+			sc->viewing = t.view;
+		}
 		tui_run(&t);
+		sc->viewing = NULL;
+		if (sc->orphan) {
+			model_free(sc->orphan);
+			free(sc->orphan);
+			sc->orphan = NULL;
+		}
 	}
 	return 0;
 }
