@@ -83,7 +83,13 @@ static const char connect_help[] =
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
 	"  --plain | --json     output format\n"
 	"  --html FILE          write the handshake as one self-contained web page\n"
-	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n";
+	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n"
+	"  --sess-out FILE      keep the session this handshake leaves (TLS 1.3: the server's last ticket;\n"
+	"                       TLS 1.2: the session ID). FILE holds a secret (the PSK or master secret):\n"
+	"                       written mode 0600; anyone who has it can resume the session\n"
+	"  --sess-in FILE       offer that session again (1.3: a pre_shared_key with a binder; 1.2: the\n"
+	"                       session ID); a server that declines gives a full handshake, said plainly.\n"
+	"                       A bad, expired or foreign file (another server name) is refused, exit 1\n";
 
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
