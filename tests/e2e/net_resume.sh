@@ -79,10 +79,11 @@ for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384; do
 	same_secrets "$TMP/c2.json" "$TMP/s13.keys" "1.3 ($suite) resumed"
 	check "1.3 ($suite): the resumed handshake left a new ticket (--sess-out with --sess-in)" \
 		bash -c "test -s '$TMP/t13b' && ! cmp -s '$TMP/t13' '$TMP/t13b'"
-	# that new ticket, in --plain: the lessons of a resumption, every one loads
-	timeout 20 "$BIN" "${CONNECT[@]}" "127.0.0.1:$PORT" --tls 1.3 --plain --sess-in "$TMP/t13b" >"$TMP/c.plain" 2>"$TMP/c.err"
-	check "1.3 ($suite) --plain, resumed again: the lessons explain the pre_shared_key and its binder, none is missing" \
-		bash -c "grep -q 'pre_shared_key' '$TMP/c.plain' && grep -q 'binder' '$TMP/c.plain' && grep -q 'no Certificate' '$TMP/c.plain' && ! grep -q 'lesson unavailable' '$TMP/c.plain'"
+	# that new ticket, as a page: the TLS 1.3 lessons of a resumption, every one loads
+	timeout 20 "$BIN" "${CONNECT[@]}" "127.0.0.1:$PORT" --tls 1.3 --html "$TMP/c.html" --sess-in "$TMP/t13b" 2>"$TMP/c.err"
+	check "1.3 ($suite) --html, resumed again: the lessons explain the ticket's binder and the early secret from the PSK, none is missing" \
+		bash -c "grep -q 'the ticket of an earlier connection, with a binder' '$TMP/c.html' && grep -q 'HKDF-Extract of the PSK' '$TMP/c.html' \
+			&& grep -q 'no Certificate: the server accepted the PSK' '$TMP/c.html' && ! grep -q 'unavailable' '$TMP/c.html'"
 	sleep 0.3
 	check "1.3 ($suite): openssl s_server reused a session on the second and third connections, not the first" \
 		reused_on "$TMP/s13.log" 23
