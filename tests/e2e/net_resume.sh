@@ -98,7 +98,9 @@ check "1.3 declined: exit 0, and stderr says the server did not resume, a full h
 check "1.3 declined: offered but not accepted, the Certificate came, step 2's note says why" \
 	jq -e '.tls13.psk_offered and (.tls13.psk_accepted | not) and ([.steps[].messages[].name] | index("Certificate") != null)
 		and (.steps[1].note | startswith("the server declined the offered ticket"))' "$TMP/d.json"
-check "1.3 declined: the early secret is from zeros again" jq -e --arg z $ZEROS_EARLY '.secrets.early_secret == $z' "$TMP/d.json"
+check "1.3 declined: the early secret is from zeros again, and step 1 does not show that one as the client's" \
+	jq -e --arg z $ZEROS_EARLY '.secrets.early_secret == $z and .steps[0].client_knows.early_secret == null
+		and .steps[1].client_knows.early_secret == $z' "$TMP/d.json"
 sleep 0.3
 same_secrets "$TMP/d.json" "$TMP/s13d.keys" "1.3 declined"
 
