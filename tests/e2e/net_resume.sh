@@ -89,6 +89,24 @@ for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384; do
 		reused_on "$TMP/s13.log" 23
 done
 
+# Mutual authentication: s_server -Verify asks for our certificate in the
+# full handshake; the PSK resumption needs none (RFC 8446 4.3.2: no
+# CertificateRequest with a PSK), in both versions.
+for v in 1.3 1.2; do
+	s_server_n "tls1_${v#1.}" "$TMP/sm.log" 2 -Verify 1 -CAfile $A/ca.crt || bad "s_server -Verify ($v) started"
+	timeout 20 "$BIN" "${CONNECT[@]}" "127.0.0.1:$PORT" --tls $v --cert $A/client.crt --key $A/client.key --json \
+		--sess-out "$TMP/m$v" >"$TMP/m1.json" 2>/dev/null
+	timeout 20 "$BIN" "${CONNECT[@]}" "127.0.0.1:$PORT" --tls $v --cert $A/client.crt --key $A/client.key --json \
+		--sess-in "$TMP/m$v" >"$TMP/m2.json" 2>"$TMP/m2.err"
+	check "mutual $v: the full handshake sent our Certificate and CertificateVerify, the resumed one no certificate at all" \
+		bash -c "jq -e '[.steps[].messages[].name] | index(\"CertificateVerify\") != null' '$TMP/m1.json' >/dev/null &&
+			jq -e '[.steps[].messages[].name] | index(\"Certificate\") == null and index(\"CertificateRequest\") == null' '$TMP/m2.json' >/dev/null &&
+			grep -q 'resumed the session' '$TMP/m2.err'"
+	sleep 0.3
+	check "mutual $v: openssl s_server checked our certificate, then reused the session" \
+		bash -c "grep -q 'CN *= *student' '$TMP/sm.log' && awk '/^CIPHER is/ {n++} /^Reused session-id/ {r = r n} END {exit !(r == \"2\")}' '$TMP/sm.log'"
+done
+
 # A server that did not issue the ticket (another s_server, other ticket
 # keys) declines it: a full handshake, said plainly.
 s_server_n tls1_3 "$TMP/s13.log" 1 -keylogfile "$TMP/s13d.keys" || bad "s_server -tls1_3 started"
