@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAGIC "tlsstep-session"
-#define FORMAT 1
+#define MAGIC    "tlsstep-session"
+#define FORMAT   1
 #define FILE_MAX 65536 /* a ticket of 2,048 bytes is 4 KiB of hex */
 
 enum { V12 = 1, V13 = 2 };
@@ -30,7 +30,10 @@ enum { V12 = 1, V13 = 2 };
 
 static int nibble(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 /* Hex digits, min to max bytes' worth, into out. */
@@ -100,14 +103,38 @@ static int f_received(app_session *a, const char *v)
 	return 0;
 }
 
-static int f_ticket(app_session *a, const char *v) { return hexval(v, a->s.ticket, 1, TLS13_TICKET_MAX, &a->s.ticket_len); }
-static int f_lifetime(app_session *a, const char *v) { return u32val(v, 1, 604800, &a->s.lifetime); }
-static int f_age_add(app_session *a, const char *v) { return u32val(v, 0, UINT32_MAX, &a->s.age_add); }
-static int f_nonce(app_session *a, const char *v) { return hexval(v, a->s.nonce, 0, 255, &a->s.nonce_len); }
-static int f_early(app_session *a, const char *v) { return u32val(v, 0, UINT32_MAX, &a->s.max_early_data); }
-static int f_psk(app_session *a, const char *v) { return hexval(v, a->s.psk, 32, 48, &a->s.psk_len); }
-static int f_rms(app_session *a, const char *v) { return hexval(v, a->res_master, 32, 48, &a->res_master_len); }
-static int f_id(app_session *a, const char *v) { return hexval(v, a->s.id, 1, 32, &a->s.id_len); }
+static int f_ticket(app_session *a, const char *v)
+{
+	return hexval(v, a->s.ticket, 1, TLS13_TICKET_MAX, &a->s.ticket_len);
+}
+static int f_lifetime(app_session *a, const char *v)
+{
+	return u32val(v, 1, 604800, &a->s.lifetime);
+}
+static int f_age_add(app_session *a, const char *v)
+{
+	return u32val(v, 0, UINT32_MAX, &a->s.age_add);
+}
+static int f_nonce(app_session *a, const char *v)
+{
+	return hexval(v, a->s.nonce, 0, 255, &a->s.nonce_len);
+}
+static int f_early(app_session *a, const char *v)
+{
+	return u32val(v, 0, UINT32_MAX, &a->s.max_early_data);
+}
+static int f_psk(app_session *a, const char *v)
+{
+	return hexval(v, a->s.psk, 32, 48, &a->s.psk_len);
+}
+static int f_rms(app_session *a, const char *v)
+{
+	return hexval(v, a->res_master, 32, 48, &a->res_master_len);
+}
+static int f_id(app_session *a, const char *v)
+{
+	return hexval(v, a->s.id, 1, 32, &a->s.id_len);
+}
 
 static int f_master(app_session *a, const char *v)
 {
@@ -122,8 +149,14 @@ static int flag(const char *v, int *out)
 	*out = v[0] == '1';
 	return 0;
 }
-static int f_ems(app_session *a, const char *v) { return flag(v, &a->s.ems); }
-static int f_etm(app_session *a, const char *v) { return flag(v, &a->s.etm); }
+static int f_ems(app_session *a, const char *v)
+{
+	return flag(v, &a->s.ems);
+}
+static int f_etm(app_session *a, const char *v)
+{
+	return flag(v, &a->s.etm);
+}
 
 typedef struct {
 	const char *key;
@@ -134,20 +167,20 @@ typedef struct {
 } field;
 
 static const field fields[] = {
-	{"server_name", V12 | V13, 0, f_name, "a host name"},
-	{"cipher_suite", V12 | V13, 0, f_suite, "a cipher suite tlsstep knows, 4 hex digits"},
-	{"received", V12 | V13, 0, f_received, "Unix seconds"},
-	{"ticket", V13, 0, f_ticket, "hex, 1 to 2048 bytes"},
-	{"ticket_lifetime", V13, 0, f_lifetime, "seconds, 1 to 604800"},
-	{"ticket_age_add", V13, 0, f_age_add, "a number below 2^32"},
-	{"ticket_nonce", V13, 0, f_nonce, "hex, at most 255 bytes"},
-	{"max_early_data", V13, 0, f_early, "a number below 2^32"},
-	{"resumption_master_secret", V13, 1, f_rms, "hex, 32 or 48 bytes"},
-	{"psk", V13, 0, f_psk, "hex, 32 or 48 bytes"},
-	{"session_id", V12, 0, f_id, "hex, 1 to 32 bytes"},
-	{"master_secret", V12, 0, f_master, "hex, 48 bytes"},
-	{"extended_master_secret", V12, 0, f_ems, "0 or 1"},
-	{"encrypt_then_mac", V12, 0, f_etm, "0 or 1"},
+    {"server_name", V12 | V13, 0, f_name, "a host name"},
+    {"cipher_suite", V12 | V13, 0, f_suite, "a cipher suite tlsstep knows, 4 hex digits"},
+    {"received", V12 | V13, 0, f_received, "Unix seconds"},
+    {"ticket", V13, 0, f_ticket, "hex, 1 to 2048 bytes"},
+    {"ticket_lifetime", V13, 0, f_lifetime, "seconds, 1 to 604800"},
+    {"ticket_age_add", V13, 0, f_age_add, "a number below 2^32"},
+    {"ticket_nonce", V13, 0, f_nonce, "hex, at most 255 bytes"},
+    {"max_early_data", V13, 0, f_early, "a number below 2^32"},
+    {"resumption_master_secret", V13, 1, f_rms, "hex, 32 or 48 bytes"},
+    {"psk", V13, 0, f_psk, "hex, 32 or 48 bytes"},
+    {"session_id", V12, 0, f_id, "hex, 1 to 32 bytes"},
+    {"master_secret", V12, 0, f_master, "hex, 48 bytes"},
+    {"extended_master_secret", V12, 0, f_ems, "0 or 1"},
+    {"encrypt_then_mac", V12, 0, f_etm, "0 or 1"},
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
@@ -236,22 +269,22 @@ static int consistent(app_session *a, int v, const char *path, char *err, size_t
 {
 	const tls_suite *su = tls_suite_by_id(a->s.suite);
 	if (!!su->tls13 != (v == V13)) {
-		snprintf(err, errlen, "%s: cipher_suite %04x is %s TLS 1.3 suite, and the session is TLS %s", path,
-		         a->s.suite, su->tls13 ? "a" : "not a", v == V13 ? "1.3" : "1.2");
+		snprintf(err, errlen, "%s: cipher_suite %04x is %s TLS 1.3 suite, and the session is TLS %s",
+		         path, a->s.suite, su->tls13 ? "a" : "not a", v == V13 ? "1.3" : "1.2");
 		return -1;
 	}
 	if (v == V12)
 		return 0;
 	size_t hl = su->prf == TLS_PRF_SHA384 ? 48 : 32;
 	if (a->s.psk_len != hl || (a->res_master_len && a->res_master_len != hl)) {
-		snprintf(err, errlen, "%s: the psk is %zu bytes; %s hashes with %s, %zu bytes", path, a->s.psk_len,
-		         tls_suite_iana_name(a->s.suite), hl == 48 ? "SHA-384" : "SHA-256", hl);
+		snprintf(err, errlen, "%s: the psk is %zu bytes; %s hashes with %s, %zu bytes", path,
+		         a->s.psk_len, tls_suite_iana_name(a->s.suite), hl == 48 ? "SHA-384" : "SHA-256", hl);
 		return -1;
 	}
 	uint8_t psk[TLS13_HASH_MAX];
-	if (a->res_master_len &&
-	    (tls13_resumption_psk(tls_suite_prf_hash(su), a->res_master, hl, a->s.nonce, a->s.nonce_len, psk) ||
-	     mem_neq(psk, a->s.psk, hl))) {
+	if (a->res_master_len && (tls13_resumption_psk(tls_suite_prf_hash(su), a->res_master, hl, a->s.nonce,
+	                                               a->s.nonce_len, psk) ||
+	                          mem_neq(psk, a->s.psk, hl))) {
 		snprintf(err, errlen,
 		         "%s: the psk is not HKDF-Expand-Label(resumption_master_secret, \"resumption\", "
 		         "ticket_nonce): the file was altered",
@@ -276,8 +309,8 @@ static int fill(const lines *ls, app_session *a, const char *path, char *err, si
 	for (size_t i = 0; i < N_FIELDS; i++) {
 		const field *f = &fields[i];
 		if (ls->val[i] && !(f->versions & v)) {
-			snprintf(err, errlen, "%s: line %d: %s has no place in a TLS %s session", path, ls->line[i],
-			         f->key, v == V13 ? "1.3" : "1.2");
+			snprintf(err, errlen, "%s: line %d: %s has no place in a TLS %s session", path,
+			         ls->line[i], f->key, v == V13 ? "1.3" : "1.2");
 			return -1;
 		}
 		if (!ls->val[i] && (f->versions & v) && !f->optional) {
@@ -285,7 +318,8 @@ static int fill(const lines *ls, app_session *a, const char *path, char *err, si
 			return -1;
 		}
 		if (ls->val[i] && f->set(a, ls->val[i])) {
-			snprintf(err, errlen, "%s: line %d: %s must be %s", path, ls->line[i], f->key, f->want);
+			snprintf(err, errlen, "%s: line %d: %s must be %s", path, ls->line[i], f->key,
+			         f->want);
 			return -1;
 		}
 	}
@@ -353,14 +387,15 @@ int app_session_check(const app_session *a, const char *path, const app_session_
 {
 	int v13 = a->s.version == TLS_VERSION_13;
 	if (v13 ? !w->offer13 : !w->offer12) {
-		snprintf(err, errlen, "%s holds a TLS %s session, and this connect does not offer TLS %s%s", path,
-		         v13 ? "1.3" : "1.2", v13 ? "1.3" : "1.2", v13 ? " (--tls 1.3)" : "");
+		snprintf(err, errlen, "%s holds a TLS %s session, and this connect does not offer TLS %s%s",
+		         path, v13 ? "1.3" : "1.2", v13 ? "1.3" : "1.2", v13 ? " (--tls 1.3)" : "");
 		return -1;
 	}
 	/* RFC 8446 4.6.1, RFC 6066 3: resume only with the server name the
 	 * session was made with. */
 	if (strcasecmp(a->server_name, w->server_name)) {
-		snprintf(err, errlen, "%s is a session with %s, not %s: a session is offered only to the server name it "
+		snprintf(err, errlen,
+		         "%s is a session with %s, not %s: a session is offered only to the server name it "
 		         "was made with",
 		         path, a->server_name, w->server_name);
 		return -1;
@@ -369,12 +404,14 @@ int app_session_check(const app_session *a, const char *path, const app_session_
 		char at[32], got[32];
 		iso(at, sizeof at, a->s.issued + (int64_t)a->s.lifetime);
 		iso(got, sizeof got, a->s.issued);
-		snprintf(err, errlen, "%s: the ticket expired at %s (received %s, lifetime %" PRIu32 " seconds)", path,
-		         at, got, a->s.lifetime);
+		snprintf(err, errlen,
+		         "%s: the ticket expired at %s (received %s, lifetime %" PRIu32 " seconds)", path, at,
+		         got, a->s.lifetime);
 		return -1;
 	}
 	if (!v13 && !suite_offered(w, a->s.suite)) {
-		snprintf(err, errlen, "%s: the session's cipher suite %s is not among those offered (--cipher)", path,
+		snprintf(err, errlen,
+		         "%s: the session's cipher suite %s is not among those offered (--cipher)", path,
 		         tls_suite_iana_name(a->s.suite));
 		return -1;
 	}
@@ -395,11 +432,13 @@ static void put_all(FILE *f, const app_session *a)
 {
 	const tls_session *s = &a->s;
 	int v13 = s->version == TLS_VERSION_13;
-	fprintf(f, MAGIC " %d\n# written by tlsstep connect --sess-out; offer it with --sess-in.\n"
-	           "# It holds a secret (%s): anyone with this file can resume the session. Keep it private.\n",
+	fprintf(f,
+	        MAGIC
+	        " %d\n# written by tlsstep connect --sess-out; offer it with --sess-in.\n"
+	        "# It holds a secret (%s): anyone with this file can resume the session. Keep it private.\n",
 	        FORMAT, v13 ? "psk" : "master_secret");
-	fprintf(f, "version=%s\nserver_name=%s\ncipher_suite=%04x\nreceived=%" PRId64 "\n", v13 ? "1.3" : "1.2",
-	        a->server_name, s->suite, s->issued);
+	fprintf(f, "version=%s\nserver_name=%s\ncipher_suite=%04x\nreceived=%" PRId64 "\n",
+	        v13 ? "1.3" : "1.2", a->server_name, s->suite, s->issued);
 	if (!v13) {
 		put_hex(f, "session_id", s->id, s->id_len);
 		put_hex(f, "master_secret", s->master, 48);
@@ -472,7 +511,9 @@ int app_session_save(const char *path, const tls_conn *c, const char *server_nam
 	if (!a.s.issued)
 		a.s.issued = now; /* a TLS 1.2 session: when this handshake ended */
 	snprintf(a.server_name, sizeof a.server_name, "%s", server_name);
-	const tls13_step *rms = a.s.version == TLS_VERSION_13 ? tls13_sched_find(&k->tls13.sched, "resumption_master_secret") : NULL;
+	const tls13_step *rms = a.s.version == TLS_VERSION_13
+	                            ? tls13_sched_find(&k->tls13.sched, "resumption_master_secret")
+	                            : NULL;
 	if (rms && rms->len == a.s.psk_len) {
 		memcpy(a.res_master, rms->value, rms->len);
 		a.res_master_len = rms->len;
@@ -487,7 +528,9 @@ void app_session_report(const char *path, const tls_knowledge *k, char *out, siz
 {
 	if (k->resumed)
 		snprintf(out, n, "resumed the session of %s (%s)", path,
-		         k->tls13.active ? "TLS 1.3, its ticket as a pre-shared key" : "TLS 1.2, by session ID");
+		         k->tls13.active ? "TLS 1.3, its ticket as a pre-shared key"
+		                         : "TLS 1.2, by session ID");
 	else
-		snprintf(out, n, "the server did not resume the session of %s: this was a full handshake", path);
+		snprintf(out, n, "the server did not resume the session of %s: this was a full handshake",
+		         path);
 }

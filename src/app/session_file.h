@@ -34,8 +34,8 @@ typedef struct {
 /* What this connect will offer: a session that does not fit is refused. */
 typedef struct {
 	const char *server_name;
-	int offer12, offer13;     /* versions the ClientHello offers */
-	const uint16_t *suites;   /* the TLS 1.2 suites offered */
+	int offer12, offer13;   /* versions the ClientHello offers */
+	const uint16_t *suites; /* the TLS 1.2 suites offered */
 	size_t n_suites;
 	int64_t now;
 } app_session_want;

@@ -139,7 +139,8 @@ static void test_ticket_session(void **st)
 	const tls13_step *rms = tls13_sched_find(&k->tls13.sched, "resumption_master_secret");
 	assert_non_null(rms);
 	uint8_t psk[48];
-	assert_int_equal(tls13_resumption_psk(tls_hash_sha256(), rms->value, rms->len, t.nonce, t.nonce_len, psk), 0);
+	assert_int_equal(
+	    tls13_resumption_psk(tls_hash_sha256(), rms->value, rms->len, t.nonce, t.nonce_len, psk), 0);
 	assert_int_equal(t.psk_len, 32);
 	assert_memory_equal(psk, t.psk, 32);
 	done(&p);
@@ -150,9 +151,10 @@ static void test_ticket_session(void **st)
 static void test_ticket_early_data(void **st)
 {
 	(void)st;
-	static const uint8_t good[] = {0, 0, 0x1c, 0x20, 1, 2, 3, 4, 1, 7, 0, 2, 0xaa, 0xbb,
-	                               0, 8, 0, 42, 0, 4, 0, 0, 0x40, 0};
-	static const uint8_t bad[] = {0, 0, 0x1c, 0x20, 1, 2, 3, 4, 1, 7, 0, 2, 0xaa, 0xbb, 0, 6, 0, 42, 0, 2, 0, 0};
+	static const uint8_t good[] = {0,    0,    0x1c, 0x20, 1, 2,  3, 4, 1, 7, 0,    2,
+	                               0xaa, 0xbb, 0,    8,    0, 42, 0, 4, 0, 0, 0x40, 0};
+	static const uint8_t bad[] = {0, 0,    0x1c, 0x20, 1, 2, 3,  4, 1, 7, 0,
+	                              2, 0xaa, 0xbb, 0,    6, 0, 42, 0, 2, 0, 0};
 	tls13_ticket_msg m;
 	assert_int_equal(tls13_nst_decode(good, sizeof good, &m, NULL), 0);
 	assert_int_equal(m.lifetime, 7200);
@@ -350,7 +352,8 @@ static void test_bad_files(void **st)
 	    {"tlsstep-session 1\n", "no version= line"},
 	};
 	for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
-		assert_int_not_equal(app_session_parse(whole[i].text, strlen(whole[i].text), "F", &a, err, sizeof err), 0);
+		assert_int_not_equal(
+		    app_session_parse(whole[i].text, strlen(whole[i].text), "F", &a, err, sizeof err), 0);
 		if (!strstr(err, whole[i].want))
 			fail_msg("whole %zu: '%s' does not say '%s'", i, err, whole[i].want);
 	}
