@@ -160,9 +160,10 @@ void knowledge_resume_notes(model *m)
 void knowledge_resume_declined(model *m, int ticket, int tls13)
 {
 	const char *why =
-	    ticket ? "the server declined the offered ticket: no pre_shared_key in its ServerHello, so a full "
-	             "handshake follows, certificate and all, and the early secret is made from zeros again "
-	             "(the client drops the PSK's early secret and binder key: they only made the binder)"
+	    ticket
+	        ? "the server declined the offered ticket: no pre_shared_key in its ServerHello, so a full "
+	          "handshake follows, certificate and all, and the early secret is made from zeros again "
+	          "(the client drops the PSK's early secret and binder key: they only made the binder)"
 	    : tls13 ? "the server chose TLS 1.3, which cannot resume the TLS 1.2 session the client offered "
 	              "(its ID went as legacy_session_id, RFC 8446 4.1.2): a full handshake follows"
 	            : "the server did not resume the offered session: its ServerHello does not echo the "

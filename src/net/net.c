@@ -140,7 +140,8 @@ static int read_some(pump *p, int timeout_ms, char *err, size_t errlen)
 		w = poll(&pf, 1, timeout_ms);
 	while (w < 0 && errno == EINTR);
 	if (w == 0) {
-		snprintf(err, errlen, "the peer sent nothing for %d seconds (timeout)", (timeout_ms + 999) / 1000);
+		snprintf(err, errlen, "the peer sent nothing for %d seconds (timeout)",
+		         (timeout_ms + 999) / 1000);
 		return -1;
 	}
 	ssize_t r = recv(p->fd, buf, sizeof buf, 0);

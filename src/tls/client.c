@@ -209,11 +209,10 @@ static int same_session_options(tls_conn *c, const tls_session *s)
 	int ems = s->ems != c->k.ems;
 	if (!ems && s->etm == c->k.etm)
 		return 0;
-	return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
-			"the server resumed a session made %s %s, %s it",
-			(ems ? s->ems : s->etm) ? "with" : "without",
-			ems ? "extended_master_secret" : "encrypt_then_mac",
-			(ems ? c->k.ems : c->k.etm) ? "now with" : "now without");
+	return tls_fail(
+	    c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE), "the server resumed a session made %s %s, %s it",
+	    (ems ? s->ems : s->etm) ? "with" : "without", ems ? "extended_master_secret" : "encrypt_then_mac",
+	    (ems ? c->k.ems : c->k.etm) ? "now with" : "now without");
 }
 
 static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
