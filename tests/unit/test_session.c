@@ -21,6 +21,7 @@
 #include "tls/alert.h"
 #include "tls/conn.h"
 #include "tls/crypto.h"
+#include "tls/protect.h"
 #include "tls/tls13.h"
 #include "tls/tls13_keys.h"
 
@@ -143,6 +144,50 @@ static void test_ticket_session(void **st)
 	    tls13_resumption_psk(tls_hash_sha256(), rms->value, rms->len, t.nonce, t.nonce_len, psk), 0);
 	assert_int_equal(t.psk_len, 32);
 	assert_memory_equal(psk, t.psk, 32);
+	done(&p);
+}
+
+/* Sends the client a NewSessionTicket as the server would, sealed with the
+ * server's application key at sequence number seq. */
+static void send_ticket(pair *p, uint64_t seq, uint32_t lifetime, uint8_t id)
+{
+	const tls_knowledge *k = tls_conn_knowledge(p->c);
+	uint8_t nonce[1] = {id}, ticket[3] = {id, id, id};
+	tls13_ticket_msg m = {lifetime, 77, nonce, ticket, 1, 3, 0};
+	tls_buf body = {0}, msg = {0}, rec = {0};
+	assert_int_equal(tls13_nst_encode(&body, &m), 0);
+	assert_int_equal(tls_hs_wrap(&msg, TLS_HS_NEW_SESSION_TICKET, body.p, body.len), 0);
+	assert_int_equal(tls13_record_seal(k->suite, k->tls13.server_ap_key, k->tls13.server_ap_iv, seq, 22,
+	                                   msg.p, msg.len, &rec),
+	                 0);
+	assert_int_equal(tls_conn_recv(p->c, rec.p, rec.len), 0);
+	tls_buf_free(&body);
+	tls_buf_free(&msg);
+	tls_buf_free(&rec);
+}
+
+/* 4.6.1: a ticket of lifetime 0 is to be discarded; the one before stays.
+ * A later usable ticket replaces it (the last one is kept). */
+static void test_ticket_lifetime_zero(void **st)
+{
+	(void)st;
+	tls_session cache = {0}, t;
+	opts o = {.client_max = 0x0304, .server_max = 0x0304, .tickets = 1, .cache = &cache};
+	pair p;
+	run(&p, &o, 11);
+	assert_int_equal(tls_conn_session(p.c, &t), 0);
+	size_t first_len = t.ticket_len;
+	send_ticket(&p, 1, 0, 0xee);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_int_equal(tls_conn_session(p.c, &t), 0);
+	assert_int_equal(t.ticket_len, first_len);
+	send_ticket(&p, 2, 100, 0x42);
+	assert_int_equal(tls_conn_session(p.c, &t), 0);
+	assert_int_equal(t.ticket_len, 3);
+	assert_int_equal(t.ticket[0], 0x42);
+	assert_int_equal(t.lifetime, 100);
+	assert_int_equal(t.age_add, 77);
+	assert_int_equal(t.nonce_len, 1);
 	done(&p);
 }
 
@@ -436,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ticket_session),
 	    cmocka_unit_test(test_ticket_early_data),
+	    cmocka_unit_test(test_ticket_lifetime_zero),
 	    cmocka_unit_test(test_tls12_session),
 	    cmocka_unit_test(test_ems_change_aborts),
 	    cmocka_unit_test(test_tls12_session_in_tls13_hello),
