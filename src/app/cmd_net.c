@@ -3,6 +3,7 @@
 #include "app/files.h"
 #include "app/record.h"
 #include "app/pki.h"
+#include "app/session_file.h"
 #include "net/choices.h"
 #include "net/net.h"
 #include "net/serve.h"
@@ -33,6 +34,7 @@
 enum {
 	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
 	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS, O_HTML, O_PREDICT, O_TLS,
+	O_SESS_IN, O_SESS_OUT,
 };
 
 static const struct option opts[] = {
@@ -46,12 +48,14 @@ static const struct option opts[] = {
 	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA},
 	{"max-conns", required_argument, 0, O_MAX_CONNS}, {"html", required_argument, 0, O_HTML},
 	{"predict", no_argument, 0, O_PREDICT}, {"tls", required_argument, 0, O_TLS},
+	{"sess-in", required_argument, 0, O_SESS_IN}, {"sess-out", required_argument, 0, O_SESS_OUT},
 	{0, 0, 0, 0},
 };
 
 typedef struct {
 	const char *ca, *servername, *cert, *key, *bind, *client_ca;
 	const char *html; /* connect --html FILE */
+	const char *sess_in, *sess_out; /* connect: session files (app/session_file.h) */
 	int quiet;        /* --html without --plain or --json: the page only */
 	int insecure, timeout, keep, has_seed;
 	int predict; /* connect: questions before each step of the finished handshake */
@@ -79,7 +83,13 @@ static const char connect_help[] =
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
 	"  --plain | --json     output format\n"
 	"  --html FILE          write the handshake as one self-contained web page\n"
-	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n";
+	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n"
+	"  --sess-out FILE      keep the session this handshake leaves (TLS 1.3: the server's last ticket;\n"
+	"                       TLS 1.2: the session ID). FILE holds a secret (the PSK or master secret):\n"
+	"                       written mode 0600; anyone who has it can resume the session\n"
+	"  --sess-in FILE       offer that session again (1.3: a pre_shared_key with a binder; 1.2: the\n"
+	"                       session ID); a server that declines gives a full handshake, said plainly.\n"
+	"                       A bad, expired or foreign file (another server name) is refused, exit 1\n";
 
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
@@ -170,6 +180,12 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 			c->html = optarg;
 			break;
 		case O_DATA_DIR: app_data_dir_set(optarg); break;
+		case O_SESS_IN:
+		case O_SESS_OUT:
+			if (help == serve_help)
+				return app_usage_error("--sess-in and --sess-out are for connect; serve keeps its sessions");
+			*(o == O_SESS_IN ? &c->sess_in : &c->sess_out) = optarg;
+			break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); exit(0);
 		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
@@ -341,6 +357,22 @@ static int seed_policy(const net_cli *c, const char *host)
 	return 0;
 }
 
+/* After a connect with --sess-in / --sess-out: how the offered session
+ * fared (stderr), and the one this handshake left, saved. */
+static int session_after(const net_cli *c, const tls_conn *conn, const tls_config *cfg)
+{
+	char line[512];
+	if (c->sess_in) {
+		app_session_report(c->sess_in, tls_conn_knowledge(conn), line, sizeof line);
+		fprintf(stderr, "tlsstep: %s\n", line);
+	}
+	if (c->sess_out && app_session_save(c->sess_out, conn, cfg->server_name, cfg->now, line, sizeof line)) {
+		fprintf(stderr, "tlsstep: %s\n", line);
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_connect(int argc, char **argv)
 {
 	net_cli c;
@@ -403,6 +435,18 @@ int cmd_connect(int argc, char **argv)
 	cfg.chain_len = p.chain_len;
 	cfg.chain_n = p.chain_n;
 	cfg.key = p.has_key ? &p.key : NULL;
+	app_session sess;
+	if (c.sess_in) {
+		/* Today connect always offers TLS 1.2, and 1.3 too with --tls 1.3. */
+		app_session_want w = {cfg.server_name, 1, cfg.max_version >= 0x0304, cfg.suites, cfg.n_suites, cfg.now};
+		if (app_session_load(c.sess_in, &w, &sess, err, sizeof err)) {
+			fprintf(stderr, "tlsstep: %s\n", err);
+			tls_rng_free(&rng);
+			tls_creds_free(&p);
+			return 1;
+		}
+		cfg.resume = &sess.s;
+	}
 	if (c.insecure)
 		fprintf(stderr, "tlsstep: WARNING: --insecure: the server's certificate will NOT be verified\n");
 	model m;
@@ -415,7 +459,7 @@ int cmd_connect(int argc, char **argv)
 		fprintf(stderr, "tlsstep: %s\n", err);
 	} else {
 		tls_conn *conn = NULL;
-		net_options no = {c.timeout, cfg.server_name, 0, 0};
+		net_options no = {c.timeout, cfg.server_name, 0, 0, c.sess_out != NULL};
 		if (tls_conn_new(&conn, &cfg) == 0) {
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
 			net_mark_server_choices(&m, tls_conn_knowledge(conn));
@@ -428,6 +472,8 @@ int cmd_connect(int argc, char **argv)
 			}
 			if (c.html && write_page(&m, c.html))
 				rc = 1;
+			if (!rc && (c.sess_in || c.sess_out) && session_after(&c, conn, &cfg))
+				rc = 1;
 			if (rc)
 				fprintf(stderr, "tlsstep: handshake failed: %s%s\n", err, failure_hint(&m, &c));
 		}
@@ -437,6 +483,8 @@ int cmd_connect(int argc, char **argv)
 	model_free(&m);
 	tls_rng_free(&rng);
 	tls_creds_free(&p);
+	if (c.sess_in)
+		tls_session_wipe(&sess.s);
 	return rc;
 }
 

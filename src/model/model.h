@@ -126,7 +126,7 @@ typedef struct {
 	/* Why a step is empty or out of time order (a resumed
 	 * handshake skips steps 3-4 and the server's step 6 comes before step 5);
 	 * "" when there is nothing to say. */
-	char note[256];
+	char note[512];
 } model_step;
 
 enum model_outcome { MODEL_RUNNING, MODEL_ESTABLISHED, MODEL_ALERT, MODEL_INCOMPLETE };

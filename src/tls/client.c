@@ -201,6 +201,20 @@ static int resuming(const tls_conn *c, const tls_server_hello *sh)
 	       !memcmp(s->id, sh->session_id, s->id_len);
 }
 
+/* RFC 7627 5.3 and RFC 7366 3.1: a resumed session keeps the extended
+ * master secret and encrypt-then-MAC it had; a change means a broken
+ * server or an attacker, and the client aborts. */
+static int same_session_options(tls_conn *c, const tls_session *s)
+{
+	int ems = s->ems != c->k.ems;
+	if (!ems && s->etm == c->k.etm)
+		return 0;
+	return tls_fail(
+	    c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE), "the server resumed a session made %s %s, %s it",
+	    (ems ? s->ems : s->etm) ? "with" : "without", ems ? "extended_master_secret" : "encrypt_then_mac",
+	    (ems ? c->k.ems : c->k.etm) ? "now with" : "now without");
+}
+
 static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	tls_server_hello sh;
@@ -230,6 +244,8 @@ static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	if (c->cfg.resume->suite != sh.suite)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 				"the server resumed the session with another cipher suite");
+	if ((rc = same_session_options(c, c->cfg.resume)))
+		return rc;
 	if (tls_resume_keys(c, c->cfg.resume))
 		return tls_fail(c, TLS_ERR_INTERNAL, "key derivation failed");
 	c->st = ST_WAIT_CCS;

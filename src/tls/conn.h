@@ -37,6 +37,9 @@ typedef struct {
 	size_t psk_len;
 	uint32_t age_add, lifetime; /* ticket_age_add; lifetime in seconds */
 	int64_t issued;             /* cfg->now when the ticket arrived (or was issued) */
+	uint8_t nonce[255];         /* ticket_nonce: psk = HKDF-Expand-Label(resumption_master_secret, */
+	size_t nonce_len;           /*   "resumption", nonce, hash length) (4.6.1) */
+	uint32_t max_early_data;    /* the ticket's early_data extension, 0 if none */
 } tls_session;
 
 void tls_session_wipe(tls_session *s);
@@ -190,7 +193,9 @@ const tls_knowledge *tls_conn_knowledge(const tls_conn *c);
 int tls_conn_alert_sent(const tls_conn *c);
 int tls_conn_alert_received(const tls_conn *c, int *level);
 /* Client, after the handshake: the session to offer next time. 0 or -1.
- * TLS 1.3: the ticket session, once a NewSessionTicket arrived. */
+ * TLS 1.2: its ID, suite, master secret, ems and etm flags.
+ * TLS 1.3: the last NewSessionTicket that may be used (lifetime above 0),
+ * with its nonce and the PSK derived from it. */
 int tls_conn_session(const tls_conn *c, tls_session *out);
 /* One line saying why the connection failed, "" if it did not. */
 const char *tls_conn_error(const tls_conn *c);

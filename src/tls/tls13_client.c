@@ -81,7 +81,14 @@ int tls13_client_extend_hello(tls_conn *c, tls_client_hello *ch)
 		    tls_buf_put(b, ch->exts[i].data, ch->exts[i].len))
 			return TLS_ERR_INTERNAL;
 	}
-	if (c->cfg.middlebox_compat) {
+	/* 4.1.2: a client holding a TLS 1.2 session sends its ID here, so a
+	 * server that answers with 1.2 can resume it (client.c checks the echo);
+	 * otherwise compatibility mode sends 32 random bytes (D.4). */
+	const tls_session *s12 = c->cfg.resume;
+	if (s12 && s12->valid && s12->version != TLS_VERSION_13 && s12->id_len && s12->id_len <= 32) {
+		memcpy(c->t13.legacy_sid, s12->id, s12->id_len);
+		c->t13.legacy_sid_len = s12->id_len;
+	} else if (c->cfg.middlebox_compat) {
 		c->t13.legacy_sid_len = 32;
 		if (tls_rng_read(c->cfg.rng, c->t13.legacy_sid, 32))
 			return TLS_ERR_INTERNAL;

@@ -357,8 +357,10 @@ static int on_ticket(tls_conn *c, const uint8_t *msg, size_t n)
 	if (m.lifetime > 604800)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER), "ticket lifetime over 7 days");
 	tls_session *t = &c->t13.ticket;
-	if (m.ticket_len > sizeof t->ticket)
-		return 0; /* too long to keep: this ticket is not used */
+	/* Too long to keep, or a lifetime of zero ("discard it at once",
+	 * 4.6.1): this ticket is not used, and an earlier one stays. */
+	if (m.ticket_len > sizeof t->ticket || m.lifetime == 0)
+		return 0;
 	memset(t, 0, sizeof *t);
 	size_t hl = tls13_hash_len(c);
 	if (tls13_resumption_psk(tls13_hash(c), c->t13.sched.resumption, hl, m.nonce, m.nonce_len, t->psk))
@@ -372,7 +374,10 @@ static int on_ticket(tls_conn *c, const uint8_t *msg, size_t n)
 	t->age_add = m.age_add;
 	t->lifetime = m.lifetime;
 	t->issued = c->cfg.now;
-	c->t13.has_ticket = m.lifetime > 0;
+	memcpy(t->nonce, m.nonce, m.nonce_len);
+	t->nonce_len = m.nonce_len;
+	t->max_early_data = m.max_early_data;
+	c->t13.has_ticket = 1;
 	return 0;
 }
 

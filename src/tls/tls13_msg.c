@@ -457,8 +457,16 @@ int tls13_nst_decode(const uint8_t *p, size_t n, tls13_ticket_msg *m, tls_spans 
 	    tls_rd_vec(&r, 2, 1, 0xffff, &ticket, "new_session_ticket.ticket",
 	               "the PSK identity the client sends back to resume"))
 		return DECODE_ERROR;
-	if (exts_read(&r, "new_session_ticket", NULL, NULL))
+	tls_ext exts[TLS_MAX_EXTS];
+	size_t n_exts = 0;
+	if (exts_read(&r, "new_session_ticket", exts, &n_exts))
 		return DECODE_ERROR;
+	/* early_data (4.2.10): max_early_data_size, how much 0-RTT data the
+	 * server takes with this ticket; tlsstep keeps it, sends none. */
+	const tls_ext *ed = tls_ext_find(exts, n_exts, TLS_EXT_EARLY_DATA);
+	if (ed && ed->len != 4)
+		return DECODE_ERROR;
+	m->max_early_data = ed ? be32(ed->data) : 0;
 	m->lifetime = be32(a);
 	m->age_add = be32(b);
 	m->nonce = nonce.p;

@@ -355,7 +355,7 @@ static int send_ticket(tls_conn *c, unsigned i)
 	fresh.age_add = (uint32_t)add[0] << 24 | (uint32_t)add[1] << 16 | (uint32_t)add[2] << 8 | add[3];
 	fresh.lifetime = TICKET_LIFETIME;
 	fresh.issued = c->cfg.now;
-	tls13_ticket_msg m = {fresh.lifetime, fresh.age_add, nonce, id, 1, sizeof id};
+	tls13_ticket_msg m = {fresh.lifetime, fresh.age_add, nonce, id, 1, sizeof id, 0}; /* no early data */
 	tls_buf body = {0};
 	int rc = tls13_nst_encode(&body, &m);
 	if (!rc)

@@ -130,7 +130,7 @@ static void lesson(FILE *f, const model *m, int step, const html_options *o)
 	tls_buf md = {0};
 	char err[512];
 	if (!o || !o->no_lessons) {
-		if (lesson_load(m, step, lesson_file(step), &md, err, sizeof err) == 0) {
+		if (lesson_load(m, step, lesson_file_for(m, step), &md, err, sizeof err) == 0) {
 			lesson_html(f, (const char *)md.p, 4);
 		} else {
 			fputs("<p class=\"cut\">(lesson unavailable: ", f);
