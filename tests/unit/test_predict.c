@@ -20,6 +20,7 @@
 #include "tls/suites.h"
 #include "ui/lesson.h"
 #include "ui/predict.h"
+#include "tmpname.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -302,11 +303,12 @@ static void recorded(void **state)
 	model m;
 	char err[512];
 	sim_model("dhe", 3, &m);
-	char pcap[] = "/tmp/tlsstep-predict-XXXXXX";
+	char pcap[TMPNAME_MAX];
+	tmpname_template(pcap, "tlsstep-predict");
 	int fd = mkstemp(pcap);
 	assert_true(fd >= 0);
 	close(fd);
-	char keys[64];
+	char keys[TMPNAME_MAX + 8];
 	snprintf(keys, sizeof keys, "%s.keys", pcap);
 	assert_int_equal(app_record_pcap(&m, pcap, err, sizeof err), 0);
 	assert_int_equal(app_record_keylog(&m, keys, err, sizeof err), 0);
