@@ -464,8 +464,7 @@ int cmd_connect(int argc, char **argv)
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
 			net_mark_server_choices(&m, tls_conn_knowledge(conn));
 			if (c.predict && c.mode != OUT_TUI) {
-				predict_ctx none = {0}; /* nobody tampers with a live connection here */
-				int prc = predict_plain(stdin, stdout, &m, &none, isatty(STDIN_FILENO));
+				int prc = predict_plain(stdin, stdout, &m, isatty(STDIN_FILENO));
 				rc = rc ? rc : prc;
 			} else if (!c.quiet) {
 				show(&m, c.mode, c.predict);

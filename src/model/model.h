@@ -159,11 +159,16 @@ typedef struct {
 	/* An attacker's flip on the wire (the simulator's --tamper): the byte at
 	 * offset of record `record` of step `step` was XORed with xor_ after the
 	 * sender wrote it. The sender hashed the original, the receiver what
-	 * arrived: their transcripts part there. */
+	 * arrived: their transcripts part there. Or, with inside (scenario
+	 * tls13-tampered), the simulator opened a record of step `step`, XORed
+	 * byte `offset` of the step's decrypted messages (counted across its
+	 * records) and sealed it again; present stays 0 then, as JSON's
+	 * "tamper" is a flip of a wire byte, and `record` is unset. */
 	struct {
 		int present, step;
 		size_t record, offset;
 		uint8_t xor_;
+		int inside;
 	} tamper;
 	/* Per side (0 client, 1 server): the Hash(handshake_messages) its
 	 * Finished.verify_data was computed over, and how many bytes it covers. */
@@ -204,6 +209,9 @@ const char *model_hash_name(const model *m);
 void model_finished_formula(const model *m, int server, char *out, size_t n);
 /* 1371 as "1,371": a count a student copies should read like one. */
 void model_thousands(char *out, size_t n, size_t v);
+/* The byte of step `step` a view marks as changed by the attacker: 1 with
+ * its record and its offset in that record's wire bytes, 0 when none. */
+int model_tampered_byte(const model *m, int step, size_t *rec, size_t *off);
 /* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
  * tests pin to prove a run is byte-for-byte the same. */
 void model_wire_hash(const model *m, char out[65]);

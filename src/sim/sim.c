@@ -234,7 +234,13 @@ static void tamper(sim *s, int step, int dir, uint8_t *rec, size_t n)
 	if (!s->opt.tamper || s->opt.tamper_step != step)
 		return;
 	if (s->opt.tamper_inside) {
-		obs_tls13_tamper(s->obs, dir, rec, n, &s->tamper_seen, s->opt.tamper_offset, s->opt.tamper_xor);
+		if (obs_tls13_tamper(s->obs, dir, rec, n, &s->tamper_seen, s->opt.tamper_offset,
+		                     s->opt.tamper_xor)) {
+			s->m->tamper.inside = 1;
+			s->m->tamper.step = step;
+			s->m->tamper.offset = s->opt.tamper_offset;
+			s->m->tamper.xor_ = s->opt.tamper_xor;
+		}
 		return;
 	}
 	if (s->opt.tamper_offset >= s->tamper_seen && s->opt.tamper_offset < s->tamper_seen + n) {
