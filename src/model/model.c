@@ -203,23 +203,13 @@ int model_tampered_byte(const model *m, int step, size_t *rec, size_t *off)
 	if (step < 1 || step > MODEL_LAST_STEP || m->tamper.step != step)
 		return 0;
 	const model_step *st = &m->steps[step];
-	if (m->tamper.present) {
-		if (m->tamper.record >= st->n_rec || m->tamper.offset >= st->rec[m->tamper.record].wire.len)
-			return 0;
-		*rec = m->tamper.record;
-		*off = m->tamper.offset;
-		return 1;
-	}
-	if (!m->tamper.inside)
+	if (!m->tamper.present && !m->tamper.inside)
 		return 0;
-	size_t at = m->tamper.offset;
-	for (size_t i = 0; i < st->n_rec; at -= st->rec[i].wire.len, i++)
-		if (at < st->rec[i].wire.len) {
-			*rec = i;
-			*off = at;
-			return 1;
-		}
-	return 0;
+	if (m->tamper.record >= st->n_rec || m->tamper.offset >= st->rec[m->tamper.record].wire.len)
+		return 0;
+	*rec = m->tamper.record;
+	*off = m->tamper.offset;
+	return 1;
 }
 
 void model_thousands(char *out, size_t n, size_t v)

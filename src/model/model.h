@@ -161,9 +161,10 @@ typedef struct {
 	 * sender wrote it. The sender hashed the original, the receiver what
 	 * arrived: their transcripts part there. Or, with inside (scenario
 	 * tls13-tampered), the simulator opened a record of step `step`, XORed
-	 * byte `offset` of the step's decrypted messages (counted across its
-	 * records) and sealed it again; present stays 0 then, as JSON's
-	 * "tamper" is a flip of a wire byte, and `record` is unset. */
+	 * a byte of its decrypted message and sealed it again; record and
+	 * offset then name the wire byte that changed with it (the ciphertext
+	 * byte in its place; the tag changed too). present stays 0 then, as
+	 * JSON's "tamper" is an attacker's flip of one wire byte. */
 	struct {
 		int present, step;
 		size_t record, offset;

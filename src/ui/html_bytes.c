@@ -151,7 +151,15 @@ static void record(const ctx *c, const lt_tree *t, int ri)
 	fprintf(c->f, ", %zu bytes, %s%s</h4>\n", rec->wire.len,
 	        rec->from_server ? "server &rarr; client" : "client &rarr; server",
 	        rec->encrypted ? ", encrypted" : "");
-	if (c->bad_rec == ri)
+	if (c->bad_rec == ri && c->m->tamper.inside)
+		fprintf(c->f,
+		        "<p class=\"tam\"><strong>Tampered:</strong> tlsstep opened this record with its keys, "
+		        "flipped a byte of the message inside (XOR 0x%02x) and sealed it again, which no "
+		        "attacker on the path can do. On the wire the record now differs at byte %zu (the "
+		        "sender wrote %02x, the receiver got %02x) and in its tag. The byte is marked in "
+		        "the dump.</p>\n",
+		        c->bad_xor, c->bad_off, rec->wire.p[c->bad_off] ^ c->bad_xor, rec->wire.p[c->bad_off]);
+	else if (c->bad_rec == ri)
 		fprintf(
 		    c->f,
 		    "<p class=\"tam\"><strong>Tampered:</strong> an attacker on the path flipped byte %zu of "
