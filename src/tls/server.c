@@ -217,6 +217,12 @@ static int on_client_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	tls_transcript_add(c, msg, n);
 	if (!c->cfg.key || c->cfg.chain_n == 0)
 		return tls_fail(c, TLS_ERR_INTERNAL, "the server has no certificate or key");
+	/* Every TLS 1.2 suite here is *_RSA_*: an EC certificate would need the
+	 * ECDHE_ECDSA suites (RFC 8422), which tlsstep does not implement. */
+	if (c->cfg.key->type != TLS_X509_KEY_RSA)
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
+		                "the server's key is EC: tlsstep's TLS 1.2 suites all need an RSA key (no ECDHE_ECDSA); "
+		                "use TLS 1.3");
 	rc = send_server_flight(c);
 	if (rc)
 		return tls_fail(c, rc, "could not build the server's flight");

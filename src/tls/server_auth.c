@@ -50,7 +50,7 @@ int tls_server_send_key_exchange(tls_conn *c)
 	const size_t lens[] = {32, 32, body.len};
 	int bad = tls_sig_digest(alg, parts, lens, 3, d, &dl);
 	if (!bad)
-		TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_sign(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
+		TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_sign_key(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
 	if (bad || tls_signed_encode(&body, alg, sig, sl) || tls_send_hs(c, TLS_HS_SERVER_KEY_EXCHANGE, &body))
 		rc = tls_fail(c, TLS_ERR_INTERNAL, "could not sign the ServerKeyExchange");
 	c->k.ske_sig_alg = alg;
