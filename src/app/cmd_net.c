@@ -84,7 +84,7 @@ static const char connect_help[] =
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
 	"Runs tlsstep's server for a real TLS client (curl, openssl s_client, a browser): 1.2, with --tls 1.3 also 1.3.\n"
-	"  --cert FILE --key FILE   certificate chain and RSA key (default: the classroom server)\n"
+	"  --cert FILE --key FILE   certificate chain and key: RSA, or EC for TLS 1.3 (default: the classroom server)\n"
 	"  --cipher NAME        accept only this suite\n"
 	"  --client-ca FILE     ask the client for a certificate issued by these CAs (PEM)\n"
 	"  --bind ADDR          address to listen on (default 127.0.0.1)\n"
