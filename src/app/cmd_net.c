@@ -763,6 +763,9 @@ int cmd_serve(int argc, char **argv)
 		tls_creds_free(&p);
 		return rc;
 	}
+	if (p.key.type == TLS_X509_KEY_EC && c.tls != 13)
+		fprintf(stderr, "tlsstep: warning: the key is EC, which tlsstep uses only in TLS 1.3 (no ECDHE_ECDSA "
+				"suites): add --tls 1.3, or every TLS 1.2 client gets handshake_failure\n");
 	if (!c.key && !is_loopback(c.bind))
 		fprintf(stderr, "tlsstep: warning: the classroom key (assets/server.key) is public: anyone can "
 				"decrypt or impersonate this server; give --cert and --key for anything private\n");
