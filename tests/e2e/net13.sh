@@ -148,8 +148,8 @@ check "serve --tls 1.3 with curl --tlsv1.3: TLS 1.3, established, a page back" \
 	bash -c "jq -e '.version == \"TLS 1.3\" and .outcome == \"established\"' '$TMP/s.json' >/dev/null && grep -q 'TLS 1.3' '$TMP/page.html'"
 same_secrets "$TMP/s.json" "$TMP/curl.keys" "serve --tls 1.3 with curl"
 # An EC certificate (assets/ecdsa*): serve signs its CertificateVerify with
-# ECDSA, connect signs its client CertificateVerify with ECDSA; TLS 1.2 is
-# refused (no ECDHE_ECDSA suites).
+# ECDSA, connect signs its client CertificateVerify with ECDSA; in TLS 1.2
+# serve takes an ECDHE_ECDSA suite and signs its ServerKeyExchange.
 rm -f "$TMP/cli.keys"
 serve_bg "$TMP/s.json" --json --tls 1.3 --cert $A/ecdsa.crt --key $A/ecdsa.key || bad "serve --cert ecdsa.crt started"
 timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -verify_return_error \
@@ -172,10 +172,20 @@ for pair in ecdsa.crt:ecdsa.pk8.pem:SECP256R1-SHA256 ecdsa-p384.crt:ecdsa-p384.k
 		bash -c "grep -q 'Handshake was completed' '$TMP/gn.out' && grep -q 'ECDSA-$sig' '$TMP/gn.out'"
 done
 
-serve_bg "$TMP/s.json" --json --tls 1.3 --cert $A/ecdsa.crt --key $A/ecdsa.key || bad "serve --cert ecdsa.crt started"
-timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -CAfile $A/ca.crt </dev/null >"$TMP/cli.out" 2>&1
+for c in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-SHA; do
+	serve_bg "$TMP/s.json" --json --cert $A/ecdsa.crt --key $A/ecdsa.key || bad "serve --cert ecdsa.crt started"
+	timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -cipher "$c" -CAfile $A/ca.crt -verify_return_error \
+		-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+	wait_for "$TMP/s.err" 'rc=' 100
+	check "serve with an EC key, s_client -tls1_2 -cipher $c: established, ServerKeyExchange signed with ECDSA" \
+		bash -c "jq -e '.version == \"TLS 1.2\" and .outcome == \"established\"' '$TMP/s.json' >/dev/null &&
+			grep -q 'Cipher is $c' '$TMP/cli.out' && grep -q 'Peer signature type: ECDSA' '$TMP/cli.out'"
+done
+serve_bg "$TMP/s.json" --json --cert $A/ecdsa.crt --key $A/ecdsa.key || bad "serve --cert ecdsa.crt started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -CAfile $A/ca.crt \
+	</dev/null >"$TMP/cli.out" 2>&1
 wait_for "$TMP/s.err" 'rc=' 100
-check "serve with an EC key, a TLS 1.2 client: handshake_failure, the reason in one line" \
+check "serve with an EC key, a TLS 1.2 client offering only RSA suites: handshake_failure, the reason in one line" \
 	bash -c "jq -e '.alert.description == \"handshake_failure\" and .alert.sent_by == \"server\"' '$TMP/s.json' >/dev/null &&
 		grep -q 'alert handshake failure' '$TMP/cli.out' && jq -e '.alert.reason | test(\"key is EC\")' '$TMP/s.json' >/dev/null"
 

@@ -70,6 +70,8 @@ typedef struct {
 	int ec;                   /* both sides' own certificates are the EC ones */
 	const uint16_t *sig_algs; /* the client's signature_algorithms, NULL = default */
 	size_t n_sig_algs;
+	const uint16_t *suites12; /* both sides' TLS 1.2 suites, NULL = suites12 */
+	size_t n_suites12;
 	const tls_session *resume;
 	tls_session *cache;
 	/* a hook that may change bytes on their way: dir 0 client->server */
@@ -92,8 +94,8 @@ static void make_pair(pair *p, const run_opts *o)
 	tls_rng_seed(&p->srng, o->seed, "server");
 	cc.rng = &p->crng;
 	cc.now = NOW;
-	cc.suites = suites12;
-	cc.n_suites = 2;
+	cc.suites = o->suites12 ? o->suites12 : suites12;
+	cc.n_suites = o->suites12 ? o->n_suites12 : 2;
 	cc.server_name = "localhost";
 	cc.anchors = client_pki.anchors;
 	cc.n_anchors = client_pki.n_anchors;
@@ -117,8 +119,8 @@ static void make_pair(pair *p, const run_opts *o)
 	sc.is_server = 1;
 	sc.rng = &p->srng;
 	sc.now = NOW;
-	sc.suites = suites12;
-	sc.n_suites = 2;
+	sc.suites = cc.suites;
+	sc.n_suites = cc.n_suites;
 	sc.chain_der = sown->chain_der;
 	sc.chain_len = sown->chain_len;
 	sc.chain_n = sown->chain_n;
@@ -269,7 +271,8 @@ static void test_ecdsa_cert_verify(void **st)
 }
 
 /* An EC server refuses, with handshake_failure, a client that offers no
- * ECDSA scheme for its curve, and a client of TLS 1.2 only. */
+ * ECDSA scheme for its curve, and a TLS 1.2 client without an ECDHE_ECDSA
+ * suite. */
 static void test_ecdsa_refusals(void **st)
 {
 	(void)st;
@@ -286,6 +289,32 @@ static void test_ecdsa_refusals(void **st)
 		assert_non_null(strstr(tls_conn_error(p.s), i ? "key is EC" : "ecdsa_secp256r1_sha256"));
 		free_pair(&p);
 	}
+}
+
+/* TLS 1.2 with an EC key: an ECDHE_ECDSA suite, the ServerKeyExchange
+ * signed with ecdsa_secp256r1_sha256 and checked by the client. */
+static void test_ecdsa_tls12(void **st)
+{
+	(void)st;
+	static const uint16_t ecdsa_suites[] = {0xC02B, 0xC02F, 0xC009};
+	static const uint16_t algs[] = {0x0401, 0x0403}; /* a 1.2 client offers RSA only by default */
+	run_opts o = {.seed = 4, .ec = 1, .suites12 = ecdsa_suites, .n_suites12 = 3, .sig_algs = algs, .n_sig_algs = 2};
+	pair p;
+	handshake(&p, &o);
+	/* without the ECDSA scheme there is no suite the key can sign for */
+	o.n_sig_algs = 1;
+	pair q;
+	handshake(&q, &o);
+	assert_int_equal(tls_conn_alert_sent(q.s), 40);
+	free_pair(&q);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_int_equal(tls_conn_status(p.s), TLS_ESTABLISHED);
+	const tls_knowledge *k = tls_conn_knowledge(p.c);
+	assert_int_equal(k->version, 0x0303);
+	assert_int_equal(k->suite->id, 0xC02B);
+	assert_int_equal(k->ske_sig_alg, 0x0403);
+	assert_memory_equal(k->master, tls_conn_knowledge(p.s)->master, 48);
+	free_pair(&p);
 }
 
 static void test_hello_retry_request(void **st)
@@ -729,6 +758,7 @@ int main(void)
 	    cmocka_unit_test(test_key_update),
 	    cmocka_unit_test(test_ecdsa_cert_verify),
 	    cmocka_unit_test(test_ecdsa_refusals),
+	    cmocka_unit_test(test_ecdsa_tls12),
 	    cmocka_unit_test(test_spans_cover_every_byte),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
