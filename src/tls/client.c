@@ -354,9 +354,9 @@ static int on_certificate_request(tls_conn *c, const uint8_t *msg, size_t n)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed CertificateRequest");
 	tls_transcript_add(c, msg, n);
 	c->cert_requested = 1;
-	/* Only an RSA certificate signed with rsa_pkcs1_sha256 can be sent (an EC
-	 * key signs only in TLS 1.3);
-	 * otherwise the client answers with an empty Certificate. */
+	/* Only an RSA certificate signed with rsa_pkcs1_sha256 can be sent (the
+	 * client signs with an EC key only in TLS 1.3); otherwise the client
+	 * answers with an empty Certificate. */
 	int sha256 = 0, rsa = 0;
 	for (size_t i = 0; i < cr.n_sig_algs; i++)
 		sha256 |= cr.sig_algs[i] == TLS_SIG_RSA_SHA256;
