@@ -94,7 +94,7 @@ static const char connect_help[] =
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
 	"Runs tlsstep's server for a real TLS client (curl, openssl s_client, a browser): 1.2, with --tls 1.3 also 1.3.\n"
-	"  --cert FILE --key FILE   certificate chain and RSA key (default: the classroom server)\n"
+	"  --cert FILE --key FILE   certificate chain and key, RSA or EC (default: the classroom server)\n"
 	"  --cipher NAME        accept only this suite\n"
 	"  --client-ca FILE     ask the client for a certificate issued by these CAs (PEM)\n"
 	"  --bind ADDR          address to listen on (default 127.0.0.1)\n"
@@ -265,7 +265,7 @@ static int serve_page(const model *m, char **out, size_t *len)
 /* Every suite tlsstep implements. Forward secrecy first (ECDHE, then DHE),
  * AEAD before CBC within each, RSA key exchange last. */
 static const uint16_t default_suites[] = {
-	0xC02B, 0xC02C, 0xCCA9, 0xC023, 0xC024, 0xC009, 0xC00A, /* ECDHE_ECDSA (the client's; serve has an RSA key) */
+	0xC02B, 0xC02C, 0xCCA9, 0xC023, 0xC024, 0xC009, 0xC00A, /* ECDHE_ECDSA (serve with an EC key) */
 	0xC02F, 0xC030, 0xCCA8, 0xC027, 0xC028, 0xC013, 0xC014, /* ECDHE_RSA */
 	0x009E, 0x009F, 0xCCAA, 0x0067, 0x006B, 0x0033, 0x0039, /* DHE_RSA */
 	0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F, /* RSA */

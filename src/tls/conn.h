@@ -10,6 +10,7 @@
 #define TLS_CONN_H
 
 #include "tls/keys.h"
+#include "tls/privkey.h"
 #include "tls/rng.h"
 #include "tls/suites.h"
 #include "tls/tls13_keys.h"
@@ -76,7 +77,7 @@ typedef struct tls_config {
 	const uint8_t *const *chain_der; /* leaf first */
 	const size_t *chain_len;
 	size_t chain_n;
-	const rsa_key *key;
+	const tls_privkey *key; /* RSA or EC; TLS 1.2 needs RSA */
 	/* server */
 	int request_client_cert;        /* send CertificateRequest; a client must answer with one */
 	const tls_x509 *client_anchors; /* roots a client certificate must chain to */

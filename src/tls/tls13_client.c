@@ -469,12 +469,17 @@ static int on_cert_verify(tls_conn *c, const uint8_t *msg, size_t n)
 	return rc;
 }
 
-/* The RSA-PSS scheme our key can make that the CertificateRequest allows, or 0. */
+/* The scheme our key can make that the CertificateRequest allows, or 0:
+ * RSA-PSS for an RSA key, the curve's ECDSA scheme for an EC key (4.2.3). */
 static uint16_t client_sig_alg(const tls_conn *c)
 {
 	static const uint16_t pss[] = {TLS_SIG_PSS_SHA256, TLS_SIG_PSS_SHA384, TLS_SIG_PSS_SHA512};
 	if (!c->cfg.key || !c->cfg.chain_n)
 		return 0;
+	if (c->cfg.key->type == TLS_X509_KEY_EC) {
+		uint16_t alg = c->cfg.key->curve ? tls_sig_ecdsa_for_curve(c->cfg.key->curve->id) : 0;
+		return alg && in_list(c->t13.cr_sig_algs, c->t13.n_cr_sig_algs, alg) ? alg : 0;
+	}
 	for (size_t i = 0; i < 3; i++)
 		if (in_list(c->t13.cr_sig_algs, c->t13.n_cr_sig_algs, pss[i]))
 			return pss[i];

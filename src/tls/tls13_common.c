@@ -188,7 +188,7 @@ int tls13_send_cert_verify(tls_conn *c, uint16_t alg)
 	const uint8_t *parts[] = {content};
 	int rc = tls_sig_digest(alg, parts, &cl, 1, d, &dl) ? TLS_ERR_INTERNAL : 0;
 	if (!rc)
-		TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
+		TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign_key(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
 	tls_buf body = {0};
 	if (!rc)
 		rc = tls_signed_encode(&body, alg, sig, sl);
@@ -214,7 +214,11 @@ int tls13_check_cert_verify(tls_conn *c, const uint8_t *msg, size_t n, const uin
 	for (size_t i = 0; i < n_allowed; i++)
 		ok |= allowed[i] == alg;
 	/* 4.4.3: PKCS#1 v1.5 never signs a TLS 1.3 CertificateVerify. */
-	if (!ok || tls_sig_scheme(alg) == TLS_SCHEME_PKCS1 || tls_sig_key_type(alg) != c->peer[0].key_type)
+	/* 4.2.3: an ECDSA scheme names the curve too (secp256r1 with SHA-256...). */
+	int curve_ok = tls_sig_scheme(alg) != TLS_SCHEME_ECDSA ||
+	               tls_sig_ecdsa_for_curve(c->peer[0].ec_named_curve) == alg;
+	if (!ok || !curve_ok || tls_sig_scheme(alg) == TLS_SCHEME_PKCS1 ||
+	    tls_sig_key_type(alg) != c->peer[0].key_type)
 		return tls_fail(
 		    c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 		    "the peer signed its CertificateVerify with %s (0x%04x), which was not offered "

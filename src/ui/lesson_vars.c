@@ -437,6 +437,46 @@ static int r_cert_verify_scheme(const model *m, int step, char *val, size_t vn)
 	return 1;
 }
 
+/* What each TLS 1.3 CertificateVerify scheme is (RFC 8446 4.2.3, 4.4.3):
+ * one row per scheme tlsstep can meet; a new scheme is a row. */
+static const struct {
+	uint16_t alg;
+	const char *how;
+} cv_schemes[] = {
+    {0x0804, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha256): a salt as "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "message (4.2.3)."},
+    {0x0805, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha384): a salt as "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "message (4.2.3)."},
+    {0x0806, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha512): a salt as "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "message (4.2.3)."},
+    {0x0403, "The certificate's key is EC, on the curve P-256 (secp256r1), so the scheme is ECDSA "
+             "with SHA-256 (ecdsa_secp256r1_sha256): in TLS 1.3 the scheme names the curve as well as "
+             "the hash (4.2.3). The signature is DER, a SEQUENCE of two INTEGERs r and s, each a "
+             "number below the curve's 256-bit group order, made with a fresh random number for each "
+             "signature."},
+    {0x0503, "The certificate's key is EC, on the curve P-384 (secp384r1), so the scheme is ECDSA "
+             "with SHA-384 (ecdsa_secp384r1_sha384): in TLS 1.3 the scheme names the curve as well as "
+             "the hash (4.2.3). The signature is DER, a SEQUENCE of two INTEGERs r and s, each a "
+             "number below the curve's 384-bit group order, made with a fresh random number for each "
+             "signature."},
+};
+
+/* TLS 1.3: what the server's CertificateVerify scheme says (a row above) */
+static int r_cert_verify_how(const model *m, int step, char *val, size_t vn)
+{
+	if (!m->t13.active || step < 4 || !m->t13.cert_verify_alg)
+		return 0;
+	for (size_t i = 0; i < sizeof cv_schemes / sizeof cv_schemes[0]; i++)
+		if (cv_schemes[i].alg == m->t13.cert_verify_alg) {
+			snprintf(val, vn, "%s", cv_schemes[i].how);
+			return 1;
+		}
+	return 0;
+}
+
 /* The placeholders besides the secrets: name, first step it can be known, resolver. */
 static const struct {
 	const char *name;
@@ -470,6 +510,7 @@ static const struct {
     {"hash13", 2, r_hash13},                         /* TLS 1.3: SHA-256 or SHA-384 */
     {"key_share_group", 2, r_key_share_group},       /* TLS 1.3: x25519, secp256r1 ... */
     {"cert_verify_scheme", 4, r_cert_verify_scheme}, /* TLS 1.3: rsa_pss_rsae_sha256 ... */
+    {"cert_verify_how", 4, r_cert_verify_how},       /* TLS 1.3: a sentence on that scheme */
 };
 
 int lesson_resolve(const model *m, int step, const char *name, char *val, size_t vn)
@@ -686,6 +727,13 @@ static int c_mutual13(const model *m, int step)
 	return msg_at(m, step, 3, MODEL_MSG_CERTIFICATE_REQUEST, 1) != NULL;
 }
 
+/* TLS 1.3: the server's CertificateVerify is ECDSA (an EC certificate) */
+static int c_cert_verify_ecdsa(const model *m, int step)
+{
+	uint16_t a = m->t13.cert_verify_alg;
+	return m->t13.active && step >= 4 && (a & 0xff) == 0x03;
+}
+
 /* TLS 1.3: a NewSessionTicket went by */
 static int c_ticket(const model *m, int step)
 {
@@ -703,6 +751,7 @@ static const struct {
     {"compat", c_compat},
     {"chacha", c_chacha},
     {"mutual13", c_mutual13},
+    {"cert_verify_ecdsa", c_cert_verify_ecdsa},
     {"ticket", c_ticket},
     {"first_offer", c_first_offer},
     {"first_offer_unknown", c_first_offer_unknown},
