@@ -1,0 +1,599 @@
+/* Names and field trees of the hello extensions that today's browsers send
+ * (Chrome, Firefox): one row per extension type, group and signature
+ * scheme, so a new one is a row. These describers only display: the engine
+ * decodes without spans and never reaches them, and a body that does not
+ * parse is shown as raw bytes rather than failing the handshake (a server
+ * must ignore extensions it does not use, RFC 8446 4.2). */
+#include "tls/msg.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* RFC 8701: GREASE values are 0x?A?A with both bytes equal. */
+int tls_is_grease(unsigned v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+#define GREASE_MEANING "GREASE (RFC 8701): a reserved value the peer must ignore; sent at random so servers keep tolerating values they do not know"
+
+static void mean(tls_rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void mean(tls_rd *r, const char *fmt, ...)
+{
+	char m[TLS_SPAN_MEANING];
+	va_list ap;
+	if (!r->spans)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	tls_rd_mean(r, "%s", m);
+}
+
+/* A vector's span gets its meaning once its contents are read. */
+#define LATER "-"
+
+static const char *idx(char *buf, size_t n, const char *what, size_t i)
+{
+	snprintf(buf, n, "%s[%zu]", what, i);
+	return buf;
+}
+
+/* ---- groups (IANA TLS Supported Groups) ---- */
+
+typedef struct {
+	uint16_t id;
+	const char *name, *note;
+} group_row;
+
+static const group_row groups[] = {
+	{23, "secp256r1", "ECDHE on NIST P-256"},
+	{24, "secp384r1", "ECDHE on NIST P-384"},
+	{25, "secp521r1", "ECDHE on NIST P-521"},
+	{29, "x25519", "ECDHE on Curve25519 (RFC 7748)"},
+	{30, "x448", "ECDHE on Curve448 (RFC 7748)"},
+	{256, "ffdhe2048", "finite-field DHE, 2048-bit group (RFC 7919)"},
+	{257, "ffdhe3072", "finite-field DHE, 3072-bit group (RFC 7919)"},
+	{258, "ffdhe4096", "finite-field DHE, 4096-bit group (RFC 7919)"},
+	{0x0200, "MLKEM512", "ML-KEM-512 alone (FIPS 203), post-quantum"},
+	{0x0201, "MLKEM768", "ML-KEM-768 alone (FIPS 203), post-quantum"},
+	{0x0202, "MLKEM1024", "ML-KEM-1024 alone (FIPS 203), post-quantum"},
+	{0x11eb, "SecP256r1MLKEM768", "hybrid: P-256 ECDHE and ML-KEM-768 together (draft-ietf-tls-ecdhe-mlkem)"},
+	{0x11ec, "X25519MLKEM768", "hybrid: ML-KEM-768 and X25519 together, what browsers send now (draft-ietf-tls-ecdhe-mlkem)"},
+	{0x11ed, "SecP384r1MLKEM1024", "hybrid: P-384 ECDHE and ML-KEM-1024 together (draft-ietf-tls-ecdhe-mlkem)"},
+	{0x6399, "X25519Kyber768Draft00", "obsolete hybrid: X25519 and pre-standard Kyber768, replaced by X25519MLKEM768"},
+};
+
+static const group_row *group_find(unsigned v)
+{
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+		if (groups[i].id == v)
+			return &groups[i];
+	return NULL;
+}
+
+const char *tls_group_name(unsigned v)
+{
+	const group_row *g = group_find(v);
+	return g ? g->name : tls_is_grease(v) ? "GREASE" : "unknown";
+}
+
+/* "X25519MLKEM768 (0x11ec): hybrid: ..." */
+void tls_group_meaning(unsigned v, char *out, size_t n)
+{
+	const group_row *g = group_find(v);
+	if (g)
+		snprintf(out, n, "%s (0x%04x): %s", g->name, v, g->note);
+	else
+		snprintf(out, n, "%s (0x%04x)", tls_is_grease(v) ? GREASE_MEANING : "a group tlsstep does not know", v);
+}
+
+/* A hybrid share is two keys end to end; the order differs per group. */
+typedef struct {
+	uint16_t id;
+	struct { const char *field, *what; size_t client, server; } part[2];
+} hybrid_row;
+
+static const hybrid_row hybrids[] = {
+	/* draft-ietf-tls-ecdhe-mlkem: ML-KEM first here only (FIPS-approved part first) */
+	{0x11ec, {{"mlkem768", "ML-KEM-768", 1184, 1088}, {"x25519", "X25519", 32, 32}}},
+	{0x11eb, {{"secp256r1", "P-256 (uncompressed point)", 65, 65}, {"mlkem768", "ML-KEM-768", 1184, 1088}}},
+	{0x11ed, {{"secp384r1", "P-384 (uncompressed point)", 97, 97}, {"mlkem1024", "ML-KEM-1024", 1568, 1568}}},
+	/* draft-tls-westerbaan-xyber768d00: X25519 first */
+	{0x6399, {{"x25519", "X25519", 32, 32}, {"kyber768", "Kyber768 (draft)", 1184, 1088}}},
+};
+
+/* Splits the key_exchange of a hybrid group into its two parts, as child
+ * fields; nothing for other groups or unexpected lengths. */
+static void hybrid_parts(tls_rd *key, unsigned g, int client)
+{
+	for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++) {
+		const hybrid_row *h = &hybrids[i];
+		size_t a = client ? h->part[0].client : h->part[0].server;
+		size_t b = client ? h->part[1].client : h->part[1].server;
+		if (h->id != g || key->len != a + b || !key->spans)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			const char *what = h->part[k].what;
+			int kem = strstr(what, "KEM") || strstr(what, "Kyber");
+			char m[TLS_SPAN_MEANING];
+			snprintf(m, sizeof m, "part %d of 2: %s %s, %zu bytes", k + 1, what,
+			         kem ? (client ? "encapsulation key (public)" : "ciphertext: a secret encapsulated to the client's key")
+			             : (client ? "public key" : "public key of the server"),
+			         k ? b : a);
+			tls_rd_bytes(key, NULL, k ? b : a, h->part[k].field, m);
+		}
+	}
+}
+
+static void share(tls_rd *r, const char *at, int client)
+{
+	char path[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
+	unsigned g;
+	tls_rd key;
+	snprintf(path, sizeof path, "%s.group", at);
+	if (tls_rd_u16(r, &g, path, NULL))
+		return;
+	tls_group_meaning(g, m, sizeof m);
+	mean(r, "group of this share: %s", m);
+	snprintf(path, sizeof path, "%s.key_exchange", at);
+	if (tls_rd_vec(r, 2, 1, 0xffff, &key, path, LATER))
+		return;
+	const char *hyb = "";
+	for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++)
+		if (hybrids[i].id == g)
+			hyb = client ? ": two keys end to end, below" : ": two parts end to end, below";
+	if (tls_is_grease(g))
+		mean(r, "GREASE share: %zu filler bytes, no key", key.len);
+	else
+		mean(r, "%s on %s, %zu bytes%s", client ? "the client's public key" : "the server's share",
+		     tls_group_name(g), key.len, hyb);
+	char prefix[TLS_SPAN_PATH];
+	tls_join_path(prefix, sizeof prefix, r->prefix, path);
+	key.prefix = prefix;
+	hybrid_parts(&key, g, client);
+}
+
+/* RFC 8446 4.2.8: KeyShareClientHello, KeyShareServerHello, or the
+ * HelloRetryRequest's selected_group. */
+void tls_key_share_describe(tls_rd *r, int client)
+{
+	tls_rd list;
+	char at[32];
+	unsigned v;
+	if (!client) {
+		if (tls_rd_left(r) == 2) {
+			if (!tls_rd_u16(r, &v, "selected_group", NULL))
+				mean(r, "HelloRetryRequest: send a share for %s (0x%04x)", tls_group_name(v), v);
+		} else {
+			share(r, "server_share", 0);
+		}
+		return;
+	}
+	if (tls_rd_vec(r, 2, 0, 0xffff, &list, "client_shares",
+	               "one public key per group the client guessed the server will take"))
+		return;
+	for (size_t i = 0; tls_rd_left(&list) && !list.err; i++)
+		share(&list, idx(at, sizeof at, "client_shares", i), 1);
+	r->err = list.err;
+}
+
+/* ---- small lists ---- */
+
+typedef struct {
+	unsigned v;
+	const char *name;
+} name_row;
+
+static const char *row_name(const name_row *t, size_t n, unsigned v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].name;
+	return NULL;
+}
+#define ROW_NAME(t, v) row_name(t, sizeof t / sizeof t[0], v)
+
+static const name_row versions[] = {
+	{0x0300, "SSL 3.0"}, {0x0301, "TLS 1.0"}, {0x0302, "TLS 1.1"}, {0x0303, "TLS 1.2"}, {0x0304, "TLS 1.3"},
+};
+
+/* first: no version named before this one (GREASE comes first at times) */
+void tls_version_list_meaning(int first, unsigned v, char *out, size_t n)
+{
+	const char *nm = ROW_NAME(versions, v);
+	if (!nm && tls_is_grease(v))
+		snprintf(out, n, "%s (0x%04x)", GREASE_MEANING, v);
+	else
+		snprintf(out, n, "%s %s (0x%04x)", first ? "preferred:" : "also:", nm ? nm : "unknown version", v);
+}
+
+static const name_row cert_compression[] = {{1, "zlib"}, {2, "brotli"}, {3, "zstd"}};
+static const name_row point_formats[] = {
+	{0, "uncompressed"}, {1, "ansiX962_compressed_prime"}, {2, "ansiX962_compressed_char2"},
+};
+static const name_row psk_modes[] = {
+	{0, "psk_ke: the PSK alone, no (EC)DHE"}, {1, "psk_dhe_ke: the PSK with a fresh (EC)DHE"},
+};
+static const name_row hpke_kdfs[] = {{1, "HKDF-SHA256"}, {2, "HKDF-SHA384"}, {3, "HKDF-SHA512"}};
+static const name_row hpke_aeads[] = {{1, "AES-128-GCM"}, {2, "AES-256-GCM"}, {3, "ChaCha20Poly1305"}};
+
+/* A vector of 8-bit codes, each named from a table. */
+static void u8_list(tls_rd *r, const char *path, const name_row *t, size_t nt, const char *what)
+{
+	tls_rd l;
+	char p[TLS_SPAN_PATH];
+	if (tls_rd_vec(r, 1, 1, 255, &l, path, what))
+		return;
+	for (size_t i = 0; tls_rd_left(&l); i++) {
+		unsigned v;
+		if (tls_rd_u8(&l, &v, idx(p, sizeof p, path, i), NULL))
+			break;
+		const char *nm = row_name(t, nt, v);
+		mean(&l, "%s (%u)", nm ? nm : "a value tlsstep does not know", v);
+	}
+	r->err = r->err ? r->err : l.err;
+}
+
+/* ---- extension bodies ---- */
+
+static void b_versions(tls_rd *r, int client)
+{
+	tls_rd l;
+	unsigned v;
+	char p[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
+	if (!client) {
+		const char *nm;
+		if (!tls_rd_u16(r, &v, "selected_version", NULL))
+			mean(r, "the version the server chose: %s (0x%04x)",
+			     (nm = ROW_NAME(versions, v)) ? nm : "unknown", v);
+		return;
+	}
+	if (tls_rd_vec(r, 1, 2, 254, &l, "versions", "the versions the client supports, preferred first"))
+		return;
+	int first = 1;
+	for (size_t i = 0; tls_rd_left(&l); i++) {
+		if (tls_rd_u16(&l, &v, idx(p, sizeof p, "versions", i), NULL))
+			break;
+		tls_version_list_meaning(first, v, m, sizeof m);
+		mean(&l, "%s", m);
+		first = first && tls_is_grease(v);
+	}
+	r->err = l.err;
+}
+
+static void b_key_share(tls_rd *r, int client) { tls_key_share_describe(r, client); }
+
+/* ProtocolNameList (RFC 7301 3.1), also the body of application_settings. */
+static void protocols(tls_rd *r, const char *path, const char *what, const char *each)
+{
+	tls_rd l, name;
+	char p[TLS_SPAN_PATH];
+	if (tls_rd_vec(r, 2, 2, 0xffff, &l, path, what))
+		return;
+	for (size_t i = 0; tls_rd_left(&l); i++) {
+		if (tls_rd_vec(&l, 1, 1, 255, &name, idx(p, sizeof p, path, i), LATER))
+			break;
+		char text[256];
+		snprintf(text, sizeof text, "%.*s", (int)name.len, (const char *)name.p);
+		for (char *c = text; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				*c = '?';
+		mean(&l, "%s: %s", each, text);
+	}
+	r->err = l.err;
+}
+
+static void b_alpn(tls_rd *r, int client)
+{
+	protocols(r, "protocol_name_list",
+	          client ? "application protocols the client speaks over TLS, preferred first (RFC 7301)"
+	                 : "the application protocol the server chose (RFC 7301)",
+	          client ? "protocol" : "the server's choice");
+}
+
+static void b_alps(tls_rd *r, int client)
+{
+	if (!client)
+		return;
+	protocols(r, "supported_protocols",
+	          "protocols for which the client sends its settings (HTTP/2 SETTINGS) in the handshake (draft-vvv-tls-alps)",
+	          "settings for");
+}
+
+static void b_status_request(tls_rd *r, int client)
+{
+	tls_rd l;
+	unsigned v;
+	if (!client)
+		return; /* empty: a CertificateStatus follows (TLS 1.2) */
+	if (tls_rd_u8(r, &v, "status_type", NULL))
+		return;
+	mean(r, "status_type: %s (%u)", v == 1 ? "ocsp: send the OCSP response for your certificate (RFC 6066 8)" : "unknown", v);
+	if (!tls_rd_vec(r, 2, 0, 0xffff, &l, "responder_id_list", "OCSP responders the client trusts (empty: any)"))
+		tls_rd_vec(r, 2, 0, 0xffff, &l, "request_extensions", "extensions for the OCSP request (empty: none)");
+}
+
+static void b_point_formats(tls_rd *r, int client)
+{
+	(void)client;
+	u8_list(r, "ec_point_format_list", point_formats, sizeof point_formats / sizeof point_formats[0],
+	        "EC point encodings the sender can parse (RFC 8422 5.1.2)");
+}
+
+static void b_psk_modes(tls_rd *r, int client)
+{
+	(void)client;
+	u8_list(r, "ke_modes", psk_modes, sizeof psk_modes / sizeof psk_modes[0],
+	        "how a PSK may be used if the client resumes (RFC 8446 4.2.9)");
+}
+
+static void b_cert_compression(tls_rd *r, int client)
+{
+	tls_rd l;
+	unsigned v;
+	char p[TLS_SPAN_PATH];
+	(void)client;
+	if (tls_rd_vec(r, 1, 2, 254, &l, "algorithms", "how the server may compress its Certificate message (RFC 8879)"))
+		return;
+	for (size_t i = 0; tls_rd_left(&l); i++) {
+		if (tls_rd_u16(&l, &v, idx(p, sizeof p, "algorithms", i), NULL))
+			break;
+		const char *nm = ROW_NAME(cert_compression, v);
+		mean(&l, "%s (%u)", nm ? nm : tls_is_grease(v) ? "GREASE" : "unknown algorithm", v);
+	}
+	r->err = l.err;
+}
+
+static void b_record_size_limit(tls_rd *r, int client)
+{
+	unsigned v;
+	(void)client;
+	if (!tls_rd_u16(r, &v, "record_size_limit", NULL))
+		mean(r, "largest record plaintext the sender accepts: %u bytes (RFC 8449)", v);
+}
+
+static void sig_scheme_meaning(size_t i, unsigned v, char *mean_out, size_t n)
+{
+	(void)i;
+	const char *nm = tls_sig_alg_name(v);
+	snprintf(mean_out, n, "%s (0x%04x)", strcmp(nm, "unknown") ? nm : "a scheme tlsstep does not know", v);
+}
+
+static void b_delegated(tls_rd *r, int client)
+{
+	tls_u16_list l = {sig_scheme_meaning, NULL, NULL, NULL, 0};
+	(void)client;
+	/* the schemes the client accepts on a delegated credential (RFC 9345) */
+	tls_rd_u16_list(r, "supported_signature_algorithms", &l);
+}
+
+/* A relative OID (X.690 8.20) as dotted text: base-128 arcs. */
+static void rel_oid(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	unsigned long arc = 0;
+	size_t at = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < n && at < cap; i++) {
+		arc = arc << 7 | (p[i] & 0x7f);
+		if (!(p[i] & 0x80)) {
+			at += (size_t)snprintf(out + at, cap - at, "%s%lu", at ? "." : "", arc);
+			arc = 0;
+		}
+	}
+}
+
+static void b_trust_anchors(tls_rd *r, int client)
+{
+	tls_rd l, id;
+	char p[TLS_SPAN_PATH], oid[96];
+	if (!client)
+		return;
+	if (tls_rd_vec(r, 2, 0, 0xffff, &l, "trust_anchors",
+	               "the roots the client trusts, each by a short ID, so the server can pick a chain that ends at one"))
+		return;
+	for (size_t i = 0; tls_rd_left(&l); i++) {
+		if (tls_rd_vec(&l, 1, 1, 255, &id, idx(p, sizeof p, "trust_anchors", i), LATER))
+			break;
+		rel_oid(id.p, id.len, oid, sizeof oid);
+		mean(&l, "trust anchor ID %s: an OID relative to 1.3.6.1.4.1, whose first arc is the enterprise number of the CA operator", oid);
+	}
+	r->err = l.err;
+}
+
+/* draft-ietf-tls-esni: ECHClientHello. */
+static void b_ech(tls_rd *r, int client)
+{
+	unsigned type, kdf, aead, id;
+	tls_rd v;
+	const char *nm;
+	if (!client) {
+		if (tls_rd_left(r) == 8)
+			tls_rd_bytes(r, NULL, 8, "ech.confirmation",
+			             "HelloRetryRequest: proof the server accepted ECH (draft-ietf-tls-esni 7.2.1)");
+		return;
+	}
+	if (tls_rd_u8(r, &type, "ech.type", NULL))
+		return;
+	mean(r, "%s (%u)", type == 0 ? "outer: this ClientHello is the public one; an inner one rides encrypted in the payload"
+	                   : type == 1 ? "inner: the encrypted, real ClientHello" : "unknown type", type);
+	if (type != 0)
+		return;
+	if (tls_rd_u16(r, &kdf, "ech.cipher_suite.kdf_id", NULL))
+		return;
+	mean(r, "HPKE KDF: %s (%u)", (nm = ROW_NAME(hpke_kdfs, kdf)) ? nm : "unknown", kdf);
+	if (tls_rd_u16(r, &aead, "ech.cipher_suite.aead_id", NULL))
+		return;
+	mean(r, "HPKE AEAD: %s (%u)", (nm = ROW_NAME(hpke_aeads, aead)) ? nm : "unknown", aead);
+	if (tls_rd_u8(r, &id, "ech.config_id", NULL))
+		return;
+	mean(r, "config_id %u: which of the server's ECH configs (from DNS) encrypts the payload", id);
+	if (tls_rd_vec(r, 2, 0, 0xffff, &v, "ech.enc",
+	               "HPKE encapsulated key: the client's ephemeral public key for the payload's key"))
+		return;
+	tls_rd_vec(r, 2, 1, 0xffff, &v, "ech.payload",
+	           "the inner ClientHello, encrypted; without a real ECH config for this server a browser "
+	           "sends GREASE ECH: random enc and payload of the real shape, so ECH users do not stand out");
+}
+
+static void b_padding(tls_rd *r, int client)
+{
+	(void)client;
+	if (tls_rd_left(r))
+		tls_rd_bytes(r, NULL, tls_rd_left(r), "padding",
+		             "zero bytes that grow the ClientHello past sizes some servers mishandle (RFC 7685)");
+}
+
+static void b_session_ticket(tls_rd *r, int client)
+{
+	if (tls_rd_left(r))
+		tls_rd_bytes(r, NULL, tls_rd_left(r), "ticket",
+		             client ? "a ticket from an earlier session, to resume it (RFC 5077)" : "unexpected data");
+}
+
+static void b_grease(tls_rd *r, int client)
+{
+	(void)client;
+	if (tls_rd_left(r))
+		tls_rd_bytes(r, NULL, tls_rd_left(r), "grease_data", "GREASE filler: bytes with no meaning");
+}
+
+static void b_sct(tls_rd *r, int client)
+{
+	(void)client;
+	if (tls_rd_left(r))
+		tls_rd_bytes(r, NULL, tls_rd_left(r), "signed_certificate_timestamp_list",
+		             "Certificate Transparency timestamps for the certificate (RFC 6962)");
+}
+
+/* ---- signature schemes (IANA TLS SignatureScheme) ---- */
+
+static const name_row sig_schemes[] = {
+	{0x0201, "rsa_pkcs1_sha1"},
+	{0x0203, "ecdsa_sha1"},
+	{0x0401, "rsa_pkcs1_sha256"},
+	{0x0403, "ecdsa_secp256r1_sha256"},
+	{0x0501, "rsa_pkcs1_sha384"},
+	{0x0503, "ecdsa_secp384r1_sha384"},
+	{0x0601, "rsa_pkcs1_sha512"},
+	{0x0603, "ecdsa_secp521r1_sha512"},
+	{0x0804, "rsa_pss_rsae_sha256"},
+	{0x0805, "rsa_pss_rsae_sha384"},
+	{0x0806, "rsa_pss_rsae_sha512"},
+	{0x0807, "ed25519"},
+	{0x0808, "ed448"},
+	{0x0809, "rsa_pss_pss_sha256"},
+	{0x080a, "rsa_pss_pss_sha384"},
+	{0x080b, "rsa_pss_pss_sha512"},
+	{0x081a, "ecdsa_brainpoolP256r1tls13_sha256"},
+	{0x081b, "ecdsa_brainpoolP384r1tls13_sha384"},
+	{0x081c, "ecdsa_brainpoolP512r1tls13_sha512"},
+	/* post-quantum signatures, FIPS 204 (draft-ietf-tls-mldsa) */
+	{0x0904, "mldsa44"},
+	{0x0905, "mldsa65"},
+	{0x0906, "mldsa87"},
+};
+
+const char *tls_sig_alg_name(unsigned v)
+{
+	const char *nm = ROW_NAME(sig_schemes, v);
+	return nm ? nm : tls_is_grease(v) ? "GREASE" : "unknown";
+}
+
+/* ---- the extension table (IANA TLS ExtensionType Values) ---- */
+
+typedef struct {
+	uint16_t type;
+	const char *name;
+	void (*body)(tls_rd *r, int client); /* NULL: shown as bytes */
+	const char *empty;                   /* meaning when the body is empty */
+	int strict; /* the engine reads it: decoded always, a bad body fails the hello */
+} ext_row;
+
+static const ext_row exts[] = {
+	{0, "server_name", NULL, "the server's name was found (ServerHello: SNI acknowledged)", 0},
+	{5, "status_request", b_status_request, "the server will send an OCSP response for its certificate", 0},
+	{10, "supported_groups", NULL, NULL, 0},
+	{11, "ec_point_formats", b_point_formats, NULL, 0},
+	{13, "signature_algorithms", NULL, NULL, 0},
+	{16, "application_layer_protocol_negotiation", b_alpn, NULL, 0},
+	{18, "signed_certificate_timestamp", b_sct,
+	 "asks for Certificate Transparency timestamps (RFC 6962): proof the certificate was logged publicly", 0},
+	{21, "padding", b_padding, "padding of length zero", 0},
+	{22, "encrypt_then_mac", NULL, "CBC suites: MAC the ciphertext, not the plaintext (RFC 7366)", 0},
+	{23, "extended_master_secret", NULL,
+	 "TLS 1.2: derive the master secret from the hash of the whole handshake (RFC 7627)", 0},
+	{27, "compress_certificate", b_cert_compression, NULL, 0},
+	{28, "record_size_limit", b_record_size_limit, NULL, 0},
+	{34, "delegated_credentials", b_delegated, NULL, 0},
+	{35, "session_ticket", b_session_ticket,
+	 "TLS 1.2 session tickets (RFC 5077): the client has none yet and asks for one", 0},
+	{41, "pre_shared_key", NULL, NULL, 0},
+	{42, "early_data", NULL, "the client sends 0-RTT data right after this ClientHello (RFC 8446 4.2.10)", 0},
+	{43, "supported_versions", b_versions, NULL, 1},
+	{44, "cookie", NULL, NULL, 0},
+	{45, "psk_key_exchange_modes", b_psk_modes, NULL, 1},
+	{47, "certificate_authorities", NULL, NULL, 0},
+	{49, "post_handshake_auth", NULL,
+	 "the client will answer a CertificateRequest after the handshake (RFC 8446 4.2.6)", 0},
+	{50, "signature_algorithms_cert", NULL, NULL, 0},
+	{51, "key_share", b_key_share, NULL, 1},
+	{57, "quic_transport_parameters", NULL, NULL, 0},
+	{0x4469, "application_settings_old", b_alps, "ALPS: the server sends its settings too", 0},
+	{0x44cd, "application_settings", b_alps, "ALPS: the server sends its settings too", 0},
+	/* draft-ietf-tls-trust-anchor-ids; Chrome's code point before IANA assigns one */
+	{0xca34, "trust_anchors", b_trust_anchors, "the server's chain ends at one of the client's trust anchors", 0},
+	{0xfe0d, "encrypted_client_hello", b_ech, NULL, 0},
+	{0xff01, "renegotiation_info", NULL, NULL, 0},
+};
+
+static const ext_row *ext_find(unsigned type)
+{
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+		if (exts[i].type == type)
+			return &exts[i];
+	return NULL;
+}
+
+const char *tls_ext_name(uint16_t type)
+{
+	const ext_row *e = ext_find(type);
+	return e ? e->name : tls_is_grease(type) ? "GREASE" : NULL;
+}
+
+/* Display-only bodies: a parse failure drops this extension's spans and
+ * shows its bytes instead; never an error. Strict rows (read by the
+ * engine) are decoded with or without spans and fail in r->err. Returns 1
+ * when handled. */
+int tls_ext_describe(uint16_t type, tls_rd *r, int client)
+{
+	const ext_row *e = ext_find(type);
+	void (*body)(tls_rd *, int) = e ? e->body : tls_is_grease(type) ? b_grease : NULL;
+	if (!e && !body)
+		return 0;
+	if (e && e->strict) {
+		body(r, client);
+		return 1;
+	}
+	if (!r->spans) {
+		r->pos = r->len; /* the engine's decode: nothing to show */
+		return 1;
+	}
+	if (!tls_rd_left(r)) {
+		if (e && e->empty)
+			tls_spans_add_joined(r->spans, r->prefix, "empty", r->base, 0, e->empty);
+		return 1;
+	}
+	if (!body)
+		return 0;
+	size_t before = r->spans->n, pos = r->pos;
+	body(r, client);
+	if (!r->err && r->pos == r->len)
+		return 1;
+	r->spans->n = before; /* malformed: the bytes, not half a tree */
+	r->err = 0;
+	r->pos = pos;
+	tls_rd_bytes(r, NULL, tls_rd_left(r), "extension_data", "extension contents that do not parse as this extension");
+	return 1;
+}
