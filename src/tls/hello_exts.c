@@ -104,6 +104,29 @@ static const hybrid_row hybrids[] = {
 	{0x6399, {{"x25519", "X25519", 32, 32}, {"kyber768", "Kyber768 (draft)", 1184, 1088}}},
 };
 
+/* "an ML-KEM-768 encapsulation key (1184 bytes) then an X25519 public key
+ * (32 bytes); the server answers ..." for a note; "" for other groups. */
+void tls_hybrid_parts_text(unsigned g, char *out, size_t n)
+{
+	out[0] = 0;
+	for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++) {
+		const hybrid_row *h = &hybrids[i];
+		if (h->id != g)
+			continue;
+		int kem0 = strstr(h->part[0].what, "KEM") || strstr(h->part[0].what, "Kyber");
+		const char *k = kem0 ? h->part[0].what : h->part[1].what;
+		const char *e = kem0 ? h->part[1].what : h->part[0].what;
+		size_t kc = kem0 ? h->part[0].client : h->part[1].client;
+		size_t ks = kem0 ? h->part[0].server : h->part[1].server;
+		size_t ec = kem0 ? h->part[1].client : h->part[0].client;
+		snprintf(out, n, "the client's key_exchange is the %s%s (%zu bytes) then the %s%s (%zu bytes); "
+		         "a server that takes it answers with the %s ciphertext (%zu bytes) and its %s key, "
+		         "in the same order",
+		         kem0 ? k : e, kem0 ? " encapsulation key" : " public key", kem0 ? kc : ec,
+		         kem0 ? e : k, kem0 ? " public key" : " encapsulation key", kem0 ? ec : kc, k, ks, e);
+	}
+}
+
 /* Splits the key_exchange of a hybrid group into its two parts, as child
  * fields; nothing for other groups or unexpected lengths. */
 static void hybrid_parts(tls_rd *key, unsigned g, int client)
@@ -145,7 +168,7 @@ static void share(tls_rd *r, const char *at, int client)
 		if (hybrids[i].id == g)
 			hyb = client ? ": two keys end to end, below" : ": two parts end to end, below";
 	if (tls_is_grease(g))
-		mean(r, "GREASE share: %zu filler bytes, no key", key.len);
+		mean(r, "GREASE share: %zu filler byte%s, no key", key.len, key.len == 1 ? "" : "s");
 	else
 		mean(r, "%s on %s, %zu bytes%s", client ? "the client's public key" : "the server's share",
 		     tls_group_name(g), key.len, hyb);

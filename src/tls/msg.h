@@ -123,6 +123,8 @@ void tls_group_meaning(unsigned v, char *out, size_t n);
 /* "preferred: TLS 1.3 (0x0304)" for an entry of supported_versions (first:
  * no version before it but GREASE), "also: ..." for the next. */
 void tls_version_list_meaning(int first, unsigned v, char *out, size_t n);
+/* For a hybrid group (X25519MLKEM768...): its two parts in words; "" else. */
+void tls_hybrid_parts_text(unsigned g, char *out, size_t n);
 /* key_share's body (RFC 8446 4.2.8), hybrid shares split into their parts. */
 void tls_key_share_describe(tls_rd *r, int client);
 /* The body of extension type as child fields (display), or for the ones the
