@@ -12,7 +12,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-openssl s_server -accept "127.0.0.1:$port" -tls1_3 -www -cert assets/server.crt -key assets/server.key \
+openssl s_server -accept "127.0.0.1:$port" -tls1_3 -www -alpn http/1.1 -cert assets/server.crt -key assets/server.key \
 	-quiet </dev/null >"$tmp/server.log" 2>&1 &
 pids+=($!)
 dumpcap -i lo -f "tcp port $port" -n -w "$tmp/capture.pcapng" >"$tmp/dumpcap.log" 2>&1 &
