@@ -19,10 +19,10 @@ dumpcap -i lo -f "tcp port $port" -n -w "$tmp/capture.pcapng" >"$tmp/dumpcap.log
 pids+=($!)
 # no probe connection (it would land in the capture): look at the sockets
 for _ in $(seq 100); do
-	ss -ltn "sport = :$port" | grep -q LISTEN && grep -q "File:" "$tmp/dumpcap.log" && break
+	ss -ltn "sport = :$port" | grep -q LISTEN && [ -s "$tmp/capture.pcapng" ] && break
 	sleep 0.1
 done
-sleep 0.5 # dumpcap names its file a moment before the filter is on
+sleep 0.2
 SSLKEYLOGFILE="$tmp/keylog.txt" timeout 30 chromium --headless=new --no-sandbox --disable-gpu \
 	--no-first-run --no-default-browser-check --disable-extensions --disable-background-networking \
 	--disable-component-update --disable-sync --ignore-certificate-errors \
