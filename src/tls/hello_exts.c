@@ -150,6 +150,23 @@ static void hybrid_parts(tls_rd *key, unsigned g, int client)
 	}
 }
 
+unsigned tls_key_share_hybrid(const uint8_t *p, size_t n)
+{
+	tls_rd r, list, key;
+	unsigned g;
+	tls_rd_init(&r, p, n, NULL, 0, NULL);
+	if (tls_rd_vec(&r, 2, 0, 0xffff, &list, NULL, NULL))
+		return 0;
+	while (tls_rd_left(&list)) {
+		if (tls_rd_u16(&list, &g, NULL, NULL) || tls_rd_vec(&list, 2, 1, 0xffff, &key, NULL, NULL))
+			return 0;
+		for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++)
+			if (hybrids[i].id == g)
+				return g;
+	}
+	return 0;
+}
+
 static void share(tls_rd *r, const char *at, int client)
 {
 	char path[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
@@ -583,6 +600,16 @@ const char *tls_ext_name(uint16_t type)
 {
 	const ext_row *e = ext_find(type);
 	return e ? e->name : tls_is_grease(type) ? "GREASE" : NULL;
+}
+
+int tls_ext_by_name(const char *name)
+{
+	if (!strcmp(name, "GREASE"))
+		return 0x0a0a; /* any of RFC 8701's values */
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+		if (!strcmp(exts[i].name, name))
+			return exts[i].type;
+	return -1;
 }
 
 /* Display-only bodies: a parse failure drops this extension's spans and

@@ -112,6 +112,7 @@ TLS_MUST_USE int tls_hs_wrap(tls_buf *out, enum tls_hs_type type, const uint8_t 
 /* "ClientHello", or "Handshake(<n>)" in buf for unknown types. */
 const char *tls_hs_name(enum tls_hs_type type);
 const char *tls_ext_name(uint16_t type); /* NULL when unknown */
+int tls_ext_by_name(const char *name);   /* the type, -1 when unknown */
 const char *tls_content_type_name(enum tls_content_type type);
 /* "rsa_pss_rsae_sha256", "secp256r1"...; "unknown" for others. */
 const char *tls_sig_alg_name(unsigned v);
@@ -125,6 +126,8 @@ void tls_group_meaning(unsigned v, char *out, size_t n);
 void tls_version_list_meaning(int first, unsigned v, char *out, size_t n);
 /* For a hybrid group (X25519MLKEM768...): its two parts in words; "" else. */
 void tls_hybrid_parts_text(unsigned g, char *out, size_t n);
+/* The first hybrid group among a ClientHello key_share body's shares, 0 if none. */
+unsigned tls_key_share_hybrid(const uint8_t *p, size_t n);
 /* key_share's body (RFC 8446 4.2.8), hybrid shares split into their parts. */
 void tls_key_share_describe(tls_rd *r, int client);
 /* The body of extension type as child fields (display), or for the ones the
