@@ -1,12 +1,13 @@
 /* Names and field trees of the hello extensions that today's browsers send
- * (Chrome, Firefox): one row per extension type, group and signature
- * scheme, so a new one is a row. These describers only display: the engine
- * decodes without spans and never reaches them, and a body that does not
- * parse is shown as raw bytes rather than failing the handshake (a server
- * must ignore extensions it does not use, RFC 8446 4.2). */
+ * (Chrome, Firefox): one row per extension type and signature scheme, so a
+ * new one is a row (groups and key shares: hello_groups.c). Most describers
+ * only display: the engine decodes without spans and skips them, and a
+ * body that does not parse is shown as raw bytes rather than failing the
+ * handshake (a server must ignore extensions it does not use, RFC 8446
+ * 4.2). The few the engine reads (strict rows) are decoded either way. */
+#include "tls/hello_int.h"
 #include "tls/msg.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,209 +15,6 @@
 int tls_is_grease(unsigned v)
 {
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
-
-#define GREASE_MEANING "GREASE (RFC 8701): a reserved value the peer must ignore; sent at random so servers keep tolerating values they do not know"
-
-static void mean(tls_rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void mean(tls_rd *r, const char *fmt, ...)
-{
-	char m[TLS_SPAN_MEANING];
-	va_list ap;
-	if (!r->spans)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof m, fmt, ap);
-	va_end(ap);
-	tls_rd_mean(r, "%s", m);
-}
-
-/* A vector's span gets its meaning once its contents are read. */
-#define LATER "-"
-
-static const char *idx(char *buf, size_t n, const char *what, size_t i)
-{
-	snprintf(buf, n, "%s[%zu]", what, i);
-	return buf;
-}
-
-/* ---- groups (IANA TLS Supported Groups) ---- */
-
-typedef struct {
-	uint16_t id;
-	const char *name, *note;
-} group_row;
-
-static const group_row groups[] = {
-	{23, "secp256r1", "ECDHE on NIST P-256"},
-	{24, "secp384r1", "ECDHE on NIST P-384"},
-	{25, "secp521r1", "ECDHE on NIST P-521"},
-	{29, "x25519", "ECDHE on Curve25519 (RFC 7748)"},
-	{30, "x448", "ECDHE on Curve448 (RFC 7748)"},
-	{256, "ffdhe2048", "finite-field DHE, 2048-bit group (RFC 7919)"},
-	{257, "ffdhe3072", "finite-field DHE, 3072-bit group (RFC 7919)"},
-	{258, "ffdhe4096", "finite-field DHE, 4096-bit group (RFC 7919)"},
-	{0x0200, "MLKEM512", "ML-KEM-512 alone (FIPS 203), post-quantum"},
-	{0x0201, "MLKEM768", "ML-KEM-768 alone (FIPS 203), post-quantum"},
-	{0x0202, "MLKEM1024", "ML-KEM-1024 alone (FIPS 203), post-quantum"},
-	{0x11eb, "SecP256r1MLKEM768", "hybrid: P-256 ECDHE and ML-KEM-768 together (draft-ietf-tls-ecdhe-mlkem)"},
-	{0x11ec, "X25519MLKEM768", "hybrid: ML-KEM-768 and X25519 together, what browsers send now (draft-ietf-tls-ecdhe-mlkem)"},
-	{0x11ed, "SecP384r1MLKEM1024", "hybrid: P-384 ECDHE and ML-KEM-1024 together (draft-ietf-tls-ecdhe-mlkem)"},
-	{0x6399, "X25519Kyber768Draft00", "obsolete hybrid: X25519 and pre-standard Kyber768, replaced by X25519MLKEM768"},
-};
-
-static const group_row *group_find(unsigned v)
-{
-	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
-		if (groups[i].id == v)
-			return &groups[i];
-	return NULL;
-}
-
-const char *tls_group_name(unsigned v)
-{
-	const group_row *g = group_find(v);
-	return g ? g->name : tls_is_grease(v) ? "GREASE" : "unknown";
-}
-
-/* "X25519MLKEM768 (0x11ec): hybrid: ..." */
-void tls_group_meaning(unsigned v, char *out, size_t n)
-{
-	const group_row *g = group_find(v);
-	if (g)
-		snprintf(out, n, "%s (0x%04x): %s", g->name, v, g->note);
-	else
-		snprintf(out, n, "%s (0x%04x)", tls_is_grease(v) ? GREASE_MEANING : "a group tlsstep does not know", v);
-}
-
-/* A hybrid share is two keys end to end; the order differs per group. */
-typedef struct {
-	uint16_t id;
-	struct { const char *field, *what; size_t client, server; } part[2];
-} hybrid_row;
-
-static const hybrid_row hybrids[] = {
-	/* draft-ietf-tls-ecdhe-mlkem: ML-KEM first here only (FIPS-approved part first) */
-	{0x11ec, {{"mlkem768", "ML-KEM-768", 1184, 1088}, {"x25519", "X25519", 32, 32}}},
-	{0x11eb, {{"secp256r1", "P-256 (uncompressed point)", 65, 65}, {"mlkem768", "ML-KEM-768", 1184, 1088}}},
-	{0x11ed, {{"secp384r1", "P-384 (uncompressed point)", 97, 97}, {"mlkem1024", "ML-KEM-1024", 1568, 1568}}},
-	/* draft-tls-westerbaan-xyber768d00: X25519 first */
-	{0x6399, {{"x25519", "X25519", 32, 32}, {"kyber768", "Kyber768 (draft)", 1184, 1088}}},
-};
-
-/* "an ML-KEM-768 encapsulation key (1184 bytes) then an X25519 public key
- * (32 bytes); the server answers ..." for a note; "" for other groups. */
-void tls_hybrid_parts_text(unsigned g, char *out, size_t n)
-{
-	out[0] = 0;
-	for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++) {
-		const hybrid_row *h = &hybrids[i];
-		if (h->id != g)
-			continue;
-		int kem0 = strstr(h->part[0].what, "KEM") || strstr(h->part[0].what, "Kyber");
-		const char *k = kem0 ? h->part[0].what : h->part[1].what;
-		const char *e = kem0 ? h->part[1].what : h->part[0].what;
-		size_t kc = kem0 ? h->part[0].client : h->part[1].client;
-		size_t ks = kem0 ? h->part[0].server : h->part[1].server;
-		size_t ec = kem0 ? h->part[1].client : h->part[0].client;
-		snprintf(out, n, "the client's key_exchange is the %s%s (%zu bytes) then the %s%s (%zu bytes); "
-		         "a server that takes it answers with the %s ciphertext (%zu bytes) and its %s key, "
-		         "in the same order",
-		         kem0 ? k : e, kem0 ? " encapsulation key" : " public key", kem0 ? kc : ec,
-		         kem0 ? e : k, kem0 ? " public key" : " encapsulation key", kem0 ? ec : kc, k, ks, e);
-	}
-}
-
-/* Splits the key_exchange of a hybrid group into its two parts, as child
- * fields; nothing for other groups or unexpected lengths. */
-static void hybrid_parts(tls_rd *key, unsigned g, int client)
-{
-	for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++) {
-		const hybrid_row *h = &hybrids[i];
-		size_t a = client ? h->part[0].client : h->part[0].server;
-		size_t b = client ? h->part[1].client : h->part[1].server;
-		if (h->id != g || key->len != a + b || !key->spans)
-			continue;
-		for (int k = 0; k < 2; k++) {
-			const char *what = h->part[k].what;
-			int kem = strstr(what, "KEM") || strstr(what, "Kyber");
-			char m[TLS_SPAN_MEANING];
-			snprintf(m, sizeof m, "part %d of 2: %s %s, %zu bytes", k + 1, what,
-			         kem ? (client ? "encapsulation key (public)" : "ciphertext: a secret encapsulated to the client's key")
-			             : (client ? "public key" : "public key of the server"),
-			         k ? b : a);
-			tls_rd_bytes(key, NULL, k ? b : a, h->part[k].field, m);
-		}
-	}
-}
-
-unsigned tls_key_share_hybrid(const uint8_t *p, size_t n)
-{
-	tls_rd r, list, key;
-	unsigned g;
-	tls_rd_init(&r, p, n, NULL, 0, NULL);
-	if (tls_rd_vec(&r, 2, 0, 0xffff, &list, NULL, NULL))
-		return 0;
-	while (tls_rd_left(&list)) {
-		if (tls_rd_u16(&list, &g, NULL, NULL) || tls_rd_vec(&list, 2, 1, 0xffff, &key, NULL, NULL))
-			return 0;
-		for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++)
-			if (hybrids[i].id == g)
-				return g;
-	}
-	return 0;
-}
-
-static void share(tls_rd *r, const char *at, int client)
-{
-	char path[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
-	unsigned g;
-	tls_rd key;
-	snprintf(path, sizeof path, "%s.group", at);
-	if (tls_rd_u16(r, &g, path, NULL))
-		return;
-	tls_group_meaning(g, m, sizeof m);
-	mean(r, "group of this share: %s", m);
-	snprintf(path, sizeof path, "%s.key_exchange", at);
-	if (tls_rd_vec(r, 2, 1, 0xffff, &key, path, LATER))
-		return;
-	const char *hyb = "";
-	for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++)
-		if (hybrids[i].id == g)
-			hyb = client ? ": two keys end to end, below" : ": two parts end to end, below";
-	if (tls_is_grease(g))
-		mean(r, "GREASE share: %zu filler byte%s, no key", key.len, key.len == 1 ? "" : "s");
-	else
-		mean(r, "%s on %s, %zu bytes%s", client ? "the client's public key" : "the server's share",
-		     tls_group_name(g), key.len, hyb);
-	char prefix[TLS_SPAN_PATH];
-	tls_join_path(prefix, sizeof prefix, r->prefix, path);
-	key.prefix = prefix;
-	hybrid_parts(&key, g, client);
-}
-
-/* RFC 8446 4.2.8: KeyShareClientHello, KeyShareServerHello, or the
- * HelloRetryRequest's selected_group. */
-void tls_key_share_describe(tls_rd *r, int client)
-{
-	tls_rd list;
-	char at[32];
-	unsigned v;
-	if (!client) {
-		if (tls_rd_left(r) == 2) {
-			if (!tls_rd_u16(r, &v, "selected_group", NULL))
-				mean(r, "HelloRetryRequest: send a share for %s (0x%04x)", tls_group_name(v), v);
-		} else {
-			share(r, "server_share", 0);
-		}
-		return;
-	}
-	if (tls_rd_vec(r, 2, 0, 0xffff, &list, "client_shares",
-	               "one public key per group the client guessed the server will take"))
-		return;
-	for (size_t i = 0; tls_rd_left(&list) && !list.err; i++)
-		share(&list, idx(at, sizeof at, "client_shares", i), 1);
-	r->err = list.err;
 }
 
 /* ---- small lists ---- */
@@ -268,10 +66,10 @@ static void u8_list(tls_rd *r, const char *path, const name_row *t, size_t nt, c
 		return;
 	for (size_t i = 0; tls_rd_left(&l); i++) {
 		unsigned v;
-		if (tls_rd_u8(&l, &v, idx(p, sizeof p, path, i), NULL))
+		if (tls_rd_u8(&l, &v, tls_hello_idx(p, sizeof p, path, i), NULL))
 			break;
 		const char *nm = row_name(t, nt, v);
-		mean(&l, "%s (%u)", nm ? nm : "a value tlsstep does not know", v);
+		tls_rd_mean(&l, "%s (%u)", nm ? nm : "a value tlsstep does not know", v);
 	}
 	r->err = r->err ? r->err : l.err;
 }
@@ -286,7 +84,7 @@ static void b_versions(tls_rd *r, int client)
 	if (!client) {
 		const char *nm;
 		if (!tls_rd_u16(r, &v, "selected_version", NULL))
-			mean(r, "the version the server chose: %s (0x%04x)",
+			tls_rd_mean(r, "the version the server chose: %s (0x%04x)",
 			     (nm = ROW_NAME(versions, v)) ? nm : "unknown", v);
 		return;
 	}
@@ -294,10 +92,10 @@ static void b_versions(tls_rd *r, int client)
 		return;
 	int first = 1;
 	for (size_t i = 0; tls_rd_left(&l); i++) {
-		if (tls_rd_u16(&l, &v, idx(p, sizeof p, "versions", i), NULL))
+		if (tls_rd_u16(&l, &v, tls_hello_idx(p, sizeof p, "versions", i), NULL))
 			break;
 		tls_version_list_meaning(first, v, m, sizeof m);
-		mean(&l, "%s", m);
+		tls_rd_mean(&l, "%s", m);
 		first = first && tls_is_grease(v);
 	}
 	r->err = l.err;
@@ -313,14 +111,14 @@ static void protocols(tls_rd *r, const char *path, const char *what, const char 
 	if (tls_rd_vec(r, 2, 2, 0xffff, &l, path, what))
 		return;
 	for (size_t i = 0; tls_rd_left(&l); i++) {
-		if (tls_rd_vec(&l, 1, 1, 255, &name, idx(p, sizeof p, path, i), LATER))
+		if (tls_rd_vec(&l, 1, 1, 255, &name, tls_hello_idx(p, sizeof p, path, i), LATER))
 			break;
 		char text[256];
 		snprintf(text, sizeof text, "%.*s", (int)name.len, (const char *)name.p);
 		for (char *c = text; *c; c++)
 			if (*c < 0x20 || *c > 0x7e)
 				*c = '?';
-		mean(&l, "%s: %s", each, text);
+		tls_rd_mean(&l, "%s: %s", each, text);
 	}
 	r->err = l.err;
 }
@@ -350,7 +148,7 @@ static void b_status_request(tls_rd *r, int client)
 		return; /* empty: a CertificateStatus follows (TLS 1.2) */
 	if (tls_rd_u8(r, &v, "status_type", NULL))
 		return;
-	mean(r, "status_type: %s (%u)", v == 1 ? "ocsp: send the OCSP response for your certificate (RFC 6066 8)" : "unknown", v);
+	tls_rd_mean(r, "status_type: %s (%u)", v == 1 ? "ocsp: send the OCSP response for your certificate (RFC 6066 8)" : "unknown", v);
 	if (!tls_rd_vec(r, 2, 0, 0xffff, &l, "responder_id_list", "OCSP responders the client trusts (empty: any)"))
 		tls_rd_vec(r, 2, 0, 0xffff, &l, "request_extensions", "extensions for the OCSP request (empty: none)");
 }
@@ -378,10 +176,10 @@ static void b_cert_compression(tls_rd *r, int client)
 	if (tls_rd_vec(r, 1, 2, 254, &l, "algorithms", "how the server may compress its Certificate message (RFC 8879)"))
 		return;
 	for (size_t i = 0; tls_rd_left(&l); i++) {
-		if (tls_rd_u16(&l, &v, idx(p, sizeof p, "algorithms", i), NULL))
+		if (tls_rd_u16(&l, &v, tls_hello_idx(p, sizeof p, "algorithms", i), NULL))
 			break;
 		const char *nm = ROW_NAME(cert_compression, v);
-		mean(&l, "%s (%u)", nm ? nm : tls_is_grease(v) ? "GREASE" : "unknown algorithm", v);
+		tls_rd_mean(&l, "%s (%u)", nm ? nm : tls_is_grease(v) ? "GREASE" : "unknown algorithm", v);
 	}
 	r->err = l.err;
 }
@@ -391,7 +189,7 @@ static void b_record_size_limit(tls_rd *r, int client)
 	unsigned v;
 	(void)client;
 	if (!tls_rd_u16(r, &v, "record_size_limit", NULL))
-		mean(r, "largest record plaintext the sender accepts: %u bytes (RFC 8449)", v);
+		tls_rd_mean(r, "largest record plaintext the sender accepts: %u bytes (RFC 8449)", v);
 }
 
 static void sig_scheme_meaning(size_t i, unsigned v, char *mean_out, size_t n)
@@ -434,10 +232,10 @@ static void b_trust_anchors(tls_rd *r, int client)
 	               "the roots the client trusts, each by a short ID, so the server can pick a chain that ends at one"))
 		return;
 	for (size_t i = 0; tls_rd_left(&l); i++) {
-		if (tls_rd_vec(&l, 1, 1, 255, &id, idx(p, sizeof p, "trust_anchors", i), LATER))
+		if (tls_rd_vec(&l, 1, 1, 255, &id, tls_hello_idx(p, sizeof p, "trust_anchors", i), LATER))
 			break;
 		rel_oid(id.p, id.len, oid, sizeof oid);
-		mean(&l, "trust anchor ID %s: an OID relative to 1.3.6.1.4.1, whose first arc is the enterprise number of the CA operator", oid);
+		tls_rd_mean(&l, "trust anchor ID %s: an OID relative to 1.3.6.1.4.1, whose first arc is the enterprise number of the CA operator", oid);
 	}
 	r->err = l.err;
 }
@@ -456,19 +254,19 @@ static void b_ech(tls_rd *r, int client)
 	}
 	if (tls_rd_u8(r, &type, "ech.type", NULL))
 		return;
-	mean(r, "%s (%u)", type == 0 ? "outer: this ClientHello is the public one; an inner one rides encrypted in the payload"
+	tls_rd_mean(r, "%s (%u)", type == 0 ? "outer: this ClientHello is the public one; an inner one rides encrypted in the payload"
 	                   : type == 1 ? "inner: the encrypted, real ClientHello" : "unknown type", type);
 	if (type != 0)
 		return;
 	if (tls_rd_u16(r, &kdf, "ech.cipher_suite.kdf_id", NULL))
 		return;
-	mean(r, "HPKE KDF: %s (%u)", (nm = ROW_NAME(hpke_kdfs, kdf)) ? nm : "unknown", kdf);
+	tls_rd_mean(r, "HPKE KDF: %s (%u)", (nm = ROW_NAME(hpke_kdfs, kdf)) ? nm : "unknown", kdf);
 	if (tls_rd_u16(r, &aead, "ech.cipher_suite.aead_id", NULL))
 		return;
-	mean(r, "HPKE AEAD: %s (%u)", (nm = ROW_NAME(hpke_aeads, aead)) ? nm : "unknown", aead);
+	tls_rd_mean(r, "HPKE AEAD: %s (%u)", (nm = ROW_NAME(hpke_aeads, aead)) ? nm : "unknown", aead);
 	if (tls_rd_u8(r, &id, "ech.config_id", NULL))
 		return;
-	mean(r, "config_id %u: which of the server's ECH configs (from DNS) encrypts the payload", id);
+	tls_rd_mean(r, "config_id %u: which of the server's ECH configs (from DNS) encrypts the payload", id);
 	if (tls_rd_vec(r, 2, 0, 0xffff, &v, "ech.enc",
 	               "HPKE encapsulated key: the client's ephemeral public key for the payload's key"))
 		return;
@@ -547,45 +345,51 @@ typedef struct {
 	uint16_t type;
 	const char *name;
 	void (*body)(tls_rd *r, int client); /* NULL: shown as bytes */
-	const char *empty;                   /* meaning when the body is empty */
+	/* what an empty body says, in a ClientHello and in a ServerHello */
+	const char *empty_ch, *empty_sh;
 	int strict; /* the engine reads it: decoded always, a bad body fails the hello */
 } ext_row;
 
 static const ext_row exts[] = {
-	{0, "server_name", NULL, "the server's name was found (ServerHello: SNI acknowledged)", 0},
-	{5, "status_request", b_status_request, "the server will send an OCSP response for its certificate", 0},
-	{10, "supported_groups", NULL, NULL, 0},
-	{11, "ec_point_formats", b_point_formats, NULL, 0},
-	{13, "signature_algorithms", NULL, NULL, 0},
-	{16, "application_layer_protocol_negotiation", b_alpn, NULL, 0},
+	{0, "server_name", NULL, NULL, "the server used the name the client sent (RFC 6066 3)", 0},
+	{5, "status_request", b_status_request, NULL,
+	 "the server will send an OCSP response for its certificate (RFC 6066 8)", 0},
+	{10, "supported_groups", NULL, NULL, NULL, 0},
+	{11, "ec_point_formats", b_point_formats, NULL, NULL, 0},
+	{13, "signature_algorithms", NULL, NULL, NULL, 0},
+	{16, "application_layer_protocol_negotiation", b_alpn, NULL, NULL, 0},
 	{18, "signed_certificate_timestamp", b_sct,
-	 "asks for Certificate Transparency timestamps (RFC 6962): proof the certificate was logged publicly", 0},
-	{21, "padding", b_padding, "padding of length zero", 0},
-	{22, "encrypt_then_mac", NULL, "CBC suites: MAC the ciphertext, not the plaintext (RFC 7366)", 0},
+	 "asks for Certificate Transparency timestamps (RFC 6962): proof the certificate was logged publicly", NULL, 0},
+	{21, "padding", b_padding, "padding of length zero", NULL, 0},
+	{22, "encrypt_then_mac", NULL, "CBC suites: the client offers to MAC the ciphertext, not the plaintext (RFC 7366)",
+	 "the server agrees: with a CBC suite the MAC covers the ciphertext (RFC 7366)", 0},
 	{23, "extended_master_secret", NULL,
-	 "TLS 1.2: derive the master secret from the hash of the whole handshake (RFC 7627)", 0},
-	{27, "compress_certificate", b_cert_compression, NULL, 0},
-	{28, "record_size_limit", b_record_size_limit, NULL, 0},
-	{34, "delegated_credentials", b_delegated, NULL, 0},
+	 "the client asks that the master secret come from the hash of the whole handshake (RFC 7627)",
+	 "the server agrees: the master secret comes from the session hash (RFC 7627)", 0},
+	{27, "compress_certificate", b_cert_compression, NULL, NULL, 0},
+	{28, "record_size_limit", b_record_size_limit, NULL, NULL, 0},
+	{34, "delegated_credentials", b_delegated, NULL, NULL, 0},
 	{35, "session_ticket", b_session_ticket,
-	 "TLS 1.2 session tickets (RFC 5077): the client has none yet and asks for one", 0},
-	{41, "pre_shared_key", NULL, NULL, 0},
-	{42, "early_data", NULL, "the client sends 0-RTT data right after this ClientHello (RFC 8446 4.2.10)", 0},
-	{43, "supported_versions", b_versions, NULL, 1},
-	{44, "cookie", NULL, NULL, 0},
-	{45, "psk_key_exchange_modes", b_psk_modes, NULL, 1},
-	{47, "certificate_authorities", NULL, NULL, 0},
+	 "TLS 1.2 session tickets (RFC 5077): the client has none yet and asks for one",
+	 "the server will send a NewSessionTicket (RFC 5077)", 0},
+	{41, "pre_shared_key", NULL, NULL, NULL, 0},
+	{42, "early_data", NULL, "the client sends 0-RTT data right after this ClientHello (RFC 8446 4.2.10)", NULL, 0},
+	{43, "supported_versions", b_versions, NULL, NULL, 1},
+	{44, "cookie", NULL, NULL, NULL, 0},
+	{45, "psk_key_exchange_modes", b_psk_modes, NULL, NULL, 1},
+	{47, "certificate_authorities", NULL, NULL, NULL, 0},
 	{49, "post_handshake_auth", NULL,
-	 "the client will answer a CertificateRequest after the handshake (RFC 8446 4.2.6)", 0},
-	{50, "signature_algorithms_cert", NULL, NULL, 0},
-	{51, "key_share", b_key_share, NULL, 1},
-	{57, "quic_transport_parameters", NULL, NULL, 0},
-	{0x4469, "application_settings_old", b_alps, "ALPS: the server sends its settings too", 0},
-	{0x44cd, "application_settings", b_alps, "ALPS: the server sends its settings too", 0},
+	 "the client will answer a CertificateRequest after the handshake (RFC 8446 4.2.6)", NULL, 0},
+	{50, "signature_algorithms_cert", NULL, NULL, NULL, 0},
+	{51, "key_share", b_key_share, NULL, NULL, 1},
+	{57, "quic_transport_parameters", NULL, NULL, NULL, 0},
+	/* ALPS (draft-vvv-tls-alps), Chrome's code points: the old one and the current one */
+	{0x4469, "application_settings_old", b_alps, NULL, NULL, 0},
+	{0x44cd, "application_settings", b_alps, NULL, NULL, 0},
 	/* draft-ietf-tls-trust-anchor-ids; Chrome's code point before IANA assigns one */
-	{0xca34, "trust_anchors", b_trust_anchors, "the server's chain ends at one of the client's trust anchors", 0},
-	{0xfe0d, "encrypted_client_hello", b_ech, NULL, 0},
-	{0xff01, "renegotiation_info", NULL, NULL, 0},
+	{0xca34, "trust_anchors", b_trust_anchors, NULL, NULL, 0},
+	{0xfe0d, "encrypted_client_hello", b_ech, NULL, NULL, 0},
+	{0xff01, "renegotiation_info", NULL, NULL, NULL, 0},
 };
 
 static const ext_row *ext_find(unsigned type)
@@ -631,8 +435,9 @@ int tls_ext_describe(uint16_t type, tls_rd *r, int client)
 		return 1;
 	}
 	if (!tls_rd_left(r)) {
-		if (e && e->empty)
-			tls_spans_add_joined(r->spans, r->prefix, "empty", r->base, 0, e->empty);
+		const char *what = e ? (client ? e->empty_ch : e->empty_sh) : NULL;
+		if (what)
+			tls_spans_add_joined(r->spans, r->prefix, "empty", r->base, 0, what);
 		return 1;
 	}
 	if (!body)
