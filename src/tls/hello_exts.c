@@ -189,7 +189,8 @@ static void b_record_size_limit(tls_rd *r, int client)
 	unsigned v;
 	(void)client;
 	if (!tls_rd_u16(r, &v, "record_size_limit", NULL))
-		tls_rd_mean(r, "largest record plaintext the sender accepts: %u bytes (RFC 8449)", v);
+		tls_rd_mean(r, "largest record plaintext the sender accepts: %u bytes, in TLS 1.3 counting the "
+		            "content type byte and padding (RFC 8449)", v);
 }
 
 static void sig_scheme_meaning(size_t i, unsigned v, char *mean_out, size_t n)
@@ -235,7 +236,8 @@ static void b_trust_anchors(tls_rd *r, int client)
 		if (tls_rd_vec(&l, 1, 1, 255, &id, tls_hello_idx(p, sizeof p, "trust_anchors", i), LATER))
 			break;
 		rel_oid(id.p, id.len, oid, sizeof oid);
-		tls_rd_mean(&l, "trust anchor ID %s: an OID relative to 1.3.6.1.4.1, whose first arc is the enterprise number of the CA operator", oid);
+		tls_rd_mean(&l, "trust anchor ID %s: the OID 1.3.6.1.4.1.%s, sent relative to the private-enterprise arc; "
+		            "its first number is the enterprise that assigned it", oid, oid);
 	}
 	r->err = l.err;
 }
