@@ -427,6 +427,38 @@ static int r_key_share_group(const model *m, int step, char *val, size_t vn)
 	return 1;
 }
 
+static int client_hello_at(const model *m, int step, tls_client_hello *ch);
+
+/* TLS 1.3: a hybrid post-quantum share in the ClientHello (browsers send
+ * X25519MLKEM768), "X25519MLKEM768 (0x11ec)" */
+static unsigned hybrid_offered(const model *m, int step)
+{
+	tls_client_hello ch;
+	const tls_ext *e;
+	if (!client_hello_at(m, step, &ch) || !(e = tls_ext_find(ch.exts, ch.n_exts, 51)))
+		return 0;
+	return tls_key_share_hybrid(e->data, e->len);
+}
+
+static int r_hybrid_share(const model *m, int step, char *val, size_t vn)
+{
+	unsigned g = hybrid_offered(m, step);
+	if (!g)
+		return 0;
+	snprintf(val, vn, "%s (0x%04x)", tls_group_name(g), g);
+	return 1;
+}
+
+/* its two parts in words */
+static int r_hybrid_parts(const model *m, int step, char *val, size_t vn)
+{
+	unsigned g = hybrid_offered(m, step);
+	if (!g)
+		return 0;
+	tls_hybrid_parts_text(g, val, vn);
+	return val[0] != 0;
+}
+
 /* TLS 1.3: the signature scheme of the server's CertificateVerify */
 static int r_cert_verify_scheme(const model *m, int step, char *val, size_t vn)
 {
@@ -509,6 +541,8 @@ static const struct {
     {"alert_step", 1, r_alert_step},
     {"hash13", 2, r_hash13},                         /* TLS 1.3: SHA-256 or SHA-384 */
     {"key_share_group", 2, r_key_share_group},       /* TLS 1.3: x25519, secp256r1 ... */
+    {"hybrid_share", 1, r_hybrid_share},             /* X25519MLKEM768 (0x11ec), offered by the client */
+    {"hybrid_parts", 1, r_hybrid_parts},             /* what its key_exchange holds */
     {"cert_verify_scheme", 4, r_cert_verify_scheme}, /* TLS 1.3: rsa_pss_rsae_sha256 ... */
     {"cert_verify_how", 4, r_cert_verify_how},       /* TLS 1.3: a sentence on that scheme */
 };
@@ -648,12 +682,7 @@ static int c_first_offer(const model *m, int step)
 /* A misspelt extension name is an error in the lesson, not a false condition. */
 static int ext_known(const char *name)
 {
-	for (unsigned t = 0; t <= 0xffff; t++) {
-		const char *x = tls_ext_name((uint16_t)t);
-		if (x && !strcmp(x, name))
-			return 1;
-	}
-	return 0;
+	return tls_ext_by_name(name) >= 0;
 }
 
 /* the ClientHello, as the server received it, lists first a suite that no
@@ -734,6 +763,12 @@ static int c_cert_verify_ecdsa(const model *m, int step)
 	return m->t13.active && step >= 4 && (a & 0xff) == 0x03;
 }
 
+/* TLS 1.3: the client sent a hybrid post-quantum key share */
+static int c_hybrid_share(const model *m, int step)
+{
+	return hybrid_offered(m, step) != 0;
+}
+
 /* TLS 1.3: a NewSessionTicket went by */
 static int c_ticket(const model *m, int step)
 {
@@ -746,6 +781,7 @@ static const struct {
 } conds[] = {
     {"tls13", c_tls13},
     {"hrr", c_hrr},
+    {"hybrid_share", c_hybrid_share},
     {"psk", c_psk},
     {"psk_offered", c_psk_offered},
     {"compat", c_compat},
