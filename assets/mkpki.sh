@@ -95,6 +95,16 @@ keyUsage               = critical, digitalSignature
 extendedKeyUsage       = clientAuth
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
+
+# An EC key only signs (no RSA key transport): digitalSignature alone
+# (RFC 8422 5.10 and RFC 8446 4.4.2.2).
+[ v3_server_ec ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectAltName         = \${ENV::SAN}
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
 EOF
 }
 
@@ -103,6 +113,12 @@ EOF
 newkey() {
 	[ -s "$out/$1.key" ] && return 0
 	openssl genrsa -traditional -out "$out/$1.key" 2048 2>/dev/null
+}
+
+# EC keys (named curve) in SEC1 PEM ("BEGIN EC PRIVATE KEY"), kept like the RSA ones.
+newkey_ec() {
+	[ -s "$out/$1.key" ] && return 0
+	openssl ecparam -name "$2" -genkey -noout -param_enc named_curve -out "$out/$1.key" 2>/dev/null
 }
 
 csr() {
@@ -135,8 +151,8 @@ make_ca() {
 }
 
 make_leaf() {
-	local name=$1 ca=$2 ext=$3 cn=$4 san=$5 start=$6 end=$7
-	newkey "$name"
+	local name=$1 ca=$2 ext=$3 cn=$4 san=$5 start=$6 end=$7 curve=${8:-}
+	if [ -n "$curve" ]; then newkey_ec "$name" "$curve"; else newkey "$name"; fi
 	csr "$name" "/CN=$cn/O=tlsstep" "$ca"
 	SAN=$san sign "$name" "$ca" "$ext" "$start" "$end"
 }
@@ -148,22 +164,28 @@ make_leaf expired ca v3_server server.tlsstep.test "$SERVER_SAN" \
 	20200101000000Z 20210101000000Z
 make_leaf wrong-name ca v3_server server.tlsstep.test "DNS:other.example" "$START" "$END"
 make_leaf wrong-purpose ca v3_wrong_purpose server.tlsstep.test "$SERVER_SAN" "$START" "$END"
+# EC leaves (RSA-signed by the same root), appended so every certificate
+# above keeps its serial number: serials 0x1006 to 0x1008.
+make_leaf ecdsa ca v3_server_ec server.tlsstep.test "$SERVER_SAN" "$START" "$END" prime256v1
+make_leaf ecdsa-p384 ca v3_server_ec server.tlsstep.test "$SERVER_SAN" "$START" "$END" secp384r1
+make_leaf ecdsa-client ca v3_client student.tlsstep.test "DNS:unused" "$START" "$END" prime256v1
 
 make_ca rogue-ca "tlsstep Rogue CA (not trusted)" 2000 "$START"
 make_leaf untrusted rogue-ca v3_server server.tlsstep.test "$SERVER_SAN" "$START" "$END"
 
 # The same server key as PKCS#8, to exercise the second private key format.
 openssl pkcs8 -topk8 -nocrypt -in "$out/server.key" -out "$out/server.pk8.pem"
+openssl pkcs8 -topk8 -nocrypt -in "$out/ecdsa.key" -out "$out/ecdsa.pk8.pem"
 
 # genrsa writes keys owner-only; these are public teaching keys, so let the
 # whole classroom (and CI users) read them.
-chmod 644 "$out"/*.key "$out/server.pk8.pem"
+chmod 644 "$out"/*.key "$out/server.pk8.pem" "$out/ecdsa.pk8.pem"
 
 # Show what was made and prove each chain verifies where it should.
-for c in server client wrong-name wrong-purpose; do
+for c in server client wrong-name wrong-purpose ecdsa ecdsa-p384 ecdsa-client; do
 	openssl verify -attime 1767225600 -CAfile "$out/ca.crt" "$out/$c.crt" >/dev/null
 done
 openssl verify -attime 1767225600 -CAfile "$out/rogue-ca.crt" "$out/untrusted.crt" >/dev/null
 # 2020-06-01: the expired leaf was within its dates, and so was its root.
 openssl verify -attime 1590969600 -CAfile "$out/ca.crt" "$out/expired.crt" >/dev/null
-echo "mkpki: wrote CA, server, client, expired, rogue-ca, untrusted, wrong-name, wrong-purpose to $out"
+echo "mkpki: wrote CA, server, client, expired, rogue-ca, untrusted, wrong-name, wrong-purpose, ecdsa, ecdsa-p384, ecdsa-client to $out"

@@ -14,7 +14,7 @@ _tlsstep()
 	--scenario)
 		COMPREPLY=($(compgen -W "$(tlsstep scenarios 2>/dev/null | awk '{print $1}')" -- "$cur"))
 		return ;;
-	--record | --keylog | --ca | --cert | --key | --client-ca | --data-dir | --html)
+	--record | --keylog | --ca | --cert | --key | --client-ca | --data-dir | --html | --sess-in | --sess-out)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--tls)
@@ -27,7 +27,7 @@ _tlsstep()
 	local opts
 	case $cmd in
 	"") opts="scenarios connect serve replay bench --scenario --seed --time --step --plain --json --record --keylog --tamper --accept-untrusted --autoplay --no-lessons --ascii --data-dir --html --help --version" ;;
-	connect) opts="--ca --insecure --servername --cipher --cert --key --timeout --tls --seed --time --plain --json --html --help" ;;
+	connect) opts="--ca --insecure --servername --cipher --cert --key --timeout --tls --seed --time --plain --json --html --sess-in --sess-out --help" ;;
 	serve) opts="--cert --key --client-ca --cipher --bind --keep-serving --timeout --tls --seed --time --plain --json --help" ;;
 	replay) opts="--keylog --key --list --conn --plain --json --html --help" ;;
 	bench) opts="--scenario -n --rounds --portable-rsa --json --help" ;;

@@ -3,6 +3,7 @@
 #include "app/files.h"
 #include "app/record.h"
 #include "app/pki.h"
+#include "app/session_file.h"
 #include "net/choices.h"
 #include "net/net.h"
 #include "net/serve.h"
@@ -34,6 +35,7 @@
 enum {
 	O_CA = 256, O_INSECURE, O_SERVERNAME, O_TIMEOUT, O_PLAIN, O_JSON, O_SEED, O_TIME, O_CERT, O_KEY,
 	O_CIPHER, O_KEEP, O_BIND, O_DATA_DIR, O_HELP, O_CLIENT_CA, O_MAX_CONNS, O_HTML, O_PREDICT, O_TLS,
+	O_SESS_IN, O_SESS_OUT,
 };
 
 static const struct option opts[] = {
@@ -47,12 +49,14 @@ static const struct option opts[] = {
 	{"help", no_argument, 0, O_HELP}, {"client-ca", required_argument, 0, O_CLIENT_CA},
 	{"max-conns", required_argument, 0, O_MAX_CONNS}, {"html", required_argument, 0, O_HTML},
 	{"predict", no_argument, 0, O_PREDICT}, {"tls", required_argument, 0, O_TLS},
+	{"sess-in", required_argument, 0, O_SESS_IN}, {"sess-out", required_argument, 0, O_SESS_OUT},
 	{0, 0, 0, 0},
 };
 
 typedef struct {
 	const char *ca, *servername, *cert, *key, *bind, *client_ca;
 	const char *html; /* connect --html FILE */
+	const char *sess_in, *sess_out; /* connect: session files (app/session_file.h) */
 	int quiet;        /* --html without --plain or --json: the page only */
 	int insecure, timeout, keep, has_seed;
 	int predict; /* connect: questions before each step of the finished handshake */
@@ -81,13 +85,19 @@ static const char connect_help[] =
 	"  --time ISO8601       clock for certificate validity (default: now)\n"
 	"  --plain | --json     output format\n"
 	"  --html FILE          write the handshake as one self-contained web page\n"
-	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n";
+	"  --predict            before each step, questions to answer (with --plain: one letter a line on stdin)\n"
+	"  --sess-out FILE      keep the session this handshake leaves (TLS 1.3: the server's last ticket;\n"
+	"                       TLS 1.2: the session ID). FILE holds a secret (the PSK or master secret):\n"
+	"                       written mode 0600; anyone who has it can resume the session\n"
+	"  --sess-in FILE       offer that session again (1.3: a pre_shared_key with a binder; 1.2: the\n"
+	"                       session ID); a server that declines gives a full handshake, said plainly.\n"
+	"                       A bad, expired or foreign file (another server name) is refused, exit 1\n";
 
 static const char serve_help[] =
 	"Usage: tlsstep serve PORT [OPTIONS]\n"
 	"Runs tlsstep's server for a real TLS client (curl, openssl s_client, a browser): TLS 1.3 when\n"
 	"the client offers it, else 1.2; each handshake is shown with what the client offered.\n"
-	"  --cert FILE --key FILE   certificate chain and RSA key (default: the classroom server)\n"
+	"  --cert FILE --key FILE   certificate chain and key, RSA or EC (default: the classroom server)\n"
 	"  --cipher NAME        accept only this suite (and so its version)\n"
 	"  --client-ca FILE     ask the client for a certificate issued by these CAs (PEM)\n"
 	"  --bind ADDR          address to listen on (default 127.0.0.1)\n"
@@ -188,6 +198,12 @@ static int parse(int argc, char **argv, net_cli *c, const char *help)
 			c->html = optarg;
 			break;
 		case O_DATA_DIR: app_data_dir_set(optarg); break;
+		case O_SESS_IN:
+		case O_SESS_OUT:
+			if (help == serve_help)
+				return app_usage_error("--sess-in and --sess-out are for connect; serve keeps its sessions");
+			*(o == O_SESS_IN ? &c->sess_in : &c->sess_out) = optarg;
+			break;
 		case 'h':
 		case O_HELP: fputs(help, stdout); exit(0);
 		case ':': return app_usage_error("option %s needs a value", argv[optind - 1]);
@@ -273,7 +289,7 @@ static int serve_page(const model *m, char **out, size_t *len)
 /* Every suite tlsstep implements. Forward secrecy first (ECDHE, then DHE),
  * AEAD before CBC within each, RSA key exchange last. */
 static const uint16_t default_suites[] = {
-	0xC02B, 0xC02C, 0xCCA9, 0xC023, 0xC024, 0xC009, 0xC00A, /* ECDHE_ECDSA (the client's; serve has an RSA key) */
+	0xC02B, 0xC02C, 0xCCA9, 0xC023, 0xC024, 0xC009, 0xC00A, /* ECDHE_ECDSA (serve with an EC key) */
 	0xC02F, 0xC030, 0xCCA8, 0xC027, 0xC028, 0xC013, 0xC014, /* ECDHE_RSA */
 	0x009E, 0x009F, 0xCCAA, 0x0067, 0x006B, 0x0033, 0x0039, /* DHE_RSA */
 	0x009C, 0x009D, 0x003D, 0x003C, 0x0035, 0x002F, /* RSA */
@@ -378,6 +394,22 @@ static int seed_policy(const net_cli *c, const char *host)
 	return 0;
 }
 
+/* After a connect with --sess-in / --sess-out: how the offered session
+ * fared (stderr), and the one this handshake left, saved. */
+static int session_after(const net_cli *c, const tls_conn *conn, const tls_config *cfg)
+{
+	char line[512];
+	if (c->sess_in) {
+		app_session_report(c->sess_in, tls_conn_knowledge(conn), line, sizeof line);
+		fprintf(stderr, "tlsstep: %s\n", line);
+	}
+	if (c->sess_out && app_session_save(c->sess_out, conn, cfg->server_name, cfg->now, line, sizeof line)) {
+		fprintf(stderr, "tlsstep: %s\n", line);
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_connect(int argc, char **argv)
 {
 	net_cli c;
@@ -444,6 +476,19 @@ int cmd_connect(int argc, char **argv)
 	cfg.chain_len = p.chain_len;
 	cfg.chain_n = p.chain_n;
 	cfg.key = p.has_key ? &p.key : NULL;
+	app_session sess;
+	if (c.sess_in) {
+		/* The versions this hello offers: both by default, one with --tls. */
+		app_session_want w = {cfg.server_name, cfg.min_version < 0x0304, cfg.max_version >= 0x0304, cfg.suites,
+		                      cfg.n_suites, cfg.now};
+		if (app_session_load(c.sess_in, &w, &sess, err, sizeof err)) {
+			fprintf(stderr, "tlsstep: %s\n", err);
+			tls_rng_free(&rng);
+			tls_creds_free(&p);
+			return 1;
+		}
+		cfg.resume = &sess.s;
+	}
 	if (c.insecure)
 		fprintf(stderr, "tlsstep: WARNING: --insecure: the server's certificate will NOT be verified\n");
 	model m;
@@ -456,18 +501,19 @@ int cmd_connect(int argc, char **argv)
 		fprintf(stderr, "tlsstep: %s\n", err);
 	} else {
 		tls_conn *conn = NULL;
-		net_options no = {c.timeout, cfg.server_name, 0, 0};
+		net_options no = {c.timeout, cfg.server_name, 0, 0, c.sess_out != NULL};
 		if (tls_conn_new(&conn, &cfg) == 0) {
 			rc = net_run(fd, conn, &m, &no, err, sizeof err) ? 1 : 0;
 			net_mark_server_choices(&m, tls_conn_knowledge(conn));
 			if (c.predict && c.mode != OUT_TUI) {
-				predict_ctx none = {0}; /* nobody tampers with a live connection here */
-				int prc = predict_plain(stdin, stdout, &m, &none, isatty(STDIN_FILENO));
+				int prc = predict_plain(stdin, stdout, &m, isatty(STDIN_FILENO));
 				rc = rc ? rc : prc;
 			} else if (!c.quiet) {
 				show(&m, c.mode, c.predict);
 			}
 			if (c.html && write_page(&m, c.html))
+				rc = 1;
+			if (!rc && (c.sess_in || c.sess_out) && session_after(&c, conn, &cfg))
 				rc = 1;
 			if (rc)
 				fprintf(stderr, "tlsstep: handshake failed: %s%s\n", err, failure_hint(&m, &c));
@@ -478,6 +524,8 @@ int cmd_connect(int argc, char **argv)
 	model_free(&m);
 	tls_rng_free(&rng);
 	tls_creds_free(&p);
+	if (c.sess_in)
+		tls_session_wipe(&sess.s);
 	return rc;
 }
 
@@ -504,6 +552,10 @@ typedef struct {
 	char open_label[SERVE_KEEP][160];
 	const model *shown[2 * SERVE_KEEP];
 	const char *lines[2 * SERVE_KEEP];
+	/* the finished one on screen: serving goes on meanwhile, so when it
+	 * falls off the list it is kept here until the view is closed */
+	const model *viewing;
+	model *orphan;
 } serve_ctx;
 
 static int serve_make(void *ctx, uint64_t n, tls_rng *rng, tls_conn **conn, model *m)
@@ -605,8 +657,12 @@ static void serve_done(void *ctx, const net_served *d)
 		return;
 	}
 	if (sc->count == SERVE_KEEP) { /* forget the oldest */
-		model_free(sc->m[SERVE_KEEP - 1]);
-		free(sc->m[SERVE_KEEP - 1]);
+		if (sc->m[SERVE_KEEP - 1] == sc->viewing) {
+			sc->orphan = sc->m[SERVE_KEEP - 1];
+		} else {
+			model_free(sc->m[SERVE_KEEP - 1]);
+			free(sc->m[SERVE_KEEP - 1]);
+		}
 		sc->count--;
 	}
 	memmove(sc->m + 1, sc->m, sc->count * sizeof sc->m[0]);
@@ -688,6 +744,14 @@ static int serve_idle(void *ctx)
 	return changed || before || net_serve_count(sc->srv) || acc != net_serve_accepted(sc->srv);
 }
 
+static int is_finished(const serve_ctx *sc, const model *m)
+{
+	for (size_t i = 0; i < sc->count; i++)
+		if (sc->m[i] == m)
+			return 1;
+	return 0;
+}
+
 static int serve_browse(serve_ctx *sc)
 {
 	char title[160];
@@ -707,7 +771,20 @@ static int serve_browse(serve_ctx *sc)
 		t.view = sc->shown[pick];
 		t.save = app_record_save_view;
 		t.save_ctx = base;
+		if (is_finished(sc, t.view)) {
+			/* other clients are answered while this one is shown; one still
+			 * in progress grows under the view, so it pauses serving */
+			t.idle = serve_idle;
+			t.idle_ctx = sc;
+			sc->viewing = t.view;
+		}
 		tui_run(&t);
+		sc->viewing = NULL;
+		if (sc->orphan) {
+			model_free(sc->orphan);
+			free(sc->orphan);
+			sc->orphan = NULL;
+		}
 	}
 	return 0;
 }

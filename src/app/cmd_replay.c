@@ -260,9 +260,8 @@ static void emit(void *ctx, const replay_conn_info *i, model *m)
 	else if (c->mode == OUT_JSON)
 		print_json(i, m);
 	else if (c->predict) {
-		predict_ctx none = {0}; /* a capture records no tampering */
 		if (!c->predict_rc)
-			c->predict_rc = predict_plain(stdin, stdout, m, &none, isatty(STDIN_FILENO));
+			c->predict_rc = predict_plain(stdin, stdout, m, isatty(STDIN_FILENO));
 	}
 	else
 		print_plain(i, m);

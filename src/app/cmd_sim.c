@@ -243,18 +243,14 @@ static int check_tamper(const sim_cli *c)
 	return rc;
 }
 
-static void scenario_tamper(sim_options *o);
 static const char *scenario_lesson(const char *name, tls_buf *out);
 
-/* --html: the page, with the scenario's lesson and the byte its attacker
- * (or --tamper) flipped. */
+/* --html: the page, with the scenario's lesson (the byte its attacker or
+ * --tamper flipped is in the model). */
 static int write_html(const model *m, const sim_cli *c, char *err, size_t n)
 {
-	sim_options t = c->sim;
 	tls_buf story = {0};
-	scenario_tamper(&t);
-	html_options h = {.no_lessons = c->tui.no_lessons, .tamper = t.tamper, .tamper_step = t.tamper_step,
-	                  .tamper_offset = t.tamper_offset, .tamper_xor = t.tamper_xor};
+	html_options h = {.no_lessons = c->tui.no_lessons};
 	h.scenario_text = c->tui.no_lessons ? NULL : scenario_lesson(c->sim.scenario, &story);
 	int r = html_page_write(c->html, m, &h, err, n);
 	tls_buf_free(&story);
@@ -364,20 +360,6 @@ static int tui_save(void *ctx, const tui_options *o, char *msg, size_t n)
 	return r;
 }
 
-/* The scenario's own attacker, made explicit so the view can mark the
- * byte it changes. */
-static void scenario_tamper(sim_options *o)
-{
-	const sim_scenario *sc = sim_scenario_find(o->scenario ? o->scenario : SCENARIO_DEFAULT);
-	if (o->tamper || !sc || !sc->tamper_step)
-		return;
-	o->tamper = 1;
-	o->tamper_step = sc->tamper_step;
-	o->tamper_offset = sc->tamper_offset;
-	o->tamper_xor = sc->tamper_xor;
-	o->tamper_inside = sc->tamper_inside;
-}
-
 /* --predict without the TUI: the whole run first (the questions are
  * made from it), then asked step by step on stdin. Exit 0 whatever the
  * score; 1 when the answers run out or one is not a letter. */
@@ -393,11 +375,8 @@ static int run_predict(sim_cli *c)
 	int rc = sim_run(s) < 0 ? 1 : 0;
 	if (rc)
 		fprintf(stderr, "tlsstep: the simulation failed\n");
-	sim_options o = c->sim;
-	scenario_tamper(&o);
-	predict_ctx ctx = {o.tamper ? o.tamper_step : 0, o.tamper_offset};
 	if (!rc)
-		rc = predict_plain(stdin, stdout, &m, &ctx, isatty(STDIN_FILENO));
+		rc = predict_plain(stdin, stdout, &m, isatty(STDIN_FILENO));
 	sim_free(s);
 	model_free(&m);
 	return rc;
@@ -418,8 +397,8 @@ static int tui_choose(void *ctx, tui_options *o, const char *name, uint64_t seed
 	o->sim.scenario = sc->name;
 	o->sim.creds = cr;
 	o->sim.seed = seed;
-	o->sim.tamper = 0; /* a --tamper was meant for the first scenario */
-	scenario_tamper(&o->sim);
+	o->sim.tamper = 0; /* a --tamper was meant for the first scenario; the
+	                    * simulator brings the scenario's own attacker */
 	o->scenario_text = o->no_lessons ? NULL : scenario_lesson(sc->name, &c->lesson);
 	return 0;
 }
@@ -439,7 +418,6 @@ static int run_tui(sim_cli *c)
 	for (; n < sim_scenario_count() && n < 64; n++)
 		names[n] = sim_scenario_at(n)->name;
 	c->tui.sim = c->sim;
-	scenario_tamper(&c->tui.sim);
 	c->tui.scenario_text = c->tui.no_lessons ? NULL : scenario_lesson(c->sim.scenario, &c->lesson);
 	c->tui.save = tui_save;
 	c->tui.save_ctx = c;

@@ -58,6 +58,23 @@ int app_pki_add_chain(tls_creds *p, const char *path, char *err, size_t errlen)
 	return rc ? -1 : 0;
 }
 
+/* The key must be the leaf certificate's (loaded first), else every
+ * signature fails at the peer with a less helpful message. */
+static int check_pair(tls_creds *p, const char *path, char *err, size_t errlen)
+{
+	tls_x509 leaf;
+	if (!p->chain_n || tls_x509_parse(p->chain_der[0], p->chain_len[0], &leaf, NULL, 0, NULL))
+		return 0;
+	int ok = tls_privkey_matches(&p->key, &leaf);
+	tls_x509_free(&leaf);
+	if (ok)
+		return 0;
+	char have[64];
+	tls_privkey_describe(&p->key, have, sizeof have);
+	snprintf(err, errlen, "%s: this key (%s) is not the one in the certificate", path, have);
+	return -1;
+}
+
 int app_pki_load_key(tls_creds *p, const char *path, char *err, size_t errlen)
 {
 	tls_buf f = {0};
@@ -67,14 +84,19 @@ int app_pki_load_key(tls_creds *p, const char *path, char *err, size_t errlen)
 		tls_buf_free(&f);
 		return -1;
 	}
-	int rc = tls_rsa_private_import(f.p, f.len, &p->key);
+	tls_privkey_free(&p->key);
+	p->has_key = 0;
+	int rc = tls_privkey_import(f.p, f.len, &p->key);
 	tls_buf_free(&f);
 	if (rc) {
-		snprintf(err, errlen, "%s: not an RSA private key (PEM or DER, PKCS#1 or PKCS#8)", path);
+		snprintf(err, errlen,
+		         "%s: not a usable private key (RSA: PKCS#1 or PKCS#8; EC on P-256 or P-384: SEC1 or PKCS#8; "
+		         "PEM or DER, unencrypted)",
+		         path);
 		return -1;
 	}
 	p->has_key = 1;
-	return 0;
+	return check_pair(p, path, err, errlen);
 }
 
 int app_pki_load_anchors(tls_creds *p, const char *path, char *err, size_t errlen)

@@ -157,6 +157,42 @@ void knowledge_resume_notes(model *m)
 		 "the resumed master secret and the two new randoms");
 }
 
+void knowledge_resume_declined(model *m, int ticket, int tls13)
+{
+	const char *why =
+	    ticket
+	        ? "the server declined the offered ticket: no pre_shared_key in its ServerHello, so a full "
+	          "handshake follows, certificate and all, and the early secret is made from zeros again "
+	          "(the client drops the PSK's early secret and binder key: they only made the binder)"
+	    : tls13 ? "the server chose TLS 1.3, which cannot resume the TLS 1.2 session the client offered "
+	              "(its ID went as legacy_session_id, RFC 8446 4.1.2): a full handshake follows"
+	            : "the server did not resume the offered session: its ServerHello does not echo the "
+	              "session ID, so a full handshake follows, certificate and key exchange included";
+	if (ticket) {
+		knowledge13_offer_note(m);
+		/* The model keeps one schedule, the one from zeros: step 1's PSK
+		 * early secret and binder key are not in it, so step 1 shows none
+		 * rather than the zeros one the client did not hold yet. */
+		static const char *const dropped[] = {"early_secret", "binder_key"};
+		for (size_t i = 0; i < 2; i++) {
+			int b = model13_index(dropped[i]);
+			if (b >= 0)
+				m->steps[1].client.t13_known &= ~(1u << b);
+		}
+	}
+	snprintf(m->steps[2].note, sizeof m->steps[2].note, "%s", why);
+}
+
+void knowledge_session_notes(model *m, const tls_knowledge *k, int is_server)
+{
+	if (k->resumed && k->tls13.active)
+		knowledge13_resume_notes(m);
+	else if (k->resumed)
+		knowledge_resume_notes(m);
+	else if (!is_server && (k->tls13.psk_offered || k->has_cached_master))
+		knowledge_resume_declined(m, k->tls13.psk_offered, k->tls13.active);
+}
+
 /* ---- holding the columns to "after step N" ---------------------------- */
 
 /* The handshake hash of this model's version and suite: MD5 and SHA-1 side

@@ -56,6 +56,15 @@ void knowledge_settle(model *m, int upto);
 void knowledge13_merge(model *m, const tls_knowledge *k);
 /* Notes on what a TLS 1.3 resumption (a PSK from a ticket) leaves out. */
 void knowledge13_resume_notes(model *m);
+/* Step 1's part of it: the ClientHello offers a ticket. */
+void knowledge13_offer_note(model *m);
+/* The client offered a session (a 1.3 ticket, or a 1.2 session ID) and
+ * the server did not take it (tls13: it chose TLS 1.3): step 2's note says
+ * so, the handshake is full. */
+void knowledge_resume_declined(model *m, int ticket, int tls13);
+/* The notes a live connection's end state calls for: resumed (1.2 or
+ * 1.3), or, for a client that offered a session, declined. */
+void knowledge_session_notes(model *m, const tls_knowledge *k, int is_server);
 void knowledge13_settle(model *m, int upto);
 /* A live connection sees only its own engine: fills the peer's column of
  * every step from ours, as far as the protocol lets the peer know the same

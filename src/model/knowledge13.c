@@ -32,11 +32,16 @@ void knowledge13_merge(model *m, const tls_knowledge *k)
 		m->t13.group = k->named_group;
 }
 
-void knowledge13_resume_notes(model *m)
+void knowledge13_offer_note(model *m)
 {
 	snprintf(m->steps[1].note, sizeof m->steps[1].note,
 	         "the client offers the ticket of an earlier connection as a pre-shared key (RFC 8446 "
 	         "4.2.11), with a binder that proves it holds the PSK, and a fresh key share as well");
+}
+
+void knowledge13_resume_notes(model *m)
+{
+	knowledge13_offer_note(m);
 	snprintf(m->steps[3].note, sizeof m->steps[3].note,
 	         "no Certificate: the server accepted the PSK, which only the two parties of the earlier "
 	         "connection can hold, so it need not prove who it is again");

@@ -194,6 +194,24 @@ const char *model_hash_name(const model *m)
 	return old_prf(m) ? "MD5 + SHA-1" : m->prf_sha384 ? "SHA-384" : "SHA-256";
 }
 
+/* A wire flip names its record and offset. An inside flip knows only its
+ * offset in the step's decrypted bytes; it is marked at that offset of the
+ * step's wire bytes, as the views always did (the ciphertext byte that
+ * really changed sits after the record header, and the tag changed too). */
+int model_tampered_byte(const model *m, int step, size_t *rec, size_t *off)
+{
+	if (step < 1 || step > MODEL_LAST_STEP || m->tamper.step != step)
+		return 0;
+	const model_step *st = &m->steps[step];
+	if (!m->tamper.present && !m->tamper.inside)
+		return 0;
+	if (m->tamper.record >= st->n_rec || m->tamper.offset >= st->rec[m->tamper.record].wire.len)
+		return 0;
+	*rec = m->tamper.record;
+	*off = m->tamper.offset;
+	return 1;
+}
+
 void model_thousands(char *out, size_t n, size_t v)
 {
 	if (v >= 1000)

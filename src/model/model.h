@@ -126,7 +126,7 @@ typedef struct {
 	/* Why a step is empty or out of time order (a resumed
 	 * handshake skips steps 3-4 and the server's step 6 comes before step 5);
 	 * "" when there is nothing to say. */
-	char note[256];
+	char note[512];
 } model_step;
 
 enum model_outcome { MODEL_RUNNING, MODEL_ESTABLISHED, MODEL_ALERT, MODEL_INCOMPLETE };
@@ -159,11 +159,17 @@ typedef struct {
 	/* An attacker's flip on the wire (the simulator's --tamper): the byte at
 	 * offset of record `record` of step `step` was XORed with xor_ after the
 	 * sender wrote it. The sender hashed the original, the receiver what
-	 * arrived: their transcripts part there. */
+	 * arrived: their transcripts part there. Or, with inside (scenario
+	 * tls13-tampered), the simulator opened a record of step `step`, XORed
+	 * a byte of its decrypted message and sealed it again; record and
+	 * offset then name the wire byte that changed with it (the ciphertext
+	 * byte in its place; the tag changed too). present stays 0 then, as
+	 * JSON's "tamper" is an attacker's flip of one wire byte. */
 	struct {
 		int present, step;
 		size_t record, offset;
 		uint8_t xor_;
+		int inside;
 	} tamper;
 	/* Per side (0 client, 1 server): the Hash(handshake_messages) its
 	 * Finished.verify_data was computed over, and how many bytes it covers. */
@@ -204,6 +210,9 @@ const char *model_hash_name(const model *m);
 void model_finished_formula(const model *m, int server, char *out, size_t n);
 /* 1371 as "1,371": a count a student copies should read like one. */
 void model_thousands(char *out, size_t n, size_t v);
+/* The byte of step `step` a view marks as changed by the attacker: 1 with
+ * its record and its offset in that record's wire bytes, 0 when none. */
+int model_tampered_byte(const model *m, int step, size_t *rec, size_t *off);
 /* SHA-256 of every record in wire order, as lower-case hex: the fingerprint
  * tests pin to prove a run is byte-for-byte the same. */
 void model_wire_hash(const model *m, char out[65]);

@@ -705,8 +705,7 @@ static void file_hs_msg(observer *o, int from_server, int enc, const uint8_t *p,
 		return;
 	char subject[sizeof o->m->cert_subject];
 	if (!o->brief && o->tls13 && enc &&
-	    obs13_describe(p, n, o->suite && o->suite->prf == TLS_PRF_SHA384 ? 48 : 32, &g->fields, subject,
-	                   sizeof subject) == 0) {
+	    obs13_describe(p, n, &g->fields, subject, sizeof subject) == 0) {
 		if (type == TLS_HS_CERTIFICATE && from_server && subject[0])
 			snprintf(o->m->cert_subject, sizeof o->m->cert_subject, "%s", subject);
 	} else if (!o->brief) { /* describing is for the spans; a brief observer keeps none */

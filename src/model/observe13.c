@@ -99,15 +99,13 @@ static void certificates(const uint8_t *msg, const tls13_certificate *cm, tls_sp
 	}
 }
 
-int obs13_describe(const uint8_t *msg, size_t n, size_t hash_len, tls_spans *sp, char *subject, size_t sn)
+int obs13_describe(const uint8_t *msg, size_t n, tls_spans *sp, char *subject, size_t sn)
 {
 	subject[0] = 0;
 	if (n < 4)
 		return 1;
-	size_t len = n - 4;
-	const uint8_t *b = msg + 4;
 	switch (msg[0]) {
-	case 8:
+	case TLS_HS_ENCRYPTED_EXTENSIONS:
 	case TLS_HS_CERTIFICATE:
 	case TLS_HS_CERTIFICATE_REQUEST:
 	case TLS_HS_CERTIFICATE_VERIFY:
@@ -115,41 +113,13 @@ int obs13_describe(const uint8_t *msg, size_t n, size_t hash_len, tls_spans *sp,
 	case TLS_HS_NEW_SESSION_TICKET: break;
 	default: return 1;
 	}
-	int rc = 0; /* a message that does not decode keeps the spans read so far */
-	tls_spans_add(sp, "handshake.msg_type", 0, 1, "handshake type: %s (%u)", tls_hs_name(msg[0]), msg[0]);
-	tls_spans_add(sp, "handshake.length", 1, 3, "length of the message body in bytes");
-	switch (msg[0]) {
-	case 8: {
-		tls_ext exts[TLS_MAX_EXTS];
-		size_t ne = TLS_MAX_EXTS;
-		rc = tls13_ee_decode(b, len, exts, &ne, sp);
-		break;
-	}
-	case TLS_HS_CERTIFICATE: {
-		static tls13_certificate cm; /* large; the observer runs one at a time */
-		if ((rc = tls13_certificate_decode(b, len, &cm, sp)) == 0)
+	/* a message that does not decode keeps the spans read so far */
+	(void)tls13_hs_describe(msg, n, 0, sp);
+	if (msg[0] == TLS_HS_CERTIFICATE) {
+		static tls13_certificate cm; /* the observer runs one at a time */
+		if (tls13_certificate_decode(msg + 4, n - 4, &cm, NULL) == 0)
 			certificates(msg, &cm, sp, subject, sn);
-		break;
 	}
-	case TLS_HS_CERTIFICATE_REQUEST: {
-		tls13_cert_request cr;
-		rc = tls13_cert_request_decode(b, len, &cr, sp);
-		break;
-	}
-	case TLS_HS_CERTIFICATE_VERIFY: {
-		uint16_t alg;
-		const uint8_t *sig;
-		size_t sl;
-		rc = tls13_cert_verify_decode(b, len, &alg, &sig, &sl, sp);
-		break;
-	}
-	case TLS_HS_FINISHED: rc = tls13_finished_decode(b, len, hash_len, sp); break;
-	default: {
-		tls13_ticket_msg t;
-		rc = tls13_nst_decode(b, len, &t, sp);
-	}
-	}
-	(void)rc;
 	return 0;
 }
 

@@ -131,12 +131,17 @@ static int flush_out(pump *p)
 	return rc;
 }
 
-static int read_some(pump *p, int timeout_s, char *err, size_t errlen)
+static int read_some(pump *p, int timeout_ms, char *err, size_t errlen)
 {
 	uint8_t buf[16384];
-	int w = wait_fd(p->fd, POLLIN, timeout_s);
+	struct pollfd pf = {p->fd, POLLIN, 0};
+	int w;
+	do
+		w = poll(&pf, 1, timeout_ms);
+	while (w < 0 && errno == EINTR);
 	if (w == 0) {
-		snprintf(err, errlen, "the peer sent nothing for %d seconds (timeout)", timeout_s);
+		snprintf(err, errlen, "the peer sent nothing for %d seconds (timeout)",
+		         (timeout_ms + 999) / 1000);
 		return -1;
 	}
 	ssize_t r = recv(p->fd, buf, sizeof buf, 0);
@@ -160,22 +165,48 @@ static int handshake(pump *p, const net_options *o, char *err, size_t errlen)
 {
 	tls_conn_start(p->c);
 	while (tls_conn_status(p->c) == TLS_HANDSHAKING) {
-		if (flush_out(p) || read_some(p, o->timeout_s, err, errlen))
+		if (flush_out(p) || read_some(p, o->timeout_s * 1000, err, errlen))
 			break;
 	}
 	flush_out(p);
 	return tls_conn_handshake_done(p->c) ? 0 : -1;
 }
 
+static int has_ticket(const tls_conn *c)
+{
+	tls_session s;
+	int rc = tls_conn_session(c, &s) == 0;
+	tls_session_wipe(&s);
+	return rc;
+}
+
+/* TLS 1.3 sends tickets after the handshake (4.6.1), and a client that
+ * closes at once never reads them: wait for one, then for the rest of the
+ * server's burst (openssl sends two), so the last one is kept. */
+static void await_tickets(pump *p, int timeout_s)
+{
+	char e[128];
+	if (!tls_conn_knowledge(p->c)->tls13.active)
+		return;
+	for (int i = 0; i < 64 && !has_ticket(p->c); i++)
+		if (tls_conn_status(p->c) != TLS_ESTABLISHED || read_some(p, timeout_s * 1000, e, sizeof e))
+			return;
+	for (int i = 0; i < 16 && tls_conn_status(p->c) == TLS_ESTABLISHED; i++)
+		if (read_some(p, 250, e, sizeof e))
+			return;
+}
+
 static void after(pump *p, const net_options *o)
 {
 	char e[128];
+	if (!o->is_server && o->want_ticket)
+		await_tickets(p, o->timeout_s);
 	if (o->is_server && o->http) {
 		uint8_t req[4096];
 		size_t n = tls_conn_take_app(p->c, req, sizeof req);
 		/* Wait briefly for a request; a client that sends nothing is fine. */
 		while (n == 0 && tls_conn_status(p->c) == TLS_ESTABLISHED && !p->peer_closed &&
-		       read_some(p, 2, e, sizeof e) == 0)
+		       read_some(p, 2000, e, sizeof e) == 0)
 			n = tls_conn_take_app(p->c, req, sizeof req);
 		pump_http_answer(p, req, n);
 	}
@@ -184,7 +215,7 @@ static void after(pump *p, const net_options *o)
 	shutdown(p->fd, SHUT_WR);
 	/* Read the peer's close_notify, if it sends one, for the record. */
 	for (int i = 0; i < 64 && !p->peer_closed && tls_conn_status(p->c) != TLS_FAILED; i++)
-		if (read_some(p, 1, e, sizeof e))
+		if (read_some(p, 1000, e, sizeof e))
 			break;
 }
 

@@ -15,6 +15,8 @@ typedef struct {
 	const char *servername; /* connect: name to check and send as SNI */
 	int is_server;
 	int http;               /* serve: answer an HTTP request with a page */
+	int want_ticket;        /* connect --sess-out: in TLS 1.3, wait (at most timeout_s) for
+	                         * the server's NewSessionTickets before closing */
 } net_options;
 
 /* Connects to host:port. Returns a socket or -1 with err set. */

@@ -94,8 +94,7 @@ int pump_feed(pump *p, const uint8_t *buf, size_t len)
 static void settle_established(pump *p)
 {
 	p->m->outcome = MODEL_ESTABLISHED;
-	if (tls_conn_knowledge(p->c)->resumed)
-		knowledge_resume_notes(p->m);
+	knowledge_session_notes(p->m, tls_conn_knowledge(p->c), p->is_server);
 	knowledge_infer_peer(p->m, !p->is_server);
 }
 
@@ -167,8 +166,7 @@ void pump_outcome(pump *p, int handshake_ok, char *err, size_t errlen)
 	int step = obs_last_step(p->obs);
 	if (handshake_ok) {
 		m->outcome = MODEL_ESTABLISHED;
-		if (tls_conn_knowledge(c)->resumed)
-			knowledge_resume_notes(m);
+		knowledge_session_notes(m, tls_conn_knowledge(c), p->is_server);
 		/* An alert after the handshake (a bad record, say) is still news. */
 		if (tls_conn_alert_sent(c) >= 0 && !m->alert.present) {
 			knowledge_outcome(m, c, p->is_server, MODEL_LAST_STEP);

@@ -245,6 +245,28 @@ static void key_notes(replay_conn *c)
 	                 t->cv_ok[0] >= 0 ? verdict(t->cv_ok[0]) : "");
 }
 
+/* A hybrid post-quantum share: what its parts are, and what tlsstep
+ * cannot do with it. */
+static void pq_note(replay_conn *c)
+{
+	replay_t13 *t = c->t13;
+	char parts[256];
+	tls_hybrid_parts_text((unsigned)t->pq_share, parts, sizeof parts);
+	replay_conn_note(c, "the client sent a hybrid post-quantum key share, %s (0x%04x): %s",
+	                 replay_t13_group_name((unsigned)t->pq_share), (unsigned)t->pq_share, parts);
+	replay_conn_note(c,
+	                 "%s: the two shared secrets, in that order, make the one the key schedule takes. "
+	                 "tlsstep has no ML-KEM, so it could not recompute that secret even with both "
+	                 "private keys (and no capture holds them); the key log's traffic secrets stand in "
+	                 "for it.%s",
+	                 replay_t13_group_name((unsigned)t->pq_share),
+	                 t->group == t->pq_share ? " The server chose it."
+	                 : t->group ? " The server did not take it." : "");
+	if (t->group && t->group != t->pq_share)
+		replay_conn_note(c, "the server's share is on %s (0x%04x): a group offered beside the hybrid",
+		                 replay_t13_group_name(t->group), t->group);
+}
+
 static void exchange_notes(replay_conn *c)
 {
 	replay_t13 *t = c->t13;
@@ -269,18 +291,17 @@ static void exchange_notes(replay_conn *c)
 		                 t->early_accepted ? "accepted" : "did not accept", t->early_records,
 		                 t->early_records == 1 ? "" : "s");
 	if (t->pq_share)
-		replay_conn_note(c,
-		                 "the client sent a hybrid post-quantum key share, %s (0x%04x): an "
-		                 "X25519 share and an ML-KEM (FIPS 203) encapsulation key together; "
-		                 "the shared secret needs the private keys of both sides and cannot "
-		                 "be recomputed from a capture (neither can a classic one); the key "
-		                 "log's traffic secrets stand in for it%s",
-		                 replay_t13_group_name((unsigned)t->pq_share), (unsigned)t->pq_share,
-		                 t->group == t->pq_share ? "; the server chose it" : "");
+		pq_note(c);
 	if (t->ech_outer)
-		replay_conn_note(c, "encrypted_client_hello: this is the outer ClientHello; the real "
-		                    "one, with the true server name, is encrypted to the server's ECH "
-		                    "key, which no key log opens");
+		replay_conn_note(c, t->fin_ok[1] == 1
+		                        ? "encrypted_client_hello: the client sent an outer ECH extension, yet the "
+		                          "server Finished verifies over this very ClientHello, so the server "
+		                          "answered the outer hello: ECH was not used. A browser with no ECH "
+		                          "config for the server sends GREASE ECH, random bytes of the real shape"
+		                        : "encrypted_client_hello: this is the outer ClientHello; the real "
+		                          "one, with the true server name, is encrypted to the server's ECH "
+		                          "key, which no key log opens (or, from a client with no ECH config "
+		                          "for this server, it is GREASE: random bytes of the same shape)");
 	if (t->key_updates[0] || t->key_updates[1])
 		replay_conn_note(c, "KeyUpdate: the client updated its keys %d time%s, the server %d",
 		                 t->key_updates[0], t->key_updates[0] == 1 ? "" : "s", t->key_updates[1]);

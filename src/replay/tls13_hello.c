@@ -15,26 +15,10 @@ static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61,
                                        0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
                                        0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
+/* The engine's table of groups, hybrid and GREASE included. */
 const char *replay_t13_group_name(unsigned g)
 {
-	switch (g) {
-	case 0x0017: return "secp256r1";
-	case 0x0018: return "secp384r1";
-	case 0x0019: return "secp521r1";
-	case 0x001d: return "x25519";
-	case 0x001e: return "x448";
-	case 0x0100: return "ffdhe2048";
-	case 0x0101: return "ffdhe3072";
-	case 0x0102: return "ffdhe4096";
-	case 0x0200: return "MLKEM512";
-	case 0x0201: return "MLKEM768";
-	case 0x0202: return "MLKEM1024";
-	case 0x11eb: return "SecP256r1MLKEM768";
-	case 0x11ec: return "X25519MLKEM768";
-	case 0x11ed: return "SecP384r1MLKEM1024";
-	case 0x6399: return "X25519Kyber768Draft00";
-	default: return (g & 0x0f0f) == 0x0a0a && (g >> 8) == (g & 0xff) ? "GREASE" : "unknown";
-	}
+	return tls_group_name(g);
 }
 
 void replay_t13_use_suite(replay_t13 *t, uint16_t suite)

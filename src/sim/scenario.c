@@ -82,6 +82,8 @@ static const sim_scenario scenarios[] = {
 	{"tls13-mutual", "TLS 1.3: the server asks for a certificate; the client's Certificate and CertificateVerify are encrypted too",
 	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-mutual.md", TLS13,
 	 .request_client_cert = 1, .client_cert = "client.crt", .client_key = "client.key"},
+	{"tls13-ecdsa", "TLS 1.3 with an EC certificate (P-256): the server's CertificateVerify is ECDSA (ecdsa_secp256r1_sha256), not RSA-PSS",
+	 LIST(client_fs), LIST(ecdhe_gcm), "ecdsa.crt", "ecdsa.key", NULL, HOST, .lesson = "tls13-scenario-ecdsa.md", TLS13},
 	{"tls13-chacha", "TLS 1.3 with TLS_CHACHA20_POLY1305_SHA256: another AEAD, the same key schedule",
 	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "tls13-scenario-chacha.md", TLS13,
 	 .suites13 = chacha13, .n_suites13 = N(chacha13)},

@@ -234,7 +234,18 @@ static void tamper(sim *s, int step, int dir, uint8_t *rec, size_t n)
 	if (!s->opt.tamper || s->opt.tamper_step != step)
 		return;
 	if (s->opt.tamper_inside) {
-		obs_tls13_tamper(s->obs, dir, rec, n, &s->tamper_seen, s->opt.tamper_offset, s->opt.tamper_xor);
+		size_t before = s->tamper_seen;
+		if (obs_tls13_tamper(s->obs, dir, rec, n, &s->tamper_seen, s->opt.tamper_offset,
+		                     s->opt.tamper_xor)) {
+			/* GCM and ChaCha20 encrypt byte by byte: resealed, the record
+			 * differs at the flipped byte's place after the 5-byte header
+			 * (by the same XOR) and in its tag. Mark that wire byte. */
+			s->m->tamper.inside = 1;
+			s->m->tamper.step = step;
+			s->m->tamper.record = s->m->steps[step].n_rec;
+			s->m->tamper.offset = 5 + (s->opt.tamper_offset - before);
+			s->m->tamper.xor_ = s->opt.tamper_xor;
+		}
 		return;
 	}
 	if (s->opt.tamper_offset >= s->tamper_seen && s->opt.tamper_offset < s->tamper_seen + n) {

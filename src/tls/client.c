@@ -201,6 +201,20 @@ static int resuming(const tls_conn *c, const tls_server_hello *sh)
 	       !memcmp(s->id, sh->session_id, s->id_len);
 }
 
+/* RFC 7627 5.3 and RFC 7366 3.1: a resumed session keeps the extended
+ * master secret and encrypt-then-MAC it had; a change means a broken
+ * server or an attacker, and the client aborts. */
+static int same_session_options(tls_conn *c, const tls_session *s)
+{
+	int ems = s->ems != c->k.ems;
+	if (!ems && s->etm == c->k.etm)
+		return 0;
+	return tls_fail(
+	    c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE), "the server resumed a session made %s %s, %s it",
+	    (ems ? s->ems : s->etm) ? "with" : "without", ems ? "extended_master_secret" : "encrypt_then_mac",
+	    (ems ? c->k.ems : c->k.etm) ? "now with" : "now without");
+}
+
 static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
 {
 	tls_server_hello sh;
@@ -230,6 +244,8 @@ static int on_server_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	if (c->cfg.resume->suite != sh.suite)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 				"the server resumed the session with another cipher suite");
+	if ((rc = same_session_options(c, c->cfg.resume)))
+		return rc;
 	if (tls_resume_keys(c, c->cfg.resume))
 		return tls_fail(c, TLS_ERR_INTERNAL, "key derivation failed");
 	c->st = ST_WAIT_CCS;
@@ -354,14 +370,15 @@ static int on_certificate_request(tls_conn *c, const uint8_t *msg, size_t n)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_DECODE_ERROR), "malformed CertificateRequest");
 	tls_transcript_add(c, msg, n);
 	c->cert_requested = 1;
-	/* Only an RSA certificate signed with rsa_pkcs1_sha256 can be sent;
-	 * otherwise the client answers with an empty Certificate. */
+	/* Only an RSA certificate signed with rsa_pkcs1_sha256 can be sent (the
+	 * client signs with an EC key only in TLS 1.3); otherwise the client
+	 * answers with an empty Certificate. */
 	int sha256 = 0, rsa = 0;
 	for (size_t i = 0; i < cr.n_sig_algs; i++)
 		sha256 |= cr.sig_algs[i] == TLS_SIG_RSA_SHA256;
 	for (size_t i = 0; i < cr.n_types; i++)
 		rsa |= cr.types[i] == 1;
-	c->sent_client_cert = sha256 && rsa && c->cfg.chain_n && c->cfg.key;
+	c->sent_client_cert = sha256 && rsa && c->cfg.chain_n && c->cfg.key && c->cfg.key->type == TLS_X509_KEY_RSA;
 	return 0;
 }
 
@@ -375,7 +392,7 @@ static int send_certificate_verify(tls_conn *c)
 	sha256_done(&h, d);
 	tls_buf body = {0};
 	int rc;
-	TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl));
+	TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign_key(TLS_SIG_RSA_SHA256, d, 32, c->cfg.key, c->cfg.rng, sig, &sl));
 	if (!rc)
 		rc = tls_signed_encode(&body, TLS_SIG_RSA_SHA256, sig, sl);
 	if (!rc)

@@ -10,6 +10,7 @@
 #define TLS_CONN_H
 
 #include "tls/keys.h"
+#include "tls/privkey.h"
 #include "tls/rng.h"
 #include "tls/suites.h"
 #include "tls/tls13_keys.h"
@@ -37,6 +38,9 @@ typedef struct {
 	size_t psk_len;
 	uint32_t age_add, lifetime; /* ticket_age_add; lifetime in seconds */
 	int64_t issued;             /* cfg->now when the ticket arrived (or was issued) */
+	uint8_t nonce[255];         /* ticket_nonce: psk = HKDF-Expand-Label(resumption_master_secret, */
+	size_t nonce_len;           /*   "resumption", nonce, hash length) (4.6.1) */
+	uint32_t max_early_data;    /* the ticket's early_data extension, 0 if none */
 } tls_session;
 
 void tls_session_wipe(tls_session *s);
@@ -77,7 +81,7 @@ typedef struct tls_config {
 	const uint8_t *const *chain_der; /* leaf first */
 	const size_t *chain_len;
 	size_t chain_n;
-	const rsa_key *key;
+	const tls_privkey *key; /* RSA or EC; TLS 1.2 needs RSA */
 	/* server */
 	int request_client_cert;        /* send CertificateRequest; a client must answer with one */
 	const tls_x509 *client_anchors; /* roots a client certificate must chain to */
@@ -194,7 +198,9 @@ const tls_knowledge *tls_conn_knowledge(const tls_conn *c);
 int tls_conn_alert_sent(const tls_conn *c);
 int tls_conn_alert_received(const tls_conn *c, int *level);
 /* Client, after the handshake: the session to offer next time. 0 or -1.
- * TLS 1.3: the ticket session, once a NewSessionTicket arrived. */
+ * TLS 1.2: its ID, suite, master secret, ems and etm flags.
+ * TLS 1.3: the last NewSessionTicket that may be used (lifetime above 0),
+ * with its nonce and the PSK derived from it. */
 int tls_conn_session(const tls_conn *c, tls_session *out);
 /* One line saying why the connection failed, "" if it did not. */
 const char *tls_conn_error(const tls_conn *c);

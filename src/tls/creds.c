@@ -7,8 +7,7 @@ void tls_creds_free(tls_creds *c)
 {
 	for (size_t i = 0; i < TLS_MAX_CERTS; i++)
 		tls_buf_free(&c->der[i]);
-	if (c->has_key)
-		rsa_free(&c->key);
+	tls_privkey_free(&c->key);
 	for (size_t i = 0; i < c->n_anchors; i++)
 		tls_x509_free(&c->anchors[i]);
 	free(c->anchors);

@@ -7,6 +7,7 @@
 
 #include "tls/bytes.h"
 #include "tls/msg.h"
+#include "tls/privkey.h"
 #include "tls/x509.h"
 
 #include <stddef.h>
@@ -17,7 +18,7 @@ typedef struct tls_creds {
 	const uint8_t *chain_der[TLS_MAX_CERTS];
 	size_t chain_len[TLS_MAX_CERTS];
 	size_t chain_n;
-	rsa_key key;
+	tls_privkey key; /* RSA or EC */
 	int has_key;
 	tls_x509 *anchors;
 	size_t n_anchors;

@@ -134,3 +134,20 @@ int tls_ecdsa_verify(const tls_ec_curve *cv, const ecc_key *key, const uint8_t *
 	 * error); stat says whether it matched. */
 	return err == CRYPT_OK && stat == 1 ? 0 : -1;
 }
+
+int tls_ecdsa_sign(const ecc_key *key, const uint8_t *digest, size_t dlen, tls_rng *rng, uint8_t *sig,
+                   size_t *sig_len)
+{
+	if (!key || key->type != PK_PRIVATE || !key->dp || !digest || !dlen || !rng || !sig || !sig_len ||
+	    tls_crypto_init())
+		return -1;
+	/* libtomcrypt 1.18's ecc_sign_hash writes the DER form and takes the
+	 * digest's leftmost bits as FIPS 186-4 6.4 says; both our schemes pair
+	 * the curve with a hash of the order's size (RFC 8446 4.2.3), so no
+	 * truncation happens. It wants a non-const key but only reads it. */
+	unsigned long n = (unsigned long)*sig_len;
+	if (ecc_sign_hash(digest, (unsigned long)dlen, sig, &n, &rng->state, rng->idx, (ecc_key *)key) != CRYPT_OK)
+		return -1;
+	*sig_len = n;
+	return 0;
+}

@@ -55,5 +55,11 @@ const char *tls_ec_reason(int reason);
  * 6.4), -1 otherwise. */
 TLS_MUST_USE int tls_ecdsa_verify(const tls_ec_curve *cv, const ecc_key *key, const uint8_t *digest,
                                   size_t dlen, const uint8_t *sig, size_t sig_len);
+/* key's (a private key's) ECDSA signature of the digest as DER SEQUENCE
+ * { r, s } (ANSI X9.62, what TLS carries), the per-signature secret k drawn
+ * from rng: a seeded rng gives the same signature. *sig_len is the room in
+ * sig on entry. 0 or -1. */
+TLS_MUST_USE int tls_ecdsa_sign(const ecc_key *key, const uint8_t *digest, size_t dlen, tls_rng *rng,
+                                uint8_t *sig, size_t *sig_len);
 
 #endif

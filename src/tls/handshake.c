@@ -30,6 +30,8 @@ int tls_conn_session(const tls_conn *c, tls_session *out)
 	out->id_len = c->k.session_id_len;
 	out->suite = c->k.suite->id;
 	memcpy(out->master, c->k.master, 48);
+	out->ems = c->k.ems; /* a resumption must agree on both (RFC 7627 5.3) */
+	out->etm = c->k.etm;
 	return 0;
 }
 

@@ -65,7 +65,7 @@ static int rsa_premaster(tls_conn *c, const uint8_t *enc, size_t enc_len, uint8_
 	uint8_t fake[48], dec[48];
 	if (tls_rng_read(c->cfg.rng, fake, 48))
 		return TLS_ERR_INTERNAL; /* never go on with an unset fallback */
-	unsigned good = tls_kx_rsa_decrypt48(c->cfg.key, enc, enc_len, dec);
+	unsigned good = tls_kx_rsa_decrypt48(&c->cfg.key->rsa, enc, enc_len, dec);
 	good &= (unsigned)(dec[0] == (uint8_t)(c->offered_version >> 8));
 	good &= (unsigned)(dec[1] == (uint8_t)c->offered_version);
 	uint8_t mask = (uint8_t)(0u - good);

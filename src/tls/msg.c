@@ -41,40 +41,6 @@ const char *tls_hs_name(enum tls_hs_type type)
 	}
 }
 
-const char *tls_ext_name(uint16_t type)
-{
-	switch (type) {
-	case 0: return "server_name";
-	case 5: return "status_request";
-	case 10: return "supported_groups";
-	case 11: return "ec_point_formats";
-	case 13: return "signature_algorithms";
-	case 16: return "application_layer_protocol_negotiation";
-	case 18: return "signed_certificate_timestamp";
-	case 21: return "padding";
-	case 22: return "encrypt_then_mac";
-	case 23: return "extended_master_secret";
-	case 27: return "compress_certificate";
-	case 28: return "record_size_limit";
-	case 34: return "delegated_credentials";
-	case 35: return "session_ticket";
-	case 41: return "pre_shared_key";
-	case 42: return "early_data";
-	case 43: return "supported_versions";
-	case 44: return "cookie";
-	case 45: return "psk_key_exchange_modes";
-	case 47: return "certificate_authorities";
-	case 49: return "post_handshake_auth";
-	case 50: return "signature_algorithms_cert";
-	case 51: return "key_share";
-	case 0x4469: return "application_settings_old";
-	case 0x44cd: return "application_settings";
-	case 0xfe0d: return "encrypted_client_hello";
-	case 0xff01: return "renegotiation_info";
-	default: return (type & 0x0f0f) == 0x0a0a && (type >> 8) == (type & 0xff) ? "GREASE" : NULL;
-	}
-}
-
 const char *tls_version_name(unsigned v)
 {
 	switch (v) {
@@ -105,47 +71,6 @@ const char *tls_content_type_name(enum tls_content_type type)
 	case TLS_CT_HANDSHAKE: return "handshake";
 	case TLS_CT_APPLICATION_DATA: return "application_data";
 	default: return "unknown";
-	}
-}
-
-const char *tls_sig_alg_name(unsigned v)
-{
-	switch (v) {
-	case 0x0401: return "rsa_pkcs1_sha256";
-	case 0x0501: return "rsa_pkcs1_sha384";
-	case 0x0601: return "rsa_pkcs1_sha512";
-	case 0x0201: return "rsa_pkcs1_sha1";
-	case 0x0403: return "ecdsa_secp256r1_sha256";
-	case 0x0503: return "ecdsa_secp384r1_sha384";
-	case 0x0603: return "ecdsa_secp521r1_sha512";
-	case 0x0203: return "ecdsa_sha1";
-	case 0x0804: return "rsa_pss_rsae_sha256";
-	case 0x0805: return "rsa_pss_rsae_sha384";
-	case 0x0806: return "rsa_pss_rsae_sha512";
-	case 0x0807: return "ed25519";
-	case 0x0808: return "ed448";
-	case 0x0809: return "rsa_pss_pss_sha256";
-	case 0x080a: return "rsa_pss_pss_sha384";
-	case 0x080b: return "rsa_pss_pss_sha512";
-	default: return "unknown";
-	}
-}
-
-const char *tls_group_name(unsigned v)
-{
-	switch (v) {
-	case 23: return "secp256r1";
-	case 24: return "secp384r1";
-	case 25: return "secp521r1";
-	case 29: return "x25519";
-	case 30: return "x448";
-	case 256: return "ffdhe2048";
-	case 257: return "ffdhe3072";
-	case 258: return "ffdhe4096";
-	case 0x11eb: return "SecP256r1MLKEM768";
-	case 0x11ec: return "X25519MLKEM768";
-	case 0x6399: return "X25519Kyber768Draft00";
-	default: return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff) ? "GREASE" : "unknown";
 	}
 }
 
@@ -217,36 +142,14 @@ static void describe_sni(tls_rd *r, char *name, size_t name_n)
 static void sig_alg_meaning(size_t i, unsigned v, char *mean, size_t n)
 {
 	(void)i;
-	snprintf(mean, n, "%s (0x%04x)", tls_sig_alg_name(v), v);
+	const char *nm = tls_sig_alg_name(v);
+	snprintf(mean, n, "%s (0x%04x)", strcmp(nm, "unknown") ? nm : "a scheme tlsstep does not know", v);
 }
 
 static void group_meaning(size_t i, unsigned v, char *mean, size_t n)
 {
 	(void)i;
-	snprintf(mean, n, "%s (0x%04x)", tls_group_name(v), v);
-}
-
-static void version_list_meaning(size_t i, unsigned v, char *mean, size_t n)
-{
-	const char *nm = tls_version_name(v);
-	snprintf(mean, n, "%s %s (0x%04x)", i == 0 ? "preferred:" : "also:", nm ? nm : "unknown (GREASE?)", v);
-}
-
-static void share_entries(tls_rd *list)
-{
-	char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
-	for (size_t i = 0; tls_rd_left(list) && !list->err; i++) {
-		unsigned g;
-		tls_rd key;
-		fmt_if(list, path, sizeof path, "client_shares[%zu].group", i);
-		if (tls_rd_u16(list, &g, path, NULL))
-			return;
-		tls_rd_mean(list, "group of this share: %s (0x%04x)", tls_group_name(g), g);
-		fmt_if(list, path, sizeof path, "client_shares[%zu].key_exchange", i);
-		fmt_if(list, mean, sizeof mean, "the client's public key on %s", tls_group_name(g));
-		if (tls_rd_vec(list, 2, 1, 0xffff, &key, path, mean))
-			return;
-	}
+	tls_group_meaning(v, mean, n);
 }
 
 /* TLS 1.3 extensions (RFC 8446 4.2): client is 0 in a ServerHello or
@@ -256,46 +159,6 @@ static void describe_tls13_ext(uint16_t type, tls_rd *r, int client)
 	tls_rd sub = {0};
 	unsigned v;
 	switch (type) {
-	case TLS_EXT_SUPPORTED_VERSIONS:
-		if (client) {
-			if (tls_rd_vec(r, 1, 2, 254, &sub, "versions", NULL) || sub.len % 2)
-				r->err = TLS_FAIL(TLS_ALERT_DECODE_ERROR);
-			for (size_t i = 0; !r->err && tls_rd_left(&sub); i++) {
-				unsigned x;
-				char path[TLS_SPAN_PATH], mean[TLS_SPAN_MEANING];
-				fmt_if(&sub, path, sizeof path, "versions[%zu]", i);
-				if (tls_rd_u16(&sub, &x, path, NULL))
-					r->err = sub.err;
-				else if (sub.spans) {
-					version_list_meaning(i, x, mean, sizeof mean);
-					tls_rd_mean(&sub, "%s", mean);
-				}
-			}
-		} else if (!tls_rd_u16(r, &v, "selected_version", NULL)) {
-			tls_rd_mean(r, "the version the server chose: %s (0x%04x)",
-				    tls_version_name(v) ? tls_version_name(v) : "unknown", v);
-		}
-		break;
-	case 51: /* key_share */
-		if (client) {
-			if (!tls_rd_vec(r, 2, 0, 0xffff, &sub, "client_shares",
-					"one public key per group the client guessed the server will take"))
-				share_entries(&sub);
-			if (sub.err)
-				r->err = sub.err;
-		} else if (tls_rd_left(r) == 2) {
-			if (!tls_rd_u16(r, &v, "selected_group", NULL))
-				tls_rd_mean(r, "HelloRetryRequest: send a share for %s (0x%04x)", tls_group_name(v), v);
-		} else if (!tls_rd_u16(r, &v, "server_share.group", NULL)) {
-			tls_rd_mean(r, "group of the server's share: %s (0x%04x)", tls_group_name(v), v);
-			tls_rd_vec(r, 2, 1, 0xffff, &sub, "server_share.key_exchange",
-				   "the server's public key: with the client's private key it gives the shared secret");
-		}
-		break;
-	case 45: /* psk_key_exchange_modes */
-		tls_rd_vec(r, 1, 1, 255, &sub, "ke_modes",
-			   "how a PSK may be used: 1 = psk_dhe_ke (with a fresh (EC)DHE), 0 = psk_ke (without)");
-		break;
 	case 44: /* cookie */
 		tls_rd_vec(r, 2, 1, 0xffff, &sub, "cookie", "state the server asks the client to send back");
 		break;
@@ -341,15 +204,12 @@ static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 			   "verify_data of the previous handshake (empty: this is the first)");
 		break;
 	}
-	case TLS_EXT_SUPPORTED_VERSIONS:
 	case 41: /* pre_shared_key */
 	case 44: /* cookie */
-	case 45: /* psk_key_exchange_modes */
-	case 51: /* key_share */
 		describe_tls13_ext(type, r, ch != NULL);
 		break;
 	default:
-		if (tls_rd_left(r))
+		if (!tls_ext_describe(type, r, ch != NULL) && tls_rd_left(r))
 			tls_rd_bytes(r, NULL, tls_rd_left(r), "extension_data",
 				     "extension contents (not interpreted by tlsstep)");
 	}
@@ -487,8 +347,11 @@ int tls_client_hello_encode(tls_buf *out, const tls_client_hello *m)
 static void suite_meaning(size_t i, unsigned v, char *mean, size_t n)
 {
 	const char *nm = tls_suite_iana_name((uint16_t)v);
-	snprintf(mean, n, "%s %s (0x%04X)",
-	         i == 0 ? "offered first:" : "offered:", nm ? nm : "a suite tlsstep does not implement", v);
+	if (!nm && tls_is_grease(v))
+		snprintf(mean, n, "GREASE (0x%04X, RFC 8701): a reserved value the server must ignore", v);
+	else
+		snprintf(mean, n, "%s %s (0x%04X)",
+		         i == 0 ? "offered first:" : "offered:", nm ? nm : "a suite tlsstep does not implement", v);
 }
 
 /* Past the table's end only suites the server could pick are kept: a long

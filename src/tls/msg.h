@@ -112,10 +112,27 @@ TLS_MUST_USE int tls_hs_wrap(tls_buf *out, enum tls_hs_type type, const uint8_t 
 /* "ClientHello", or "Handshake(<n>)" in buf for unknown types. */
 const char *tls_hs_name(enum tls_hs_type type);
 const char *tls_ext_name(uint16_t type); /* NULL when unknown */
+int tls_ext_by_name(const char *name);   /* the type, -1 when unknown */
 const char *tls_content_type_name(enum tls_content_type type);
 /* "rsa_pss_rsae_sha256", "secp256r1"...; "unknown" for others. */
 const char *tls_sig_alg_name(unsigned v);
 const char *tls_group_name(unsigned v);
+/* hello_exts.c: RFC 8701's reserved values (0x0a0a, 0x1a1a ... 0xfafa). */
+int tls_is_grease(unsigned v);
+/* "X25519MLKEM768 (0x11ec): hybrid: ..." for a field's meaning. */
+void tls_group_meaning(unsigned v, char *out, size_t n);
+/* "preferred: TLS 1.3 (0x0304)" for an entry of supported_versions (first:
+ * no version before it but GREASE), "also: ..." for the next. */
+void tls_version_list_meaning(int first, unsigned v, char *out, size_t n);
+/* For a hybrid group (X25519MLKEM768...): its two parts in words; "" else. */
+void tls_hybrid_parts_text(unsigned g, char *out, size_t n);
+/* The first hybrid group among a ClientHello key_share body's shares, 0 if none. */
+unsigned tls_key_share_hybrid(const uint8_t *p, size_t n);
+/* key_share's body (RFC 8446 4.2.8), hybrid shares split into their parts. */
+void tls_key_share_describe(tls_rd *r, int client);
+/* The body of extension type as child fields (display), or for the ones the
+ * engine reads a strict decode; 0 when tlsstep has no describer for it. */
+int tls_ext_describe(uint16_t type, tls_rd *r, int client);
 /* For a learner: "secp256r1 (P-256)", with the NIST name where there is
  * one; NULL for a group tlsstep does not know. */
 const char *tls_group_label(unsigned v);

@@ -18,15 +18,23 @@
 static const uint8_t empty_reneg[] = {0x00};
 static const uint8_t point_formats[] = {0x01, 0x00}; /* uncompressed only */
 
+static int ec_key(const tls_conn *c)
+{
+	return c->cfg.key && c->cfg.key->type == TLS_X509_KEY_EC;
+}
+
 /* Server preference order among what the client offered, skipping key
  * exchanges the client cannot do (an ECDHE suite without a common curve, a
- * signed ServerKeyExchange with no signature algorithm in common). */
+ * signed ServerKeyExchange with no signature algorithm in common) and
+ * suites the key cannot authenticate: ECDHE_ECDSA needs an EC key, every
+ * other suite here an RSA key (RFC 8422 2, RFC 5246 7.4.2). */
 static const tls_suite *choose_suite(const tls_conn *c, const tls_client_hello *ch)
 {
 	for (size_t i = 0; i < c->cfg.n_suites; i++)
 		for (size_t j = 0; j < ch->n_suites; j++) {
 			const tls_suite *s = tls_suite_by_id(ch->suites[j]);
-			if (ch->suites[j] == c->cfg.suites[i] && s && !s->tls13 && tls_kx_ops_for(s)->server_can(c) &&
+			if (ch->suites[j] == c->cfg.suites[i] && s && !s->tls13 && tls_suite_is_ecdsa(s) == ec_key(c) &&
+			    tls_kx_ops_for(s)->server_can(c) &&
 			    (!tls_kx_ops_for(s)->server_params || tls_server_sig_alg(c)))
 				return s;
 		}
@@ -63,7 +71,7 @@ static void read_sig_algs(tls_conn *c, const tls_client_hello *ch)
 		uint16_t v = (uint16_t)(e->data[i] << 8 | e->data[i + 1]);
 		enum tls_sig_scheme sc = tls_sig_scheme(v);
 		int known = 0;
-		if ((sc != TLS_SCHEME_PKCS1 && sc != TLS_SCHEME_PSS) || tls_sig_hash(v) < 0)
+		if (sc == TLS_SCHEME_NONE || tls_sig_hash(v) < 0) /* RSA, and ECDSA for an EC key */
 			continue;
 		for (size_t j = 0; j < c->n_peer_sig_algs; j++)
 			known |= c->peer_sig_algs[j] == v;
@@ -220,8 +228,10 @@ static int on_client_hello(tls_conn *c, const uint8_t *msg, size_t n)
 	}
 	c->k.suite = choose_suite(c, &ch);
 	if (!c->k.suite)
-		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
-				"no cipher suite in common with the client");
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE), "no cipher suite in common with the client%s",
+		                ec_key(c) ? " (the server's key is EC: only ECDHE_ECDSA suites, with the client offering "
+		                            "the ECDSA scheme of its curve)"
+		                          : "");
 	tls_transcript_add(c, msg, n);
 	if (!c->cfg.key || c->cfg.chain_n == 0)
 		return tls_fail(c, TLS_ERR_INTERNAL, "the server has no certificate or key");

@@ -21,6 +21,17 @@ uint16_t tls_server_sig_alg(const tls_conn *c)
 	static const uint16_t pref[] = {TLS_SIG_RSA_SHA256, TLS_SIG_RSA_SHA384, TLS_SIG_RSA_SHA512,
 					TLS_SIG_PSS_SHA256, TLS_SIG_PSS_SHA384, TLS_SIG_PSS_SHA512,
 					TLS_SIG_RSA_SHA1};
+	const tls_privkey *k = c->cfg.key;
+	if (k && k->type == TLS_X509_KEY_EC) {
+		/* The ECDSA code with the hash that fits the curve, as TLS 1.3
+		 * insists and clients offer; without signature_algorithms the
+		 * default would be ecdsa_sha1 (RFC 5246 7.4.1.4.1), not signed here. */
+		uint16_t alg = k->curve ? tls_sig_ecdsa_for_curve(k->curve->id) : 0;
+		for (size_t j = 0; alg && j < c->n_peer_sig_algs; j++)
+			if (c->peer_sig_algs[j] == alg)
+				return alg;
+		return 0;
+	}
 	if (!c->peer_sent_sig_algs)
 		return TLS_SIG_RSA_SHA1;
 	for (size_t i = 0; i < sizeof pref / sizeof pref[0]; i++)
@@ -42,7 +53,7 @@ int tls_server_send_key_exchange(tls_conn *c)
 	int rc;
 	if (!alg)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
-				"no signature algorithm the client offered can be made with an RSA key");
+				"no signature algorithm the client offered can be made with the server's key");
 	TLS_TIMED(c, TLS_PH_KX, rc = kx->server_params(c, &body));
 	if (rc)
 		goto out;
@@ -50,7 +61,7 @@ int tls_server_send_key_exchange(tls_conn *c)
 	const size_t lens[] = {32, 32, body.len};
 	int bad = tls_sig_digest(alg, parts, lens, 3, d, &dl);
 	if (!bad)
-		TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_sign(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
+		TLS_TIMED(c, TLS_PH_SIG, bad = tls_sig_sign_key(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
 	if (bad || tls_signed_encode(&body, alg, sig, sl) || tls_send_hs(c, TLS_HS_SERVER_KEY_EXCHANGE, &body))
 		rc = tls_fail(c, TLS_ERR_INTERNAL, "could not sign the ServerKeyExchange");
 	c->k.ske_sig_alg = alg;

@@ -4,6 +4,7 @@
 #include "tls/crypto.h"
 #include "tls/ecdsa.h"
 #include "tls/fuzzing.h"
+#include "tls/privkey.h"
 
 int tls_sig_hash(uint16_t alg)
 {
@@ -106,6 +107,23 @@ int tls_sig_sign(uint16_t alg, const uint8_t *digest, size_t dlen, const rsa_key
 		return TLS_ERR_INTERNAL;
 	*out_len = n;
 	return 0;
+}
+
+uint16_t tls_sig_ecdsa_for_curve(unsigned named_curve)
+{
+	return named_curve == 23 ? TLS_SIG_ECDSA_SHA256 : named_curve == 24 ? TLS_SIG_ECDSA_SHA384 : 0;
+}
+
+int tls_sig_sign_key(uint16_t alg, const uint8_t *digest, size_t dlen, const tls_privkey *key, tls_rng *rng,
+                     uint8_t *out, size_t *out_len)
+{
+	if (!key || tls_sig_key_type(alg) != key->type)
+		return TLS_ERR_INTERNAL;
+	if (key->type == TLS_X509_KEY_RSA)
+		return tls_sig_sign(alg, digest, dlen, &key->rsa, rng, out, out_len);
+	if (!key->curve || tls_sig_ecdsa_for_curve(key->curve->id) != alg)
+		return TLS_ERR_INTERNAL;
+	return tls_ecdsa_sign(&key->ec, digest, dlen, rng, out, out_len) ? TLS_ERR_INTERNAL : 0;
 }
 
 static int verify(uint16_t alg, const uint8_t *digest, size_t dlen, const uint8_t *sig, size_t sig_len,

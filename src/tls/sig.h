@@ -4,7 +4,7 @@
  * the hash and the scheme: RSA PKCS#1 v1.5, RSA-PSS with an rsaEncryption
  * key (RFC 8446 4.2.3 codes, which TLS 1.2 servers use too; salt as long as
  * the hash) or ECDSA (the signature is DER r and s). tlsstep signs with RSA
- * (PKCS#1 v1.5 or PSS) and verifies all three. */
+ * (PKCS#1 v1.5 or PSS) or ECDSA (tls_sig_sign_key) and verifies all three. */
 #ifndef TLS_SIG_H
 #define TLS_SIG_H
 
@@ -16,6 +16,8 @@
 #include <tomcrypt.h>
 
 #include "tls/x509.h"
+
+struct tls_privkey;
 
 #define TLS_SIG_RSA_SHA1 0x0201
 #define TLS_SIG_RSA_SHA256 0x0401
@@ -44,6 +46,14 @@ TLS_MUST_USE int tls_sig_digest(uint16_t alg, const uint8_t *const *parts, const
  * rng); 0 or TLS_ERR_INTERNAL. */
 TLS_MUST_USE int tls_sig_sign(uint16_t alg, const uint8_t *digest, size_t dlen, const rsa_key *key,
                               tls_rng *rng, uint8_t *out, size_t *out_len);
+/* The signature with a private key of either kind: alg's scheme must fit
+ * the key (PKCS#1 or PSS for RSA; ECDSA for EC, the curve the one the TLS
+ * 1.3 code names). 0 or TLS_ERR_INTERNAL. */
+TLS_MUST_USE int tls_sig_sign_key(uint16_t alg, const uint8_t *digest, size_t dlen, const struct tls_privkey *key,
+                                  tls_rng *rng, uint8_t *out, size_t *out_len);
+/* The TLS 1.3 ECDSA scheme for a curve (RFC 8446 4.2.3 binds each to one
+ * curve): 0x0403 for P-256, 0x0503 for P-384, 0 otherwise. */
+uint16_t tls_sig_ecdsa_for_curve(unsigned named_curve);
 /* 0 when sig is the signature of digest by the key in cert (RSA or EC, as
  * alg requires), else TLS_FAIL(decrypt_error) (RFC 5246 7.2.2: a signature
  * that cannot be verified). */

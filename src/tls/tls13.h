@@ -107,6 +107,7 @@ typedef struct {
 	uint32_t lifetime, age_add;
 	const uint8_t *nonce, *ticket;
 	size_t nonce_len, ticket_len;
+	uint32_t max_early_data; /* its early_data extension (4.2.10); 0 when absent */
 } tls13_ticket_msg;
 TLS_MUST_USE int tls13_nst_encode(tls_buf *out, const tls13_ticket_msg *m);
 TLS_MUST_USE int tls13_nst_decode(const uint8_t *p, size_t n, tls13_ticket_msg *m, tls_spans *sp);

@@ -99,13 +99,13 @@ int tls13_client_extend_hello(tls_conn *c, tls_client_hello *ch)
 		    tls_buf_put(b, ch->exts[i].data, ch->exts[i].len))
 			return TLS_ERR_INTERNAL;
 	}
-	if (ch->session_id_len && !only_13(c)) {
-		/* a cached TLS 1.2 session (client.c put its ID in): "a client which has
-		 * a cached session ID set by a pre-TLS 1.3 server SHOULD set this
-		 * field to that value" (4.1.2); it serves compatibility mode too */
-		c->t13.legacy_sid_len = ch->session_id_len;
-		memcpy(c->t13.legacy_sid, ch->session_id, ch->session_id_len);
-		c->k.tls13.compat = c->cfg.middlebox_compat;
+	/* 4.1.2: a client holding a TLS 1.2 session sends its ID here, so a
+	 * server that answers with 1.2 can resume it (client.c checks the echo);
+	 * otherwise compatibility mode sends 32 random bytes (D.4). */
+	const tls_session *s12 = c->cfg.resume;
+	if (s12 && s12->valid && s12->version != TLS_VERSION_13 && s12->id_len && s12->id_len <= 32) {
+		memcpy(c->t13.legacy_sid, s12->id, s12->id_len);
+		c->t13.legacy_sid_len = s12->id_len;
 	} else if (c->cfg.middlebox_compat) {
 		c->t13.legacy_sid_len = 32;
 		if (tls_rng_read(c->cfg.rng, c->t13.legacy_sid, 32))
@@ -515,12 +515,17 @@ static int on_cert_verify(tls_conn *c, const uint8_t *msg, size_t n)
 	return rc;
 }
 
-/* The RSA-PSS scheme our key can make that the CertificateRequest allows, or 0. */
+/* The scheme our key can make that the CertificateRequest allows, or 0:
+ * RSA-PSS for an RSA key, the curve's ECDSA scheme for an EC key (4.2.3). */
 static uint16_t client_sig_alg(const tls_conn *c)
 {
 	static const uint16_t pss[] = {TLS_SIG_PSS_SHA256, TLS_SIG_PSS_SHA384, TLS_SIG_PSS_SHA512};
 	if (!c->cfg.key || !c->cfg.chain_n)
 		return 0;
+	if (c->cfg.key->type == TLS_X509_KEY_EC) {
+		uint16_t alg = c->cfg.key->curve ? tls_sig_ecdsa_for_curve(c->cfg.key->curve->id) : 0;
+		return alg && in_list(c->t13.cr_sig_algs, c->t13.n_cr_sig_algs, alg) ? alg : 0;
+	}
 	for (size_t i = 0; i < 3; i++)
 		if (in_list(c->t13.cr_sig_algs, c->t13.n_cr_sig_algs, pss[i]))
 			return pss[i];

@@ -188,7 +188,7 @@ int tls13_send_cert_verify(tls_conn *c, uint16_t alg)
 	const uint8_t *parts[] = {content};
 	int rc = tls_sig_digest(alg, parts, &cl, 1, d, &dl) ? TLS_ERR_INTERNAL : 0;
 	if (!rc)
-		TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
+		TLS_TIMED(c, TLS_PH_SIG, rc = tls_sig_sign_key(alg, d, dl, c->cfg.key, c->cfg.rng, sig, &sl));
 	tls_buf body = {0};
 	if (!rc)
 		rc = tls_signed_encode(&body, alg, sig, sl);
@@ -214,7 +214,11 @@ int tls13_check_cert_verify(tls_conn *c, const uint8_t *msg, size_t n, const uin
 	for (size_t i = 0; i < n_allowed; i++)
 		ok |= allowed[i] == alg;
 	/* 4.4.3: PKCS#1 v1.5 never signs a TLS 1.3 CertificateVerify. */
-	if (!ok || tls_sig_scheme(alg) == TLS_SCHEME_PKCS1 || tls_sig_key_type(alg) != c->peer[0].key_type)
+	/* 4.2.3: an ECDSA scheme names the curve too (secp256r1 with SHA-256...). */
+	int curve_ok = tls_sig_scheme(alg) != TLS_SCHEME_ECDSA ||
+	               tls_sig_ecdsa_for_curve(c->peer[0].ec_named_curve) == alg;
+	if (!ok || !curve_ok || tls_sig_scheme(alg) == TLS_SCHEME_PKCS1 ||
+	    tls_sig_key_type(alg) != c->peer[0].key_type)
 		return tls_fail(
 		    c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 		    "the peer signed its CertificateVerify with %s (0x%04x), which was not offered "
@@ -357,8 +361,10 @@ static int on_ticket(tls_conn *c, const uint8_t *msg, size_t n)
 	if (m.lifetime > 604800)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER), "ticket lifetime over 7 days");
 	tls_session *t = &c->t13.ticket;
-	if (m.ticket_len > sizeof t->ticket)
-		return 0; /* too long to keep: this ticket is not used */
+	/* Too long to keep, or a lifetime of zero ("discard it at once",
+	 * 4.6.1): this ticket is not used, and an earlier one stays. */
+	if (m.ticket_len > sizeof t->ticket || m.lifetime == 0)
+		return 0;
 	memset(t, 0, sizeof *t);
 	size_t hl = tls13_hash_len(c);
 	if (tls13_resumption_psk(tls13_hash(c), c->t13.sched.resumption, hl, m.nonce, m.nonce_len, t->psk))
@@ -372,7 +378,10 @@ static int on_ticket(tls_conn *c, const uint8_t *msg, size_t n)
 	t->age_add = m.age_add;
 	t->lifetime = m.lifetime;
 	t->issued = c->cfg.now;
-	c->t13.has_ticket = m.lifetime > 0;
+	memcpy(t->nonce, m.nonce, m.nonce_len);
+	t->nonce_len = m.nonce_len;
+	t->max_early_data = m.max_early_data;
+	c->t13.has_ticket = 1;
 	return 0;
 }
 

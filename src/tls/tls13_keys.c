@@ -197,6 +197,47 @@ cleanup:
 	return err;
 }
 
+/* Names of each secret Derive-Secret makes from the handshake and master
+ * secrets (its label and parent) and of what is expanded from it. */
+static const struct {
+	const char *secret, *label, *from, *key, *iv, *finished_key, *verify_data;
+	enum tls13_stage needs;
+} traffic[] = {
+    [TLS13_CLIENT_HANDSHAKE] = {"client_handshake_traffic_secret", "c hs traffic", "handshake_secret",
+                                "client_handshake_write_key", "client_handshake_write_iv", "client_finished_key",
+                                "client_verify_data", TLS13_STAGE_HANDSHAKE},
+    [TLS13_SERVER_HANDSHAKE] = {"server_handshake_traffic_secret", "s hs traffic", "handshake_secret",
+                                "server_handshake_write_key", "server_handshake_write_iv", "server_finished_key",
+                                "server_verify_data", TLS13_STAGE_HANDSHAKE},
+    [TLS13_CLIENT_APPLICATION] = {"client_application_traffic_secret_0", "c ap traffic", "master_secret",
+                                  "client_application_write_key", "client_application_write_iv", NULL, NULL,
+                                  TLS13_STAGE_MASTER},
+    [TLS13_SERVER_APPLICATION] = {"server_application_traffic_secret_0", "s ap traffic", "master_secret",
+                                  "server_application_write_key", "server_application_write_iv", NULL, NULL,
+                                  TLS13_STAGE_MASTER},
+    [TLS13_EXPORTER_MASTER] = {"exporter_master_secret", "exp master", "master_secret", NULL, NULL, NULL, NULL,
+                               TLS13_STAGE_MASTER},
+};
+
+static uint8_t *secret_of(tls13_sched *s, enum tls13_traffic which)
+{
+	switch (which) {
+	case TLS13_CLIENT_HANDSHAKE: return s->client_hs;
+	case TLS13_SERVER_HANDSHAKE: return s->server_hs;
+	case TLS13_CLIENT_APPLICATION: return s->client_ap;
+	case TLS13_SERVER_APPLICATION: return s->server_ap;
+	case TLS13_EXPORTER_MASTER: return s->exporter;
+	}
+	return NULL;
+}
+
+/* Derive-Secret of one of the table's secrets from its parent. */
+static int derive_named(tls13_sched *s, const uint8_t *parent, enum tls13_traffic which, const uint8_t *th)
+{
+	return derive(s, parent, traffic[which].from, traffic[which].label, th, traffic[which].secret,
+	              secret_of(s, which));
+}
+
 int tls13_sched_init(tls13_sched *s, int hash, const uint8_t *psk, size_t psk_len, int resumption)
 {
 	uint8_t zeros[TLS13_HASH_MAX] = {0}, empty_hash[TLS13_HASH_MAX];
@@ -246,11 +287,8 @@ int tls13_sched_handshake(tls13_sched *s, const uint8_t *shared, size_t shared_l
 	if ((err = next_stage(s, s->early, "early_secret", "derived_for_handshake", shared, shared_len,
 	                      "(ec)dhe", "handshake_secret", s->handshake)) != 0)
 		return err;
-	if ((err = derive(s, s->handshake, "handshake_secret", "c hs traffic", th_sh,
-	                  "client_handshake_traffic_secret", s->client_hs)) != 0)
-		return err;
-	if ((err = derive(s, s->handshake, "handshake_secret", "s hs traffic", th_sh,
-	                  "server_handshake_traffic_secret", s->server_hs)) != 0)
+	if ((err = derive_named(s, s->handshake, TLS13_CLIENT_HANDSHAKE, th_sh)) != 0 ||
+	    (err = derive_named(s, s->handshake, TLS13_SERVER_HANDSHAKE, th_sh)) != 0)
 		return err;
 	s->stage = TLS13_STAGE_HANDSHAKE;
 	return 0;
@@ -265,14 +303,9 @@ int tls13_sched_master(tls13_sched *s, const uint8_t *th_sf, size_t th_len)
 	if ((err = next_stage(s, s->handshake, "handshake_secret", "derived_for_master", zeros, s->hash_len,
 	                      "zeros", "master_secret", s->master)) != 0)
 		return err;
-	if ((err = derive(s, s->master, "master_secret", "c ap traffic", th_sf,
-	                  "client_application_traffic_secret_0", s->client_ap)) != 0)
-		return err;
-	if ((err = derive(s, s->master, "master_secret", "s ap traffic", th_sf,
-	                  "server_application_traffic_secret_0", s->server_ap)) != 0)
-		return err;
-	if ((err = derive(s, s->master, "master_secret", "exp master", th_sf, "exporter_master_secret",
-	                  s->exporter)) != 0)
+	if ((err = derive_named(s, s->master, TLS13_CLIENT_APPLICATION, th_sf)) != 0 ||
+	    (err = derive_named(s, s->master, TLS13_SERVER_APPLICATION, th_sf)) != 0 ||
+	    (err = derive_named(s, s->master, TLS13_EXPORTER_MASTER, th_sf)) != 0)
 		return err;
 	s->stage = TLS13_STAGE_MASTER;
 	return 0;
@@ -290,32 +323,31 @@ int tls13_sched_resumption(tls13_sched *s, const uint8_t *th_cf, size_t th_len)
 	return 0;
 }
 
-/* Names of each traffic secret and of what is expanded from it. */
-static const struct {
-	const char *secret, *key, *iv, *finished_key, *verify_data;
-	enum tls13_stage needs;
-} traffic[] = {
-    [TLS13_CLIENT_HANDSHAKE] = {"client_handshake_traffic_secret", "client_handshake_write_key",
-                                "client_handshake_write_iv", "client_finished_key", "client_verify_data",
-                                TLS13_STAGE_HANDSHAKE},
-    [TLS13_SERVER_HANDSHAKE] = {"server_handshake_traffic_secret", "server_handshake_write_key",
-                                "server_handshake_write_iv", "server_finished_key", "server_verify_data",
-                                TLS13_STAGE_HANDSHAKE},
-    [TLS13_CLIENT_APPLICATION] = {"client_application_traffic_secret_0", "client_application_write_key",
-                                  "client_application_write_iv", NULL, NULL, TLS13_STAGE_MASTER},
-    [TLS13_SERVER_APPLICATION] = {"server_application_traffic_secret_0", "server_application_write_key",
-                                  "server_application_write_iv", NULL, NULL, TLS13_STAGE_MASTER},
-};
-
-static const uint8_t *traffic_secret(const tls13_sched *s, enum tls13_traffic which)
+int tls13_sched_init_given(tls13_sched *s, int hash, int has_psk)
 {
-	switch (which) {
-	case TLS13_CLIENT_HANDSHAKE: return s->client_hs;
-	case TLS13_SERVER_HANDSHAKE: return s->server_hs;
-	case TLS13_CLIENT_APPLICATION: return s->client_ap;
-	case TLS13_SERVER_APPLICATION: return s->server_ap;
-	}
-	return NULL;
+	if (!s)
+		return TLS_ERR_INTERNAL;
+	memset(s, 0, sizeof *s);
+	s->hash = hash;
+	s->hash_len = hash_len(hash);
+	s->has_psk = has_psk;
+	return s->hash_len ? 0 : TLS_ERR_INTERNAL;
+}
+
+int tls13_sched_given(tls13_sched *s, enum tls13_traffic which, const uint8_t *secret, size_t len,
+                      const uint8_t *th, size_t th_len)
+{
+	int err;
+	if (!s || (unsigned)which > TLS13_EXPORTER_MASTER || !secret || len != s->hash_len || !th ||
+	    th_len != s->hash_len)
+		return TLS_ERR_INTERNAL;
+	memcpy(secret_of(s, which), secret, len);
+	if ((err = note(s, traffic[which].secret, traffic[which].label, traffic[which].from, NULL, th, th_len,
+	                secret, len)) != 0)
+		return err;
+	if (s->stage < traffic[which].needs)
+		s->stage = traffic[which].needs;
+	return 0;
 }
 
 int tls13_sched_keys(tls13_sched *s, enum tls13_traffic which, uint8_t *key, size_t key_len, uint8_t *iv,
@@ -325,12 +357,27 @@ int tls13_sched_keys(tls13_sched *s, enum tls13_traffic which, uint8_t *key, siz
 	if (!s || (unsigned)which > TLS13_SERVER_APPLICATION || s->stage < traffic[which].needs ||
 	    key_len > TLS13_HASH_MAX || iv_len > TLS13_HASH_MAX)
 		return TLS_ERR_INTERNAL;
-	if ((err = tls13_traffic_keys(s->hash, traffic_secret(s, which), s->hash_len, key, key_len, iv,
+	if ((err = tls13_traffic_keys(s->hash, secret_of(s, which), s->hash_len, key, key_len, iv,
 	                              iv_len)) != 0)
 		return err;
 	if ((err = note(s, traffic[which].key, "key", traffic[which].secret, NULL, NULL, 0, key, key_len)) ==
 	    0)
 		err = note(s, traffic[which].iv, "iv", traffic[which].secret, NULL, NULL, 0, iv, iv_len);
+	return err;
+}
+
+int tls13_sched_finished_key(tls13_sched *s, int client)
+{
+	enum tls13_traffic which = client ? TLS13_CLIENT_HANDSHAKE : TLS13_SERVER_HANDSHAKE;
+	uint8_t fk[TLS13_HASH_MAX];
+	int err;
+	if (!s || s->stage < TLS13_STAGE_HANDSHAKE)
+		return TLS_ERR_INTERNAL;
+	if ((err = tls13_expand_label(s->hash, secret_of(s, which), s->hash_len, "finished", NULL, 0, fk,
+	                              s->hash_len)) == 0)
+		err = note(s, traffic[which].finished_key, "finished", traffic[which].secret, NULL, NULL, 0, fk,
+		           s->hash_len);
+	tls_wipe(fk, sizeof fk);
 	return err;
 }
 
@@ -342,7 +389,7 @@ int tls13_sched_finished(tls13_sched *s, int client, const uint8_t *th, size_t t
 
 	if (!s || s->stage < TLS13_STAGE_HANDSHAKE)
 		return TLS_ERR_INTERNAL;
-	if ((err = tls13_finished(s->hash, traffic_secret(s, which), s->hash_len, th, th_len, fk,
+	if ((err = tls13_finished(s->hash, secret_of(s, which), s->hash_len, th, th_len, fk,
 	                          verify_data)) != 0)
 		goto cleanup;
 	if ((err = note(s, traffic[which].finished_key, "finished", traffic[which].secret, NULL, NULL, 0, fk,

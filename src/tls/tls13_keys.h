@@ -30,12 +30,15 @@
 #define TLS13_PSK_MAX     255
 #define TLS13_TRACE_MAX   32
 
-/* The four traffic secrets keys and IVs are expanded from. */
+/* The four traffic secrets keys and IVs are expanded from; then the
+ * exporter master secret, which a key log gives too (tls13_sched_given)
+ * but nothing is expanded from here. */
 enum tls13_traffic {
 	TLS13_CLIENT_HANDSHAKE,
 	TLS13_SERVER_HANDSHAKE,
 	TLS13_CLIENT_APPLICATION,
 	TLS13_SERVER_APPLICATION,
+	TLS13_EXPORTER_MASTER,
 };
 
 /* One derivation. For HKDF-Extract, label is NULL, from names the salt and
@@ -120,6 +123,15 @@ TLS_MUST_USE int tls13_sched_handshake(tls13_sched *s, const uint8_t *shared, si
 TLS_MUST_USE int tls13_sched_master(tls13_sched *s, const uint8_t *th_sf, size_t th_len);
 /* Resumption master secret; th_cf = Hash(ClientHello .. client Finished). */
 TLS_MUST_USE int tls13_sched_resumption(tls13_sched *s, const uint8_t *th_cf, size_t th_len);
+/* A schedule whose roots are not known (a key log gives the secrets below
+ * them): empty, at stage NONE, for tls13_sched_given. */
+TLS_MUST_USE int tls13_sched_init_given(tls13_sched *s, int hash, int has_psk);
+/* A secret Derive-Secret made over transcript hash th, known from outside
+ * (a key log): kept and recorded in the trace as that derivation, and the
+ * stage raised to the one that makes it, so tls13_sched_keys and
+ * tls13_sched_finished can expand from it. len and th_len: the hash's. */
+TLS_MUST_USE int tls13_sched_given(tls13_sched *s, enum tls13_traffic which, const uint8_t *secret, size_t len,
+                                   const uint8_t *th, size_t th_len);
 /* Key and IV of one traffic secret, recorded in the trace. */
 TLS_MUST_USE int tls13_sched_keys(tls13_sched *s, enum tls13_traffic which, uint8_t *key, size_t key_len,
                                   uint8_t *iv, size_t iv_len);
@@ -127,6 +139,9 @@ TLS_MUST_USE int tls13_sched_keys(tls13_sched *s, enum tls13_traffic which, uint
  * recorded in the trace; th = Hash(ClientHello .. the message before it). */
 TLS_MUST_USE int tls13_sched_finished(tls13_sched *s, int client, const uint8_t *th, size_t th_len,
                                       uint8_t *verify_data);
+/* The finished key alone, recorded in the trace: for a Finished whose
+ * transcript is not known. */
+TLS_MUST_USE int tls13_sched_finished_key(tls13_sched *s, int client);
 /* The last trace step with this name, or NULL. */
 const tls13_step *tls13_sched_find(const tls13_sched *s, const char *name);
 /* Wipes every secret. */

@@ -5,6 +5,7 @@
  * "certificate.certificate_list[0].cert_data" at offsets that count the
  * 4-byte handshake header, as the 1.2 codecs do. */
 #include "tls/tls13.h"
+#include "tls/der.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -392,6 +393,31 @@ int tls13_cert_request_decode(const uint8_t *p, size_t n, tls13_cert_request *m,
 
 /* ---- CertificateVerify, Finished ---- */
 
+/* The two numbers of an ECDSA signature (RFC 8446 4.2.3 points to ANSI
+ * X9.62: DER SEQUENCE { r INTEGER, s INTEGER }), named in the field tree.
+ * Only spans: a malformed signature is the verifier's to refuse. */
+static int ecdsa_spans(tls_spans *sp, size_t base, const uint8_t *sig, size_t n)
+{
+	static const char *const path[] = {"certificate_verify.signature.r", "certificate_verify.signature.s"};
+	static const char *const mean[] = {
+	    "ECDSA r: the x-coordinate of k*G mod the group order n, for a fresh random k",
+	    "ECDSA s = k^-1 * (hash + r * private key) mod n"};
+	tls_der d, seq;
+	tls_der_item top, it;
+	tls_der_init(&d, sig, n);
+	if (!sp || tls_der_expect(&d, TLS_DER_SEQUENCE, &top) || tls_der_enter(&d, &top, &seq))
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		if (tls_der_expect(&seq, TLS_DER_INTEGER, &it))
+			return 0;
+		int lead0 = it.body_len > 1 && it.body[0] == 0; /* the sign octet that keeps it positive */
+		if (tls_spans_add(sp, path[i], base + it.body_off, it.body_len, "%s (%zu bytes%s)", mean[i],
+		                  it.body_len - (size_t)lead0, lead0 ? " after a 00 that keeps the INTEGER positive" : ""))
+			return TLS_ERR_INTERNAL;
+	}
+	return 0;
+}
+
 int tls13_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const uint8_t **sig, size_t *len,
                              tls_spans *sp)
 {
@@ -407,6 +433,8 @@ int tls13_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const ui
 	*alg = (uint16_t)a;
 	*sig = s.p;
 	*len = s.len;
+	if ((a & 0xff) == 0x03 && ecdsa_spans(sp, HDR + (size_t)(s.p - p), s.p, s.len))
+		return TLS_ERR_INTERNAL;
 	return tls_rd_done(&r);
 }
 
@@ -457,8 +485,16 @@ int tls13_nst_decode(const uint8_t *p, size_t n, tls13_ticket_msg *m, tls_spans 
 	    tls_rd_vec(&r, 2, 1, 0xffff, &ticket, "new_session_ticket.ticket",
 	               "the PSK identity the client sends back to resume"))
 		return DECODE_ERROR;
-	if (exts_read(&r, "new_session_ticket", NULL, NULL))
+	tls_ext exts[TLS_MAX_EXTS];
+	size_t n_exts = 0;
+	if (exts_read(&r, "new_session_ticket", exts, &n_exts))
 		return DECODE_ERROR;
+	/* early_data (4.2.10): max_early_data_size, how much 0-RTT data the
+	 * server takes with this ticket; tlsstep keeps it, sends none. */
+	const tls_ext *ed = tls_ext_find(exts, n_exts, TLS_EXT_EARLY_DATA);
+	if (ed && ed->len != 4)
+		return DECODE_ERROR;
+	m->max_early_data = ed ? be32(ed->data) : 0;
 	m->lifetime = be32(a);
 	m->age_add = be32(b);
 	m->nonce = nonce.p;

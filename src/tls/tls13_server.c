@@ -1,7 +1,7 @@
 /* The TLS 1.3 server (RFC 8446 2, 4). ClientHello in; a HelloRetryRequest
  * when the client sent no share for the group the server prefers; then
  * ServerHello, and under the handshake keys EncryptedExtensions,
- * [CertificateRequest], Certificate, CertificateVerify (RSA-PSS) and
+ * [CertificateRequest], Certificate, CertificateVerify (RSA-PSS or ECDSA) and
  * Finished in one flight (a PSK handshake drops the certificate); the
  * client's [Certificate, CertificateVerify] and Finished; NewSessionTickets
  * under the application keys. */
@@ -72,10 +72,19 @@ static const tls13_share *share_for(const tls13_ch_exts *x, uint16_t g)
 	return NULL;
 }
 
-/* The RSA-PSS scheme for our CertificateVerify among the client's list. */
-static uint16_t server_sig_alg(const tls_client_hello *ch)
+/* The scheme for our CertificateVerify among the client's list (4.4.2.2):
+ * with an RSA key the client's first RSA-PSS scheme (PKCS#1 v1.5 never signs
+ * a 1.3 CertificateVerify); with an EC key the one ECDSA scheme its curve
+ * allows (4.2.3 binds ecdsa_secp256r1_sha256 to P-256, _secp384r1_sha384 to
+ * P-384). 0 if the client offers none of them. */
+static uint16_t server_sig_alg(const tls_conn *c, const tls_client_hello *ch)
 {
 	static const uint16_t pss[] = {TLS_SIG_PSS_SHA256, TLS_SIG_PSS_SHA384, TLS_SIG_PSS_SHA512};
+	const tls_privkey *k = c->cfg.key;
+	if (k->type == TLS_X509_KEY_EC) {
+		uint16_t alg = k->curve ? tls_sig_ecdsa_for_curve(k->curve->id) : 0;
+		return alg && in_list(ch->sig_algs, ch->n_sig_algs, alg) ? alg : 0;
+	}
 	for (size_t i = 0; i < ch->n_sig_algs; i++)
 		if (in_list(pss, 3, ch->sig_algs[i]))
 			return ch->sig_algs[i];
@@ -180,11 +189,13 @@ static int send_flight(tls_conn *c, const tls_client_hello *ch)
 	if (rc)
 		return rc;
 	if (!c->t13.psk_accepted) {
-		uint16_t alg = server_sig_alg(ch);
+		uint16_t alg = server_sig_alg(c, ch);
 		if (!alg)
-			return tls_fail(
-			    c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
-			    "the client offers no RSA-PSS signature scheme for the server's RSA key");
+			return tls_fail(c, TLS_FAIL(TLS_ALERT_HANDSHAKE_FAILURE),
+			                "the client offers no signature scheme the server's key can make (%s)",
+			                c->cfg.key->type == TLS_X509_KEY_EC
+			                    ? tls_sig_name(tls_sig_ecdsa_for_curve(c->cfg.key->curve->id))
+			                    : "RSA-PSS");
 		if (c->cfg.request_client_cert) {
 			tls13_cert_request cr;
 			tls_buf b = {0};
@@ -355,7 +366,7 @@ static int send_ticket(tls_conn *c, unsigned i)
 	fresh.age_add = (uint32_t)add[0] << 24 | (uint32_t)add[1] << 16 | (uint32_t)add[2] << 8 | add[3];
 	fresh.lifetime = TICKET_LIFETIME;
 	fresh.issued = c->cfg.now;
-	tls13_ticket_msg m = {fresh.lifetime, fresh.age_add, nonce, id, 1, sizeof id};
+	tls13_ticket_msg m = {fresh.lifetime, fresh.age_add, nonce, id, 1, sizeof id, 0}; /* no early data */
 	tls_buf body = {0};
 	int rc = tls13_nst_encode(&body, &m);
 	if (!rc)

@@ -243,7 +243,7 @@ static void step_section(FILE *f, const model *m, int s, const html_options *o, 
 	lesson(f, m, s, o);
 	if (s) {
 		fputs("<h3>On the wire</h3>\n", f);
-		html_step_bytes(f, m, s, o, budget);
+		html_step_bytes(f, m, s, budget);
 		knowledge(f, m, s);
 		derivation(f, m, s);
 	}

@@ -18,11 +18,6 @@
 typedef struct {
 	const char *scenario_text; /* the scenario's lesson, raw, or NULL */
 	int no_lessons;            /* leave the step lessons out */
-	/* the byte an attacker flipped (simulator): step, offset into the
-	 * step's records concatenated, and the XOR applied */
-	int tamper, tamper_step;
-	size_t tamper_offset;
-	uint8_t tamper_xor;
 	const char *origin; /* one line on where the handshake came from, or NULL */
 } html_options;
 
@@ -56,7 +51,7 @@ void html_ladder(FILE *f, const model *m);
 
 /* A step's records as annotated bytes: field tree and hex side by side. */
 /* budget: bytes the page may still dump (a capture's step 7 can be long). */
-void html_step_bytes(FILE *f, const model *m, int step, const html_options *o, size_t *budget);
+void html_step_bytes(FILE *f, const model *m, int step, size_t *budget);
 
 /* ---- html_style.c ---- */
 

@@ -31,21 +31,14 @@ static void buf_id(char *out, size_t n, int step, const lt_row *r)
 		snprintf(out, n, "b%d-%d-w", step, r->rec);
 }
 
-static void tampered_at(const model *m, int step, const html_options *o, ctx *c)
+/* The byte the attacker flipped, as the model recorded it. */
+static void tampered_at(const model *m, int step, ctx *c)
 {
+	size_t rec;
 	c->bad_rec = -1;
-	if (!o || !o->tamper || o->tamper_step != step)
-		return;
-	const model_step *st = &m->steps[step];
-	size_t at = o->tamper_offset;
-	for (size_t i = 0; i < st->n_rec; i++) {
-		if (at < st->rec[i].wire.len) {
-			c->bad_rec = (int)i;
-			c->bad_off = at;
-			c->bad_xor = o->tamper_xor;
-			return;
-		}
-		at -= st->rec[i].wire.len;
+	if (model_tampered_byte(m, step, &rec, &c->bad_off)) {
+		c->bad_rec = (int)rec;
+		c->bad_xor = m->tamper.xor_;
 	}
 }
 
@@ -158,7 +151,15 @@ static void record(const ctx *c, const lt_tree *t, int ri)
 	fprintf(c->f, ", %zu bytes, %s%s</h4>\n", rec->wire.len,
 	        rec->from_server ? "server &rarr; client" : "client &rarr; server",
 	        rec->encrypted ? ", encrypted" : "");
-	if (c->bad_rec == ri)
+	if (c->bad_rec == ri && c->m->tamper.inside)
+		fprintf(c->f,
+		        "<p class=\"tam\"><strong>Tampered:</strong> tlsstep opened this record with its keys, "
+		        "flipped a byte of the message inside (XOR 0x%02x) and sealed it again, which no "
+		        "attacker on the path can do. On the wire the record now differs at byte %zu (the "
+		        "sender wrote %02x, the receiver got %02x) and in its tag. The byte is marked in "
+		        "the dump.</p>\n",
+		        c->bad_xor, c->bad_off, rec->wire.p[c->bad_off] ^ c->bad_xor, rec->wire.p[c->bad_off]);
+	else if (c->bad_rec == ri)
 		fprintf(
 		    c->f,
 		    "<p class=\"tam\"><strong>Tampered:</strong> an attacker on the path flipped byte %zu of "
@@ -187,12 +188,12 @@ static void record(const ctx *c, const lt_tree *t, int ri)
 	fputs("</div>\n</div>\n</section>\n", c->f);
 }
 
-void html_step_bytes(FILE *f, const model *m, int step, const html_options *o, size_t *budget)
+void html_step_bytes(FILE *f, const model *m, int step, size_t *budget)
 {
 	const model_step *st = &m->steps[step];
 	lt_tree t;
 	ctx c = {.f = f, .m = m, .step = step, .budget = budget};
-	tampered_at(m, step, o, &c);
+	tampered_at(m, step, &c);
 	if (!st->n_rec) {
 		fputs("<p>Nothing crossed the wire at this step.</p>\n", f);
 		return;

@@ -30,12 +30,15 @@ static int ends_with(const char *s, const char *tail)
 static const char *u16_name(const char *last, const char *path, unsigned v)
 {
 	if (!strcmp(last, "cipher_suites") || !strcmp(last, "cipher_suite"))
-		return tls_suite_iana_name((uint16_t)v);
+		return tls_suite_iana_name((uint16_t)v) ? tls_suite_iana_name((uint16_t)v)
+		       : tls_is_grease(v)              ? "GREASE"
+		                                       : NULL;
 	if (ends_with(path, "].type") && strstr(path, "extensions["))
 		return tls_ext_name((uint16_t)v);
-	if (ends_with(last, "version"))
-		return tls_version_name(v);
-	if (!strcmp(last, "named_group_list") || !strcmp(last, "named_curve"))
+	if (ends_with(last, "version") || !strcmp(last, "versions"))
+		return tls_version_name(v) ? tls_version_name(v) : tls_is_grease(v) ? "GREASE" : NULL;
+	if (!strcmp(last, "named_group_list") || !strcmp(last, "named_curve") || !strcmp(last, "group") ||
+	    !strcmp(last, "selected_group"))
 		return strcmp(tls_group_name(v), "unknown") ? tls_group_name(v) : NULL;
 	if (!strcmp(last, "supported_signature_algorithms") || !strcmp(last, "signature_algorithm"))
 		return strcmp(tls_sig_alg_name(v), "unknown") ? tls_sig_alg_name(v) : NULL;

@@ -428,6 +428,38 @@ static int r_key_share_group(const model *m, int step, char *val, size_t vn)
 	return 1;
 }
 
+static int client_hello_at(const model *m, int step, tls_client_hello *ch);
+
+/* TLS 1.3: a hybrid post-quantum share in the ClientHello (browsers send
+ * X25519MLKEM768), "X25519MLKEM768 (0x11ec)" */
+static unsigned hybrid_offered(const model *m, int step)
+{
+	tls_client_hello ch;
+	const tls_ext *e;
+	if (!client_hello_at(m, step, &ch) || !(e = tls_ext_find(ch.exts, ch.n_exts, 51)))
+		return 0;
+	return tls_key_share_hybrid(e->data, e->len);
+}
+
+static int r_hybrid_share(const model *m, int step, char *val, size_t vn)
+{
+	unsigned g = hybrid_offered(m, step);
+	if (!g)
+		return 0;
+	snprintf(val, vn, "%s (0x%04x)", tls_group_name(g), g);
+	return 1;
+}
+
+/* its two parts in words */
+static int r_hybrid_parts(const model *m, int step, char *val, size_t vn)
+{
+	unsigned g = hybrid_offered(m, step);
+	if (!g)
+		return 0;
+	tls_hybrid_parts_text(g, val, vn);
+	return val[0] != 0;
+}
+
 /* TLS 1.3: the signature scheme of the server's CertificateVerify */
 static int r_cert_verify_scheme(const model *m, int step, char *val, size_t vn)
 {
@@ -506,6 +538,46 @@ static int r_key_share_offered(const model *m, int step, char *val, size_t vn)
 	return 1;
 }
 
+/* What each TLS 1.3 CertificateVerify scheme is (RFC 8446 4.2.3, 4.4.3):
+ * one row per scheme tlsstep can meet; a new scheme is a row. */
+static const struct {
+	uint16_t alg;
+	const char *how;
+} cv_schemes[] = {
+    {0x0804, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha256): a salt as "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "message (4.2.3)."},
+    {0x0805, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha384): a salt as "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "message (4.2.3)."},
+    {0x0806, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha512): a salt as "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "message (4.2.3)."},
+    {0x0403, "The certificate's key is EC, on the curve P-256 (secp256r1), so the scheme is ECDSA "
+             "with SHA-256 (ecdsa_secp256r1_sha256): in TLS 1.3 the scheme names the curve as well as "
+             "the hash (4.2.3). The signature is DER, a SEQUENCE of two INTEGERs r and s, each a "
+             "number below the curve's 256-bit group order, made with a fresh random number for each "
+             "signature."},
+    {0x0503, "The certificate's key is EC, on the curve P-384 (secp384r1), so the scheme is ECDSA "
+             "with SHA-384 (ecdsa_secp384r1_sha384): in TLS 1.3 the scheme names the curve as well as "
+             "the hash (4.2.3). The signature is DER, a SEQUENCE of two INTEGERs r and s, each a "
+             "number below the curve's 384-bit group order, made with a fresh random number for each "
+             "signature."},
+};
+
+/* TLS 1.3: what the server's CertificateVerify scheme says (a row above) */
+static int r_cert_verify_how(const model *m, int step, char *val, size_t vn)
+{
+	if (!m->t13.active || step < 4 || !m->t13.cert_verify_alg)
+		return 0;
+	for (size_t i = 0; i < sizeof cv_schemes / sizeof cv_schemes[0]; i++)
+		if (cv_schemes[i].alg == m->t13.cert_verify_alg) {
+			snprintf(val, vn, "%s", cv_schemes[i].how);
+			return 1;
+		}
+	return 0;
+}
+
 /* The placeholders besides the secrets: name, first step it can be known, resolver. */
 static const struct {
 	const char *name;
@@ -538,7 +610,10 @@ static const struct {
     {"alert_step", 1, r_alert_step},
     {"hash13", 2, r_hash13},                         /* TLS 1.3: SHA-256 or SHA-384 */
     {"key_share_group", 2, r_key_share_group},       /* TLS 1.3: x25519, secp256r1 ... */
+    {"hybrid_share", 1, r_hybrid_share},             /* X25519MLKEM768 (0x11ec), offered by the client */
+    {"hybrid_parts", 1, r_hybrid_parts},             /* what its key_exchange holds */
     {"cert_verify_scheme", 4, r_cert_verify_scheme}, /* TLS 1.3: rsa_pss_rsae_sha256 ... */
+    {"cert_verify_how", 4, r_cert_verify_how},       /* TLS 1.3: a sentence on that scheme */
     {"offered_versions", 1, r_offered_versions},     /* "TLS 1.3 and TLS 1.2" */
     {"chosen_version", 2, r_chosen_version},         /* from supported_versions or legacy */
     {"offered_suites_count", 1, r_offered_suites_count},
@@ -682,12 +757,7 @@ static int c_first_offer(const model *m, int step)
 /* A misspelt extension name is an error in the lesson, not a false condition. */
 static int ext_known(const char *name)
 {
-	for (unsigned t = 0; t <= 0xffff; t++) {
-		const char *x = tls_ext_name((uint16_t)t);
-		if (x && !strcmp(x, name))
-			return 1;
-	}
-	return 0;
+	return tls_ext_by_name(name) >= 0;
 }
 
 /* the ClientHello, as the server received it, lists first a suite that no
@@ -761,6 +831,19 @@ static int c_mutual13(const model *m, int step)
 	return msg_at(m, step, 3, MODEL_MSG_CERTIFICATE_REQUEST, 1) != NULL;
 }
 
+/* TLS 1.3: the server's CertificateVerify is ECDSA (an EC certificate) */
+static int c_cert_verify_ecdsa(const model *m, int step)
+{
+	uint16_t a = m->t13.cert_verify_alg;
+	return m->t13.active && step >= 4 && (a & 0xff) == 0x03;
+}
+
+/* TLS 1.3: the client sent a hybrid post-quantum key share */
+static int c_hybrid_share(const model *m, int step)
+{
+	return hybrid_offered(m, step) != 0;
+}
+
 /* TLS 1.3: a NewSessionTicket went by */
 static int c_ticket(const model *m, int step)
 {
@@ -818,11 +901,13 @@ static const struct {
     {"downgrade_sentinel", c_downgrade_sentinel},
     {"tls13", c_tls13},
     {"hrr", c_hrr},
+    {"hybrid_share", c_hybrid_share},
     {"psk", c_psk},
     {"psk_offered", c_psk_offered},
     {"compat", c_compat},
     {"chacha", c_chacha},
     {"mutual13", c_mutual13},
+    {"cert_verify_ecdsa", c_cert_verify_ecdsa},
     {"ticket", c_ticket},
     {"first_offer", c_first_offer},
     {"first_offer_unknown", c_first_offer_unknown},

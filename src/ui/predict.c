@@ -122,9 +122,8 @@ static void suite_text(char *out, size_t n, uint16_t id)
 		snprintf(out, n, "an unregistered suite (0x%04X)", id);
 }
 
-static int suite_fits(const model *m, const predict_ctx *c, int step)
+static int suite_fits(const model *m, int step)
 {
-	(void)c;
 	uint16_t ids[1];
 	/* before step 2, or before step 1 when the server's answer to the
 	 * hello is an alert filed there */
@@ -132,9 +131,8 @@ static int suite_fits(const model *m, const predict_ctx *c, int step)
 	return reached(m, step) && (step == 2 || refused) && offered(m, ids, 1) > 0;
 }
 
-static int suite_build(const model *m, const predict_ctx *c, int step, predict_q *q)
+static int suite_build(const model *m, int step, predict_q *q)
 {
-	(void)c;
 	uint16_t ids[256];
 	size_t n = offered(m, ids, 256);
 	int chosen = model_find_msg(m, 2, MODEL_MSG_SERVER_HELLO, 1) != NULL;
@@ -176,15 +174,13 @@ static void join_names(char *out, size_t n, const char *const *v, size_t k)
 		o += (size_t)snprintf(out + o, n - o, "%s%s", i ? ", " : "", v[i]);
 }
 
-static int messages_fits(const model *m, const predict_ctx *c, int step)
+static int messages_fits(const model *m, int step)
 {
-	(void)c;
 	return reached(m, step) && m->steps[step].n_msg >= 2 && m->steps[step].n_msg <= 12;
 }
 
-static int messages_build(const model *m, const predict_ctx *c, int step, predict_q *q)
+static int messages_build(const model *m, int step, predict_q *q)
 {
-	(void)c;
 	const model_step *st = &m->steps[step];
 	size_t k = st->n_msg;
 	const char *v[13] = {0}, *t[13] = {0};
@@ -241,15 +237,13 @@ static const char *const who_text[] = {
     "the client, the server and an eavesdropper too",
 };
 
-static int master_fits(const model *m, const predict_ctx *c, int step)
+static int master_fits(const model *m, int step)
 {
-	(void)c;
 	return reached(m, step) && m->secrets[MS_MASTER].known;
 }
 
-static int master_build(const model *m, const predict_ctx *c, int step, predict_q *q)
+static int master_build(const model *m, int step, predict_q *q)
 {
-	(void)c;
 	const model_step *st = &m->steps[step];
 	int cl = st->client.v[MS_MASTER].known, sv = st->server.v[MS_MASTER].known;
 	int who = cl && sv ? WHO_BOTH : cl ? WHO_CLIENT : sv ? WHO_SERVER : WHO_NOBODY;
@@ -268,9 +262,8 @@ static int master_build(const model *m, const predict_ctx *c, int step, predict_
 
 /* ---- which bytes of the dump are the server random --------------------- */
 
-static int random_fits(const model *m, const predict_ctx *c, int step)
+static int random_fits(const model *m, int step)
 {
-	(void)c;
 	size_t r;
 	const tls_span *f = reached(m, step) ? find_field(m, step, "server_hello.random", &r) : NULL;
 	return f && f->length == 32 && !m->steps[step].rec[r].encrypted &&
@@ -298,9 +291,8 @@ static void hex_dump(char *out, size_t n, const tls_buf *w, size_t upto)
 	}
 }
 
-static int random_build(const model *m, const predict_ctx *c, int step, predict_q *q)
+static int random_build(const model *m, int step, predict_q *q)
 {
-	(void)c;
 	size_t r, sr;
 	const tls_span *f = find_field(m, step, "server_hello.random", &r);
 	const tls_buf *w = &m->steps[step].rec[r].wire;
@@ -337,16 +329,14 @@ static int client_alert_at(const model *m, int step)
 	return m->alert.present && !m->alert.by_server && m->alert.step == step;
 }
 
-static int cert_fits(const model *m, const predict_ctx *c, int step)
+static int cert_fits(const model *m, int step)
 {
-	(void)c;
 	return reached(m, step) && model_find_msg(m, step, MODEL_MSG_CERTIFICATE, 1) &&
 	       m->steps[step].client.cert_note[0] && (client_alert_at(m, step) || m->current > step);
 }
 
-static int cert_build(const model *m, const predict_ctx *c, int step, predict_q *q)
+static int cert_build(const model *m, int step, predict_q *q)
 {
-	(void)c;
 	enum { np = 5 };
 	static const int pool[np] = {-1, TLS_ALERT_UNKNOWN_CA, TLS_ALERT_CERTIFICATE_EXPIRED,
 	                             TLS_ALERT_BAD_CERTIFICATE, TLS_ALERT_UNSUPPORTED_CERTIFICATE};
@@ -374,9 +364,9 @@ static int cert_build(const model *m, const predict_ctx *c, int step, predict_q 
 
 /* ---- after a tamper: where the handshake fails and who notices --------- */
 
-static int tamper_fits(const model *m, const predict_ctx *c, int step)
+static int tamper_fits(const model *m, int step)
 {
-	return c && c->tamper_step == step && reached(m, step) && m->outcome != MODEL_INCOMPLETE &&
+	return (m->tamper.present || m->tamper.inside) && m->tamper.step == step && reached(m, step) && m->outcome != MODEL_INCOMPLETE &&
 	       m->outcome != MODEL_RUNNING;
 }
 
@@ -390,30 +380,25 @@ static void fail_text(char *out, size_t n, int step, int by_server)
 }
 
 /* The narrowest field of the step's records that holds the flipped byte. */
-static void tamper_where(predict_q *q, const model *m, const predict_ctx *c, int step)
+static void tamper_where(predict_q *q, const model *m, int step)
 {
-	const model_step *st = &m->steps[step];
-	size_t at = c->tamper_offset;
-	for (size_t r = 0; r < st->n_rec; at -= st->rec[r].wire.len, r++) {
-		if (at >= st->rec[r].wire.len)
-			continue;
-		const tls_span *best = NULL;
-		for (size_t i = 0; i < st->rec[r].fields.n; i++) {
-			const tls_span *f = &st->rec[r].fields.v[i];
-			if (at >= f->offset && at < (size_t)f->offset + f->length &&
-			    (!best || f->length <= best->length))
-				best = f;
-		}
-		snprintf(q->where, sizeof q->where,
-		         "step %d, record %zu, byte 0x%04zx (%s) was changed on the wire", step, r + 1, at,
-		         best ? best->path : "no field");
-		if (best)
-			snprintf(q->field, sizeof q->field, "%s", best->path);
+	size_t r, at;
+	if (!model_tampered_byte(m, step, &r, &at))
 		return;
+	const model_record *rec = &m->steps[step].rec[r];
+	const tls_span *best = NULL;
+	for (size_t i = 0; i < rec->fields.n; i++) {
+		const tls_span *f = &rec->fields.v[i];
+		if (at >= f->offset && at < (size_t)f->offset + f->length && (!best || f->length <= best->length))
+			best = f;
 	}
+	snprintf(q->where, sizeof q->where, "step %d, record %zu, byte 0x%04zx (%s) was changed on the wire",
+	         step, r + 1, at, best ? best->path : "no field");
+	if (best)
+		snprintf(q->field, sizeof q->field, "%s", best->path);
 }
 
-static int tamper_build(const model *m, const predict_ctx *c, int step, predict_q *q)
+static int tamper_build(const model *m, int step, predict_q *q)
 {
 	int fail = m->outcome == MODEL_ALERT ? m->alert.step : 0, by = m->alert.by_server;
 	char right[160], cand[6][160];
@@ -431,16 +416,15 @@ static int tamper_build(const model *m, const predict_ctx *c, int step, predict_
 		w[i] = cand[i];
 	if (place(q, mix(m, q->kind, step), right, w, nc))
 		return -1;
-	tamper_where(q, m, c, step);
+	tamper_where(q, m, step);
 	q->why_step = m->current > step ? m->current : step;
 	return 0;
 }
 
 /* ---- a resumed handshake: which messages are skipped ------------------- */
 
-static int resume_fits(const model *m, const predict_ctx *c, int step)
+static int resume_fits(const model *m, int step)
 {
-	(void)c;
 	return m->resumed && reached(m, step) && model_find_msg(m, step, MODEL_MSG_SERVER_HELLO, 1);
 }
 
@@ -453,9 +437,8 @@ static int present_anywhere(const model *m, const char *name)
 	return 0;
 }
 
-static int resume_build(const model *m, const predict_ctx *c, int step, predict_q *q)
+static int resume_build(const model *m, int step, predict_q *q)
 {
-	(void)c;
 	/* what a full handshake with this suite sends between the hellos and
 	 * the ChangeCipherSpecs */
 	const tls_suite *s = tls_suite_by_id(m->suite_id);
@@ -513,12 +496,12 @@ const predict_kind *predict_kind_find(const char *id)
 	return NULL;
 }
 
-int predict_build(const predict_kind *k, const model *m, const predict_ctx *c, int step, predict_q *q)
+int predict_build(const predict_kind *k, const model *m, int step, predict_q *q)
 {
 	memset(q, 0, sizeof *q);
-	if (step < 1 || step > MODEL_LAST_STEP || !(k->steps & STEP_BIT(step)) || !k->fits(m, c, step))
+	if (step < 1 || step > MODEL_LAST_STEP || !(k->steps & STEP_BIT(step)) || !k->fits(m, step))
 		return 0;
 	q->kind = k->id;
 	q->step = step;
-	return k->build(m, c, step, q) ? -1 : 1;
+	return k->build(m, step, q) ? -1 : 1;
 }

@@ -20,13 +20,6 @@
 #define PREDICT_CHOICES        4
 #define PREDICT_QUESTIONS_FILE "questions.md"
 
-/* What a question may look at besides the model: the byte a --tamper (or
- * the scenario's own attacker) flipped, which the model does not record. */
-typedef struct {
-	int tamper_step; /* 0: nothing was tampered with */
-	size_t tamper_offset;
-} predict_ctx;
-
 typedef struct {
 	const char *kind; /* the kind's id, also its section in questions.md */
 	int step;
@@ -61,9 +54,9 @@ typedef struct {
 	const char *id;
 	unsigned steps; /* bit k: may be asked before step k */
 	/* 1 when it fits this run at this step */
-	int (*fits)(const model *m, const predict_ctx *c, int step);
+	int (*fits)(const model *m, int step);
 	/* choices, right answer, where and field, from the model: 0 or -1 */
-	int (*build)(const model *m, const predict_ctx *c, int step, predict_q *q);
+	int (*build)(const model *m, int step, predict_q *q);
 } predict_kind;
 
 size_t predict_kind_count(void);
@@ -72,12 +65,12 @@ const predict_kind *predict_kind_find(const char *id);
 
 /* Builds one question of a kind without its wording (ask/why/see stay
  * empty): 1 built, 0 it does not fit, -1 error. For the tests. */
-int predict_build(const predict_kind *k, const model *m, const predict_ctx *c, int step, predict_q *q);
+int predict_build(const predict_kind *k, const model *m, int step, predict_q *q);
 
 /* Every question of the run: the first PREDICT_PER_STEP fitting kinds of
  * each reached step, worded from questions.md (through the lesson reader).
  * 0, or -1 with one line in err. */
-int predict_session_init(predict_session *s, const model *m, const predict_ctx *c, char *err, size_t n);
+int predict_session_init(predict_session *s, const model *m, char *err, size_t n);
 /* Records an answer; 1 right, 0 wrong. */
 int predict_answer(predict_session *s, int step, int i, int choice);
 /* Right answers of a step so far. */
@@ -92,6 +85,6 @@ void predict_verdict(const predict_q *q, int answer, char *out, size_t n);
  * revealing each step after its questions; ends with "score: N/M".
  * `tty`: a bad letter asks again instead of failing. 0, or 1 with a line
  * on stderr (end of input, a bad letter). */
-int predict_plain(FILE *in, FILE *out, const model *m, const predict_ctx *c, int tty);
+int predict_plain(FILE *in, FILE *out, const model *m, int tty);
 
 #endif

@@ -99,11 +99,11 @@ static int ask_step(FILE *in, FILE *out, predict_session *s, int step, int tty)
 	return 0;
 }
 
-int predict_plain(FILE *in, FILE *out, const model *m, const predict_ctx *c, int tty)
+int predict_plain(FILE *in, FILE *out, const model *m, int tty)
 {
 	static predict_session s; /* large, and one a process */
 	char err[512];
-	if (predict_session_init(&s, m, c, err, sizeof err)) {
+	if (predict_session_init(&s, m, err, sizeof err)) {
 		fprintf(stderr, "tlsstep: %s\n", err);
 		return 1;
 	}

@@ -80,7 +80,7 @@ static int words(const model *m, const char *text, predict_q *q, char *err, size
 	return 0;
 }
 
-int predict_session_init(predict_session *s, const model *m, const predict_ctx *c, char *err, size_t n)
+int predict_session_init(predict_session *s, const model *m, char *err, size_t n)
 {
 	memset(s, 0, sizeof *s);
 	s->m = m;
@@ -93,7 +93,7 @@ int predict_session_init(predict_session *s, const model *m, const predict_ctx *
 		predict_step *ps = &s->steps[step];
 		for (size_t k = 0; k < predict_kind_count() && ps->n < PREDICT_PER_STEP && !rc; k++) {
 			predict_q *q = &ps->q[ps->n];
-			int r = predict_build(predict_kind_at(k), m, c, step, q);
+			int r = predict_build(predict_kind_at(k), m, step, q);
 			if (r < 0) {
 				snprintf(err, n, "question kind '%s' failed at step %d",
 				         predict_kind_at(k)->id, step);

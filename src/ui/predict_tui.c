@@ -37,7 +37,6 @@ int tui_predict_start(tui *t, char *err, size_t n)
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
-	predict_ctx c = {0};
 	if (t->opt.view) {
 		p->full = t->opt.view;
 	} else {
@@ -53,11 +52,9 @@ int tui_predict_start(tui *t, char *err, size_t n)
 			return -1;
 		}
 		p->full = &p->own;
-		if (t->opt.sim.tamper)
-			c = (predict_ctx){t->opt.sim.tamper_step, t->opt.sim.tamper_offset};
 	}
 	t->predict = p;
-	if (predict_session_init(&p->ses, p->full, &c, err, n)) {
+	if (predict_session_init(&p->ses, p->full, err, n)) {
 		tui_predict_stop(t);
 		return -1;
 	}

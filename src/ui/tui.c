@@ -267,8 +267,11 @@ static int loop(tui *t)
 	int r = 0;
 	while (!t->quit && !tui_signal && r >= 0) {
 		tui_draw(t);
-		timeout(wait_ms(t));
+		int ms = wait_ms(t);
+		timeout(t->opt.idle && ms > 200 ? 200 : ms);
 		int ch = getch();
+		if (ch == ERR && t->opt.idle)
+			t->opt.idle(t->opt.idle_ctx);
 		if (ch == ERR)
 			r = autoplay_tick(t);
 		else

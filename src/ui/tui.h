@@ -34,6 +34,11 @@ struct tui_options {
 	 * compare); 0 on success. NULL: c is not offered. */
 	int (*compare)(void *ctx, uint64_t seed, FILE *out);
 	void *compare_ctx;
+	/* Called about every 200 ms while no key is pressed, so work the caller
+	 * owns goes on while the view is open (serve keeps answering clients).
+	 * NULL: none. */
+	int (*idle)(void *ctx);
+	void *idle_ctx;
 };
 
 /* Runs until the user quits; restores the terminal. Returns the exit status. */

@@ -90,20 +90,11 @@ static void draw_header(tui *t)
 
 int tui_tampered(const tui *t, int *rec, size_t *off)
 {
-	const sim_options *o = &t->opt.sim;
-	if (t->opt.view || !o->tamper || o->tamper_step != t->step || t->step < 1)
+	size_t r;
+	if (!model_tampered_byte(t->vm, t->step, &r, off))
 		return 0;
-	const model_step *st = &t->vm->steps[t->step];
-	size_t at = o->tamper_offset;
-	for (size_t i = 0; i < st->n_rec; i++) {
-		if (at < st->rec[i].wire.len) {
-			*rec = (int)i;
-			*off = at;
-			return 1;
-		}
-		at -= st->rec[i].wire.len;
-	}
-	return 0;
+	*rec = (int)r;
+	return 1;
 }
 
 /* 1 when row covers the byte the attacker changed. */
@@ -271,7 +262,7 @@ static int sent_received(const tui *t, const lt_row *s, char *out, size_t n)
 	char a[40] = "", b[40] = "", na[130] = "", nb[130] = "";
 	tui_tampered(t, &rec, &off);
 	memcpy(sent, p + s->off, s->len);
-	sent[off - s->off] ^= t->opt.sim.tamper_xor;
+	sent[off - s->off] ^= t->vm->tamper.xor_;
 	for (size_t i = 0; i < s->len; i++) {
 		snprintf(a + 2 * i, sizeof a - 2 * i, "%02x", sent[i]);
 		snprintf(b + 2 * i, sizeof b - 2 * i, "%02x", p[s->off + i]);

@@ -18,7 +18,7 @@ scenario-old-version scenario-tampered
 tls13-00-introduction tls13-01-client-hello tls13-02-server-hello tls13-03-encrypted-extensions
 tls13-04-server-finished tls13-05-client-finished tls13-06-session-ticket tls13-07-secure-channel
 tls13-scenario tls13-scenario-hrr tls13-scenario-resume tls13-scenario-mutual tls13-scenario-chacha
-tls13-scenario-tampered"
+tls13-scenario-tampered tls13-scenario-ecdsa"
 for f in $files; do
 	p="lessons/$f.md"
 	if [ ! -f "$p" ]; then

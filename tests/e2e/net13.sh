@@ -211,4 +211,69 @@ wait_for "$TMP/s.err" 'rc=' 100
 check "serve (default) with curl (default): TLS 1.3, established, a page back" \
 	bash -c "jq -e '.version == \"TLS 1.3\" and .outcome == \"established\"' '$TMP/s.json' >/dev/null && grep -q 'TLS 1.3' '$TMP/page.html'"
 same_secrets "$TMP/s.json" "$TMP/curl.keys" "serve with curl"
+# An EC certificate (assets/ecdsa*): serve signs its CertificateVerify with
+# ECDSA, connect signs its client CertificateVerify with ECDSA; in TLS 1.2
+# serve takes an ECDHE_ECDSA suite and signs its ServerKeyExchange.
+rm -f "$TMP/cli.keys"
+serve_bg "$TMP/s.json" --json --tls 1.3 --cert $A/ecdsa.crt --key $A/ecdsa.key || bad "serve --cert ecdsa.crt started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -verify_return_error \
+	-servername server.tlsstep.test -keylogfile "$TMP/cli.keys" </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --cert ecdsa.crt with s_client -tls1_3 -verify_return_error: verified, ECDSA with SHA-256" \
+	bash -c "grep -q 'Verify return code: 0 (ok)' '$TMP/cli.out' && grep -q 'Peer signature type: ECDSA' '$TMP/cli.out' &&
+		grep -q 'Peer signing digest: SHA256' '$TMP/cli.out'"
+check "serve --cert ecdsa.crt: established, CertificateVerify ecdsa_secp256r1_sha256" \
+	jq -e '.outcome == "established" and .tls13.cert_verify_scheme == "ecdsa_secp256r1_sha256"' "$TMP/s.json"
+same_secrets "$TMP/s.json" "$TMP/cli.keys" "serve --cert ecdsa.crt"
+
+for pair in ecdsa.crt:ecdsa.pk8.pem:SECP256R1-SHA256 ecdsa-p384.crt:ecdsa-p384.key:SECP384R1-SHA384; do
+	crt=${pair%%:*} rest=${pair#*:} key=${rest%%:*} sig=${rest#*:}
+	serve_bg "$TMP/s.json" --json --tls 1.3 --cert $A/$crt --key $A/$key || bad "serve --key $key started"
+	timeout 10 gnutls-cli --x509cafile $A/ca.crt -p "$SPORT" localhost \
+		--priority NORMAL:-VERS-ALL:+VERS-TLS1.3 </dev/null >"$TMP/gn.out" 2>&1
+	wait_for "$TMP/s.err" 'rc=' 100
+	check "serve --key $key with gnutls-cli: handshake completed, (ECDSA-$sig)" \
+		bash -c "grep -q 'Handshake was completed' '$TMP/gn.out' && grep -q 'ECDSA-$sig' '$TMP/gn.out'"
+done
+
+for c in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-SHA; do
+	serve_bg "$TMP/s.json" --json --cert $A/ecdsa.crt --key $A/ecdsa.key || bad "serve --cert ecdsa.crt started"
+	timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -cipher "$c" -CAfile $A/ca.crt -verify_return_error \
+		-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+	wait_for "$TMP/s.err" 'rc=' 100
+	check "serve with an EC key, s_client -tls1_2 -cipher $c: established, ServerKeyExchange signed with ECDSA" \
+		bash -c "jq -e '.version == \"TLS 1.2\" and .outcome == \"established\"' '$TMP/s.json' >/dev/null &&
+			grep -q 'Cipher is $c' '$TMP/cli.out' && grep -q 'Peer signature type: ECDSA' '$TMP/cli.out'"
+done
+serve_bg "$TMP/s.json" --json --cert $A/ecdsa.crt --key $A/ecdsa.key || bad "serve --cert ecdsa.crt started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -CAfile $A/ca.crt \
+	</dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve with an EC key, a TLS 1.2 client offering only RSA suites: handshake_failure, the reason in one line" \
+	bash -c "jq -e '.alert.description == \"handshake_failure\" and .alert.sent_by == \"server\"' '$TMP/s.json' >/dev/null &&
+		grep -q 'alert handshake failure' '$TMP/cli.out' && jq -e '.alert.reason | test(\"key is EC\")' '$TMP/s.json' >/dev/null"
+
+rm -f "$TMP/srv.keys"
+s_server13 "$TMP/srv.log" -Verify 1 -CAfile $A/ca.crt -keylogfile "$TMP/srv.keys" || bad "s_server -Verify started"
+timeout 20 "$BIN" connect "127.0.0.1:$PORT" --tls 1.3 --ca $A/ca.crt --servername localhost \
+	--cert $A/ecdsa-client.crt --key $A/ecdsa-client.key --json >"$TMP/c.json" 2>"$TMP/c.err"
+check "connect --cert ecdsa-client.crt to s_server -Verify: established, its CertificateVerify ecdsa_secp256r1_sha256" \
+	jq -e '.outcome == "established" and ([.steps[4].messages[] | select(.name == "CertificateVerify") | .fields[]
+		| select(.path == "certificate_verify.algorithm") | .meaning | test("ecdsa_secp256r1_sha256")] == [true])' "$TMP/c.json"
+sleep 0.3
+check "s_server -Verify accepted the EC client certificate, signed with ECDSA" \
+	bash -c "grep -q 'Client certificate' '$TMP/srv.log' && grep -q 'Peer signature type: ECDSA' '$TMP/srv.log'"
+same_secrets "$TMP/c.json" "$TMP/srv.keys" "connect --cert ecdsa-client.crt"
+
+serve_bg "$TMP/s.json" --json --tls 1.3 --client-ca $A/ca.crt || bad "serve --client-ca started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt -servername server.tlsstep.test \
+	-cert $A/ecdsa-client.crt -key $A/ecdsa-client.key </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --client-ca with s_client -cert ecdsa-client.crt: the client's ECDSA CertificateVerify checked" \
+	jq -e '.outcome == "established" and ([.steps[4].messages[].name] | index("CertificateVerify") != null)' "$TMP/s.json"
+
+timeout 10 "$BIN" connect 127.0.0.1:1 --tls 1.3 --ca $A/ca.crt --cert $A/ecdsa.crt --key $A/server.key \
+	>/dev/null 2>"$TMP/c.err"
+check "connect --cert ecdsa.crt --key server.key: refused before connecting, the mismatch named" \
+	bash -c "test $? = 1 && grep -q 'is not the one in the certificate' '$TMP/c.err'"
 finish

@@ -105,7 +105,9 @@ check "browser hello: every extension named, GREASE too" \
 check "browser hello: Chrome's and Firefox's extensions by name" \
 	jq -e '[.steps[0].messages[0].fields[].meaning] | join("|") as $m | ["GREASE", "compress_certificate", "application_settings", "delegated_credentials", "record_size_limit", "encrypted_client_hello", "X25519MLKEM768"] | all(. as $n | $m | contains($n))' "$TMP/browser.json"
 check "browser hello: the post-quantum share explained, ECH outer said" \
-	jq -e '.group == "X25519MLKEM768" and ([.notes[] | select(test("cannot be recomputed from a capture") or test("outer ClientHello"))] | length == 2)' "$TMP/browser.json"
+	jq -e '.group == "X25519MLKEM768" and ([.notes[] | select(test("ML-KEM-768 encapsulation key \\(1184 bytes\\) then the X25519") or test("tlsstep has no ML-KEM") or test("outer ClientHello"))] | length == 3)' "$TMP/browser.json"
+check "browser hello: the hybrid shares split, ML-KEM first (1184+32, 1088+32)" \
+	jq -e '[.steps[].messages[]?.fields[]? | select(.path | test("key_exchange\\.(mlkem768|x25519)$")) | "\(.path | sub(".*extensions\\[[0-9]+\\]\\."; "")) \(.length)"] == ["client_shares[1].key_exchange.mlkem768 1184", "client_shares[1].key_exchange.x25519 32", "server_share.key_exchange.mlkem768 1088", "server_share.key_exchange.x25519 32"]' "$TMP/browser.json"
 check "browser hello: --list names the hybrid group" bash -c "'$BIN' replay '$TMP/browser.pcap' --list | grep -q 'group X25519MLKEM768  SNI www.example.com'"
 
 # ---- broken key logs and captures ------------------------------------------

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-for sc in tls13 tls13-hrr tls13-resume tls13-mutual tls13-chacha tls13-tampered; do
+for sc in tls13 tls13-hrr tls13-resume tls13-mutual tls13-ecdsa tls13-chacha tls13-tampered; do
 	check "tlsstep scenarios lists $sc" bash -c "'$BIN' scenarios | grep -q '^$sc '"
 	for seed in 1 7; do
 		"$BIN" --scenario "$sc" --seed "$seed" --json >"$TMP/$sc.$seed.json"
@@ -56,6 +56,20 @@ check "tls13-mutual: the client's Certificate and CertificateVerify are encrypte
 check "tls13-chacha: TLS_CHACHA20_POLY1305_SHA256, 32-byte keys" \
 	jq -e '.cipher_suite_id == 4867 and (.secrets.client_application_write_key | length) == 64' \
 	"$TMP/tls13-chacha.1.json"
+check "tls13-ecdsa: established, the server's CertificateVerify is ecdsa_secp256r1_sha256 with r and s named" \
+	jq -e '.outcome == "established" and .tls13.cert_verify_scheme == "ecdsa_secp256r1_sha256"
+		and ([.steps[3].messages[] | select(.name == "CertificateVerify") | .fields[].path
+		      | select(test("signature\\.[rs]$"))] == ["certificate_verify.signature.r","certificate_verify.signature.s"])' \
+	"$TMP/tls13-ecdsa.1.json"
+"$BIN" --scenario tls13-ecdsa --seed 5 --plain >"$TMP/ec.a"
+"$BIN" --scenario tls13-ecdsa --seed 5 --plain >"$TMP/ec.b"
+check "tls13-ecdsa: the same seed gives the same bytes (ECDSA's k comes from the seeded generator)" \
+	cmp -s "$TMP/ec.a" "$TMP/ec.b"
+"$BIN" --scenario tls13-ecdsa --seed 5 --json >"$TMP/ec.c"
+"$BIN" --scenario tls13-ecdsa --seed 5 --json >"$TMP/ec.d"
+check "tls13-ecdsa: --json too" cmp -s "$TMP/ec.c" "$TMP/ec.d"
+check "tls13-ecdsa: the lesson says the key is EC and the signature ECDSA" \
+	bash -c "tr '\n' ' ' <'$TMP/ec.a' | grep -q 'key is EC, on the curve P-256 (secp256r1), so the scheme is ECDSA'"
 check "tls13-tampered: the client sends decrypt_error at step 4" \
 	jq -e '.outcome == "alert" and .alert.sent_by == "client" and .alert.description == "decrypt_error"
 		and .alert.step == 4' "$TMP/tls13-tampered.1.json"
@@ -78,7 +92,7 @@ PY
 
 # tshark, with the NSS key log lines of TLS 1.3, decrypts every record and
 # sees the handshake messages tlsstep shows, in the same order.
-for sc in tls13 tls13-hrr tls13-mutual tls13-chacha; do
+for sc in tls13 tls13-hrr tls13-mutual tls13-ecdsa tls13-chacha; do
 	rm -f "$TMP/k" "$TMP/p.pcap"
 	"$BIN" --scenario "$sc" --json --record "$TMP/p.pcap" --keylog "$TMP/k" >"$TMP/r.json"
 	check "$sc: the key log has the five TLS 1.3 labels" test "$(grep -cE '^(CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET) [0-9a-f]{64} [0-9a-f]{64,96}$' "$TMP/k")" = 5

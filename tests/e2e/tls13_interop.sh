@@ -3,7 +3,8 @@
 # driver build/tests/tls13_peer: our client against openssl s_server
 # -tls1_3 and our server against openssl s_client -tls1_3 and gnutls-cli,
 # for each suite and group, HelloRetryRequest, mutual authentication, an
-# ECDSA server certificate, resumption with a ticket and middlebox
+# ECDSA server certificate (openssl's and ours, P-256 and P-384), EC client keys
+# both ways, resumption with a ticket and middlebox
 # compatibility. The NSS key log our driver writes must equal the peer's.
 # 127.0.0.1 only, ephemeral ports, bounded waits.
 . "$(dirname "$0")/lib.sh"
@@ -74,6 +75,10 @@ openssl x509 -req -in "$TMP/ec.csr" -CA $A/ca.crt -CAkey $A/ca.key -CAcreateseri
 	-days 30 -extfile "$TMP/ec.ext" -out "$TMP/ec.crt" 2>/dev/null
 s13_server "$TMP/s.log" 1 -cert "$TMP/ec.crt" -key "$TMP/ec.key" || bad "s_server ECDSA"
 our_client "client, ECDSA certificate" "cv=0x0403"
+# Our client with the classroom EC client key: its CertificateVerify is ECDSA.
+s13_server "$TMP/s.log" 1 -cert $A/server.crt -key $A/server.key -Verify 1 -CAfile $A/ca.crt || bad "s_server -Verify EC"
+our_client "client, mutual authentication with an EC key" "suite=" --cert $A/ecdsa-client.crt --key $A/ecdsa-client.key
+check "client, mutual EC: s_server verified our certificate" grep -q 'CN *= *student' "$TMP/s.log"
 
 # Resumption: the ticket from the first connection, offered in the second.
 s13_server "$TMP/s.log" 2 -cert $A/server.crt -key $A/server.key || bad "s_server resumption"
@@ -131,6 +136,18 @@ server_checks "server, HelloRetryRequest to P-256" "group=0x0017 hrr=1"
 our_server 1 --mutual --ca $A/ca.crt || bad "server started"
 s_client13 -cert $A/client.crt -key $A/client.key
 server_checks "server, mutual authentication" "client_cert=1"
+our_server 1 --mutual --ca $A/ca.crt || bad "server started"
+s_client13 -cert $A/ecdsa-client.crt -key $A/ecdsa-client.key
+server_checks "server, mutual authentication, the client's key EC" "client_cert=1"
+# Our server with the classroom EC certificate: ECDSA P-256 and P-384.
+for e in ecdsa:0x0403:SHA256 ecdsa-p384:0x0503:SHA384; do
+	n=${e%%:*} rest=${e#*:}
+	our_server 1 --cert $A/$n.crt --key $A/$n.key || bad "server started"
+	s_client13
+	server_checks "server, $n certificate" "cv=${rest%:*}"
+	check "server, $n: s_client saw an ECDSA signature with ${rest#*:}" \
+		sh -c "grep -q 'Peer signature type: ECDSA' '$TMP/cl.log' && grep -q 'Peer signing digest: ${rest#*:}' '$TMP/cl.log'"
+done
 our_server 2 --tickets 2 || bad "server started"
 s_client13 -sess_out "$TMP/sess.pem"
 server_checks "server, first connection" "psk=0"

@@ -300,8 +300,13 @@ if [ -n "$SPORT" ]; then
 	expect "serve: curl's default gets TLS 1.3, and the list says so" "TLS 1.3  TLS_AES_"
 	keys Enter
 	expect "serve: Enter opens the newest connection" "Step 1 of"
+	# The lecturer reads one handshake; the class still connects.
+	if timeout 10 curl -s --cacert assets/ca.crt --tlsv1.2 --tls-max 1.2 "https://localhost:$SPORT/" >/dev/null
+	then ok "serve: a client is answered while a handshake is open in the view"
+	else bad "serve: a client is answered while a handshake is open in the view"; fi
 	keys q
 	expect "serve: q goes back to the list" "newest first"
+	expect "serve: the client served meanwhile is listed" "#3"
 	keys q
 	exited "serve: q in the list stops the server with status 0"
 else

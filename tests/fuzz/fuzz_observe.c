@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 1)
 		obs_set_master(o, master);
 	if (data[0] & 2)
-		obs_set_rsa_key(o, &fuzz_server_pki.key);
+		obs_set_rsa_key(o, &fuzz_server_pki.key.rsa);
 	while (pos < size) {
 		uint8_t ctl = data[pos++];
 		size_t left = size - pos, n;

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	replay_options o = {0};
 	o.keys = &keys;
-	o.rsa = &fuzz_server_pki.key;
+	o.rsa = &fuzz_server_pki.key.rsa;
 	o.emit = emit;
 	memset(&st, 0, sizeof st);
 	int rc = replay_run(path, &o, &st, err, sizeof err);

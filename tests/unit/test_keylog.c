@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "replay/keylog.h"
+#include "tmpname.h"
 
 #define CR64 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 #define MS96                                                                                                 \
@@ -70,7 +71,8 @@ static void test_lines(void **state)
 static void test_nul_huge_and_conflict(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/tlsstep-keylog-XXXXXX";
+	char path[TMPNAME_MAX];
+	tmpname_template(path, "tlsstep-keylog");
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *f = fdopen(fd, "wb");

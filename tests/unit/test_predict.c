@@ -20,6 +20,7 @@
 #include "tls/suites.h"
 #include "ui/lesson.h"
 #include "ui/predict.h"
+#include "tmpname.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -154,7 +155,7 @@ static const struct {
 
 /* Every kind at every step: built or not, a built one is re-derived; and
  * the session words every question. Returns the questions built. */
-static int check_model(const model *m, const predict_ctx *c, int *kinds_seen)
+static int check_model(const model *m, int *kinds_seen)
 {
 	int built = 0;
 	for (size_t k = 0; k < predict_kind_count(); k++) {
@@ -164,7 +165,7 @@ static int check_model(const model *m, const predict_ctx *c, int *kinds_seen)
 			j++;
 		for (int step = 1; step <= m->current; step++) {
 			predict_q q;
-			int r = predict_build(pk, m, c, step, &q);
+			int r = predict_build(pk, m, step, &q);
 			assert_true(r >= 0);
 			if (!r)
 				continue;
@@ -180,7 +181,7 @@ static int check_model(const model *m, const predict_ctx *c, int *kinds_seen)
 	}
 	static predict_session s;
 	char err[512];
-	if (predict_session_init(&s, m, c, err, sizeof err))
+	if (predict_session_init(&s, m, err, sizeof err))
 		fail_msg("%s", err);
 	for (int step = 1; step <= m->current; step++)
 		for (int i = 0; i < s.steps[step].n; i++)
@@ -189,7 +190,7 @@ static int check_model(const model *m, const predict_ctx *c, int *kinds_seen)
 	return built;
 }
 
-static void sim_model(const char *scenario, uint64_t seed, model *m, predict_ctx *c)
+static void sim_model(const char *scenario, uint64_t seed, model *m)
 {
 	sim *s;
 	char err[512];
@@ -201,9 +202,6 @@ static void sim_model(const char *scenario, uint64_t seed, model *m, predict_ctx
 	assert_int_equal(sim_new(&s, &o, m, err, sizeof err), 0);
 	assert_int_equal(sim_run(s), 0);
 	sim_free(s);
-	const sim_scenario *sc = sim_scenario_find(scenario);
-	c->tamper_step = sc->tamper_step;
-	c->tamper_offset = sc->tamper_offset;
 }
 
 static void every_scenario(void **state)
@@ -213,9 +211,8 @@ static void every_scenario(void **state)
 	for (size_t i = 0; i < sim_scenario_count(); i++) {
 		for (uint64_t seed = 1; seed <= 2; seed++) {
 			model m;
-			predict_ctx c;
-			sim_model(sim_scenario_at(i)->name, seed, &m, &c);
-			int n = check_model(&m, &c, seen);
+			sim_model(sim_scenario_at(i)->name, seed, &m);
+			int n = check_model(&m, seen);
 			if (!n)
 				fail_msg("scenario %s asks nothing", sim_scenario_at(i)->name);
 			model_free(&m);
@@ -232,13 +229,12 @@ static void deterministic(void **state)
 {
 	(void)state;
 	model a, b;
-	predict_ctx c;
 	static predict_session x, y;
 	char err[256];
-	sim_model("ecdhe", 7, &a, &c);
-	sim_model("ecdhe", 7, &b, &c);
-	assert_int_equal(predict_session_init(&x, &a, &c, err, sizeof err), 0);
-	assert_int_equal(predict_session_init(&y, &b, &c, err, sizeof err), 0);
+	sim_model("ecdhe", 7, &a);
+	sim_model("ecdhe", 7, &b);
+	assert_int_equal(predict_session_init(&x, &a, err, sizeof err), 0);
+	assert_int_equal(predict_session_init(&y, &b, err, sizeof err), 0);
 	for (int s = 1; s <= MODEL_LAST_STEP; s++) {
 		assert_int_equal(x.steps[s].n, y.steps[s].n);
 		for (int i = 0; i < x.steps[s].n; i++) {
@@ -268,9 +264,8 @@ static void emit(void *ctx, const replay_conn_info *info, model *m)
 {
 	(void)info;
 	replay_result *r = ctx;
-	predict_ctx c = {0};
 	r->calls++;
-	r->built += check_model(m, &c, r->seen);
+	r->built += check_model(m, r->seen);
 }
 
 static replay_result replay_file(const char *pcap, const char *keylog_path)
@@ -306,14 +301,14 @@ static void recorded(void **state)
 {
 	(void)state;
 	model m;
-	predict_ctx c;
 	char err[512];
-	sim_model("dhe", 3, &m, &c);
-	char pcap[] = "/tmp/tlsstep-predict-XXXXXX";
+	sim_model("dhe", 3, &m);
+	char pcap[TMPNAME_MAX];
+	tmpname_template(pcap, "tlsstep-predict");
 	int fd = mkstemp(pcap);
 	assert_true(fd >= 0);
 	close(fd);
-	char keys[64];
+	char keys[TMPNAME_MAX + 8];
 	snprintf(keys, sizeof keys, "%s.keys", pcap);
 	assert_int_equal(app_record_pcap(&m, pcap, err, sizeof err), 0);
 	assert_int_equal(app_record_keylog(&m, keys, err, sizeof err), 0);

@@ -22,6 +22,7 @@
 #include "replay/reasm.h"
 #include "replay/replay.h"
 #include "sim/sim.h"
+#include "tmpname.h"
 
 /* ---- a capture writer with knobs ------------------------------------- */
 
@@ -257,7 +258,8 @@ static int teardown(void **state)
 
 static result replay_shape(const shape *sh)
 {
-	char path[] = "/tmp/tlsstep-replay-XXXXXX";
+	char path[TMPNAME_MAX];
+	tmpname_template(path, "tlsstep-replay");
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
@@ -369,7 +371,8 @@ static void count_emit(void *ctx, const replay_conn_info *info, model *m)
 static void test_several_connections(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/tlsstep-replay-XXXXXX";
+	char path[TMPNAME_MAX];
+	tmpname_template(path, "tlsstep-replay");
 	int fd = mkstemp(path);
 	close(fd);
 	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 262144);

@@ -247,7 +247,7 @@ static int teardown(void **st)
 
 static const uint16_t kx_suites[] = {0xC02F, 0x0033};
 
-static tls_conn *client_for(const tls_creds *own, const rsa_key *key)
+static tls_conn *client_for(const tls_creds *own, const tls_privkey *key)
 {
 	tls_config c = {0};
 	tls_conn *s;
@@ -318,7 +318,7 @@ static int ske_alert(uint16_t suite, const uint8_t *params, size_t n, int flip)
 	uint8_t d[64], sig[TLS_SIG_MAX];
 	size_t dl, sl = sizeof sig;
 	assert_int_equal(tls_sig_digest(TLS_SIG_RSA_SHA256, parts, lens, 3, d, &dl), 0);
-	assert_int_equal(tls_sig_sign(TLS_SIG_RSA_SHA256, d, dl, &server_pki.key, &rng_s, sig, &sl), 0);
+	assert_int_equal(tls_sig_sign(TLS_SIG_RSA_SHA256, d, dl, &server_pki.key.rsa, &rng_s, sig, &sl), 0);
 	sig[10] ^= (uint8_t)flip;
 	tls_buf body = {0};
 	assert_int_equal(tls_buf_put(&body, params, n), 0);
@@ -457,7 +457,7 @@ static void pump(tls_conn *a, tls_conn *b)
 }
 
 /* The alert the server sends when the client presents own/key. */
-static int mutual_alert(const tls_creds *own, const rsa_key *key)
+static int mutual_alert(const tls_creds *own, const tls_privkey *key)
 {
 	tls_config s = {0};
 	tls_conn *sv, *cl = client_for(own, key);

@@ -23,7 +23,7 @@
 
 #include <tomcrypt.h>
 
-static tls_creds server_pki, client_pki, client_own;
+static tls_creds server_pki, client_pki, client_own, ec_server, ec_client;
 static const uint16_t suites12[] = {0xC02F, 0x009C};
 static const int64_t NOW = 1767225600;
 
@@ -36,7 +36,11 @@ static int setup(void **st)
 	    app_pki_load_anchors(&server_pki, SRC("assets/ca.crt"), err, sizeof err) ||
 	    app_pki_load_anchors(&client_pki, SRC("assets/ca.crt"), err, sizeof err) ||
 	    app_pki_add_chain(&client_own, SRC("assets/client.crt"), err, sizeof err) ||
-	    app_pki_load_key(&client_own, SRC("assets/client.key"), err, sizeof err)) {
+	    app_pki_load_key(&client_own, SRC("assets/client.key"), err, sizeof err) ||
+	    app_pki_add_chain(&ec_server, SRC("assets/ecdsa.crt"), err, sizeof err) ||
+	    app_pki_load_key(&ec_server, SRC("assets/ecdsa.key"), err, sizeof err) ||
+	    app_pki_add_chain(&ec_client, SRC("assets/ecdsa-client.crt"), err, sizeof err) ||
+	    app_pki_load_key(&ec_client, SRC("assets/ecdsa-client.key"), err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -49,6 +53,8 @@ static int teardown(void **st)
 	tls_creds_free(&server_pki);
 	tls_creds_free(&client_pki);
 	tls_creds_free(&client_own);
+	tls_creds_free(&ec_server);
+	tls_creds_free(&ec_client);
 	return 0;
 }
 
@@ -62,6 +68,11 @@ typedef struct {
 	const uint16_t *cgroups, *sgroups;
 	size_t n_cgroups, n_sgroups, n_shares;
 	int compat, mutual, tickets;
+	int ec;                   /* both sides' own certificates are the EC ones */
+	const uint16_t *sig_algs; /* the client's signature_algorithms, NULL = default */
+	size_t n_sig_algs;
+	const uint16_t *suites12; /* both sides' TLS 1.2 suites, NULL = suites12 */
+	size_t n_suites12;
 	const tls_session *resume;
 	tls_session *cache;
 	/* a hook that may change bytes on their way: dir 0 client->server */
@@ -84,8 +95,8 @@ static void make_pair(pair *p, const run_opts *o)
 	tls_rng_seed(&p->srng, o->seed, "server");
 	cc.rng = &p->crng;
 	cc.now = NOW;
-	cc.suites = suites12;
-	cc.n_suites = 2;
+	cc.suites = o->suites12 ? o->suites12 : suites12;
+	cc.n_suites = o->suites12 ? o->n_suites12 : 2;
 	cc.server_name = "localhost";
 	cc.anchors = client_pki.anchors;
 	cc.n_anchors = client_pki.n_anchors;
@@ -98,21 +109,24 @@ static void make_pair(pair *p, const run_opts *o)
 	cc.n_key_shares = o->n_shares;
 	cc.middlebox_compat = o->compat;
 	cc.resume = o->resume;
+	cc.sig_algs = o->sig_algs;
+	cc.n_sig_algs = o->n_sig_algs;
+	const tls_creds *cown = o->ec ? &ec_client : &client_own, *sown = o->ec ? &ec_server : &server_pki;
 	if (o->mutual) {
-		cc.chain_der = client_own.chain_der;
-		cc.chain_len = client_own.chain_len;
-		cc.chain_n = client_own.chain_n;
-		cc.key = &client_own.key;
+		cc.chain_der = cown->chain_der;
+		cc.chain_len = cown->chain_len;
+		cc.chain_n = cown->chain_n;
+		cc.key = &cown->key;
 	}
 	sc.is_server = 1;
 	sc.rng = &p->srng;
 	sc.now = NOW;
-	sc.suites = suites12;
-	sc.n_suites = 2;
-	sc.chain_der = server_pki.chain_der;
-	sc.chain_len = server_pki.chain_len;
-	sc.chain_n = server_pki.chain_n;
-	sc.key = &server_pki.key;
+	sc.suites = cc.suites;
+	sc.n_suites = cc.n_suites;
+	sc.chain_der = sown->chain_der;
+	sc.chain_len = sown->chain_len;
+	sc.chain_n = sown->chain_n;
+	sc.key = &sown->key;
 	sc.max_version = o->server_max;
 	sc.min_version = o->server_min;
 	sc.suites13 = o->suites13;
@@ -234,6 +248,76 @@ static void test_every_suite_and_group(void **st)
 			assert_int_equal(k->tls13.cert_verify_alg, 0x0804);
 			free_pair(&p);
 		}
+}
+
+/* EC certificates: the server's CertificateVerify, and with mutual
+ * authentication the client's, are ecdsa_secp256r1_sha256; the same seed
+ * gives the same bytes. */
+static void test_ecdsa_cert_verify(void **st)
+{
+	(void)st;
+	for (int mutual = 0; mutual < 2; mutual++) {
+		run_opts o = {.seed = 9, .client_max = 0x0304, .server_max = 0x0304, .ec = 1, .mutual = mutual};
+		pair p, q;
+		handshake(&p, &o);
+		handshake(&q, &o);
+		assert_int_equal(p.wire_len, q.wire_len);
+		assert_memory_equal(p.wire, q.wire, p.wire_len);
+		assert_same_secrets(&p);
+		assert_int_equal(tls_conn_knowledge(p.c)->tls13.cert_verify_alg, 0x0403);
+		assert_int_equal(tls_conn_knowledge(p.s)->tls13.cert_verify_alg, 0x0403);
+		if (mutual)
+			assert_true(tls_conn_knowledge(p.s)->client_cert_checked && !tls_conn_knowledge(p.s)->client_cert_status);
+		free_pair(&p);
+		free_pair(&q);
+	}
+}
+
+/* An EC server refuses, with handshake_failure, a client that offers no
+ * ECDSA scheme for its curve, and a TLS 1.2 client without an ECDHE_ECDSA
+ * suite. */
+static void test_ecdsa_refusals(void **st)
+{
+	(void)st;
+	static const uint16_t pss_only[] = {0x0804, 0x0805, 0x0401};
+	run_opts a = {.seed = 3, .client_max = 0x0304, .server_max = 0x0304, .ec = 1,
+	              .sig_algs = pss_only, .n_sig_algs = 3};
+	run_opts b = {.seed = 3, .client_max = 0, .server_max = 0x0304, .ec = 1};
+	const run_opts *v[] = {&a, &b};
+	for (int i = 0; i < 2; i++) {
+		pair p;
+		handshake(&p, v[i]);
+		assert_int_equal(tls_conn_status(p.s), TLS_FAILED);
+		assert_int_equal(tls_conn_alert_sent(p.s), 40); /* handshake_failure */
+		assert_non_null(strstr(tls_conn_error(p.s), i ? "key is EC" : "ecdsa_secp256r1_sha256"));
+		free_pair(&p);
+	}
+}
+
+/* TLS 1.2 with an EC key: an ECDHE_ECDSA suite, the ServerKeyExchange
+ * signed with ecdsa_secp256r1_sha256 and checked by the client. */
+static void test_ecdsa_tls12(void **st)
+{
+	(void)st;
+	static const uint16_t ecdsa_suites[] = {0xC02B, 0xC02F, 0xC009};
+	static const uint16_t algs[] = {0x0401, 0x0403}; /* a 1.2 client offers RSA only by default */
+	run_opts o = {.seed = 4, .ec = 1, .suites12 = ecdsa_suites, .n_suites12 = 3, .sig_algs = algs, .n_sig_algs = 2};
+	pair p;
+	handshake(&p, &o);
+	/* without the ECDSA scheme there is no suite the key can sign for */
+	o.n_sig_algs = 1;
+	pair q;
+	handshake(&q, &o);
+	assert_int_equal(tls_conn_alert_sent(q.s), 40);
+	free_pair(&q);
+	assert_int_equal(tls_conn_status(p.c), TLS_ESTABLISHED);
+	assert_int_equal(tls_conn_status(p.s), TLS_ESTABLISHED);
+	const tls_knowledge *k = tls_conn_knowledge(p.c);
+	assert_int_equal(k->version, 0x0303);
+	assert_int_equal(k->suite->id, 0xC02B);
+	assert_int_equal(k->ske_sig_alg, 0x0403);
+	assert_memory_equal(k->master, tls_conn_knowledge(p.s)->master, 48);
+	free_pair(&p);
 }
 
 static void test_hello_retry_request(void **st)
@@ -859,6 +943,9 @@ int main(void)
 	    cmocka_unit_test(test_bad_records_and_hellos),
 	    cmocka_unit_test(test_bad_client_hellos),
 	    cmocka_unit_test(test_key_update),
+	    cmocka_unit_test(test_ecdsa_cert_verify),
+	    cmocka_unit_test(test_ecdsa_refusals),
+	    cmocka_unit_test(test_ecdsa_tls12),
 	    cmocka_unit_test(test_spans_cover_every_byte),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
