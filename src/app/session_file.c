@@ -388,7 +388,7 @@ int app_session_check(const app_session *a, const char *path, const app_session_
 	int v13 = a->s.version == TLS_VERSION_13;
 	if (v13 ? !w->offer13 : !w->offer12) {
 		snprintf(err, errlen, "%s holds a TLS %s session, and this connect does not offer TLS %s%s",
-		         path, v13 ? "1.3" : "1.2", v13 ? "1.3" : "1.2", v13 ? " (--tls 1.3)" : "");
+		         path, v13 ? "1.3" : "1.2", v13 ? "1.3" : "1.2", v13 ? " (drop --tls 1.2)" : " (drop --tls 1.3)");
 		return -1;
 	}
 	/* RFC 8446 4.6.1, RFC 6066 3: resume only with the server name the

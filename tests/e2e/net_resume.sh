@@ -210,7 +210,8 @@ ossl.pem|--tls 1.3|an OpenSSL session (-sess_out), not a tlsstep session file
 trunc|--tls 1.3|incomplete (truncated?)
 altered|--tls 1.3|the file was altered
 wrongver|--tls 1.3|has no place in a TLS 1.2 session
-t13|--tls 1.2|holds a TLS 1.3 session, and this connect does not offer TLS 1.3
+t13|--tls 1.2|holds a TLS 1.3 session, and this connect does not offer TLS 1.3 (drop --tls 1.2)
+t12|--tls 1.3|holds a TLS 1.2 session, and this connect does not offer TLS 1.2 (drop --tls 1.3)
 t13|--tls 1.3 --servername other.example|is a session with localhost, not other.example
 t13|--tls 1.3 --time 2031-01-01T00:00:00Z|the ticket expired at
 t12|--tls 1.2 --cipher TLS_RSA_WITH_AES_128_GCM_SHA256|TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is not among those offered
