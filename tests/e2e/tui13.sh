@@ -81,6 +81,33 @@ if [ $gone = 1 ]; then ok "c: any other key closes it"; else bad "c: any other k
 keys q
 if wait_for "$EXITF" "EXIT=0" 50; then ok "c: q leaves with status 0"; else bad "c: q leaves with status 0"; fi
 
+# Every TLS 1.3 scenario steps through with its lesson, the key schedule
+# and the comparison: a new scenario row is tested without a new line here.
+for sc in $("$BIN" scenarios | awk '/^tls13/ {print $1}'); do
+	J=$("$BIN" --scenario "$sc" --seed 1 --json)
+	hs=$(jq -r '.secrets.handshake_secret // ""' <<<"$J")
+	last=$(jq -r '.steps | length' <<<"$J")
+	title=$(jq -r '.steps[-1].title' <<<"$J")
+	start 120 40 --scenario "$sc" --seed 1
+	expect "$sc: step 1 with its lesson" "Lesson: Client hello with key share"
+	keys "$last"
+	expect "$sc: step $last, $title" "$title"
+	if [ -n "$hs" ]; then
+		if tab_to "Key schedule"; then
+			keys z
+			expect "$sc: the key schedule shows the handshake secret" "${hs:0:24}"
+			keys z
+		else
+			bad "$sc: Tab reaches the key schedule pane" "$(screen)"
+		fi
+	fi
+	keys c
+	expect "$sc: c compares TLS 1.2 and TLS 1.3 from its seed" "TLS 1.2 against TLS 1.3"
+	keys x
+	keys q
+	if wait_for "$EXITF" "EXIT=" 50; then ok "$sc: q leaves"; else bad "$sc: q leaves"; fi
+done
+
 start 100 30 --scenario tls13-tampered
 keys 4
 expect "tls13-tampered: the alert shows at step 4" "decrypt_error"
