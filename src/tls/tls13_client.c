@@ -170,10 +170,29 @@ static int offers_ecdsa12(const tls_conn *c)
 	return 0;
 }
 
+/* supported_groups: the 1.3 groups, then, when the hello offers a 1.2
+ * ECDHE_ECDSA suite, the other curves (P-384): a TLS 1.2 server may only
+ * use an ECDSA certificate on a listed curve (RFC 8422 5.1), and browsers
+ * list P-384. A 1.3 server may ask for any listed group by a
+ * HelloRetryRequest, and the engine has a share for each. */
+static size_t listed_groups(const tls_conn *c, uint16_t all[16])
+{
+	size_t ng, na = 0;
+	const uint16_t *g = groups(c, &ng);
+	for (size_t i = 0; i < ng && na < 16; i++)
+		all[na++] = g[i];
+	for (size_t i = 0; offers_ecdsa12(c) && tls_ec_curve_at(i) && na < 16; i++) {
+		uint16_t id = tls_ec_curve_at(i)->id;
+		if (!in_list(all, na, id) && !in_list(default_groups, 3, id))
+			all[na++] = id;
+	}
+	return na;
+}
+
 static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 {
-	size_t n13, ng, ns;
-	const uint16_t *s13 = suites13(c, &n13), *g = groups(c, &ng), *sa = sig_algs(c, &ns);
+	size_t n13, ns;
+	const uint16_t *s13 = suites13(c, &n13), *sa = sig_algs(c, &ns);
 	static const uint16_t versions[] = {TLS_VERSION_13, TLS_VERSION_12};
 	static const uint8_t modes[] = {1, 1}; /* psk_dhe_ke only */
 	tls_buf *vers = &parts[0], *grp = &parts[1], *sig = &parts[2], *ks = &parts[3], *ck = &parts[4],
@@ -190,21 +209,8 @@ static int build_hello(tls_conn *c, tls_client_hello *ch, tls_buf *parts)
 		if (!su || !su->tls13)
 			ch->suites[ch->n_suites++] = c->cfg.suites[i];
 	}
-	/* supported_groups: the 1.3 groups, then, when the hello offers a 1.2
-	 * ECDHE_ECDSA suite, the 1.2 curves the 1.3 engine has no key share for
-	 * (P-384): a TLS 1.2 server may only use an ECDSA certificate on a
-	 * listed curve (RFC 8422 5.1), and browsers list P-384. (ECDHE alone
-	 * has the 1.3 groups.) A 1.3 group left out of the 1.3 list stays out:
-	 * a 1.3 server would take it for a key share offer. */
 	uint16_t all[16];
-	size_t na = 0;
-	for (size_t i = 0; i < ng && na < 16; i++)
-		all[na++] = g[i];
-	for (size_t i = 0; offers_ecdsa12(c) && tls_ec_curve_at(i) && na < 16; i++) {
-		uint16_t id = tls_ec_curve_at(i)->id;
-		if (!in_list(all, na, id) && !tls13_group_known(id))
-			all[na++] = id;
-	}
+	size_t na = listed_groups(c, all);
 	int rc = tls13_ext_u16_list(vers, 1, versions, only_13(c) ? 1 : 2) ||
 	                 tls13_ext_u16_list(grp, 2, all, na) || tls13_ext_u16_list(sig, 2, sa, ns)
 	             ? TLS_ERR_INTERNAL
@@ -315,8 +321,6 @@ static int on_hrr(tls_conn *c, const uint8_t *msg, size_t n, const tls_server_he
                   const tls13_sh_exts *x)
 {
 	const tls_suite *s;
-	size_t ng;
-	const uint16_t *g = groups(c, &ng);
 	if (c->t13.hrr)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_UNEXPECTED_MESSAGE), "a second HelloRetryRequest");
 	int rc = check_common(c, sh, x, &s);
@@ -325,14 +329,14 @@ static int on_hrr(tls_conn *c, const uint8_t *msg, size_t n, const tls_server_he
 	if (!x->has_share && !x->has_cookie)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
 		                "a HelloRetryRequest that would not change the ClientHello (4.1.4)");
+	uint16_t all[16];
+	size_t na = listed_groups(c, all);
 	if (x->has_share &&
-	    (!in_list(g, ng, x->share.group) || in_list(c->t13.shares, c->t13.n_shares, x->share.group)))
-		return tls_fail(
-		    c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-		    "the HelloRetryRequest asks for group 0x%04x, which the client %s", x->share.group,
-		    in_list(g, ng, x->share.group)  ? "already sent a share for"
-		    : tls_ec_curve_by_id(x->share.group) ? "lists for TLS 1.2 only (it makes no TLS 1.3 share on it)"
-		                                     : "did not offer");
+	    (!in_list(all, na, x->share.group) || in_list(c->t13.shares, c->t13.n_shares, x->share.group)))
+		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
+		                "the HelloRetryRequest asks for group 0x%04x, which the client %s",
+		                x->share.group,
+		                in_list(all, na, x->share.group) ? "already sent a share for" : "did not offer");
 	c->k.suite = s;
 	c->t13.hrr_suite = s;
 	c->t13.hrr = 1;

@@ -1,6 +1,6 @@
 /* TLS 1.3 key shares (RFC 8446 4.2.8): X25519 (nettle, x25519.c),
- * secp256r1 (libtomcrypt, an uncompressed point checked on import as in
- * kx_ecdhe.c) and ffdhe2048 (libtomcrypt DH over the RFC 7919 group).
+ * secp256r1 and secp384r1 (libtomcrypt, an uncompressed point checked on
+ * import as in kx_ecdhe.c) and ffdhe2048 (libtomcrypt DH over the RFC 7919 group).
  * Private keys come from cfg->rng only. Unlike TLS 1.2, a finite-field
  * public value and shared secret are left-padded to the size of p (4.2.8.1,
  * 7.4.1). */
@@ -16,7 +16,7 @@ static const uint8_t two = 2;
 
 int tls13_group_known(uint16_t g)
 {
-	return g == TLS13_GROUP_X25519 || g == TLS13_GROUP_P256 || g == TLS13_GROUP_FFDHE2048;
+	return g == TLS13_GROUP_X25519 || tls_ec_curve_by_id(g) || g == TLS13_GROUP_FFDHE2048;
 }
 
 static void left_pad(uint8_t *out, size_t want, const uint8_t *in, size_t n)
@@ -35,17 +35,18 @@ int tls13_share_make(tls_conn *c, uint16_t g, tls_buf *out)
 			return tls_fail(c, TLS_ERR_INTERNAL, "could not make an X25519 key");
 		c->t13.has_x25519 = 1;
 		n = 32;
-	} else if (g == TLS13_GROUP_P256) {
-		const ltc_ecc_set_type *dp = tls_ec_set(tls_ec_curve_by_id(g));
+	} else if (tls_ec_curve_by_id(g)) {
+		const tls_ec_curve *cv = tls_ec_curve_by_id(g);
+		const ltc_ecc_set_type *dp = tls_ec_set(cv);
 		if (c->kx.has_ec) {
 			ecc_free(&c->kx.ec);
 			c->kx.has_ec = 0;
 		}
 		if (!dp || ecc_make_key_ex(&c->cfg.rng->state, c->cfg.rng->idx, &c->kx.ec, dp) != CRYPT_OK)
-			return tls_fail(c, TLS_ERR_INTERNAL, "could not make a secp256r1 key");
+			return tls_fail(c, TLS_ERR_INTERNAL, "could not make a %s key", cv->name);
 		c->kx.has_ec = 1;
 		if (ecc_ansi_x963_export(&c->kx.ec, pub, &n) != CRYPT_OK)
-			return tls_fail(c, TLS_ERR_INTERNAL, "could not export the secp256r1 key");
+			return tls_fail(c, TLS_ERR_INTERNAL, "could not export the %s key", cv->name);
 	} else if (g == TLS13_GROUP_FFDHE2048) {
 		uint8_t p[256], y[256];
 		unsigned long yl = sizeof y;
@@ -68,9 +69,8 @@ int tls13_share_make(tls_conn *c, uint16_t g, tls_buf *out)
 	return tls_buf_put(out, pub, n) ? tls_fail(c, TLS_ERR_INTERNAL, "out of memory") : 0;
 }
 
-static int agree_p256(tls_conn *c, const uint8_t *peer, size_t n)
+static int agree_ec(tls_conn *c, const tls_ec_curve *cv, const uint8_t *peer, size_t n)
 {
-	const tls_ec_curve *cv = tls_ec_curve_by_id(TLS13_GROUP_P256);
 	uint8_t z[ECC_MAXSIZE];
 	unsigned long zl = sizeof z;
 	if (c->kx.has_ec_peer) {
@@ -81,7 +81,7 @@ static int agree_p256(tls_conn *c, const uint8_t *peer, size_t n)
 	if (r)
 		return tls_fail(
 		    c, r == TLS_EC_INTERNAL ? TLS_ERR_INTERNAL : TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
-		    "the peer's secp256r1 key share is %s", tls_ec_reason(r));
+		    "the peer's %s key share is %s", cv->name, tls_ec_reason(r));
 	c->kx.has_ec_peer = 1;
 	if (!c->kx.has_ec || ecc_shared_secret(&c->kx.ec, &c->kx.ec_peer, z, &zl) != CRYPT_OK)
 		return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER),
@@ -135,8 +135,8 @@ int tls13_share_agree(tls_conn *c, uint16_t g, const uint8_t *peer, size_t n)
 		tls_wipe(z, sizeof z);
 		return 0;
 	}
-	if (g == TLS13_GROUP_P256)
-		return agree_p256(c, peer, n);
+	if (tls_ec_curve_by_id(g))
+		return agree_ec(c, tls_ec_curve_by_id(g), peer, n);
 	if (g == TLS13_GROUP_FFDHE2048)
 		return agree_ffdhe(c, peer, n);
 	return tls_fail(c, TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER), "key share for unknown group 0x%04x", g);

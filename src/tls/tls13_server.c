@@ -13,7 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const uint16_t default_groups[] = {TLS13_GROUP_X25519, TLS13_GROUP_P256, TLS13_GROUP_FFDHE2048};
+static const uint16_t default_groups[] = {TLS13_GROUP_X25519, TLS13_GROUP_P256, TLS13_GROUP_P384,
+                                          TLS13_GROUP_FFDHE2048};
 static const uint16_t default_suites[] = {0x1301, 0x1302, 0x1303};
 /* What the server asks a client certificate to be signed with. */
 static const uint16_t cr_sig_algs[] = {TLS_SIG_PSS_SHA256, TLS_SIG_PSS_SHA384, TLS_SIG_PSS_SHA512,
@@ -56,7 +57,7 @@ static const tls_suite *choose_suite(const tls_conn *c, const tls_client_hello *
 /* The server's most preferred group the client supports; 0 if none. */
 static uint16_t choose_group(const tls_conn *c, const tls_client_hello *ch)
 {
-	size_t n = c->cfg.groups ? c->cfg.n_groups : 3;
+	size_t n = c->cfg.groups ? c->cfg.n_groups : sizeof default_groups / sizeof default_groups[0];
 	const uint16_t *v = c->cfg.groups ? c->cfg.groups : default_groups;
 	for (size_t i = 0; i < n; i++)
 		if (tls13_group_known(v[i]) && in_list(ch->groups, ch->n_groups, v[i]))

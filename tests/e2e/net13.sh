@@ -55,8 +55,9 @@ for pair in TLS_AES_128_GCM_SHA256:4865 TLS_AES_256_GCM_SHA384:4866 TLS_CHACHA20
 done
 
 # Each group, by the server's choice: X25519 (the client's key share), and
-# P-256 and ffdhe2048 through a HelloRetryRequest.
-for pair in X25519:x25519:false P-256:secp256r1:true ffdhe2048:ffdhe2048:true; do
+# P-256, P-384 (listed for TLS 1.2 ECDSA certificates, so a 1.3 server may
+# ask for it too) and ffdhe2048 through a HelloRetryRequest.
+for pair in X25519:x25519:false P-256:secp256r1:true P-384:secp384r1:true ffdhe2048:ffdhe2048:true; do
 	g=${pair%%:*} rest=${pair#*:} name=${rest%:*} hrr=${rest#*:}
 	rm -f "$TMP/srv.keys"
 	s_server13 "$TMP/srv.log" -groups "$g" -keylogfile "$TMP/srv.keys" || bad "s_server -groups $g started"
@@ -187,6 +188,17 @@ check "serve (default) with a TLS 1.2 client: TLS 1.2, and the server random end
 		and .choice.offered_versions == ["TLS 1.2"] and .choice.downgrade_sentinel' "$TMP/s.json"
 check "serve --json, TLS 1.2 client: the why says the hello offered 1.2 only and explains the marker" \
 	jq -e '.choice.why | contains("The hello offered TLS 1.2 only") and contains("DOWNGRD marker")' "$TMP/s.json"
+
+# A client that offers P-384 alone (some servers' and clients' setting).
+rm -f "$TMP/cli.keys"
+serve_bg "$TMP/s.json" --json || bad "serve started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -groups P-384 -keylogfile "$TMP/cli.keys" \
+	-CAfile $A/ca.crt -servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve with s_client -groups P-384: established over secp384r1, no HelloRetryRequest" \
+	jq -e '.outcome == "established" and (.tls13.key_share_group | startswith("secp384r1"))
+		and .tls13.hello_retry_request == false' "$TMP/s.json"
+same_secrets "$TMP/s.json" "$TMP/cli.keys" "serve with s_client -groups P-384"
 
 serve_bg "$TMP/s.json" --json --tls 1.3 || bad "serve --tls 1.3 started"
 timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_2 -CAfile $A/ca.crt \

@@ -227,9 +227,10 @@ static void test_every_suite_and_group(void **st)
 {
 	(void)st;
 	static const uint16_t suites[] = {0x1301, 0x1302, 0x1303};
-	static const uint16_t groups[] = {0x001d, 0x0017, 0x0100};
+	static const uint16_t groups[] = {0x001d, 0x0017, 0x0018, 0x0100};
+	static const size_t z_len[] = {32, 32, 48, 256}; /* x25519, P-256 x, P-384 x, padded p */
 	for (int i = 0; i < 3; i++)
-		for (int j = 0; j < 3; j++) {
+		for (int j = 0; j < 4; j++) {
 			run_opts o = {.seed = 1,
 			              .client_max = 0x0304,
 			              .server_max = 0x0304,
@@ -243,7 +244,7 @@ static void test_every_suite_and_group(void **st)
 			const tls_knowledge *k = tls_conn_knowledge(p.c);
 			assert_int_equal(k->suite->id, suites[i]);
 			assert_int_equal(k->named_group, groups[j]);
-			assert_int_equal(k->premaster_len, groups[j] == 0x0100 ? 256 : 32);
+			assert_int_equal(k->premaster_len, z_len[j]);
 			assert_false(k->tls13.hrr);
 			assert_int_equal(k->tls13.cert_verify_alg, 0x0804);
 			free_pair(&p);
