@@ -19,6 +19,50 @@ int layout_keysched_has(const model *m, int step)
 	return (m->steps[step].client.t13_known | m->steps[step].server.t13_known) != 0;
 }
 
+#define KNOW13_BYTES 48 /* as the TLS 1.2 rows: the pane clips, the JSON has all */
+
+static void know_hex(const uint8_t *p, size_t len, int known, char *out, size_t n)
+{
+	size_t i = 0;
+	if (!known) {
+		snprintf(out, n, "not yet");
+		return;
+	}
+	for (; i < len && i < KNOW13_BYTES && 2 * i + 2 < n; i++)
+		snprintf(out + 2 * i, n - 2 * i, "%02x", p[i]);
+	out[2 * i] = 0;
+}
+
+int layout_knowledge13(const model *m, int step, lt_know *rows, int max)
+{
+	static const struct {
+		enum model_secret i;
+		const char *label;
+	} basic[] = {{MS_CLIENT_RANDOM, "client random"},
+	             {MS_SERVER_RANDOM, "server random"},
+	             {MS_PREMASTER, "(EC)DHE shared secret"}};
+	const model_side *c = &m->steps[step].client, *s = &m->steps[step].server;
+	int n = 0;
+	for (size_t b = 0; b < sizeof basic / sizeof basic[0] && n < max; b++, n++) {
+		const model_value *vc = &c->v[basic[b].i], *vs = &s->v[basic[b].i];
+		snprintf(rows[n].label, sizeof rows[n].label, "%s", basic[b].label);
+		know_hex(vc->v, vc->len, vc->known, rows[n].client, sizeof rows[n].client);
+		know_hex(vs->v, vs->len, vs->known, rows[n].server, sizeof rows[n].server);
+	}
+	for (size_t i = 0; i < model13_count() && n < max; i++) {
+		const model13_secret *d = model13_at(i);
+		int kc = model13_known(c, d->name), ks = model13_known(s, d->name);
+		const tls13_step *t = model13_value(m, d->name);
+		if ((!kc && !ks) || !t)
+			continue;
+		snprintf(rows[n].label, sizeof rows[n].label, "%s", d->label);
+		know_hex(t->value, t->len, kc, rows[n].client, sizeof rows[n].client);
+		know_hex(t->value, t->len, ks, rows[n].server, sizeof rows[n].server);
+		n++;
+	}
+	return n;
+}
+
 static void hex_lines(lt_lines *l, int indent, const char *lead, const uint8_t *p, size_t n, int width)
 {
 	int lead_w = (int)strlen(lead);

@@ -10,6 +10,12 @@
 
 /* 1 when the step has a key schedule to show (TLS 1.3, a secret known). */
 int layout_keysched_has(const model *m, int step);
+/* Rows of the knowledge pane for TLS 1.3, as text13 prints them: the
+ * randoms and the (EC)DHE shared secret, then every schedule secret either
+ * side holds after the step under its RFC 8446 name (a TLS 1.2 row such as
+ * "master secret" or "client write MAC key" means something else or
+ * nothing in 1.3). Returns the count, at most max. */
+int layout_knowledge13(const model *m, int step, lt_know *rows, int max);
 /* The tree as lines of at most width columns (hex wrapped); the count. */
 int layout_keysched(const model *m, int step, int width, lt_lines *out);
 

@@ -591,8 +591,10 @@ static const model_value *mac_key_of(const model_side *s, int i)
 int layout_knowledge(const model *m, int step, lt_know *rows, int max)
 {
 	const model_step *st = &m->steps[step];
-	int n = 0;
-	for (int i = 0; i < MS_COUNT && n < max; i++, n++) {
+	int n = 0, tls13 = model_is_tls13(m) || m->t13.titled;
+	if (tls13)
+		n = layout_knowledge13(m, step, rows, max);
+	for (int i = 0; !tls13 && i < MS_COUNT && n < max; i++, n++) {
 		snprintf(rows[n].label, sizeof rows[n].label, "%s", model_secret_label(i));
 		hex_or(&st->client.v[i], mac_key_of(&st->client, i), rows[n].client, sizeof rows[n].client);
 		hex_or(&st->server.v[i], mac_key_of(&st->server, i), rows[n].server, sizeof rows[n].server);

@@ -93,6 +93,9 @@ if [ -n "${SPORT:-}" ]; then
 	check "serve's TLS 1.3 page: the TLS 1.3 lessons, and what the server chose and why" \
 		bash -c "grep -q 'from here everything is encrypted' '$TMP/served13.html' &&
 			grep -q 'What the server chose, and why' '$TMP/served13.html' && ! grep -q 'lesson unavailable' '$TMP/served13.html'"
+	check "serve's TLS 1.3 page: who knows what under the RFC 8446 names (no TLS 1.2 MAC key or master secret rows)" \
+		bash -c "grep -q '<th scope=\"row\">client handshake traffic secret</th>' '$TMP/served13.html' &&
+			! grep -q '<th scope=\"row\">client write MAC key</th>' '$TMP/served13.html'"
 	pages_served+=("$TMP/served13.html")
 fi
 SPORT=
