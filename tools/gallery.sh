@@ -10,6 +10,8 @@ mkdir -p "$out"
 pages=(
 	"rsa||The default run (scenario rsa, seed 1): RSA key exchange, the six steps and the secure channel."
 	"ecdhe|--scenario ecdhe|ECDHE: a ServerKeyExchange signed by the server, and forward secrecy."
+	"ecdhe-ecdsa|--scenario ecdhe-ecdsa|ECDHE with an ECDSA certificate, the TLS 1.2 handshake most web servers offer."
+	"tls13|--scenario tls13|TLS 1.3: one round trip, everything after the ServerHello encrypted, and the HKDF key schedule."
 	"resume|--scenario resume|Session resumption: steps 3 and 4 skipped, the server finishes first."
 	"tampered|--scenario tampered|An attacker flips a bit of the ClientHello; the Finished check catches it."
 	"expired|--scenario expired|An expired certificate: the client refuses it at step 3 with an alert."

@@ -12,6 +12,10 @@ static const uint16_t rsa_sha256[] = {0x003D};
 static const uint16_t ecdhe_gcm[] = {0xC02F};
 static const uint16_t ecdhe_sha384[] = {0xC030};
 static const uint16_t dhe_cbc[] = {0x0033};
+static const uint16_t ecdhe_ecdsa_gcm[] = {0xC02B};
+/* a client that also accepts ECDSA: its suites and signature schemes */
+static const uint16_t client_ecdsa[] = {0xC02B, 0xC02F, 0xC02C, 0xC030, 0x009C, 0x002F};
+static const uint16_t sig_ecdsa_rsa[] = {0x0403, 0x0503, 0x0401, 0x0501, 0x0601, 0x0201};
 /* The client's usual list: it offers several, the server picks. The RSA
  * scenarios keep the list of RSA suites they always had (their bytes are the
  * reference of the lessons and the golden test). */
@@ -48,6 +52,9 @@ static const sim_scenario scenarios[] = {
 	 LIST(client_fs), LIST(ecdhe_gcm), SERVER, HOST, .lesson = "scenario-ecdhe.md"},
 	{"ecdhe-sha384", "ECDHE over P-256, AES-256-GCM, PRF with SHA-384 (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)",
 	 LIST(client_fs), LIST(ecdhe_sha384), SERVER, HOST, .lesson = "scenario-ecdhe-sha384.md"},
+	{"ecdhe-ecdsa", "ECDHE signed with an ECDSA (P-256) certificate, AES-128-GCM (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256): what most web servers use",
+	 LIST(client_ecdsa), LIST(ecdhe_ecdsa_gcm), "ecdsa.crt", "ecdsa.key", NULL, HOST, .lesson = "scenario-ecdhe-ecdsa.md",
+	 .client_sig_algs = sig_ecdsa_rsa, .n_client_sig_algs = N(sig_ecdsa_rsa)},
 	{"dhe", "finite-field DHE with ffdhe2048, AES-128-CBC (TLS_DHE_RSA_WITH_AES_128_CBC_SHA)",
 	 LIST(client_fs), LIST(dhe_cbc), SERVER, HOST, .lesson = "scenario-dhe.md"},
 	{"mutual", "the server asks for a certificate too: the client proves who it is (CertificateVerify)",

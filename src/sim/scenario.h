@@ -41,6 +41,10 @@ typedef struct {
 	 * record is sealed again with the sender's keys: an attacker who could
 	 * change what is inside the encryption (tlsstep can, it holds the keys) */
 	int tamper_inside;
+	/* the client's signature_algorithms, NULL = the engine's (RSA PKCS#1
+	 * for TLS 1.2, which an ECDSA certificate cannot sign with) */
+	const uint16_t *client_sig_algs;
+	size_t n_client_sig_algs;
 } sim_scenario;
 
 const sim_scenario *sim_scenario_find(const char *name);

@@ -53,6 +53,8 @@ void sim_scenario_configs(const sim_scenario *sc, const sim_creds *cr, tls_confi
 	memset(scfg, 0, sizeof *scfg);
 	cc->suites = sc->client_suites;
 	cc->n_suites = sc->n_client;
+	cc->sig_algs = sc->client_sig_algs;
+	cc->n_sig_algs = sc->n_client_sig_algs;
 	cc->server_name = sc->server_name;
 	cc->anchors = client->anchors;
 	cc->n_anchors = client->n_anchors;

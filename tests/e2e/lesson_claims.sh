@@ -26,6 +26,7 @@ rows='--scenario untrusted-ca|unknown_ca|3|client|It sent the fatal alert unknow
 --scenario rsa --tamper 5:100|bad_record_mac|5|server|fails the record check with bad_record_mac
 --scenario rsa --tamper 6:30|bad_record_mac|6|client|The client sent the fatal alert bad_record_mac
 --scenario ecdhe --tamper 4:20|decrypt_error|4|client|the signature no longer verifies and the client stops with an alert
+--scenario ecdhe-ecdsa --tamper 4:100|decrypt_error|4|client|changes a byte of the ECDSA signature; the client finds it does not verify
 --scenario ecdhe --tamper 5:20|illegal_parameter|5|server|the server refused the client'"'"'s public value
 --scenario ecdhe --tamper 6:30|bad_record_mac|6|client|the client sent the fatal alert bad_record_mac
 --scenario mutual --tamper 5:1000|decrypt_error|5|server|the server refuses it with decrypt_error

@@ -12,7 +12,7 @@ fail=0
 files="00-introduction 01-client-hello 02-server-hello 03-server-certificate
 04-server-hello-done 05-client-response 06-server-finished 07-secure-channel
 scenario-rsa-gcm scenario-rsa-sha256 scenario-ems scenario-etm scenario-ecdhe scenario-ecdhe-sha384
-scenario-dhe scenario-mutual scenario-resume scenario-untrusted-ca
+scenario-ecdhe-ecdsa scenario-dhe scenario-mutual scenario-resume scenario-untrusted-ca
 scenario-expired scenario-wrong-host scenario-wrong-purpose scenario-no-shared-cipher
 scenario-old-version scenario-tampered
 tls13-00-introduction tls13-01-client-hello tls13-02-server-hello tls13-03-encrypted-extensions
