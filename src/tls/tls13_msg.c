@@ -518,9 +518,13 @@ int tls13_key_update_decode(const uint8_t *p, size_t n, unsigned *request, tls_s
 {
 	tls_rd r;
 	tls_rd_init(&r, p, n, sp, HDR, NULL);
-	if (tls_rd_u8(&r, request, "key_update.request_update",
-	              "1: the sender asks for a KeyUpdate back; 0: it does not"))
+	if (tls_rd_u8(&r, request, "key_update.request_update", NULL))
 		return DECODE_ERROR;
+	tls_rd_mean(&r, "request_update: %s (%u)",
+	            *request == 1   ? "update_requested, the sender asks for a KeyUpdate back"
+	            : *request == 0 ? "update_not_requested, the sender asks for none back"
+	                            : "not a legal value",
+	            *request);
 	if (*request > 1)
 		return TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER);
 	return tls_rd_done(&r);

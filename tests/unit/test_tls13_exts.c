@@ -58,11 +58,11 @@ static void test_encrypted_extensions(void **st)
 	                     rsl[] = {0x40, 0x01};
 	/* an ECHConfigList of one config: id 7, X25519 KEM, a 32-byte key,
 	 * HKDF-SHA256 with AES-128-GCM, public_name "ech.example" */
-	static const uint8_t ech[] = {0, 62, 0xfe, 0x0d, 0, 58, 7, 0, 0x20, 0, 32, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	                              1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 4,
-	                              0, 1, 0, 1, 0, 11, 'e', 'c', 'h', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e',
-	                              0, 0};
-	tls_ext e[] = {{16, alpn, sizeof alpn}, {0, NULL, 0},         {42, NULL, 0},
+	static const uint8_t ech[] = {
+	    0, 62, 0xfe, 0x0d, 0, 58, 7,  0,   0x20, 0,   32,  1,   1,   1,   1,   1,   1,   1,   1, 1, 1, 1,
+	    1, 1,  1,    1,    1, 1,  1,  1,   1,    1,   1,   1,   1,   1,   1,   1,   1,   1,   1, 1, 1, 0,
+	    4, 0,  1,    0,    1, 0,  11, 'e', 'c',  'h', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0};
+	tls_ext e[] = {{16, alpn, sizeof alpn},     {0, NULL, 0},          {42, NULL, 0},
 	               {10, groups, sizeof groups}, {28, rsl, sizeof rsl}, {0xfe0d, ech, sizeof ech}};
 	tls_buf m = {0};
 	tls_spans sp = {0};
@@ -76,7 +76,8 @@ static void test_encrypted_extensions(void **st)
 	has(&sp, "encrypted_extensions.extensions[5].type", "encrypted_client_hello");
 	has(&sp, "encrypted_extensions.extensions[5].retry_configs", "retry");
 	has(&sp, "encrypted_extensions.extensions[5].retry_configs[0].kem_id", "DHKEM(X25519, HKDF-SHA256)");
-	has(&sp, "encrypted_extensions.extensions[5].retry_configs[0].cipher_suites[0].aead_id", "AES-128-GCM");
+	has(&sp, "encrypted_extensions.extensions[5].retry_configs[0].cipher_suites[0].aead_id",
+	    "AES-128-GCM");
 	has(&sp, "encrypted_extensions.extensions[5].retry_configs[0].public_name", "ech.example");
 	tls_spans_free(&sp);
 	tls_buf_free(&m);
@@ -101,8 +102,8 @@ static void test_bad_body_is_bytes(void **st)
 static void test_ticket_early_data(void **st)
 {
 	(void)st;
-	static const uint8_t body[] = {0, 0, 0x1c, 0x20, 0, 0, 0, 9, 1, 5, 0, 2, 0xaa, 0xbb,
-	                               0, 8, 0, 42, 0, 4, 0, 0, 0x40, 0};
+	static const uint8_t body[] = {0,    0,    0x1c, 0x20, 0, 0,  0, 9, 1, 5, 0,    2,
+	                               0xaa, 0xbb, 0,    8,    0, 42, 0, 4, 0, 0, 0x40, 0};
 	tls_buf m = {0};
 	tls_spans sp = {0};
 	assert_int_equal(tls_hs_wrap(&m, TLS_HS_NEW_SESSION_TICKET, body, sizeof body), 0);
