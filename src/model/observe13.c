@@ -102,17 +102,8 @@ static void certificates(const uint8_t *msg, const tls13_certificate *cm, tls_sp
 int obs13_describe(const uint8_t *msg, size_t n, tls_spans *sp, char *subject, size_t sn)
 {
 	subject[0] = 0;
-	if (n < 4)
+	if (n < 4 || msg[0] == TLS_HS_CLIENT_HELLO || msg[0] == TLS_HS_SERVER_HELLO)
 		return 1;
-	switch (msg[0]) {
-	case TLS_HS_ENCRYPTED_EXTENSIONS:
-	case TLS_HS_CERTIFICATE:
-	case TLS_HS_CERTIFICATE_REQUEST:
-	case TLS_HS_CERTIFICATE_VERIFY:
-	case TLS_HS_FINISHED:
-	case TLS_HS_NEW_SESSION_TICKET: break;
-	default: return 1;
-	}
 	/* a message that does not decode keeps the spans read so far */
 	(void)tls13_hs_describe(msg, n, 0, sp);
 	if (msg[0] == TLS_HS_CERTIFICATE) {

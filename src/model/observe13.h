@@ -38,10 +38,11 @@ int obs13_tamper(obs13 *t, const tls_suite *s, int dir, uint8_t *wire, size_t n,
                  uint8_t x);
 /* Field spans of a TLS 1.3 handshake message that only 1.3 has, or that
  * 1.3 reshaped (EncryptedExtensions, Certificate, CertificateRequest,
- * CertificateVerify, Finished, NewSessionTicket): the engine's describer
- * (tls13_hs_describe), and on top of it each certificate's fields and the
- * first one's subject into subject. Returns 1 for a message the 1.2 codecs
- * describe (the hellos). */
+ * CertificateVerify, Finished, NewSessionTicket, KeyUpdate...): the
+ * engine's describer (tls13_hs_describe), and on top of it each
+ * certificate's fields and the first one's subject into subject. The
+ * observer and the replay both describe with it. Returns 1 for a message
+ * the 1.2 codecs describe (the hellos). */
 int obs13_describe(const uint8_t *msg, size_t n, tls_spans *sp, char *subject, size_t sn);
 /* The step of an opened record, from its real type and first message. */
 int obs13_step(int from_server, uint8_t inner, const uint8_t *pt, size_t n, int last_step);

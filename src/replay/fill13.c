@@ -9,6 +9,7 @@
  *   5 the client's EndOfEarlyData, Certificate, CertificateVerify, Finished
  *   6 NewSessionTicket                     7 application data, KeyUpdate, closing alerts */
 #include "replay/fill13.h"
+#include "model/observe13.h"
 
 #include "tls/alert.h"
 #include "tls/msg.h"
@@ -116,6 +117,16 @@ static model_msg *next_slot(model_step *s, model_msg **first, int dir)
 	return g;
 }
 
+/* A decrypted message's fields, as the observer shows them: the engine's
+ * 1.3 describer and each certificate's fields (obs13_describe); a hello,
+ * should one come encrypted, by the engine's describer alone. */
+static void describe(const tls_buf *msg, tls_spans *sp)
+{
+	char subject[256];
+	if (obs13_describe(msg->p, msg->len, sp, subject, sizeof subject))
+		(void)tls13_hs_describe(msg->p, msg->len, 0, sp);
+}
+
 static void handshake_msgs(replay_conn *c, int dir, model_step *s, model_msg *first, const t13_record *r,
                            int step)
 {
@@ -139,7 +150,7 @@ static void handshake_msgs(replay_conn *c, int dir, model_step *s, model_msg *fi
 		if (tls_buf_put(&g->bytes, msg.p, msg.len))
 			break;
 		if (!c->ctx->opt->brief)
-			replay_t13_spans(msg.p, msg.len, &g->fields);
+			describe(&msg, &g->fields);
 	}
 	tls_buf_free(&msg);
 	if (hb->len) {

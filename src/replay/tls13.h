@@ -98,9 +98,6 @@ void replay_t13_hs_msg(replay_t13 *t, int dir, const uint8_t *msg, size_t n, cha
  * where the caller appends each record's handshake bytes) moved into out:
  * 1, or 0 while none is whole. */
 int replay_t13_next_msg(replay_t13 *t, int dir, tls_buf *out);
-const char *replay_t13_hs_name(int type);
-/* Field spans of a 1.3 handshake message (offsets within msg). */
-void replay_t13_spans(const uint8_t *msg, size_t n, tls_spans *sp);
 /* Between the tls13_*.c files: */
 /* The secret of a label for this connection from the key log (notes a
  * missing one); NULL when absent. */

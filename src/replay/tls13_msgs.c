@@ -22,19 +22,7 @@ enum {
 	HS_CERTIFICATE_VERIFY = 15,
 	HS_FINISHED = 20,
 	HS_KEY_UPDATE = 24,
-	HS_MESSAGE_HASH = 254,
 };
-
-const char *replay_t13_hs_name(int type)
-{
-	switch (type) {
-	case HS_END_OF_EARLY_DATA: return "EndOfEarlyData";
-	case HS_ENCRYPTED_EXTENSIONS: return "EncryptedExtensions";
-	case HS_KEY_UPDATE: return "KeyUpdate";
-	case HS_MESSAGE_HASH: return "message_hash";
-	default: return tls_hs_name((enum tls_hs_type)type);
-	}
-}
 
 int replay_t13_th(const replay_t13 *t, uint8_t *out)
 {

@@ -1,10 +1,14 @@
 /* Names and field trees of the hello extensions that today's browsers send
  * (Chrome, Firefox): one row per extension type and signature scheme, so a
- * new one is a row (groups and key shares: hello_groups.c). Most describers
+ * new one is a row (groups and key shares: hello_groups.c; ECH: hello_ech.c). Most describers
  * only display: the engine decodes without spans and skips them, and a
  * body that does not parse is shown as raw bytes rather than failing the
  * handshake (a server must ignore extensions it does not use, RFC 8446
- * 4.2). The few the engine reads (strict rows) are decoded either way. */
+ * 4.2). The few the engine reads (strict rows) are decoded either way.
+ * The same rows describe the extensions of TLS 1.3's later messages
+ * (EncryptedExtensions, Certificate, CertificateRequest, NewSessionTicket):
+ * each body is told the handshake type it is in, as RFC 8446 4.2's table
+ * gives some extensions a different body per message. */
 #include "tls/hello_int.h"
 #include "tls/msg.h"
 
@@ -18,20 +22,6 @@ int tls_is_grease(unsigned v)
 }
 
 /* ---- small lists ---- */
-
-typedef struct {
-	unsigned v;
-	const char *name;
-} name_row;
-
-static const char *row_name(const name_row *t, size_t n, unsigned v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].v == v)
-			return t[i].name;
-	return NULL;
-}
-#define ROW_NAME(t, v) row_name(t, sizeof t / sizeof t[0], v)
 
 static const name_row versions[] = {
 	{0x0300, "SSL 3.0"}, {0x0301, "TLS 1.0"}, {0x0302, "TLS 1.1"}, {0x0303, "TLS 1.2"}, {0x0304, "TLS 1.3"},
@@ -54,8 +44,6 @@ static const name_row point_formats[] = {
 static const name_row psk_modes[] = {
 	{0, "psk_ke: the PSK alone, no (EC)DHE"}, {1, "psk_dhe_ke: the PSK with a fresh (EC)DHE"},
 };
-static const name_row hpke_kdfs[] = {{1, "HKDF-SHA256"}, {2, "HKDF-SHA384"}, {3, "HKDF-SHA512"}};
-static const name_row hpke_aeads[] = {{1, "AES-128-GCM"}, {2, "AES-256-GCM"}, {3, "ChaCha20Poly1305"}};
 
 /* A vector of 8-bit codes, each named from a table. */
 static void u8_list(tls_rd *r, const char *path, const name_row *t, size_t nt, const char *what)
@@ -76,12 +64,12 @@ static void u8_list(tls_rd *r, const char *path, const name_row *t, size_t nt, c
 
 /* ---- extension bodies ---- */
 
-static void b_versions(tls_rd *r, int client)
+static void b_versions(tls_rd *r, int in)
 {
 	tls_rd l;
 	unsigned v;
 	char p[TLS_SPAN_PATH], m[TLS_SPAN_MEANING];
-	if (!client) {
+	if (!FROM_CLIENT(in)) {
 		const char *nm;
 		if (!tls_rd_u16(r, &v, "selected_version", NULL))
 			tls_rd_mean(r, "the version the server chose: %s (0x%04x)",
@@ -101,7 +89,7 @@ static void b_versions(tls_rd *r, int client)
 	r->err = l.err;
 }
 
-static void b_key_share(tls_rd *r, int client) { tls_key_share_describe(r, client); }
+static void b_key_share(tls_rd *r, int in) { tls_key_share_describe(r, FROM_CLIENT(in)); }
 
 /* ProtocolNameList (RFC 7301 3.1), also the body of application_settings. */
 static void protocols(tls_rd *r, const char *path, const char *what, const char *each)
@@ -123,28 +111,47 @@ static void protocols(tls_rd *r, const char *path, const char *what, const char 
 	r->err = l.err;
 }
 
-static void b_alpn(tls_rd *r, int client)
+static void b_alpn(tls_rd *r, int in)
 {
+	int client = FROM_CLIENT(in);
 	protocols(r, "protocol_name_list",
 	          client ? "application protocols the client speaks over TLS, preferred first (RFC 7301)"
 	                 : "the application protocol the server chose (RFC 7301)",
 	          client ? "protocol" : "the server's choice");
 }
 
-static void b_alps(tls_rd *r, int client)
+static void b_alps(tls_rd *r, int in)
 {
-	if (!client)
+	if (!FROM_CLIENT(in))
 		return;
 	protocols(r, "supported_protocols",
 	          "protocols for which the client sends its settings (HTTP/2 SETTINGS) in the handshake (draft-vvv-tls-alps)",
 	          "settings for");
 }
 
-static void b_status_request(tls_rd *r, int client)
+/* CertificateStatus (RFC 6066 8), an entry's status_request in a TLS 1.3
+ * Certificate (RFC 8446 4.4.2.1): the OCSP response stapled to it. */
+static void cert_status(tls_rd *r)
+{
+	unsigned v;
+	tls_rd resp;
+	if (tls_rd_u8(r, &v, "status_type", NULL))
+		return;
+	tls_rd_mean(r, "status_type: %s (%u)", v == 1 ? "ocsp" : "unknown", v);
+	if (v == 1)
+		tls_rd_vec(r, 3, 1, 0xffffff, &resp, "ocsp_response",
+		           "the CA's signed OCSP response: this certificate is not revoked (RFC 6960)");
+}
+
+static void b_status_request(tls_rd *r, int in)
 {
 	tls_rd l;
 	unsigned v;
-	if (!client)
+	if (in == TLS_HS_CERTIFICATE) {
+		cert_status(r);
+		return;
+	}
+	if (!FROM_CLIENT(in))
 		return; /* empty: a CertificateStatus follows (TLS 1.2) */
 	if (tls_rd_u8(r, &v, "status_type", NULL))
 		return;
@@ -153,26 +160,26 @@ static void b_status_request(tls_rd *r, int client)
 		tls_rd_vec(r, 2, 0, 0xffff, &l, "request_extensions", "extensions for the OCSP request (empty: none)");
 }
 
-static void b_point_formats(tls_rd *r, int client)
+static void b_point_formats(tls_rd *r, int in)
 {
-	(void)client;
+	(void)in;
 	u8_list(r, "ec_point_format_list", point_formats, sizeof point_formats / sizeof point_formats[0],
 	        "EC point encodings the sender can parse (RFC 8422 5.1.2)");
 }
 
-static void b_psk_modes(tls_rd *r, int client)
+static void b_psk_modes(tls_rd *r, int in)
 {
-	(void)client;
+	(void)in;
 	u8_list(r, "ke_modes", psk_modes, sizeof psk_modes / sizeof psk_modes[0],
 	        "how a PSK may be used if the client resumes (RFC 8446 4.2.9)");
 }
 
-static void b_cert_compression(tls_rd *r, int client)
+static void b_cert_compression(tls_rd *r, int in)
 {
 	tls_rd l;
 	unsigned v;
 	char p[TLS_SPAN_PATH];
-	(void)client;
+	(void)in;
 	if (tls_rd_vec(r, 1, 2, 254, &l, "algorithms", "how the server may compress its Certificate message (RFC 8879)"))
 		return;
 	for (size_t i = 0; tls_rd_left(&l); i++) {
@@ -184,10 +191,10 @@ static void b_cert_compression(tls_rd *r, int client)
 	r->err = l.err;
 }
 
-static void b_record_size_limit(tls_rd *r, int client)
+static void b_record_size_limit(tls_rd *r, int in)
 {
 	unsigned v;
-	(void)client;
+	(void)in;
 	if (!tls_rd_u16(r, &v, "record_size_limit", NULL))
 		tls_rd_mean(r, "largest record plaintext the sender accepts: %u bytes, in TLS 1.3 counting the "
 		            "content type byte and padding (RFC 8449)", v);
@@ -200,12 +207,37 @@ static void sig_scheme_meaning(size_t i, unsigned v, char *mean_out, size_t n)
 	snprintf(mean_out, n, "%s (0x%04x)", strcmp(nm, "unknown") ? nm : "a scheme tlsstep does not know", v);
 }
 
-static void b_delegated(tls_rd *r, int client)
+static void b_delegated(tls_rd *r, int in)
 {
 	tls_u16_list l = {sig_scheme_meaning, NULL, NULL, NULL, 0};
-	(void)client;
+	(void)in;
 	/* the schemes the client accepts on a delegated credential (RFC 9345) */
 	tls_rd_u16_list(r, "supported_signature_algorithms", &l);
+}
+
+static void b_sig_algs_cert(tls_rd *r, int in)
+{
+	tls_u16_list l = {sig_scheme_meaning, NULL, NULL, NULL, 0};
+	(void)in;
+	/* the schemes the sender accepts in certificates (RFC 8446 4.2.3) */
+	tls_rd_u16_list(r, "supported_signature_algorithms", &l);
+}
+
+/* certificate_authorities (RFC 8446 4.2.4): DER Names, as in TLS 1.2's
+ * CertificateRequest. */
+static void b_cert_authorities(tls_rd *r, int in)
+{
+	tls_rd l, dn;
+	char p[TLS_SPAN_PATH];
+	if (tls_rd_vec(r, 2, 3, 0xffff, &l, "authorities",
+	               FROM_CLIENT(in) ? "the CAs the client trusts: the server may pick a chain that ends at one"
+	                               : "the CAs the server trusts: the client should send a certificate issued under one"))
+		return;
+	for (size_t i = 0; tls_rd_left(&l); i++)
+		if (tls_rd_vec(&l, 2, 1, 0xffff, &dn, tls_hello_idx(p, sizeof p, "authorities", i),
+		               "a CA's distinguished name (DER Name)"))
+			break;
+	r->err = r->err ? r->err : l.err;
 }
 
 /* A relative OID (X.690 8.20) as dotted text: base-128 arcs. */
@@ -223,11 +255,11 @@ static void rel_oid(const uint8_t *p, size_t n, char *out, size_t cap)
 	}
 }
 
-static void b_trust_anchors(tls_rd *r, int client)
+static void b_trust_anchors(tls_rd *r, int in)
 {
 	tls_rd l, id;
 	char p[TLS_SPAN_PATH], oid[96];
-	if (!client)
+	if (!FROM_CLIENT(in))
 		return;
 	if (tls_rd_vec(r, 2, 0, 0xffff, &l, "trust_anchors",
 	               "the roots the client trusts, each by a short ID, so the server can pick a chain that ends at one"))
@@ -242,66 +274,42 @@ static void b_trust_anchors(tls_rd *r, int client)
 	r->err = l.err;
 }
 
-/* draft-ietf-tls-esni: ECHClientHello. */
-static void b_ech(tls_rd *r, int client)
+/* early_data (RFC 8446 4.2.10): empty in a ClientHello and in
+ * EncryptedExtensions; in a NewSessionTicket, a limit. */
+static void b_early_data(tls_rd *r, int in)
 {
-	unsigned type, kdf, aead, id;
-	tls_rd v;
-	const char *nm;
-	if (!client) {
-		if (tls_rd_left(r) == 8)
-			tls_rd_bytes(r, NULL, 8, "ech.confirmation",
-			             "HelloRetryRequest: proof the server accepted ECH (draft-ietf-tls-esni 7.2.1)");
-		return;
-	}
-	if (tls_rd_u8(r, &type, "ech.type", NULL))
-		return;
-	tls_rd_mean(r, "%s (%u)", type == 0 ? "outer: this ClientHello is the public one; an inner one rides encrypted in the payload"
-	                   : type == 1 ? "inner: the encrypted, real ClientHello" : "unknown type", type);
-	if (type != 0)
-		return;
-	if (tls_rd_u16(r, &kdf, "ech.cipher_suite.kdf_id", NULL))
-		return;
-	tls_rd_mean(r, "HPKE KDF: %s (%u)", (nm = ROW_NAME(hpke_kdfs, kdf)) ? nm : "unknown", kdf);
-	if (tls_rd_u16(r, &aead, "ech.cipher_suite.aead_id", NULL))
-		return;
-	tls_rd_mean(r, "HPKE AEAD: %s (%u)", (nm = ROW_NAME(hpke_aeads, aead)) ? nm : "unknown", aead);
-	if (tls_rd_u8(r, &id, "ech.config_id", NULL))
-		return;
-	tls_rd_mean(r, "config_id %u: which of the server's ECH configs (from DNS) encrypts the payload", id);
-	if (tls_rd_vec(r, 2, 0, 0xffff, &v, "ech.enc",
-	               "HPKE encapsulated key: the client's ephemeral public key for the payload's key"))
-		return;
-	tls_rd_vec(r, 2, 1, 0xffff, &v, "ech.payload",
-	           "the inner ClientHello, encrypted; without a real ECH config for this server a browser "
-	           "sends GREASE ECH: random enc and payload of the real shape, so ECH users do not stand out");
+	const uint8_t *p;
+	if (in == TLS_HS_NEW_SESSION_TICKET && !tls_rd_bytes(r, &p, 4, "max_early_data_size", NULL))
+		tls_rd_mean(r, "max_early_data_size: the server accepts up to %lu bytes of 0-RTT data from a "
+		            "client that resumes with this ticket",
+		            (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3]);
 }
 
-static void b_padding(tls_rd *r, int client)
+static void b_padding(tls_rd *r, int in)
 {
-	(void)client;
+	(void)in;
 	if (tls_rd_left(r))
 		tls_rd_bytes(r, NULL, tls_rd_left(r), "padding",
 		             "zero bytes that grow the ClientHello past sizes some servers mishandle (RFC 7685)");
 }
 
-static void b_session_ticket(tls_rd *r, int client)
+static void b_session_ticket(tls_rd *r, int in)
 {
 	if (tls_rd_left(r))
 		tls_rd_bytes(r, NULL, tls_rd_left(r), "ticket",
-		             client ? "a ticket from an earlier session, to resume it (RFC 5077)" : "unexpected data");
+		             FROM_CLIENT(in) ? "a ticket from an earlier session, to resume it (RFC 5077)" : "unexpected data");
 }
 
-static void b_grease(tls_rd *r, int client)
+static void b_grease(tls_rd *r, int in)
 {
-	(void)client;
+	(void)in;
 	if (tls_rd_left(r))
 		tls_rd_bytes(r, NULL, tls_rd_left(r), "grease_data", "GREASE filler: bytes with no meaning");
 }
 
-static void b_sct(tls_rd *r, int client)
+static void b_sct(tls_rd *r, int in)
 {
-	(void)client;
+	(void)in;
 	if (tls_rd_left(r))
 		tls_rd_bytes(r, NULL, tls_rd_left(r), "signed_certificate_timestamp_list",
 		             "Certificate Transparency timestamps for the certificate (RFC 6962)");
@@ -346,8 +354,9 @@ const char *tls_sig_alg_name(unsigned v)
 typedef struct {
 	uint16_t type;
 	const char *name;
-	void (*body)(tls_rd *r, int client); /* NULL: shown as bytes */
-	/* what an empty body says, in a ClientHello and in a ServerHello */
+	void (*body)(tls_rd *r, int in); /* NULL: shown as bytes */
+	/* what an empty body says in a ClientHello, and in the server's answer
+	 * to it (ServerHello; EncryptedExtensions in TLS 1.3) */
 	const char *empty_ch, *empty_sh;
 	int strict; /* the engine reads it: decoded always, a bad body fails the hello */
 } ext_row;
@@ -375,14 +384,15 @@ static const ext_row exts[] = {
 	 "TLS 1.2 session tickets (RFC 5077): the client has none yet and asks for one",
 	 "the server will send a NewSessionTicket (RFC 5077)", 0},
 	{41, "pre_shared_key", NULL, NULL, NULL, 0},
-	{42, "early_data", NULL, "the client sends 0-RTT data right after this ClientHello (RFC 8446 4.2.10)", NULL, 0},
+	{42, "early_data", b_early_data, "the client sends 0-RTT data right after this ClientHello (RFC 8446 4.2.10)",
+	 "the server accepts the client's 0-RTT data (RFC 8446 4.2.10)", 0},
 	{43, "supported_versions", b_versions, NULL, NULL, 1},
 	{44, "cookie", NULL, NULL, NULL, 0},
 	{45, "psk_key_exchange_modes", b_psk_modes, NULL, NULL, 1},
-	{47, "certificate_authorities", NULL, NULL, NULL, 0},
+	{47, "certificate_authorities", b_cert_authorities, NULL, NULL, 0},
 	{49, "post_handshake_auth", NULL,
 	 "the client will answer a CertificateRequest after the handshake (RFC 8446 4.2.6)", NULL, 0},
-	{50, "signature_algorithms_cert", NULL, NULL, NULL, 0},
+	{50, "signature_algorithms_cert", b_sig_algs_cert, NULL, NULL, 0},
 	{51, "key_share", b_key_share, NULL, NULL, 1},
 	{57, "quic_transport_parameters", NULL, NULL, NULL, 0},
 	/* ALPS (draft-vvv-tls-alps), Chrome's code points: the old one and the current one */
@@ -390,7 +400,7 @@ static const ext_row exts[] = {
 	{0x44cd, "application_settings", b_alps, NULL, NULL, 0},
 	/* draft-ietf-tls-trust-anchor-ids; Chrome's code point before IANA assigns one */
 	{0xca34, "trust_anchors", b_trust_anchors, NULL, NULL, 0},
-	{0xfe0d, "encrypted_client_hello", b_ech, NULL, NULL, 0},
+	{0xfe0d, "encrypted_client_hello", tls_hello_ech, NULL, NULL, 0},
 	{0xff01, "renegotiation_info", NULL, NULL, NULL, 0},
 };
 
@@ -420,16 +430,17 @@ int tls_ext_by_name(const char *name)
 
 /* Display-only bodies: a parse failure drops this extension's spans and
  * shows its bytes instead; never an error. Strict rows (read by the
- * engine) are decoded with or without spans and fail in r->err. Returns 1
- * when handled. */
-int tls_ext_describe(uint16_t type, tls_rd *r, int client)
+ * engine) are decoded with or without spans and fail in r->err, in the
+ * hellos only: elsewhere the engine does not read them. Returns 1 when
+ * handled. */
+int tls_ext_describe(uint16_t type, tls_rd *r, int in)
 {
 	const ext_row *e = ext_find(type);
 	void (*body)(tls_rd *, int) = e ? e->body : tls_is_grease(type) ? b_grease : NULL;
 	if (!e && !body)
 		return 0;
-	if (e && e->strict) {
-		body(r, client);
+	if (e && e->strict && (in == TLS_HS_CLIENT_HELLO || in == TLS_HS_SERVER_HELLO)) {
+		body(r, in);
 		return 1;
 	}
 	if (!r->spans) {
@@ -437,7 +448,10 @@ int tls_ext_describe(uint16_t type, tls_rd *r, int client)
 		return 1;
 	}
 	if (!tls_rd_left(r)) {
-		const char *what = e ? (client ? e->empty_ch : e->empty_sh) : NULL;
+		const char *what = !e                                                         ? NULL
+		                   : FROM_CLIENT(in)                                          ? e->empty_ch
+		                   : in == TLS_HS_SERVER_HELLO || in == TLS_HS_ENCRYPTED_EXTENSIONS ? e->empty_sh
+		                                                                              : NULL;
 		if (what)
 			tls_spans_add_joined(r->spans, r->prefix, "empty", r->base, 0, what);
 		return 1;
@@ -445,7 +459,7 @@ int tls_ext_describe(uint16_t type, tls_rd *r, int client)
 	if (!body)
 		return 0;
 	size_t before = r->spans->n, pos = r->pos;
-	body(r, client);
+	body(r, in);
 	if (!r->err && r->pos == r->len)
 		return 1;
 	r->spans->n = before; /* malformed: the bytes, not half a tree */

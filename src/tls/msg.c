@@ -177,13 +177,17 @@ static void describe_tls13_ext(uint16_t type, tls_rd *r, int client)
 	}
 }
 
-/* Body of one extension, for display and for the few the engine reads. */
-static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
+/* Body of one extension, for display and for the few the engine reads;
+ * in is the handshake type of the message it is in (ch: a ClientHello's,
+ * to fill). */
+static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch, int in)
 {
 	switch (type) {
 	case TLS_EXT_SERVER_NAME:
 		if (tls_rd_left(r))
 			describe_sni(r, ch ? ch->server_name : NULL, ch ? sizeof ch->server_name : 0);
+		else
+			tls_ext_describe(type, r, in); /* the server's empty one: what it says */
 		break;
 	case TLS_EXT_SIGNATURE_ALGORITHMS: {
 		tls_u16_list l = {sig_alg_meaning, NULL, ch ? ch->sig_algs : NULL,
@@ -206,16 +210,31 @@ static int ext_body(uint16_t type, tls_rd *r, tls_client_hello *ch)
 	}
 	case 41: /* pre_shared_key */
 	case 44: /* cookie */
-		describe_tls13_ext(type, r, ch != NULL);
+		describe_tls13_ext(type, r, in == TLS_HS_CLIENT_HELLO);
 		break;
 	default:
-		if (!tls_ext_describe(type, r, ch != NULL) && tls_rd_left(r))
+		if (!tls_ext_describe(type, r, in) && tls_rd_left(r))
 			tls_rd_bytes(r, NULL, tls_rd_left(r), "extension_data",
 				     "extension contents (not interpreted by tlsstep)");
 	}
 	if (r->err)
 		return r->err;
 	return tls_rd_done(r);
+}
+
+void tls_ext_show(uint16_t type, tls_rd *r, int in)
+{
+	if (!r->spans) {
+		r->pos = r->len;
+		return;
+	}
+	size_t before = r->spans->n, pos = r->pos;
+	if (!ext_body(type, r, NULL, in))
+		return;
+	r->spans->n = before; /* malformed: the bytes, not half a tree */
+	r->err = 0;
+	r->pos = pos;
+	tls_rd_bytes(r, NULL, tls_rd_left(r), "extension_data", "extension contents that do not parse as this extension");
 }
 
 /* Extensions the engine acts on: kept even behind many others, so a peer
@@ -265,7 +284,7 @@ static int exts_decode(tls_rd *r, const char *who, tls_ext *exts, size_t *n, tls
 		char bprefix[TLS_SPAN_PATH];
 		fmt_if(r, bprefix, sizeof bprefix, "%s", path);
 		body.prefix = bprefix;
-		if (ext_body((uint16_t)type, &body, ch))
+		if (ext_body((uint16_t)type, &body, ch, ch ? TLS_HS_CLIENT_HELLO : TLS_HS_SERVER_HELLO))
 			return DECODE_ERROR;
 	}
 	return tls_rd_done(r);

@@ -131,8 +131,16 @@ unsigned tls_key_share_hybrid(const uint8_t *p, size_t n);
 /* key_share's body (RFC 8446 4.2.8), hybrid shares split into their parts. */
 void tls_key_share_describe(tls_rd *r, int client);
 /* The body of extension type as child fields (display), or for the ones the
- * engine reads a strict decode; 0 when tlsstep has no describer for it. */
-int tls_ext_describe(uint16_t type, tls_rd *r, int client);
+ * engine reads a strict decode (in the hellos); 0 when tlsstep has no
+ * describer for it. in: the handshake type of the message it is in
+ * (TLS_HS_CLIENT_HELLO, TLS_HS_SERVER_HELLO, TLS_HS_ENCRYPTED_EXTENSIONS...),
+ * as some extensions have a body per message (RFC 8446 4.2). */
+int tls_ext_describe(uint16_t type, tls_rd *r, int in);
+/* One extension's body in a TLS 1.3 message after the hellos (in:
+ * EncryptedExtensions, Certificate, CertificateRequest, NewSessionTicket),
+ * for display only, by the hellos' describers: a body that does not parse
+ * is shown as its bytes, never an error; nothing without spans. */
+void tls_ext_show(uint16_t type, tls_rd *r, int in);
 /* For a learner: "secp256r1 (P-256)", with the NIST name where there is
  * one; NULL for a group tlsstep does not know. */
 const char *tls_group_label(unsigned v);

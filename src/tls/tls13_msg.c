@@ -260,14 +260,16 @@ static void ext_meaning(tls_rd *r, unsigned type)
 }
 
 /* extensions<0..2^16-1> under prefix, each kept in exts (cap TLS_MAX_EXTS);
- * a repeated type is decode_error. */
-static int exts_read(tls_rd *r, const char *prefix, tls_ext *exts, size_t *n)
+ * a repeated type is decode_error (none checked when exts is NULL). in is
+ * the message's handshake type: each body is shown by the hello
+ * extensions' describers (tls_ext_show), for display only. */
+static int exts_read(tls_rd *r, const char *prefix, int in, const char *what, tls_ext *exts, size_t *n)
 {
 	tls_rd all;
 	char path[TLS_SPAN_PATH], tpath[TLS_SPAN_PATH + 8];
 	size_t k = 0;
 	snprintf(path, sizeof path, "%s.extensions", prefix);
-	if (tls_rd_vec(r, 2, 0, 0xffff, &all, path, "the extensions, with their total length"))
+	if (tls_rd_vec(r, 2, 0, 0xffff, &all, path, what))
 		return DECODE_ERROR;
 	for (size_t i = 0; tls_rd_left(&all); i++) {
 		unsigned type;
@@ -282,10 +284,8 @@ static int exts_read(tls_rd *r, const char *prefix, tls_ext *exts, size_t *n)
 		for (size_t j = 0; j < k; j++)
 			if (exts[j].type == type)
 				return DECODE_ERROR;
-		if (body.len) {
-			snprintf(tpath, sizeof tpath, "%s.extension_data", path);
-			tls_rd_bytes(&body, NULL, body.len, tpath, "extension contents");
-		}
+		body.prefix = path;
+		tls_ext_show((uint16_t)type, &body, in);
 		if (exts && k < TLS_MAX_EXTS)
 			exts[k++] = (tls_ext){(uint16_t)type, body.p, body.len};
 	}
@@ -300,7 +300,8 @@ int tls13_ee_decode(const uint8_t *p, size_t n, tls_ext *exts, size_t *n_exts, t
 	tls_ext tmp[TLS_MAX_EXTS];
 	size_t k;
 	tls_rd_init(&r, p, n, sp, HDR, NULL);
-	if (exts_read(&r, "encrypted_extensions", exts ? exts : tmp, n_exts ? n_exts : &k))
+	if (exts_read(&r, "encrypted_extensions", TLS_HS_ENCRYPTED_EXTENSIONS,
+	              "the extensions, with their total length", exts ? exts : tmp, n_exts ? n_exts : &k))
 		return DECODE_ERROR;
 	return tls_rd_done(&r);
 }
@@ -335,14 +336,15 @@ int tls13_certificate_decode(const uint8_t *p, size_t n, tls13_certificate *m, t
 	               "the chain, leaf first, each entry with its own extensions"))
 		return DECODE_ERROR;
 	for (size_t i = 0; tls_rd_left(&list); i++) {
-		tls_rd der, exts;
+		tls_rd der;
 		snprintf(path, sizeof path, "certificate.certificate_list[%zu].cert_data", i);
 		if (tls_rd_vec(&list, 3, 1, 0xffffff, &der, path,
 		               i == 0 ? "the sender's own certificate (DER)"
 		                      : "a CA certificate (DER) of the chain"))
 			return DECODE_ERROR;
-		snprintf(path, sizeof path, "certificate.certificate_list[%zu].extensions", i);
-		if (tls_rd_vec(&list, 2, 0, 0xffff, &exts, path, "per-certificate extensions (OCSP, SCT)"))
+		snprintf(path, sizeof path, "certificate.certificate_list[%zu]", i);
+		if (exts_read(&list, path, TLS_HS_CERTIFICATE, "this certificate's extensions (OCSP response, SCTs)",
+		              NULL, NULL))
 			return DECODE_ERROR;
 		if (m->n >= TLS_MAX_CERTS)
 			return TLS_FAIL(TLS_ALERT_BAD_CERTIFICATE);
@@ -380,7 +382,9 @@ int tls13_cert_request_decode(const uint8_t *p, size_t n, tls13_cert_request *m,
 		return DECODE_ERROR;
 	memcpy(m->context, ctx.p, ctx.len);
 	m->context_len = ctx.len;
-	if (exts_read(&r, "certificate_request", exts, &k) || tls_rd_done(&r))
+	if (exts_read(&r, "certificate_request", TLS_HS_CERTIFICATE_REQUEST, "the extensions, with their total length",
+	              exts, &k) ||
+	    tls_rd_done(&r))
 		return DECODE_ERROR;
 	const tls_ext *sa = tls_ext_find(exts, k, TLS_EXT_SIGNATURE_ALGORITHMS);
 	if (sa) {
@@ -428,7 +432,8 @@ int tls13_cert_verify_decode(const uint8_t *p, size_t n, uint16_t *alg, const ui
 		return DECODE_ERROR;
 	tls_rd_mean(&r, "signature scheme: %s (0x%04x)", tls_sig_alg_name(a), a);
 	if (tls_rd_vec(&r, 2, 1, 0xffff, &s, "certificate_verify.signature",
-	               "signature over 64 spaces, the context string, a zero byte and the transcript hash"))
+	               "signature over 64 spaces, the context string, a zero byte and the transcript hash "
+	               "(RFC 8446 4.4.3)"))
 		return DECODE_ERROR;
 	*alg = (uint16_t)a;
 	*sig = s.p;
@@ -475,11 +480,15 @@ int tls13_nst_decode(const uint8_t *p, size_t n, tls13_ticket_msg *m, tls_spans 
 	const uint8_t *a, *b;
 	memset(m, 0, sizeof *m);
 	tls_rd_init(&r, p, n, sp, HDR, NULL);
-	if (tls_rd_bytes(&r, &a, 4, "new_session_ticket.ticket_lifetime",
-	                 "seconds the ticket may be used (at most 7 days)") ||
-	    tls_rd_bytes(&r, &b, 4, "new_session_ticket.ticket_age_add",
-	                 "random number added to the ticket's age, so resumptions cannot be linked") ||
-	    tls_rd_vec(&r, 1, 0, 255, &nonce, "new_session_ticket.ticket_nonce",
+	if (tls_rd_bytes(&r, &a, 4, "new_session_ticket.ticket_lifetime", NULL))
+		return DECODE_ERROR;
+	tls_rd_mean(&r, "ticket_lifetime: %lu, the seconds the ticket may be used (at most 7 days)",
+	            (unsigned long)be32(a));
+	if (tls_rd_bytes(&r, &b, 4, "new_session_ticket.ticket_age_add", NULL))
+		return DECODE_ERROR;
+	tls_rd_mean(&r, "ticket_age_add: %lu, a random number added to the ticket's age, so resumptions "
+	            "cannot be linked", (unsigned long)be32(b));
+	if (tls_rd_vec(&r, 1, 0, 255, &nonce, "new_session_ticket.ticket_nonce",
 	               "makes each ticket's PSK different: HKDF-Expand-Label(resumption_master_secret, "
 	               "\"resumption\", nonce)") ||
 	    tls_rd_vec(&r, 2, 1, 0xffff, &ticket, "new_session_ticket.ticket",
@@ -487,7 +496,8 @@ int tls13_nst_decode(const uint8_t *p, size_t n, tls13_ticket_msg *m, tls_spans 
 		return DECODE_ERROR;
 	tls_ext exts[TLS_MAX_EXTS];
 	size_t n_exts = 0;
-	if (exts_read(&r, "new_session_ticket", exts, &n_exts))
+	if (exts_read(&r, "new_session_ticket", TLS_HS_NEW_SESSION_TICKET, "the extensions, with their total length",
+	              exts, &n_exts))
 		return DECODE_ERROR;
 	/* early_data (4.2.10): max_early_data_size, how much 0-RTT data the
 	 * server takes with this ticket; tlsstep keeps it, sends none. */
@@ -508,9 +518,13 @@ int tls13_key_update_decode(const uint8_t *p, size_t n, unsigned *request, tls_s
 {
 	tls_rd r;
 	tls_rd_init(&r, p, n, sp, HDR, NULL);
-	if (tls_rd_u8(&r, request, "key_update.request_update",
-	              "1: the sender asks for a KeyUpdate back; 0: it does not"))
+	if (tls_rd_u8(&r, request, "key_update.request_update", NULL))
 		return DECODE_ERROR;
+	tls_rd_mean(&r, "request_update: %s (%u)",
+	            *request == 1   ? "update_requested, the sender asks for a KeyUpdate back"
+	            : *request == 0 ? "update_not_requested, the sender asks for none back"
+	                            : "not a legal value",
+	            *request);
 	if (*request > 1)
 		return TLS_FAIL(TLS_ALERT_ILLEGAL_PARAMETER);
 	return tls_rd_done(&r);

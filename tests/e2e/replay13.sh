@@ -79,8 +79,14 @@ check "curl: ALPN and the HTTP response decrypted" \
 	jq -e '.alpn == "http/1.1" and ([.steps[6].messages[] | select(.from == "server" and .name == "ApplicationData") | .bytes | test("^485454502f312e30")] | any)' <(conn curl)
 check "field tree of a decrypted message: EncryptedExtensions names ALPN" \
 	jq -e '[.steps[2].messages[] | select(.name == "EncryptedExtensions") | .fields[] | .meaning] | any(test("application_layer_protocol_negotiation"))' <(conn curl)
-check "field tree of the 1.3 Certificate: the certificate's own fields" \
-	jq -e '[.steps[2].messages[] | select(.name == "Certificate") | .fields[] | .path] | any(test("cert_data.*subject"))' <(conn mutual)
+check "field tree of the 1.3 Certificate: the certificate's own fields, as the observer names them" \
+	jq -e '[.steps[2].messages[] | select(.name == "Certificate") | .fields[] | .path] | any(test("^certificate\\[0\\]\\.subject$"))' <(conn mutual)
+check "field tree of a decrypted message: the ALPN protocol the server chose, as text" \
+	jq -e '[.steps[2].messages[] | select(.name == "EncryptedExtensions") | .fields[] | select(.path | test("protocol_name_list\\[0\\]$")) | .meaning] == ["the server'"'"'s choice: http/1.1"]' <(conn curl)
+check "0-RTT: EncryptedExtensions' early_data says accepted" \
+	jq -e '[.steps[].messages[] | select(.name == "EncryptedExtensions") | .fields[].meaning] | any(test("accepts the client.s 0-RTT data"))' <(conn early-data)
+check "a ticket's early_data: its max_early_data_size, the number" \
+	jq -se '[.[].steps[].messages[] | select(.name == "NewSessionTicket") | .fields[] | select(.path | test("extensions\\[[0-9]+\\]\\.max_early_data_size$")) | .meaning | test("up to [0-9]+ bytes")] | length > 0 and all' "$C/all.json"
 
 # ---- tshark, the key log inside the capture, --list -------------------------
 check "same decrypted handshake types as tshark, every connection" \

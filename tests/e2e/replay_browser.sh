@@ -46,6 +46,10 @@ check "ClientHello: ALPN protocols as text, ECH outer fields, supported_versions
 check "the notes: hybrid share's parts, no ML-KEM in tlsstep, not taken; ECH not used" \
 	jq -se 'all(.[]; [.notes[] | select(test("X25519MLKEM768 \\(0x11ec\\): the client.s key_exchange is the ML-KEM-768 encapsulation key \\(1184 bytes\\) then the X25519 public key \\(32 bytes\\)") or
 	  test("tlsstep has no ML-KEM.*The server did not take it") or test("server Finished verifies over this very ClientHello"))] | length == 3)' "$TMP/all.json"
+check "decrypted messages: the engine's describer names every field, the server's ALPN choice as text, the certificate's fields" \
+	jq -se 'all(.[]; [.steps[].messages[] | select(.decrypted) | .fields[].meaning | select(test("unknown|tlsstep does not know|not interpreted|do not parse"))] | length == 0) and
+	  all(.[]; [.steps[].messages[] | select(.name == "EncryptedExtensions") | .fields[] | select(.path | test("protocol_name_list\\[0\\]$")) | .meaning] == ["the server'"'"'s choice: http/1.1"]) and
+	  all(.[]; [.steps[].messages[] | select(.name == "Certificate") | .fields[].path] | any(. == "certificate[0].subject"))' "$TMP/all.json"
 "$BIN" replay "$F/capture.pcapng" --keylog "$F/keylog.txt" --plain >"$TMP/plain.txt"
 check "--plain shows the same tree" \
 	bash -c "grep -q 'key_exchange.mlkem768: part 1 of 2: ML-KEM-768 encapsulation key' '$TMP/plain.txt' && grep -q 'extension type trust_anchors (51764)' '$TMP/plain.txt'"
