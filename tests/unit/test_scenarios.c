@@ -44,6 +44,7 @@ static const expect expected[] = {
 	{"etm", 1, 0, 0, 0, 0x002F, "3ad56cd2c690097ccfe0edbe5a34b6c33b33fd4afda00fcead7b5e7466bc05d8"},
 	{"ecdhe", 1, 0, 0, 0, 0xC02F, "7349f8eb46604c06e292eb81a4af5526e93308ba24a6be6fb5be34463d9326f0"},
 	{"ecdhe-sha384", 1, 0, 0, 0, 0xC030, "bd08c5b4a952e7b8fcd1d84b06163b95e224279ced72b7eead2974c4666bcbd7"},
+	{"ecdhe-ecdsa", 1, 0, 0, 0, 0xC02B, "312eb4487211c166eceaa7c240b0296c16538a22bcc4ece7387df307918bcd6f"},
 	{"dhe", 1, 0, 0, 0, 0x0033, "57d6c89fb65592b6854082ba45f482f14dc1a72be0075ebcd5129ae5c1503545"},
 	{"mutual", 1, 0, 0, 0, 0xC02F, "7591451d0e70e2e92fde5176e14ce56136f28f4f43f2cb280a0296e46d35b52c"},
 	{"resume", 1, 0, 0, 0, 0xC02F, "3d0239b5460c1d8a146e31d762347bd10e1c529876db47cf881755a2ff2f6237"},
