@@ -1,10 +1,12 @@
 /* The key and certificate file readers: tls_pem_next over every block,
- * tls_rsa_private_import (PEM PKCS#1 / PKCS#8, raw DER) and
+ * tls_rsa_private_import (PEM PKCS#1 / PKCS#8, raw DER),
+ * tls_privkey_import (RSA or EC: SEC1, PKCS#8; PEM or DER) and
  * tls_x509_load_all (PEM bundle or one DER certificate), on the same
  * bytes. Inputs are capped at 64 KiB: bigger ones only cost time. */
 #include "tls/bytes.h"
 #include "tls/crypto.h"
 #include "tls/pem.h"
+#include "tls/privkey.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rsa_key k;
 	if (tls_rsa_private_import(p, size, &k) == 0)
 		rsa_free(&k);
+	tls_privkey pk;
+	if (tls_privkey_import(p, size, &pk) == 0)
+		tls_privkey_free(&pk);
 
 	tls_x509 *certs = NULL;
 	size_t n = 0;
