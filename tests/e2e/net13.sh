@@ -207,6 +207,15 @@ check "serve --json --tls 1.2: the why names serve --tls 1.2, not a client's che
 	jq -e '.choice.why | contains("This server, serve --tls 1.2") and contains("writes no DOWNGRD marker")
 		and (contains("the client checked") | not)' "$TMP/s.json"
 
+# A TLS 1.3-only client at a 1.2-only server: no ServerHello; the why
+# names the alert, and the offer counts suites, not the SCSV beside them.
+serve_bg "$TMP/s.json" --json --tls 1.2 || bad "serve --tls 1.2 started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt \
+	-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --tls 1.2 with s_client -tls1_3: the why says no ServerHello, names the alert; 3 suites, not the SCSV" \
+	jq -e '.choice.offered_suites == 3 and (.choice.why | contains("No ServerHello. The server answered the hello with the fatal alert handshake_failure"))' "$TMP/s.json"
+
 serve_bg "$TMP/s.json" --json || bad "serve started"
 SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -s --cacert $A/ca.crt \
 	--resolve "server.tlsstep.test:$SPORT:127.0.0.1" "https://server.tlsstep.test:$SPORT/" >"$TMP/page.html"
