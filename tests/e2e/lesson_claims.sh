@@ -54,7 +54,7 @@ rows='--scenario untrusted-ca|unknown_ca|3|client|It sent the fatal alert unknow
 --scenario ecdhe --tamper 6:30|bad_record_mac|6|client|Each side multiplied the other'"'"'s point by its own private number
 --scenario wrong-host --accept-untrusted|established|||sees the host name in the ClientHello and the certificate.
 --scenario tls13-downgrade|illegal_parameter|2|client|32 random bytes, TLS 1.3'"'"'s middlebox compatibility mode (RFC 8446, D.4), not a session to resume
---scenario tls13-downgrade|illegal_parameter|2|client|an ECDHE or DHE ServerKeyExchange signs both randoms
+--scenario tls13-downgrade|illegal_parameter|2|client|The attacker cannot strip the mark: an ECDHE or DHE ServerKeyExchange signs both randoms
 --scenario resume|established|||the client names a session from an earlier connection and asks to resume it
 --scenario tls13|established|||The real offer is the supported_versions extension (4.2.1): TLS 1.3 and TLS 1.2
 --scenario tls13|established|||PKCS#1 v1.5 must not sign a TLS 1.3 handshake message
