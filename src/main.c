@@ -8,10 +8,10 @@
 
 static void help(void)
 {
-	puts("Usage: tlsstep [OPTIONS]                 step through a simulated TLS 1.2 handshake\n"
+	puts("Usage: tlsstep [OPTIONS]                 step through a simulated TLS 1.2 or 1.3 handshake\n"
 	     "       tlsstep scenarios                 list the scenarios\n"
-	     "       tlsstep connect HOST:PORT [...]   handshake with a real TLS 1.2 server\n"
-	     "       tlsstep serve PORT [...]          handshake with a real TLS 1.2 client\n"
+	     "       tlsstep connect HOST:PORT [...]   handshake with a real TLS 1.3 or 1.2 server\n"
+	     "       tlsstep serve PORT [...]          handshake with a real TLS 1.3 or 1.2 client\n"
 	     "       tlsstep replay FILE [...]         step through a recorded capture\n"
 	     "       tlsstep bench [...]               handshakes per second\n"
 	     "       tlsstep compare [...]             TLS 1.2 and TLS 1.3 side by side, same seed\n"

@@ -27,6 +27,14 @@ static int grease(uint16_t v)
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
+/* Not a cipher suite either: the signalling values of RFC 5746 3.3
+ * (TLS_EMPTY_RENEGOTIATION_INFO_SCSV) and RFC 7507 (TLS_FALLBACK_SCSV)
+ * ride in the list but name nothing a server could choose. */
+static int not_a_suite(uint16_t v)
+{
+	return grease(v) || v == 0x00ff || v == 0x5600;
+}
+
 static void client_side(const tls_client_hello *ch, model_choice *c)
 {
 	const tls_ext *sv = find(ch->exts, ch->n_exts, TLS_EXT_SUPPORTED_VERSIONS);
@@ -37,7 +45,7 @@ static void client_side(const tls_client_hello *ch, model_choice *c)
 	if (!c->client_sv)
 		c->versions[c->n_versions++] = ch->version;
 	for (size_t i = 0; i < ch->n_suites; i++)
-		c->n_suites += !grease(ch->suites[i]);
+		c->n_suites += !not_a_suite(ch->suites[i]);
 	for (size_t i = 0; i < ch->n_groups && i < 32; i++)
 		if (!grease(ch->groups[i]))
 			c->groups[c->n_groups++] = ch->groups[i];
@@ -56,7 +64,7 @@ static void server_side(const tls_server_hello *sh, const tls_client_hello *ch, 
 	c->version = c->server_sv ? u16(sv->data) : sh->version;
 	c->suite = sh->suite;
 	for (size_t i = 0, k = 0; i < ch->n_suites && !c->suite_rank; i++) {
-		k += !grease(ch->suites[i]);
+		k += !not_a_suite(ch->suites[i]);
 		if (ch->suites[i] == sh->suite)
 			c->suite_rank = k;
 	}

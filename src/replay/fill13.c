@@ -311,8 +311,9 @@ static void exchange_notes(replay_conn *c)
 		                          "config for the server sends GREASE ECH, random bytes of the real shape"
 		                        : "encrypted_client_hello: this is the outer ClientHello; the real "
 		                          "one, with the true server name, is encrypted to the server's ECH "
-		                          "key, which no key log opens (or, from a client with no ECH config "
-		                          "for this server, it is GREASE: random bytes of the same shape)");
+		                          "key (RFC 9849), which the key log's traffic secrets do not open "
+		                          "(or, from a client with no ECH config for this server, it is "
+		                          "GREASE: random bytes of the same shape)");
 	if (t->key_updates[0] || t->key_updates[1])
 		replay_conn_note(c, "KeyUpdate: the client updated its keys %d time%s, the server %d",
 		                 t->key_updates[0], t->key_updates[0] == 1 ? "" : "s", t->key_updates[1]);

@@ -44,7 +44,7 @@ static const sim_scenario scenarios[] = {
 	 LIST(client_all), LIST(rsa_gcm), SERVER, HOST, .lesson = "scenario-rsa-gcm.md"},
 	{"rsa-sha256", "RSA key exchange, AES-256-CBC with HMAC-SHA256 (TLS_RSA_WITH_AES_256_CBC_SHA256)",
 	 LIST(client_all), LIST(rsa_sha256), SERVER, HOST, .lesson = "scenario-rsa-sha256.md"},
-	{"ems", "RSA key exchange with the extended master secret (RFC 7627): the secret hashes the whole handshake",
+	{"ems", "RSA key exchange with the extended master secret (RFC 7627): made from a hash of the handshake up to ClientKeyExchange",
 	 LIST(client_all), LIST(rsa_cbc), SERVER, HOST, .lesson = "scenario-ems.md", .ems = 1},
 	{"etm", "encrypt-then-MAC (RFC 7366): the MAC covers the ciphertext and is checked before decrypting",
 	 LIST(client_all), LIST(rsa_cbc), SERVER, HOST, .lesson = "scenario-etm.md", .etm = 1},

@@ -23,6 +23,8 @@ static const group_row groups[] = {
 	{256, "ffdhe2048", "finite-field DHE, 2048-bit group (RFC 7919)"},
 	{257, "ffdhe3072", "finite-field DHE, 3072-bit group (RFC 7919)"},
 	{258, "ffdhe4096", "finite-field DHE, 4096-bit group (RFC 7919)"},
+	{259, "ffdhe6144", "finite-field DHE, 6144-bit group (RFC 7919)"},
+	{260, "ffdhe8192", "finite-field DHE, 8192-bit group (RFC 7919)"},
 	{0x0200, "MLKEM512", "ML-KEM-512 alone (FIPS 203), post-quantum"},
 	{0x0201, "MLKEM768", "ML-KEM-768 alone (FIPS 203), post-quantum"},
 	{0x0202, "MLKEM1024", "ML-KEM-1024 alone (FIPS 203), post-quantum"},

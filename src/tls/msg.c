@@ -304,7 +304,12 @@ static void version_meaning(char *m, size_t n, unsigned v, const char *what)
 {
 	const char *name = v == 0x0303 ? "TLS 1.2" : v == 0x0302 ? "TLS 1.1" : v == 0x0301 ? "TLS 1.0"
 			 : v == 0x0300 ? "SSL 3.0" : "unknown version";
-	snprintf(m, n, "%s: %s (0x%04x)", what, name, v);
+	/* RFC 8446 4.1.2, 4.1.3: a hello of TLS 1.3 freezes this field at TLS
+	 * 1.2 and says the real version in supported_versions */
+	snprintf(m, n, "%s: %s (0x%04x)%s", what, name, v,
+		 v != 0x0303 ? ""
+		 : what[0] == 'h' ? "; only a legacy field when supported_versions follows (RFC 8446 4.1.2)"
+				  : "; only a legacy field when supported_versions follows (RFC 8446 4.1.3)");
 }
 
 static int hello_common(tls_rd *r, const char *who, unsigned *version, uint8_t random[32],

@@ -545,13 +545,13 @@ static const struct {
 	const char *how;
 } cv_schemes[] = {
     {0x0804, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha256): a salt as "
-             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 must not sign a TLS 1.3 handshake "
              "message (4.2.3)."},
     {0x0805, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha384): a salt as "
-             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 must not sign a TLS 1.3 handshake "
              "message (4.2.3)."},
     {0x0806, "The certificate's key is RSA, so the scheme is RSA-PSS (rsa_pss_rsae_sha512): a salt as "
-             "long as the hash, fresh for each signature; PKCS#1 v1.5 may not sign a TLS 1.3 handshake "
+             "long as the hash, fresh for each signature; PKCS#1 v1.5 must not sign a TLS 1.3 handshake "
              "message (4.2.3)."},
     {0x0403, "The certificate's key is EC, on the curve P-256 (secp256r1), so the scheme is ECDSA "
              "with SHA-256 (ecdsa_secp256r1_sha256): in TLS 1.3 the scheme names the curve as well as "
@@ -702,6 +702,20 @@ static int c_session_offered(const model *m, int step)
 	const uint8_t *sid;
 	size_t n;
 	return hello_session(msg_at(m, step, 1, MODEL_MSG_CLIENT_HELLO, 0), &sid, &n) && n > 0;
+}
+
+/* The ClientHello's session ID names a session to resume: any non-empty
+ * ID of a hello without supported_versions; in a hello of a TLS 1.3
+ * client, only a cached TLS 1.2 session's (RFC 8446 4.1.2: the client
+ * then holds its master secret from step 1 on), not compatibility mode's
+ * random bytes (D.4), even when an attacker garbled the version list. */
+static int client_hello_at(const model *m, int step, tls_client_hello *ch);
+static int has_ext(const tls_ext *e, size_t n, const char *name);
+static int c_session_named(const model *m, int step)
+{
+	tls_client_hello ch;
+	return c_session_offered(m, step) && client_hello_at(m, step, &ch) &&
+	       (!has_ext(ch.exts, ch.n_exts, "supported_versions") || m->steps[1].client.v[MS_MASTER].known);
 }
 
 /* RFC 5246 7.3: a server that resumes echoes the client's session ID. */
@@ -922,6 +936,7 @@ static const struct {
     {"mutual", c_mutual},
     {"resumed", c_resumed},
     {"session_offered", c_session_offered},
+    {"session_named", c_session_named},
     {"finished_mismatch", c_finished_mismatch},
     {"ems", c_ems},
     {"alert_by_client", c_alert_by_client},

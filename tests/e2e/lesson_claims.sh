@@ -53,7 +53,14 @@ rows='--scenario untrusted-ca|unknown_ca|3|client|It sent the fatal alert unknow
 --scenario tampered --tamper 3:200|unsupported_certificate|3|client|makes it fail to parse
 --scenario tampered --tamper 3:300|bad_certificate|3|client|breaks its signature
 --scenario ecdhe --tamper 6:30|bad_record_mac|6|client|Each side multiplied the other'"'"'s point by its own private number
---scenario wrong-host --accept-untrusted|established|||sees the host name in the ClientHello and the certificate. '
+--scenario wrong-host --accept-untrusted|established|||sees the host name in the ClientHello and the certificate.
+--scenario tls13-downgrade|illegal_parameter|2|client|32 random bytes, TLS 1.3'"'"'s middlebox compatibility mode (RFC 8446, D.4), not a session to resume
+--scenario tls13-downgrade|illegal_parameter|2|client|The attacker cannot strip the mark: an ECDHE or DHE ServerKeyExchange signs both randoms
+--scenario resume|established|||the client names a session from an earlier connection and asks to resume it
+--scenario tls13|established|||The real offer is the supported_versions extension (4.2.1): TLS 1.3 and TLS 1.2
+--scenario tls13|established|||PKCS#1 v1.5 must not sign a TLS 1.3 handshake message
+--scenario tls13-ecdsa|established|||RFC 6979 derives it from the key and the message
+--scenario tls13-ecdsa|established|||Their lengths still show through: '
 
 while IFS='|' read -r args alert step sender phrase; do
 	# shellcheck disable=SC2086 # args is a list of options

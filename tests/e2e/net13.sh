@@ -131,15 +131,15 @@ check "connect (default) to a TLS 1.2 server: TLS 1.2 from the legacy version, e
 	jq -e '.version == "TLS 1.2" and .outcome == "established" and .choice.offered_versions == ["TLS 1.3","TLS 1.2"]
 		and .choice.version_from == "legacy_version" and .choice.downgrade_sentinel == false' "$TMP/c.json"
 check "connect --json, TLS 1.2 server: the why says no supported_versions, 1.2 at most, DOWNGRD checked" \
-	jq -e '.choice.why | contains("has no supported_versions: the server speaks TLS 1.2 at most") and contains("DOWNGRD")
-		and contains("A browser offering TLS 1.3 and 1.2 would get the same TLS 1.2 handshake")' "$TMP/c.json"
+	jq -e '.choice.why | contains("has no supported_versions: the server speaks (or is set to) TLS 1.2 at most") and contains("DOWNGRD")
+		and contains("A browser offering TLS 1.3 and 1.2 would get TLS 1.2 from this server too")' "$TMP/c.json"
 sleep 0.3
 ms=$(jq -r .secrets.master_secret "$TMP/c.json")
 check "connect (default) to a TLS 1.2 server: openssl logged our master secret" grep -q " $ms\$" "$TMP/srv12.keys"
 openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key || bad "s_server -tls1_2 started"
 timeout 20 "$BIN" connect "127.0.0.1:$PORT" --ca $A/ca.crt --servername localhost --plain >"$TMP/c.txt" 2>"$TMP/c.err"
 check "connect --plain, TLS 1.2 server: says the version came from the legacy version field" \
-	bash -c "tr '\n' ' ' <'$TMP/c.txt' | grep -q 'the server speaks TLS 1.2 at most, so the version came from its legacy version *field'"
+	bash -c "tr '\n' ' ' <'$TMP/c.txt' | grep -q 'the server speaks (or is set to) TLS 1.2 at most, so the version came from its legacy version *field'"
 
 # --tls 1.3 offers 0x0304 alone: a TLS 1.2 server has no version in common.
 openssl_server "$TMP/srv.log" -cert $A/server.crt -key $A/server.key || bad "s_server -tls1_2 started"
@@ -215,6 +215,18 @@ timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -CAfile $A/ca.crt \
 wait_for "$TMP/s.err" 'rc=' 100
 check "serve --tls 1.2 with s_client offering 1.3: TLS 1.2, no DOWNGRD (the server does not speak 1.3)" \
 	jq -e '.version == "TLS 1.2" and .outcome == "established" and .choice.downgrade_sentinel == false' "$TMP/s.json"
+check "serve --json --tls 1.2: the why names serve --tls 1.2, not a client's check it cannot see" \
+	jq -e '.choice.why | contains("This server, serve --tls 1.2") and contains("writes no DOWNGRD marker")
+		and (contains("the client checked") | not)' "$TMP/s.json"
+
+# A TLS 1.3-only client at a 1.2-only server: no ServerHello; the why
+# names the alert, and the offer counts suites, not the SCSV beside them.
+serve_bg "$TMP/s.json" --json --tls 1.2 || bad "serve --tls 1.2 started"
+timeout 10 openssl s_client -connect "127.0.0.1:$SPORT" -tls1_3 -CAfile $A/ca.crt \
+	-servername server.tlsstep.test </dev/null >"$TMP/cli.out" 2>&1
+wait_for "$TMP/s.err" 'rc=' 100
+check "serve --tls 1.2 with s_client -tls1_3: the why says no ServerHello, names the alert; 3 suites, not the SCSV" \
+	jq -e '.choice.offered_suites == 3 and (.choice.why | contains("No ServerHello. The server answered the hello with the fatal alert handshake_failure"))' "$TMP/s.json"
 
 serve_bg "$TMP/s.json" --json || bad "serve started"
 SSLKEYLOGFILE="$TMP/curl.keys" timeout 10 curl -s --cacert $A/ca.crt \
