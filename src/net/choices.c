@@ -21,12 +21,7 @@ static void hello_choices(model *m)
 	char buf[200];
 	if (!sh || sh->bytes.len < 4 || tls_server_hello_decode(sh->bytes.p + 4, sh->bytes.len - 4, &h, NULL))
 		return;
-	if (h.suite != 0x002F) {
-		snprintf(buf, sizeof buf, "the server chose %s; the simulator's default scenario uses "
-					  "TLS_RSA_WITH_AES_128_CBC_SHA",
-			 m->suite);
-		add(&m->steps[2], buf);
-	}
+	/* the suite: the live lesson says what was offered and why this one */
 	for (size_t i = 0; i < h.n_exts; i++) {
 		uint16_t t = h.exts[i].type;
 		if (t == TLS_EXT_RENEGOTIATION_INFO)
