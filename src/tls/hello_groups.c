@@ -28,9 +28,9 @@ static const group_row groups[] = {
 	{0x0200, "MLKEM512", "ML-KEM-512 alone (FIPS 203), post-quantum"},
 	{0x0201, "MLKEM768", "ML-KEM-768 alone (FIPS 203), post-quantum"},
 	{0x0202, "MLKEM1024", "ML-KEM-1024 alone (FIPS 203), post-quantum"},
-	{0x11eb, "SecP256r1MLKEM768", "hybrid: P-256 ECDHE and ML-KEM-768 together (draft-ietf-tls-ecdhe-mlkem)"},
-	{0x11ec, "X25519MLKEM768", "hybrid: ML-KEM-768 and X25519 together, what browsers send now (draft-ietf-tls-ecdhe-mlkem)"},
-	{0x11ed, "SecP384r1MLKEM1024", "hybrid: P-384 ECDHE and ML-KEM-1024 together (draft-ietf-tls-ecdhe-mlkem)"},
+	{0x11eb, "SecP256r1MLKEM768", "hybrid: P-256 ECDHE and ML-KEM-768 together (RFC 10024)"},
+	{0x11ec, "X25519MLKEM768", "hybrid: ML-KEM-768 and X25519 together, what browsers send now (RFC 10024)"},
+	{0x11ed, "SecP384r1MLKEM1024", "hybrid: P-384 ECDHE and ML-KEM-1024 together (RFC 10024)"},
 	{0x6399, "X25519Kyber768Draft00", "obsolete hybrid: X25519 and pre-standard Kyber768, replaced by X25519MLKEM768"},
 };
 

@@ -33,17 +33,16 @@ static void know_hex(const uint8_t *p, size_t len, int known, char *out, size_t 
 	out[2 * i] = 0;
 }
 
+const lt_basic13 lt_basic13_rows[3] = {{MS_CLIENT_RANDOM, "client random"},
+                                       {MS_SERVER_RANDOM, "server random"},
+                                       {MS_PREMASTER, "(EC)DHE shared secret"}};
+
 int layout_knowledge13(const model *m, int step, lt_know *rows, int max)
 {
-	static const struct {
-		enum model_secret i;
-		const char *label;
-	} basic[] = {{MS_CLIENT_RANDOM, "client random"},
-	             {MS_SERVER_RANDOM, "server random"},
-	             {MS_PREMASTER, "(EC)DHE shared secret"}};
+	const lt_basic13 *basic = lt_basic13_rows;
 	const model_side *c = &m->steps[step].client, *s = &m->steps[step].server;
 	int n = 0;
-	for (size_t b = 0; b < sizeof basic / sizeof basic[0] && n < max; b++, n++) {
+	for (size_t b = 0; b < 3 && n < max; b++, n++) {
 		const model_value *vc = &c->v[basic[b].i], *vs = &s->v[basic[b].i];
 		snprintf(rows[n].label, sizeof rows[n].label, "%s", basic[b].label);
 		know_hex(vc->v, vc->len, vc->known, rows[n].client, sizeof rows[n].client);

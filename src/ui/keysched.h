@@ -10,6 +10,14 @@
 
 /* 1 when the step has a key schedule to show (TLS 1.3, a secret known). */
 int layout_keysched_has(const model *m, int step);
+/* The values a TLS 1.3 key schedule starts from, as every view lists
+ * them before the schedule's secrets. */
+typedef struct {
+	enum model_secret i;
+	const char *label;
+} lt_basic13;
+extern const lt_basic13 lt_basic13_rows[3];
+
 /* Rows of the knowledge pane for TLS 1.3, as text13 prints them: the
  * randoms and the (EC)DHE shared secret, then every schedule secret either
  * side holds after the step under its RFC 8446 name (a TLS 1.2 row such as

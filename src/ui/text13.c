@@ -36,13 +36,8 @@ void text13_knowledge(FILE *f, const model *m, int step)
 	const model_step *st = &m->steps[step];
 	const model_side *c = &st->client, *s = &st->server;
 	fprintf(f, "\nWho knows what after this step:\n");
-	static const struct {
-		enum model_secret i;
-		const char *label;
-	} basic[] = {{MS_CLIENT_RANDOM, "client random"},
-	             {MS_SERVER_RANDOM, "server random"},
-	             {MS_PREMASTER, "(EC)DHE shared secret"}};
-	for (size_t b = 0; b < sizeof basic / sizeof basic[0]; b++) {
+	const lt_basic13 *basic = lt_basic13_rows;
+	for (size_t b = 0; b < 3; b++) {
 		const model_value *vc = &c->v[basic[b].i], *vs = &s->v[basic[b].i];
 		if (!vc->known && !vs->known)
 			continue;
