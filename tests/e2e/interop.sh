@@ -82,11 +82,13 @@ check "--insecure: established" jq -e '.outcome == "established"' "$TMP/c.json"
 check "--insecure: said loudly" grep -q 'NOT be verified' "$TMP/c.err"
 
 # What the real server chose that the simulator's default does not show is
-# marked on the steps (a chain, the suite, the ServerKeyExchange signature).
+# marked on the steps (a chain, the ServerKeyExchange signature); the suite
+# is in the live lesson's choice (offered, chosen, and why).
 s_server "$TMP/srv.log" -cert assets/chains/rsa-leaf.crt -key assets/chains/rsa-leaf.key \
 	-cert_chain assets/chains/rsa-int.crt -sigalgs RSA-PSS+SHA256
 timeout 20 "$BIN" connect "127.0.0.1:$PORT" --insecure --json >"$TMP/c.json" 2>/dev/null
-check "marks: the suite the server chose" jq -e '.steps[1].note | test("the server chose TLS_ECDHE")' "$TMP/c.json"
+check "choice: the suite the server chose, and its rank in the offer" \
+	jq -e '(.cipher_suite | startswith("TLS_ECDHE")) and .choice.suite_rank >= 1 and (.choice.why | test("TLS_ECDHE"))' "$TMP/c.json"
 check "marks: the chain of 2 certificates" jq -e '.steps[2].note | test("chain of 2 certificates")' "$TMP/c.json"
 check "marks: the ServerKeyExchange signature" jq -e '.steps[3].note | test("rsa_pss_rsae_sha256")' "$TMP/c.json"
 
