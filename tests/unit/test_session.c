@@ -24,6 +24,7 @@
 #include "tls/protect.h"
 #include "tls/tls13.h"
 #include "tls/tls13_keys.h"
+#include "tmpname.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -272,11 +273,11 @@ static void test_tls12_session_in_tls13_hello(void **st)
 
 /* ---- the session file ---- */
 
-static char dir[64];
+static char dir[TMPNAME_MAX];
 
 static const char *path_in_dir(const char *name)
 {
-	static char p[128];
+	static char p[TMPNAME_MAX + 64];
 	snprintf(p, sizeof p, "%s/%s", dir, name);
 	return p;
 }
@@ -463,7 +464,7 @@ static void test_check(void **st)
 static int file_setup(void **st)
 {
 	(void)st;
-	snprintf(dir, sizeof dir, "/tmp/tlsstep-sess-XXXXXX");
+	tmpname_template(dir, "tlsstep-sess"); /* under $TMPDIR */
 	return mkdtemp(dir) ? 0 : -1;
 }
 
