@@ -84,3 +84,36 @@ openssl_server() {
 	wait_for "$log" '^ACCEPT' || return 1
 	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
 }
+
+# logged KEYLOG LABEL CLIENT_RANDOM: the secret an NSS key log holds under
+# that label for that connection.
+logged() { awk -v l="$2" -v r="$3" '$1 == l && $2 == r {print $3}' "$1" | head -1; }
+
+# same_secrets JSON KEYLOG WHAT: the four TLS 1.3 traffic secrets tlsstep
+# shows are the ones the peer logged for the same client random.
+same_secrets() {
+	local j=$1 k=$2 what=$3 cr
+	cr=$(jq -r .secrets.client_random "$j")
+	for pair in client_handshake_traffic_secret:CLIENT_HANDSHAKE_TRAFFIC_SECRET \
+		server_handshake_traffic_secret:SERVER_HANDSHAKE_TRAFFIC_SECRET \
+		client_application_traffic_secret_0:CLIENT_TRAFFIC_SECRET_0 \
+		server_application_traffic_secret_0:SERVER_TRAFFIC_SECRET_0; do
+		ours=$(jq -r ".secrets.${pair%:*}" "$j")
+		check "$what: ${pair%:*} is the peer's ${pair#*:}" \
+			test -n "$ours" -a "$ours" = "$(logged "$k" "${pair#*:}" "$cr")"
+	done
+}
+
+# s_server_n VERSION LOG N ARGS...: openssl s_server for N connections
+# on 127.0.0.1 with the classroom certificate; sets PORT.
+s_server_n() {
+	local v=$1 log=$2 n=$3
+	shift 3
+	rm -f "$log"
+	(sleep 10 | timeout 20 openssl s_server "-$v" -accept 127.0.0.1:0 -naccept "$n" \
+		-cert assets/server.crt -key assets/server.key "$@" >"$log" 2>&1) &
+	PIDS+=($!)
+	PORT=
+	wait_for "$log" '^ACCEPT' || return 1
+	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
+}

@@ -11,33 +11,7 @@ cd "$ROOT"
 A=assets
 
 # s_server13 LOG ARGS...: openssl s_server for one TLS 1.3 connection; sets PORT.
-s_server13() {
-	local log=$1
-	shift
-	rm -f "$log"
-	(sleep 8 | timeout 15 openssl s_server -tls1_3 -accept 127.0.0.1:0 -naccept 1 \
-		-cert $A/server.crt -key $A/server.key "$@" >"$log" 2>&1) &
-	PIDS+=($!)
-	PORT=
-	wait_for "$log" '^ACCEPT' || return 1
-	PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$log")
-}
-
-# The secret of LABEL in an NSS key log.
-logged() { awk -v l="$2" '$1 == l {print $3}' "$1" | head -1; }
-
-# same_secrets JSON KEYLOG WHAT: the four traffic secrets agree.
-same_secrets() {
-	local j=$1 k=$2 what=$3
-	for pair in client_handshake_traffic_secret:CLIENT_HANDSHAKE_TRAFFIC_SECRET \
-		server_handshake_traffic_secret:SERVER_HANDSHAKE_TRAFFIC_SECRET \
-		client_application_traffic_secret_0:CLIENT_TRAFFIC_SECRET_0 \
-		server_application_traffic_secret_0:SERVER_TRAFFIC_SECRET_0; do
-		ours=$(jq -r ".secrets.${pair%:*}" "$j")
-		check "$what: ${pair%:*} is the peer's ${pair#*:}" \
-			test -n "$ours" -a "$ours" = "$(logged "$k" "${pair#*:}")"
-	done
-}
+s_server13() { s_server_n tls1_3 "$1" 1 "${@:2}"; }
 
 for pair in TLS_AES_128_GCM_SHA256:4865 TLS_AES_256_GCM_SHA384:4866 TLS_CHACHA20_POLY1305_SHA256:4867; do
 	suite=${pair%:*} id=${pair#*:}
